@@ -1,0 +1,42 @@
+"""The few places where SpatiaLite and PostGIS need different SQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, func, literal_column, select, text
+from sqlalchemy.sql.schema import Table
+
+from models.tables import SRID
+
+
+def bbox_filter(dialect: str, table: Table, geom_column: str, bbox) -> ColumnElement[bool]:
+    """Rows whose geometry intersects ``bbox`` (minx, miny, maxx, maxy), through the index.
+
+    PostGIS uses its GiST index inside ``ST_Intersects``; SpatiaLite's R*Tree is only used
+    when queried explicitly through its ``SpatialIndex`` virtual table, and stores
+    single-precision boxes, so the exact test follows it.
+    """
+    minx, miny, maxx, maxy = bbox
+    column = table.c[geom_column]
+    if dialect == "postgresql":
+        return func.ST_Intersects(column, func.ST_MakeEnvelope(minx, miny, maxx, maxy, SRID))
+    index_hits = (
+        select(literal_column("rowid"))
+        .select_from(text("SpatialIndex"))
+        .where(
+            literal_column("f_table_name") == table.name,
+            literal_column("f_geometry_column") == geom_column,
+            literal_column("search_frame") == func.BuildMbr(minx, miny, maxx, maxy, SRID),
+        )
+    )
+    exact = func.ST_Intersects(column, func.BuildMbr(minx, miny, maxx, maxy, SRID)) == 1
+    return and_(table.c.id.in_(index_hits), exact)
+
+
+def geojson(column, decimals: int = 7):
+    """GeoJSON text of ``column`` with ``decimals`` digits (7 ≈ 1 cm at the equator)."""
+    return func.ST_AsGeoJSON(column, decimals)
+
+
+def wkb(column):
+    """Well-known binary of ``column`` (SpatiaLite blobs are not WKB)."""
+    return func.ST_AsBinary(column)

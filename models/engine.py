@@ -1,0 +1,73 @@
+"""Engines for the two backends: SpatiaLite (embedded default) and PostGIS."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+SPATIALITE_HINT = (
+    "Không nạp được SpatiaLite (mod_spatialite). Hãy cài gói Debian/Ubuntu "
+    "'libsqlite3-mod-spatialite' (sudo apt-get install libsqlite3-mod-spatialite) "
+    "hoặc đặt biến SPATIALITE_LIBRARY_PATH. / Could not load SpatiaLite: install the "
+    "'libsqlite3-mod-spatialite' package or set SPATIALITE_LIBRARY_PATH."
+)
+EXTENSION_HINT = (
+    "Python's sqlite3 here cannot load extensions and pysqlite3 is missing: "
+    "pip install pysqlite3-binary / Python không nạp được phần mở rộng SQLite: "
+    "cài pysqlite3-binary."
+)
+
+
+class SpatialBackendError(RuntimeError):
+    """The spatial extension of a backend is missing; the message says what to install."""
+
+
+def _sqlite_dbapi():
+    """The sqlite3 module to use: the standard one if it can load extensions."""
+    if hasattr(sqlite3.Connection, "enable_load_extension"):
+        return sqlite3
+    try:
+        from pysqlite3 import dbapi2
+    except ImportError as exc:
+        raise SpatialBackendError(EXTENSION_HINT) from exc
+    return dbapi2
+
+
+def _load_spatialite(dbapi_conn, _record) -> None:
+    library = os.environ.get("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
+    try:
+        dbapi_conn.enable_load_extension(True)
+        dbapi_conn.load_extension(library)
+        dbapi_conn.enable_load_extension(False)
+    except Exception as exc:  # the driver raises OperationalError of its own module
+        raise SpatialBackendError(SPATIALITE_HINT) from exc
+    dbapi_conn.execute("PRAGMA foreign_keys = ON")
+    if dbapi_conn.execute("SELECT CheckSpatialMetaData()").fetchone()[0] < 1:
+        dbapi_conn.execute("SELECT InitSpatialMetaData(1, 'WGS84')")
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """Create an engine for ``url`` with the backend's spatial extension ready.
+
+    SQLite URLs get mod_spatialite loaded on every connection (through pysqlite3 where
+    the standard module cannot load extensions) and their folder created.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            parsed.set(drivername="sqlite+pysqlite"),
+            module=_sqlite_dbapi(),
+            connect_args={"check_same_thread": False, "timeout": 30},
+            **kwargs,
+        )
+        event.listen(engine, "connect", _load_spatialite)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(parsed, pool_pre_ping=True, **kwargs)
+    raise SpatialBackendError(f"Unsupported database backend: {parsed.get_backend_name()}")

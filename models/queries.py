@@ -1,0 +1,282 @@
+"""All spatial SQL of the application: layers out as GeoJSON or GeoDataFrames, rows in.
+
+Backend differences are delegated to ``models.dialects``; callers pass a Connection and
+never see SQL. Owner personal data leaves this module only through ``PERSONAL_COLUMNS``
+requested explicitly.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from sqlalchemy import Connection, and_, delete, func, insert, select
+from sqlalchemy.sql.schema import Table
+
+from models import dialects
+from models.tables import (
+    SRID,
+    BoardingHouse,
+    Campaign,
+    Incident,
+    Inspection,
+    ModelStreet,
+    Neighbourhood,
+    Street,
+    Ward,
+)
+
+PERSONAL_COLUMNS = ("owner_name", "owner_phone", "owner_id_number")
+_INTERNAL_COLUMNS = {"ward_id", "client_uuid", "created_at", "updated_at", "reporter"}
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A map/API layer: which table, which geometry, which filters make sense for it."""
+
+    name: str
+    table: Table
+    geom: str
+    date_column: str | None = None
+    category_column: str | None = None
+    status_column: str | None = None
+    neighbourhood_column: str | None = None
+    joins: tuple[str, ...] = field(default_factory=tuple)
+    order_by: str = "id"
+
+    def public_columns(self) -> list[str]:
+        skip = _INTERNAL_COLUMNS | set(PERSONAL_COLUMNS) | {self.geom}
+        return [c.name for c in self.table.columns if c.name not in skip]
+
+
+LAYERS: dict[str, Layer] = {
+    "neighbourhoods": Layer("neighbourhoods", Neighbourhood.__table__, "boundary",
+                            neighbourhood_column="id", order_by="code"),
+    "streets": Layer("streets", Street.__table__, "geom"),
+    "model-streets": Layer("model-streets", ModelStreet.__table__, "geom",
+                           status_column="status", neighbourhood_column="neighbourhood_id",
+                           joins=("neighbourhood",)),
+    "boarding-houses": Layer("boarding-houses", BoardingHouse.__table__, "geom",
+                             status_column="model_status", neighbourhood_column="neighbourhood_id",
+                             joins=("neighbourhood", "street")),
+    "incidents": Layer("incidents", Incident.__table__, "geom", date_column="observed_at",
+                       category_column="category", status_column="status",
+                       neighbourhood_column="neighbourhood_id", joins=("neighbourhood", "street")),
+}
+
+
+@dataclass
+class LayerFilter:
+    bbox: tuple[float, float, float, float] | None = None
+    date_from: date | None = None
+    date_to: date | None = None  # inclusive
+    categories: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    neighbourhood_id: int | None = None
+    feature_id: int | None = None
+
+
+def _selectable(conn: Connection, layer: Layer, ward_id: int, flt: LayerFilter, columns):
+    table = layer.table
+    stmt = select(*columns).select_from(table)
+    kp = Neighbourhood.__table__.alias("kp")
+    st = Street.__table__.alias("st")
+    if "neighbourhood" in layer.joins:
+        stmt = stmt.outerjoin(kp, kp.c.id == table.c.neighbourhood_id)
+    if "street" in layer.joins:
+        stmt = stmt.outerjoin(st, st.c.id == table.c.street_id)
+    where = [table.c.ward_id == ward_id]
+    if flt.feature_id is not None:
+        where.append(table.c.id == flt.feature_id)
+    if flt.bbox is not None:
+        where.append(dialects.bbox_filter(conn.dialect.name, table, layer.geom, flt.bbox))
+    if layer.date_column and flt.date_from is not None:
+        lower = datetime.combine(flt.date_from, datetime.min.time())
+        where.append(table.c[layer.date_column] >= lower)
+    if layer.date_column and flt.date_to is not None:
+        upper = datetime.combine(flt.date_to, datetime.max.time())
+        where.append(table.c[layer.date_column] <= upper)
+    if layer.category_column and flt.categories:
+        where.append(table.c[layer.category_column].in_(flt.categories))
+    if layer.status_column and flt.statuses:
+        where.append(table.c[layer.status_column].in_(flt.statuses))
+    if flt.neighbourhood_id is not None:
+        if layer.neighbourhood_column:
+            where.append(table.c[layer.neighbourhood_column] == flt.neighbourhood_id)
+        else:
+            boundary = select(Neighbourhood.boundary).where(
+                Neighbourhood.id == flt.neighbourhood_id).scalar_subquery()
+            where.append(func.ST_Intersects(table.c[layer.geom], boundary))
+    joined = {"kp": kp, "st": st}
+    return stmt.where(and_(*where)), joined
+
+
+def feature_collection(
+    conn: Connection, layer: Layer, ward_id: int, flt: LayerFilter,
+    limit: int, offset: int = 0,
+) -> tuple[list[dict], int]:
+    """GeoJSON features (RFC 7946 dicts) of one page of ``layer``, and the total matched."""
+    table = layer.table
+    columns = [table.c[name] for name in layer.public_columns()]
+    probe, joined = _selectable(conn, layer, ward_id, flt, [table.c.id])
+    extra = []
+    if "neighbourhood" in layer.joins:
+        extra += [joined["kp"].c.name.label("neighbourhood_name"),
+                  joined["kp"].c.code.label("neighbourhood_code")]
+    if "street" in layer.joins:
+        extra.append(joined["st"].c.name.label("street_name"))
+    stmt = probe.with_only_columns(
+        *columns, *extra, dialects.geojson(table.c[layer.geom]).label("__geojson")
+    ).order_by(table.c[layer.order_by], table.c.id).limit(limit).offset(offset)
+    total = conn.execute(probe.with_only_columns(func.count())).scalar_one()
+    features = []
+    for row in conn.execute(stmt).mappings():
+        props = {k: _jsonable(v) for k, v in row.items() if k != "__geojson"}
+        features.append({
+            "type": "Feature",
+            "id": row["id"],
+            "geometry": json.loads(row["__geojson"]),
+            "properties": props,
+        })
+    return features, total
+
+
+def _jsonable(value):
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def read_layer(
+    conn: Connection, layer: Layer, ward_id: int, flt: LayerFilter | None = None,
+    columns: list[str] | None = None, with_personal_data: bool = False,
+) -> gpd.GeoDataFrame:
+    """``layer`` as a GeoDataFrame in EPSG:4326, for ``geo`` analyses."""
+    table = layer.table
+    names = columns or layer.public_columns()
+    if with_personal_data:
+        names = [*names, *(c for c in PERSONAL_COLUMNS if c in table.c)]
+    stmt, _ = _selectable(conn, layer, ward_id, flt or LayerFilter(),
+                          [*(table.c[n] for n in names),
+                           dialects.wkb(table.c[layer.geom]).label("__wkb")])
+    frame = pd.DataFrame(conn.execute(stmt.order_by(table.c.id)).mappings().all(),
+                         columns=[*names, "__wkb"])
+    geometry = shapely.from_wkb(frame.pop("__wkb").map(bytes).to_numpy()) if len(frame) else []
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=SRID), crs=SRID)
+
+
+_WARD_COLUMNS = (Ward.id, Ward.code, Ward.name, Ward.province, Ward.metric_epsg,
+                 Ward.is_synthetic)
+
+
+def ward_by_code(conn: Connection, code: str):
+    return conn.execute(select(*_WARD_COLUMNS).where(Ward.code == code)).first()
+
+
+def wards(conn: Connection) -> list:
+    return list(conn.execute(select(*_WARD_COLUMNS).order_by(Ward.id)))
+
+
+def ward_extent(conn: Connection, ward_id: int) -> tuple[float, float, float, float]:
+    """(minx, miny, maxx, maxy) of the ward boundary."""
+    wkb = conn.execute(select(dialects.wkb(Ward.boundary)).where(Ward.id == ward_id)).scalar_one()
+    return tuple(shapely.from_wkb(bytes(wkb)).bounds)
+
+
+def neighbourhood_names(conn: Connection, ward_id: int) -> list:
+    stmt = select(Neighbourhood.id, Neighbourhood.code, Neighbourhood.name).where(
+        Neighbourhood.ward_id == ward_id).order_by(Neighbourhood.code)
+    return list(conn.execute(stmt))
+
+
+def incident_date_range(conn: Connection, ward_id: int) -> tuple[datetime | None, datetime | None]:
+    stmt = select(func.min(Incident.observed_at), func.max(Incident.observed_at)).where(
+        Incident.ward_id == ward_id)
+    return tuple(conn.execute(stmt).one())
+
+
+def layer_counts(conn: Connection, ward_id: int) -> dict[str, int]:
+    return {
+        name: conn.execute(select(func.count()).select_from(layer.table).where(
+            layer.table.c.ward_id == ward_id)).scalar_one()
+        for name, layer in LAYERS.items()
+    }
+
+
+# --- writing -----------------------------------------------------------------------------
+
+def _ewkt(geometry) -> str:
+    return f"SRID={SRID};{shapely.to_wkt(geometry, rounding_precision=8)}"
+
+
+def insert_features(
+    conn: Connection, table: Table, gdf: gpd.GeoDataFrame, geom_column: str, ward_id: int,
+    returning_key: str | None = None, chunk: int = 5000,
+) -> dict:
+    """Insert the rows of ``gdf`` (columns named like ``table``'s) into ``table``.
+
+    Returns ``{gdf[returning_key]: new id}`` when ``returning_key`` is given, so callers can
+    link children to parents without guessing ids.
+    """
+    names = [c for c in gdf.columns if c in table.c and c != geom_column]
+    records = _records(gdf[names])
+    for record, geometry in zip(records, gdf.geometry.values, strict=True):
+        record[geom_column] = _ewkt(geometry)
+        record["ward_id"] = ward_id
+    ids: dict = {}
+    for start in range(0, len(records), chunk):
+        part = records[start:start + chunk]
+        if returning_key is None:
+            conn.execute(insert(table), part)
+            continue
+        result = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                              part)
+        keys = gdf[returning_key].iloc[start:start + chunk].tolist()
+        ids.update(zip(keys, result.scalars().all(), strict=True))
+    return ids
+
+
+def insert_rows(conn: Connection, table: Table, frame: pd.DataFrame, ward_id: int) -> list[int]:
+    """Insert non-spatial rows (inspections, campaigns); their new ids in ``frame`` order."""
+    names = [c for c in frame.columns if c in table.c]
+    records = _records(frame[names])
+    for record in records:
+        record["ward_id"] = ward_id
+    if not records:
+        return []
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return conn.execute(stmt, records).scalars().all()
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    for record in records:
+        for key, value in record.items():
+            if isinstance(value, pd.Timestamp):
+                record[key] = value.to_pydatetime()
+            elif hasattr(value, "item"):  # numpy scalars
+                record[key] = value.item()
+    return records
+
+
+def insert_ward(conn: Connection, code: str, name: str, boundary, metric_epsg: int,
+                is_synthetic: bool, province: str | None = None) -> int:
+    result = conn.execute(insert(Ward).returning(Ward.id), [{
+        "code": code, "name": name, "province": province, "metric_epsg": metric_epsg,
+        "is_synthetic": is_synthetic, "boundary": _ewkt(boundary),
+    }])
+    return result.scalar_one()
+
+
+def delete_ward(conn: Connection, ward_id: int) -> None:
+    """Remove a ward and everything it holds (children first: SpatiaLite's triggers)."""
+    for table in (Inspection, Incident, BoardingHouse, ModelStreet, Campaign, Street,
+                  Neighbourhood):
+        conn.execute(delete(table).where(table.ward_id == ward_id))
+    conn.execute(delete(Ward).where(Ward.id == ward_id))

@@ -1,0 +1,212 @@
+"""The ward's data model (DESIGN.md "Data model"), geometry stored in EPSG:4326.
+
+Vocabularies (categories, statuses) are plain strings validated by ``geo.vocabulary``
+before they reach the database, so adding a category is a data change, not a migration.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, JsonDocument, Timestamped, WardScoped
+
+SRID = 4326
+
+
+def _geometry(kind: str) -> Geometry:
+    return Geometry(kind, srid=SRID, spatial_index=True)
+
+
+class Ward(Timestamped, Base):
+    __tablename__ = "ward"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    province: Mapped[str | None] = mapped_column(String(200))
+    metric_epsg: Mapped[int] = mapped_column(Integer)
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    boundary = mapped_column(_geometry("MULTIPOLYGON"), nullable=False)
+
+
+class Neighbourhood(WardScoped, Base):
+    __tablename__ = "neighbourhood"
+    __table_args__ = (UniqueConstraint("ward_id", "code"),)
+
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    population: Mapped[int | None] = mapped_column(Integer)
+    households: Mapped[int | None] = mapped_column(Integer)
+    head_name: Mapped[str | None] = mapped_column(String(200))
+    boundary = mapped_column(_geometry("MULTIPOLYGON"), nullable=False)
+
+
+class Street(WardScoped, Base):
+    __tablename__ = "street"
+
+    name: Mapped[str] = mapped_column(String(200))
+    street_class: Mapped[str] = mapped_column(String(32))
+    length_m: Mapped[float] = mapped_column(Float)
+    geom = mapped_column(_geometry("LINESTRING"), nullable=False)
+
+
+class ModelStreet(WardScoped, Base):
+    """A model street or cluster; ``level='ward'`` is the ward demonstration route."""
+
+    __tablename__ = "model_street"
+
+    name: Mapped[str] = mapped_column(String(300))
+    level: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    neighbourhood_id: Mapped[int | None] = mapped_column(
+        ForeignKey("neighbourhood.id", ondelete="SET NULL"), index=True
+    )
+    registered_on: Mapped[date | None] = mapped_column(Date)
+    target_date: Mapped[date | None] = mapped_column(Date)
+    achieved_on: Mapped[date | None] = mapped_column(Date)
+    accepted_on: Mapped[date | None] = mapped_column(Date)
+    criteria: Mapped[dict] = mapped_column(JsonDocument, default=dict)
+    frontage_households: Mapped[int] = mapped_column(Integer, default=0)
+    commitments_signed: Mapped[int] = mapped_column(Integer, default=0)
+    budget_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
+    socialised_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
+    geom = mapped_column(_geometry("GEOMETRY"), nullable=False)
+
+
+class Campaign(WardScoped, Base):
+    __tablename__ = "campaign"
+
+    name: Mapped[str] = mapped_column(String(300))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    units: Mapped[str | None] = mapped_column(Text)
+    area = mapped_column(_geometry("MULTIPOLYGON"), nullable=True)
+
+
+class BoardingHouse(WardScoped, Base):
+    __tablename__ = "boarding_house"
+    __table_args__ = (UniqueConstraint("ward_id", "client_uuid"),)
+
+    client_uuid: Mapped[uuid.UUID] = mapped_column(Uuid, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(300))
+    address: Mapped[str | None] = mapped_column(String(500))
+    # Personal data (Decree 13/2023/NĐ-CP): never leaves models.queries unless asked for.
+    owner_name: Mapped[str | None] = mapped_column(String(200))
+    owner_phone: Mapped[str | None] = mapped_column(String(20))
+    owner_id_number: Mapped[str | None] = mapped_column(String(20))
+    house_type: Mapped[str] = mapped_column(String(32))
+    rooms: Mapped[int] = mapped_column(Integer, default=0)
+    residents: Mapped[int] = mapped_column(Integer, default=0)
+    classification: Mapped[str | None] = mapped_column(String(16))
+    antt_commitment_on: Mapped[date | None] = mapped_column(Date)
+    extinguishers: Mapped[int] = mapped_column(Integer, default=0)
+    has_alarm: Mapped[bool] = mapped_column(Boolean, default=False)
+    has_escape_route: Mapped[bool] = mapped_column(Boolean, default=False)
+    model_status: Mapped[str] = mapped_column(String(16), default="none")
+    model_recognised_on: Mapped[date | None] = mapped_column(Date)
+    last_inspection_on: Mapped[date | None] = mapped_column(Date)
+    fire_safety_pass: Mapped[bool | None] = mapped_column(Boolean)
+    neighbourhood_id: Mapped[int | None] = mapped_column(
+        ForeignKey("neighbourhood.id", ondelete="SET NULL"), index=True
+    )
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("street.id", ondelete="SET NULL"))
+    geom = mapped_column(_geometry("POINT"), nullable=False)
+
+
+class Inspection(WardScoped, Base):
+    __tablename__ = "inspection"
+    __table_args__ = (UniqueConstraint("ward_id", "client_uuid"),)
+
+    client_uuid: Mapped[uuid.UUID] = mapped_column(Uuid, default=uuid.uuid4)
+    boarding_house_id: Mapped[int] = mapped_column(
+        ForeignKey("boarding_house.id", ondelete="CASCADE"), index=True
+    )
+    inspected_at: Mapped[datetime] = mapped_column(DateTime)
+    officer: Mapped[str] = mapped_column(String(200))
+    findings: Mapped[str | None] = mapped_column(Text)
+    fire_safety_pass: Mapped[bool] = mapped_column(Boolean)
+    residents_counted: Mapped[int | None] = mapped_column(Integer)
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Incident(WardScoped, Base):
+    __tablename__ = "incident"
+    __table_args__ = (UniqueConstraint("ward_id", "client_uuid"),)
+
+    client_uuid: Mapped[uuid.UUID] = mapped_column(Uuid, default=uuid.uuid4)
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    observed_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    status: Mapped[str] = mapped_column(String(16), default="reported")
+    reporter: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    minutes_no: Mapped[str | None] = mapped_column(String(64))
+    fine_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    is_repeat: Mapped[bool] = mapped_column(Boolean, default=False)
+    neighbourhood_id: Mapped[int | None] = mapped_column(
+        ForeignKey("neighbourhood.id", ondelete="SET NULL"), index=True
+    )
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("street.id", ondelete="SET NULL"))
+    model_street_id: Mapped[int | None] = mapped_column(
+        ForeignKey("model_street.id", ondelete="SET NULL")
+    )
+    boarding_house_id: Mapped[int | None] = mapped_column(
+        ForeignKey("boarding_house.id", ondelete="SET NULL")
+    )
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id", ondelete="SET NULL"))
+    geom = mapped_column(_geometry("POINT"), nullable=False)
+
+
+class RankingSnapshot(WardScoped, Base):
+    """A published monthly ranking; immutable once written."""
+
+    __tablename__ = "ranking_snapshot"
+    __table_args__ = (UniqueConstraint("ward_id", "month"),)
+
+    month: Mapped[str] = mapped_column(String(7))
+    rubric_version: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[list] = mapped_column(JsonDocument)
+    published_at: Mapped[datetime] = mapped_column(DateTime)
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+
+class User(WardScoped, Base):
+    # "user" is reserved in PostgreSQL.
+    __tablename__ = "app_user"
+
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AuditLog(WardScoped, Base):
+    """Who saw or changed what, and when (``created_at``); rows are only ever added."""
+
+    __tablename__ = "audit_log"
+
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[dict] = mapped_column(JsonDocument, default=dict)
