@@ -1,0 +1,1 @@
+"""Pure spatial analysis on GeoDataFrames: no Flask, no SQLAlchemy."""
