@@ -1,0 +1,107 @@
+"""Thin API views: parse, query, label, return GeoJSON."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request, url_for
+
+from geo import vocabulary as vocab
+from models import queries
+from webapp import wards
+from webapp.api import bp
+from webapp.api.params import layer_filter, parse_int
+from webapp.errors import ApiError
+from webapp.extensions import db
+
+_LABELS = {
+    "category": vocab.INCIDENT_CATEGORIES,
+    "street_class": vocab.STREET_CLASSES,
+    "level": vocab.MODEL_STREET_LEVELS,
+    "kind": vocab.MODEL_STREET_KINDS,
+    "house_type": vocab.HOUSE_TYPES,
+    "classification": vocab.CLASSIFICATIONS,
+    "model_status": vocab.MODEL_HOUSE_STATUSES,
+}
+_STATUS_LABELS = {
+    "incidents": vocab.INCIDENT_STATUSES,
+    "model-streets": vocab.MODEL_STREET_STATUSES,
+}
+
+
+def _labelled(layer_name: str, properties: dict) -> dict:
+    for key, vocabulary in _LABELS.items():
+        if key in properties:
+            properties[f"{key}_label"] = vocab.label(vocabulary, properties[key])
+    if "status" in properties and layer_name in _STATUS_LABELS:
+        properties["status_label"] = vocab.label(_STATUS_LABELS[layer_name], properties["status"])
+    return properties
+
+
+def _layer(name: str) -> queries.Layer:
+    layer = queries.LAYERS.get(name)
+    if layer is None:
+        raise ApiError(404, f"Không có lớp dữ liệu '{name}'. Các lớp: {', '.join(queries.LAYERS)}.",
+                       f"No layer '{name}'. Layers: {', '.join(queries.LAYERS)}.")
+    return layer
+
+
+def _ward():
+    try:
+        return wards.resolve(request.args.get("ward"))
+    except wards.NoWard as missing:
+        raise ApiError(404, f"Không tìm thấy phường '{missing}'.",
+                       f"Ward '{missing}' not found.", "ward") from None
+
+
+@bp.get("/")
+def index():
+    return jsonify({
+        "layers": {name: url_for("api.layer_collection", name=name, _external=True)
+                   for name in queries.LAYERS},
+        "wards": [{"code": w.code, "name": w.name, "synthetic": w.is_synthetic}
+                  for w in queries.wards(db.conn)],
+    })
+
+
+@bp.get("/<name>")
+def layer_collection(name: str):
+    layer = _layer(name)
+    ward = _ward()
+    flt = layer_filter(layer, request.args, wards.neighbourhood_keys(ward.id))
+    max_limit = current_app.config["API_MAX_LIMIT"]
+    limit = parse_int(request.args.get("limit", str(current_app.config["API_DEFAULT_LIMIT"])),
+                      "limit", 1, max_limit)
+    offset = parse_int(request.args.get("offset", "0"), "offset", 0)
+    features, total = queries.feature_collection(db.conn, layer, ward.id, flt, limit, offset)
+    for feature in features:
+        _labelled(name, feature["properties"])
+    body = {
+        "type": "FeatureCollection",
+        "features": features,
+        "numberMatched": total,
+        "numberReturned": len(features),
+        "ward": {"code": ward.code, "name": ward.name, "synthetic": ward.is_synthetic},
+        "links": [],
+    }
+    if offset + len(features) < total:
+        args = {**request.args.to_dict(), "offset": offset + len(features), "limit": limit}
+        body["links"].append({"rel": "next", "type": "application/geo+json",
+                              "href": url_for("api.layer_collection", name=name, **args)})
+    return _geojson(body)
+
+
+@bp.get("/<name>/<int:feature_id>")
+def layer_feature(name: str, feature_id: int):
+    layer = _layer(name)
+    ward = _ward()
+    flt = queries.LayerFilter(feature_id=feature_id)
+    features, _ = queries.feature_collection(db.conn, layer, ward.id, flt, limit=1)
+    if not features:
+        raise ApiError(404, f"Không tìm thấy đối tượng số {feature_id} trong lớp {name}.",
+                       f"No feature {feature_id} in layer {name}.")
+    return _geojson(_labelled(name, features[0]["properties"]) and features[0])
+
+
+def _geojson(body: dict):
+    response = jsonify(body)
+    response.mimetype = "application/geo+json"
+    return response

@@ -1,0 +1,41 @@
+"""Settings from environment variables, with safe defaults for one ward on one machine."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = ROOT / "instance"
+
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = "&copy; OpenStreetMap contributors"
+
+
+def instance_secret_key(instance: Path) -> str:
+    """A per-installation secret kept in the instance folder, created on first use."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def from_environment() -> dict:
+    instance = Path(os.environ.get("URBANORDER_INSTANCE", DEFAULT_INSTANCE))
+    return {
+        "INSTANCE_DIR": instance,
+        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'urbanorder.db'}"),
+        "SECRET_KEY": os.environ.get("SECRET_KEY", ""),
+        # Empty string: no basemap at all (the map still draws our own vectors).
+        "TILE_URL": os.environ.get("URBANORDER_TILE_URL", OSM_TILES),
+        "TILE_ATTRIBUTION": os.environ.get("URBANORDER_TILE_ATTRIBUTION", OSM_ATTRIBUTION),
+        "DEFAULT_WARD": os.environ.get("URBANORDER_WARD", ""),
+        "API_DEFAULT_LIMIT": int(os.environ.get("URBANORDER_API_DEFAULT_LIMIT", "5000")),
+        "API_MAX_LIMIT": int(os.environ.get("URBANORDER_API_MAX_LIMIT", "20000")),
+        "JSON_SORT_KEYS": False,
+    }

@@ -1,0 +1,66 @@
+"""Map page: the ward's layers with filters, legend and popups (data from the API)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, render_template, request, url_for
+
+from geo import vocabulary as vocab
+from models import queries
+from webapp import wards
+from webapp.extensions import db
+from webapp.map import bp
+from webapp.map.builder import ward_map
+
+
+def _month(value) -> str:
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def _months_before(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@bp.get("/")
+def index():
+    try:
+        ward = wards.resolve(request.args.get("ward"))
+    except wards.NoWard as missing:
+        return render_template("map/empty.html", code=str(missing)), 404
+    conn = db.conn
+    first, last = queries.incident_date_range(conn, ward.id)
+    last = last or date.today()
+    default_from = _months_before(last, 2)  # the latest three months of records
+    shell = ward_map(queries.ward_extent(conn, ward.id), current_app.config["TILE_URL"],
+                     current_app.config["TILE_ATTRIBUTION"])
+    config = {
+        "map": shell["name"],
+        "ward": ward.code,
+        "api": url_for("api.index"),
+        "hasTiles": bool(current_app.config["TILE_URL"]),
+        "categories": vocab.INCIDENT_CATEGORIES,
+        "incidentStatuses": vocab.INCIDENT_STATUSES,
+        "modelStreetStatuses": vocab.MODEL_STREET_STATUSES,
+        "modelHouseStatuses": vocab.MODEL_HOUSE_STATUSES,
+        "criteria": vocab.MODEL_STREET_CRITERIA,
+        "routeColour": vocab.DEMONSTRATION_ROUTE_COLOUR,
+    }
+    return render_template(
+        "map/index.html",
+        ward=ward,
+        shell=shell,
+        config=config,
+        neighbourhoods=queries.neighbourhood_names(conn, ward.id),
+        categories=vocab.INCIDENT_CATEGORIES,
+        incident_statuses=vocab.INCIDENT_STATUSES,
+        model_street_statuses=vocab.MODEL_STREET_STATUSES,
+        model_house_statuses=vocab.MODEL_HOUSE_STATUSES,
+        route_colour=vocab.DEMONSTRATION_ROUTE_COLOUR,
+        month_min=_month(first) if first else None,
+        month_max=_month(last),
+        default_from=_month(default_from),
+        default_to=_month(last),
+        all_wards=queries.wards(conn),
+    )
