@@ -1,0 +1,134 @@
+"""Shared fixtures: every database test runs on SpatiaLite and on PostGIS.
+
+A backend that is not available here is skipped locally but fails under ``CI=true``
+(the pattern of geoalchemy2's own test suite).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from models import migrate
+from models.engine import make_engine
+
+BACKENDS = ("spatialite", "postgis")
+POSTGRES_URL = os.environ.get(
+    "URBANORDER_TEST_POSTGRES_URL",
+    f"postgresql+psycopg://{os.environ.get('USER', 'root')}:urbanorder@127.0.0.1:5432/postgres",
+)
+# Small enough for a quick suite, large enough for clusters and repeats to appear.
+DEMO_SIZES = {"boarding_houses": 800, "incidents": 2500}
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"backend required in CI: {reason}")
+    pytest.skip(reason)
+
+
+class PostgresDatabases:
+    """Creates throw-away databases on the test server and drops them afterwards."""
+
+    def __init__(self, url: str) -> None:
+        self.admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        self.url = make_url(url)
+        self.created: list[str] = []
+
+    def create(self) -> str:
+        name = f"urbanorder_test_{uuid.uuid4().hex[:10]}"
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        self.created.append(name)
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        with self.admin.connect() as conn:
+            for name in self.created:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_databases():
+    try:
+        databases = PostgresDatabases(POSTGRES_URL)
+        with databases.admin.connect() as conn:
+            available = conn.execute(text(
+                "SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'")).scalar()
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "not here"
+        _unavailable(f"PostgreSQL not reachable at {POSTGRES_URL}: {exc}")
+    if not available:
+        _unavailable("the PostGIS extension is not installed (postgresql-15-postgis-3)")
+    yield databases
+    databases.drop_all()
+
+
+@pytest.fixture
+def fresh_url(request, tmp_path):
+    """A URL of a new, empty database on the backend named by ``request.param``."""
+    if request.param == "spatialite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    return request.getfixturevalue("postgres_databases").create()
+
+
+def pytest_generate_tests(metafunc):
+    for name in ("fresh_url", "backend_url", "demo_url"):
+        if name in metafunc.fixturenames:
+            metafunc.parametrize(name, BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def migrated_engine(fresh_url):
+    engine = make_engine(fresh_url)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _demo_databases(request, tmp_path_factory):
+    """One demo database per backend for the whole session (read-only for the tests)."""
+    from webapp.demo import load_demo
+
+    cache: dict[str, str] = {}
+
+    def get(backend: str) -> str:
+        if backend not in cache:
+            if backend == "spatialite":
+                url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+            else:
+                url = request.getfixturevalue("postgres_databases").create()
+            engine = make_engine(url)
+            migrate.upgrade(engine)
+            load_demo(engine, **DEMO_SIZES)
+            engine.dispose()
+            cache[backend] = url
+        return cache[backend]
+
+    return get
+
+
+@pytest.fixture
+def demo_url(request, _demo_databases):
+    """URL of a database holding the (small) synthetic demo; do not write to it."""
+    return _demo_databases(request.param)
+
+
+@pytest.fixture
+def demo_app(demo_url):
+    from webapp import create_app
+
+    app = create_app({"DATABASE_URL": demo_url, "TILE_URL": "", "TESTING": True,
+                      "SECRET_KEY": "test"})
+    yield app
+    app.extensions["urbanorder_engine"].dispose()
+
+
+@pytest.fixture
+def client(demo_app):
+    return demo_app.test_client()

@@ -1,0 +1,141 @@
+"""A real browser (Debian's headless Chromium via Playwright) opens the map page."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def _require_chromium():
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail("Debian chromium is required in CI")
+    pytest.skip("Debian chromium is not installed")
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """The demo app on SpatiaLite served by waitress on a free localhost port."""
+    from waitress.server import create_server
+
+    from models import migrate
+    from models.engine import make_engine
+    from webapp import create_app
+    from webapp.demo import load_demo
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queue depth chatter
+    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    load_demo(engine, boarding_houses=800, incidents=2500)
+    engine.dispose()
+    app = create_app({"DATABASE_URL": url, "TILE_URL": "", "SECRET_KEY": "e2e"})
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = create_server(app, host="127.0.0.1", port=port, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _open_map(browser, url, **context_options):
+    context = browser.new_context(locale="vi-VN", **context_options)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    external = []
+    page.on("request", lambda req: external.append(req.url)
+            if not req.url.startswith(("http://127.0.0.1", "data:")) else None)
+    page.goto(url)
+    page.wait_for_function("document.body.dataset.layersLoaded === 'true'", timeout=30000)
+    return page, errors, external
+
+
+def test_map_draws_every_layer_without_internet(browser, live_server):
+    page, errors, external = _open_map(browser, live_server + "/",
+                                       viewport={"width": 1366, "height": 850})
+    assert errors == []
+    assert external == []  # no CDN, no tiles: everything comes from our server
+    state = page.evaluate("window.urbanMapState.loaded")
+    for layer in ("neighbourhoods", "streets", "modelStreets", "boardingHouses", "incidents"):
+        assert state[layer].get("error") is None, state[layer]
+        assert state[layer]["count"] > 0, layer
+    # Vector features drawn as SVG paths: khu phố, streets, model streets, the route.
+    assert page.locator(".leaflet-overlay-pane path, .leaflet-areas-pane path, "
+                        ".leaflet-lines-pane path").count() > 100
+    # Points cluster when zoomed out.
+    assert page.locator(".cluster-incidents").count() > 0
+    assert page.locator(".cluster-houses").count() > 0
+    assert page.locator("#synthetic-notice").is_visible()
+    assert "DỮ LIỆU MÔ PHỎNG" in page.locator("#synthetic-notice").inner_text()
+    overlay_names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    assert any("Trục điểm kiểu mẫu QL51" in name for name in overlay_names)
+    shots = os.environ.get("URBANORDER_SCREENSHOTS")
+    if shots:
+        page.screenshot(path=str(Path(shots) / "map.png"))
+
+
+def test_filters_change_what_is_drawn(browser, live_server):
+    page, errors, _ = _open_map(browser, live_server + "/?from=2025-01&to=2026-12",
+                                viewport={"width": 1366, "height": 850})
+    before = page.evaluate("window.urbanMapState.loaded.incidents.count")
+    page.locator("input[name=category][value=encroachment_sidewalk]").uncheck()
+    page.wait_for_function(
+        f"window.urbanMapState.loaded.incidents.count < {before} "
+        "&& document.body.dataset.layersLoaded === 'true'", timeout=15000)
+    assert "category=" in page.url
+    page.locator("select[name=neighbourhood]").select_option("KP03")
+    page.wait_for_function("document.body.dataset.layersLoaded === 'true' && "
+                           "window.urbanMapState.loaded.neighbourhoods.count === 1",
+                           timeout=15000)
+    assert errors == []
+
+
+def test_popup_shows_key_facts_in_vietnamese(browser, live_server):
+    page, _, _ = _open_map(browser, live_server + "/", viewport={"width": 1366, "height": 850})
+    page.evaluate("""() => {
+        const layer = UrbanMap.layers.route.getLayers()[0];
+        layer.openPopup();
+    }""")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    text = popup.inner_text()
+    assert "Quốc lộ 51" in text and "Trạng thái" in text
+
+
+def test_phone_viewport_has_the_filters_one_tap_away(browser, live_server):
+    page, errors, _ = _open_map(browser, live_server + "/", viewport={"width": 360, "height": 740},
+                                is_mobile=True, has_touch=True)
+    toggle = page.locator("#sidebar-toggle")
+    assert toggle.is_visible()
+    toggle.click()
+    page.wait_for_timeout(300)
+    assert page.locator("select[name=neighbourhood]").is_visible()
+    assert errors == []
