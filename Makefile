@@ -1,0 +1,48 @@
+# urbanorder — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run test setup test-setup system-deps test-system-deps lint bench clean
+
+run: setup
+	$(BIN)/urbanorder init
+	$(BIN)/urbanorder demo --if-empty
+	$(BIN)/urbanorder serve --host $(HOST) --port $(PORT)
+
+test: test-setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: system-deps $(VENV)/.installed
+
+test-setup: test-system-deps $(VENV)/.installed-test
+
+system-deps:
+	@bash scripts/system-deps.sh run
+
+test-system-deps:
+	@bash scripts/system-deps.sh test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(VENV)/.installed $@
+
+lint: test-setup
+	$(BIN)/ruff check .
+
+bench: test-setup
+	$(BIN)/python bench/bench_foundation.py
+
+clean:
+	rm -rf $(VENV) instance/urbanorder.db

@@ -1,0 +1,68 @@
+"""Screenshot a page of the app in headless Debian Chromium (for docs/ and for looking).
+
+    .venv/bin/python scripts/screenshot.py --out docs/map.png [--path /?from=2026-06]
+        [--size 1366x850] [--view LAT,LON,ZOOM] [--mobile]
+
+Serves the app (DATABASE_URL or instance/urbanorder.db, no basemap tiles) on a free
+localhost port, waits until the map reports its layers loaded, prints page errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+import threading
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--path", default="/")
+    parser.add_argument("--size", default="1366x850")
+    parser.add_argument("--view", help="LAT,LON,ZOOM to move the map to before the shot")
+    parser.add_argument("--mobile", action="store_true")
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+    from waitress.server import create_server
+
+    from webapp import create_app
+
+    app = create_app({"TILE_URL": ""})
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = create_server(app, host="127.0.0.1", port=port, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    width, height = (int(v) for v in args.size.split("x"))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": width, "height": height}, locale="vi-VN",
+                                is_mobile=args.mobile, has_touch=args.mobile)
+        page.on("pageerror", lambda exc: print("page error:", exc, file=sys.stderr))
+        page.goto(f"http://127.0.0.1:{port}{args.path}")
+        ready = "!document.body.dataset.layersLoaded || document.body.dataset.layersLoaded === 'true'"
+        page.wait_for_function(ready, timeout=30000)
+        if args.view:
+            lat, lon, zoom = args.view.split(",")
+            page.evaluate(f"UrbanMap.map.setView([{lat}, {lon}], {zoom})")
+            page.wait_for_timeout(500)
+            page.wait_for_function(ready, timeout=30000)
+        page.wait_for_timeout(800)
+        page.screenshot(path=args.out)
+        browser.close()
+    server.close()
+    print(args.out)
+
+
+if __name__ == "__main__":
+    main()
