@@ -50,7 +50,8 @@ def main() -> None:
                                 is_mobile=args.mobile, has_touch=args.mobile)
         page.on("pageerror", lambda exc: print("page error:", exc, file=sys.stderr))
         page.goto(f"http://127.0.0.1:{port}{args.path}")
-        ready = "!document.body.dataset.layersLoaded || document.body.dataset.layersLoaded === 'true'"
+        ready = ("!document.body.dataset.layersLoaded"
+                 " || document.body.dataset.layersLoaded === 'true'")
         page.wait_for_function(ready, timeout=30000)
         if args.view:
             lat, lon, zoom = args.view.split(",")

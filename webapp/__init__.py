@@ -20,6 +20,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = settings.instance_secret_key(app.config["INSTANCE_DIR"])
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False  # Vietnamese stays readable in responses and logs
     db.init_app(app)
 
     from webapp import errors, vendor

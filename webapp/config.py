@@ -37,5 +37,4 @@ def from_environment() -> dict:
         "DEFAULT_WARD": os.environ.get("URBANORDER_WARD", ""),
         "API_DEFAULT_LIMIT": int(os.environ.get("URBANORDER_API_DEFAULT_LIMIT", "5000")),
         "API_MAX_LIMIT": int(os.environ.get("URBANORDER_API_MAX_LIMIT", "20000")),
-        "JSON_SORT_KEYS": False,
     }
