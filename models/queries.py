@@ -20,13 +20,19 @@ from sqlalchemy.sql.schema import Table
 from models import dialects
 from models.tables import (
     SRID,
+    AuditLog,
     BoardingHouse,
     Campaign,
+    FieldSubmission,
     Incident,
+    IncidentEvent,
     Inspection,
     ModelStreet,
     Neighbourhood,
+    Photo,
+    RankingSnapshot,
     Street,
+    User,
     Ward,
 )
 
@@ -276,7 +282,7 @@ def insert_ward(conn: Connection, code: str, name: str, boundary, metric_epsg: i
 
 def delete_ward(conn: Connection, ward_id: int) -> None:
     """Remove a ward and everything it holds (children first: SpatiaLite's triggers)."""
-    for table in (Inspection, Incident, BoardingHouse, ModelStreet, Campaign, Street,
-                  Neighbourhood):
+    for table in (IncidentEvent, Photo, FieldSubmission, AuditLog, RankingSnapshot, Inspection,
+                  Incident, BoardingHouse, ModelStreet, Campaign, Street, Neighbourhood, User):
         conn.execute(delete(table).where(table.ward_id == ward_id))
     conn.execute(delete(Ward).where(Ward.id == ward_id))

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -128,6 +129,9 @@ class BoardingHouse(WardScoped, Base):
         ForeignKey("neighbourhood.id", ondelete="SET NULL"), index=True
     )
     street_id: Mapped[int | None] = mapped_column(ForeignKey("street.id", ondelete="SET NULL"))
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    location_accuracy_m: Mapped[float | None] = mapped_column(Float)
+    location_manual: Mapped[bool] = mapped_column(Boolean, default=False)
     geom = mapped_column(_geometry("POINT"), nullable=False)
 
 
@@ -145,6 +149,8 @@ class Inspection(WardScoped, Base):
     fire_safety_pass: Mapped[bool] = mapped_column(Boolean)
     residents_counted: Mapped[int | None] = mapped_column(Integer)
     follow_up_on: Mapped[date | None] = mapped_column(Date)
+    follow_up_done_on: Mapped[date | None] = mapped_column(Date)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
 class Incident(WardScoped, Base):
@@ -172,6 +178,9 @@ class Incident(WardScoped, Base):
         ForeignKey("boarding_house.id", ondelete="SET NULL")
     )
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id", ondelete="SET NULL"))
+    reported_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    location_accuracy_m: Mapped[float | None] = mapped_column(Float)
+    location_manual: Mapped[bool] = mapped_column(Boolean, default=False)
     geom = mapped_column(_geometry("POINT"), nullable=False)
 
 
@@ -198,6 +207,9 @@ class User(WardScoped, Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped on password change or disabling: old sessions stop working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class AuditLog(WardScoped, Base):
@@ -210,3 +222,49 @@ class AuditLog(WardScoped, Base):
     entity: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[dict] = mapped_column(JsonDocument, default=dict)
+
+
+class FieldSubmission(WardScoped, Base):
+    """One submission from a device, keyed by the UUID the device gave it.
+
+    Replaying the same UUID with the same content returns what it created; with different
+    content it is refused. This is what makes offline queues deliver exactly once.
+    """
+
+    __tablename__ = "field_submission"
+    __table_args__ = (UniqueConstraint("ward_id", "client_uuid"),)
+
+    client_uuid: Mapped[uuid.UUID] = mapped_column(Uuid)
+    kind: Mapped[str] = mapped_column(String(48))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class Photo(WardScoped, Base):
+    """A photo attached to a record, re-encoded on the server without metadata."""
+
+    __tablename__ = "photo"
+
+    entity: Mapped[str] = mapped_column(String(32), index=True)
+    entity_id: Mapped[int] = mapped_column(Integer, index=True)
+    content_type: Mapped[str] = mapped_column(String(32))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class IncidentEvent(WardScoped, Base):
+    """A step of an incident's workflow (or an extra report attached to it): who, when."""
+
+    __tablename__ = "incident_event"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"),
+                                             index=True)
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

@@ -13,6 +13,7 @@ import argparse
 import socket
 import sys
 import threading
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -20,6 +21,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
+
+
+def wait_until(page, expression: str, timeout: float = 30.0) -> None:
+    # wait_for_function uses eval, which the app's CSP forbids; evaluate() does not.
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"timed out waiting for {expression}")
+        page.wait_for_timeout(100)
 
 
 def main() -> None:
@@ -52,12 +62,12 @@ def main() -> None:
         page.goto(f"http://127.0.0.1:{port}{args.path}")
         ready = ("!document.body.dataset.layersLoaded"
                  " || document.body.dataset.layersLoaded === 'true'")
-        page.wait_for_function(ready, timeout=30000)
+        wait_until(page, ready)
         if args.view:
             lat, lon, zoom = args.view.split(",")
             page.evaluate(f"UrbanMap.map.setView([{lat}, {lon}], {zoom})")
             page.wait_for_timeout(500)
-            page.wait_for_function(ready, timeout=30000)
+            wait_until(page, ready)
         page.wait_for_timeout(800)
         page.screenshot(path=args.out)
         browser.close()

@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from models import migrate
 from models.engine import make_engine
+from tests.helpers import DEMO_PASSWORDS, sign_in
 
 BACKENDS = ("spatialite", "postgis")
 POSTGRES_URL = os.environ.get(
@@ -105,7 +106,7 @@ def _demo_databases(request, tmp_path_factory):
                 url = request.getfixturevalue("postgres_databases").create()
             engine = make_engine(url)
             migrate.upgrade(engine)
-            load_demo(engine, **DEMO_SIZES)
+            load_demo(engine, passwords=DEMO_PASSWORDS, **DEMO_SIZES)
             engine.dispose()
             cache[backend] = url
         return cache[backend]
@@ -124,11 +125,32 @@ def demo_app(demo_url):
     from webapp import create_app
 
     app = create_app({"DATABASE_URL": demo_url, "TILE_URL": "", "TESTING": True,
-                      "SECRET_KEY": "test"})
+                      "SECRET_KEY": "test", "RATELIMIT_ENABLED": False})
     yield app
     app.extensions["urbanorder_engine"].dispose()
 
 
 @pytest.fixture
-def client(demo_app):
+def anonymous(demo_app):
     return demo_app.test_client()
+
+
+@pytest.fixture
+def client(demo_app):
+    """Signed in as urban-management staff (no access to personal data)."""
+    client = demo_app.test_client()
+    sign_in(client, "dothi")
+    return client
+
+
+@pytest.fixture
+def client_as(demo_app):
+    """``client_as("police")``: a test client signed in with that role's demo account."""
+    from tests.helpers import ROLE_USERS
+
+    def make(role: str):
+        client = demo_app.test_client()
+        sign_in(client, ROLE_USERS[role])
+        return client
+
+    return make

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from webapp import config as settings
-from webapp.extensions import db
+from webapp.extensions import csrf, db, limiter
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -23,13 +23,22 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False  # Vietnamese stays readable in responses and logs
     db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
 
-    from webapp import errors, vendor
+    from webapp import auth, errors, security, vendor
     from webapp.api import bp as api_bp
+    from webapp.auth.permissions import ROLE_LABELS, can
     from webapp.map import bp as map_bp
 
+    auth.init_app(app)
     app.register_blueprint(vendor.bp)
+    app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(map_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     errors.register(app)
+    security.register(app)
+    from webapp.navigation import nav_links
+
+    app.jinja_env.globals.update(can=can, role_labels=ROLE_LABELS, nav_links=nav_links)
     return app

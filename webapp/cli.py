@@ -10,7 +10,9 @@ from flask.cli import FlaskGroup
 
 from models import migrate, queries
 from webapp import create_app
+from webapp.auth.permissions import ROLE_LABELS
 from webapp.extensions import db
+from webapp.users import UserError, create_user, set_active, set_password
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, load_dotenv=False, set_debug_flag=False)
@@ -49,8 +51,71 @@ def demo_command(replace: bool, if_empty: bool, seed: int) -> None:
     if counts is None:
         click.echo("Dữ liệu mô phỏng Tam Phước đã có — bỏ qua (dùng --replace để tạo lại).")
         return
+    users = counts.pop("users")
     summary = ", ".join(f"{name}: {count}" for name, count in counts.items())
     click.echo(f"Đã nạp dữ liệu mô phỏng sau {time.perf_counter() - started:.1f} s — {summary}.")
+    if users:
+        click.echo("\nTài khoản mô phỏng (mật khẩu chỉ in MỘT lần này — hãy ghi lại):")
+        for username, (role, password) in users.items():
+            click.echo(f"  {username:<10} {ROLE_LABELS[role]:<32} mật khẩu: {password}")
+        click.echo("Đổi mật khẩu: urbanorder user passwd TÊN\n")
+
+
+@cli.group("user")
+def user_group() -> None:
+    """Quản lý tài khoản. Manage user accounts."""
+
+
+def _user_action(action):
+    try:
+        with db.transaction() as conn:
+            return action(conn)
+    except UserError as err:
+        raise click.ClickException(str(err)) from None
+
+
+@user_group.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(list(ROLE_LABELS)), required=True)
+@click.option("--ward", "ward_code", help="Mã phường (mặc định: phường duy nhất/đầu tiên).")
+@click.option("--name", "full_name", help="Họ và tên.")
+@click.option("--password", help="Mật khẩu (để trống: tạo ngẫu nhiên và in ra).")
+def user_add(username, role, ward_code, full_name, password) -> None:
+    """Tạo tài khoản mới."""
+    with db.engine.connect() as conn:
+        ward = queries.ward_by_code(conn, ward_code) if ward_code else \
+            next(iter(queries.wards(conn)), None)
+    if ward is None:
+        raise click.ClickException(
+            "Không tìm thấy phường. Chạy 'urbanorder demo' hoặc nhập dữ liệu.")
+    _, password = _user_action(
+        lambda conn: create_user(conn, ward.id, username, role, password, full_name))
+    click.echo(f"Đã tạo {username} ({ROLE_LABELS[role]}, {ward.name}). Mật khẩu: {password}")
+
+
+@user_group.command("passwd")
+@click.argument("username")
+@click.option("--password", help="Mật khẩu mới (để trống: tạo ngẫu nhiên và in ra).")
+def user_passwd(username, password) -> None:
+    """Đặt lại mật khẩu (đăng xuất mọi phiên của người dùng)."""
+    password = _user_action(lambda conn: set_password(conn, username, password))
+    click.echo(f"Đã đổi mật khẩu của {username}. Mật khẩu mới: {password}")
+
+
+@user_group.command("disable")
+@click.argument("username")
+def user_disable(username) -> None:
+    """Khóa tài khoản (đăng xuất mọi phiên)."""
+    _user_action(lambda conn: set_active(conn, username, False))
+    click.echo(f"Đã khóa tài khoản {username}.")
+
+
+@user_group.command("enable")
+@click.argument("username")
+def user_enable(username) -> None:
+    """Mở khóa tài khoản."""
+    _user_action(lambda conn: set_active(conn, username, True))
+    click.echo(f"Đã mở khóa tài khoản {username}.")
 
 
 @cli.command("serve")

@@ -37,4 +37,14 @@ def from_environment() -> dict:
         "DEFAULT_WARD": os.environ.get("URBANORDER_WARD", ""),
         "API_DEFAULT_LIMIT": int(os.environ.get("URBANORDER_API_DEFAULT_LIMIT", "5000")),
         "API_MAX_LIMIT": int(os.environ.get("URBANORDER_API_MAX_LIMIT", "20000")),
+        # Behind HTTPS set URBANORDER_HTTPS=1: cookies become Secure and HSTS is sent.
+        "SESSION_COOKIE_SECURE": os.environ.get("URBANORDER_HTTPS", "") == "1",
+        "REMEMBER_COOKIE_SECURE": os.environ.get("URBANORDER_HTTPS", "") == "1",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+        # A token lives as long as the session: records queued offline for hours still send.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 40 * 1024 * 1024,
+        "RATELIMIT_ENABLED": os.environ.get("URBANORDER_RATELIMIT", "1") == "1",
     }

@@ -24,6 +24,7 @@ from models.tables import (
     Neighbourhood,
     Street,
 )
+from webapp.users import create_demo_users
 
 DEMO_WARD = "tam-phuoc"
 
@@ -34,11 +35,13 @@ def load_demo(
     replace: bool = False,
     seed: int = 2026,
     echo: Callable[[str], None] = lambda _msg: None,
+    passwords: dict[str, str] | None = None,
     **sizes,
-) -> dict[str, int] | None:
+) -> dict | None:
     """Generate and store the demo ward; ``None`` if it is already there and not replaced.
 
-    Returns the number of rows stored per layer.
+    Returns the number of rows stored per layer, and under ``"users"`` the demo accounts
+    created ({username: (role, password)}) — passwords are random unless given.
     """
     with engine.begin() as conn:
         existing = queries.ward_by_code(conn, DEMO_WARD)
@@ -51,7 +54,9 @@ def load_demo(
         if existing is not None:
             echo("Xóa dữ liệu mô phỏng cũ…")
             queries.delete_ward(conn, existing.id)
-        return store_ward(conn, data, echo)
+        counts = store_ward(conn, data, echo)
+        counts["users"] = create_demo_users(conn, counts.pop("ward_id"), passwords)
+        return counts
 
 
 def store_ward(conn, data: dict, echo: Callable[[str], None]) -> dict[str, int]:
@@ -106,6 +111,7 @@ def store_ward(conn, data: dict, echo: Callable[[str], None]) -> dict[str, int]:
     queries.insert_features(conn, Incident.__table__, incidents.rename_geometry("geom"), "geom",
                             ward_id)
     return {
+        "ward_id": ward_id,
         "neighbourhoods": len(kp), "streets": len(streets), "model_streets": len(model),
         "boarding_houses": len(houses), "inspections": len(inspections),
         "incidents": len(incidents), "repeats": int(incidents["is_repeat"].sum()),

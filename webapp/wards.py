@@ -1,29 +1,26 @@
-"""Which ward a request is about: ``?ward=code``, else the configured default, else the first."""
+"""Which ward a request is about: the signed-in user's own ward (roles are ward-scoped)."""
 
 from __future__ import annotations
 
-from flask import current_app
+from flask_login import current_user
 
 from models import queries
 from webapp.extensions import db
 
 
 class NoWard(LookupError):
-    """No ward matches (or the database holds none yet)."""
+    """No ward matches, or the user may not see it."""
 
 
 def resolve(code: str | None = None):
+    """The user's ward; ``code`` (from ``?ward=``) must name that same ward if given."""
     conn = db.conn
-    code = code or current_app.config.get("DEFAULT_WARD") or None
-    if code:
-        ward = queries.ward_by_code(conn, code)
-        if ward is None:
-            raise NoWard(code)
-        return ward
-    all_wards = queries.wards(conn)
-    if not all_wards:
-        raise NoWard("")
-    return all_wards[0]
+    for ward in queries.wards(conn):
+        if ward.id == current_user.ward_id:
+            if code and code != ward.code:
+                raise NoWard(code)
+            return ward
+    raise NoWard(code or "")
 
 
 def neighbourhood_keys(ward_id: int) -> dict[str, int]:

@@ -213,10 +213,6 @@
 
     bindUi() {
       this.form.addEventListener("change", (event) => {
-        if (event.target.name === "ward") {
-          window.location.search = `?ward=${encodeURIComponent(event.target.value)}`;
-          return;
-        }
         this.writeUrl();
         if (["neighbourhood"].includes(event.target.name)) this.reloadAll();
         else this.reloadPoints();

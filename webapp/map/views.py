@@ -12,6 +12,7 @@ from webapp import wards
 from webapp.extensions import db
 from webapp.map import bp
 from webapp.map.builder import ward_map
+from webapp.security import csp_nonce
 
 
 def _month(value) -> str:
@@ -35,6 +36,9 @@ def index():
     default_from = _months_before(last, 2)  # the latest three months of records
     shell = ward_map(queries.ward_extent(conn, ward.id), current_app.config["TILE_URL"],
                      current_app.config["TILE_ATTRIBUTION"])
+    # folium's own inline scripts must carry this response's CSP nonce to run.
+    for part in ("header", "body"):
+        shell[part] = shell[part].replace("<script>", f'<script nonce="{csp_nonce()}">')
     config = {
         "map": shell["name"],
         "ward": ward.code,
@@ -62,5 +66,4 @@ def index():
         month_max=_month(last),
         default_from=_month(default_from),
         default_to=_month(last),
-        all_wards=queries.wards(conn),
     )

@@ -23,12 +23,15 @@ def test_no_asset_comes_from_the_internet(client):
         assert client.get(asset).status_code == 200, asset
 
 
-def test_tile_url_is_a_setting(demo_app):
+def test_tile_url_is_a_setting(demo_app, client):
     demo_app.config["TILE_URL"] = "http://tiles.example.invalid/{z}/{x}/{y}.png"
-    html = demo_app.test_client().get("/").get_data(as_text=True)
-    assert "tiles.example.invalid" in html
+    response = client.get("/")
+    assert "tiles.example.invalid" in response.get_data(as_text=True)
+    # ... and the Content-Security-Policy lets the browser fetch exactly that host's images.
+    assert "img-src 'self' data: blob: http://tiles.example.invalid" in \
+        response.headers["Content-Security-Policy"]
     demo_app.config["TILE_URL"] = ""
-    assert "tiles.example.invalid" not in demo_app.test_client().get("/").get_data(as_text=True)
+    assert "tiles.example.invalid" not in client.get("/").get_data(as_text=True)
 
 
 def test_unknown_ward_page_is_a_clear_404(client):

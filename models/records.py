@@ -1,0 +1,143 @@
+"""Non-spatial records: users, audit log, idempotent field submissions, photos, events.
+
+Spatial SQL stays in ``models.queries``; this module never touches geometry.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from models.tables import AuditLog, FieldSubmission, IncidentEvent, Photo, User, Ward
+
+ROLES = ("admin", "police", "urban_staff", "leader")
+
+
+# --- users --------------------------------------------------------------------------------
+
+_USER_COLUMNS = (User.id, User.ward_id, User.username, User.full_name, User.role, User.active,
+                 User.session_version, User.password_hash, User.last_login_at)
+
+
+def user_by_id(conn: Connection, user_id: int):
+    return conn.execute(select(*_USER_COLUMNS).where(User.id == user_id)).first()
+
+
+def user_by_username(conn: Connection, username: str):
+    return conn.execute(select(*_USER_COLUMNS).where(User.username == username)).first()
+
+
+def users_of_ward(conn: Connection, ward_id: int) -> list:
+    stmt = select(*_USER_COLUMNS).where(User.ward_id == ward_id).order_by(User.role, User.username)
+    return list(conn.execute(stmt))
+
+
+def add_user(conn: Connection, ward_id: int, username: str, password_hash: str, role: str,
+             full_name: str | None = None) -> int:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    stmt = insert(User).returning(User.id)
+    return conn.execute(stmt, [{"ward_id": ward_id, "username": username, "role": role,
+                                "password_hash": password_hash, "full_name": full_name,
+                                "active": True, "session_version": 1}]).scalar_one()
+
+
+def update_user(conn: Connection, user_id: int, *, end_sessions: bool = False, **values) -> None:
+    """Change a user; ``end_sessions`` signs the user out everywhere."""
+    if end_sessions:
+        values["session_version"] = User.session_version + 1
+    conn.execute(update(User).where(User.id == user_id).values(**values))
+
+
+# --- audit log ----------------------------------------------------------------------------
+
+def audit(conn: Connection, ward_id: int, user_id: int | None, action: str, entity: str,
+          entity_id: int | None = None, **detail) -> None:
+    conn.execute(insert(AuditLog), [{
+        "ward_id": ward_id, "user_id": user_id, "action": action, "entity": entity,
+        "entity_id": entity_id, "detail": detail,
+    }])
+
+
+def audit_entries(conn: Connection, ward_id: int, limit: int = 200, offset: int = 0,
+                  action: str | None = None) -> tuple[list, int]:
+    where = [AuditLog.ward_id == ward_id]
+    if action:
+        where.append(AuditLog.action == action)
+    stmt = (select(AuditLog.id, AuditLog.created_at, AuditLog.action, AuditLog.entity,
+                   AuditLog.entity_id, AuditLog.detail, User.username, User.full_name)
+            .outerjoin(User, User.id == AuditLog.user_id).where(*where)
+            .order_by(AuditLog.id.desc()).limit(limit).offset(offset))
+    total = conn.execute(select(func.count()).select_from(AuditLog).where(*where)).scalar_one()
+    return list(conn.execute(stmt)), total
+
+
+# --- idempotent submissions ---------------------------------------------------------------
+
+def submission(conn: Connection, ward_id: int, client_uuid: uuid.UUID):
+    stmt = select(FieldSubmission.kind, FieldSubmission.entity, FieldSubmission.entity_id,
+                  FieldSubmission.content_hash).where(
+        FieldSubmission.ward_id == ward_id, FieldSubmission.client_uuid == client_uuid)
+    return conn.execute(stmt).first()
+
+
+def record_submission(conn: Connection, ward_id: int, client_uuid: uuid.UUID, kind: str,
+                      entity: str, entity_id: int, content_hash: str,
+                      user_id: int | None) -> None:
+    conn.execute(insert(FieldSubmission), [{
+        "ward_id": ward_id, "client_uuid": client_uuid, "kind": kind, "entity": entity,
+        "entity_id": entity_id, "content_hash": content_hash, "user_id": user_id,
+    }])
+
+
+# --- photos -------------------------------------------------------------------------------
+
+def add_photo(conn: Connection, ward_id: int, entity: str, entity_id: int, *, data: bytes,
+              content_type: str, width: int, height: int, sha256: str,
+              user_id: int | None) -> int:
+    stmt = insert(Photo).returning(Photo.id)
+    return conn.execute(stmt, [{
+        "ward_id": ward_id, "entity": entity, "entity_id": entity_id, "data": data,
+        "content_type": content_type, "width": width, "height": height, "sha256": sha256,
+        "user_id": user_id,
+    }]).scalar_one()
+
+
+def photos_of(conn: Connection, ward_id: int, entity: str, entity_id: int) -> list:
+    stmt = select(Photo.id, Photo.width, Photo.height, Photo.created_at).where(
+        Photo.ward_id == ward_id, Photo.entity == entity, Photo.entity_id == entity_id
+    ).order_by(Photo.id)
+    return list(conn.execute(stmt))
+
+
+def photo(conn: Connection, ward_id: int, photo_id: int):
+    stmt = select(Photo.id, Photo.entity, Photo.entity_id, Photo.content_type, Photo.data).where(
+        Photo.ward_id == ward_id, Photo.id == photo_id)
+    return conn.execute(stmt).first()
+
+
+# --- incident workflow --------------------------------------------------------------------
+
+def add_incident_event(conn: Connection, ward_id: int, incident_id: int, from_status: str | None,
+                       to_status: str, user_id: int | None, note: str | None = None,
+                       at: datetime | None = None) -> None:
+    values = {"ward_id": ward_id, "incident_id": incident_id, "from_status": from_status,
+              "to_status": to_status, "user_id": user_id, "note": note}
+    if at is not None:
+        values["created_at"] = at
+    conn.execute(insert(IncidentEvent), [values])
+
+
+def incident_events(conn: Connection, ward_id: int, incident_id: int) -> list:
+    stmt = (select(IncidentEvent.created_at, IncidentEvent.from_status, IncidentEvent.to_status,
+                   IncidentEvent.note, User.full_name, User.username)
+            .outerjoin(User, User.id == IncidentEvent.user_id)
+            .where(IncidentEvent.ward_id == ward_id, IncidentEvent.incident_id == incident_id)
+            .order_by(IncidentEvent.id))
+    return list(conn.execute(stmt))
+
+
+def ward_name(conn: Connection, ward_id: int) -> str:
+    return conn.execute(select(Ward.name).where(Ward.id == ward_id)).scalar_one()

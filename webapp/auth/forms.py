@@ -1,0 +1,30 @@
+"""Sign-in and user-management forms (Flask-WTF: CSRF on every form)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from webapp.auth.permissions import ROLE_LABELS
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Tên đăng nhập", validators=[DataRequired("Nhập tên đăng nhập.")])
+    password = PasswordField("Mật khẩu", validators=[DataRequired("Nhập mật khẩu.")])
+
+
+class UserForm(FlaskForm):
+    username = StringField("Tên đăng nhập", validators=[
+        DataRequired("Nhập tên đăng nhập."), Length(3, 80, "Từ 3 đến 80 ký tự."),
+        Regexp(r"^[a-z0-9._-]+$", message="Chỉ dùng chữ thường không dấu, số, dấu . _ -")])
+    full_name = StringField("Họ và tên", validators=[Optional(), Length(max=200)])
+    role = SelectField("Vai trò", choices=list(ROLE_LABELS.items()))
+    password = PasswordField("Mật khẩu (để trống: tạo ngẫu nhiên)", validators=[Optional()])
+
+
+class UserEditForm(FlaskForm):
+    full_name = StringField("Họ và tên", validators=[Optional(), Length(max=200)])
+    role = SelectField("Vai trò", choices=list(ROLE_LABELS.items()))
+    active = BooleanField("Đang hoạt động")
+    password = PasswordField("Đặt mật khẩu mới (để trống: giữ nguyên)", validators=[Optional()])

@@ -1,0 +1,40 @@
+"""Password hashing with Argon2id (argon2-cffi defaults, RFC 9106 low-memory profile)."""
+
+from __future__ import annotations
+
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+MIN_LENGTH = 10
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def password_problem(password: str) -> str | None:
+    """Why ``password`` is not acceptable (Vietnamese), or ``None``."""
+    if len(password) < MIN_LENGTH:
+        return f"Mật khẩu phải có ít nhất {MIN_LENGTH} ký tự."
+    if password.isdigit() or password.isalpha():
+        return "Mật khẩu phải có cả chữ và số (hoặc ký tự khác)."
+    return None
+
+
+def generate_password() -> str:
+    """A random password to print once (for demo users and resets)."""
+    return secrets.token_urlsafe(12)

@@ -1,0 +1,64 @@
+"""Who may do what. Every role is scoped to its own ward."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, request
+from flask_login import current_user
+
+ROLE_LABELS = {
+    "admin": "Quản trị viên",
+    "police": "Công an phường",
+    "urban_staff": "Cán bộ quản lý đô thị",
+    "leader": "Lãnh đạo (chỉ xem)",
+}
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # Owner name / phone / ID number (Decree 13/2023/NĐ-CP): police and admin only.
+    "view_personal_data": frozenset({"police", "admin"}),
+    "record_boarding_house": frozenset({"police", "admin"}),
+    "inspect_boarding_house": frozenset({"police", "admin"}),
+    "record_incident": frozenset({"police", "urban_staff", "admin"}),
+    "work_incidents": frozenset({"police", "urban_staff", "admin"}),
+    "manage_users": frozenset({"admin"}),
+    "read_audit": frozenset({"admin"}),
+}
+
+# Which violations each role records in the field; police handle residence, drugs and fire
+# safety, urban-order staff the street-level categories.
+RECORDABLE_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "police": ("residence", "drugs", "fire_safety", "encroachment_sidewalk", "encroachment_road",
+               "illegal_advertising", "construction_order", "sanitation"),
+    "urban_staff": ("encroachment_sidewalk", "encroachment_road", "illegal_advertising",
+                    "construction_order", "sanitation"),
+    "admin": ("encroachment_sidewalk", "encroachment_road", "illegal_advertising",
+              "construction_order", "residence", "drugs", "fire_safety", "sanitation"),
+    "leader": (),
+}
+
+
+def can(permission: str, user=None) -> bool:
+    user = user or current_user
+    return bool(getattr(user, "is_authenticated", False)) and \
+        user.role in PERMISSIONS[permission]
+
+
+def require(permission: str):
+    """Refuse the view with 403 unless the signed-in user has ``permission``."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not can(permission):
+                if request.path.startswith("/api/"):
+                    from webapp.errors import ApiError
+
+                    raise ApiError(403, "Bạn không có quyền thực hiện thao tác này.",
+                                   "You are not allowed to do this.")
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,65 @@
+"""Sign in and out."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from models import records
+from webapp.auth import SignedInUser, bp
+from webapp.auth.forms import LoginForm
+from webapp.auth.passwords import hash_password, needs_rehash, verify_password
+from webapp.extensions import db, limiter
+
+
+def _username_key() -> str:
+    return "user:" + unicodedata.normalize("NFC", request.form.get("username", "")).lower()
+
+
+def _safe_next(target: str | None) -> str:
+    if target and not urlsplit(target).netloc and target.startswith("/") \
+            and not target.startswith("//"):
+        return target
+    return url_for("map.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 60 per hour", methods=["POST"],
+               error_message="Quá nhiều lần đăng nhập. Vui lòng thử lại sau ít phút.")
+@limiter.limit("5 per minute; 30 per hour", methods=["POST"], key_func=_username_key,
+               error_message="Tài khoản này bị tạm khóa đăng nhập vài phút do nhập sai nhiều lần.")
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        username = unicodedata.normalize("NFC", form.username.data.strip()).lower()
+        with db.transaction() as conn:
+            row = records.user_by_username(conn, username)
+            if row and row.active and verify_password(row.password_hash, form.password.data):
+                changes = {"last_login_at": datetime.now()}
+                if needs_rehash(row.password_hash):
+                    changes["password_hash"] = hash_password(form.password.data)
+                records.update_user(conn, row.id, **changes)
+                records.audit(conn, row.ward_id, row.id, "login", "user", row.id,
+                              ip=request.remote_addr)
+                login_user(SignedInUser(row))
+                return redirect(_safe_next(request.args.get("next")))
+            if row:
+                records.audit(conn, row.ward_id, None, "login_failed", "user", row.id,
+                              ip=request.remote_addr)
+        flash("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa.", "error")
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash("Đã đăng xuất.", "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,20 @@
+"""The top navigation: links a user's role allows, for the features this app has."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from webapp.auth.permissions import can
+
+LINKS = (
+    ("field.home", "Thực địa", "record_incident"),
+    ("incidents.index", "Vụ việc", "work_incidents"),
+    ("houses.follow_ups", "Hẹn kiểm tra lại", "inspect_boarding_house"),
+    ("admin.users", "Tài khoản", "manage_users"),
+    ("admin.audit", "Nhật ký truy cập", "read_audit"),
+)
+
+
+def nav_links() -> list[tuple[str, str]]:
+    return [(endpoint, text) for endpoint, text, permission in LINKS
+            if endpoint in current_app.view_functions and can(permission)]
