@@ -193,3 +193,58 @@ def link_points(
         "model_street_id": nearest_feature(points, model_streets, metric_epsg,
                                            model_street_within_m)["id"],
     }, index=points.index)
+
+
+def distances_m(points: gpd.GeoDataFrame, lon: float, lat: float, metric_epsg: int) -> pd.Series:
+    """Metric distance of each feature of ``points`` from (``lon``, ``lat``).
+
+    >>> import geopandas as gpd
+    >>> from shapely import Point
+    >>> pts = gpd.GeoDataFrame(geometry=[Point(106.9, 10.85)], crs=4326)
+    >>> round(distances_m(pts, 106.9, 10.8501, 5899).iloc[0])
+    11
+    """
+    require_crs(points)
+    if points.empty:
+        return pd.Series(dtype=float, index=points.index)
+    origin = to_metric(gpd.GeoDataFrame(geometry=gpd.points_from_xy([lon], [lat]), crs=4326),
+                       metric_epsg).geometry.iloc[0]
+    return to_metric(points[[points.geometry.name]], metric_epsg).distance(origin)
+
+
+def place_in_ward(
+    lon: float, lat: float, ward_boundary, neighbourhoods: gpd.GeoDataFrame, metric_epsg: int,
+    tolerance_m: float = 50.0,
+) -> tuple[int | None, str | None, str | None]:
+    """Where a field record at (lon, lat) belongs: ``(neighbourhood id, note, error)``.
+
+    Inside the ward: the khu phố containing it. Outside but within ``tolerance_m`` of the
+    boundary (GPS drift at the edge): the nearest khu phố, with a note. Farther: an error.
+
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> ward = box(106.90, 10.84, 106.92, 10.86)
+    >>> kp = gpd.GeoDataFrame({"id": [3]}, geometry=[ward], crs=4326)
+    >>> place_in_ward(106.91, 10.85, ward, kp, 5899)
+    (3, None, None)
+    >>> place_in_ward(106.9203, 10.85, ward, kp, 5899)[0]
+    3
+    >>> place_in_ward(107.0, 10.85, ward, kp, 5899)[2] is not None
+    True
+    """
+    point = gpd.GeoDataFrame(geometry=gpd.points_from_xy([lon], [lat]), crs=4326)
+    inside = assign_polygon(point, neighbourhoods).iloc[0]
+    if not pd.isna(inside):
+        return int(inside), None, None
+    metric_point = to_metric(point, metric_epsg).geometry.iloc[0]
+    metric_ward = gpd.GeoSeries([ward_boundary], crs=4326).to_crs(epsg=metric_epsg).iloc[0]
+    distance = metric_ward.distance(metric_point)
+    if distance > tolerance_m:
+        return None, None, (f"Vị trí nằm ngoài địa bàn phường ({distance:,.0f} m từ ranh giới)."
+                            .replace(",", "."))
+    nearest = nearest_feature(point, neighbourhoods, metric_epsg, tolerance_m + 1)["id"].iloc[0]
+    if pd.isna(nearest):
+        return None, None, "Vị trí nằm ngoài địa bàn các khu phố."
+    note = (f"Vị trí cách ranh giới phường {distance:.0f} m (sai số GPS): "
+            "gán vào khu phố gần nhất.")
+    return int(nearest), note, None

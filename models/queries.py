@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from sqlalchemy import Connection, and_, delete, func, insert, select
@@ -286,3 +287,65 @@ def delete_ward(conn: Connection, ward_id: int) -> None:
                   Incident, BoardingHouse, ModelStreet, Campaign, Street, Neighbourhood, User):
         conn.execute(delete(table).where(table.ward_id == ward_id))
     conn.execute(delete(Ward).where(Ward.id == ward_id))
+
+
+def ward_boundary(conn: Connection, ward_id: int):
+    """The ward's boundary as a shapely geometry (EPSG:4326)."""
+    wkb = conn.execute(select(dialects.wkb(Ward.boundary)).where(Ward.id == ward_id)).scalar_one()
+    return shapely.from_wkb(bytes(wkb))
+
+
+def around(lon: float, lat: float, metres: float) -> tuple[float, float, float, float]:
+    """A lon/lat box reaching at least ``metres`` from a point (generous at these latitudes)."""
+    dlat = metres / 110_000
+    dlon = metres / (110_000 * max(0.2, float(np.cos(np.radians(lat)))))
+    return lon - dlon, lat - dlat, lon + dlon, lat + dlat
+
+
+def insert_point_record(conn: Connection, table: Table, values: dict, lon: float,
+                        lat: float) -> int:
+    """Insert one row of a point layer at (lon, lat); returns its id."""
+    row = {**values, "geom": _ewkt(shapely.Point(lon, lat))}
+    return conn.execute(insert(table).returning(table.c.id), [row]).scalar_one()
+
+
+def update_point_record(conn: Connection, table: Table, ward_id: int, record_id: int,
+                        values: dict, lon: float | None = None, lat: float | None = None) -> None:
+    if lon is not None and lat is not None:
+        values = {**values, "geom": _ewkt(shapely.Point(lon, lat))}
+    conn.execute(table.update().where(table.c.ward_id == ward_id, table.c.id == record_id)
+                 .values(**values))
+
+
+def link_names(conn: Connection, ward_id: int, table: Table, record_id: int) -> dict:
+    """Khu phố, street and (for incidents) model street a record was assigned to."""
+    kp, st = Neighbourhood.__table__, Street.__table__
+    columns = [table.c.id, kp.c.code.label("kp_code"), kp.c.name.label("kp_name"),
+               st.c.name.label("street_name")]
+    stmt = (select(*columns).select_from(table)
+            .outerjoin(kp, kp.c.id == table.c.neighbourhood_id)
+            .outerjoin(st, st.c.id == table.c.street_id))
+    if "model_street_id" in table.c:
+        ms = ModelStreet.__table__
+        stmt = stmt.outerjoin(ms, ms.c.id == table.c.model_street_id).add_columns(
+            ms.c.name.label("model_street_name"), table.c.is_repeat)
+    row = conn.execute(stmt.where(table.c.ward_id == ward_id, table.c.id == record_id)).mappings()
+    row = row.one()
+    return {
+        "neighbourhood": {"code": row["kp_code"], "name": row["kp_name"]}
+        if row["kp_code"] else None,
+        "street": row["street_name"],
+        "model_street": row.get("model_street_name"),
+        **({"is_repeat": bool(row["is_repeat"])} if "is_repeat" in row else {}),
+    }
+
+
+def house_for_edit(conn: Connection, ward_id: int, house_uuid, personal: bool = True):
+    """One boarding house by its client UUID, with lon/lat (and owner data if ``personal``)."""
+    bh, kp = BoardingHouse.__table__, Neighbourhood.__table__
+    skip = {"geom", "created_at", "updated_at"} | (set() if personal else set(PERSONAL_COLUMNS))
+    stmt = (select(*(c for c in bh.c if c.name not in skip), func.ST_X(bh.c.geom).label("lon"),
+                   func.ST_Y(bh.c.geom).label("lat"), kp.c.name.label("neighbourhood_name"))
+            .outerjoin(kp, kp.c.id == bh.c.neighbourhood_id)
+            .where(bh.c.ward_id == ward_id, bh.c.client_uuid == house_uuid))
+    return conn.execute(stmt).first()

@@ -10,7 +10,18 @@ from datetime import datetime
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from models.tables import AuditLog, FieldSubmission, IncidentEvent, Photo, User, Ward
+from models.tables import (
+    AuditLog,
+    BoardingHouse,
+    Campaign,
+    FieldSubmission,
+    Incident,
+    IncidentEvent,
+    Inspection,
+    Photo,
+    User,
+    Ward,
+)
 
 ROLES = ("admin", "police", "urban_staff", "leader")
 
@@ -141,3 +152,39 @@ def incident_events(conn: Connection, ward_id: int, incident_id: int) -> list:
 
 def ward_name(conn: Connection, ward_id: int) -> str:
     return conn.execute(select(Ward.name).where(Ward.id == ward_id)).scalar_one()
+
+
+def campaign_on(conn: Connection, ward_id: int, day) -> int | None:
+    """The peak campaign (đợt ra quân) running on ``day``, if any."""
+    stmt = select(Campaign.id).where(Campaign.ward_id == ward_id, Campaign.starts_on <= day,
+                                     Campaign.ends_on >= day).order_by(Campaign.starts_on)
+    return conn.execute(stmt.limit(1)).scalar()
+
+
+def house_by_uuid(conn: Connection, ward_id: int, house_uuid: uuid.UUID):
+    stmt = select(BoardingHouse.id, BoardingHouse.last_inspection_on).where(
+        BoardingHouse.ward_id == ward_id, BoardingHouse.client_uuid == house_uuid)
+    return conn.execute(stmt).first()
+
+
+def incident_state(conn: Connection, ward_id: int, incident_id: int):
+    stmt = select(Incident.id, Incident.status, Incident.category, Incident.client_uuid).where(
+        Incident.ward_id == ward_id, Incident.id == incident_id)
+    return conn.execute(stmt).first()
+
+
+def close_follow_ups(conn: Connection, ward_id: int, house_id: int, inspected_at) -> None:
+    """An inspection fulfils every earlier follow-up of the same house still open."""
+    conn.execute(update(Inspection).where(
+        Inspection.ward_id == ward_id, Inspection.boarding_house_id == house_id,
+        Inspection.follow_up_on.is_not(None), Inspection.follow_up_done_on.is_(None),
+        Inspection.inspected_at < inspected_at,
+    ).values(follow_up_done_on=inspected_at.date()))
+
+
+def house_uuids(conn: Connection, house_ids: list[int]) -> dict[int, str]:
+    if not house_ids:
+        return {}
+    stmt = select(BoardingHouse.id, BoardingHouse.client_uuid).where(
+        BoardingHouse.id.in_(house_ids))
+    return {row.id: str(row.client_uuid) for row in conn.execute(stmt)}

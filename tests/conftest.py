@@ -78,7 +78,7 @@ def fresh_url(request, tmp_path):
 
 
 def pytest_generate_tests(metafunc):
-    for name in ("fresh_url", "backend_url", "demo_url"):
+    for name in ("fresh_url", "backend_url", "demo_url", "writable_url"):
         if name in metafunc.fixturenames:
             metafunc.parametrize(name, BACKENDS, indirect=True)
 
@@ -112,6 +112,44 @@ def _demo_databases(request, tmp_path_factory):
         return cache[backend]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def _writable_databases(request, tmp_path_factory):
+    """A small demo per backend that tests may write to (each test uses fresh UUIDs)."""
+    from webapp.demo import load_demo
+
+    cache: dict[str, str] = {}
+
+    def get(backend: str) -> str:
+        if backend not in cache:
+            if backend == "spatialite":
+                url = f"sqlite:///{tmp_path_factory.mktemp('writable') / 'w.db'}"
+            else:
+                url = request.getfixturevalue("postgres_databases").create()
+            engine = make_engine(url)
+            migrate.upgrade(engine)
+            load_demo(engine, passwords=DEMO_PASSWORDS, boarding_houses=300, incidents=600)
+            engine.dispose()
+            cache[backend] = url
+        return cache[backend]
+
+    return get
+
+
+@pytest.fixture
+def writable_url(request, _writable_databases):
+    return _writable_databases(request.param)
+
+
+@pytest.fixture
+def writable_app(writable_url):
+    from webapp import create_app
+
+    app = create_app({"DATABASE_URL": writable_url, "TILE_URL": "", "TESTING": True,
+                      "SECRET_KEY": "test", "RATELIMIT_ENABLED": False})
+    yield app
+    app.extensions["urbanorder_engine"].dispose()
 
 
 @pytest.fixture

@@ -26,9 +26,10 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from webapp import auth, errors, security, vendor
+    from webapp import auth, errors, photos, security, vendor
     from webapp.api import bp as api_bp
     from webapp.auth.permissions import ROLE_LABELS, can
+    from webapp.field import bp as field_bp
     from webapp.map import bp as map_bp
 
     auth.init_app(app)
@@ -36,6 +37,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(map_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(field_bp)
+    app.register_blueprint(photos.bp)
     errors.register(app)
     security.register(app)
     from webapp.navigation import nav_links

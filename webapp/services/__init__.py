@@ -1,0 +1,1 @@
+"""Use cases that span geo and models: one transaction per submission."""

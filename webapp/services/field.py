@@ -1,0 +1,246 @@
+"""Field records: boarding houses, inspections, incidents and their workflow.
+
+Each handler validates (``geo.validate``), derives links by geometry (``geo.assign``) and
+writes through ``models`` on the submission's single transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import geopandas as gpd
+import pandas as pd
+from flask import current_app
+
+from geo import assign
+from geo.validate import (
+    validate_boarding_house,
+    validate_incident,
+    validate_inspection,
+    validate_location,
+    validate_transition,
+)
+from models import queries, records
+from models.tables import BoardingHouse, Incident, Inspection
+from webapp.auth.permissions import RECORDABLE_CATEGORIES
+from webapp.services.submissions import Rejected, Submission, invalid
+
+NEAR_DUPLICATE_M = 15.0
+ATTACH_WITHIN_M = 30.0  # an attached report may drift a little further than the 15 m offer
+STREET_WITHIN_M = {"boarding_house": 100.0, "incident": 60.0}
+MODEL_STREET_WITHIN_M = 20.0
+
+
+def local_now() -> datetime:
+    """The ward's wall-clock time (records store local time, as staff read it)."""
+    zone = ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Ho_Chi_Minh"))
+    return datetime.now(zone).replace(tzinfo=None, microsecond=0)
+
+
+class FieldService:
+    """The operations of one user in one ward."""
+
+    def __init__(self, ward, user) -> None:
+        self.ward, self.user = ward, user
+
+    # --- shared -------------------------------------------------------------------------
+
+    def _place(self, conn, payload: dict, errors: list) -> tuple[dict | None, dict]:
+        location, location_errors = validate_location(payload.get("location"))
+        errors += location_errors
+        if location_errors:
+            return None, {}
+        kp = queries.read_layer(conn, queries.LAYERS["neighbourhoods"], self.ward.id,
+                                columns=["id"])
+        kp_id, note, error = assign.place_in_ward(
+            location["lon"], location["lat"], queries.ward_boundary(conn, self.ward.id), kp,
+            self.ward.metric_epsg)
+        if error:
+            errors.append(("location", error))
+            return None, {}
+        location["neighbourhood_id"] = kp_id
+        return location, ({"location_note": note} if note else {})
+
+    def _near(self, conn, layer: str, location: dict, metres: float, **filters):
+        flt = queries.LayerFilter(bbox=queries.around(location["lon"], location["lat"], metres),
+                                  **filters)
+        return queries.read_layer(conn, queries.LAYERS[layer], self.ward.id, flt)
+
+    def _links(self, conn, location: dict, entity: str) -> dict:
+        point = gpd.GeoDataFrame(geometry=gpd.points_from_xy([location["lon"]],
+                                                             [location["lat"]]), crs=4326)
+        street_m = STREET_WITHIN_M[entity]
+        street = assign.nearest_feature(point, self._near(conn, "streets", location, street_m),
+                                        self.ward.metric_epsg, street_m)["id"].iloc[0]
+        links = {"neighbourhood_id": location["neighbourhood_id"],
+                 "street_id": None if pd.isna(street) else int(street),
+                 "location_accuracy_m": location["accuracy_m"],
+                 "location_manual": location["manual"]}
+        if entity == "incident":
+            near = self._near(conn, "model-streets", location, MODEL_STREET_WITHIN_M * 2)
+            model = assign.nearest_feature(point, near, self.ward.metric_epsg,
+                                           MODEL_STREET_WITHIN_M)["id"].iloc[0]
+            links["model_street_id"] = None if pd.isna(model) else int(model)
+        return links
+
+    def _house(self, conn, house_uuid) -> int:
+        house = records.house_by_uuid(conn, self.ward.id, house_uuid)
+        if house is None:
+            raise Rejected(404, "Không tìm thấy cơ sở cho thuê trọ này trong phường.",
+                           "No such boarding house in this ward.",
+                           [("boarding_house", "Không tìm thấy cơ sở.")])
+        return house.id
+
+    # --- boarding houses ----------------------------------------------------------------
+
+    def save_house(self, conn, submission: Submission):
+        clean, errors = validate_boarding_house(submission.payload, local_now().date())
+        location, notes = self._place(conn, submission.payload, errors)
+        if errors:
+            raise invalid(errors)
+        values = {**clean, **self._links(conn, location, "boarding_house")}
+        table = BoardingHouse.__table__
+        if submission.kind == "boarding_house.update":
+            house_id = self._house(conn, submission.target)
+            queries.update_point_record(conn, table, self.ward.id, house_id, values,
+                                        location["lon"], location["lat"])
+            action = "update_personal_data"
+        else:
+            values.update(ward_id=self.ward.id, client_uuid=submission.uuid,
+                          recorded_by=self.user.id)
+            if records.house_by_uuid(conn, self.ward.id, submission.uuid) is not None:
+                raise Rejected(409, "Cơ sở với mã này đã có.", "House UUID already exists.")
+            house_id = queries.insert_point_record(conn, table, values, location["lon"],
+                                                   location["lat"])
+            action = "create_personal_data"
+        records.audit(conn, self.ward.id, self.user.id, action, "boarding_house", house_id,
+                      fields=["owner_name", "owner_phone", "owner_id_number"])
+        return "boarding_house", house_id, notes
+
+    def inspect_house(self, conn, submission: Submission):
+        house_id = self._house(conn, submission.target)
+        clean, errors = validate_inspection(submission.payload, local_now())
+        if errors:
+            raise invalid(errors)
+        inspected_at = clean["inspected_at"]
+        inspection_id = conn.execute(Inspection.__table__.insert().returning(
+            Inspection.__table__.c.id), [{
+                "ward_id": self.ward.id, "client_uuid": submission.uuid,
+                "boarding_house_id": house_id, "inspected_at": inspected_at,
+                "officer": self.user.full_name, "officer_id": self.user.id,
+                "findings": clean["findings"], "fire_safety_pass": clean["fire_safety_pass"],
+                "residents_counted": clean["residents_counted"],
+                "follow_up_on": clean["follow_up_on"]}]).scalar_one()
+        records.close_follow_ups(conn, self.ward.id, house_id, inspected_at)
+        latest = records.house_by_uuid(conn, self.ward.id, submission.target).last_inspection_on
+        changes = {k: clean[k] for k in ("extinguishers", "has_alarm", "has_escape_route")
+                   if clean[k] is not None}
+        if latest is None or inspected_at.date() >= latest:
+            changes.update(last_inspection_on=inspected_at.date(),
+                           fire_safety_pass=clean["fire_safety_pass"])
+            if clean["residents_counted"] is not None:
+                changes["residents"] = clean["residents_counted"]
+        if changes:
+            queries.update_point_record(conn, BoardingHouse.__table__, self.ward.id, house_id,
+                                        changes)
+        return "inspection", inspection_id, {"boarding_house_id": house_id}
+
+    # --- incidents ----------------------------------------------------------------------
+
+    def record_incident(self, conn, submission: Submission):
+        clean, errors = validate_incident(submission.payload, local_now(),
+                                          RECORDABLE_CATEGORIES[self.user.role])
+        location, notes = self._place(conn, submission.payload, errors)
+        if errors:
+            raise invalid(errors)
+        if clean["attach_to"]:
+            return self._attach(conn, submission, clean, location, notes)
+        values = {
+            "ward_id": self.ward.id, "client_uuid": submission.uuid,
+            "category": clean["category"], "observed_at": clean["observed_at"],
+            "description": clean["description"], "status": "reported",
+            "reporter": self.user.full_name, "reported_by": self.user.id,
+            "campaign_id": records.campaign_on(conn, self.ward.id, clean["observed_at"].date()),
+            "is_repeat": self._is_repeat(conn, clean, location),
+            **self._links(conn, location, "incident"),
+        }
+        if clean["boarding_house_uuid"]:
+            values["boarding_house_id"] = self._house(conn, clean["boarding_house_uuid"])
+        incident_id = queries.insert_point_record(conn, Incident.__table__, values,
+                                                  location["lon"], location["lat"])
+        records.add_incident_event(conn, self.ward.id, incident_id, None, "reported",
+                                   self.user.id, clean["description"])
+        return "incident", incident_id, notes
+
+    def _is_repeat(self, conn, clean: dict, location: dict) -> bool:
+        since = (clean["observed_at"] - timedelta(days=90)).date()
+        earlier = self._near(conn, "incidents", location, NEAR_DUPLICATE_M * 2,
+                             categories=(clean["category"],), date_from=since - timedelta(365))
+        new = gpd.GeoDataFrame(
+            {"category": [clean["category"]], "observed_at": [clean["observed_at"]],
+             "resolved_at": [pd.NaT]},
+            geometry=gpd.points_from_xy([location["lon"]], [location["lat"]]), crs=4326)
+        candidates = pd.concat([earlier[["category", "observed_at", "resolved_at", "geometry"]],
+                                new], ignore_index=True)
+        return bool(assign.flag_repeats(candidates, self.ward.metric_epsg).iloc[-1])
+
+    def _attach(self, conn, submission, clean, location, notes):
+        target = records.incident_state(conn, self.ward.id, clean["attach_to"])
+        open_statuses = ("reported", "verified", "minutes_issued")
+        if target is None or target.status not in open_statuses or \
+                target.category != clean["category"]:
+            raise invalid([("attach_to", "Vụ việc để gộp không còn mở hoặc khác loại vi phạm.")])
+        near = self.nearby_open_incidents(conn, location["lon"], location["lat"],
+                                          clean["category"], ATTACH_WITHIN_M)
+        if target.id not in {row["id"] for row in near}:
+            raise invalid([("attach_to", "Vụ việc để gộp ở quá xa vị trí hiện tại.")])
+        note = "Báo cáo bổ sung" + (f": {clean['description']}" if clean["description"] else "")
+        records.add_incident_event(conn, self.ward.id, target.id, target.status, target.status,
+                                   self.user.id, note)
+        return "incident", target.id, {**notes, "attached": True}
+
+    def nearby_open_incidents(self, conn, lon: float, lat: float, category: str,
+                              radius_m: float = NEAR_DUPLICATE_M) -> list[dict]:
+        found = self._near(conn, "incidents", {"lon": lon, "lat": lat}, radius_m * 1.5,
+                           categories=(category,),
+                           statuses=("reported", "verified", "minutes_issued"))
+        found["distance_m"] = assign.distances_m(found, lon, lat, self.ward.metric_epsg)
+        found = found[found["distance_m"] <= radius_m].sort_values("distance_m")
+        return found.drop(columns="geometry").to_dict("records")
+
+    def nearby_houses(self, conn, lon: float, lat: float, radius_m: float = 100.0) -> list[dict]:
+        found = self._near(conn, "boarding-houses", {"lon": lon, "lat": lat}, radius_m * 1.5)
+        found["distance_m"] = assign.distances_m(found, lon, lat, self.ward.metric_epsg)
+        found = found[found["distance_m"] <= radius_m].sort_values("distance_m")
+        return found.drop(columns="geometry").to_dict("records")
+
+    def transition(self, conn, submission: Submission):
+        state = records.incident_state(conn, self.ward.id, int(submission.target))
+        if state is None:
+            raise Rejected(404, "Không tìm thấy vụ việc.", "No such incident.")
+        clean, errors = validate_transition(submission.payload, state.status)
+        if errors:
+            raise invalid(errors)
+        changes = {"status": clean["to"]}
+        if clean["to"] == "minutes_issued":
+            changes.update(minutes_no=clean["minutes_no"], fine_vnd=clean["fine_vnd"])
+        if clean["to"] in ("resolved", "dismissed"):
+            changes["resolved_at"] = local_now()
+        queries.update_point_record(conn, Incident.__table__, self.ward.id, state.id, changes)
+        records.add_incident_event(conn, self.ward.id, state.id, state.status, clean["to"],
+                                   self.user.id, clean["note"])
+        return "incident", state.id, {"status": clean["to"]}
+
+
+def describe(conn, entity: str, entity_id: int, *, ward_id: int) -> dict:
+    """The answer body for a stored record: its id, page and what was derived for it."""
+    if entity == "inspection":
+        house_id = conn.execute(Inspection.__table__.select().with_only_columns(
+            Inspection.boarding_house_id).where(Inspection.id == entity_id)).scalar_one()
+        return {"id": entity_id, "entity": entity, "url": f"/boarding-houses/{house_id}",
+                "derived": {}}
+    table, url = {"boarding_house": (BoardingHouse.__table__, "/boarding-houses/"),
+                  "incident": (Incident.__table__, "/incidents/")}[entity]
+    return {"id": entity_id, "entity": entity, "url": f"{url}{entity_id}",
+            "derived": queries.link_names(conn, ward_id, table, entity_id)}

@@ -1,0 +1,128 @@
+"""Exactly-once submissions: parse, fingerprint, replay or refuse, then one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import IntegrityError
+
+from geo.validate import nfc, validate_uuid
+from models import records
+from webapp.extensions import db
+from webapp.services.photos import MAX_PHOTOS, CleanPhoto, PhotoError, clean_photo
+
+
+class Rejected(Exception):
+    """A submission refused as a whole; nothing of it was stored."""
+
+    def __init__(self, status: int, message: str, message_en: str,
+                 errors: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(message_en)
+        self.status, self.message, self.message_en = status, message, message_en
+        self.errors = errors or []
+
+    def to_dict(self) -> dict:
+        body = {"status": self.status, "message": self.message, "message_en": self.message_en}
+        if self.errors:
+            body["field"] = self.errors[0][0]
+            body["errors"] = [{"field": f, "message": m} for f, m in self.errors]
+        return {"error": body}
+
+
+def invalid(errors: list[tuple[str, str]]) -> Rejected:
+    summary = "; ".join(message for _, message in errors)
+    return Rejected(400, f"Chưa lưu được: {summary}",
+                    f"Invalid submission: {', '.join(f for f, _ in errors)}", errors)
+
+
+@dataclass
+class Submission:
+    """What a device sent: its UUID, the payload (NFC), cleaned photos, their fingerprint."""
+
+    kind: str
+    target: str | None
+    payload: dict
+    uuid: object = None
+    photos: list[CleanPhoto] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def content_hash(self) -> str:
+        canonical = json.dumps(
+            {"kind": self.kind, "target": self.target, "payload": self.payload,
+             "photos": [p.sha256 for p in self.photos]},
+            sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def parse(kind: str, target: str | None, raw_payload: str | None,
+          files: list[tuple[str, bytes]]) -> Submission:
+    if not raw_payload:
+        raise invalid([("payload", "Thiếu nội dung bản ghi (payload).")])
+    try:
+        payload = json.loads(raw_payload)
+    except json.JSONDecodeError:
+        raise invalid([("payload", "Nội dung bản ghi không phải JSON hợp lệ.")]) from None
+    if not isinstance(payload, dict):
+        raise invalid([("payload", "Nội dung bản ghi phải là một đối tượng JSON.")])
+    submission = Submission(kind, target, nfc(payload))
+    submission.uuid, submission.errors = validate_uuid(submission.payload)
+    if len(files) > MAX_PHOTOS:
+        submission.errors.append(("photos", f"Tối đa {MAX_PHOTOS} ảnh cho một bản ghi."))
+    for name, raw in files[:MAX_PHOTOS]:
+        try:
+            submission.photos.append(clean_photo(raw, name))
+        except PhotoError as err:
+            submission.errors.append(("photos", str(err)))
+    if submission.uuid is None:
+        raise invalid(submission.errors)
+    return submission
+
+
+# A handler stores the record on ``conn`` and returns (entity, entity id, notes for the
+# "derived" part of the answer, e.g. a location note).
+Handler = Callable[..., tuple[str, int, dict]]
+
+
+def run(submission: Submission, ward, user, handler: Handler,
+        describe: Callable[..., dict]) -> tuple[int, dict]:
+    """Store ``submission`` exactly once; returns (HTTP status, body)."""
+    try:
+        with db.transaction() as conn:
+            prior = records.submission(conn, ward.id, submission.uuid)
+            if prior is not None:
+                return _replay(conn, prior, submission, ward, describe)
+            if submission.errors:
+                raise invalid(submission.errors)
+            entity, entity_id, notes = handler(conn, submission)
+            for photo in submission.photos:
+                records.add_photo(conn, ward.id, entity, entity_id, data=photo.data,
+                                  content_type="image/jpeg", width=photo.width,
+                                  height=photo.height, sha256=photo.sha256, user_id=user.id)
+            records.record_submission(conn, ward.id, submission.uuid, submission.kind, entity,
+                                      entity_id, submission.content_hash, user.id)
+            body = describe(conn, entity, entity_id)
+            body["uuid"] = str(submission.uuid)
+            body["derived"].update(notes)
+            return 201, body
+    except IntegrityError:
+        # The same UUID arrived twice at once: the other request won; answer as a replay.
+        with db.transaction() as conn:
+            prior = records.submission(conn, ward.id, submission.uuid)
+            if prior is None:
+                raise
+            return _replay(conn, prior, submission, ward, describe)
+
+
+def _replay(conn, prior, submission: Submission, ward, describe) -> tuple[int, dict]:
+    if prior.content_hash != submission.content_hash or prior.kind != submission.kind:
+        raise Rejected(409, "Mã bản ghi (UUID) này đã được dùng cho một nội dung khác; "
+                            "không lưu gì thêm.",
+                       "This UUID was already used for different content; nothing stored.",
+                       [("uuid", "Mã bản ghi đã dùng cho nội dung khác.")])
+    body = describe(conn, prior.entity, prior.entity_id)
+    body.update(uuid=str(submission.uuid), replayed=True)
+    return 200, body
