@@ -36,5 +36,8 @@ def password_problem(password: str) -> str | None:
 
 
 def generate_password() -> str:
-    """A random password to print once (for demo users and resets)."""
-    return secrets.token_urlsafe(12)
+    """A random password to print once (for demo users and resets) that passes our rules."""
+    while True:
+        password = secrets.token_urlsafe(12)
+        if password_problem(password) is None:
+            return password
