@@ -34,7 +34,6 @@ def from_environment() -> dict:
         # Empty string: no basemap at all (the map still draws our own vectors).
         "TILE_URL": os.environ.get("URBANORDER_TILE_URL", OSM_TILES),
         "TILE_ATTRIBUTION": os.environ.get("URBANORDER_TILE_ATTRIBUTION", OSM_ATTRIBUTION),
-        "DEFAULT_WARD": os.environ.get("URBANORDER_WARD", ""),
         "API_DEFAULT_LIMIT": int(os.environ.get("URBANORDER_API_DEFAULT_LIMIT", "5000")),
         "API_MAX_LIMIT": int(os.environ.get("URBANORDER_API_MAX_LIMIT", "20000")),
         # Behind HTTPS set URBANORDER_HTTPS=1: cookies become Secure and HSTS is sent.
