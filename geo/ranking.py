@@ -90,6 +90,12 @@ class MonthData:
     metric_epsg: int
     manual: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["neighbourhood_id", "criterion", "points"]))
+    street_km: pd.Series | None = None  # km of street per khu phố, if already known
+
+    def km(self) -> pd.Series:
+        if self.street_km is None:
+            self.street_km = street_km(self.neighbourhoods, self.streets, self.metric_epsg)
+        return self.street_km
 
 
 def month_range(month: str) -> tuple[datetime, datetime]:
@@ -277,7 +283,7 @@ def score_month(data: MonthData, rubric: Rubric, month: str) -> list[dict]:
     start, end = month_range(month)
     kp = data.neighbourhoods.sort_values("code")
     ids = [int(i) for i in kp["id"]]
-    km = street_km(data.neighbourhoods, data.streets, data.metric_epsg)
+    km = data.km()
     per_criterion: dict[str, Scores] = {}
     for criterion in rubric.criteria:
         code, points = criterion["code"], float(criterion["points"])
@@ -292,17 +298,17 @@ def score_month(data: MonthData, rubric: Rubric, month: str) -> list[dict]:
         for criterion in rubric.criteria:
             got, value, note = per_criterion[criterion["code"]][kp_id]
             criteria[criterion["code"]] = {
-                "points": None if got is None else round(got, 2),
+                "points": None if got is None else round(float(got), 2),
                 "max": criterion["points"], "value": _plain(value), "note": note}
             if got is not None:
                 earned += got
                 available += criterion["points"]
         insufficient = km[kp_id] < MIN_STREET_KM
-        total = round(100.0 * earned / available, 2) if available else 0.0
+        total = round(float(100.0 * earned / available), 2) if available else 0.0
         rows.append({
             "neighbourhood_id": kp_id, "code": code, "name": name,
             "street_km": round(float(km[kp_id]), 2), "criteria": criteria,
-            "earned": round(earned, 2), "available": available,
+            "earned": round(float(earned), 2), "available": float(available),
             "total": None if insufficient else total,
             "status": "insufficient_data" if insufficient else "ranked",
             "tier": None if insufficient else rubric.tier(total)["code"],

@@ -28,10 +28,12 @@ from models.tables import (
     Incident,
     IncidentEvent,
     Inspection,
+    ManualScore,
     ModelStreet,
     Neighbourhood,
     Photo,
     RankingSnapshot,
+    RubricVersion,
     Street,
     User,
     Ward,
@@ -283,8 +285,9 @@ def insert_ward(conn: Connection, code: str, name: str, boundary, metric_epsg: i
 
 def delete_ward(conn: Connection, ward_id: int) -> None:
     """Remove a ward and everything it holds (children first: SpatiaLite's triggers)."""
-    for table in (IncidentEvent, Photo, FieldSubmission, AuditLog, RankingSnapshot, Inspection,
-                  Incident, BoardingHouse, ModelStreet, Campaign, Street, Neighbourhood, User):
+    for table in (IncidentEvent, Photo, FieldSubmission, AuditLog, RankingSnapshot, ManualScore,
+                  RubricVersion, Inspection, Incident, BoardingHouse, ModelStreet, Campaign,
+                  Street, Neighbourhood, User):
         conn.execute(delete(table).where(table.ward_id == ward_id))
     conn.execute(delete(Ward).where(Ward.id == ward_id))
 

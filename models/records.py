@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from models.tables import (
     AuditLog,
@@ -18,7 +18,10 @@ from models.tables import (
     Incident,
     IncidentEvent,
     Inspection,
+    ManualScore,
     Photo,
+    RankingSnapshot,
+    RubricVersion,
     User,
     Ward,
 )
@@ -188,3 +191,79 @@ def house_uuids(conn: Connection, house_ids: list[int]) -> dict[int, str]:
     stmt = select(BoardingHouse.id, BoardingHouse.client_uuid).where(
         BoardingHouse.id.in_(house_ids))
     return {row.id: str(row.client_uuid) for row in conn.execute(stmt)}
+
+
+# --- ranking: rubric versions, manual scores, published snapshots -------------------------
+
+def current_rubric(conn: Connection, ward_id: int) -> dict | None:
+    """The newest rubric an admin saved for the ward (``None``: the default applies)."""
+    stmt = select(RubricVersion.body).where(RubricVersion.ward_id == ward_id).order_by(
+        RubricVersion.id.desc()).limit(1)
+    return conn.execute(stmt).scalar()
+
+
+def rubric_versions(conn: Connection, ward_id: int) -> list:
+    stmt = (select(RubricVersion.version, RubricVersion.created_at, User.full_name)
+            .outerjoin(User, User.id == RubricVersion.created_by)
+            .where(RubricVersion.ward_id == ward_id).order_by(RubricVersion.id.desc()))
+    return list(conn.execute(stmt))
+
+
+def save_rubric(conn: Connection, ward_id: int, body: dict, user_id: int | None) -> None:
+    conn.execute(insert(RubricVersion), [{"ward_id": ward_id, "version": body["version"],
+                                          "body": body, "created_by": user_id}])
+
+
+def manual_scores(conn: Connection, ward_id: int, month: str) -> list:
+    stmt = select(ManualScore.neighbourhood_id, ManualScore.criterion, ManualScore.points).where(
+        ManualScore.ward_id == ward_id, ManualScore.month == month)
+    return list(conn.execute(stmt))
+
+
+def set_manual_scores(conn: Connection, ward_id: int, month: str,
+                      scores: dict[tuple[int, str], float | None], user_id: int | None) -> None:
+    """Replace the month's manual scores; ``None`` clears a score."""
+    for (neighbourhood_id, criterion), points in scores.items():
+        conn.execute(delete(ManualScore).where(
+            ManualScore.ward_id == ward_id, ManualScore.month == month,
+            ManualScore.neighbourhood_id == neighbourhood_id,
+            ManualScore.criterion == criterion))
+        if points is not None:
+            conn.execute(insert(ManualScore), [{
+                "ward_id": ward_id, "month": month, "neighbourhood_id": neighbourhood_id,
+                "criterion": criterion, "points": points, "entered_by": user_id}])
+
+
+_SNAPSHOT_COLUMNS = (RankingSnapshot.id, RankingSnapshot.month, RankingSnapshot.rubric_version,
+                     RankingSnapshot.rows, RankingSnapshot.published_at,
+                     RankingSnapshot.content_hash, User.full_name.label("published_by_name"))
+
+
+def snapshot(conn: Connection, ward_id: int, month: str):
+    stmt = (select(*_SNAPSHOT_COLUMNS).outerjoin(User, User.id == RankingSnapshot.published_by)
+            .where(RankingSnapshot.ward_id == ward_id, RankingSnapshot.month == month))
+    return conn.execute(stmt).first()
+
+
+def snapshots(conn: Connection, ward_id: int) -> list:
+    stmt = (select(RankingSnapshot.month, RankingSnapshot.published_at,
+                   RankingSnapshot.rubric_version, RankingSnapshot.content_hash,
+                   User.full_name.label("published_by_name"))
+            .outerjoin(User, User.id == RankingSnapshot.published_by)
+            .where(RankingSnapshot.ward_id == ward_id).order_by(RankingSnapshot.month))
+    return list(conn.execute(stmt))
+
+
+def publish_snapshot(conn: Connection, ward_id: int, month: str, rubric_version: str,
+                     rows: list[dict], content_hash: str, user_id: int | None,
+                     at: datetime) -> int:
+    stmt = insert(RankingSnapshot).returning(RankingSnapshot.id)
+    return conn.execute(stmt, [{
+        "ward_id": ward_id, "month": month, "rubric_version": rubric_version, "rows": rows,
+        "content_hash": content_hash, "published_by": user_id, "published_at": at,
+    }]).scalar_one()
+
+
+def campaigns(conn: Connection, ward_id: int) -> list:
+    stmt = select(Campaign.starts_on, Campaign.ends_on).where(Campaign.ward_id == ward_id)
+    return list(conn.execute(stmt.order_by(Campaign.starts_on)))

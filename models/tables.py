@@ -268,3 +268,28 @@ class IncidentEvent(WardScoped, Base):
     to_status: Mapped[str] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class RubricVersion(WardScoped, Base):
+    """A ward's ranking rubric as edited by an admin; the newest is in force."""
+
+    __tablename__ = "rubric_version"
+    __table_args__ = (UniqueConstraint("ward_id", "version"),)
+
+    version: Mapped[str] = mapped_column(String(64))
+    body: Mapped[dict] = mapped_column(JsonDocument)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class ManualScore(WardScoped, Base):
+    """Points of a manual criterion entered by staff for one khu phố and month."""
+
+    __tablename__ = "manual_score"
+    __table_args__ = (UniqueConstraint("ward_id", "month", "neighbourhood_id", "criterion"),)
+
+    month: Mapped[str] = mapped_column(String(7))
+    neighbourhood_id: Mapped[int] = mapped_column(
+        ForeignKey("neighbourhood.id", ondelete="CASCADE"))
+    criterion: Mapped[str] = mapped_column(String(64))
+    points: Mapped[float] = mapped_column(Float)
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

@@ -1,0 +1,172 @@
+"""Ranking, hotspots, coverage and targets for one ward, from the database to ``geo``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import geopandas as gpd
+import pandas as pd
+
+from geo import assign, coverage, hotspots, ranking, targets
+from models import queries, records
+from models.queries import LAYERS, LayerFilter
+from webapp.services.field import local_now
+from webapp.services.submissions import Rejected
+
+MODEL_STREET_COLUMNS = ["id", "neighbourhood_id", "level", "status", "criteria",
+                        "frontage_households", "commitments_signed", "registered_on",
+                        "achieved_on"]
+HOUSE_COLUMNS = ["id", "neighbourhood_id", "classification", "antt_commitment_on",
+                 "fire_safety_pass", "model_status", "model_recognised_on", "extinguishers",
+                 "has_escape_route", "residents"]
+INCIDENT_COLUMNS = ["id", "neighbourhood_id", "street_id", "model_street_id", "category",
+                    "observed_at", "resolved_at", "status", "is_repeat"]
+
+
+def rubric_for(conn, ward_id: int) -> ranking.Rubric:
+    body = records.current_rubric(conn, ward_id)
+    return ranking.Rubric.from_mapping(body) if body else ranking.Rubric.default()
+
+
+def _layer(conn, name: str, ward_id: int, columns: list[str], flt: LayerFilter | None = None):
+    return queries.read_layer(conn, LAYERS[name], ward_id, flt, columns=columns)
+
+
+def static_frames(conn, ward) -> dict:
+    """The layers a ranking reads that do not depend on the month (read once per request)."""
+    kp = _layer(conn, "neighbourhoods", ward.id, ["id", "code", "name"])
+    streets = _layer(conn, "streets", ward.id, ["id"])
+    return {
+        "neighbourhoods": kp, "streets": streets,
+        "model_streets": _layer(conn, "model-streets", ward.id, MODEL_STREET_COLUMNS),
+        "houses": _layer(conn, "boarding-houses", ward.id, HOUSE_COLUMNS),
+        "street_km": ranking.street_km(kp, streets, ward.metric_epsg),
+    }
+
+
+def month_data(conn, ward, month: str, static: dict | None = None) -> ranking.MonthData:
+    static = static or static_frames(conn, ward)
+    start, end = ranking.month_range(month)
+    base_start = start.replace(year=ranking.BASE_YEAR)
+    incidents = pd.concat([
+        _layer(conn, "incidents", ward.id, INCIDENT_COLUMNS,
+               LayerFilter(date_from=s.date(), date_to=(e - timedelta(days=1)).date()))
+        for s, e in ((start, end), (base_start, base_start + (end - start)))
+    ], ignore_index=True)
+    manual = pd.DataFrame(records.manual_scores(conn, ward.id, month),
+                          columns=["neighbourhood_id", "criterion", "points"])
+    return ranking.MonthData(incidents=incidents, metric_epsg=ward.metric_epsg, manual=manual,
+                             **static)
+
+
+def compute(conn, ward, month: str, rubric: ranking.Rubric | None = None,
+            static: dict | None = None) -> list[dict]:
+    """The month's ranking as it would be now, with changes against last month."""
+    rubric = rubric or rubric_for(conn, ward.id)
+    static = static or static_frames(conn, ward)
+    rows = ranking.score_month(month_data(conn, ward, month, static), rubric, month)
+    previous = ranking.previous_month(month)
+    published = records.snapshot(conn, ward.id, previous)
+    before = published.rows if published else ranking.score_month(
+        month_data(conn, ward, previous, static), rubric, previous)
+    return ranking.with_changes(rows, before)
+
+
+def ranking_view(conn, ward, month: str) -> dict:
+    """The published snapshot (if any), the ranking as it would be now, and how they differ."""
+    rubric = rubric_for(conn, ward.id)
+    current = compute(conn, ward, month, rubric)
+    published = records.snapshot(conn, ward.id, month)
+    return {
+        "month": month, "rubric": rubric, "current": current, "published": published,
+        "differences": ranking.differences(published.rows, current) if published else [],
+        "rubric_changed": bool(published and published.rubric_version != rubric.version),
+    }
+
+
+def publish(conn, ward, user, month: str) -> int:
+    if records.snapshot(conn, ward.id, month) is not None:
+        raise Rejected(409, f"Xếp hạng tháng {month[5:]}/{month[:4]} đã được công bố; bản đã "
+                            "công bố không thể sửa.", "This month is already published.")
+    if ranking.month_range(month)[0] > local_now():
+        raise Rejected(400, "Không thể công bố xếp hạng của tháng chưa bắt đầu.",
+                       "Cannot publish a month that has not started.")
+    rubric = rubric_for(conn, ward.id)
+    rows = compute(conn, ward, month, rubric)
+    digest = ranking.content_hash(month, rubric.version, rows)
+    snapshot_id = records.publish_snapshot(conn, ward.id, month, rubric.version, rows, digest,
+                                           user.id, local_now())
+    records.audit(conn, ward.id, user.id, "publish_ranking", "ranking_snapshot", snapshot_id,
+                  month=month, content_hash=digest)
+    return snapshot_id
+
+
+def trend(conn, ward, neighbourhood_id: int, month: str, months: int = 12) -> list[dict]:
+    """Total and rank of one khu phố over the ``months`` up to ``month`` (published if so)."""
+    rubric = rubric_for(conn, ward.id)
+    static = static_frames(conn, ward)
+    out, current = [], month
+    for _ in range(months):
+        published = records.snapshot(conn, ward.id, current)
+        rows = published.rows if published else ranking.score_month(
+            month_data(conn, ward, current, static), rubric, current)
+        row = next((r for r in rows if r["neighbourhood_id"] == neighbourhood_id), None)
+        if row:
+            out.append({"month": current, "total": row["total"], "rank": row["rank"],
+                        "published": published is not None})
+        current = ranking.previous_month(current)
+    return out[::-1]
+
+
+def hotspot_analysis(conn, ward, categories: tuple[str, ...], start: date, end: date,
+                     cell_m: float = 50.0) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Gi* cells (worst first, with khu phố and nearest street) and repeat locations."""
+    incidents = _layer(conn, "incidents", ward.id, INCIDENT_COLUMNS,
+                       LayerFilter(date_from=start, date_to=end, categories=categories))
+    boundary = queries.ward_boundary(conn, ward.id)
+    cells = hotspots.hotspots(incidents, boundary, ward.metric_epsg, cell_m=cell_m)
+    repeats = hotspots.repeat_locations(incidents, ward.metric_epsg)
+    kp = _layer(conn, "neighbourhoods", ward.id, ["id", "code", "name"])
+    streets = _layer(conn, "streets", ward.id, ["id", "name"])
+    for frame in (cells, repeats):
+        if frame.empty:
+            continue
+        centres = gpd.GeoDataFrame(geometry=frame.geometry.representative_point(), crs=4326)
+        kp_id = assign.assign_polygon(centres, kp)
+        frame["neighbourhood"] = kp_id.map(kp.set_index("id")["name"])
+        street_id = assign.nearest_feature(centres, streets, ward.metric_epsg, 150)["id"]
+        frame["street"] = street_id.map(streets.set_index("id")["name"])
+    return cells, repeats
+
+
+def coverage_table(conn, ward) -> pd.DataFrame:
+    kp = _layer(conn, "neighbourhoods", ward.id, ["id", "code", "name"])
+    houses = _layer(conn, "boarding-houses", ward.id, HOUSE_COLUMNS)
+    table = coverage.coverage(kp, houses, ward.metric_epsg)
+    return table.merge(kp[["id", "geometry"]], on="id")
+
+
+def targets_view(conn, ward, today: date | None = None) -> list[dict]:
+    today = today or local_now().date()
+    incidents = _layer(conn, "incidents", ward.id, INCIDENT_COLUMNS,
+                       LayerFilter(date_from=date(ranking.BASE_YEAR, 1, 1)))
+    snapshots = pd.DataFrame(records.snapshots(conn, ward.id),
+                             columns=["month", "published_at", "rubric_version", "content_hash",
+                                      "published_by_name"])
+    campaigns = pd.DataFrame(records.campaigns(conn, ward.id), columns=["starts_on", "ends_on"])
+    data = targets.PlanData(
+        neighbourhoods=_layer(conn, "neighbourhoods", ward.id, ["id"]),
+        model_streets=_layer(conn, "model-streets", ward.id, MODEL_STREET_COLUMNS),
+        houses=_layer(conn, "boarding-houses", ward.id, HOUSE_COLUMNS),
+        incidents=incidents, campaigns=campaigns, snapshots=snapshots)
+    return targets.evaluate(targets.load_plan(), data, today)
+
+
+def latest_month(conn, ward) -> str:
+    """The month to show by default: the last complete month with records."""
+    _, last = queries.incident_date_range(conn, ward.id)
+    now = local_now()
+    day = min(last or now, now)
+    if isinstance(day, datetime) and day.day < 25 and day.month == now.month:
+        day = day.replace(day=1) - timedelta(days=1)
+    return day.strftime("%Y-%m")
