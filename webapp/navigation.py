@@ -7,6 +7,10 @@ from flask import current_app
 from webapp.auth.permissions import can
 
 LINKS = (
+    ("analysis.ranking", "Xếp hạng", "view_analysis"),
+    ("analysis.hotspots", "Điểm nóng", "view_analysis"),
+    ("analysis.coverage", "Nhà trọ mô hình", "view_analysis"),
+    ("analysis.targets", "Chỉ tiêu", "view_analysis"),
     ("field.home", "Thực địa", "record_incident"),
     ("incidents.index", "Vụ việc", "work_incidents"),
     ("houses.follow_ups", "Hẹn kiểm tra lại", "inspect_boarding_house"),

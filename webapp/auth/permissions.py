@@ -21,6 +21,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "inspect_boarding_house": frozenset({"police", "admin"}),
     "record_incident": frozenset({"police", "urban_staff", "admin"}),
     "work_incidents": frozenset({"police", "urban_staff", "admin"}),
+    "publish_ranking": frozenset({"urban_staff", "admin"}),
+    "enter_manual_scores": frozenset({"urban_staff", "admin"}),
+    "edit_rubric": frozenset({"admin"}),
+    "view_analysis": frozenset({"admin", "police", "urban_staff", "leader"}),
     "manage_users": frozenset({"admin"}),
     "read_audit": frozenset({"admin"}),
 }
