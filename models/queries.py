@@ -239,6 +239,9 @@ def insert_features(
         record[geom_column] = _ewkt(geometry)
         record["ward_id"] = ward_id
     ids: dict = {}
+    if returning_key is None and conn.dialect.name == "postgresql":
+        dialects.copy_rows(conn, table, records)
+        return ids
     for start in range(0, len(records), chunk):
         part = records[start:start + chunk]
         if returning_key is None:

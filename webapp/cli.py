@@ -61,6 +61,28 @@ def demo_command(replace: bool, if_empty: bool, seed: int) -> None:
         click.echo("Đổi mật khẩu: urbanorder user passwd TÊN\n")
 
 
+@cli.command("synth")
+@click.option("--wards", default=100, show_default=True, help="Số phường mô phỏng.")
+@click.option("--houses-per-ward", default=5000, show_default=True)
+@click.option("--incidents-per-ward", default=20000, show_default=True)
+def synth_command(wards: int, houses_per_ward: int, incidents_per_ward: int) -> None:
+    """Sinh dữ liệu MÔ PHỎNG cấp tỉnh để thử tải. Province-sized synthetic data."""
+    from webapp.synth import generate_province
+
+    _migrate()
+    started = time.perf_counter()
+    totals: dict[str, int] = {}
+    with click.progressbar(length=wards, label="Sinh và ghi các phường mô phỏng") as bar:
+        for counts in generate_province(db.engine, wards, houses_per_ward=houses_per_ward,
+                                        incidents_per_ward=incidents_per_ward,
+                                        progress=lambda _code: bar.update(1)):
+            for name, value in counts.items():
+                if name != "ward_id":
+                    totals[name] = totals.get(name, 0) + value
+    summary = ", ".join(f"{name}: {count:,}" for name, count in totals.items())
+    click.echo(f"Xong sau {time.perf_counter() - started:.0f} s — {summary or 'đã có sẵn'}.")
+
+
 @cli.group("user")
 def user_group() -> None:
     """Quản lý tài khoản. Manage user accounts."""

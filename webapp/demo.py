@@ -98,14 +98,14 @@ def store_ward(conn, data: dict, echo: Callable[[str], None]) -> dict[str, int]:
                                         returning_key="_key")
     inspections = data["inspections"].copy()
     inspections["boarding_house_id"] = inspections["house_index"].map(
-        dict(zip(houses.index, houses["_key"].map(house_ids), strict=True)))
+        dict(zip(houses.index, houses["_key"].map(house_ids), strict=True))).astype("Int64")
     queries.insert_rows(conn, Inspection.__table__, inspections, ward_id)
 
     echo(f"Ghi {len(data['incidents'])} vụ vi phạm (gán khu phố, đường, tái vi phạm)…")
     incidents = data["incidents"].copy()
     incidents = incidents.join(_links(incidents, layers, epsg, street_within_m=60))
     incidents["boarding_house_id"] = incidents["house_index"].map(
-        dict(zip(houses.index, houses["_key"].map(house_ids), strict=True)))
+        dict(zip(houses.index, houses["_key"].map(house_ids), strict=True))).astype("Int64")
     incidents["campaign_id"] = _campaign_of(incidents["observed_at"], campaigns, campaign_ids)
     incidents["is_repeat"] = assign.flag_repeats(incidents, epsg)
     queries.insert_features(conn, Incident.__table__, incidents.rename_geometry("geom"), "geom",
