@@ -118,13 +118,19 @@ def trend(conn, ward, neighbourhood_id: int, month: str, months: int = 12) -> li
     return out[::-1]
 
 
+# Neighbours within three cells: with a ward's monthly counts, the 8-cell band gives
+# isolated false hot cells even after FDR (see bench/README.md, "Hotspots").
+BAND_CELLS = 3
+
+
 def hotspot_analysis(conn, ward, categories: tuple[str, ...], start: date, end: date,
                      cell_m: float = 50.0) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Gi* cells (worst first, with khu phố and nearest street) and repeat locations."""
     incidents = _layer(conn, "incidents", ward.id, INCIDENT_COLUMNS,
                        LayerFilter(date_from=start, date_to=end, categories=categories))
     boundary = queries.ward_boundary(conn, ward.id)
-    cells = hotspots.hotspots(incidents, boundary, ward.metric_epsg, cell_m=cell_m)
+    cells = hotspots.hotspots(incidents, boundary, ward.metric_epsg, cell_m=cell_m,
+                              distance_m=BAND_CELLS * cell_m)
     repeats = hotspots.repeat_locations(incidents, ward.metric_epsg)
     kp = _layer(conn, "neighbourhoods", ward.id, ["id", "code", "name"])
     streets = _layer(conn, "streets", ward.id, ["id", "name"])
