@@ -12,6 +12,7 @@ phố without street length cannot be scored on encroachment per km: it is liste
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable
@@ -65,7 +66,7 @@ class Rubric:
 
     @classmethod
     def default(cls) -> Rubric:
-        return cls.from_mapping(yaml.safe_load(DEFAULT_RUBRIC.read_text(encoding="utf-8")))
+        return _default_rubric()
 
     def as_mapping(self) -> dict:
         return {"version": self.version, "name": self.name, "tiers": list(self.tiers),
@@ -73,6 +74,11 @@ class Rubric:
 
     def tier(self, total: float) -> dict:
         return next(t for t in self.tiers if total >= t["min"])
+
+
+@functools.cache
+def _default_rubric() -> Rubric:
+    return Rubric.from_mapping(yaml.safe_load(DEFAULT_RUBRIC.read_text(encoding="utf-8")))
 
 
 @dataclass
@@ -146,19 +152,21 @@ def _model_street_progress(d: MonthData, ids, points, start, end, **_) -> Scores
     ms = d.model_streets
     ms = ms[(ms["level"] == "neighbourhood")
             & (pd.to_datetime(ms["registered_on"]).fillna(pd.Timestamp(start)) < end)]
+    met = ms["criteria"].map(
+        lambda c: sum(bool((c or {}).get(k)) for k in MODEL_STREET_CRITERIA)
+        / len(MODEL_STREET_CRITERIA))
+    done = ms["status"].isin(["achieved", "accepted"]).astype(float)
+    per_kp = pd.DataFrame({"kp": ms["neighbourhood_id"], "progress": 0.2 + 0.5 * met + 0.3 * done,
+                           "done": done}).groupby("kp").agg(
+        progress=("progress", "mean"), streets=("progress", "size"), done=("done", "sum"))
     out: Scores = {}
     for kp_id in ids:
-        mine = ms[ms["neighbourhood_id"] == kp_id]
-        if mine.empty:
+        if kp_id not in per_kp.index:
             out[kp_id] = (0.0, 0.0, "Chưa đăng ký tuyến/cụm kiểu mẫu")
             continue
-        met = mine["criteria"].map(
-            lambda c: sum(bool((c or {}).get(k)) for k in MODEL_STREET_CRITERIA)
-            / len(MODEL_STREET_CRITERIA))
-        done = mine["status"].isin(["achieved", "accepted"]).astype(float)
-        progress = float((0.2 + 0.5 * met + 0.3 * done).mean())
-        out[kp_id] = (points * progress, progress,
-                      f"{len(mine)} tuyến/cụm, hoàn thành {int(done.sum())}")
+        row = per_kp.loc[kp_id]
+        out[kp_id] = (points * row["progress"], float(row["progress"]),
+                      f"{int(row['streets'])} tuyến/cụm, hoàn thành {int(row['done'])}")
     return out
 
 

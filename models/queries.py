@@ -165,19 +165,27 @@ def _jsonable(value):
 def read_layer(
     conn: Connection, layer: Layer, ward_id: int, flt: LayerFilter | None = None,
     columns: list[str] | None = None, with_personal_data: bool = False,
-) -> gpd.GeoDataFrame:
-    """``layer`` as a GeoDataFrame in EPSG:4326, for ``geo`` analyses."""
+    geometry: bool = True,
+) -> gpd.GeoDataFrame | pd.DataFrame:
+    """``layer`` as a GeoDataFrame in EPSG:4326 for ``geo`` analyses.
+
+    ``geometry=False`` returns a plain DataFrame of the attributes (cheaper when an
+    analysis only counts).
+    """
     table = layer.table
     names = columns or layer.public_columns()
     if with_personal_data:
         names = [*names, *(c for c in PERSONAL_COLUMNS if c in table.c)]
-    stmt, _ = _selectable(conn, layer, ward_id, flt or LayerFilter(),
-                          [*(table.c[n] for n in names),
-                           dialects.wkb(table.c[layer.geom]).label("__wkb")])
-    frame = pd.DataFrame(conn.execute(stmt.order_by(table.c.id)).mappings().all(),
-                         columns=[*names, "__wkb"])
-    geometry = shapely.from_wkb(frame.pop("__wkb").map(bytes).to_numpy()) if len(frame) else []
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=SRID), crs=SRID)
+    selected = [table.c[n] for n in names]
+    if geometry:
+        selected.append(dialects.wkb(table.c[layer.geom]).label("__wkb"))
+    stmt, _ = _selectable(conn, layer, ward_id, flt or LayerFilter(), selected)
+    rows = conn.execute(stmt.order_by(table.c.id)).tuples().all()
+    frame = pd.DataFrame.from_records(rows, columns=[*names, "__wkb"][:len(selected)])
+    if not geometry:
+        return frame
+    shapes = shapely.from_wkb([bytes(b) for b in frame.pop("__wkb")]) if len(frame) else []
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(shapes, crs=SRID), crs=SRID)
 
 
 _WARD_COLUMNS = (Ward.id, Ward.code, Ward.name, Ward.province, Ward.metric_epsg,
@@ -355,3 +363,11 @@ def house_for_edit(conn: Connection, ward_id: int, house_uuid, personal: bool = 
             .outerjoin(kp, kp.c.id == bh.c.neighbourhood_id)
             .where(bh.c.ward_id == ward_id, bh.c.client_uuid == house_uuid))
     return conn.execute(stmt).first()
+
+
+def layer_fingerprint(conn: Connection, layer: Layer, ward_id: int) -> tuple:
+    """Changes whenever a row of the layer is added, removed or edited (for caches)."""
+    table = layer.table
+    stmt = select(func.count(), func.max(table.c.id), func.max(table.c.updated_at)).where(
+        table.c.ward_id == ward_id)
+    return tuple(conn.execute(stmt).one())

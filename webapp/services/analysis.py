@@ -28,19 +28,37 @@ def rubric_for(conn, ward_id: int) -> ranking.Rubric:
     return ranking.Rubric.from_mapping(body) if body else ranking.Rubric.default()
 
 
-def _layer(conn, name: str, ward_id: int, columns: list[str], flt: LayerFilter | None = None):
-    return queries.read_layer(conn, LAYERS[name], ward_id, flt, columns=columns)
+def _layer(conn, name: str, ward_id: int, columns: list[str], flt: LayerFilter | None = None,
+           geometry: bool = True):
+    return queries.read_layer(conn, LAYERS[name], ward_id, flt, columns=columns,
+                              geometry=geometry)
+
+
+# Street length per khu phố only changes when streets or boundaries do: keep it per process.
+_STREET_KM: dict[tuple, pd.Series] = {}
+
+
+def _street_km(conn, ward, kp) -> tuple[pd.Series, gpd.GeoDataFrame]:
+    key = (ward.id, queries.layer_fingerprint(conn, LAYERS["streets"], ward.id),
+           queries.layer_fingerprint(conn, LAYERS["neighbourhoods"], ward.id))
+    streets = _layer(conn, "streets", ward.id, ["id"], geometry=key not in _STREET_KM)
+    if key not in _STREET_KM:
+        if len(_STREET_KM) > 256:
+            _STREET_KM.clear()
+        _STREET_KM[key] = ranking.street_km(kp, streets, ward.metric_epsg)
+    return _STREET_KM[key], streets
 
 
 def static_frames(conn, ward) -> dict:
     """The layers a ranking reads that do not depend on the month (read once per request)."""
     kp = _layer(conn, "neighbourhoods", ward.id, ["id", "code", "name"])
-    streets = _layer(conn, "streets", ward.id, ["id"])
+    km, streets = _street_km(conn, ward, kp)
     return {
         "neighbourhoods": kp, "streets": streets,
-        "model_streets": _layer(conn, "model-streets", ward.id, MODEL_STREET_COLUMNS),
-        "houses": _layer(conn, "boarding-houses", ward.id, HOUSE_COLUMNS),
-        "street_km": ranking.street_km(kp, streets, ward.metric_epsg),
+        "model_streets": _layer(conn, "model-streets", ward.id, MODEL_STREET_COLUMNS,
+                                geometry=False),
+        "houses": _layer(conn, "boarding-houses", ward.id, HOUSE_COLUMNS, geometry=False),
+        "street_km": km,
     }
 
 
@@ -50,7 +68,8 @@ def month_data(conn, ward, month: str, static: dict | None = None) -> ranking.Mo
     base_start = start.replace(year=ranking.BASE_YEAR)
     incidents = pd.concat([
         _layer(conn, "incidents", ward.id, INCIDENT_COLUMNS,
-               LayerFilter(date_from=s.date(), date_to=(e - timedelta(days=1)).date()))
+               LayerFilter(date_from=s.date(), date_to=(e - timedelta(days=1)).date()),
+               geometry=False)
         for s, e in ((start, end), (base_start, base_start + (end - start)))
     ], ignore_index=True)
     manual = pd.DataFrame(records.manual_scores(conn, ward.id, month),
