@@ -2,96 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 import os
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import DEMO_PASSWORDS
+from tests.e2e.conftest import sign_in_page, wait_until
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
-
-
-def _require_chromium():
-    if Path(CHROMIUM).exists():
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail("Debian chromium is required in CI")
-    pytest.skip("Debian chromium is not installed")
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """The demo app on SpatiaLite served by waitress on a free localhost port."""
-    from waitress.server import create_server
-
-    from models import migrate
-    from models.engine import make_engine
-    from webapp import create_app
-    from webapp.demo import load_demo
-
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queue depth chatter
-    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    load_demo(engine, passwords=DEMO_PASSWORDS, boarding_houses=800, incidents=2500)
-    engine.dispose()
-    app = create_app({"DATABASE_URL": url, "TILE_URL": "", "SECRET_KEY": "e2e"})
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def wait_until(page, expression: str, timeout: float = 30.0) -> None:
-    """Poll ``expression`` in the page until truthy.
-
-    Playwright's wait_for_function compiles its predicate with eval, which the app's
-    Content-Security-Policy rightly forbids; evaluate() goes through the DevTools protocol.
-    """
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {expression}")
-        page.wait_for_timeout(100)
-
 
 LOADED = "document.body.dataset.layersLoaded === 'true'"
-
-
-def sign_in_page(page, url, username="dothi"):
-    """Open ``url``; sign in on the way (the app sends strangers to the sign-in form)."""
-    page.goto(url)
-    if "/auth/login" in page.url:
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", DEMO_PASSWORDS[username])
-        page.click("button[type=submit]")
-        page.wait_for_url(lambda u: "/auth/login" not in u)
 
 
 def _open_map(browser, url, **context_options):

@@ -1,0 +1,131 @@
+/* Shared by every field page: page config, small DOM helpers, the network / outbox status
+ * strip, the service worker, and the labels of what the server derived. */
+
+import { drafts, onChange, outbox, sent } from "./queue.js";
+import { sendAll, startSender } from "./sender.js";
+
+export function readConfig() {
+  const node = document.getElementById("field-config");
+  return node ? JSON.parse(node.textContent) : {};
+}
+
+/** ``h("li", {class: "x"}, "text", child)``: a DOM element (text is never parsed as HTML). */
+export function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value == null || value === false) continue;
+    if (key.startsWith("on") && typeof value === "function") {
+      node.addEventListener(key.slice(2), value);
+    } else if (key === "dataset") {
+      Object.assign(node.dataset, value);
+    } else {
+      node.setAttribute(key, value === true ? "" : String(value));
+    }
+  }
+  for (const child of children.flat()) {
+    if (child == null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+const pad = (n) => String(n).padStart(2, "0");
+
+/** dd/mm/yyyy hh:mm of a Date, epoch ms or ISO text. */
+export function formatDateTime(value) {
+  if (value == null || value === "") return "";
+  const d = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(d.getTime())) return String(value);
+  return `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()} ` +
+    `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** "3 bản ghi đang chờ gửi" etc. */
+export function waitingText(n) {
+  return n === 0 ? "Không có bản ghi nào đang chờ gửi" : `${n} bản ghi đang chờ gửi`;
+}
+
+/** Vietnamese label of an outbox item's state. */
+export function stateText(item, userId) {
+  if (userId != null && item.userId != null && item.userId !== userId) {
+    return "Của tài khoản khác: chờ người ghi nhận đăng nhập để gửi";
+  }
+  switch (item.state) {
+    case "sending": return "Đang gửi…";
+    case "auth": return "Đăng nhập lại để gửi";
+    case "error": return `Cần sửa: ${item.message || "máy chủ từ chối bản ghi"}`;
+    default: return item.attempts ? `Đang chờ gửi lại${item.message ? ` — ${item.message}` : ""}`
+      : "Đang chờ gửi";
+  }
+}
+
+/** What the server worked out from the location, as a list (khu phố, street, …). */
+export function derivedList(derived) {
+  const list = h("ul", { class: "derived" });
+  if (!derived) return list;
+  if ("neighbourhood" in derived) { // records with a place (an inspection has none)
+    const kp = derived.neighbourhood;
+    list.append(h("li", {}, h("b", {}, "Khu phố: "), kp ? `${kp.name} (${kp.code})`
+      : "không xác định"));
+    list.append(h("li", {}, h("b", {}, "Đường: "), derived.street || "không gần tuyến nào"));
+  }
+  if (derived.model_street) {
+    list.append(h("li", {}, h("b", {}, "Tuyến/cụm kiểu mẫu: "), derived.model_street));
+  }
+  if (derived.is_repeat) {
+    list.append(h("li", { class: "repeat" }, h("span", { class: "tag-repeat" }, "Tái vi phạm"),
+                  " — đã có vụ cùng loại tại đây trong 90 ngày"));
+  }
+  if (derived.location_note) list.append(h("li", { class: "muted" }, derived.location_note));
+  return list;
+}
+
+function watchNetwork() {
+  const node = document.getElementById("net-state");
+  const update = () => {
+    const online = navigator.onLine;
+    if (node) {
+      node.dataset.online = String(online);
+      node.textContent = online ? "Có mạng" : "Mất mạng";
+      node.title = online ? "" : "Vẫn ghi nhận được: bản ghi lưu trên máy, tự gửi khi có mạng.";
+    }
+    document.body.dataset.online = String(online);
+  };
+  window.addEventListener("online", update);
+  window.addEventListener("offline", update);
+  update();
+}
+
+async function updateBadge() {
+  const badge = document.getElementById("queue-badge");
+  if (!badge) return;
+  const counts = await outbox.counts();
+  badge.querySelector("[data-queue-count]").textContent = String(counts.waiting + counts.error);
+  badge.hidden = counts.waiting + counts.error === 0;
+  badge.dataset.error = String(counts.error > 0);
+}
+
+async function registerServiceWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  try {
+    await navigator.serviceWorker.register("/sw.js", { scope: "/" });
+    await navigator.serviceWorker.ready;
+    document.body.dataset.sw = "ready";
+  } catch (err) {
+    document.body.dataset.sw = "failed";
+    console.warn("service worker", err);
+  }
+}
+
+/** Start what every field page needs; returns the page config. */
+export function initPage() {
+  const config = readConfig();
+  watchNetwork();
+  onChange(() => { updateBadge().catch(() => null); });
+  updateBadge().catch(() => null);
+  startSender(config.userId);
+  registerServiceWorker();
+  // For support and the browser tests: look into the phone's outbox from the console.
+  window.urbanField = { outbox, drafts, sent, sendAll };
+  return config;
+}

@@ -1,0 +1,147 @@
+/* Sends the outbox to the field API, oldest first, one loop at a time (also across tabs).
+ *
+ * 200/201: delivered, removed.  400/409 (and 403/404/413): refused, kept as "cần sửa" with
+ * the server's message and not retried.  Network error, 5xx, 429: kept, retried later, the
+ * loop stops so the order is kept.  401: kept, "Đăng nhập lại để gửi", retried later.
+ * Every retry sends the same UUID: the server answers 200 "replayed" if it already has it. */
+
+import { outbox } from "./queue.js";
+
+const LOCK = "urbanorder-field-sender";
+const RETRY_MS = 30000;
+const TIMEOUT_MS = 60000;
+const REFUSED = new Set([400, 403, 404, 409, 413, 415, 422]);
+
+let running = null;
+let again = null;
+let userId = null;
+
+export const MESSAGES = {
+  offline: "Chưa gửi được: không có kết nối mạng. Sẽ tự gửi lại.",
+  server: "Máy chủ đang lỗi, sẽ tự gửi lại sau.",
+  auth: "Đăng nhập lại để gửi.",
+  busy: "Máy chủ đang bận, sẽ tự gửi lại sau.",
+};
+
+function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.content : "";
+}
+
+/** A fresh CSRF token from the server (the page may come from the offline cache). */
+async function refreshToken() {
+  try {
+    const response = await fetch("/field/", { cache: "no-store", credentials: "same-origin" });
+    if (response.redirected && new URL(response.url).pathname.startsWith("/auth/")) {
+      return "auth";
+    }
+    const match = /name="csrf-token" content="([^"]+)"/.exec(await response.text());
+    if (!match) return null;
+    document.querySelector('meta[name="csrf-token"]').content = match[1];
+    return "ok";
+  } catch {
+    return null;
+  }
+}
+
+function errorOf(body, fallback) {
+  const error = (body && body.error) || {};
+  return { message: error.message || fallback, errors: error.errors || (error.field
+    ? [{ field: error.field, message: error.message }] : []) };
+}
+
+async function post(item, tokenRetried = false) {
+  const form = new FormData();
+  form.append("payload", JSON.stringify(item.payload));
+  (item.photos || []).forEach((blob, i) => form.append("photos", blob, `anh-${i + 1}.jpg`));
+  let response;
+  try {
+    response = await fetch(item.url, {
+      method: "POST", body: form, credentials: "same-origin", cache: "no-store",
+      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch {
+    return { kind: "retry", message: MESSAGES.offline };
+  }
+  let body = null;
+  try { body = await response.json(); } catch { body = null; }
+  const status = response.status;
+  if (status === 200 || status === 201) return { kind: "ok", status, body };
+  if (status === 401) return { kind: "auth", status, message: MESSAGES.auth };
+  if (status === 400 && body && body.error && body.error.field === "csrf_token") {
+    // The page's token is stale (page from the offline cache): fetch a fresh one once.
+    const fresh = tokenRetried ? null : await refreshToken();
+    if (fresh === "auth") return { kind: "auth", status: 401, message: MESSAGES.auth };
+    if (fresh === "ok") return post(item, true);
+    return { kind: "retry", status, message: errorOf(body, MESSAGES.server).message };
+  }
+  if (REFUSED.has(status)) {
+    const fallback = `Máy chủ từ chối bản ghi (mã ${status}).`;
+    return { kind: "refused", status, ...errorOf(body, fallback) };
+  }
+  if (status === 429) return { kind: "retry", status, message: MESSAGES.busy };
+  return { kind: "retry", status, message: MESSAGES.server };
+}
+
+async function loop() {
+  const outcomes = new Map();
+  const items = (await outbox.all()).sort((a, b) => a.seq - b.seq);
+  for (const item of items) {
+    if (item.state === "error") continue; // waits for the officer, never resent by itself
+    if (userId != null && item.userId != null && item.userId !== userId) continue;
+    const current = await outbox.update(item.seq, { state: "sending", lastTriedAt: Date.now(),
+                                                    attempts: (item.attempts || 0) + 1 });
+    if (!current) continue; // taken back by the officer meanwhile
+    const result = await post(current);
+    outcomes.set(item.uuid, result);
+    if (result.kind === "ok") {
+      await outbox.delivered(item.seq, {
+        uuid: item.uuid, title: item.title, kind: item.kind, status: result.status,
+        replayed: Boolean(result.body && result.body.replayed),
+        id: result.body && result.body.id, url: result.body && result.body.url,
+        derived: (result.body && result.body.derived) || null,
+      });
+    } else if (result.kind === "refused") {
+      await outbox.update(item.seq, { state: "error", message: result.message,
+                                      errors: result.errors, status: result.status });
+    } else {
+      const state = result.kind === "auth" ? "auth" : "waiting";
+      await outbox.update(item.seq, { state, message: result.message, status: result.status });
+      break; // keep the order: nothing after it goes before it
+    }
+  }
+  return outcomes;
+}
+
+function locked(work) {
+  if (navigator.locks && navigator.locks.request) return navigator.locks.request(LOCK, work);
+  return work();
+}
+
+/** Send what waits; resolves with a Map uuid → outcome. Calls during a run queue one rerun. */
+export function sendAll() {
+  if (!running) {
+    running = locked(loop).finally(() => { running = null; });
+    return running;
+  }
+  if (!again) {
+    again = running.catch(() => null).then(() => { again = null; return sendAll(); });
+  }
+  return again;
+}
+
+/** Start sending: now, when the network returns, every 30 s while records wait. */
+export function startSender(currentUserId) {
+  userId = currentUserId;
+  const kick = () => { sendAll().catch(() => null); };
+  window.addEventListener("online", kick);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") kick();
+  });
+  setInterval(async () => {
+    const counts = await outbox.counts().catch(() => ({ waiting: 0 }));
+    if (counts.waiting > 0) kick();
+  }, RETRY_MS);
+  kick();
+}
