@@ -69,5 +69,8 @@ def make_engine(url: str, **kwargs) -> Engine:
         event.listen(engine, "connect", _load_spatialite)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(parsed, pool_pre_ping=True, **kwargs)
+        # System timestamps (created_at, updated_at) are UTC on both backends, as SQLite's
+        # CURRENT_TIMESTAMP is; pages convert them to the ward's time.
+        return create_engine(parsed, pool_pre_ping=True,
+                             connect_args={"options": "-c timezone=UTC"}, **kwargs)
     raise SpatialBackendError(f"Unsupported database backend: {parsed.get_backend_name()}")

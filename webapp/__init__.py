@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from flask import Flask
 
+from webapp import auth, errors, photos, security, vendor
 from webapp import config as settings
+from webapp.admin import bp as admin_bp
+from webapp.api import bp as api_bp
+from webapp.auth.permissions import ROLE_LABELS, can
 from webapp.extensions import csrf, db, limiter
+from webapp.field import bp as field_bp
+from webapp.houses import bp as houses_bp
+from webapp.incidents import bp as incidents_bp
+from webapp.map import bp as map_bp
+from webapp.navigation import nav_links
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -23,25 +32,18 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False  # Vietnamese stays readable in responses and logs
     db.init_app(app)
+    # The sign-in gate runs before the CSRF check: a request from an expired session gets
+    # 401 ("sign in again"), which an offline queue retries, not 400 ("fix the record").
+    security.register(app)
     csrf.init_app(app)
     limiter.init_app(app)
-
-    from webapp import auth, errors, photos, security, vendor
-    from webapp.api import bp as api_bp
-    from webapp.auth.permissions import ROLE_LABELS, can
-    from webapp.field import bp as field_bp
-    from webapp.map import bp as map_bp
-
     auth.init_app(app)
-    app.register_blueprint(vendor.bp)
-    app.register_blueprint(auth.bp, url_prefix="/auth")
-    app.register_blueprint(map_bp)
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
-    app.register_blueprint(field_bp)
-    app.register_blueprint(photos.bp)
     errors.register(app)
-    security.register(app)
-    from webapp.navigation import nav_links
-
+    for blueprint, prefix in (
+        (vendor.bp, None), (auth.bp, "/auth"), (map_bp, None), (api_bp, "/api/v1"),
+        (incidents_bp, "/incidents"), (houses_bp, "/boarding-houses"), (admin_bp, "/admin"),
+        (field_bp, None), (photos.bp, None),
+    ):
+        app.register_blueprint(blueprint, url_prefix=prefix)
     app.jinja_env.globals.update(can=can, role_labels=ROLE_LABELS, nav_links=nav_links)
     return app

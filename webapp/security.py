@@ -83,6 +83,15 @@ def register(app: Flask) -> None:
                                       "message_en": "Too many requests."}}), 429
         return render_template("error.html", title="Quá nhiều yêu cầu", message=message), 429
 
+    @app.errorhandler(404)
+    def _not_found(err):
+        if request.path.startswith("/api/"):
+            return jsonify({"error": {"status": 404, "message": "Không tìm thấy.",
+                                      "message_en": "Not found."}}), 404
+        return render_template("error.html", title="Không tìm thấy",
+                               message="Trang hoặc bản ghi này không có (hoặc không thuộc "
+                                       "phường của bạn)."), 404
+
     @app.errorhandler(403)
     def _forbidden(_err):
         if request.path.startswith("/api/"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
@@ -41,7 +41,7 @@ def login():
         with db.transaction() as conn:
             row = records.user_by_username(conn, username)
             if row and row.active and verify_password(row.password_hash, form.password.data):
-                changes = {"last_login_at": datetime.now()}
+                changes = {"last_login_at": datetime.now(UTC).replace(tzinfo=None)}
                 if needs_rehash(row.password_hash):
                     changes["password_hash"] = hash_password(form.password.data)
                 records.update_user(conn, row.id, **changes)

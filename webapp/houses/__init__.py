@@ -1,0 +1,10 @@
+"""Desk pages for boarding houses: list, record, overdue follow-ups, CSV exports."""
+
+from flask import Blueprint
+
+from webapp.incidents import formatting
+
+bp = Blueprint("houses", __name__)
+formatting.register(bp)
+
+from webapp.houses import views  # noqa: E402,F401  (routes register on import)
