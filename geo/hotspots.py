@@ -396,3 +396,39 @@ def repeat_locations(incidents: gpd.GeoDataFrame, metric_epsg: int, radius_m: fl
     out = out.sort_values(["count", "first_seen"], ascending=[False, True], kind="stable")
     points = gpd.points_from_xy(out.pop("x"), out.pop("y"), crs=metric_epsg)
     return gpd.GeoDataFrame(out.reset_index(drop=True), geometry=points.to_crs(STORAGE_EPSG))
+
+
+def hotspot_areas(cells: pd.DataFrame) -> pd.DataFrame:
+    """Group touching hot cells (8-neighbourhood) into hotspot areas, worst first.
+
+    ``cells`` is the output of :func:`hotspots` (``row``, ``col``, ``count``, ``z``, ``cls``).
+    Each area reports its cells, incidents, strongest class and its peak cell's index in
+    ``cells`` — what a ward officer acts on, rather than single 50 m cells.
+
+    >>> import pandas as pd
+    >>> cells = pd.DataFrame({"row": [0, 0, 5], "col": [0, 1, 5], "count": [3, 0, 4],
+    ...                       "z": [5.0, 4.0, 3.0], "cls": ["hot_99", "hot_95", "hot_90"]})
+    >>> hotspot_areas(cells)[["cells", "incidents", "max_z", "cls", "peak"]].values.tolist()
+    [[2, 3, 5.0, 'hot_99', 0], [1, 4, 3.0, 'hot_90', 2]]
+    """
+    hot = cells[cells["cls"].astype(str).str.startswith("hot")]
+    columns = ["area", "cells", "incidents", "max_z", "cls", "peak"]
+    if hot.empty:
+        return pd.DataFrame(columns=columns)
+    rows, cols = hot["row"].to_numpy(), hot["col"].to_numpy()
+    grid = np.zeros((rows.max() - rows.min() + 1, cols.max() - cols.min() + 1), dtype=bool)
+    grid[rows - rows.min(), cols - cols.min()] = True
+    labels, _ = ndimage.label(grid, structure=np.ones((3, 3), dtype=int))
+    area = labels[rows - rows.min(), cols - cols.min()]
+    strength = {name: i for i, name in enumerate(("hot_99", "hot_95", "hot_90"))}
+    frame = pd.DataFrame({"area": area, "count": hot["count"].to_numpy(),
+                          "z": hot["z"].to_numpy(), "strength": hot["cls"].map(strength),
+                          "position": [cells.index.get_loc(i) for i in hot.index]})
+    grouped = frame.groupby("area").agg(
+        cells=("z", "size"), incidents=("count", "sum"), max_z=("z", "max"),
+        strength=("strength", "min"))
+    grouped["peak"] = frame.loc[frame.groupby("area")["z"].idxmax(), ["area", "position"]] \
+        .set_index("area")["position"]
+    grouped["cls"] = grouped["strength"].map({v: k for k, v in strength.items()})
+    ordered = grouped.reset_index().sort_values(["max_z", "incidents"], ascending=False)
+    return ordered[columns].reset_index(drop=True)

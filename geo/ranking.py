@@ -185,7 +185,7 @@ def _encroachment_per_km(d: MonthData, ids, points, start, end, km, **_) -> Scor
             out[kp] = (None, None, "Không có số liệu chiều dài đường")
             continue
         share = 1.0 if worst == best else (worst - rates[kp]) / (worst - best)
-        out[kp] = (points * share, rates[kp], f"{rates[kp]:.2f} vụ/km")
+        out[kp] = (points * share, rates[kp], f"{rates[kp]:.2f} vụ/km".replace(".", ","))
     return out
 
 

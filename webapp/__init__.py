@@ -7,6 +7,7 @@ from flask import Flask
 from webapp import auth, errors, photos, security, vendor
 from webapp import config as settings
 from webapp.admin import bp as admin_bp
+from webapp.analysis import bp as analysis_bp
 from webapp.api import bp as api_bp
 from webapp.auth.permissions import ROLE_LABELS, can
 from webapp.extensions import csrf, db, limiter
@@ -42,7 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     for blueprint, prefix in (
         (vendor.bp, None), (auth.bp, "/auth"), (map_bp, None), (api_bp, "/api/v1"),
         (incidents_bp, "/incidents"), (houses_bp, "/boarding-houses"), (admin_bp, "/admin"),
-        (field_bp, None), (photos.bp, None),
+        (field_bp, None), (photos.bp, None), (analysis_bp, None),
     ):
         app.register_blueprint(blueprint, url_prefix=prefix)
     app.jinja_env.globals.update(can=can, role_labels=ROLE_LABELS, nav_links=nav_links)

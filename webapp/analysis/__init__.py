@@ -1,0 +1,14 @@
+"""Analyses of the ward: monthly khu phố ranking, hotspots, model-house coverage, targets.
+
+Thin views over ``webapp.services.analysis``: they parse the request, call the service,
+render a page (maps drawn by ``static/js/analysis``) or answer JSON under ``/api/v1``.
+"""
+
+from flask import Blueprint
+
+from webapp.incidents import formatting
+
+bp = Blueprint("analysis", __name__)
+formatting.register(bp)  # vn_date, vn_number … (registering twice is harmless)
+
+from webapp.analysis import admin, common, maps, plan, ranking, scores  # noqa: E402,F401

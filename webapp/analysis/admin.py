@@ -1,0 +1,114 @@
+"""The ranking rubric (bộ tiêu chí): points, labels and tier thresholds, saved as versions."""
+
+from __future__ import annotations
+
+import copy
+import math
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from geo import ranking as scoring
+from geo.validate import nfc
+from models import records
+from webapp.analysis import bp, common
+from webapp.auth.permissions import require
+from webapp.extensions import db
+from webapp.services import analysis as service
+from webapp.services.field import local_now
+
+MAX_LABEL = 300
+
+
+def _number(raw: str | None, what: str, low: float, high: float) -> tuple[float | None, str]:
+    text = (raw or "").strip().replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        return None, f"{what}: phải là một số."
+    if math.isnan(value) or not low <= value <= high:
+        return None, f"{what}: phải từ {low:g} đến {high:g}."
+    return (int(value) if value.is_integer() else round(value, 2)), ""
+
+
+def _label(raw: str | None, what: str) -> tuple[str, str]:
+    text = nfc((raw or "").strip())
+    if not text:
+        return "", f"{what}: không được để trống."
+    if len(text) > MAX_LABEL:
+        return "", f"{what}: dài quá {MAX_LABEL} ký tự."
+    return text, ""
+
+
+def new_version(existing: set[str]) -> str:
+    """``phuong-YYYYMMDD-HHMM`` (a suffix when saved twice in the same minute)."""
+    base = local_now().strftime("phuong-%Y%m%d-%H%M")
+    version, n = base, 1
+    while version in existing:
+        n += 1
+        version = f"{base}-{n}"
+    return version
+
+
+def edited_rubric(current: scoring.Rubric, form, existing: set[str]) -> tuple[dict, list[str]]:
+    """The rubric as the form edits it (a new version) and the problems found."""
+    body = copy.deepcopy(current.as_mapping())
+    errors: list[str] = []
+    if form.get("base_version", current.version) != current.version:
+        return body, [f"Bộ tiêu chí vừa được lưu thành phiên bản {current.version} trong lúc "
+                      "bạn sửa. Hãy tải lại trang và sửa lại."]
+    for i, criterion in enumerate(body["criteria"]):
+        label, problem = _label(form.get(f"c-{i}-label"), f"Tiêu chí {i + 1}")
+        points, bad = _number(form.get(f"c-{i}-points"), f"Điểm tối đa của tiêu chí {i + 1}",
+                              0, 100)
+        errors += [e for e in (problem, bad) if e]
+        criterion.update(label=label or criterion.get("label", ""),
+                         points=criterion["points"] if points is None else points)
+    for i, tier in enumerate(body["tiers"]):
+        label, problem = _label(form.get(f"t-{i}-label"), f"Tên mức xếp loại {i + 1}")
+        low, bad = _number(form.get(f"t-{i}-min"), f"Điểm tối thiểu của mức “{tier['label']}”",
+                           0, 100)
+        errors += [e for e in (problem, bad) if e]
+        tier.update(label=label or tier.get("label", ""),
+                    min=tier["min"] if low is None else low)
+    mins = [t["min"] for t in body["tiers"]]
+    if len(set(mins)) != len(mins):
+        errors.append("Các mức xếp loại phải có điểm tối thiểu khác nhau.")
+    if sum(float(c["points"]) for c in body["criteria"]) <= 0:
+        errors.append("Tổng điểm tối đa của các tiêu chí phải lớn hơn 0.")
+    name, problem = _label(form.get("name"), "Tên bộ tiêu chí")
+    body["name"] = name or body.get("name", "")
+    errors += [problem] if problem else []
+    body["version"] = new_version(existing)
+    if not errors:
+        try:
+            scoring.Rubric.from_mapping(body)
+        except (ValueError, KeyError, TypeError) as exc:
+            errors.append(str(exc))
+    return body, errors
+
+
+@bp.route("/admin/rubric", methods=["GET", "POST"])
+@require("edit_rubric")
+def rubric():
+    ward = common.ward()
+    conn = db.conn
+    current = service.rubric_for(conn, ward.id)
+    versions = records.rubric_versions(conn, ward.id)
+    shown, errors, status = current.as_mapping(), [], 200
+    if request.method == "POST":
+        body, errors = edited_rubric(current, request.form, {v.version for v in versions})
+        if not errors:
+            with db.transaction() as tx:
+                records.save_rubric(tx, ward.id, body, current_user.id)
+                records.audit(tx, ward.id, current_user.id, "edit_rubric", "rubric_version",
+                              None, version=body["version"], previous=current.version)
+            flash(f"Đã lưu bộ tiêu chí phiên bản {body['version']}. Xếp hạng đã công bố "
+                  "không thay đổi; các tháng chưa công bố tính theo phiên bản mới.", "info")
+            return redirect(url_for("analysis.rubric"))
+        shown, status = body, 400
+        flash("Chưa lưu bộ tiêu chí: " + " ".join(errors), "error")
+    total = sum(float(c["points"]) for c in shown["criteria"])
+    return render_template("analysis/rubric.html", ward=ward, rubric=shown,
+                           current=current, versions=versions, errors=errors,
+                           total_points=total), status

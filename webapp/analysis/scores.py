@@ -1,0 +1,99 @@
+"""Manual criteria of the month's ranking, entered by staff (khu phố × criterion)."""
+
+from __future__ import annotations
+
+import math
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from models import queries, records
+from webapp.analysis import bp, common
+from webapp.auth.permissions import require
+from webapp.extensions import db
+from webapp.services import analysis as service
+
+
+def _published_message(month: str) -> str:
+    return (f"Xếp hạng tháng {common.month_vi(month)} đã được công bố nên không sửa điểm "
+            "thủ công được nữa: bản đã công bố giữ nguyên, điểm mới sẽ không được tính.")
+
+
+def cell_name(kp_id: int, code: str) -> str:
+    return f"s-{kp_id}-{code}"
+
+
+def parse_cell(raw: str | None, maximum: float) -> tuple[float | None, str | None]:
+    """The points in a cell (``None`` when left empty) or a Vietnamese error."""
+    text = (raw or "").strip().replace(",", ".")
+    if not text:
+        return None, None
+    try:
+        value = float(text)
+    except ValueError:
+        return None, "Phải là một số."
+    if math.isnan(value) or math.isinf(value):
+        return None, "Phải là một số."
+    if value < 0 or value > maximum:
+        return None, f"Phải từ 0 đến {common.vn_decimal(maximum, 0)}."
+    return (int(value) if value.is_integer() else round(value, 2)), None
+
+
+def _render(ward, month, criteria, kps, values, errors, published, status=200):
+    return render_template(
+        "analysis/manual.html", ward=ward, month=month, criteria=criteria, kps=kps,
+        values=values, errors=errors, published=published, cell_name=cell_name,
+        locked_message=_published_message(month) if published else None,
+        nav={"prev": common.shift_month(month, -1), "next": common.shift_month(month, 1)},
+    ), status
+
+
+@bp.route("/ranking/manual", methods=["GET", "POST"])
+@require("enter_manual_scores")
+def manual_scores():
+    ward = common.ward()
+    conn = db.conn
+    source = request.form if request.method == "POST" else request.args
+    raw_month = source.get("month")
+    try:
+        month = common.parse_month(raw_month) if raw_month else service.latest_month(conn, ward)
+    except ValueError:
+        flash(f"Tháng '{raw_month}' không hợp lệ (dùng dạng yyyy-mm).", "error")
+        return redirect(url_for("analysis.manual_scores"))
+    criteria = [c for c in service.rubric_for(conn, ward.id).criteria
+                if c["source"] == "manual"]
+    kps = queries.neighbourhood_names(conn, ward.id)
+    published = records.snapshot(conn, ward.id, month)
+    stored = {(r.neighbourhood_id, r.criterion): r.points
+              for r in records.manual_scores(conn, ward.id, month)}
+    values = {cell_name(k, c): "" if v is None else f"{v:g}" for (k, c), v in stored.items()}
+    if request.method == "GET":
+        return _render(ward, month, criteria, kps, values, {}, published)
+    if published:
+        flash(_published_message(month), "error")
+        return _render(ward, month, criteria, kps, values, {}, published, 409)
+    scores, errors = {}, {}
+    for kp in kps:
+        for criterion in criteria:
+            name = cell_name(kp.id, criterion["code"])
+            values[name] = request.form.get(name, "")
+            points, error = parse_cell(values[name], float(criterion["points"]))
+            if error:
+                errors[name] = f"{kp.name}, {criterion['label']}: {error}"
+            else:
+                scores[(kp.id, criterion["code"])] = points
+    if errors:
+        flash(f"Chưa lưu: {len(errors)} ô không hợp lệ (đánh dấu đỏ). Không ô nào được lưu.",
+              "error")
+        return _render(ward, month, criteria, kps, values, errors, published, 400)
+    changed = {key: points for key, points in scores.items() if stored.get(key) != points}
+    with db.transaction() as tx:
+        if records.snapshot(tx, ward.id, month) is not None:  # published meanwhile
+            flash(_published_message(month), "error")
+            return _render(ward, month, criteria, kps, values, {}, True, 409)
+        records.set_manual_scores(tx, ward.id, month, changed, current_user.id)
+        records.audit(tx, ward.id, current_user.id, "enter_manual_scores", "manual_score",
+                      None, month=month, cells=len(changed))
+    flash(f"Đã lưu điểm thủ công tháng {common.month_vi(month)} ({len(changed)} ô thay đổi).",
+          "info")
+    return redirect(url_for("analysis.manual_scores", month=month))
