@@ -180,7 +180,7 @@ def read_layer(
     if geometry:
         selected.append(dialects.wkb(table.c[layer.geom]).label("__wkb"))
     stmt, _ = _selectable(conn, layer, ward_id, flt or LayerFilter(), selected)
-    rows = conn.execute(stmt.order_by(table.c.id)).tuples().all()
+    rows = [tuple(row) for row in conn.execute(stmt.order_by(table.c.id))]
     frame = pd.DataFrame.from_records(rows, columns=[*names, "__wkb"][:len(selected)])
     if not geometry:
         return frame

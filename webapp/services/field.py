@@ -32,10 +32,15 @@ STREET_WITHIN_M = {"boarding_house": 100.0, "incident": 60.0}
 MODEL_STREET_WITHIN_M = 20.0
 
 
+def ward_now() -> datetime:
+    """The ward's time, timezone-aware (a phone's "+07:00" or "Z" times convert against it)."""
+    zone = ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Ho_Chi_Minh"))
+    return datetime.now(zone).replace(microsecond=0)
+
+
 def local_now() -> datetime:
     """The ward's wall-clock time (records store local time, as staff read it)."""
-    zone = ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Ho_Chi_Minh"))
-    return datetime.now(zone).replace(tzinfo=None, microsecond=0)
+    return ward_now().replace(tzinfo=None)
 
 
 class FieldService:
@@ -120,7 +125,7 @@ class FieldService:
 
     def inspect_house(self, conn, submission: Submission):
         house_id = self._house(conn, submission.target)
-        clean, errors = validate_inspection(submission.payload, local_now())
+        clean, errors = validate_inspection(submission.payload, ward_now())
         if errors:
             raise invalid(errors)
         inspected_at = clean["inspected_at"]
@@ -149,7 +154,7 @@ class FieldService:
     # --- incidents ----------------------------------------------------------------------
 
     def record_incident(self, conn, submission: Submission):
-        clean, errors = validate_incident(submission.payload, local_now(),
+        clean, errors = validate_incident(submission.payload, ward_now(),
                                           RECORDABLE_CATEGORIES[self.user.role])
         location, notes = self._place(conn, submission.payload, errors)
         if errors:

@@ -266,3 +266,13 @@ def test_edit_keeps_the_house_and_is_idempotent(field_client, writable_app):
         rooms = db.conn.execute(select(BoardingHouse.rooms).where(
             BoardingHouse.id == house["id"])).scalar()
     assert rooms == 30
+
+
+def test_times_with_an_offset_are_converted_to_ward_time(field_client, writable_app):
+    police = field_client("police")
+    response = post(police, INCIDENTS, incident_payload(observed_at="2026-11-01T02:30:00Z"))
+    assert response.status_code == 201
+    with writable_app.app_context():
+        observed = db.conn.execute(select(Incident.observed_at).where(
+            Incident.id == response.get_json()["id"])).scalar()
+    assert observed.isoformat(timespec="minutes") == "2026-11-01T09:30"  # UTC+7
