@@ -1,7 +1,7 @@
 """Screenshot a page of the app in headless Debian Chromium (for docs/ and for looking).
 
     .venv/bin/python scripts/screenshot.py --out docs/map.png [--path /?from=2026-06]
-        [--size 1366x850] [--view LAT,LON,ZOOM] [--mobile]
+        [--size 1366x850] [--view LAT,LON,ZOOM] [--mobile] [--user NAME --password PW]
 
 Serves the app (DATABASE_URL or instance/urbanorder.db, no basemap tiles) on a free
 localhost port, waits until the map reports its layers loaded, prints page errors.
@@ -10,6 +10,7 @@ localhost port, waits until the map reports its layers loaded, prints page error
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import sys
 import threading
@@ -39,6 +40,9 @@ def main() -> None:
     parser.add_argument("--size", default="1366x850")
     parser.add_argument("--view", help="LAT,LON,ZOOM to move the map to before the shot")
     parser.add_argument("--mobile", action="store_true")
+    parser.add_argument("--user", help="sign in as this account first")
+    parser.add_argument("--password", default=os.environ.get("URBANORDER_PASSWORD", ""))
+    parser.add_argument("--full-page", action="store_true")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -59,6 +63,12 @@ def main() -> None:
         page = browser.new_page(viewport={"width": width, "height": height}, locale="vi-VN",
                                 is_mobile=args.mobile, has_touch=args.mobile)
         page.on("pageerror", lambda exc: print("page error:", exc, file=sys.stderr))
+        if args.user:
+            page.goto(f"http://127.0.0.1:{port}/auth/login")
+            page.fill("input[name=username]", args.user)
+            page.fill("input[name=password]", args.password)
+            page.click("button[type=submit]")
+            page.wait_for_url(lambda url: "/auth/login" not in url)
         page.goto(f"http://127.0.0.1:{port}{args.path}")
         ready = ("!document.body.dataset.layersLoaded"
                  " || document.body.dataset.layersLoaded === 'true'")
@@ -69,7 +79,7 @@ def main() -> None:
             page.wait_for_timeout(500)
             wait_until(page, ready)
         page.wait_for_timeout(800)
-        page.screenshot(path=args.out)
+        page.screenshot(path=args.out, full_page=args.full_page)
         browser.close()
     server.close()
     print(args.out)

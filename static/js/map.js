@@ -195,7 +195,7 @@
         ["Kiểm tra gần nhất", formatDate(p.last_inspection_on)],
         ["Trang bị PCCC", equipment],
         ["Mô hình", p.model_status_label + (p.model_recognised_on ? ` (${formatDate(p.model_recognised_on)})` : "")],
-      ]);
+      ]) + `<p><a href="/boarding-houses/${Number(p.id)}">Xem hồ sơ cơ sở</a></p>`;
     },
 
     incidentPopup(p) {
@@ -208,7 +208,7 @@
         ["Biên bản số", p.minutes_no],
         ["Tiền phạt", formatMoney(p.fine_vnd)],
         ["Xử lý xong lúc", formatDate(p.resolved_at)],
-      ]);
+      ]) + `<p><a href="/incidents/${Number(p.id)}">Xem hồ sơ vụ việc</a></p>`;
     },
 
     bindUi() {
