@@ -19,12 +19,12 @@ class UserForm(FlaskForm):
         DataRequired("Nhập tên đăng nhập."), Length(3, 80, "Từ 3 đến 80 ký tự."),
         Regexp(r"^[a-z0-9._-]+$", message="Chỉ dùng chữ thường không dấu, số, dấu . _ -")])
     full_name = StringField("Họ và tên", validators=[Optional(), Length(max=200)])
-    role = SelectField("Vai trò", choices=list(ROLE_LABELS.items()))
+    role = SelectField("Vai trò", choices=dict(ROLE_LABELS))
     password = PasswordField("Mật khẩu (để trống: tạo ngẫu nhiên)", validators=[Optional()])
 
 
 class UserEditForm(FlaskForm):
     full_name = StringField("Họ và tên", validators=[Optional(), Length(max=200)])
-    role = SelectField("Vai trò", choices=list(ROLE_LABELS.items()))
+    role = SelectField("Vai trò", choices=dict(ROLE_LABELS))
     active = BooleanField("Đang hoạt động")
     password = PasswordField("Đặt mật khẩu mới (để trống: giữ nguyên)", validators=[Optional()])
