@@ -155,3 +155,7 @@ def serve_command(host: str, port: int, threads: int) -> None:
 
 def main() -> None:
     cli(prog_name="urbanorder")
+
+
+# Feature packages add their own commands to the group (they import ``cli`` from here).
+from webapp.analysis import commands as _analysis_commands  # noqa: E402,F401

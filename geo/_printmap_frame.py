@@ -1,0 +1,317 @@
+"""Page furniture of the printed maps: paper, header, table, scale bar, north arrow, footer.
+
+Everything is laid out in millimetres on an A4 landscape page (297 × 210 mm) and scaled
+by ``Page.k`` for A3 (the two sheets have the same proportions), so an A3 print is the A4
+one enlarged: the same layout, bigger type.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import patches  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+FONT = "DejaVu Sans"
+PAPERS = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}  # landscape, mm
+MM = 1 / 25.4  # inches per millimetre
+INK = "#111111"
+BANNER_RED = "#c00000"
+
+matplotlib.rcParams.update({
+    "pdf.fonttype": 42, "ps.fonttype": 42, "font.family": FONT, "font.sans-serif": [FONT],
+    "hatch.linewidth": 0.45, "pdf.compression": 6,
+})
+
+
+@dataclass
+class PrintMeta:
+    """What a printed map says about itself (all text in Vietnamese, ready to print)."""
+
+    ward_name: str
+    metric_epsg: int
+    printed_at: datetime
+    synthetic: bool = False
+    month: str | None = None  # "yyyy-mm"
+    published_at: datetime | None = None
+    published_by: str | None = None
+    place: str | None = None  # "Tam Phước" in "Tam Phước, ngày … tháng … năm …"
+    tiers: tuple[dict, ...] = ()  # the rubric's tiers: code, min, label (best first)
+    criteria_labels: dict[str, str] = field(default_factory=dict)
+    subtitle: str = ""  # e.g. the period and categories of a hotspot map
+
+    @property
+    def signing_place(self) -> str:
+        if self.place:
+            return self.place
+        name = self.ward_name.split(" (")[0]
+        for prefix in ("Phường ", "phường ", "Xã ", "Thị trấn "):
+            if name.startswith(prefix):
+                return name[len(prefix):]
+        return name
+
+
+def month_vi(month: str | None) -> str:
+    """``"2026-10"`` → ``"10/2026"``."""
+    if not month:
+        return ""
+    year, _, mon = month.partition("-")
+    return f"{mon}/{year}"
+
+
+def vn_decimal(value, digits: int = 2) -> str:
+    """``85.724`` → ``"85,72"``; an em dash for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = f"{float(value):,.{digits}f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def vn_datetime(moment: datetime) -> str:
+    return moment.strftime("%d/%m/%Y %H:%M")
+
+
+def vn_long_date(day: date) -> str:
+    """``ngày 05 tháng 11 năm 2026`` (administrative style)."""
+    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+
+
+def change_text(rank_change) -> str:
+    """Rank change against last month: ▲ moved up, ▼ down, = same, — not ranked before."""
+    if rank_change is None:
+        return "—"
+    if rank_change > 0:
+        return f"▲ {rank_change}"
+    if rank_change < 0:
+        return f"▼ {-rank_change}"
+    return "="
+
+
+class Page:
+    """One landscape sheet; ``box``/``text`` take A4 millimetres, scaled for A3."""
+
+    def __init__(self, paper: str) -> None:
+        if paper not in PAPERS:
+            raise ValueError(f"Khổ giấy không hợp lệ: {paper} (chỉ A4 hoặc A3).")
+        self.paper = paper
+        self.width, self.height = PAPERS[paper]
+        self.k = self.width / PAPERS["A4"][0]
+        # Not a pyplot figure: geopandas calls ``plt.draw()`` after each layer, which would
+        # redraw the whole page every time (see ``printmap._pdf``'s placeholder figure).
+        self.fig = Figure(figsize=(self.width * MM, self.height * MM), dpi=100)
+
+    def rect(self, x: float, y: float, w: float, h: float) -> list[float]:
+        """A4-mm box (x, y from the lower left) → figure fraction."""
+        return [x / 297.0, y / 210.0, w / 297.0, h / 210.0]
+
+    def axes(self, x, y, w, h, **kw):
+        ax = self.fig.add_axes(self.rect(x, y, w, h), **kw)
+        ax.set_axis_off()
+        return ax
+
+    def text(self, x, y, s, size=8.0, **kw):
+        kw.setdefault("color", INK)
+        return self.fig.text(x / 297.0, y / 210.0, s, fontsize=size * self.k, **kw)
+
+    def line(self, x0, y0, x1, y1, width=0.6, **kw):
+        self.fig.add_artist(matplotlib.lines.Line2D(
+            [x0 / 297.0, x1 / 297.0], [y0 / 210.0, y1 / 210.0], linewidth=width * self.k,
+            color=kw.pop("color", INK), **kw))
+
+    def close(self) -> None:
+        self.fig.clear()
+
+
+def header(page: Page, title: str, meta: PrintMeta, state: str | None = None) -> None:
+    """Title, ward, (state), and the red "simulated data" banner of a synthetic ward."""
+    page.text(148.5, 199, title, 15, ha="center", va="center", weight="bold")
+    second = meta.ward_name + (f" — {meta.subtitle}" if meta.subtitle else "")
+    page.text(148.5, 192.5, second, 9, ha="center", va="center")
+    if state:
+        draft = state.startswith("BẢN NHÁP")
+        page.text(148.5, 187.5, state, 8.5, ha="center", va="center", weight="bold",
+                  color=BANNER_RED if draft else INK, style="italic" if draft else "normal")
+    if meta.synthetic:
+        page.text(284, 199, "DỮ LIỆU MÔ PHỎNG", 9, ha="right", va="center", weight="bold",
+                  color="white", bbox={"boxstyle": "square,pad=0.35", "facecolor": BANNER_RED,
+                                       "edgecolor": BANNER_RED})
+    page.line(10, 184, 287, 184, 0.8)
+
+
+def publication_state(meta: PrintMeta) -> str:
+    if meta.published_at is None:
+        return "BẢN NHÁP — CHƯA CÔNG BỐ"
+    by = f" bởi {meta.published_by}" if meta.published_by else ""
+    return f"ĐÃ CÔNG BỐ ngày {meta.published_at.strftime('%d/%m/%Y %H:%M')}{by}"
+
+
+def footer(page: Page, meta: PrintMeta, x0: float = 10, width: float = 170) -> None:
+    """Data source, time of printing and the CRS, under the map."""
+    named = "mô phỏng" in meta.ward_name.lower()
+    kind = " (MÔ PHỎNG)" if meta.synthetic and not named else ""
+    source = (f"Nguồn: urbanorder — dữ liệu {meta.ward_name}{kind}; "
+              f"in lúc {vn_datetime(meta.printed_at)}")
+    page.text(x0, 7.5, source, 6.5, ha="left", va="center")
+    page.text(x0, 4.2, f"Hệ tọa độ VN-2000 (EPSG:{meta.metric_epsg}); bản đồ vẽ từ dữ liệu "
+              "của phường, không dùng nền bản đồ trực tuyến.", 5.5, ha="left", va="center",
+              color="#444444")
+
+
+def signature(page: Page, meta: PrintMeta, x0: float = 186, x1: float = 287,
+              top: float = 52) -> None:
+    """"…, ngày … tháng … năm …", NGƯỜI LẬP BIỂU and TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH."""
+    right = (x0 + x1) / 2 + (x1 - x0) / 4
+    left = (x0 + x1) / 2 - (x1 - x0) / 4
+    page.text(right, top, f"{meta.signing_place}, {vn_long_date(meta.printed_at.date())}",
+              6.5, ha="center", va="center", style="italic")
+    page.text(left, top - 6, "NGƯỜI LẬP BIỂU", 7, ha="center", va="center", weight="bold")
+    page.text(left, top - 9.5, "(Ký, ghi rõ họ tên)", 5.5, ha="center", va="center",
+              style="italic")
+    page.text(right, top - 6, "TM. ỦY BAN NHÂN DÂN", 7, ha="center", va="center",
+              weight="bold")
+    page.text(right, top - 9.5, "CHỦ TỊCH", 7, ha="center", va="center", weight="bold")
+    page.text(right, top - 13, "(Ký tên, đóng dấu)", 5.5, ha="center", va="center",
+              style="italic")
+
+
+@dataclass
+class Column:
+    title: str
+    width: float  # A4 mm
+    align: str = "left"
+    wrap: int = 0  # characters per line (0: one line, cut with "…")
+
+
+def _fit(text: str, column: Column, size: float) -> list[str]:
+    text = "" if text is None else str(text)
+    if column.wrap:
+        return textwrap.wrap(text, column.wrap) or [""]
+    limit = max(3, int((column.width - 2) / (size * 0.19)))  # DejaVu Sans ≈ 0.54 em a glyph
+    return [text if len(text) <= limit else text[:limit - 1] + "…"]
+
+
+def table(page: Page, x: float, top: float, columns: list[Column], rows: list[list],
+          line_mm: float = 4.3, size: float = 6.8, shade: list[bool] | None = None,
+          bold: list[bool] | None = None) -> float:
+    """Draw a ruled table from ``top`` down; returns the y (mm) of its bottom rule."""
+    width = sum(c.width for c in columns)
+    head_h = line_mm * 1.25
+    page.fig.add_artist(patches.Rectangle(
+        (x / 297, (top - head_h) / 210), width / 297, head_h / 210,
+        transform=page.fig.transFigure, facecolor="#d9d9d9", edgecolor=INK,
+        linewidth=0.5 * page.k))
+    cx = x
+    for column in columns:
+        anchor = {"left": cx + 1, "right": cx + column.width - 1,
+                  "center": cx + column.width / 2}[column.align]
+        page.text(anchor, top - head_h / 2, column.title, size, ha=column.align, va="center",
+                  weight="bold")
+        cx += column.width
+    y = top - head_h
+    for i, row in enumerate(rows):
+        cells = [_fit(value, column, size) for value, column in zip(row, columns, strict=True)]
+        lines = max(len(c) for c in cells)
+        height = line_mm if lines == 1 else line_mm * (0.82 * lines + 0.35)
+        if shade and shade[i]:
+            page.fig.add_artist(patches.Rectangle(
+                (x / 297, (y - height) / 210), width / 297, height / 210,
+                transform=page.fig.transFigure, facecolor="#f0f0f0", edgecolor="none"))
+        cx = x
+        for lines, column in zip(cells, columns, strict=True):
+            anchor = {"left": cx + 1, "right": cx + column.width - 1,
+                      "center": cx + column.width / 2}[column.align]
+            page.text(anchor, y - height / 2, "\n".join(lines), size, ha=column.align,
+                      va="center", linespacing=1.05,
+                      weight="bold" if bold and bold[i] else "normal")
+            cx += column.width
+        y -= height
+        page.line(x, y, x + width, y, 0.25, color="#777777")
+    page.line(x, top, x + width, top, 0.6)
+    page.line(x, y, x + width, y, 0.6)
+    cx = x
+    for column in [None, *columns]:
+        cx += column.width if column else 0
+        page.line(cx, top, cx, y, 0.3, color="#555555")
+    return y
+
+
+def fit_extent(bounds, w_mm: float, h_mm: float, pad: float = 0.04):
+    """Data limits around ``bounds`` with the axes' aspect (so 1 m is 1 m both ways)."""
+    minx, miny, maxx, maxy = bounds
+    dx, dy = (maxx - minx) * (1 + 2 * pad), (maxy - miny) * (1 + 2 * pad)
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    if dx / dy > w_mm / h_mm:
+        dy = dx * h_mm / w_mm
+    else:
+        dx = dy * w_mm / h_mm
+    return (cx - dx / 2, cx + dx / 2), (cy - dy / 2, cy + dy / 2)
+
+
+def nice_length(target_m: float) -> float:
+    """The round length (1, 2, 5 × 10ⁿ m) at or below ``target_m``."""
+    exponent = 10 ** math.floor(math.log10(target_m))
+    return max(s * exponent for s in (1, 2, 5) if s * exponent <= target_m)
+
+
+def distance_label(metres: float) -> str:
+    if metres >= 1000:
+        return f"{vn_decimal(metres / 1000, 0 if metres % 1000 == 0 else 1)} km"
+    return f"{int(metres)} m"
+
+
+def scale_bar(page: Page, ax, x_mm: float, y_mm: float, map_w_mm: float) -> None:
+    """Alternating black/white bar of a round length (about a quarter of the map width)."""
+    x0, x1 = ax.get_xlim()
+    metres_per_mm = (x1 - x0) / map_w_mm
+    length = nice_length(map_w_mm * 0.25 * metres_per_mm)
+    bar_mm = length / metres_per_mm
+    parts = 4 if str(int(length))[0] in "12" else 5  # 2 km: 4 × 500 m; 5 km: 5 × 1 km
+    seg = bar_mm / parts
+    page.fig.add_artist(patches.Rectangle(
+        ((x_mm - 6) / 297, (y_mm - 2.5) / 210), (bar_mm + 12) / 297, 11 / 210,
+        transform=page.fig.transFigure, facecolor="white", edgecolor="#888888",
+        linewidth=0.3 * page.k, alpha=0.9))
+    for i in range(parts):
+        page.fig.add_artist(patches.Rectangle(
+            ((x_mm + i * seg) / 297, y_mm / 210), seg / 297, 1.6 / 210,
+            transform=page.fig.transFigure, facecolor=INK if i % 2 == 0 else "white",
+            edgecolor=INK, linewidth=0.4 * page.k))
+    page.text(x_mm, y_mm + 3, "0", 6, ha="center", va="center")
+    page.text(x_mm + bar_mm / 2, y_mm + 3, distance_label(length / 2), 6, ha="center",
+              va="center")
+    page.text(x_mm + bar_mm, y_mm + 3, distance_label(length), 6, ha="center", va="center")
+    ratio = float(f"{metres_per_mm * 1000 / page.k:.2g}")
+    page.text(x_mm + bar_mm / 2, y_mm + 6.5, f"Tỷ lệ 1:{vn_decimal(ratio, 0)} (khổ "
+              f"{page.paper})", 5.5, ha="center", va="center")
+
+
+def north_arrow(page: Page, x_mm: float, y_mm: float) -> None:
+    """A half-filled arrow with "B" (Bắc) above, VN-2000 grid north up."""
+    w, h = 3.2, 9.0
+    left = patches.Polygon([(x_mm - w, y_mm), (x_mm, y_mm + h), (x_mm, y_mm + 2.2)],
+                           closed=True)
+    right = patches.Polygon([(x_mm + w, y_mm), (x_mm, y_mm + h), (x_mm, y_mm + 2.2)],
+                            closed=True)
+    for poly, fill in ((left, INK), (right, "white")):
+        xy = poly.get_xy()
+        page.fig.add_artist(patches.Polygon(
+            [(px / 297, py / 210) for px, py in xy], closed=True,
+            transform=page.fig.transFigure, facecolor=fill, edgecolor=INK,
+            linewidth=0.5 * page.k))
+    page.text(x_mm, y_mm + h + 2.8, "B", 9, ha="center", va="center", weight="bold")
+
+
+def legend_box(ax, handles, title: str, size: float, loc: str = "lower left", ncol: int = 1):
+    legend = ax.legend(handles=handles, title=title, loc=loc, fontsize=size,
+                       title_fontsize=size * 1.05, frameon=True, framealpha=0.92,
+                       edgecolor="#888888", fancybox=False, ncol=ncol, handlelength=2.2,
+                       handleheight=1.2, borderpad=0.6)
+    legend.get_title().set_fontweight("bold")
+    return legend

@@ -1,0 +1,112 @@
+"""Map drawing for the printed maps: our own vectors in the ward's VN-2000 metric CRS."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from geo._printmap_frame import INK, Page, fit_extent, nice_length, north_arrow, scale_bar
+from geo.crs import to_metric
+
+# Tiers for black-and-white printing: lightness falls with the tier and each has its hatch.
+TIER_STYLES: dict[str | None, tuple[str, str]] = {
+    "excellent": ("#3a3a3a", ""),
+    "good": ("#8c8c8c", "///"),
+    "pass": ("#d4d4d4", ".."),
+    "below": ("#ffffff", "xx"),
+    None: ("#ffffff", "--"),  # not ranked: insufficient data
+}
+MAP_BOX = (10.0, 11.0, 172.0, 171.0)  # x, y, w, h in A4 mm: the map frame of every page
+STREET_GREY = "#9a9a9a"
+NATIONAL_GREY = "#4d4d4d"
+
+
+def metric(frame: gpd.GeoDataFrame | None, epsg: int) -> gpd.GeoDataFrame | None:
+    if frame is None or frame.empty or (frame.crs is not None and frame.crs.to_epsg() == epsg):
+        return frame
+    return to_metric(frame, epsg)
+
+
+def map_axes(page: Page, bounds, box=MAP_BOX, pad: float = 0.04):
+    """The map frame (a thin border) with data limits fitted to its aspect."""
+    x, y, w, h = box
+    ax = page.axes(x, y, w, h)
+    xlim, ylim = fit_extent(bounds, w, h, pad)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_axis_on()
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_linewidth(0.8 * page.k)
+        spine.set_color(INK)
+    return ax
+
+
+def furniture(page: Page, ax, box=MAP_BOX) -> None:
+    """Scale bar at the lower right and north arrow at the upper right of the map frame."""
+    x, y, w, h = box
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    x0, x1 = ax.get_xlim()
+    bar_mm = nice_length(w * 0.25 * (x1 - x0) / w) / ((x1 - x0) / w)
+    scale_bar(page, ax, x + w - bar_mm - 10, y + 5, w)
+    north_arrow(page, x + w - 8, y + h - 16)
+
+
+def draw_streets(ax, streets: gpd.GeoDataFrame | None, k: float, alpha: float = 1.0) -> None:
+    if streets is None or streets.empty:
+        return
+    national = (streets["street_class"] == "national") if "street_class" in streets else \
+        streets.geometry.isna()
+    others = streets[~national]
+    if len(others):
+        others.plot(ax=ax, color=STREET_GREY, linewidth=0.35 * k, alpha=alpha, zorder=3)
+    if national.any():
+        streets[national].plot(ax=ax, color="white", linewidth=2.6 * k, zorder=4)
+        streets[national].plot(ax=ax, color=NATIONAL_GREY, linewidth=1.8 * k, zorder=4.1)
+
+
+def national_name(streets: gpd.GeoDataFrame | None) -> str:
+    if streets is None or streets.empty or "street_class" not in streets:
+        return ""
+    names = streets.loc[streets["street_class"] == "national", "name"] if "name" in streets \
+        else []
+    return str(names.iloc[0]) if len(names) else "Quốc lộ"
+
+
+def draw_outline(ax, ward: gpd.GeoDataFrame | None, k: float) -> None:
+    if ward is not None and not ward.empty:
+        ward.boundary.plot(ax=ax, color=INK, linewidth=1.3 * k, zorder=6)
+
+
+def base_handles(streets, k: float) -> list:
+    handles = [Line2D([], [], color=STREET_GREY, linewidth=0.6 * k, label="Đường phố")]
+    name = national_name(streets)
+    if name:
+        handles.append(Line2D([], [], color=NATIONAL_GREY, linewidth=1.8 * k, label=name))
+    handles.append(Line2D([], [], color=INK, linewidth=1.3 * k, label="Ranh giới phường"))
+    return handles
+
+
+def tier_handles(tiers, counts: dict, k: float) -> list:
+    handles = []
+    for tier in tiers:
+        fill, hatch = TIER_STYLES.get(tier["code"], TIER_STYLES["below"])
+        handles.append(Patch(facecolor=fill, hatch=hatch, edgecolor=INK, linewidth=0.5 * k,
+                             label=f"{tier.get('label', tier['code'])} (≥ {tier['min']:g} "
+                                   f"điểm): {counts.get(tier['code'], 0)}"))
+    if counts.get(None):
+        fill, hatch = TIER_STYLES[None]
+        handles.append(Patch(facecolor=fill, hatch=hatch, edgecolor=INK, linewidth=0.5 * k,
+                             label=f"Thiếu dữ liệu, không xếp hạng: {counts[None]}"))
+    return handles
+
+
+def label_circle(ax, x: float, y: float, text: str, size: float, k: float) -> None:
+    ax.text(x, y, text, fontsize=size * k, ha="center", va="center", weight="bold",
+            color=INK, zorder=8,
+            bbox={"boxstyle": "circle,pad=0.28", "facecolor": "white", "edgecolor": INK,
+                  "linewidth": 0.6 * k})

@@ -1,0 +1,205 @@
+"""Printed maps (PDF, A4/A3 landscape): ranking (with an atlas), hotspots, coverage.
+
+Pure: takes GeoDataFrames in EPSG:4326 (as ``models.queries`` returns them), plain rows
+and a ``PrintMeta``, draws with matplotlib in the ward's VN-2000 metric CRS and returns
+the bytes of a vector PDF with DejaVu Sans embedded (TrueType, so Vietnamese diacritics
+print and can be searched). No tile server: only the ward's own vectors are drawn.
+
+``layers`` is a dict of GeoDataFrames: ``ward`` (its boundary), ``neighbourhoods`` (id,
+code, name), ``streets`` (name, street_class) and, for the atlas, ``model_streets``
+(neighbourhood_id, name, status), ``houses`` (neighbourhood_id, model_status) and
+``incidents`` of the month (neighbourhood_id, category).
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from datetime import datetime
+
+from matplotlib import pyplot as plt
+from matplotlib.backends.backend_pdf import PdfPages
+
+from geo._printmap_frame import (
+    Column,
+    Page,
+    PrintMeta,
+    change_text,
+    footer,
+    header,
+    legend_box,
+    month_vi,
+    publication_state,
+    signature,
+    table,
+    vn_decimal,
+)
+from geo._printmap_layers import (
+    TIER_STYLES,
+    base_handles,
+    draw_outline,
+    draw_streets,
+    furniture,
+    label_circle,
+    map_axes,
+    metric,
+    tier_handles,
+)
+
+__all__ = ["PAPERS", "PrintMeta", "coverage_pdf", "hotspot_pdf", "ranking_pdf",
+           "ranking_title"]
+
+PAPERS = ("A4", "A3")
+RIGHT_X, RIGHT_W = 188.0, 99.0  # the right-hand column (table, signature), A4 mm
+TABLE_TOP, TABLE_BOTTOM = 181.0, 60.0
+_LOCK = threading.Lock()
+
+
+def ranking_title(month: str) -> str:
+    return f"BẢN ĐỒ XẾP HẠNG KHU PHỐ THÁNG {month_vi(month)}"
+
+
+def _pdf(pages, meta: PrintMeta, title: str) -> bytes:
+    """Render each page builder into one PDF; builders return a closed-over ``Page``."""
+    buffer = io.BytesIO()
+    info = {"Title": title, "Author": "urbanorder", "Subject": meta.ward_name,
+            "Creator": "urbanorder (matplotlib)",
+            "CreationDate": meta.printed_at if meta.printed_at.tzinfo else None}
+    info = {k: v for k, v in info.items() if v is not None}
+    with _LOCK:  # matplotlib is not thread-safe; printing is rare, one at a time is fine
+        placeholder = plt.figure(figsize=(0.1, 0.1))  # what geopandas' plt.draw() redraws
+        try:
+            with PdfPages(buffer, metadata=info) as pdf:
+                for build in pages:
+                    page = build()
+                    try:
+                        pdf.savefig(page.fig)
+                    finally:
+                        page.close()
+        finally:
+            plt.close(placeholder)
+    return buffer.getvalue()
+
+
+def _check_paper(paper: str) -> None:
+    if paper not in PAPERS:
+        raise ValueError(f"Khổ giấy '{paper}' không hợp lệ: chỉ in khổ A4 hoặc A3.")
+
+
+def ranking_pdf(layers: dict, rows: list[dict], meta: PrintMeta, paper: str = "A4",
+                atlas: bool = False) -> bytes:
+    """The month's ranking map (and, with ``atlas``, one page per khu phố after it)."""
+    _check_paper(paper)
+    title = ranking_title(meta.month or "")
+    pages = [lambda: _ranking_page(layers, rows, meta, paper, title)]
+    if atlas:
+        from geo._printmap_atlas import atlas_page
+
+        by_code = {row["code"]: row for row in rows}
+        layers = {name: metric(frame, meta.metric_epsg) for name, frame in layers.items()}
+        kp = layers["neighbourhoods"].sort_values("code")
+        for code in kp["code"]:
+            if code in by_code:
+                pages.append(lambda code=code: atlas_page(layers, by_code[code], len(rows),
+                                                          meta, paper))
+    return _pdf(pages, meta, title)
+
+
+def _tier_counts(rows: list[dict]) -> dict:
+    counts: dict = {}
+    for row in rows:
+        key = row.get("tier") if row.get("rank") is not None else None
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _ranking_page(layers: dict, rows: list[dict], meta: PrintMeta, paper: str,
+                  title: str) -> Page:
+    page = Page(paper)
+    k = page.k
+    header(page, title, meta, publication_state(meta))
+    epsg = meta.metric_epsg
+    kp = metric(layers["neighbourhoods"], epsg)
+    ward = metric(layers.get("ward"), epsg)
+    streets = metric(layers.get("streets"), epsg)
+    bounds = (ward if ward is not None and not ward.empty else kp).total_bounds
+    ax = map_axes(page, bounds)
+    by_code = {row["code"]: row for row in rows}
+    kp = kp.assign(tier=[(by_code.get(c) or {}).get("tier") if (by_code.get(c) or {}).get(
+        "rank") is not None else None for c in kp["code"]])
+    for tier, group in kp.groupby(kp["tier"].fillna("__none__"), sort=False):
+        fill, hatch = TIER_STYLES.get(None if tier == "__none__" else tier,
+                                      TIER_STYLES["below"])
+        group.plot(ax=ax, facecolor=fill, edgecolor="#222222", hatch=hatch,
+                   linewidth=0.45 * k, zorder=2)
+    draw_streets(ax, streets, k)
+    kp.boundary.plot(ax=ax, color="#222222", linewidth=0.6 * k, zorder=5)
+    draw_outline(ax, ward, k)
+    for item in kp.itertuples():
+        row = by_code.get(item.code)
+        if row is None:
+            continue
+        spot = item.geometry.representative_point()
+        text = str(row["rank"]) if row.get("rank") is not None else "—"
+        label_circle(ax, spot.x, spot.y, text, 6.5 if len(text) < 2 else 6, k)
+    handles = tier_handles(meta.tiers, _tier_counts(rows), k) + base_handles(streets, k)
+    legend_box(ax, handles, "Xếp loại khu phố (số trong vòng tròn: hạng)", 6 * k)
+    furniture(page, ax)
+    _ranking_table(page, rows, {t["code"]: t.get("label", t["code"]) for t in meta.tiers})
+    signature(page, meta, RIGHT_X, RIGHT_X + RIGHT_W, top=52)
+    footer(page, meta)
+    return page
+
+
+def _ranking_table(page: Page, rows: list[dict], labels: dict[str, str]) -> None:
+    columns = [Column("Hạng", 10, "center"), Column("Khu phố", 38), Column("Điểm", 14, "right"),
+               Column("Xếp loại", 19), Column("Thay đổi", 18, "center")]
+    available = TABLE_TOP - TABLE_BOTTOM - 1.5
+    line = min(4.3, available / (len(rows) + 1.25))
+    size = min(6.8, line * 1.6)
+    body = []
+    for row in rows:
+        ranked = row.get("rank") is not None
+        body.append([row["rank"] if ranked else "—", row["name"],
+                     vn_decimal(row.get("total")) if ranked else "—",
+                     labels.get(row.get("tier"), row.get("tier") or "")
+                     if ranked else "Thiếu dữ liệu",
+                     change_text(row.get("rank_change")) if ranked else "—"])
+    table(page, RIGHT_X, TABLE_TOP, columns, body, line_mm=line, size=size,
+          shade=[i % 2 == 1 for i in range(len(body))])
+    page.text(RIGHT_X, TABLE_BOTTOM - 0.5, "Thay đổi: so với hạng tháng trước "
+              "(▲ tăng, ▼ giảm, = giữ nguyên, — chưa có).", 5.3, ha="left", va="top",
+              color="#333333")
+
+
+def hotspot_pdf(layers: dict, cells, repeats, areas: list[dict], meta: PrintMeta,
+                paper: str = "A4") -> bytes:
+    """Gi* cells by class, repeat locations and the worst hotspot areas."""
+    _check_paper(paper)
+    from geo._printmap_analysis import HOTSPOT_TITLE, hotspot_page
+
+    return _pdf([lambda: hotspot_page(layers, cells, repeats, areas, meta, paper)], meta,
+                HOTSPOT_TITLE)
+
+
+def coverage_pdf(layers: dict, coverage_rows, meta: PrintMeta, paper: str = "A4") -> bytes:
+    """Khu phố shaded by the share of houses within 300 m of a model house; gaps table."""
+    _check_paper(paper)
+    from geo._printmap_analysis import COVERAGE_TITLE, coverage_page
+
+    return _pdf([lambda: coverage_page(layers, coverage_rows, meta, paper)], meta,
+                COVERAGE_TITLE)
+
+
+def example_meta(**overrides) -> PrintMeta:
+    """A ``PrintMeta`` for tests and docs (a synthetic ward, printed now)."""
+    values = {"ward_name": "Phường Tam Phước", "metric_epsg": 5899,
+              "printed_at": datetime.now().replace(second=0, microsecond=0),
+              "synthetic": True, "month": "2026-10",
+              "tiers": ({"code": "excellent", "min": 90, "label": "Xuất sắc"},
+                        {"code": "good", "min": 75, "label": "Tốt"},
+                        {"code": "pass", "min": 50, "label": "Đạt"},
+                        {"code": "below", "min": 0, "label": "Chưa đạt"})}
+    values.update(overrides)
+    return PrintMeta(**values)
+

@@ -1,0 +1,70 @@
+"""Printed maps (PDF, A4/A3 landscape) of the ranking, hotspots and coverage pages."""
+
+from __future__ import annotations
+
+from flask import Response, request
+from werkzeug.datastructures import MultiDict
+
+from webapp import printing
+from webapp.analysis import bp, common
+from webapp.analysis.maps import hotspot_params
+from webapp.auth.permissions import require
+from webapp.errors import ApiError
+from webapp.extensions import db
+from webapp.services import analysis as service
+
+
+def _pdf(body: bytes, name: str) -> Response:
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _bad(message: str) -> Response:
+    return Response(message, status=400, content_type="text/plain; charset=utf-8")
+
+
+@bp.get("/ranking/print.pdf")
+@require("view_analysis")
+def ranking_print():
+    ward = common.ward()
+    try:
+        paper = printing.check_paper(request.args.get("paper"))
+        raw = request.args.get("month")
+        month = printing.check_month(raw) if raw else service.latest_month(db.conn, ward)
+        atlas = request.args.get("atlas", "0")
+        if atlas not in ("0", "1"):
+            raise printing.PrintError("Tham số atlas chỉ nhận 0 hoặc 1.")
+    except printing.PrintError as bad:
+        return _bad(str(bad))
+    body = printing.ranking_pdf(db.conn, ward, month, paper, atlas == "1")
+    return _pdf(body, printing.filename("xep-hang", ward, paper, month, atlas == "1"))
+
+
+@bp.get("/hotspots/print.pdf")
+@require("view_analysis")
+def hotspots_print():
+    ward = common.ward()
+    args = MultiDict(request.args)
+    try:
+        paper = printing.check_paper(args.pop("paper", None))
+        params = hotspot_params(args, ward)
+    except printing.PrintError as bad:
+        return _bad(str(bad))
+    except ApiError as bad:
+        return _bad(bad.vi)
+    body = printing.hotspot_pdf(db.conn, ward, params, paper)
+    return _pdf(body, printing.filename("diem-nong", ward, paper))
+
+
+@bp.get("/coverage/print.pdf")
+@require("view_analysis")
+def coverage_print():
+    ward = common.ward()
+    try:
+        paper = printing.check_paper(request.args.get("paper"))
+    except printing.PrintError as bad:
+        return _bad(str(bad))
+    return _pdf(printing.coverage_pdf(db.conn, ward, paper),
+                printing.filename("do-phu-nha-tro", ward, paper))

@@ -1,0 +1,132 @@
+"""Printed maps (PDF) of a ward: gathers the data of ``webapp.services.analysis`` for
+``geo.printmap``. Used by the analysis pages and by ``urbanorder print-ranking``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import geopandas as gpd
+
+from geo import printmap, ranking
+from geo import vocabulary as vocab
+from geo.hotspots import hotspot_areas
+from models import queries
+from models.queries import LAYERS, LayerFilter
+from webapp.services import analysis as service
+from webapp.services.field import local_now
+
+PAPERS = printmap.PAPERS
+SIGNIFICANT = ("hot_99", "hot_95", "hot_90", "cold_99", "cold_95", "cold_90")
+
+
+class PrintError(ValueError):
+    """A request that cannot be printed; the message is Vietnamese, for the user."""
+
+
+def check_paper(raw: str | None) -> str:
+    paper = (raw or "A4").strip().upper()
+    if paper not in PAPERS:
+        raise PrintError(f"Khổ giấy '{raw}' không hợp lệ: chỉ in được khổ A4 hoặc A3.")
+    return paper
+
+
+def check_month(raw: str | None) -> str:
+    value = (raw or "").strip()
+    for fmt in ("%Y-%m", "%m/%Y"):
+        try:
+            parsed = datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+        if 2000 <= parsed.year <= 2100:
+            return parsed.strftime("%Y-%m")
+    raise PrintError(f"Tháng '{raw}' không hợp lệ: dùng dạng yyyy-mm, ví dụ 2026-10.")
+
+
+def _meta(ward, **values) -> printmap.PrintMeta:
+    return printmap.PrintMeta(ward_name=ward.name, metric_epsg=ward.metric_epsg,
+                              printed_at=local_now().replace(second=0, microsecond=0),
+                              synthetic=bool(ward.is_synthetic), **values)
+
+
+def _base_layers(conn, ward) -> dict:
+    boundary = queries.ward_boundary(conn, ward.id)
+    return {
+        "ward": gpd.GeoDataFrame(geometry=[boundary], crs=4326),
+        "neighbourhoods": queries.read_layer(conn, LAYERS["neighbourhoods"], ward.id,
+                                             columns=["id", "code", "name"]),
+        "streets": queries.read_layer(conn, LAYERS["streets"], ward.id,
+                                      columns=["id", "name", "street_class"]),
+    }
+
+
+def ranking_pdf(conn, ward, month: str, paper: str = "A4", atlas: bool = False) -> bytes:
+    """The month's ranking as printed: the published snapshot if any, else the draft."""
+    view = service.ranking_view(conn, ward, month)
+    published = view["published"]
+    rows = list(published.rows) if published else view["current"]
+    rubric = view["rubric"]
+    known = {c["code"]: c.get("label", c["code"])
+             for c in (*ranking.Rubric.default().criteria, *rubric.criteria)}
+    meta = _meta(ward, month=month, tiers=tuple(rubric.tiers), criteria_labels=known,
+                 published_at=published.published_at if published else None,
+                 published_by=published.published_by_name if published else None)
+    layers = _base_layers(conn, ward)
+    if atlas:
+        start, end = ranking.month_range(month)
+        layers["model_streets"] = queries.read_layer(
+            conn, LAYERS["model-streets"], ward.id,
+            columns=["id", "neighbourhood_id", "name", "status"])
+        layers["houses"] = queries.read_layer(conn, LAYERS["boarding-houses"], ward.id,
+                                              columns=["id", "neighbourhood_id",
+                                                       "model_status"])
+        layers["incidents"] = queries.read_layer(
+            conn, LAYERS["incidents"], ward.id,
+            LayerFilter(date_from=start.date(), date_to=(end - timedelta(days=1)).date()),
+            columns=["id", "neighbourhood_id", "category"])
+    return printmap.ranking_pdf(layers, rows, meta, paper, atlas)
+
+
+def hotspot_pdf(conn, ward, params: dict, paper: str = "A4") -> bytes:
+    """``params`` as ``webapp.analysis.maps.hotspot_params`` returns them."""
+    start, end = params["start"], params["end"]
+    cells, repeats = service.hotspot_analysis(conn, ward, params["categories"], start, end,
+                                              params["cell"])
+    significant = cells[cells["cls"].isin(SIGNIFICANT)].reset_index(drop=True) \
+        if len(cells) else cells
+    areas = []
+    if len(significant):
+        for area in hotspot_areas(significant).itertuples():
+            peak = int(area.peak)
+            areas.append({"z": float(area.max_z), "cls": area.cls, "count": int(area.incidents),
+                          "cells": int(area.cells),
+                          "neighbourhood": significant.at[peak, "neighbourhood"],
+                          "street": significant.at[peak, "street"]})
+    names = ", ".join(vocab.label(vocab.INCIDENT_CATEGORIES, c) for c in params["categories"])
+    subtitle = (f"từ {_d(start)} đến {_d(end)}; ô lưới {params['cell']} m; {names}")
+    meta = _meta(ward, subtitle=subtitle)
+    return printmap.hotspot_pdf(_base_layers(conn, ward), significant, repeats, areas, meta,
+                                paper)
+
+
+def _d(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def coverage_pdf(conn, ward, paper: str = "A4") -> bytes:
+    table = service.coverage_table(conn, ward)
+    rows = [{"code": r.code, "name": r.name, "houses": int(r.houses),
+             "model_houses": int(r.model_houses),
+             "share_near_model": None if r.share_near_model != r.share_near_model
+             else float(r.share_near_model), "gap": bool(r.gap)} for r in table.itertuples()]
+    layers = _base_layers(conn, ward)
+    layers["houses"] = queries.read_layer(conn, LAYERS["boarding-houses"], ward.id,
+                                          columns=["id", "model_status"])
+    return printmap.coverage_pdf(layers, rows, _meta(ward), paper)
+
+
+def filename(kind: str, ward, paper: str, month: str | None = None,
+             atlas: bool = False) -> str:
+    """``xep-hang-TAMPHUOC-2026-10-A4.pdf`` (ASCII, safe in a Content-Disposition)."""
+    parts = [kind, ward.code, month, "atlas" if atlas else None, paper]
+    return "-".join(p for p in parts if p) + ".pdf"
+
