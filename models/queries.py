@@ -30,6 +30,7 @@ from models.tables import (
     Inspection,
     ManualScore,
     ModelStreet,
+    MonthlyReportEntry,
     Neighbourhood,
     Photo,
     RankingSnapshot,
@@ -297,8 +298,8 @@ def insert_ward(conn: Connection, code: str, name: str, boundary, metric_epsg: i
 def delete_ward(conn: Connection, ward_id: int) -> None:
     """Remove a ward and everything it holds (children first: SpatiaLite's triggers)."""
     for table in (IncidentEvent, Photo, FieldSubmission, AuditLog, RankingSnapshot, ManualScore,
-                  RubricVersion, Inspection, Incident, BoardingHouse, ModelStreet, Campaign,
-                  Street, Neighbourhood, User):
+                  MonthlyReportEntry, RubricVersion, Inspection, Incident, BoardingHouse,
+                  ModelStreet, Campaign, Street, Neighbourhood, User):
         conn.execute(delete(table).where(table.ward_id == ward_id))
     conn.execute(delete(Ward).where(Ward.id == ward_id))
 

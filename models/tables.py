@@ -293,3 +293,22 @@ class ManualScore(WardScoped, Base):
     criterion: Mapped[str] = mapped_column(String(64))
     points: Mapped[float] = mapped_column(Float)
     entered_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class MonthlyReportEntry(WardScoped, Base):
+    """What staff write into one row (one target) of the month's progress report (Bảng 3).
+
+    The figures come from the data; these are the parts the data cannot know.
+    """
+
+    __tablename__ = "monthly_report_entry"
+    __table_args__ = (UniqueConstraint("ward_id", "month", "target_code"),)
+
+    month: Mapped[str] = mapped_column(String(7))
+    target_code: Mapped[str] = mapped_column(String(64))
+    result_text: Mapped[str | None] = mapped_column(Text)
+    difficulties: Mapped[str | None] = mapped_column(Text)
+    proposals: Mapped[str | None] = mapped_column(Text)
+    next_deadline: Mapped[date | None] = mapped_column(Date)
+    percent_override: Mapped[float | None] = mapped_column(Float)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

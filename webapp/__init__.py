@@ -16,6 +16,7 @@ from webapp.houses import bp as houses_bp
 from webapp.incidents import bp as incidents_bp
 from webapp.map import bp as map_bp
 from webapp.navigation import nav_links
+from webapp.reports import bp as reports_bp
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -43,7 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     for blueprint, prefix in (
         (vendor.bp, None), (auth.bp, "/auth"), (map_bp, None), (api_bp, "/api/v1"),
         (incidents_bp, "/incidents"), (houses_bp, "/boarding-houses"), (admin_bp, "/admin"),
-        (field_bp, None), (photos.bp, None), (analysis_bp, None),
+        (field_bp, None), (photos.bp, None), (analysis_bp, None), (reports_bp, None),
     ):
         app.register_blueprint(blueprint, url_prefix=prefix)
     app.jinja_env.globals.update(can=can, role_labels=ROLE_LABELS, nav_links=nav_links)

@@ -11,6 +11,7 @@ LINKS = (
     ("analysis.hotspots", "Điểm nóng", "view_analysis"),
     ("analysis.coverage", "Nhà trọ mô hình", "view_analysis"),
     ("analysis.targets", "Chỉ tiêu", "view_analysis"),
+    ("reports.monthly", "Báo cáo tháng", "view_analysis"),
     ("field.home", "Thực địa", "record_incident"),
     ("incidents.index", "Vụ việc", "view_analysis"),
     ("houses.index", "Nhà trọ", "view_analysis"),

@@ -1,0 +1,116 @@
+"""``/reports/monthly``: the month's progress report (Bảng 3) on a page, as XLSX and PDF.
+
+Everyone in the ward reads it; urban staff and admins (``publish_ranking``) fill in what the
+data cannot know: difficulties, proposals, next deadline, and optionally a note on the
+result and their own percentage.
+"""
+
+from __future__ import annotations
+
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from geo import report as geo_report
+from webapp.analysis import common
+from webapp.auth.permissions import can, require
+from webapp.extensions import db
+from webapp.reports import bp
+from webapp.services import reports as service
+from webapp.services.field import local_now
+
+MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "pdf": "application/pdf"}
+
+
+def _month(raw: str | None) -> tuple[str, str | None]:
+    """The month asked for (default: this month) and a problem to show."""
+    if not raw:
+        return common.this_month(), None
+    try:
+        return common.parse_month(raw), None
+    except ValueError:
+        return common.this_month(), (f"Tháng '{raw}' không hợp lệ (dùng dạng yyyy-mm); đang "
+                                     "hiển thị tháng hiện tại.")
+
+
+def _form_values(report: geo_report.Report) -> dict[str, str]:
+    values = {}
+    for row in report.rows:
+        e = row.entry
+        values.update({
+            service.field_name("result_text", row.code): e.result_text or "",
+            service.field_name("difficulties", row.code): e.difficulties or "",
+            service.field_name("proposals", row.code): e.proposals or "",
+            service.field_name("next_deadline", row.code): geo_report.vn_date(e.next_deadline),
+            service.field_name("percent", row.code): "" if e.percent_override is None
+            else common.vn_decimal(e.percent_override, 2).rstrip("0").rstrip(","),
+        })
+    return values
+
+
+def _render(ward, report, values, errors, status=200):
+    today = local_now().date()
+    return render_template(
+        "reports/monthly.html", ward=ward, report=report, month=report.month, values=values,
+        errors=errors, field=service.field_name, editable=can("publish_ranking"),
+        deadline=service.deadline_state(report.month, today), columns=geo_report.COLUMNS,
+        note=geo_report.NOTE,
+        nav={"prev": common.shift_month(report.month, -1),
+             "next": common.shift_month(report.month, 1)},
+    ), status
+
+
+@bp.route("/reports/monthly", methods=["GET", "POST"])
+@require("view_analysis")
+def monthly():
+    ward = common.ward()
+    source = request.form if request.method == "POST" else request.args
+    month, problem = _month(source.get("month"))
+    if request.method == "POST":
+        if not can("publish_ranking"):
+            abort(403)
+        if problem:
+            flash(problem.split(";")[0] + ". Không có gì được lưu.", "error")
+            return redirect(url_for("reports.monthly"))
+    elif problem:
+        flash(problem, "error")
+    report = service.build(db.conn, ward, month)
+    if request.method == "GET":
+        return _render(ward, report, _form_values(report), {})
+    codes = [row.code for row in report.rows]
+    labels = {row.code: f"Dòng {row.stt} ({row.task})" for row in report.rows}
+    new, errors = service.parse_entries(request.form, codes, labels)
+    if errors:
+        flash(f"Chưa lưu: {len(errors)} ô không hợp lệ (đánh dấu đỏ). Không ô nào được lưu.",
+              "error")
+        values = {k: request.form.get(k, "") for k in _form_values(report)}
+        return _render(ward, report, values, errors, 400)
+    with db.transaction() as tx:
+        saved = service.save_entries(tx, ward.id, month, new, current_user.id)
+    flash(f"Đã lưu báo cáo tháng {common.month_vi(month)} ({saved} dòng có nội dung).", "info")
+    return redirect(url_for("reports.monthly", month=month))
+
+
+def _download(kind: str):
+    ward = common.ward()
+    month, problem = _month(request.args.get("month"))
+    if problem:
+        abort(400, description=problem)
+    report = service.build(db.conn, ward, month)
+    body = geo_report.write_xlsx(report) if kind == "xlsx" else geo_report.write_pdf(report)
+    return send_file(io.BytesIO(body), mimetype=MIMETYPES[kind], as_attachment=True,
+                     download_name=f"bao-cao-tien-do-{month}.{kind}")
+
+
+@bp.get("/reports/monthly.xlsx")
+@require("view_analysis")
+def monthly_xlsx():
+    return _download("xlsx")
+
+
+@bp.get("/reports/monthly.pdf")
+@require("view_analysis")
+def monthly_pdf():
+    return _download("pdf")

@@ -1,0 +1,196 @@
+"""The monthly progress report (Bảng 3) of one ward: figures from the data, staff entries.
+
+Reads the targets (``services.analysis.targets_view``) and the month's counts, merges what
+staff wrote (``monthly_report_entry``) and hands it to ``geo.report``. Validation of the
+staff entries (Vietnamese messages) and their saving, in one transaction, live here too.
+"""
+
+from __future__ import annotations
+
+import math
+from calendar import monthrange
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import delete, func, insert, select
+
+from geo import report as geo_report
+from geo import targets as geo_targets
+from geo.vocabulary import PUBLIC_ORDER
+from models import queries, records
+from models.queries import LAYERS, LayerFilter
+from models.tables import Inspection, MonthlyReportEntry
+from webapp.services import analysis
+from webapp.services.field import local_now
+
+FIELDS = ("result_text", "difficulties", "proposals", "next_deadline", "percent")
+MAX_TEXT = 2000
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    year, mon = (int(p) for p in month.split("-"))
+    return date(year, mon, 1), date(year, mon, monthrange(year, mon)[1])
+
+
+def _frame(conn, layer: str, ward_id: int, columns: list[str], flt=None) -> pd.DataFrame:
+    return queries.read_layer(conn, LAYERS[layer], ward_id, flt, columns=columns, geometry=False)
+
+
+def _in(series: pd.Series, first: date, last: date) -> pd.Series:
+    when = pd.to_datetime(series, errors="coerce")
+    return (when >= pd.Timestamp(first)) & (when < pd.Timestamp(last + timedelta(days=1)))
+
+
+def month_counts(conn, ward, month: str) -> geo_report.MonthCounts:
+    first, last = month_bounds(month)
+    incidents = _frame(conn, "incidents", ward.id, analysis.INCIDENT_COLUMNS,
+                       LayerFilter(date_from=date(first.year - 1, 1, 1)))
+    observed = _in(incidents["observed_at"], first, last)
+    resolved = _in(incidents["resolved_at"], first, last) & incidents["status"].eq("resolved")
+    ads = incidents["category"].eq("illegal_advertising") & incidents["model_street_id"].notna()
+    public = incidents["category"].isin(PUBLIC_ORDER)
+    base = None
+    if first.year > 2025:
+        base_first = first.replace(year=2025)
+        base_last = base_first.replace(day=monthrange(2025, first.month)[1])
+        base = int((public & _in(incidents["observed_at"], base_first, base_last)).sum())
+    houses = _frame(conn, "boarding-houses", ward.id, analysis.HOUSE_COLUMNS)
+    streets = _frame(conn, "model-streets", ward.id, analysis.MODEL_STREET_COLUMNS)
+    start = datetime.combine(first, datetime.min.time())
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time())
+    inspections = conn.execute(select(
+        func.count(), func.count(func.distinct(Inspection.boarding_house_id)),
+        func.count().filter(Inspection.fire_safety_pass.is_(True)),
+    ).where(Inspection.ward_id == ward.id, Inspection.inspected_at >= start,
+            Inspection.inspected_at < end)).one()
+    campaigns = [c for c in records.campaigns(conn, ward.id) if first <= c.starts_on <= last]
+    snapshot = records.snapshot(conn, ward.id, month)
+    return geo_report.MonthCounts(
+        incidents_recorded=int(observed.sum()),
+        incidents_resolved=int(resolved.sum()),
+        inspections=int(inspections[0]), houses_inspected=int(inspections[1]),
+        inspections_passed=int(inspections[2]),
+        antt_signed=int(_in(houses["antt_commitment_on"], first, last).sum()),
+        model_houses_recognised=int(_in(houses["model_recognised_on"], first, last).sum()),
+        model_streets_achieved=int(_in(streets["achieved_on"], first, last).sum()),
+        campaigns=len(campaigns),
+        ads_recorded=int((ads & observed).sum()), ads_resolved=int((ads & resolved).sum()),
+        public_order=int((public & observed).sum()), public_order_base=base,
+        ranking_published_on=pd.Timestamp(snapshot.published_at).date() if snapshot else None,
+    )
+
+
+def entries(conn, ward_id: int, month: str) -> dict[str, geo_report.Entry]:
+    stmt = select(MonthlyReportEntry).where(MonthlyReportEntry.ward_id == ward_id,
+                                            MonthlyReportEntry.month == month)
+    return {row.target_code: geo_report.Entry(
+        result_text=row.result_text, difficulties=row.difficulties, proposals=row.proposals,
+        next_deadline=row.next_deadline, percent_override=row.percent_override)
+        for row in conn.execute(stmt)}
+
+
+def as_of(month: str, today: date) -> date:
+    """The day the figures are computed for: the month's last day, or today if earlier."""
+    return min(month_bounds(month)[1], today)
+
+
+def build(conn, ward, month: str, today: date | None = None) -> geo_report.Report:
+    today = today or local_now().date()
+    day = as_of(month, today)
+    plan = geo_targets.load_plan()
+    metrics = {t["code"]: t["metric"] for t in plan["targets"]}
+    targets = [{**row, "metric": metrics.get(row["code"], "")}
+               for row in analysis.targets_view(conn, ward, day)]
+    rows = geo_report.build_rows(targets, month_counts(conn, ward, month),
+                                 entries(conn, ward.id, month), month)
+    return geo_report.Report(
+        ward_name=ward.name, month=month, rows=rows, as_of=day, made_on=today,
+        title=plan.get("report_title") or geo_report.DEFAULT_TITLE,
+        synthetic=bool(getattr(ward, "is_synthetic", False)))
+
+
+# --- staff entries ------------------------------------------------------------------------
+
+def field_name(name: str, code: str) -> str:
+    return f"{name}-{code}"
+
+
+def parse_date(raw: str) -> date:
+    text = raw.strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def parse_entries(form, codes: list[str], labels: dict[str, str]
+                  ) -> tuple[dict[str, geo_report.Entry], dict[str, str]]:
+    """Entries by target code from the form, and errors by field name (Vietnamese)."""
+    parsed, errors = {}, {}
+    for code in codes:
+        raw = {f: (form.get(field_name(f, code)) or "").strip() for f in FIELDS}
+        where = labels.get(code, code)
+        entry = geo_report.Entry()
+        for name in ("result_text", "difficulties", "proposals"):
+            if len(raw[name]) > MAX_TEXT:
+                errors[field_name(name, code)] = (f"{where}: tối đa {MAX_TEXT} ký tự "
+                                                  f"(đang có {len(raw[name])}).")
+            setattr(entry, name, raw[name] or None)
+        if raw["next_deadline"]:
+            try:
+                entry.next_deadline = parse_date(raw["next_deadline"])
+            except ValueError:
+                errors[field_name("next_deadline", code)] = (
+                    f"{where}: thời hạn '{raw['next_deadline']}' không hợp lệ — nhập ngày "
+                    "dạng dd/mm/yyyy, ví dụ 20/11/2026.")
+        if raw["percent"]:
+            try:
+                value = float(raw["percent"].rstrip("%").strip().replace(",", "."))
+                if math.isnan(value) or not 0 <= value <= 100:
+                    raise ValueError(value)
+                entry.percent_override = round(value, 2)
+            except ValueError:
+                errors[field_name("percent", code)] = (
+                    f"{where}: tỷ lệ hoàn thành '{raw['percent']}' không hợp lệ — nhập một "
+                    "số từ 0 đến 100 (có thể dùng dấu phẩy thập phân, ví dụ 62,5).")
+        parsed[code] = entry
+    return parsed, errors
+
+
+def _blank(entry: geo_report.Entry) -> bool:
+    return not any((entry.result_text, entry.difficulties, entry.proposals,
+                    entry.next_deadline, entry.percent_override is not None))
+
+
+def save_entries(tx, ward_id: int, month: str, new: dict[str, geo_report.Entry],
+                 user_id: int | None) -> int:
+    """Replace the month's entries for these targets (on ``tx``: one transaction)."""
+    tx.execute(delete(MonthlyReportEntry).where(
+        MonthlyReportEntry.ward_id == ward_id, MonthlyReportEntry.month == month,
+        MonthlyReportEntry.target_code.in_(list(new))))
+    rows = [{"ward_id": ward_id, "month": month, "target_code": code,
+             "result_text": e.result_text, "difficulties": e.difficulties,
+             "proposals": e.proposals, "next_deadline": e.next_deadline,
+             "percent_override": e.percent_override, "updated_by": user_id}
+            for code, e in new.items() if not _blank(e)]
+    if rows:
+        tx.execute(insert(MonthlyReportEntry), rows)
+    records.audit(tx, ward_id, user_id, "edit_monthly_report", "monthly_report_entry", None,
+                  month=month, rows=len(rows))
+    return len(rows)
+
+
+def deadline_state(month: str, today: date) -> dict:
+    """Where today stands against the report's deadline (before the 25th of the month)."""
+    due = geo_report.due_date(month)
+    first, _ = month_bounds(month)
+    days = (due - today).days
+    if today < first:
+        state = "future"
+    elif days > 0:
+        state = "open"
+    else:
+        state = "late"
+    return {"due": due, "days_left": days, "state": state, "today": today}
