@@ -10,6 +10,7 @@ from webapp.admin import bp as admin_bp
 from webapp.analysis import bp as analysis_bp
 from webapp.api import bp as api_bp
 from webapp.auth.permissions import ROLE_LABELS, can
+from webapp.exchange import bp as exchange_bp
 from webapp.extensions import csrf, db, limiter
 from webapp.field import bp as field_bp
 from webapp.houses import bp as houses_bp
@@ -45,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
         (vendor.bp, None), (auth.bp, "/auth"), (map_bp, None), (api_bp, "/api/v1"),
         (incidents_bp, "/incidents"), (houses_bp, "/boarding-houses"), (admin_bp, "/admin"),
         (field_bp, None), (photos.bp, None), (analysis_bp, None), (reports_bp, None),
+        (exchange_bp, None),
     ):
         app.register_blueprint(blueprint, url_prefix=prefix)
     app.jinja_env.globals.update(can=can, role_labels=ROLE_LABELS, nav_links=nav_links)

@@ -18,6 +18,7 @@ LINKS = (
     ("houses.follow_ups", "Hẹn kiểm tra lại", "inspect_boarding_house"),
     ("admin.users", "Tài khoản", "manage_users"),
     ("admin.audit", "Nhật ký truy cập", "read_audit"),
+    ("exchange.index", "Xuất/nhập dữ liệu", "view_analysis"),
 )
 
 

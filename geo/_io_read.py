@@ -1,0 +1,213 @@
+"""Reading the files a ward already has into a raw GeoDataFrame (or a plain table).
+
+GeoJSON, GeoPackage, zipped Shapefile (honouring its ``.cpg``), KML, and XLSX / CSV sheets
+with lon/lat, VN-2000 X/Y or WKT columns. Nothing here knows about layers or the database;
+``geo.io`` maps columns and validates rows afterwards.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+GIS_SUFFIXES = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage",
+                ".zip": "Shapefile (zip)", ".kml": "KML"}
+TABLE_SUFFIXES = {".xlsx": "Excel (XLSX)", ".csv": "CSV"}
+MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
+
+
+class ReadError(ValueError):
+    """The file cannot be read at all (message in Vietnamese, for the user)."""
+
+
+@dataclass
+class RawFile:
+    """What was read: the rows, where they came from, and whether geometry is still to build.
+
+    ``frame`` is a GeoDataFrame (CRS may be ``None``) for GIS formats, a DataFrame of cells
+    for sheets. Its index is the row number the user sees: the line in the sheet (the
+    header is line 1), or the feature's position (from 1) in a GIS file.
+    """
+
+    frame: pd.DataFrame
+    kind: str
+    tabular: bool
+    notes: list[str] = field(default_factory=list)
+    epsg: int | None = None  # a sheet's CRS when it says so (our XLSX "Thông tin" sheet)
+
+
+def fold(text) -> str:
+    """Lower-case ASCII key of a header: accents dropped, punctuation to single spaces.
+
+    >>> fold("Số CCCD/CMND"), fold("  Kinh độ "), fold("SĐT")
+    ('so cccd cmnd', 'kinh do', 'sdt')
+    """
+    text = unicodedata.normalize("NFD", str(text)).replace("đ", "d").replace("Đ", "D")
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
+
+
+def read_file(path: str | os.PathLike, layer_hint: str | None = None) -> RawFile:
+    """Read ``path`` by its suffix; raise ``ReadError`` with a Vietnamese message."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix in TABLE_SUFFIXES:
+            frame, epsg = _read_xlsx(path) if suffix == ".xlsx" else (_read_csv(path), None)
+            return RawFile(frame, TABLE_SUFFIXES[suffix], tabular=True, epsg=epsg)
+        if suffix == ".zip":
+            return _read_zip(path, layer_hint)
+        if suffix == ".shp":
+            raise ReadError("Shapefile phải được nén .zip cùng các tệp .shx, .dbf, .prj (và .cpg).")
+        if suffix in GIS_SUFFIXES:
+            frame = _numbered(_read_gis(path, layer_hint))
+            return RawFile(frame, GIS_SUFFIXES[suffix], tabular=False)
+    except ReadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any reader failure is the file's problem
+        raise ReadError(f"Không đọc được tệp {path.name}: {exc}") from exc
+    raise ReadError(f"Không hỗ trợ định dạng “{suffix or path.name}”: dùng GeoJSON, GeoPackage, "
+                    "Shapefile (.zip), KML, XLSX hoặc CSV.")
+
+
+def _read_gis(path: Path, layer_hint: str | None, encoding: str | None = None):
+    if path.suffix.lower() == ".gpkg":
+        from geo import _io_gpkg
+
+        return _io_gpkg.read(path, layer_hint)
+    layers = [name for name, _ in pyogrio.list_layers(path)]
+    layer = None
+    if len(layers) > 1:
+        wanted = fold(layer_hint or "")
+        layer = next((n for n in layers if fold(n) == wanted), None) or \
+            next((n for n in layers if pyogrio.read_info(path, layer=n)["features"]), layers[0])
+    kwargs = {"encoding": encoding} if encoding else {}
+    return gpd.read_file(path, layer=layer, engine="pyogrio", **kwargs)
+
+
+def _read_zip(path: Path, layer_hint: str | None) -> RawFile:
+    with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory() as tmp:
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+            raise ReadError("Tệp nén quá lớn (giải nén hơn 500 MB).")
+        for member in members:
+            name = Path(member.filename).name  # flatten: no path from the archive is trusted
+            if name and not name.startswith("."):
+                (Path(tmp) / name).write_bytes(archive.read(member))
+        shapes = sorted(Path(tmp).glob("*.shp")) + sorted(Path(tmp).glob("*.SHP"))
+        if not shapes:
+            inner = [p for p in Path(tmp).iterdir() if p.suffix.lower() in GIS_SUFFIXES]
+            if inner:
+                frame = _numbered(_read_gis(inner[0], layer_hint))
+                return RawFile(frame, GIS_SUFFIXES[inner[0].suffix.lower()], tabular=False)
+            raise ReadError("Trong tệp .zip không có Shapefile (.shp).")
+        frames, notes = [], []
+        for shp in shapes:
+            missing = [s for s in (".shx", ".dbf") if not _sidecar(shp, s)]
+            if missing:
+                raise ReadError(f"Shapefile {shp.name} thiếu tệp {', '.join(missing)}.")
+            encoding = None
+            if not _sidecar(shp, ".cpg"):
+                encoding = "UTF-8" if _dbf_is_utf8(_sidecar_path(shp, ".dbf")) else "CP1258"
+                notes.append(f"{shp.name} không có tệp .cpg: đọc bảng mã {encoding}.")
+            frame = _read_gis(shp, layer_hint, encoding)
+            if not _sidecar(shp, ".prj"):
+                frame = frame.set_crs(None, allow_override=True)
+                notes.append(f"{shp.name} không có tệp .prj (hệ tọa độ).")
+            frames.append(frame)
+        crs = {f.crs.to_string() if f.crs else None for f in frames}
+        if len(crs) > 1:
+            raise ReadError("Các Shapefile trong tệp .zip có hệ tọa độ khác nhau.")
+        frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        return RawFile(_numbered(gpd.GeoDataFrame(frame, crs=frames[0].crs)),
+                       "Shapefile (zip)", tabular=False, notes=notes)
+
+
+def _numbered(frame):
+    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    return frame
+
+
+def _sidecar_path(shp: Path, suffix: str) -> Path:
+    for candidate in (shp.with_suffix(suffix), shp.with_suffix(suffix.upper())):
+        if candidate.exists():
+            return candidate
+    return shp.with_suffix(suffix)
+
+
+def _sidecar(shp: Path, suffix: str) -> bool:
+    return _sidecar_path(shp, suffix).exists()
+
+
+def _dbf_is_utf8(dbf: Path) -> bool:
+    try:
+        dbf.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1258"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    if not rows:
+        raise ReadError("Tệp CSV trống.")
+    return _table(rows)
+
+
+def _read_xlsx(path: Path) -> tuple[pd.DataFrame, int | None]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        epsg = None
+        if "Thông tin" in book.sheetnames:
+            for key, value, *_ in book["Thông tin"].iter_rows(values_only=True):
+                match = re.match(r"EPSG:(\d+)", str(value or ""))
+                if fold(key or "") == "he toa do" and match:
+                    epsg = int(match.group(1))
+    finally:
+        book.close()
+    if not rows:
+        raise ReadError("Trang tính đầu tiên của tệp Excel trống.")
+    return _table(rows), epsg
+
+
+def _table(rows: list[list]) -> pd.DataFrame:
+    """Cells under the first non-empty row; the index is each row's line number."""
+    numbered = [(i + 1, r) for i, r in enumerate(rows)
+                if any(v is not None and str(v).strip() for v in r)]
+    if not numbered:
+        raise ReadError("Tệp không có dòng dữ liệu nào.")
+    (_, header), body = numbered[0], numbered[1:]
+    names, seen = [], set()
+    for i, value in enumerate(header):
+        name = unicodedata.normalize("NFC", str(value).strip()) if value not in (None, "") \
+            else f"cột {i + 1}"
+        while name in seen:
+            name += "_"
+        seen.add(name)
+        names.append(name)
+    width = len(names)
+    cells = [(list(r) + [None] * width)[:width] for _, r in body]
+    return pd.DataFrame(cells, columns=names, dtype=object, index=[n for n, _ in body])

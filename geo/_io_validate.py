@@ -1,0 +1,273 @@
+"""Row-level checks of an import: geometry, place in the ward, and each field's value.
+
+Boarding houses and incidents go through the same rules as the field forms
+(``geo.validate``); cells are first normalised from what spreadsheets and GIS files hold
+(Excel dates and numbers, dd/mm/yyyy, "Có"/"Không", Vietnamese labels) to what those rules
+read.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import validate
+from geo import vocabulary as vocab
+from geo._io_fields import LAYER_FIELDS, code_of
+from geo._io_read import fold
+
+DATE_FIELDS = {"antt_commitment_on", "model_recognised_on", "last_inspection_on"}
+MOMENT_FIELDS = {"observed_at", "resolved_at"}
+BOOL_FIELDS = {"has_alarm", "has_escape_route", "fire_safety_pass"}
+TEXT_FIELDS = {"code", "name", "address", "owner_name", "owner_phone", "owner_id_number",
+               "head_name", "description", "minutes_no"}
+_TRUE = {"co", "x", "dat", "true", "yes", "y", "1", "on"}
+_FALSE = {"khong", "khong dat", "false", "no", "n", "0", "off"}
+_UNKNOWN = {"chua kiem tra", "chua ro", ""}
+GEOMETRY_KINDS = {
+    "neighbourhoods": ("Polygon", "MultiPolygon"),
+    "streets": ("LineString", "MultiLineString"),
+    "boarding-houses": ("Point", "MultiPoint"),
+    "incidents": ("Point", "MultiPoint"),
+}
+_KIND_LABELS = {"Polygon": "vùng (polygon)", "LineString": "đường (line)", "Point": "điểm"}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    field: str
+    message: str
+
+
+def cell(value):
+    """One cell as a plain Python value: NFC text stripped, ``None`` for blanks and NaN.
+
+    Undoes what our own CSV export does against spreadsheet formulas (``'=…``) and against
+    Excel dropping leading zeros (``="0912345678"``).
+
+    >>> cell('="0912345678"'), cell("'=SUM(A1)"), cell("  "), cell(float("nan"))
+    ('0912345678', '=SUM(A1)', None, None)
+    """
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFC", value).strip()
+        if value.startswith('="') and value.endswith('"') and len(value) >= 3:
+            value = value[2:-1]
+        elif value[:1] == "'" and value[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+            value = value[1:]
+        return value or None
+    return value
+
+
+def number(value):
+    """A number from a cell: ``"1.500.000"`` (Vietnamese thousands), ``"106,91"``, ``12.0``.
+
+    >>> number("1.500.000"), number("106,91"), number(12.0), number("abc")
+    (1500000, 106.91, 12, 'abc')
+    """
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        text = value.replace(" ", "").replace("\u00a0", "")
+        if re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):
+            text = text.replace(".", "")
+        elif "," in text and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            value = float(text)
+        except ValueError:
+            return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def coordinate(value):
+    """A coordinate from a cell (a decimal comma accepted; never thousands separators).
+
+    >>> coordinate("106.905"), coordinate("106,905"), coordinate(" 10.85 "), coordinate("x")
+    (106.905, 106.905, 10.85, 'x')
+    """
+    value = cell(value)
+    if isinstance(value, str):
+        text = value.replace(" ", "")
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            return float(text)
+        except ValueError:
+            return value
+    return value
+
+
+def _day(value):
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value.replace("T", " ").split(" ")[0]
+    return value
+
+
+def _moment(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, str):
+        for fmt in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"):
+            try:
+                return datetime.strptime(value, fmt).isoformat()
+            except ValueError:
+                continue
+    return value
+
+
+def _boolean(value):
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        return bool(value) if value in (0, 1) else value
+    key = fold(value)
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    return None if key in _UNKNOWN else value
+
+
+def _digits(value, width: int):
+    """Excel turned a phone or CCCD into a number: give its leading zero back."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = str(int(value))
+        return text.zfill(width) if len(text) == width - 1 else text
+    return value
+
+
+def normalise(field: str, value):
+    value = cell(value)
+    if value is None:
+        return None
+    if field in DATE_FIELDS:
+        return _day(value)
+    if field in MOMENT_FIELDS:
+        return _moment(value)
+    if field in BOOL_FIELDS:
+        return _boolean(value)
+    if field == "owner_phone":
+        return _digits(value, 10)
+    if field == "owner_id_number":
+        return _digits(value, 12)
+    if field in TEXT_FIELDS:
+        return str(number(value)) if isinstance(value, float) else value
+    value = code_of(field, value)
+    return number(value) if isinstance(value, str) and field not in (
+        "category", "status", "house_type", "classification", "model_status",
+        "street_class") else value
+
+
+# --- geometry -----------------------------------------------------------------------------
+
+def check_geometry(layer: str, geom) -> tuple[object, str | None]:
+    """The geometry to store for ``layer`` (single part for lines/points), or an error."""
+    if geom is None or geom.is_empty:
+        return None, "Thiếu hình học (trống)."
+    geom = shapely.force_2d(geom)
+    kinds = GEOMETRY_KINDS[layer]
+    if geom.geom_type not in kinds:
+        return None, (f"Sai loại hình học: cần {_KIND_LABELS[kinds[0]]}, "
+                      f"tệp có {geom.geom_type}.")
+    if geom.geom_type == "MultiPoint":
+        if len(geom.geoms) != 1:
+            return None, "Một dòng có nhiều điểm: mỗi dòng chỉ một điểm."
+        geom = geom.geoms[0]
+    if geom.geom_type == "MultiLineString":
+        merged = shapely.line_merge(geom)
+        if merged.geom_type != "LineString":
+            return None, "Đường gồm nhiều đoạn rời nhau: tách thành từng dòng."
+        geom = merged
+    if geom.geom_type == "Polygon":
+        geom = shapely.MultiPolygon([geom])
+    if not geom.is_valid:
+        return None, f"Hình học không hợp lệ ({shapely.is_valid_reason(geom)})."
+    if geom.geom_type == "Point" and not (-180 <= geom.x <= 180 and -90 <= geom.y <= 90):
+        return None, "Tọa độ ngoài phạm vi kinh độ/vĩ độ (sai hệ tọa độ?)."
+    return geom, None
+
+
+def outside_ward(geoms: gpd.GeoSeries, ward_boundary, metric_epsg: int,
+                 tolerance_m: float) -> pd.Series:
+    """Metres by which each geometry reaches outside the ward (0 inside / within tolerance)."""
+    result = pd.Series(0.0, index=geoms.index)
+    present = geoms.notna()
+    if not present.any():
+        return result
+    metric = geoms[present].to_crs(epsg=metric_epsg)
+    ward = gpd.GeoSeries([ward_boundary], crs=4326).to_crs(epsg=metric_epsg).iloc[0]
+    allowed = ward.buffer(tolerance_m)
+    for index, geom in metric.items():
+        if allowed.covers(geom):
+            continue
+        points = shapely.points(shapely.get_coordinates(geom))
+        result[index] = float(np.max(shapely.distance(points, ward)))
+    return result
+
+
+# --- attributes ---------------------------------------------------------------------------
+
+def check_attributes(layer: str, payload: dict, now: datetime) -> tuple[dict, list]:
+    """Typed values of one row and its ``(field, message)`` errors."""
+    if layer == "boarding-houses":
+        clean, errors = validate.validate_boarding_house(payload, now.date())
+        # A ward's list may lack owners' details: imports do not require them.
+        errors = [(f, m) for f, m in errors
+                  if not (f in ("owner_name", "owner_phone") and m.startswith("Chưa nhập"))]
+        r = validate._Reader(payload)
+        r.day("last_inspection_on", "ngày kiểm tra gần nhất", now.date())
+        r.boolean("fire_safety_pass", "kết quả PCCC")
+        return {**clean, **r.clean}, errors + r.errors
+    if layer == "incidents":
+        categories = tuple(vocab.INCIDENT_CATEGORIES)
+        clean, errors = validate.validate_incident(payload, now, categories)
+        for key in ("attach_to", "boarding_house_uuid"):
+            clean.pop(key, None)
+        r = validate._Reader(payload)
+        r.choice("status", "trạng thái", vocab.INCIDENT_STATUSES)
+        r.clean["status"] = r.clean.get("status") or "reported"
+        r.text("minutes_no", "số biên bản", max_len=64)
+        r.integer("fine_vnd", "số tiền phạt", 0, 2_000_000_000)
+        r.moment("resolved_at", "ngày xử lý xong", now)
+        return {**clean, **r.clean}, errors + r.errors
+    r = validate._Reader(payload)
+    if layer == "neighbourhoods":
+        r.text("code", "mã khu phố", required=True, max_len=32)
+        r.text("name", "tên khu phố", required=True, max_len=200)
+        r.integer("population", "dân số", 0, 2_000_000)
+        r.integer("households", "số hộ", 0, 1_000_000)
+        r.text("head_name", "trưởng khu phố", max_len=200)
+    else:
+        r.text("name", "tên đường", required=True, max_len=200)
+        r.choice("street_class", "loại đường", vocab.STREET_CLASSES)
+        r.clean["street_class"] = r.clean.get("street_class") or "local"
+    return r.clean, r.errors
+
+
+def field_labels(layer: str) -> dict[str, str]:
+    labels = {f.name: f.label for f in LAYER_FIELDS[layer]}
+    labels.update(geometry="hình học", location="vị trí")
+    return labels

@@ -1,0 +1,103 @@
+"""Command-line export and import of layers (added to the ``urbanorder`` group)."""
+
+from __future__ import annotations
+
+import click
+
+from models import queries
+from webapp.cli import cli
+from webapp.extensions import db
+
+
+@cli.command("export")
+@click.option("--layer", required=True, type=click.Choice(list(queries.LAYERS)))
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["gpkg", "geojson", "shp", "xlsx", "csv"]))
+@click.option("--crs", default="4326", show_default=True, type=click.Choice(["4326", "ward"]),
+              help="EPSG:4326 hoặc hệ VN-2000 của phường.")
+@click.option("--ward", "ward_code", help="Mã phường (mặc định: phường đầu tiên).")
+@click.option("--personal", is_flag=True,
+              help="Kèm họ tên, điện thoại, CCCD chủ cơ sở (ghi nhật ký).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+def export_command(layer, fmt, crs, ward_code, personal, output) -> None:
+    """Xuất một lớp dữ liệu ra tệp. Export a layer (no personal data unless --personal)."""
+    from pathlib import Path
+
+    from webapp.exchange.files import export_layer
+    from webapp.services.exchange import ward_for_import
+
+    with db.transaction() as conn:
+        ward = ward_for_import(conn, ward_code)
+        if ward is None:
+            raise click.ClickException("Không tìm thấy phường.")
+        out = export_layer(conn, ward, layer, fmt, crs, personal, None, via="cli")
+    Path(output).write_bytes(out.body)
+    click.echo(f"Đã xuất {out.rows} đối tượng ({layer}, {fmt}) vào {output}"
+               + (" — CÓ thông tin cá nhân, đã ghi nhật ký." if personal else "."))
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--layer", required=True,
+              type=click.Choice(["neighbourhoods", "streets", "boarding-houses", "incidents"]))
+@click.option("--ward", "ward_code", help="Mã phường (mặc định: phường đầu tiên).")
+@click.option("--map", "mappings", multiple=True, metavar="TRƯỜNG=CỘT",
+              help="Ghép cột, vd. --map name=TEN_KP (lặp lại được).")
+@click.option("--crs", "source_epsg", type=int, help="EPSG của tệp khi tệp không ghi (vd. 5899).")
+@click.option("--replace", is_flag=True, help="Khu phố: thay thế toàn bộ ranh giới khu phố.")
+@click.option("--tolerance", default=50.0, show_default=True, help="Dung sai ngoài ranh giới (m).")
+@click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra, không lưu.")
+def import_command(file, layer, ward_code, mappings, source_epsg, replace, tolerance,
+                   dry_run) -> None:
+    """Nhập tệp GeoJSON/GPKG/Shapefile zip/KML/XLSX/CSV vào một lớp (tất cả hoặc không)."""
+    from pathlib import Path
+
+    from geo.io import ReadError
+    from webapp.services import exchange
+
+    with db.engine.connect() as conn:
+        ward = exchange.ward_for_import(conn, ward_code)
+        if ward is None:
+            raise click.ClickException("Không tìm thấy phường.")
+        req = exchange.ImportRequest(Path(file), layer, source_epsg=source_epsg,
+                                     replace=replace, tolerance_m=tolerance)
+        try:
+            plan = exchange.dry_run(conn, ward, req)
+        except ReadError as err:
+            raise click.ClickException(str(err)) from None
+    mapping = dict(plan.mapping)
+    for item in mappings:
+        target, _, source = item.partition("=")
+        if not source:
+            raise click.ClickException(f"--map cần dạng TRƯỜNG=CỘT: {item}")
+        mapping[target.strip()] = source.strip()
+    if mappings:
+        req.mapping = mapping
+        with db.engine.connect() as conn:
+            plan = exchange.dry_run(conn, ward, req)
+    _print_plan(plan)
+    if dry_run or not plan.ok:
+        if not plan.ok:
+            raise click.ClickException("Không nhập dòng nào (sửa lỗi rồi chạy lại).")
+        click.echo("Kiểm tra thử: không lưu gì.")
+        return
+    with click.progressbar(length=plan.check.total, label="Đang nhập") as bar:
+        result = exchange.commit(db.engine, ward, req, None, via="cli", progress=bar.update)
+    click.echo(f"Đã nhập {result['rows']} dòng ({layer}): "
+               + ", ".join(f"{k}: {v}" for k, v in result.items() if k not in ("layer", "rows")))
+
+
+def _print_plan(plan) -> None:
+    check = plan.check
+    click.echo(f"{plan.raw.kind}, {check.total} dòng, hệ tọa độ {check.source_crs}.")
+    click.echo("Ghép cột: " + ", ".join(f"{k}←{v}" for k, v in plan.mapping.items()))
+    for note in check.notes:
+        click.echo(f"  Lưu ý: {note}")
+    if plan.missing:
+        click.echo(f"  Thiếu cột bắt buộc: {', '.join(plan.missing)}")
+    for error in check.errors[:200]:
+        click.echo(f"  Dòng {error.row} — {error.field}: {error.message}")
+    if len(check.errors) > 200:
+        click.echo(f"  … và {len(check.errors) - 200} lỗi khác.")
+    click.echo(f"Hợp lệ {check.total - check.error_rows}/{check.total} dòng, "
+               f"{len(check.errors)} lỗi.")

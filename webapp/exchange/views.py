@@ -1,0 +1,209 @@
+"""Thin views: the export page and downloads, the import page (upload → dry run → confirm).
+
+An uploaded file waits in the instance folder under a random token kept in the user's
+session between the dry run and the confirmation; the confirmation checks the file again
+and stores it in one transaction (``webapp.services.exchange``).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+import time
+from pathlib import Path
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+
+from geo import io as geoio
+from models import queries
+from webapp.auth.permissions import can, require
+from webapp.exchange import bp
+from webapp.exchange.files import export_layer
+from webapp.extensions import db
+from webapp.services import exchange as service
+
+LAYER_LABELS = {
+    "neighbourhoods": "Khu phố (ranh giới)",
+    "streets": "Đường phố",
+    "model-streets": "Tuyến / cụm kiểu mẫu",
+    "boarding-houses": "Cơ sở cho thuê trọ, lưu trú",
+    "incidents": "Vụ vi phạm",
+}
+MAX_ERRORS_SHOWN = 300
+_TOKEN = re.compile(r"[0-9a-f]{32}")
+_SUFFIXES = {*geoio.GIS_SUFFIXES, *geoio.TABLE_SUFFIXES}
+
+
+def _ward():
+    for ward in queries.wards(db.conn):
+        if ward.id == current_user.ward_id:
+            return ward
+    abort(404)
+
+
+@bp.get("/exports")
+@require("view_analysis")
+def index():
+    ward = _ward()
+    return render_template("exchange/exports.html", ward=ward, labels=LAYER_LABELS,
+                           counts=queries.layer_counts(db.conn, ward.id),
+                           formats=geoio.EXPORT_FORMATS,
+                           crs_name=geoio.SOURCE_CRS_CHOICES.get(ward.metric_epsg, ""),
+                           personal=can("view_personal_data"))
+
+
+@bp.get("/exports/<layer>.<fmt>")
+@require("view_analysis")
+def download(layer: str, fmt: str):
+    if layer not in queries.LAYERS or fmt not in geoio.EXPORT_FORMATS:
+        abort(404)
+    crs = "ward" if request.args.get("crs") == "ward" else "4326"
+    personal = request.args.get("personal") == "1" and can("view_personal_data") and \
+        layer == "boarding-houses"
+    ward = _ward()
+    if personal:
+        with db.transaction() as conn:
+            out = export_layer(conn, ward, layer, fmt, crs, True, current_user.id)
+    else:
+        out = export_layer(db.conn, ward, layer, fmt, crs)
+    return Response(out.body, mimetype=out.mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{out.filename}"',
+        "Cache-Control": "private, no-store",
+    })
+
+
+def _importable() -> dict[str, str]:
+    return {layer: LAYER_LABELS[layer] for layer, roles in service.IMPORT_PERMISSIONS.items()
+            if current_user.role in roles}
+
+
+def _upload_dir() -> Path:
+    return Path(current_app.config["INSTANCE_DIR"]) / "imports"
+
+
+def _stored(token: str) -> Path | None:
+    if not _TOKEN.fullmatch(token or "") or token not in session.get("imports", []):
+        return None
+    folder = _upload_dir() / token
+    files = [p for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
+    return files[0] if files else None
+
+
+def _prune(max_age_s: float = 24 * 3600) -> None:
+    """Remove uploads whose dry run was never confirmed (after a day)."""
+    root = _upload_dir()
+    if root.is_dir():
+        for folder in root.iterdir():
+            if folder.is_dir() and time.time() - folder.stat().st_mtime > max_age_s:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _options(form) -> dict:
+    epsg = form.get("source_epsg", "")
+    tolerance = form.get("tolerance_m", "50")
+    return {
+        "layer": form.get("layer", ""),
+        "source_epsg": int(epsg) if epsg.isdigit() and int(epsg) in geoio.SOURCE_CRS_CHOICES
+        else None,
+        "replace": form.get("replace") == "1",
+        "tolerance_m": min(500.0, max(0.0, float(tolerance)))
+        if re.fullmatch(r"\d{1,3}(\.\d+)?", tolerance) else 50.0,
+    }
+
+
+@bp.route("/imports", methods=["GET", "POST"])
+def imports():
+    layers = _importable()
+    if not layers:
+        abort(403)
+    ward = _ward()
+    choices = {"crs": geoio.SOURCE_CRS_CHOICES, "layers": layers}
+    if request.method == "GET":
+        return render_template("exchange/imports.html", ward=ward, plan=None, options={
+            "layer": next(iter(layers)), "source_epsg": None, "replace": False,
+            "tolerance_m": 50.0}, **choices)
+    options = _options(request.form)
+    if options["layer"] not in layers:
+        abort(403)
+    upload = request.files.get("file")
+    if upload and upload.filename:
+        token = secrets.token_hex(16)
+        name = Path(upload.filename).name
+        if Path(name).suffix.lower() not in _SUFFIXES:
+            flash("Định dạng tệp không hỗ trợ: dùng GeoJSON, GeoPackage, Shapefile (.zip), "
+                  "KML, XLSX hoặc CSV.", "error")
+            return redirect(url_for("exchange.imports"))
+        _prune()
+        folder = _upload_dir() / token
+        folder.mkdir(parents=True, exist_ok=True)
+        upload.save(folder / re.sub(r"[^\w.\-]", "_", name))
+        session["imports"] = [*session.get("imports", [])[-4:], token]
+        mapping = None
+    else:
+        token = request.form.get("token", "")
+        mapping = {key[4:]: value for key, value in request.form.items()
+                   if key.startswith("map:") and value}
+    path = _stored(token)
+    if path is None:
+        flash("Chưa chọn tệp, hoặc tệp đã hết hạn: hãy tải tệp lên lại.", "error")
+        return redirect(url_for("exchange.imports"))
+    req = service.ImportRequest(path, mapping=mapping, filename=path.name, **options)
+    if request.form.get("action") == "commit":
+        return _commit(ward, req, token, options, choices)
+    return _report(ward, req, token, options, choices)
+
+
+def _report(ward, req, token, options, choices, status=200):
+    try:
+        plan = service.dry_run(db.conn, ward, req)
+    except geoio.ReadError as err:
+        flash(str(err), "error")
+        return render_template("exchange/imports.html", ward=ward, plan=None, options=options,
+                               token=token, **choices), 400
+    return render_template(
+        "exchange/imports.html", ward=ward, plan=plan, options=options, token=token,
+        fields=geoio.fields_of(req.layer, plan.raw.tabular),
+        columns=list(c for c in plan.raw.frame.columns if c != "geometry"),
+        errors=plan.check.errors[:MAX_ERRORS_SHOWN], filename=req.path.name, **choices), status
+
+
+def _commit(ward, req, token, options, choices):
+    try:
+        result = service.commit(db.engine, ward, req, current_user.id)
+    except service.ImportRefused as refused:
+        flash(refused.message, "error")
+        return _report(ward, req, token, options, choices, status=422)
+    except geoio.ReadError as err:
+        flash(str(err), "error")
+        return redirect(url_for("exchange.imports"))
+    shutil.rmtree(req.path.parent, ignore_errors=True)
+    session["imports"] = [t for t in session.get("imports", []) if t != token]
+    flash(_summary(result), "info")
+    return redirect(url_for("exchange.imports"))
+
+
+def _summary(result: dict) -> str:
+    text = f"Đã nhập {result['rows']} dòng vào lớp “{LAYER_LABELS[result['layer']]}”."
+    if "moved" in result:
+        moved = result["moved"]
+        text += (f" Khu phố: thêm {result['added']}, cập nhật {result['updated']}, bỏ "
+                 f"{result['removed']}. Gán lại khu phố theo vị trí: {moved['boarding-houses']} "
+                 f"nhà trọ, {moved['incidents']} vụ việc, {moved['model-streets']} tuyến/cụm "
+                 "kiểu mẫu.")
+    if result.get("unassigned"):
+        text += f" {result['unassigned']} điểm không thuộc khu phố nào."
+    if "repeats" in result:
+        text += f" {result['repeats']} vụ tái vi phạm."
+    return text

@@ -1,0 +1,275 @@
+"""Importing a ward's files: a dry run that stores nothing, then one all-or-nothing commit.
+
+The rows are read, mapped and checked by ``geo.io``; this module adds what needs the
+database (khu phố codes already taken) and stores. Points get their khu phố, street and
+model street by geometry (``geo.assign``), incidents their repeat flag. Replacing the khu
+phố boundaries keeps the ids of codes still present (manual scores stay attached),
+removes the others, and re-assigns every boarding house, incident and khu-phố model street
+to its khu phố by geometry — in the same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from sqlalchemy import delete, update
+
+from geo import assign
+from geo import io as geoio
+from geo.crs import to_metric
+from models import queries, records
+from models.tables import (
+    BoardingHouse,
+    Incident,
+    ManualScore,
+    ModelStreet,
+    Neighbourhood,
+    Street,
+)
+from webapp.services.field import MODEL_STREET_WITHIN_M, STREET_WITHIN_M, local_now
+
+TABLES = {"neighbourhoods": Neighbourhood, "streets": Street, "boarding-houses": BoardingHouse,
+          "incidents": Incident}
+IMPORT_PERMISSIONS = {"neighbourhoods": ("admin",), "streets": ("admin",),
+                      "boarding-houses": ("police", "admin"),
+                      "incidents": ("police", "urban_staff", "admin")}
+CHUNK = 500
+_IN_CHUNK = 900  # SQLite's bound-parameter limit is 999
+
+
+@dataclass
+class ImportRequest:
+    path: Path
+    layer: str
+    mapping: dict[str, str] | None = None  # None: guessed from the headers
+    source_epsg: int | None = None
+    replace: bool = False
+    tolerance_m: float = 50.0
+    filename: str = ""
+
+
+@dataclass
+class Plan:
+    """A dry run: the file as read, the mapping used and every row checked."""
+
+    raw: geoio.RawFile
+    mapping: dict[str, str]
+    check: geoio.ImportCheck
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.check.ok and not self.missing
+
+
+class ImportRefused(Exception):
+    """Nothing was stored; ``plan`` says why (or ``message`` when the file was unreadable)."""
+
+    def __init__(self, message: str, plan: Plan | None = None) -> None:
+        super().__init__(message)
+        self.message, self.plan = message, plan
+
+
+def dry_run(conn, ward, req: ImportRequest) -> Plan:
+    """Read and check ``req.path`` for ``ward``; raise ``geoio.ReadError`` if unreadable."""
+    raw = geoio.read_file(req.path, layer_hint=geoio.layer_file_name(req.layer))
+    guessed = geoio.guess_mapping(raw.frame.columns, req.layer, raw.tabular)
+    mapping = {k: v for k, v in (req.mapping if req.mapping is not None else guessed).items()
+               if v in raw.frame.columns}
+    check = geoio.check_import(
+        raw, req.layer, mapping, ward_boundary=queries.ward_boundary(conn, ward.id),
+        metric_epsg=ward.metric_epsg, now=local_now(), source_epsg=req.source_epsg,
+        tolerance_m=req.tolerance_m)
+    if req.layer == "neighbourhoods" and not req.replace:
+        taken = {r.code for r in queries.neighbourhood_names(conn, ward.id)}
+        for row, code in check.clean.get("code", pd.Series(dtype=object)).items():
+            if code in taken:
+                check.errors.append(geoio.RowError(
+                    row, "mã khu phố", f"Mã khu phố “{code}” đã có trong phường: chọn "
+                    "“thay thế toàn bộ khu phố” để cập nhật ranh giới."))
+        check.errors.sort(key=lambda e: (e.row, e.field))
+    return Plan(raw, mapping, check, geoio.required_missing(req.layer, mapping))
+
+
+def commit(engine, ward, req: ImportRequest, user_id: int | None, via: str = "web",
+           progress: Callable[[int], None] | None = None) -> dict:
+    """Check again and store everything in one transaction; ``ImportRefused`` if any row
+    is wrong (then nothing is stored). Returns counts for the report."""
+    progress = progress or (lambda _n: None)
+    with engine.begin() as conn:
+        plan = dry_run(conn, ward, req)
+        if not plan.ok:
+            raise ImportRefused(_refusal(plan), plan)
+        rows = plan.check.clean
+        result = {"layer": req.layer, "rows": len(rows)}
+        if req.layer == "neighbourhoods":
+            result.update(_store_neighbourhoods(conn, ward, rows, req.replace, progress))
+        elif req.layer == "streets":
+            _store_streets(conn, ward, rows, progress)
+        else:
+            result.update(_store_points(conn, ward, req.layer, rows, progress))
+        records.audit(conn, ward.id, user_id, "import", TABLES[req.layer].__tablename__, None,
+                      layer=req.layer, rows=len(rows), file=req.filename or req.path.name,
+                      replace=req.replace, crs=plan.check.source_crs, via=via)
+        return result
+
+
+def _refusal(plan: Plan) -> str:
+    if plan.missing:
+        return f"Chưa ghép cột cho trường bắt buộc: {', '.join(plan.missing)}."
+    if not plan.check.total:
+        return "Tệp không có dòng dữ liệu nào."
+    return (f"Không nhập: {plan.check.error_rows} dòng có lỗi ({len(plan.check.errors)} lỗi). "
+            "Chưa lưu dòng nào.")
+
+
+def _chunks(frame: gpd.GeoDataFrame):
+    for start in range(0, len(frame), CHUNK):
+        yield frame.iloc[start:start + CHUNK]
+
+
+def _insert(conn, table, frame: gpd.GeoDataFrame, ward_id: int, progress, key=None) -> dict:
+    ids: dict = {}
+    for part in _chunks(frame):
+        ids.update(queries.insert_features(conn, table.__table__, part, "geom" if table is not
+                                           Neighbourhood else "boundary", ward_id,
+                                           returning_key=key))
+        progress(len(part))
+    return ids
+
+
+def _store_streets(conn, ward, rows: gpd.GeoDataFrame, progress) -> None:
+    rows = rows.copy()
+    rows["length_m"] = to_metric(rows, ward.metric_epsg).length.round(1)
+    _insert(conn, Street, rows.rename_geometry("geom"), ward.id, progress)
+
+
+def _layer(conn, ward, name: str, columns: list[str]) -> gpd.GeoDataFrame:
+    return queries.read_layer(conn, queries.LAYERS[name], ward.id, columns=columns)
+
+
+def _store_points(conn, ward, layer: str, rows: gpd.GeoDataFrame, progress) -> dict:
+    rows = rows.copy()
+    is_incident = layer == "incidents"
+    links = assign.link_points(
+        rows, _layer(conn, ward, "neighbourhoods", ["id"]), _layer(conn, ward, "streets", ["id"]),
+        _layer(conn, ward, "model-streets", ["id"]), ward.metric_epsg,
+        street_within_m=STREET_WITHIN_M["incident" if is_incident else "boarding_house"],
+        model_street_within_m=MODEL_STREET_WITHIN_M)
+    rows["neighbourhood_id"] = links["neighbourhood_id"]
+    rows["street_id"] = links["street_id"]
+    rows["client_uuid"] = [uuid.uuid4() for _ in range(len(rows))]
+    result = {"unassigned": int(links["neighbourhood_id"].isna().sum())}
+    if is_incident:
+        rows["model_street_id"] = links["model_street_id"]
+        result["repeats"] = _flag_repeats(conn, ward, rows)
+    _insert(conn, TABLES[layer], rows.rename_geometry("geom"), ward.id, progress)
+    return result
+
+
+def _flag_repeats(conn, ward, rows: gpd.GeoDataFrame) -> int:
+    """Repeat flags over the ward's incidents and the new ones together; existing incidents
+    whose flag changes (an imported earlier resolution) are updated."""
+    old = _layer(conn, ward, "incidents", ["id", "category", "observed_at", "resolved_at",
+                                           "is_repeat"])
+    new = rows[["category", "observed_at", "resolved_at"]].assign(id=pd.NA, is_repeat=False)
+    both = pd.concat([old, gpd.GeoDataFrame(new, geometry=rows.geometry, crs=4326)],
+                     ignore_index=True)
+    both = gpd.GeoDataFrame(both, geometry="geometry", crs=4326)
+    flags = assign.flag_repeats(both, ward.metric_epsg)
+    rows["is_repeat"] = flags.iloc[len(old):].to_numpy()
+    changed = old[flags.iloc[:len(old)].to_numpy() != old["is_repeat"].astype(bool).to_numpy()]
+    for value in (True, False):
+        _update_ids(conn, Incident, changed.loc[flags.iloc[changed.index] == value, "id"],
+                    is_repeat=value)
+    return int(rows["is_repeat"].sum())
+
+
+def _update_ids(conn, table, ids, **values) -> None:
+    ids = [int(i) for i in ids]
+    for start in range(0, len(ids), _IN_CHUNK):
+        conn.execute(update(table).where(table.id.in_(ids[start:start + _IN_CHUNK]))
+                     .values(**values))
+
+
+def _ewkt(geom) -> str:
+    return f"SRID=4326;{shapely.to_wkt(geom, rounding_precision=8)}"
+
+
+def _store_neighbourhoods(conn, ward, rows: gpd.GeoDataFrame, replace: bool, progress) -> dict:
+    existing = {r.code: r.id for r in queries.neighbourhood_names(conn, ward.id)}
+    rows = rows.rename_geometry("boundary")
+    fresh = rows[~rows["code"].isin(existing)] if replace else rows
+    _insert(conn, Neighbourhood, fresh, ward.id, progress)
+    result = {"added": len(fresh), "updated": 0, "removed": 0}
+    if replace:
+        for _, row in rows[rows["code"].isin(existing)].iterrows():
+            conn.execute(update(Neighbourhood).where(Neighbourhood.id == existing[row["code"]])
+                         .values(name=row["name"], population=row.get("population"),
+                                 households=row.get("households"),
+                                 head_name=row.get("head_name"), boundary=_ewkt(row.boundary)))
+            result["updated"] += 1
+            progress(1)
+        gone = [i for code, i in existing.items() if code not in set(rows["code"])]
+        for table in (BoardingHouse, Incident, ModelStreet):
+            _nullify(conn, table, gone)
+        conn.execute(delete(ManualScore).where(ManualScore.ward_id == ward.id,
+                                               ManualScore.neighbourhood_id.in_(gone)))
+        conn.execute(delete(Neighbourhood).where(Neighbourhood.ward_id == ward.id,
+                                                 Neighbourhood.id.in_(gone)))
+        result["removed"] = len(gone)
+    result["moved"] = reassign_neighbourhoods(conn, ward)
+    return result
+
+
+def _nullify(conn, table, ids: list[int]) -> None:
+    if ids:
+        conn.execute(update(table).where(table.neighbourhood_id.in_(ids))
+                     .values(neighbourhood_id=None))
+
+
+def reassign_neighbourhoods(conn, ward) -> dict[str, int]:
+    """Set ``neighbourhood_id`` of every boarding house, incident and khu-phố-level model
+    street from where it lies; returns how many changed per layer."""
+    kp = _layer(conn, ward, "neighbourhoods", ["id"])
+    moved = {}
+    for layer, table in (("boarding-houses", BoardingHouse), ("incidents", Incident),
+                         ("model-streets", ModelStreet)):
+        columns = ["id", "neighbourhood_id"] + (["level"] if table is ModelStreet else [])
+        features = _layer(conn, ward, layer, columns)
+        if table is ModelStreet:
+            features = features[features["level"] == "neighbourhood"]
+            features = features.set_geometry(features.geometry.map(_anchor), crs=4326)
+        new = assign.assign_polygon(features, kp)
+        old = features["neighbourhood_id"].astype("Int64")
+        changed = (new.fillna(-1) != old.fillna(-1))
+        moved[layer] = int(changed.sum())
+        for value, group in features[changed].groupby(new[changed].fillna(-1)):
+            _update_ids(conn, table, group["id"],
+                        neighbourhood_id=None if value == -1 else int(value))
+    return moved
+
+
+def _anchor(geom):
+    """The point that decides a model street's khu phố: the middle of a line, a point
+    inside a cluster polygon."""
+    if geom.geom_type in ("LineString", "MultiLineString"):
+        merged = shapely.line_merge(geom) if geom.geom_type == "MultiLineString" else geom
+        if merged.geom_type == "LineString":
+            return merged.interpolate(0.5, normalized=True)
+    return geom.point_on_surface()
+
+
+def ward_for_import(conn, code: str | None):
+    """The ward named by ``code`` (or the only / first one)."""
+    return queries.ward_by_code(conn, code) if code else next(iter(queries.wards(conn)), None)
+
+
+__all__ = ["ImportRefused", "ImportRequest", "Plan", "commit", "dry_run",
+           "reassign_neighbourhoods"]
