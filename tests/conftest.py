@@ -91,9 +91,8 @@ def migrated_engine(fresh_url):
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def _demo_databases(request, tmp_path_factory):
-    """One demo database per backend for the whole session (read-only for the tests)."""
+def demo_database_factory(request, tmp_path_factory, name: str, **sizes):
+    """Per backend, one database holding a small synthetic demo, made on first use."""
     from webapp.demo import load_demo
 
     cache: dict[str, str] = {}
@@ -101,40 +100,43 @@ def _demo_databases(request, tmp_path_factory):
     def get(backend: str) -> str:
         if backend not in cache:
             if backend == "spatialite":
-                url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+                url = f"sqlite:///{tmp_path_factory.mktemp(name) / 'demo.db'}"
             else:
                 url = request.getfixturevalue("postgres_databases").create()
             engine = make_engine(url)
             migrate.upgrade(engine)
-            load_demo(engine, passwords=DEMO_PASSWORDS, **DEMO_SIZES)
+            load_demo(engine, passwords=DEMO_PASSWORDS, **sizes)
             engine.dispose()
             cache[backend] = url
         return cache[backend]
 
     return get
+
+
+def test_app(url: str):
+    """An app on ``url`` for tests (no basemap, no rate limits); dispose it when done."""
+    from webapp import create_app
+
+    app = create_app({"DATABASE_URL": url, "TILE_URL": "", "TESTING": True,
+                      "SECRET_KEY": "test", "RATELIMIT_ENABLED": False})
+    yield app
+    app.extensions["urbanorder_engine"].dispose()
+
+
+test_app.__test__ = False  # a helper, not a test
+
+
+@pytest.fixture(scope="session")
+def _demo_databases(request, tmp_path_factory):
+    """Read-only demo databases shared by the whole session."""
+    return demo_database_factory(request, tmp_path_factory, "demo", **DEMO_SIZES)
 
 
 @pytest.fixture(scope="session")
 def _writable_databases(request, tmp_path_factory):
     """A small demo per backend that tests may write to (each test uses fresh UUIDs)."""
-    from webapp.demo import load_demo
-
-    cache: dict[str, str] = {}
-
-    def get(backend: str) -> str:
-        if backend not in cache:
-            if backend == "spatialite":
-                url = f"sqlite:///{tmp_path_factory.mktemp('writable') / 'w.db'}"
-            else:
-                url = request.getfixturevalue("postgres_databases").create()
-            engine = make_engine(url)
-            migrate.upgrade(engine)
-            load_demo(engine, passwords=DEMO_PASSWORDS, boarding_houses=300, incidents=600)
-            engine.dispose()
-            cache[backend] = url
-        return cache[backend]
-
-    return get
+    return demo_database_factory(request, tmp_path_factory, "writable",
+                                 boarding_houses=300, incidents=600)
 
 
 @pytest.fixture
@@ -144,12 +146,7 @@ def writable_url(request, _writable_databases):
 
 @pytest.fixture
 def writable_app(writable_url):
-    from webapp import create_app
-
-    app = create_app({"DATABASE_URL": writable_url, "TILE_URL": "", "TESTING": True,
-                      "SECRET_KEY": "test", "RATELIMIT_ENABLED": False})
-    yield app
-    app.extensions["urbanorder_engine"].dispose()
+    yield from test_app(writable_url)
 
 
 @pytest.fixture
@@ -160,12 +157,7 @@ def demo_url(request, _demo_databases):
 
 @pytest.fixture
 def demo_app(demo_url):
-    from webapp import create_app
-
-    app = create_app({"DATABASE_URL": demo_url, "TILE_URL": "", "TESTING": True,
-                      "SECRET_KEY": "test", "RATELIMIT_ENABLED": False})
-    yield app
-    app.extensions["urbanorder_engine"].dispose()
+    yield from test_app(demo_url)
 
 
 @pytest.fixture
