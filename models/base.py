@@ -44,3 +44,14 @@ class WardScoped(Timestamped):
     @declared_attr
     def ward_id(cls) -> Mapped[int]:  # noqa: N805 - SQLAlchemy declared_attr signature
         return mapped_column(ForeignKey("ward.id", ondelete="CASCADE"), index=True, nullable=False)
+
+
+class OptionallyWardScoped(Timestamped):
+    """Rows that belong to a ward or, with ``ward_id`` NULL, to the whole installation
+    (super-admin accounts and the audit of ward set-up and removal)."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+    @declared_attr
+    def ward_id(cls) -> Mapped[int | None]:  # noqa: N805 - SQLAlchemy declared_attr signature
+        return mapped_column(ForeignKey("ward.id", ondelete="CASCADE"), index=True, nullable=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Connection, Engine, inspect
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -18,14 +20,45 @@ def _config(connection) -> Config:
     return config
 
 
+class MigrationError(RuntimeError):
+    """A migration left rows that break a foreign key; nothing was changed."""
+
+
+@contextmanager
+def _schema_change(engine: Engine) -> Iterator[Connection]:
+    """One transaction for a schema change, with SQLite's foreign keys off around it.
+
+    Rebuilding a table that others reference (Alembic's batch mode) drops the old table,
+    which with foreign keys on would delete or refuse the rows pointing at it. SQLite's own
+    procedure for such changes: keys off outside the transaction, check them before
+    committing, keys back on (https://sqlite.org/lang_altertable.html#otheralter).
+    """
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise MigrationError(f"foreign keys broken by the migration: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+                connection.commit()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` in one transaction."""
-    with engine.begin() as connection:
+    with _schema_change(engine) as connection:
         command.upgrade(_config(connection), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    with engine.begin() as connection:
+    with _schema_change(engine) as connection:
         command.downgrade(_config(connection), revision)
 
 

@@ -21,22 +21,11 @@ from sqlalchemy.sql.schema import Table
 from models import dialects
 from models.tables import (
     SRID,
-    AuditLog,
     BoardingHouse,
-    Campaign,
-    FieldSubmission,
     Incident,
-    IncidentEvent,
-    Inspection,
-    ManualScore,
     ModelStreet,
-    MonthlyReportEntry,
     Neighbourhood,
-    Photo,
-    RankingSnapshot,
-    RubricVersion,
     Street,
-    User,
     Ward,
 )
 
@@ -229,7 +218,7 @@ def layer_counts(conn: Connection, ward_id: int) -> dict[str, int]:
 
 # --- writing -----------------------------------------------------------------------------
 
-def _ewkt(geometry) -> str:
+def ewkt(geometry) -> str:
     return f"SRID={SRID};{shapely.to_wkt(geometry, rounding_precision=8)}"
 
 
@@ -245,7 +234,7 @@ def insert_features(
     names = [c for c in gdf.columns if c in table.c and c != geom_column]
     records = _records(gdf[names])
     for record, geometry in zip(records, gdf.geometry.values, strict=True):
-        record[geom_column] = _ewkt(geometry)
+        record[geom_column] = ewkt(geometry)
         record["ward_id"] = ward_id
     ids: dict = {}
     if returning_key is None and conn.dialect.name == "postgresql":
@@ -286,24 +275,6 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return records
 
 
-def insert_ward(conn: Connection, code: str, name: str, boundary, metric_epsg: int,
-                is_synthetic: bool, province: str | None = None) -> int:
-    result = conn.execute(insert(Ward).returning(Ward.id), [{
-        "code": code, "name": name, "province": province, "metric_epsg": metric_epsg,
-        "is_synthetic": is_synthetic, "boundary": _ewkt(boundary),
-    }])
-    return result.scalar_one()
-
-
-def delete_ward(conn: Connection, ward_id: int) -> None:
-    """Remove a ward and everything it holds (children first: SpatiaLite's triggers)."""
-    for table in (IncidentEvent, Photo, FieldSubmission, AuditLog, RankingSnapshot, ManualScore,
-                  MonthlyReportEntry, RubricVersion, Inspection, Incident, BoardingHouse,
-                  ModelStreet, Campaign, Street, Neighbourhood, User):
-        conn.execute(delete(table).where(table.ward_id == ward_id))
-    conn.execute(delete(Ward).where(Ward.id == ward_id))
-
-
 def ward_boundary(conn: Connection, ward_id: int):
     """The ward's boundary as a shapely geometry (EPSG:4326)."""
     wkb = conn.execute(select(dialects.wkb(Ward.boundary)).where(Ward.id == ward_id)).scalar_one()
@@ -320,14 +291,14 @@ def around(lon: float, lat: float, metres: float) -> tuple[float, float, float, 
 def insert_point_record(conn: Connection, table: Table, values: dict, lon: float,
                         lat: float) -> int:
     """Insert one row of a point layer at (lon, lat); returns its id."""
-    row = {**values, "geom": _ewkt(shapely.Point(lon, lat))}
+    row = {**values, "geom": ewkt(shapely.Point(lon, lat))}
     return conn.execute(insert(table).returning(table.c.id), [row]).scalar_one()
 
 
 def update_point_record(conn: Connection, table: Table, ward_id: int, record_id: int,
                         values: dict, lon: float | None = None, lat: float | None = None) -> None:
     if lon is not None and lat is not None:
-        values = {**values, "geom": _ewkt(shapely.Point(lon, lat))}
+        values = {**values, "geom": ewkt(shapely.Point(lon, lat))}
     conn.execute(table.update().where(table.c.ward_id == ward_id, table.c.id == record_id)
                  .values(**values))
 
@@ -364,6 +335,33 @@ def house_for_edit(conn: Connection, ward_id: int, house_uuid, personal: bool = 
             .outerjoin(kp, kp.c.id == bh.c.neighbourhood_id)
             .where(bh.c.ward_id == ward_id, bh.c.client_uuid == house_uuid))
     return conn.execute(stmt).first()
+
+
+_IN_CHUNK = 900  # SQLite's bound-parameter limit is 999
+
+
+def update_by_ids(conn: Connection, table, ids, **values) -> None:
+    """Set ``values`` on the rows of ``table`` (a mapped class) with these ids."""
+    ids = [int(i) for i in ids]
+    for start in range(0, len(ids), _IN_CHUNK):
+        conn.execute(table.__table__.update().where(
+            table.__table__.c.id.in_(ids[start:start + _IN_CHUNK])).values(**values))
+
+
+def update_column_by_id(conn: Connection, table, column: str, values: pd.Series) -> int:
+    """Set ``column`` to ``values[id]`` on each row (``<NA>`` → NULL), grouped by value so a
+    ward-wide re-link is a few statements; returns how many rows were set."""
+    if values.empty:
+        return 0
+    keyed = values.astype("Int64").fillna(-1)
+    for value, group in keyed.groupby(keyed):
+        update_by_ids(conn, table, group.index, **{column: None if value == -1 else int(value)})
+    return len(values)
+
+
+def delete_ward_rows(conn: Connection, table, ward_id: int) -> int:
+    """Delete every row of ``table`` in the ward; how many there were."""
+    return conn.execute(delete(table).where(table.ward_id == ward_id)).rowcount
 
 
 def layer_fingerprint(conn: Connection, layer: Layer, ward_id: int) -> tuple:

@@ -26,7 +26,7 @@ from models.tables import (
     Ward,
 )
 
-ROLES = ("admin", "police", "urban_staff", "leader")
+ROLES = ("superadmin", "admin", "police", "urban_staff", "leader")
 
 
 # --- users --------------------------------------------------------------------------------
@@ -43,12 +43,21 @@ def user_by_username(conn: Connection, username: str):
     return conn.execute(select(*_USER_COLUMNS).where(User.username == username)).first()
 
 
+def any_user(conn: Connection) -> bool:
+    return conn.execute(select(User.id).limit(1)).first() is not None
+
+
+def superadmins(conn: Connection) -> list:
+    stmt = select(*_USER_COLUMNS).where(User.ward_id.is_(None)).order_by(User.username)
+    return list(conn.execute(stmt))
+
+
 def users_of_ward(conn: Connection, ward_id: int) -> list:
     stmt = select(*_USER_COLUMNS).where(User.ward_id == ward_id).order_by(User.role, User.username)
     return list(conn.execute(stmt))
 
 
-def add_user(conn: Connection, ward_id: int, username: str, password_hash: str, role: str,
+def add_user(conn: Connection, ward_id: int | None, username: str, password_hash: str, role: str,
              full_name: str | None = None) -> int:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
@@ -67,7 +76,7 @@ def update_user(conn: Connection, user_id: int, *, end_sessions: bool = False, *
 
 # --- audit log ----------------------------------------------------------------------------
 
-def audit(conn: Connection, ward_id: int, user_id: int | None, action: str, entity: str,
+def audit(conn: Connection, ward_id: int | None, user_id: int | None, action: str, entity: str,
           entity_id: int | None = None, **detail) -> None:
     conn.execute(insert(AuditLog), [{
         "ward_id": ward_id, "user_id": user_id, "action": action, "entity": entity,
@@ -155,13 +164,6 @@ def incident_events(conn: Connection, ward_id: int, incident_id: int) -> list:
 
 def ward_name(conn: Connection, ward_id: int) -> str:
     return conn.execute(select(Ward.name).where(Ward.id == ward_id)).scalar_one()
-
-
-def campaign_on(conn: Connection, ward_id: int, day) -> int | None:
-    """The peak campaign (đợt ra quân) running on ``day``, if any."""
-    stmt = select(Campaign.id).where(Campaign.ward_id == ward_id, Campaign.starts_on <= day,
-                                     Campaign.ends_on >= day).order_by(Campaign.starts_on)
-    return conn.execute(stmt.limit(1)).scalar()
 
 
 def house_by_uuid(conn: Connection, ward_id: int, house_uuid: uuid.UUID):

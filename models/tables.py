@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, JsonDocument, Timestamped, WardScoped
+from models.base import Base, JsonDocument, OptionallyWardScoped, Timestamped, WardScoped
 
 SRID = 4326
 
@@ -65,6 +65,10 @@ class Street(WardScoped, Base):
     name: Mapped[str] = mapped_column(String(200))
     street_class: Mapped[str] = mapped_column(String(32))
     length_m: Mapped[float] = mapped_column(Float)
+    # False: the source had no name; ``name`` is a label made from the class and the
+    # nearest named street ("Hẻm gần đường …").
+    named: Mapped[bool] = mapped_column(Boolean, default=True)
+    source_ref: Mapped[str | None] = mapped_column(String(200))  # e.g. OSM way ids
     geom = mapped_column(_geometry("LINESTRING"), nullable=False)
 
 
@@ -82,14 +86,49 @@ class ModelStreet(WardScoped, Base):
     )
     registered_on: Mapped[date | None] = mapped_column(Date)
     target_date: Mapped[date | None] = mapped_column(Date)
+    started_on: Mapped[date | None] = mapped_column(Date)
     achieved_on: Mapped[date | None] = mapped_column(Date)
     accepted_on: Mapped[date | None] = mapped_column(Date)
+    # The latest re-check of each of the ward's criteria ({code: met}); the dated history
+    # is in ``model_street_check``.
     criteria: Mapped[dict] = mapped_column(JsonDocument, default=dict)
     frontage_households: Mapped[int] = mapped_column(Integer, default=0)
     commitments_signed: Mapped[int] = mapped_column(Integer, default=0)
     budget_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
     socialised_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
+    sponsors: Mapped[str | None] = mapped_column(Text)
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("street.id", ondelete="SET NULL"))
     geom = mapped_column(_geometry("GEOMETRY"), nullable=False)
+
+
+class ModelStreetEvent(WardScoped, Base):
+    """One change of a model street: created, edited, status moved (with its date), re-checked."""
+
+    __tablename__ = "model_street_event"
+
+    model_street_id: Mapped[int] = mapped_column(
+        ForeignKey("model_street.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    on_date: Mapped[date | None] = mapped_column(Date)
+    changes: Mapped[dict] = mapped_column(JsonDocument, default=dict)
+    note: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class ModelStreetCheck(WardScoped, Base):
+    """A dated re-check of a model street against the ward's criteria (photos attach to it)."""
+
+    __tablename__ = "model_street_check"
+
+    model_street_id: Mapped[int] = mapped_column(
+        ForeignKey("model_street.id", ondelete="CASCADE"), index=True)
+    month: Mapped[str] = mapped_column(String(7))
+    checked_on: Mapped[date] = mapped_column(Date)
+    results: Mapped[dict] = mapped_column(JsonDocument, default=dict)  # {code: {met, note}}
+    note: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
 class Campaign(WardScoped, Base):
@@ -99,6 +138,11 @@ class Campaign(WardScoped, Base):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     units: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    # The khu phố it covers, when chosen by khu phố; ``area`` is then their union. Both
+    # empty: the whole ward.
+    neighbourhood_ids: Mapped[list] = mapped_column(JsonDocument, default=list)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     area = mapped_column(_geometry("MULTIPOLYGON"), nullable=True)
 
 
@@ -198,7 +242,9 @@ class RankingSnapshot(WardScoped, Base):
     content_hash: Mapped[str] = mapped_column(String(64))
 
 
-class User(WardScoped, Base):
+class User(OptionallyWardScoped, Base):
+    """An account; a super-admin (``ward_id`` NULL) manages wards and works in any of them."""
+
     # "user" is reserved in PostgreSQL.
     __tablename__ = "app_user"
 
@@ -212,8 +258,11 @@ class User(WardScoped, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class AuditLog(WardScoped, Base):
-    """Who saw or changed what, and when (``created_at``); rows are only ever added."""
+class AuditLog(OptionallyWardScoped, Base):
+    """Who saw or changed what, and when (``created_at``); rows are only ever added.
+
+    Rows without a ward record installation-wide events (a ward created or removed).
+    """
 
     __tablename__ = "audit_log"
 
@@ -279,6 +328,31 @@ class RubricVersion(WardScoped, Base):
     version: Mapped[str] = mapped_column(String(64))
     body: Mapped[dict] = mapped_column(JsonDocument)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class PlanVersion(WardScoped, Base):
+    """A ward's plan (targets, phases, base year, route name, report header) as saved by its
+    admin; the newest is in force. The body is the YAML document of ``data/plans/``."""
+
+    __tablename__ = "plan_version"
+    __table_args__ = (UniqueConstraint("ward_id", "version"),)
+
+    version: Mapped[str] = mapped_column(String(64))
+    body: Mapped[dict] = mapped_column(JsonDocument)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class TargetValue(WardScoped, Base):
+    """The month's value of a manual target (one the data cannot compute), entered by staff."""
+
+    __tablename__ = "target_value"
+    __table_args__ = (UniqueConstraint("ward_id", "month", "target_code"),)
+
+    month: Mapped[str] = mapped_column(String(7))
+    target_code: Mapped[str] = mapped_column(String(64))
+    value: Mapped[float] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(Text)
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
 class ManualScore(WardScoped, Base):

@@ -50,3 +50,44 @@ def test_downgrade_then_upgrade_round_trips(migrated_engine):
     migrate.upgrade(migrated_engine)
     assert "incident" in inspect(migrated_engine).get_table_names()
     assert migrate.is_initialised(migrated_engine)
+
+
+def test_ward_setup_migration_keeps_accounts_and_foreign_keys(migrated_engine):
+    """0005 rebuilds app_user and audit_log on SQLite (nullable ward_id): rows survive, the
+    rows that point at them too, and foreign keys are enforced again afterwards."""
+    migrate.downgrade(migrated_engine, "0004")
+    with migrated_engine.begin() as conn:
+        conn.execute(text("INSERT INTO ward (code, name, metric_epsg, is_synthetic, boundary) "
+                          "VALUES ('w', 'W', 5899, false, ST_GeomFromText("
+                          "'MULTIPOLYGON(((106.9 10.8,106.91 10.8,106.91 10.81,106.9 10.8)))',"
+                          " 4326))"))
+        conn.execute(text("INSERT INTO app_user (username, password_hash, role, active, ward_id,"
+                          " session_version) VALUES ('a', 'x', 'admin', true, 1, 1)"))
+        conn.execute(text("INSERT INTO audit_log (user_id, action, entity, detail, ward_id) "
+                          "VALUES (1, 'login', 'user', '{}', 1)"))
+        conn.execute(text("INSERT INTO rubric_version (version, body, created_by, ward_id) "
+                          "VALUES ('v', '{}', 1, 1)"))
+    migrate.upgrade(migrated_engine)
+    with migrated_engine.connect() as conn:
+        counts = [conn.execute(text(f"SELECT count(*) FROM {t}")).scalar()
+                  for t in ("app_user", "audit_log", "rubric_version")]
+        assert counts == [1, 1, 1]
+        columns = {c["name"]: c for c in inspect(conn).get_columns("app_user")}
+        assert columns["ward_id"]["nullable"]
+        if conn.dialect.name == "sqlite":
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert conn.execute(text("PRAGMA foreign_key_check")).fetchall() == []
+    with migrated_engine.connect() as conn:
+        # A super-admin has no ward; a row pointing at a missing ward is still refused.
+        conn.execute(text("INSERT INTO app_user (username, password_hash, role, active, "
+                          "ward_id, session_version) VALUES ('s', 'x', 'superadmin', true, "
+                          "NULL, 1)"))
+        try:
+            conn.execute(text("INSERT INTO app_user (username, password_hash, role, active, "
+                              "ward_id, session_version) VALUES ('z', 'x', 'admin', true, 99, "
+                              "1)"))
+        except Exception as exc:  # noqa: BLE001 - each driver raises its own IntegrityError
+            assert "foreign" in str(exc).lower() or "FOREIGN" in str(exc)
+        else:
+            raise AssertionError("a user of a missing ward was accepted")
+        conn.rollback()

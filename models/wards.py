@@ -1,0 +1,67 @@
+"""The ward itself: create, change its outline, count what it holds, remove it."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from models.queries import ewkt
+from models.tables import (
+    AuditLog,
+    BoardingHouse,
+    Campaign,
+    FieldSubmission,
+    Incident,
+    IncidentEvent,
+    Inspection,
+    ManualScore,
+    ModelStreet,
+    ModelStreetCheck,
+    ModelStreetEvent,
+    MonthlyReportEntry,
+    Neighbourhood,
+    Photo,
+    PlanVersion,
+    RankingSnapshot,
+    RubricVersion,
+    Street,
+    TargetValue,
+    User,
+    Ward,
+)
+
+# What a ward holds, children first (SpatiaLite's triggers and foreign keys need the order).
+WARD_TABLES = (IncidentEvent, ModelStreetEvent, ModelStreetCheck, Photo, FieldSubmission,
+               AuditLog, RankingSnapshot, ManualScore, MonthlyReportEntry, TargetValue,
+               RubricVersion, PlanVersion, Inspection, Incident, BoardingHouse, ModelStreet,
+               Campaign, Street, Neighbourhood, User)
+# The ward's records: what staff and police made. Khu phố, streets and accounts are its set-up.
+RECORD_TABLES = {"boarding_house": BoardingHouse, "inspection": Inspection,
+                 "incident": Incident, "model_street": ModelStreet, "campaign": Campaign,
+                 "ranking_snapshot": RankingSnapshot, "monthly_report_entry": MonthlyReportEntry,
+                 "target_value": TargetValue}
+SETUP_TABLES = {"neighbourhood": Neighbourhood, "street": Street, "app_user": User}
+
+
+def insert_ward(conn: Connection, code: str, name: str, boundary, metric_epsg: int,
+                is_synthetic: bool, province: str | None = None) -> int:
+    result = conn.execute(insert(Ward).returning(Ward.id), [{
+        "code": code, "name": name, "province": province, "metric_epsg": metric_epsg,
+        "is_synthetic": is_synthetic, "boundary": ewkt(boundary),
+    }])
+    return result.scalar_one()
+
+
+def set_boundary(conn: Connection, ward_id: int, boundary) -> None:
+    conn.execute(update(Ward).where(Ward.id == ward_id).values(boundary=ewkt(boundary)))
+
+
+def counts(conn: Connection, ward_id: int, tables: dict) -> dict[str, int]:
+    return {name: conn.execute(select(func.count()).select_from(table).where(
+        table.ward_id == ward_id)).scalar_one() for name, table in tables.items()}
+
+
+def delete_ward(conn: Connection, ward_id: int) -> None:
+    """Remove a ward and everything it holds."""
+    for table in WARD_TABLES:
+        conn.execute(delete(table).where(table.ward_id == ward_id))
+    conn.execute(delete(Ward).where(Ward.id == ward_id))
