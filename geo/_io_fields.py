@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geo import vocabulary as vocab
-from geo._io_read import fold
+from geo.text import compact, fold
 
 
 @dataclass(frozen=True)
@@ -26,18 +26,26 @@ COORDINATE_FIELDS = (
 
 LAYER_FIELDS: dict[str, tuple[Field, ...]] = {
     "neighbourhoods": (
-        Field("code", "mã khu phố", ("ma", "ma kp", "ma khu pho", "makp", "so hieu", "id kp"),
-              required=True),
-        Field("name", "tên khu phố", ("ten", "ten kp", "ten khu pho", "khu pho", "khu pho ap"),
-              required=True),
-        Field("population", "dân số", ("dan so", "so dan", "nhan khau", "so nhan khau")),
-        Field("households", "số hộ", ("so ho", "ho", "ho gia dinh", "so ho gia dinh")),
-        Field("head_name", "trưởng khu phố", ("truong khu pho", "truong kp", "truong ap")),
+        Field("code", "mã khu phố", ("ma", "ma kp", "ma khu pho", "so hieu", "id kp", "ma so",
+                                     "ma ap", "code"), required=True),
+        Field("name", "tên khu phố", ("ten", "ten kp", "ten khu pho", "khu pho", "khu pho ap",
+                                      "ten ap", "ten to dan pho"), required=True),
+        Field("population", "dân số", ("dan so", "so dan", "nhan khau", "so nhan khau",
+                                       "tong dan so")),
+        Field("households", "số hộ", ("so ho", "ho", "ho gia dinh", "so ho gia dinh",
+                                      "tong so ho")),
+        Field("head_name", "trưởng khu phố", ("truong khu pho", "truong kp", "truong ap",
+                                               "ten truong kp", "ho ten truong kp")),
+        # Not stored (the area comes from the boundary): compared, to catch a wrong CRS.
+        Field("declared_area", "diện tích ghi trong tệp (đối chiếu)",
+              ("dien tich", "dtich", "dien tich m2", "dien tich ha", "shape area", "area")),
     ),
     "streets": (
-        Field("name", "tên đường", ("ten", "ten duong", "duong", "tuyen duong"), required=True),
-        Field("street_class", "loại đường", ("loai", "loai duong", "cap", "cap duong",
-                                             "phan cap", "class")),
+        # Optional: most OSM ways and many survey lines have no name; they are labelled.
+        Field("name", "tên đường", ("name:vi", "ten", "ten duong", "duong", "tuyen duong",
+                                    "ten tuyen", "street", "road name")),
+        Field("street_class", "loại đường", ("highway", "loai", "loai duong", "cap",
+                                             "cap duong", "phan cap", "class", "phan loai")),
     ),
     "boarding-houses": (
         Field("name", "tên cơ sở", ("ten", "ten co so", "ten nha tro", "co so", "nha tro"),
@@ -80,6 +88,24 @@ LAYER_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("fine_vnd", "số tiền phạt", ("tien phat", "so tien phat", "muc phat")),
         Field("resolved_at", "ngày xử lý xong", ("ngay xu ly", "ngay xu ly xong", "xu ly xong")),
     ),
+    "model-streets": (
+        Field("name", "tên tuyến/cụm", ("ten", "ten tuyen", "ten cum", "tuyen kieu mau"),
+              required=True),
+        Field("level", "cấp", ("cap", "cap quan ly")),
+        Field("kind", "loại", ("loai", "tuyen cum")),
+        Field("status", "trạng thái", ("trang thai", "tinh trang")),
+        Field("registered_on", "ngày đăng ký", ("ngay dang ky",)),
+        Field("target_date", "hạn hoàn thành", ("han hoan thanh", "thoi han")),
+        Field("started_on", "ngày bắt đầu thực hiện", ("ngay bat dau",)),
+        Field("achieved_on", "ngày đạt chuẩn", ("ngay dat chuan", "ngay hoan thanh")),
+        Field("accepted_on", "ngày nghiệm thu", ("ngay nghiem thu", "ngay cong nhan")),
+        Field("frontage_households", "số hộ mặt tiền", ("so ho mat tien", "ho mat tien")),
+        Field("commitments_signed", "số hộ ký cam kết", ("so ho ky cam ket", "da ky cam ket")),
+        Field("budget_vnd", "kinh phí ngân sách", ("kinh phi ngan sach", "ngan sach")),
+        Field("socialised_vnd", "kinh phí xã hội hóa", ("kinh phi xa hoi hoa", "xa hoi hoa")),
+        Field("sponsors", "nhà tài trợ", ("nha tai tro", "don vi dong gop")),
+        Field("criteria", "tiêu chí đạt", ("tieu chi", "tieu chi dat")),
+    ),
 }
 IMPORT_LAYERS = tuple(LAYER_FIELDS)
 
@@ -91,10 +117,18 @@ CHOICES: dict[str, dict] = {
     "classification": vocab.CLASSIFICATIONS,
     "model_status": vocab.MODEL_HOUSE_STATUSES,
     "street_class": vocab.STREET_CLASSES,
+    "level": vocab.MODEL_STREET_LEVELS,
+    "kind": vocab.MODEL_STREET_KINDS,
 }
 
 
-def code_of(field: str, value):
+# A field whose codes depend on the layer ("status" of a model street is not an incident's).
+LAYER_CHOICES: dict[str, dict[str, dict]] = {
+    "model-streets": {"status": vocab.MODEL_STREET_STATUSES},
+}
+
+
+def code_of(field: str, value, layer: str | None = None):
     """The vocabulary code of ``value`` in field ``field`` (labels accepted), else ``value``.
 
     >>> code_of("category", "Lấn chiếm vỉa hè"), code_of("category", "LAN CHIEM VIA HE")
@@ -102,7 +136,7 @@ def code_of(field: str, value):
     >>> code_of("house_type", "Nhà trọ"), code_of("category", "chợ")
     ('rooming_house', 'chợ')
     """
-    vocabulary = CHOICES.get(field)
+    vocabulary = LAYER_CHOICES.get(layer or "", {}).get(field) or CHOICES.get(field)
     if vocabulary is None or not isinstance(value, str):
         return value
     if value in vocabulary:
@@ -133,20 +167,36 @@ def guess_mapping(columns, layer: str, tabular: bool) -> dict[str, str]:
     >>> guess_mapping(["Tên", "Địa chỉ", "SĐT", "Số phòng", "Kinh độ", "Vĩ độ"],
     ...               "boarding-houses", tabular=True)["owner_phone"]
     'SĐT'
+    >>> m = guess_mapping(["MaKP", "TenKP", "DanSo", "SoHo", "TruongKP", "DIEN_TICH"],
+    ...                   "neighbourhoods", tabular=False)
+    >>> m["code"], m["name"], m["population"], m["households"]
+    ('MaKP', 'TenKP', 'DanSo', 'SoHo')
+    >>> m["head_name"], m["declared_area"]
+    ('TruongKP', 'DIEN_TICH')
+    >>> guess_mapping(["TenDuong", "LoaiDuong"], "streets", tabular=False)
+    {'name': 'TenDuong', 'street_class': 'LoaiDuong'}
     """
-    folded = {}
+    folded, compacted = {}, {}
     for column in columns:
         folded.setdefault(fold(column), column)
+        compacted.setdefault(compact(column), column)
     mapping: dict[str, str] = {}
     used: set[str] = set()
-    for rank in range(3):
+    # Exact names first (our own exports), then Shapefile names, then aliases as written,
+    # then aliases run together ("TenKP", "DanSo", "ten_duong", "DIEN_TICH").
+    for rank in range(4):
         for f in fields_of(layer, tabular):
             if f.name in mapping:
                 continue
-            keys = [(fold(f.name), fold(f.name.replace("_", " ")))] if rank == 0 else \
-                [(fold(shp_name(f.name)),)] if rank == 1 else [tuple(f.aliases)]
-            for key in (k for group in keys for k in group):
-                column = folded.get(fold(key))
+            if rank == 0:
+                keys, table = (f.name, f.name.replace("_", " ")), folded
+            elif rank == 1:
+                keys, table = (shp_name(f.name),), folded
+            else:
+                keys, table = f.aliases, folded if rank == 2 else compacted
+            key_of = fold if table is folded else compact
+            for key in keys:
+                column = table.get(key_of(key))
                 if column is not None and column not in used:
                     mapping[f.name] = column
                     used.add(column)

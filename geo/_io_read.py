@@ -21,8 +21,13 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from geo.text import fold
+
 GIS_SUFFIXES = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage",
-                ".zip": "Shapefile (zip)", ".kml": "KML"}
+                ".zip": "Shapefile (zip)", ".kml": "KML", ".osm": "OpenStreetMap (.osm)",
+                ".pbf": "OpenStreetMap (.osm.pbf)"}
+OSM_SKIPPED = {"no_highway_tag": "không có thẻ highway (nhà, sông, đất…)",
+               "area": "vùng (area=yes)", "broken_geometry": "thiếu tọa độ nút"}
 TABLE_SUFFIXES = {".xlsx": "Excel (XLSX)", ".csv": "CSV"}
 MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
 
@@ -45,17 +50,7 @@ class RawFile:
     tabular: bool
     notes: list[str] = field(default_factory=list)
     epsg: int | None = None  # a sheet's CRS when it says so (our XLSX "Thông tin" sheet)
-
-
-def fold(text) -> str:
-    """Lower-case ASCII key of a header: accents dropped, punctuation to single spaces.
-
-    >>> fold("Số CCCD/CMND"), fold("  Kinh độ "), fold("SĐT")
-    ('so cccd cmnd', 'kinh do', 'sdt')
-    """
-    text = unicodedata.normalize("NFD", str(text)).replace("đ", "d").replace("Đ", "D")
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
+    osm: bool = False  # OpenStreetMap ways (an extract, or an export with ``highway``)
 
 
 def read_file(path: str | os.PathLike, layer_hint: str | None = None) -> RawFile:
@@ -68,17 +63,30 @@ def read_file(path: str | os.PathLike, layer_hint: str | None = None) -> RawFile
             return RawFile(frame, TABLE_SUFFIXES[suffix], tabular=True, epsg=epsg)
         if suffix == ".zip":
             return _read_zip(path, layer_hint)
+        if suffix in (".osm", ".pbf"):
+            return _read_osm(path)
         if suffix == ".shp":
             raise ReadError("Shapefile phải được nén .zip cùng các tệp .shx, .dbf, .prj (và .cpg).")
         if suffix in GIS_SUFFIXES:
             frame = _numbered(_read_gis(path, layer_hint))
-            return RawFile(frame, GIS_SUFFIXES[suffix], tabular=False)
+            return RawFile(frame, GIS_SUFFIXES[suffix], tabular=False,
+                           osm="highway" in frame.columns)
     except ReadError:
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure is the file's problem
         raise ReadError(f"Không đọc được tệp {path.name}: {exc}") from exc
     raise ReadError(f"Không hỗ trợ định dạng “{suffix or path.name}”: dùng GeoJSON, GeoPackage, "
-                    "Shapefile (.zip), KML, XLSX hoặc CSV.")
+                    "Shapefile (.zip), KML, OpenStreetMap (.osm, .osm.pbf), XLSX hoặc CSV.")
+
+
+def _read_osm(path: Path) -> RawFile:
+    from geo._io_osm import read_osm
+
+    frame, skipped = read_osm(path)
+    notes = [f"Bỏ qua {n} đối tượng OSM: {OSM_SKIPPED.get(reason, reason)}."
+             for reason, n in skipped.items() if n]
+    return RawFile(_numbered(frame), GIS_SUFFIXES[path.suffix.lower()], tabular=False,
+                   notes=notes, osm=True)
 
 
 def _read_gis(path: Path, layer_hint: str | None, encoding: str | None = None):
@@ -131,7 +139,8 @@ def _read_zip(path: Path, layer_hint: str | None) -> RawFile:
             raise ReadError("Các Shapefile trong tệp .zip có hệ tọa độ khác nhau.")
         frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         return RawFile(_numbered(gpd.GeoDataFrame(frame, crs=frames[0].crs)),
-                       "Shapefile (zip)", tabular=False, notes=notes)
+                       "Shapefile (zip)", tabular=False, notes=notes,
+                       osm="highway" in frame.columns)
 
 
 def _numbered(frame):

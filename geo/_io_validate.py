@@ -24,11 +24,12 @@ from geo import vocabulary as vocab
 from geo._io_fields import LAYER_FIELDS, code_of
 from geo._io_read import fold
 
-DATE_FIELDS = {"antt_commitment_on", "model_recognised_on", "last_inspection_on"}
+DATE_FIELDS = {"antt_commitment_on", "model_recognised_on", "last_inspection_on",
+               "registered_on", "target_date", "started_on", "achieved_on", "accepted_on"}
 MOMENT_FIELDS = {"observed_at", "resolved_at"}
 BOOL_FIELDS = {"has_alarm", "has_escape_route", "fire_safety_pass"}
 TEXT_FIELDS = {"code", "name", "address", "owner_name", "owner_phone", "owner_id_number",
-               "head_name", "description", "minutes_no"}
+               "head_name", "description", "minutes_no", "sponsors", "criteria"}
 _TRUE = {"co", "x", "dat", "true", "yes", "y", "1", "on"}
 _FALSE = {"khong", "khong dat", "false", "no", "n", "0", "off"}
 _UNKNOWN = {"chua kiem tra", "chua ro", ""}
@@ -37,6 +38,7 @@ GEOMETRY_KINDS = {
     "streets": ("LineString", "MultiLineString"),
     "boarding-houses": ("Point", "MultiPoint"),
     "incidents": ("Point", "MultiPoint"),
+    "model-streets": ("LineString", "MultiLineString", "Polygon", "MultiPolygon"),
 }
 _KIND_LABELS = {"Polygon": "vùng (polygon)", "LineString": "đường (line)", "Point": "điểm"}
 
@@ -159,7 +161,7 @@ def _digits(value, width: int):
     return value
 
 
-def normalise(field: str, value):
+def normalise(field: str, value, layer: str | None = None):
     value = cell(value)
     if value is None:
         return None
@@ -175,10 +177,10 @@ def normalise(field: str, value):
         return _digits(value, 12)
     if field in TEXT_FIELDS:
         return str(number(value)) if isinstance(value, float) else value
-    value = code_of(field, value)
+    value = code_of(field, value, layer)
     return number(value) if isinstance(value, str) and field not in (
         "category", "status", "house_type", "classification", "model_status",
-        "street_class") else value
+        "street_class", "level", "kind") else value
 
 
 # --- geometry -----------------------------------------------------------------------------
@@ -198,7 +200,7 @@ def check_geometry(layer: str, geom) -> tuple[object, str | None]:
         geom = geom.geoms[0]
     if geom.geom_type == "MultiLineString":
         merged = shapely.line_merge(geom)
-        if merged.geom_type != "LineString":
+        if merged.geom_type != "LineString" and layer != "model-streets":
             return None, "Đường gồm nhiều đoạn rời nhau: tách thành từng dòng."
         geom = merged
     if geom.geom_type == "Polygon":
@@ -232,6 +234,8 @@ def outside_ward(geoms: gpd.GeoSeries, ward_boundary, metric_epsg: int,
 
 def check_attributes(layer: str, payload: dict, now: datetime) -> tuple[dict, list]:
     """Typed values of one row and its ``(field, message)`` errors."""
+    if layer == "model-streets":
+        return _model_street(payload, now)
     if layer == "boarding-houses":
         clean, errors = validate.validate_boarding_house(payload, now.date())
         # A ward's list may lack owners' details: imports do not require them.
@@ -271,3 +275,35 @@ def field_labels(layer: str) -> dict[str, str]:
     labels = {f.name: f.label for f in LAYER_FIELDS[layer]}
     labels.update(geometry="hình học", location="vị trí")
     return labels
+
+
+def _model_street(payload: dict, now: datetime) -> tuple[dict, list]:
+    """A model street row: the desk form's rules (``geo.programme``), its status and dates as
+    exported, and its checklist as JSON ``{code: true}`` or a list of the codes met."""
+    import json
+
+    from geo import programme
+
+    payload = {**payload, "level": payload.get("level") or "neighbourhood",
+               "kind": payload.get("kind") or "street"}
+    clean, errors = programme.validate_model_street(payload, now.date())
+    raw = payload.get("criteria")
+    criteria: dict = {}
+    if raw not in (None, ""):
+        try:
+            if isinstance(raw, dict | list):  # a GeoJSON property is already an object
+                parsed = raw
+            elif isinstance(raw, str) and raw[:1] in "{[":
+                parsed = json.loads(raw)
+            else:
+                parsed = [p.strip() for p in str(raw).replace(",", ";").split(";") if p.strip()]
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, dict):
+            criteria = {str(k): bool(v) for k, v in parsed.items()}
+        elif isinstance(parsed, list):
+            criteria = {str(code): True for code in parsed}
+        else:
+            errors.append(("criteria", "Tiêu chí đạt phải là JSON hoặc các mã cách nhau bởi ;"))
+    clean["criteria"] = criteria
+    return clean, errors

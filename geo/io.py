@@ -31,7 +31,7 @@ import shapely
 import shapely.errors
 from pyproj import CRS
 
-from geo import _io_gpkg
+from geo import _io_gpkg, _io_streets, _io_tiling
 from geo._io_fields import (  # noqa: F401 - re-exported
     IMPORT_LAYERS,
     LAYER_FIELDS,
@@ -55,9 +55,11 @@ from geo._io_validate import (
     coordinate,
     field_labels,
     normalise,
+    number,  # noqa: F401 - re-exported: one parser of typed numbers
     outside_ward,
 )
 from geo.crs import VN2000_TM3
+from geo.text import vn_int
 
 EXPORT_FORMATS = {
     "geojson": ("GeoJSON", "application/geo+json"),
@@ -192,7 +194,11 @@ def tabular(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 
 @dataclass
 class ImportCheck:
-    """The result of a dry run: rows ready to store (EPSG:4326) and every problem found."""
+    """The result of a dry run: rows ready to store (EPSG:4326) and every problem found.
+
+    Street layers are prepared as a whole (``geo.streets``): ``summary`` says what was kept,
+    merged, cut and dropped, and nothing in a street file is a row error.
+    """
 
     layer: str
     total: int
@@ -200,6 +206,8 @@ class ImportCheck:
     errors: list[RowError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     source_crs: str = ""
+    summary: list[str] = field(default_factory=list)
+    topology: object = None  # khu phố: a ``geo.topology.TopologyReport``
 
     @property
     def ok(self) -> bool:
@@ -279,15 +287,21 @@ def build_geometry(raw: RawFile, mapping: dict[str, str], source_epsg: int | Non
 
 def check_import(raw: RawFile, layer: str, mapping: dict[str, str], *, ward_boundary,
                  metric_epsg: int, now: datetime, source_epsg: int | None = None,
-                 tolerance_m: float = 50.0) -> ImportCheck:
+                 tolerance_m: float = 50.0, topology_tolerance_m: float = 2.0,
+                 snap_slivers: bool = False) -> ImportCheck:
     """Dry run of an import: every row checked, nothing stored.
 
     ``mapping`` is ``{field: source column}`` (see ``guess_mapping``); ``now`` is the
     ward's local time (dates must not be in the future). Points up to ``tolerance_m``
-    outside the ward boundary are accepted (GPS and digitising drift).
+    outside the ward boundary are accepted (GPS and digitising drift). Khu phố are also
+    checked as a set (``geo.topology``): overlaps thicker than ``topology_tolerance_m`` are
+    row errors, thinner slivers are snapped away when ``snap_slivers``.
     """
     labels = field_labels(layer)
     geoms, geometry_errors, notes, crs_label = build_geometry(raw, mapping, source_epsg)
+    if layer == "streets":
+        return _check_streets(raw, mapping, geoms, ward_boundary, metric_epsg,
+                              [*raw.notes, *notes], crs_label)
     errors = [RowError(row, labels["geometry"], message)
               for row, message in geometry_errors.items()]
     checked = {}
@@ -302,12 +316,12 @@ def check_import(raw: RawFile, layer: str, mapping: dict[str, str], *, ward_boun
     for row, metres in outside_ward(placed, ward_boundary, metric_epsg, tolerance_m).items():
         if metres > 0:
             errors.append(RowError(row, labels["location"],
-                                   f"Nằm ngoài địa bàn phường ({_vn_int(metres)} m từ ranh "
+                                   f"Nằm ngoài địa bàn phường ({vn_int(metres)} m từ ranh "
                                    f"giới, cho phép {tolerance_m:.0f} m)."))
     names = [f.name for f in LAYER_FIELDS[layer]]
     records, seen_codes = {}, {}
     for row, values in raw.frame.iterrows():
-        payload = {name: normalise(name, values[mapping[name]])
+        payload = {name: normalise(name, values[mapping[name]], layer)
                    for name in names if mapping.get(name) in values.index}
         clean, problems = check_attributes(layer, payload, now)
         errors += [RowError(row, labels.get(f, f), m) for f, m in problems]
@@ -323,11 +337,25 @@ def check_import(raw: RawFile, layer: str, mapping: dict[str, str], *, ward_boun
                                        index=list(records)) for c in columns},
                          index=list(records))
     clean = gpd.GeoDataFrame(frame, geometry=placed.reindex(frame.index), crs=4326)
-    return ImportCheck(layer, len(raw.frame), clean, errors, [*raw.notes, *notes], crs_label)
+    check = ImportCheck(layer, len(raw.frame), clean, errors, [*raw.notes, *notes], crs_label)
+    if layer == "neighbourhoods" and not errors and len(clean):
+        _io_tiling.check_tiling(check, raw, mapping, ward_boundary, metric_epsg,
+                                topology_tolerance_m, snap_slivers)
+    return check
 
 
-def _vn_int(value: float) -> str:
-    return f"{value:,.0f}".replace(",", ".")
+def _check_streets(raw: RawFile, mapping: dict[str, str], geoms: gpd.GeoSeries, ward_boundary,
+                   metric_epsg: int, notes: list[str], crs_label: str) -> ImportCheck:
+    """A street file as a whole (``geo._io_streets``); nothing in it is a row error."""
+    prep, class_notes = _io_streets.prepare(raw, mapping, geoms, ward_boundary, metric_epsg)
+    if raw.osm:
+        class_notes.append("Dữ liệu OpenStreetMap: tên lấy theo name:vi, rồi name, rồi ref; loại "
+                           "đường theo thẻ highway (bảng data/osm_highway.yaml).")
+    errors = [] if len(prep.streets) else [RowError(
+        0, "hình học", "Không còn đoạn đường nào trong ranh giới phường: kiểm tra hệ tọa độ "
+        "và ranh giới phường.")]
+    return ImportCheck("streets", len(raw.frame), prep.streets, errors, [*notes, *class_notes],
+                       crs_label, summary=prep.summary.lines())
 
 
 def required_missing(layer: str, mapping: dict[str, str]) -> list[str]:

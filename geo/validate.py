@@ -8,11 +8,11 @@ Each ``validate_*`` takes the submitted payload (already parsed from JSON) and r
 from __future__ import annotations
 
 import re
-import unicodedata
 import uuid
 from datetime import date, datetime
 
 from geo import vocabulary as vocab
+from geo.text import nfc  # noqa: F401 - validation callers import it from here
 
 Errors = list[tuple[str, str]]
 EARLIEST = datetime(2020, 1, 1)
@@ -25,21 +25,6 @@ INCIDENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
     "resolved": (),
     "dismissed": (),
 }
-
-
-def nfc(value):
-    """NFC-normalise every string in ``value`` (dicts and lists included).
-
-    >>> nfc({"a": ["Phu\\u031bo\\u031b\\u0300ng"]}) == {"a": ["Phường"]}
-    True
-    """
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
-    if isinstance(value, dict):
-        return {nfc(k): nfc(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [nfc(v) for v in value]
-    return value
 
 
 class _Reader:

@@ -8,27 +8,22 @@ and stores it in one transaction (``webapp.services.exchange``).
 from __future__ import annotations
 
 import re
-import secrets
-import shutil
-import time
-from pathlib import Path
 
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user
 
 from geo import io as geoio
 from models import queries
-from webapp.auth.permissions import can, require
+from webapp import uploads
+from webapp.auth.permissions import can, effective_roles, require
 from webapp.exchange import bp
 from webapp.exchange.files import export_layer
 from webapp.extensions import db
@@ -42,7 +37,6 @@ LAYER_LABELS = {
     "incidents": "Vụ vi phạm",
 }
 MAX_ERRORS_SHOWN = 300
-_TOKEN = re.compile(r"[0-9a-f]{32}")
 _SUFFIXES = {*geoio.GIS_SUFFIXES, *geoio.TABLE_SUFFIXES}
 
 
@@ -86,28 +80,7 @@ def download(layer: str, fmt: str):
 
 def _importable() -> dict[str, str]:
     return {layer: LAYER_LABELS[layer] for layer, roles in service.IMPORT_PERMISSIONS.items()
-            if current_user.role in roles}
-
-
-def _upload_dir() -> Path:
-    return Path(current_app.config["INSTANCE_DIR"]) / "imports"
-
-
-def _stored(token: str) -> Path | None:
-    if not _TOKEN.fullmatch(token or "") or token not in session.get("imports", []):
-        return None
-    folder = _upload_dir() / token
-    files = [p for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
-    return files[0] if files else None
-
-
-def _prune(max_age_s: float = 24 * 3600) -> None:
-    """Remove uploads whose dry run was never confirmed (after a day)."""
-    root = _upload_dir()
-    if root.is_dir():
-        for folder in root.iterdir():
-            if folder.is_dir() and time.time() - folder.stat().st_mtime > max_age_s:
-                shutil.rmtree(folder, ignore_errors=True)
+            if effective_roles(current_user.role) & set(roles)}
 
 
 def _options(form) -> dict:
@@ -118,6 +91,7 @@ def _options(form) -> dict:
         "source_epsg": int(epsg) if epsg.isdigit() and int(epsg) in geoio.SOURCE_CRS_CHOICES
         else None,
         "replace": form.get("replace") == "1",
+        "snap_slivers": form.get("snap_slivers") == "1",
         "tolerance_m": min(500.0, max(0.0, float(tolerance)))
         if re.fullmatch(r"\d{1,3}(\.\d+)?", tolerance) else 50.0,
     }
@@ -133,29 +107,25 @@ def imports():
     if request.method == "GET":
         return render_template("exchange/imports.html", ward=ward, plan=None, options={
             "layer": next(iter(layers)), "source_epsg": None, "replace": False,
-            "tolerance_m": 50.0}, **choices)
+            "snap_slivers": False, "tolerance_m": 50.0}, **choices)
     options = _options(request.form)
     if options["layer"] not in layers:
         abort(403)
     upload = request.files.get("file")
     if upload and upload.filename:
-        token = secrets.token_hex(16)
-        name = Path(upload.filename).name
-        if Path(name).suffix.lower() not in _SUFFIXES:
-            flash("Định dạng tệp không hỗ trợ: dùng GeoJSON, GeoPackage, Shapefile (.zip), "
-                  "KML, XLSX hoặc CSV.", "error")
+        try:
+            token = uploads.save(upload, _SUFFIXES)
+        except uploads.UploadError as err:
+            flash(str(err), "error")
             return redirect(url_for("exchange.imports"))
-        _prune()
-        folder = _upload_dir() / token
-        folder.mkdir(parents=True, exist_ok=True)
-        upload.save(folder / re.sub(r"[^\w.\-]", "_", name))
-        session["imports"] = [*session.get("imports", [])[-4:], token]
         mapping = None
     else:
         token = request.form.get("token", "")
+        # No mapping fields at all (an OSM file shows none): use the guess again.
         mapping = {key[4:]: value for key, value in request.form.items()
-                   if key.startswith("map:") and value}
-    path = _stored(token)
+                   if key.startswith("map:") and value} \
+            if any(key.startswith("map:") for key in request.form) else None
+    path = uploads.stored(token)
     if path is None:
         flash("Chưa chọn tệp, hoặc tệp đã hết hạn: hãy tải tệp lên lại.", "error")
         return redirect(url_for("exchange.imports"))
@@ -188,14 +158,15 @@ def _commit(ward, req, token, options, choices):
     except geoio.ReadError as err:
         flash(str(err), "error")
         return redirect(url_for("exchange.imports"))
-    shutil.rmtree(req.path.parent, ignore_errors=True)
-    session["imports"] = [t for t in session.get("imports", []) if t != token]
+    uploads.discard(token)
     flash(_summary(result), "info")
     return redirect(url_for("exchange.imports"))
 
 
 def _summary(result: dict) -> str:
     text = f"Đã nhập {result['rows']} dòng vào lớp “{LAYER_LABELS[result['layer']]}”."
+    if result["layer"] == "streets":
+        return text + " " + service.describe_streets(result)
     if "moved" in result:
         moved = result["moved"]
         text += (f" Khu phố: thêm {result['added']}, cập nhật {result['updated']}, bỏ "

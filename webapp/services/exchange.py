@@ -17,12 +17,11 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import shapely
 from sqlalchemy import delete, update
 
 from geo import assign
 from geo import io as geoio
-from geo.crs import to_metric
+from models import model_streets as model_records
 from models import queries, records
 from models.tables import (
     BoardingHouse,
@@ -32,15 +31,17 @@ from models.tables import (
     Neighbourhood,
     Street,
 )
-from webapp.services.field import MODEL_STREET_WITHIN_M, STREET_WITHIN_M, local_now
+from webapp.clock import local_now
+from webapp.services import streets as streets_service
+from webapp.services.field import MODEL_STREET_WITHIN_M, STREET_WITHIN_M
 
 TABLES = {"neighbourhoods": Neighbourhood, "streets": Street, "boarding-houses": BoardingHouse,
-          "incidents": Incident}
+          "incidents": Incident, "model-streets": ModelStreet}
 IMPORT_PERMISSIONS = {"neighbourhoods": ("admin",), "streets": ("admin",),
                       "boarding-houses": ("police", "admin"),
-                      "incidents": ("police", "urban_staff", "admin")}
+                      "incidents": ("police", "urban_staff", "admin"),
+                      "model-streets": ("urban_staff", "admin")}
 CHUNK = 500
-_IN_CHUNK = 900  # SQLite's bound-parameter limit is 999
 
 
 @dataclass
@@ -52,6 +53,7 @@ class ImportRequest:
     replace: bool = False
     tolerance_m: float = 50.0
     filename: str = ""
+    snap_slivers: bool = False  # khu phố: snap overlaps and gaps thinner than the tolerance
 
 
 @dataclass
@@ -82,10 +84,12 @@ def dry_run(conn, ward, req: ImportRequest) -> Plan:
     guessed = geoio.guess_mapping(raw.frame.columns, req.layer, raw.tabular)
     mapping = {k: v for k, v in (req.mapping if req.mapping is not None else guessed).items()
                if v in raw.frame.columns}
+    if raw.osm and req.layer == "streets":
+        mapping = {}  # OSM tags are read as such (geo._io_streets), not through a mapping
     check = geoio.check_import(
         raw, req.layer, mapping, ward_boundary=queries.ward_boundary(conn, ward.id),
         metric_epsg=ward.metric_epsg, now=local_now(), source_epsg=req.source_epsg,
-        tolerance_m=req.tolerance_m)
+        tolerance_m=req.tolerance_m, snap_slivers=req.snap_slivers)
     if req.layer == "neighbourhoods" and not req.replace:
         taken = {r.code for r in queries.neighbourhood_names(conn, ward.id)}
         for row, code in check.clean.get("code", pd.Series(dtype=object)).items():
@@ -111,12 +115,15 @@ def commit(engine, ward, req: ImportRequest, user_id: int | None, via: str = "we
         if req.layer == "neighbourhoods":
             result.update(_store_neighbourhoods(conn, ward, rows, req.replace, progress))
         elif req.layer == "streets":
-            _store_streets(conn, ward, rows, progress)
+            result.update(_store_streets(conn, ward, rows, req.replace, progress))
+        elif req.layer == "model-streets":
+            result.update(_store_model_streets(conn, ward, rows, user_id, progress))
         else:
             result.update(_store_points(conn, ward, req.layer, rows, progress))
         records.audit(conn, ward.id, user_id, "import", TABLES[req.layer].__tablename__, None,
                       layer=req.layer, rows=len(rows), file=req.filename or req.path.name,
-                      replace=req.replace, crs=plan.check.source_crs, via=via)
+                      replace=req.replace, crs=plan.check.source_crs, via=via,
+                      snapped=req.snap_slivers)
         return result
 
 
@@ -144,10 +151,34 @@ def _insert(conn, table, frame: gpd.GeoDataFrame, ward_id: int, progress, key=No
     return ids
 
 
-def _store_streets(conn, ward, rows: gpd.GeoDataFrame, progress) -> None:
+def _store_streets(conn, ward, rows: gpd.GeoDataFrame, replace: bool, progress) -> dict:
+    return streets_service.store(
+        conn, ward, rows, replace,
+        lambda fresh: _insert(conn, Street, fresh.rename_geometry("geom"), ward.id, progress))
+
+
+def _store_model_streets(conn, ward, rows: gpd.GeoDataFrame, user_id, progress) -> dict:
+    """Model streets with their khu phố (where a khu-phố-level one lies) and nearest street;
+    each gets its "registered" history row, naming the import."""
     rows = rows.copy()
-    rows["length_m"] = to_metric(rows, ward.metric_epsg).length.round(1)
-    _insert(conn, Street, rows.rename_geometry("geom"), ward.id, progress)
+    anchors = gpd.GeoDataFrame(geometry=rows.geometry.map(streets_service.anchor), crs=4326,
+                               index=rows.index)
+    kp = assign.assign_polygon(anchors, _layer(conn, ward, "neighbourhoods", ["id"]))
+    rows["neighbourhood_id"] = kp.where(rows["level"] == "neighbourhood").astype("Int64")
+    near = assign.nearest_feature(anchors, _layer(conn, ward, "streets", ["id"]),
+                                  ward.metric_epsg,
+                                  streets_service.STREET_WITHIN_M["model-streets"])
+    rows["street_id"] = near["id"].astype("Int64").to_numpy()
+    rows["status"] = rows["status"].fillna("registered")
+    rows["_key"] = range(len(rows))
+    ids = _insert(conn, ModelStreet, rows.rename_geometry("geom"), ward.id, progress, key="_key")
+    for key, new_id in ids.items():
+        row = rows.iloc[key]
+        model_records.add_event(conn, ward.id, new_id, "created", user_id,
+                                to_status=row["status"], on_date=row.get("registered_on"),
+                                note="Nhập từ tệp")
+    return {"unassigned": int(rows["neighbourhood_id"].isna().sum()
+                              - (rows["level"] == "ward").sum())}
 
 
 def _layer(conn, ward, name: str, columns: list[str]) -> gpd.GeoDataFrame:
@@ -186,20 +217,9 @@ def _flag_repeats(conn, ward, rows: gpd.GeoDataFrame) -> int:
     rows["is_repeat"] = flags.iloc[len(old):].to_numpy()
     changed = old[flags.iloc[:len(old)].to_numpy() != old["is_repeat"].astype(bool).to_numpy()]
     for value in (True, False):
-        _update_ids(conn, Incident, changed.loc[flags.iloc[changed.index] == value, "id"],
+        queries.update_by_ids(conn, Incident, changed.loc[flags.iloc[changed.index] == value, "id"],
                     is_repeat=value)
     return int(rows["is_repeat"].sum())
-
-
-def _update_ids(conn, table, ids, **values) -> None:
-    ids = [int(i) for i in ids]
-    for start in range(0, len(ids), _IN_CHUNK):
-        conn.execute(update(table).where(table.id.in_(ids[start:start + _IN_CHUNK]))
-                     .values(**values))
-
-
-def _ewkt(geom) -> str:
-    return f"SRID=4326;{shapely.to_wkt(geom, rounding_precision=8)}"
 
 
 def _store_neighbourhoods(conn, ward, rows: gpd.GeoDataFrame, replace: bool, progress) -> dict:
@@ -213,7 +233,8 @@ def _store_neighbourhoods(conn, ward, rows: gpd.GeoDataFrame, replace: bool, pro
             conn.execute(update(Neighbourhood).where(Neighbourhood.id == existing[row["code"]])
                          .values(name=row["name"], population=row.get("population"),
                                  households=row.get("households"),
-                                 head_name=row.get("head_name"), boundary=_ewkt(row.boundary)))
+                                 head_name=row.get("head_name"),
+                                 boundary=queries.ewkt(row.boundary)))
             result["updated"] += 1
             progress(1)
         gone = [i for code, i in existing.items() if code not in set(rows["code"])]
@@ -245,31 +266,30 @@ def reassign_neighbourhoods(conn, ward) -> dict[str, int]:
         features = _layer(conn, ward, layer, columns)
         if table is ModelStreet:
             features = features[features["level"] == "neighbourhood"]
-            features = features.set_geometry(features.geometry.map(_anchor), crs=4326)
+            features = features.set_geometry(features.geometry.map(streets_service.anchor),
+                                             crs=4326)
         new = assign.assign_polygon(features, kp)
         old = features["neighbourhood_id"].astype("Int64")
         changed = (new.fillna(-1) != old.fillna(-1))
         moved[layer] = int(changed.sum())
         for value, group in features[changed].groupby(new[changed].fillna(-1)):
-            _update_ids(conn, table, group["id"],
+            queries.update_by_ids(conn, table, group["id"],
                         neighbourhood_id=None if value == -1 else int(value))
     return moved
 
 
-def _anchor(geom):
-    """The point that decides a model street's khu phố: the middle of a line, a point
-    inside a cluster polygon."""
-    if geom.geom_type in ("LineString", "MultiLineString"):
-        merged = shapely.line_merge(geom) if geom.geom_type == "MultiLineString" else geom
-        if merged.geom_type == "LineString":
-            return merged.interpolate(0.5, normalized=True)
-    return geom.point_on_surface()
+def describe_streets(result: dict) -> str:
+    """What a street import did, in a sentence (page and command line)."""
+    relinked = result.get("relinked", {})
+    text = (f"Thêm {result['added']} đoạn đường"
+            + (f", bỏ {result['already_there']} đoạn đã có" if result.get("already_there") else "")
+            + (f", thay {result['removed']} đoạn cũ" if result.get("removed") else "") + ".")
+    if any(relinked.values()):
+        text += (f" Gán lại đường theo vị trí: {relinked.get('boarding-houses', 0)} cơ sở trọ, "
+                 f"{relinked.get('incidents', 0)} vụ vi phạm, {relinked.get('model-streets', 0)} "
+                 "tuyến/cụm kiểu mẫu.")
+    return text
 
 
-def ward_for_import(conn, code: str | None):
-    """The ward named by ``code`` (or the only / first one)."""
-    return queries.ward_by_code(conn, code) if code else next(iter(queries.wards(conn)), None)
-
-
-__all__ = ["ImportRefused", "ImportRequest", "Plan", "commit", "dry_run",
+__all__ = ["ImportRefused", "ImportRequest", "Plan", "commit", "describe_streets", "dry_run",
            "reassign_neighbourhoods"]

@@ -1,0 +1,70 @@
+"""Khu phố as a set in an import: overlaps refused, slivers snapped on request, gaps and
+coverage reported (``geo.topology``), and a declared area column checked against the
+boundaries. Works on ``geo.io.ImportCheck`` in place."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from geo import topology
+from geo._io_read import RawFile
+from geo._io_validate import RowError, cell, number
+from geo.crs import to_metric
+from geo.text import vn_int
+
+if TYPE_CHECKING:  # geo.io imports this module
+    from geo.io import ImportCheck
+
+
+def check_tiling(check: ImportCheck, raw: RawFile, mapping: dict[str, str], ward_boundary,
+                  metric_epsg: int, tolerance_m: float, snap: bool) -> None:
+    """Khu phố as a set: overlaps beyond the tolerance refused (both rows named), slivers
+    snapped if asked, gaps and coverage reported; the declared area compared if given."""
+    report = topology.check_topology(check.clean, ward_boundary, metric_epsg,
+                                     tolerance_m=tolerance_m)
+    if snap and report.slivers:
+        check.clean = topology.snap_slivers(check.clean, ward_boundary, metric_epsg,
+                                            tolerance_m=tolerance_m)
+        check.notes.append(f"Đã khớp {len(report.slivers)} khe hở/chồng lấn mỏng hơn "
+                           f"{tolerance_m:g} m.")
+        report = topology.check_topology(check.clean, ward_boundary, metric_epsg,
+                                         tolerance_m=tolerance_m)
+    elif report.slivers:
+        check.notes.append(f"Có {len(report.slivers)} khe hở/chồng lấn mỏng hơn "
+                           f"{tolerance_m:g} m: chọn “khớp khe hở nhỏ” (--snap) để sửa khi "
+                           "nhập, hoặc nhập nguyên như tệp.")
+    for overlap in report.refused_overlaps:
+        for row, other, code in ((overlap.rows[0], overlap.rows[1], overlap.codes[1]),
+                                 (overlap.rows[1], overlap.rows[0], overlap.codes[0])):
+            check.errors.append(RowError(row, "ranh giới", (
+                f"Chồng lấn với dòng {other} ({code}): {vn_int(overlap.area_m2)} m², dày khoảng "
+                f"{vn_int(overlap.width_m)} m, tại {overlap.where[1]:.5f}, "
+                f"{overlap.where[0]:.5f} — vượt dung sai {tolerance_m:g} m: sửa ranh giới.")))
+    check.errors.sort(key=lambda e: (e.row, e.field))
+    check.topology = report
+    check.summary = report.lines() + area_notes(check, raw, mapping, metric_epsg)
+
+
+def area_notes(check: ImportCheck, raw: RawFile, mapping: dict[str, str],
+                metric_epsg: int) -> list[str]:
+    """A declared area column (``DIEN_TICH``) against the area the boundary has: a mismatch
+    usually means a wrong CRS. The unit (m², ha, km²) is the one that fits best."""
+    column = mapping.get("declared_area")
+    if not column:
+        return []
+    computed = to_metric(check.clean, metric_epsg).area
+    declared = raw.frame[column].map(lambda v: number(cell(v))).reindex(computed.index)
+    usable = declared.map(lambda v: isinstance(v, int | float) and v > 0)
+    if not usable.any():
+        return []
+    ratios = computed[usable] / declared[usable].astype(float)
+    unit, factor = min((("m²", 1.0), ("ha", 1e4), ("km²", 1e6)),
+                       key=lambda u: abs(float((ratios / u[1]).median()) - 1))
+    off = ((ratios / factor - 1).abs() > 0.1)
+    if not off.any():
+        return [f"Diện tích ghi trong tệp (cột {column}, đơn vị {unit}) khớp với ranh giới."]
+    rows = ", ".join(str(r) for r in off[off].index[:10])
+    return [f"Diện tích tính từ ranh giới khác diện tích ghi trong tệp (cột {column}) quá 10% "
+            f"ở {int(off.sum())} dòng ({rows}): kiểm tra hệ tọa độ hoặc ranh giới."]
+
+

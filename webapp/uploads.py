@@ -1,0 +1,66 @@
+"""Files uploaded for a dry run, kept until confirmed: one home for the import and ward pages.
+
+An upload waits in the instance folder under a random token that only the uploading
+session knows; the confirmation reads it again, and it is removed once used (or after a day).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+import time
+from pathlib import Path
+
+from flask import current_app, session
+
+_TOKEN = re.compile(r"[0-9a-f]{32}")
+MAX_AGE_S = 24 * 3600
+KEPT_PER_SESSION = 5
+
+
+class UploadError(ValueError):
+    """The upload cannot be kept (message in Vietnamese)."""
+
+
+def _root() -> Path:
+    return Path(current_app.config["INSTANCE_DIR"]) / "imports"
+
+
+def save(upload, suffixes) -> str:
+    """Keep an uploaded file (a werkzeug FileStorage) whose suffix is one of ``suffixes``;
+    returns its token. ``.osm.pbf`` counts by its last suffix."""
+    name = Path(upload.filename or "").name
+    if Path(name).suffix.lower() not in suffixes:
+        raise UploadError("Định dạng tệp không hỗ trợ: dùng " + ", ".join(sorted(suffixes)) + ".")
+    prune()
+    token = secrets.token_hex(16)
+    folder = _root() / token
+    folder.mkdir(parents=True, exist_ok=True)
+    upload.save(folder / re.sub(r"[^\w.\-]", "_", name))
+    session["imports"] = [*session.get("imports", [])[-(KEPT_PER_SESSION - 1):], token]
+    return token
+
+
+def stored(token: str) -> Path | None:
+    """The file kept under ``token`` if this session uploaded it and it is still there."""
+    if not _TOKEN.fullmatch(token or "") or token not in session.get("imports", []):
+        return None
+    folder = _root() / token
+    files = [p for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
+    return files[0] if files else None
+
+
+def discard(token: str) -> None:
+    if _TOKEN.fullmatch(token or ""):
+        shutil.rmtree(_root() / token, ignore_errors=True)
+    session["imports"] = [t for t in session.get("imports", []) if t != token]
+
+
+def prune(max_age_s: float = MAX_AGE_S) -> None:
+    """Remove uploads whose dry run was never confirmed (after a day)."""
+    root = _root()
+    if root.is_dir():
+        for folder in root.iterdir():
+            if folder.is_dir() and time.time() - folder.stat().st_mtime > max_age_s:
+                shutil.rmtree(folder, ignore_errors=True)
