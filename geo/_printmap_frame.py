@@ -46,6 +46,11 @@ class PrintMeta:
     tiers: tuple[dict, ...] = ()  # the rubric's tiers: code, min, label (best first)
     criteria_labels: dict[str, str] = field(default_factory=dict)
     subtitle: str = ""  # e.g. the period and categories of a hotspot map
+    route_name: str = ""  # the ward demonstration route as the ward's plan names it
+    # Who signs (the plan's report signatures: title, hint, name), left to right.
+    signatures: tuple[dict, ...] = (
+        {"title": "NGƯỜI LẬP BIỂU", "hint": "(Ký, ghi rõ họ tên)"},
+        {"title": "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", "hint": "(Ký tên, đóng dấu)"})
 
     @property
     def signing_place(self) -> str:
@@ -166,19 +171,23 @@ def footer(page: Page, meta: PrintMeta, x0: float = 10, width: float = 170) -> N
 
 def signature(page: Page, meta: PrintMeta, x0: float = 186, x1: float = 287,
               top: float = 52) -> None:
-    """"…, ngày … tháng … năm …", NGƯỜI LẬP BIỂU and TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH."""
+    """"…, ngày … tháng … năm …" and the signature blocks of ``meta.signatures`` (the last
+    one at the right, under the date, as Vietnamese documents sign)."""
     right = (x0 + x1) / 2 + (x1 - x0) / 4
     left = (x0 + x1) / 2 - (x1 - x0) / 4
     page.text(right, top, f"{meta.signing_place}, {vn_long_date(meta.printed_at.date())}",
               6.5, ha="center", va="center", style="italic")
-    page.text(left, top - 6, "NGƯỜI LẬP BIỂU", 7, ha="center", va="center", weight="bold")
-    page.text(left, top - 9.5, "(Ký, ghi rõ họ tên)", 5.5, ha="center", va="center",
-              style="italic")
-    page.text(right, top - 6, "TM. ỦY BAN NHÂN DÂN", 7, ha="center", va="center",
-              weight="bold")
-    page.text(right, top - 9.5, "CHỦ TỊCH", 7, ha="center", va="center", weight="bold")
-    page.text(right, top - 13, "(Ký tên, đóng dấu)", 5.5, ha="center", va="center",
-              style="italic")
+    blocks = list(meta.signatures[-2:])
+    for centre, block in zip((left, right)[2 - len(blocks):], blocks, strict=True):
+        y = top - 6
+        for line in str(block.get("title", "")).split("\n"):
+            page.text(centre, y, line, 7, ha="center", va="center", weight="bold")
+            y -= 3.5
+        if block.get("hint"):
+            page.text(centre, y, block["hint"], 5.5, ha="center", va="center", style="italic")
+        if block.get("name"):
+            page.text(centre, y - 13, block["name"], 7, ha="center", va="center",
+                      weight="bold")
 
 
 @dataclass

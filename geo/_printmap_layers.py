@@ -77,6 +77,22 @@ def national_name(streets: gpd.GeoDataFrame | None) -> str:
     return str(names.iloc[0]) if len(names) else "Quốc lộ"
 
 
+ROUTE_INK = "#000000"
+
+
+def draw_route(ax, route: gpd.GeoDataFrame | None, k: float) -> None:
+    """The ward demonstration route: a bold dashed black line, legible in greys."""
+    if route is None or route.empty:
+        return
+    route.plot(ax=ax, color="white", linewidth=3.4 * k, zorder=4.4)
+    route.plot(ax=ax, color=ROUTE_INK, linewidth=2.2 * k, linestyle=(0, (4, 1.5)), zorder=4.5)
+
+
+def route_handle(name: str, k: float) -> list:
+    return [Line2D([], [], color=ROUTE_INK, linewidth=2.2 * k, linestyle=(0, (4, 1.5)),
+                   label=name)] if name else []
+
+
 def draw_outline(ax, ward: gpd.GeoDataFrame | None, k: float) -> None:
     if ward is not None and not ward.empty:
         ward.boundary.plot(ax=ax, color=INK, linewidth=1.3 * k, zorder=6)

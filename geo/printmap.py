@@ -6,7 +6,8 @@ the bytes of a vector PDF with DejaVu Sans embedded (TrueType, so Vietnamese dia
 print and can be searched). No tile server: only the ward's own vectors are drawn.
 
 ``layers`` is a dict of GeoDataFrames: ``ward`` (its boundary), ``neighbourhoods`` (id,
-code, name), ``streets`` (name, street_class) and, for the atlas, ``model_streets``
+code, name), ``streets`` (name, street_class), ``route`` (the ward demonstration route,
+named in the legend by ``PrintMeta.route_name``) and, for the atlas, ``model_streets``
 (neighbourhood_id, name, status), ``houses`` (neighbourhood_id, model_status) and
 ``incidents`` of the month (neighbourhood_id, category).
 """
@@ -38,11 +39,13 @@ from geo._printmap_layers import (
     TIER_STYLES,
     base_handles,
     draw_outline,
+    draw_route,
     draw_streets,
     furniture,
     label_circle,
     map_axes,
     metric,
+    route_handle,
     tier_handles,
 )
 
@@ -133,6 +136,8 @@ def _ranking_page(layers: dict, rows: list[dict], meta: PrintMeta, paper: str,
         group.plot(ax=ax, facecolor=fill, edgecolor="#222222", hatch=hatch,
                    linewidth=0.45 * k, zorder=2)
     draw_streets(ax, streets, k)
+    route = metric(layers.get("route"), epsg)
+    draw_route(ax, route, k)
     kp.boundary.plot(ax=ax, color="#222222", linewidth=0.6 * k, zorder=5)
     draw_outline(ax, ward, k)
     for item in kp.itertuples():
@@ -143,6 +148,8 @@ def _ranking_page(layers: dict, rows: list[dict], meta: PrintMeta, paper: str,
         text = str(row["rank"]) if row.get("rank") is not None else "—"
         label_circle(ax, spot.x, spot.y, text, 6.5 if len(text) < 2 else 6, k)
     handles = tier_handles(meta.tiers, _tier_counts(rows), k) + base_handles(streets, k)
+    if route is not None and not route.empty:
+        handles += route_handle(meta.route_name, k)
     legend_box(ax, handles, "Xếp loại khu phố (số trong vòng tròn: hạng)", 6 * k)
     furniture(page, ax)
     _ranking_table(page, rows, {t["code"]: t.get("label", t["code"]) for t in meta.tiers})

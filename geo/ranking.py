@@ -29,11 +29,10 @@ from geo.crs import to_metric
 from geo.vocabulary import ENCROACHMENT, PUBLIC_ORDER
 
 DEFAULT_RUBRIC = Path(__file__).resolve().parent.parent / "data" / "rubric.yaml"
-MODEL_STREET_CRITERIA = ("clean", "no_encroachment", "no_illegal_ads", "lighting", "trees",
-                         "camera")
 ADS_DEADLINE = timedelta(hours=48)
 PUBLIC_ORDER_GOAL = 0.20  # ≥20 % fewer than the same month of the base year = full points
-BASE_YEAR = 2025
+# Rubric versions saved before the base year became the plan's own setting.
+CRITERION_ALIASES = {"public_order_vs_2025": "public_order_vs_base"}
 MIN_STREET_KM = 0.05  # less than 50 m of street (e.g. a street merely touching): no data
 
 
@@ -47,7 +46,8 @@ class Rubric:
     @classmethod
     def from_mapping(cls, data: dict) -> Rubric:
         """Check and build a rubric; raises ``ValueError`` with a Vietnamese message."""
-        criteria = tuple(data.get("criteria") or ())
+        criteria = tuple({**c, "code": CRITERION_ALIASES.get(c.get("code"), c.get("code"))}
+                         for c in data.get("criteria") or () if isinstance(c, dict))
         if not criteria:
             raise ValueError("Bộ tiêu chí không có tiêu chí nào.")
         for criterion in criteria:
@@ -85,7 +85,8 @@ def _default_rubric() -> Rubric:
 class MonthData:
     """The ward's records needed to score one month (frames from ``models.queries``).
 
-    ``incidents`` must cover the month and the same month of the base year.
+    ``incidents`` must cover the month and the same month of ``base_year`` (the plan's base
+    year); ``criteria`` are the codes of the ward's model-street criteria.
     """
 
     neighbourhoods: gpd.GeoDataFrame  # id, code, name, geometry
@@ -94,6 +95,8 @@ class MonthData:
     houses: pd.DataFrame  # neighbourhood_id, classification, antt_commitment_on, …
     incidents: pd.DataFrame  # neighbourhood_id, category, observed_at, resolved_at, …
     metric_epsg: int
+    base_year: int
+    criteria: tuple[str, ...]
     manual: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["neighbourhood_id", "criterion", "points"]))
     street_km: pd.Series | None = None  # km of street per khu phố, if already known
@@ -152,9 +155,8 @@ def _model_street_progress(d: MonthData, ids, points, start, end, **_) -> Scores
     ms = d.model_streets
     ms = ms[(ms["level"] == "neighbourhood")
             & (pd.to_datetime(ms["registered_on"]).fillna(pd.Timestamp(start)) < end)]
-    met = ms["criteria"].map(
-        lambda c: sum(bool((c or {}).get(k)) for k in MODEL_STREET_CRITERIA)
-        / len(MODEL_STREET_CRITERIA))
+    codes = d.criteria or ("_",)
+    met = ms["criteria"].map(lambda c: sum(bool((c or {}).get(k)) for k in codes) / len(codes))
     done = ms["status"].isin(["achieved", "accepted"]).astype(float)
     per_kp = pd.DataFrame({"kp": ms["neighbourhood_id"], "progress": 0.2 + 0.5 * met + 0.3 * done,
                            "done": done}).groupby("kp").agg(
@@ -252,20 +254,20 @@ def _model_house(d: MonthData, ids, points, end, **_) -> Scores:
 def _public_order_vs_base(d: MonthData, ids, points, start, end, **_) -> Scores:
     inc = d.incidents[d.incidents["category"].isin(PUBLIC_ORDER)]
     now = _in_month(inc, "observed_at", start, end).groupby("neighbourhood_id").size()
-    base_start = start.replace(year=BASE_YEAR)
-    base_end = end.replace(year=BASE_YEAR + (end.year - start.year))
+    base_start = start.replace(year=d.base_year)
+    base_end = end.replace(year=d.base_year + (end.year - start.year))
     base = _in_month(inc, "observed_at", base_start, base_end).groupby("neighbourhood_id").size()
     out: Scores = {}
     for kp in ids:
         current, before = int(now.get(kp, 0)), int(base.get(kp, 0))
         if before == 0:
             share = 1.0 if current == 0 else 0.0
-            out[kp] = (points * share, None, f"{current} vụ (cùng kỳ {BASE_YEAR}: 0)")
+            out[kp] = (points * share, None, f"{current} vụ (cùng kỳ {d.base_year}: 0)")
             continue
         reduction = (before - current) / before
         share = float(np.clip(reduction / PUBLIC_ORDER_GOAL, 0.0, 1.0))
         out[kp] = (points * share, reduction,
-                   f"{current} vụ, cùng kỳ {BASE_YEAR}: {before} ({reduction:+.0%})")
+                   f"{current} vụ, cùng kỳ {d.base_year}: {before} ({reduction:+.0%})")
     return out
 
 
@@ -279,7 +281,7 @@ DATA_CRITERIA: dict[str, Callable[..., Scores]] = {
     "fire_safety_pass": _house_share(lambda h: h["fire_safety_pass"].fillna(False).astype(bool),
                                      "cơ sở"),
     "model_house": _model_house,
-    "public_order_vs_2025": _public_order_vs_base,
+    "public_order_vs_base": _public_order_vs_base,
 }
 
 

@@ -1,5 +1,9 @@
 """The plan's targets (chỉ tiêu): current value from the data, deadline, phase, status.
 
+The targets, the plan's start, base year and report cycle come from the ward's own plan
+(``geo.plan.Plan``); a target is computed from the records by one of ``METRICS`` or, when
+the data cannot know it, is ``manual``: staff enter its value month by month.
+
 Status: ``met`` (value reaches the target); ``missed`` (deadline passed, not met);
 ``on_track`` (value at or above the straight line from 0 at the plan's start to the
 target at the deadline); otherwise ``at_risk``.
@@ -7,19 +11,47 @@ target at the deadline); otherwise ``at_risk``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from geo.vocabulary import MODEL_STREET_STATUSES, PUBLIC_ORDER
 
-DEFAULT_TARGETS = Path(__file__).resolve().parent.parent / "data" / "targets.yaml"
 STATUS_LABELS = {"met": "Đã đạt", "on_track": "Đúng tiến độ", "at_risk": "Có nguy cơ chậm",
                  "missed": "Không đạt (quá hạn)"}
+# The computed metrics a plan's target may use: code → (what it measures, kind). Kinds:
+# share (0–1), done (0 or 1), count, reduction (share fewer than the base year).
+METRICS: dict[str, tuple[str, str]] = {
+    "houses_reviewed_share": ("Tỷ lệ cơ sở cho thuê trọ đã rà soát, phân loại", "share"),
+    "antt_commitment_share": ("Tỷ lệ chủ cơ sở đã ký cam kết ANTT", "share"),
+    "fire_equipment_share": ("Tỷ lệ cơ sở có bình chữa cháy và lối thoát nạn", "share"),
+    "kp_with_model_house_share": ("Tỷ lệ khu phố có nhà trọ mô hình được công nhận", "share"),
+    "demonstration_route_done": ("Trục điểm kiểu mẫu cấp phường đạt chuẩn", "done"),
+    "kp_with_model_street_done_share": ("Tỷ lệ khu phố có tuyến/cụm kiểu mẫu hoàn thành",
+                                        "share"),
+    "campaigns_this_year": ("Số đợt ra quân cao điểm trong năm", "count"),
+    "ads_on_model_streets_handled_share": ("Tỷ lệ quảng cáo trái phép trên tuyến kiểu mẫu đã "
+                                           "xử lý", "share"),
+    "frontage_commitment_share": ("Tỷ lệ hộ mặt tiền tuyến kiểu mẫu đã ký cam kết", "share"),
+    "public_order_reduction_vs_base": ("Mức giảm vi phạm cư trú, ma túy, PCCC so với cùng kỳ "
+                                       "năm gốc", "reduction"),
+    "rankings_published_before_due_share": ("Tỷ lệ tháng công bố xếp hạng trước hạn báo cáo",
+                                            "share"),
+}
+METRIC_ALIASES = {"public_order_reduction_vs_2025": "public_order_reduction_vs_base",
+                  "rankings_published_before_25th_share": "rankings_published_before_due_share"}
+
+
+def metric_kind(metric: str) -> str:
+    """``share``, ``done``, ``count``, ``reduction`` or ``manual``.
+
+    >>> metric_kind("demonstration_route_done"), metric_kind("manual")
+    ('done', 'manual')
+    """
+    metric = METRIC_ALIASES.get(metric, metric)
+    return METRICS[metric][1] if metric in METRICS else "manual"
 
 
 @dataclass
@@ -32,10 +64,8 @@ class PlanData:
     incidents: pd.DataFrame  # category, observed_at, status, model_street_id
     campaigns: pd.DataFrame  # starts_on
     snapshots: pd.DataFrame  # month ("yyyy-mm"), published_at
-
-
-def load_plan(path: Path = DEFAULT_TARGETS) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    # Manual targets: {target code: [(month "yyyy-mm", value), …]} as staff entered them.
+    manual_values: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
 
 def _share(mask: pd.Series) -> tuple[float | None, str]:
@@ -51,7 +81,7 @@ def _done(status: pd.Series, achieved_on: pd.Series, by: date) -> pd.Series:
     return status.isin(["achieved", "accepted"]) & ((when.isna()) | (when <= pd.Timestamp(by)))
 
 
-def _metric(code: str, data: PlanData, today: date, deadline: date):
+def _metric(code: str, data: PlanData, today: date, deadline: date, plan):
     houses, ms, inc = data.houses, data.model_streets, data.incidents
     kp_ids = set(data.neighbourhoods["id"])
     if code == "houses_reviewed_share":
@@ -90,34 +120,51 @@ def _metric(code: str, data: PlanData, today: date, deadline: date):
             return None, "chưa có số hộ mặt tiền"
         signed = local["commitments_signed"].sum()
         return min(1.0, signed / total), f"{int(signed)}/{int(total)} hộ"
-    if code == "public_order_reduction_vs_2025":
+    if code == "public_order_reduction_vs_base":
+        base_year = plan.baseline_year
         when = pd.to_datetime(inc.loc[inc["category"].isin(PUBLIC_ORDER), "observed_at"])
         day_of_year = today.timetuple().tm_yday
         this_year = ((when.dt.year == today.year) & (when.dt.day_of_year <= day_of_year)).sum()
-        base = ((when.dt.year == 2025) & (when.dt.day_of_year <= day_of_year)).sum()
+        base = ((when.dt.year == base_year) & (when.dt.day_of_year <= day_of_year)).sum()
         if base == 0:
-            return None, "không có số liệu năm 2025"
+            return None, f"không có số liệu năm {base_year}"
         reduction = (base - this_year) / base
-        return float(reduction), f"{int(this_year)} vụ so với {int(base)} vụ cùng kỳ 2025"
-    if code == "rankings_published_before_25th_share":
-        return _reports_on_time(data.snapshots, today)
+        return float(reduction), f"{int(this_year)} vụ so với {int(base)} vụ cùng kỳ {base_year}"
+    if code == "rankings_published_before_due_share":
+        return _reports_on_time(data.snapshots, today, plan.report_cycle_start,
+                                plan.report_due_day)
     raise ValueError(f"unknown metric {code}")
 
 
-def _reports_on_time(snapshots: pd.DataFrame, today: date) -> tuple[float | None, str]:
-    """Each month since June 2026 whose 25th has passed needs its ranking published by then.
-
-    The report of month M is due before the 25th of month M (the plan's monthly cycle).
-    """
-    due = pd.period_range("2026-06", pd.Period(today, "M"), freq="M")
-    due = [p for p in due if date(p.year, p.month, 25) <= today]
+def _reports_on_time(snapshots: pd.DataFrame, today: date, cycle_start: str,
+                     due_day: int) -> tuple[float | None, str]:
+    """Each month since the plan's first report month whose due day has passed needs its
+    ranking published before that day (the report of month M is due in month M)."""
+    due = pd.period_range(cycle_start, pd.Period(today, "M"), freq="M")
+    due = [p for p in due if date(p.year, p.month, due_day) <= today]
     if not due:
         return None, "chưa đến hạn"
     published = {row.month: pd.Timestamp(row.published_at) for row in snapshots.itertuples()}
     on_time = sum(1 for p in due
                   if (ts := published.get(str(p))) is not None
-                  and ts.date() < date(p.year, p.month, 25))
+                  and ts.date() < date(p.year, p.month, due_day))
     return on_time / len(due), f"{on_time}/{len(due)} tháng"
+
+
+def _manual_value(target: dict, data: PlanData, today: date) -> tuple[float | None, str]:
+    """The latest value staff entered for a month up to today's."""
+    month = f"{today:%Y-%m}"
+    entered = sorted(v for v in data.manual_values.get(target["code"], ()) if v[0] <= month)
+    if not entered:
+        return None, "chưa nhập số liệu"
+    when, value = entered[-1]
+    unit = f" {target['unit']}" if target.get("unit") else ""
+    return float(value), f"{_number(value)}{unit} (số liệu tháng {when[5:]}/{when[:4]})"
+
+
+def _number(value: float) -> str:
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def _deadline(raw, today: date) -> date:
@@ -126,33 +173,32 @@ def _deadline(raw, today: date) -> date:
     return raw if isinstance(raw, date) else datetime.strptime(str(raw), "%Y-%m-%d").date()
 
 
-def evaluate(plan: dict, data: PlanData, today: date) -> list[dict]:
-    """One row per target: value, detail, deadline, phase, status."""
-    start = plan["plan_start"]
+def evaluate(plan, data: PlanData, today: date) -> list[dict]:
+    """One row per target of ``plan`` (a ``geo.plan.Plan``): value, detail, deadline, phase,
+    status, and the metric and its kind."""
     rows = []
-    for target in plan["targets"]:
+    for target in plan.targets:
         deadline = _deadline(target["deadline"], today)
-        value, detail = _metric(target["metric"], data, today, deadline)
+        metric = METRIC_ALIASES.get(target["metric"], target["metric"])
+        kind = metric_kind(metric)
+        value, detail = _manual_value(target, data, today) if kind == "manual" else \
+            _metric(metric, data, today, deadline, plan)
         goal = float(target["target"])
-        period_start = date(today.year, 1, 1) if target["deadline"] == "year_end" else start
+        period_start = date(today.year, 1, 1) if target["deadline"] == "year_end" \
+            else plan.plan_start
+        phase = plan.phase_of(deadline)
         rows.append({
             "code": target["code"], "label": target["label"], "lead": target.get("lead"),
+            "metric": metric, "kind": kind, "unit": target.get("unit"),
             "value": None if value is None else round(float(value), 4), "detail": detail,
             "target": goal, "deadline": deadline.isoformat(),
-            "phase": _phase(plan["phases"], deadline),
+            "phase": phase["label"] if phase else "",
             "status": _status(value, goal, period_start, deadline, today),
-            "is_share": goal <= 1.0 and target["metric"].endswith(("share", "vs_2025", "done")),
+            "is_share": goal <= 1.0 and kind in ("share", "reduction", "done"),
         })
     for row in rows:
         row["status_label"] = STATUS_LABELS[row["status"]]
     return rows
-
-
-def _phase(phases: list[dict], day: date) -> str:
-    for phase in phases:
-        if phase["start"] <= day <= phase["end"]:
-            return phase["label"]
-    return ""
 
 
 def _status(value, goal: float, start: date, deadline: date, today: date) -> str:

@@ -12,8 +12,9 @@ from geo import vocabulary as vocab
 from geo.hotspots import hotspot_areas
 from models import queries
 from models.queries import LAYERS, LayerFilter
+from webapp.clock import local_now
 from webapp.services import analysis as service
-from webapp.services.field import local_now
+from webapp.services.plans import plan_for
 
 PAPERS = printmap.PAPERS
 SIGNIFICANT = ("hot_99", "hot_95", "hot_90", "cold_99", "cold_95", "cold_90")
@@ -42,20 +43,26 @@ def check_month(raw: str | None) -> str:
     raise PrintError(f"Tháng '{raw}' không hợp lệ: dùng dạng yyyy-mm, ví dụ 2026-10.")
 
 
-def _meta(ward, **values) -> printmap.PrintMeta:
+def _meta(conn, ward, **values) -> printmap.PrintMeta:
+    plan = plan_for(conn, ward)
     return printmap.PrintMeta(ward_name=ward.name, metric_epsg=ward.metric_epsg,
                               printed_at=local_now().replace(second=0, microsecond=0),
-                              synthetic=bool(ward.is_synthetic), **values)
+                              synthetic=bool(ward.is_synthetic), route_name=plan.route_name,
+                              place=plan.report.get("place") or None,
+                              **({"signatures": tuple(plan.report["signatures"])}
+                                 if plan.report.get("signatures") else {}), **values)
 
 
 def _base_layers(conn, ward) -> dict:
     boundary = queries.ward_boundary(conn, ward.id)
+    model = queries.read_layer(conn, LAYERS["model-streets"], ward.id, columns=["id", "level"])
     return {
         "ward": gpd.GeoDataFrame(geometry=[boundary], crs=4326),
         "neighbourhoods": queries.read_layer(conn, LAYERS["neighbourhoods"], ward.id,
                                              columns=["id", "code", "name"]),
         "streets": queries.read_layer(conn, LAYERS["streets"], ward.id,
                                       columns=["id", "name", "street_class"]),
+        "route": model[model["level"] == "ward"],
     }
 
 
@@ -67,7 +74,7 @@ def ranking_pdf(conn, ward, month: str, paper: str = "A4", atlas: bool = False) 
     rubric = view["rubric"]
     known = {c["code"]: c.get("label", c["code"])
              for c in (*ranking.Rubric.default().criteria, *rubric.criteria)}
-    meta = _meta(ward, month=month, tiers=tuple(rubric.tiers), criteria_labels=known,
+    meta = _meta(conn, ward, month=month, tiers=tuple(rubric.tiers), criteria_labels=known,
                  published_at=published.published_at if published else None,
                  published_by=published.published_by_name if published else None)
     layers = _base_layers(conn, ward)
@@ -103,7 +110,7 @@ def hotspot_pdf(conn, ward, params: dict, paper: str = "A4") -> bytes:
                           "street": significant.at[peak, "street"]})
     names = ", ".join(vocab.label(vocab.INCIDENT_CATEGORIES, c) for c in params["categories"])
     subtitle = (f"từ {_d(start)} đến {_d(end)}; ô lưới {params['cell']} m; {names}")
-    meta = _meta(ward, subtitle=subtitle)
+    meta = _meta(conn, ward, subtitle=subtitle)
     return printmap.hotspot_pdf(_base_layers(conn, ward), significant, repeats, areas, meta,
                                 paper)
 
@@ -121,7 +128,7 @@ def coverage_pdf(conn, ward, paper: str = "A4") -> bytes:
     layers = _base_layers(conn, ward)
     layers["houses"] = queries.read_layer(conn, LAYERS["boarding-houses"], ward.id,
                                           columns=["id", "model_status"])
-    return printmap.coverage_pdf(layers, rows, _meta(ward), paper)
+    return printmap.coverage_pdf(layers, rows, _meta(conn, ward), paper)
 
 
 def filename(kind: str, ward, paper: str, month: str | None = None,

@@ -79,7 +79,7 @@
           style: () => ({ color: "#54278f", weight: 2, fillColor: "#bcbddc", fillOpacity: cfg.hasTiles ? 0.08 : 0.25 }),
           onEachFeature: (f, layer) => {
             const p = f.properties;
-            layer.bindTooltip(p.name, { permanent: false, direction: "center", className: "kp-label" });
+            layer.bindTooltip(escapeHtml(p.name), { permanent: false, direction: "center", className: "kp-label" });
             layer.bindPopup(`<h3>${escapeHtml(p.name)} (${escapeHtml(p.code)})</h3>` + table([
               ["Dân số", p.population != null ? p.population.toLocaleString("vi-VN") : ""],
               ["Số hộ", p.households != null ? p.households.toLocaleString("vi-VN") : ""],
@@ -121,7 +121,7 @@
         "Ranh giới khu phố": this.layers.neighbourhoods,
         "Đường phố": this.layers.streets,
         "Tuyến / cụm kiểu mẫu": this.layers.modelStreets,
-        "Trục điểm kiểu mẫu QL51": this.layers.route,
+        [escapeHtml(cfg.routeName)]: this.layers.route,  // layer-control names are HTML
         "Cơ sở cho thuê trọ": this.layers.boardingHouses,
         "Vụ vi phạm": this.layers.incidents,
       };

@@ -20,6 +20,7 @@ from geo.ranking import (
 )
 
 EPSG = 5899
+CRITERIA = ("clean", "no_encroachment", "no_illegal_ads", "lighting", "trees", "camera")
 X0, Y0 = 420_000.0, 1_199_000.0
 NAN = float("nan")
 
@@ -94,7 +95,8 @@ def month_data() -> MonthData:
     ])
     manual = pd.DataFrame([{"neighbourhood_id": 1, "criterion": "campaign_turnout", "points": 5},
                            {"neighbourhood_id": 2, "criterion": "campaign_turnout", "points": 3}])
-    return MonthData(_kp(), streets, model_streets, houses, incidents, EPSG, manual)
+    return MonthData(_kp(), streets, model_streets, houses, incidents, EPSG, 2025, CRITERIA,
+                     manual)
 
 
 def test_street_km_per_khu_pho(month_data):
@@ -110,14 +112,14 @@ def test_every_criterion_total_and_rank(month_data):
     assert points["KP01"] == {
         "model_street_progress": 20.0, "encroachment_per_km": 0.0, "ads_handled_48h": 5.0,
         "frontage_commitments": 5.0, "houses_classified": 10.0, "antt_commitments": 5.0,
-        "fire_safety_pass": 5.0, "model_house": 5.0, "public_order_vs_2025": 5.0,
+        "fire_safety_pass": 5.0, "model_house": 5.0, "public_order_vs_base": 5.0,
         "campaign_turnout": 5.0, "report_on_time": None}
     assert points["KP02"]["model_street_progress"] == 9.0  # 0.2 + 0.5 × 3/6
     assert points["KP02"]["encroachment_per_km"] == 15.0  # 1/km between best 0 and worst 4
     assert points["KP02"]["ads_handled_48h"] is None
-    assert points["KP02"]["public_order_vs_2025"] == 5.0  # 0 then, 0 now
+    assert points["KP02"]["public_order_vs_base"] == 5.0  # 0 then, 0 now
     assert points["KP03"]["encroachment_per_km"] == 20.0
-    assert points["KP03"]["public_order_vs_2025"] == 0.0  # 2 then, 2 now
+    assert points["KP03"]["public_order_vs_base"] == 0.0  # 2 then, 2 now
     assert points["KP03"]["houses_classified"] is None
     assert a["criteria"]["encroachment_per_km"]["value"] == 4.0  # repeat counted twice
     assert (a["earned"], a["available"], a["total"]) == (65.0, 105.0, 61.9)
@@ -137,7 +139,7 @@ def test_ties_share_a_rank_and_the_next_rank_is_skipped():
                                      "registered_on"])
     incidents = pd.DataFrame([_inc(3, "encroachment_road", "2026-10-01T08:00")])
     houses = pd.DataFrame([_house(i, "good") for i in (1, 2, 3)])
-    data = MonthData(kp, streets, empty_ms, houses, incidents, EPSG)
+    data = MonthData(kp, streets, empty_ms, houses, incidents, EPSG, 2025, CRITERIA)
     rows = score_month(data, Rubric.default(), "2026-10")
     assert [(r["code"], r["rank"]) for r in rows] == [("KP01", 1), ("KP02", 1), ("KP03", 3)]
     assert rows[0]["total"] == rows[1]["total"] > rows[2]["total"]

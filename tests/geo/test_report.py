@@ -11,11 +11,13 @@ import pytest
 
 from geo import report
 from geo.report import COLUMNS, Entry, MonthCounts, Report, build_rows
+from geo.targets import metric_kind
 
 
 def _target(code, metric, value, detail, target=1.0, is_share=True, **extra) -> dict:
     return {"code": code, "label": f"Chỉ tiêu {code}", "lead": "Công an phường",
-            "metric": metric, "value": value, "detail": detail, "target": target,
+            "metric": metric, "kind": metric_kind(metric), "value": value, "detail": detail,
+            "target": target,
             "deadline": "2027-08-27", "phase": "Giai đoạn 4: tăng tốc, về đích",
             "is_share": is_share, "status_label": "Có nguy cơ chậm", **extra}
 
@@ -24,12 +26,13 @@ TARGETS = [
     _target("houses_reviewed", "houses_reviewed_share", 0.783, "2349/3000"),
     _target("campaigns", "campaigns_this_year", 3.0, "3 đợt năm 2026", target=2,
             is_share=False),
-    _target("reduction", "public_order_reduction_vs_2025", -0.1, "110 vụ so với 100 vụ cùng "
+    _target("reduction", "public_order_reduction_vs_base", -0.1, "110 vụ so với 100 vụ cùng "
             "kỳ 2025", target=0.2),
-    _target("ranking", "rankings_published_before_25th_share", None, "chưa đến hạn"),
+    _target("ranking", "rankings_published_before_due_share", None, "chưa đến hạn"),
     _target("route", "demonstration_route_done", 1.0, "Đạt chuẩn"),
 ]
 COUNTS = MonthCounts(inspections=41, houses_inspected=39, public_order=7, public_order_base=9,
+                     base_year=2025,
                      incidents_recorded=120, incidents_resolved=80,
                      ranking_published_on=date(2026, 10, 20))
 
@@ -110,7 +113,7 @@ def test_xlsx_has_the_plan_columns_one_row_per_target():
     assert body[0][8].date() == date(2026, 11, 20)
     assert ws.freeze_panes == f"A{header + 2}"
     assert ws.cell(row=header + 2, column=5).alignment.wrap_text
-    assert "PHƯỜNG TAM PHƯỚC" in rows[0][0] and "THÁNG 10/2026" in rows[1][0]
+    assert "PHƯỜNG TAM PHƯỚC" in rows[0][0] and "THÁNG 10/2026" in rows[2][0]
     assert any("trước ngày 25 hằng tháng" in (row[0] or "") for row in rows[:header])
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 
 import pandas as pd
 
-from geo.targets import PlanData, evaluate, load_plan
+from geo.plan import Plan
+from geo.targets import PlanData, evaluate
+
+TAM_PHUOC = Plan.preset("tam-phuoc")
 
 
 def _data() -> PlanData:
@@ -39,7 +43,7 @@ def _data() -> PlanData:
 
 
 def test_values_and_statuses_on_a_given_day():
-    rows = {r["code"]: r for r in evaluate(load_plan(), _data(), date(2026, 11, 23))}
+    rows = {r["code"]: r for r in evaluate(TAM_PHUOC, _data(), date(2026, 11, 23))}
     assert rows["houses_reviewed"]["value"] == 0.75 and rows["houses_reviewed"]["detail"] == "3/4"
     assert rows["antt_commitments"]["status"] == "met"
     assert rows["fire_equipment"]["value"] == 0.5
@@ -62,6 +66,32 @@ def test_values_and_statuses_on_a_given_day():
 
 
 def test_missed_after_the_deadline():
-    rows = {r["code"]: r for r in evaluate(load_plan(), _data(), date(2027, 4, 2))}
+    rows = {r["code"]: r for r in evaluate(TAM_PHUOC, _data(), date(2027, 4, 2))}
     assert rows["demonstration_route"]["status"] == "missed"
     assert rows["demonstration_route"]["status_label"] == "Không đạt (quá hạn)"
+
+
+def test_base_year_and_report_cycle_come_from_the_plan():
+    # The same records against a plan whose base year is 2024 (no records then) and whose
+    # reports start in October: nothing is hard-wired to 2025 or June 2026.
+    plan = dataclasses.replace(TAM_PHUOC, baseline_year=2024, report_cycle_start="2026-10")
+    rows = {r["code"]: r for r in evaluate(plan, _data(), date(2026, 11, 23))}
+    assert rows["public_order_reduction"]["value"] is None
+    assert "năm 2024" in rows["public_order_reduction"]["detail"]
+    assert rows["monthly_report"]["detail"] == "0/1 tháng"
+
+
+def test_manual_target_uses_the_latest_value_entered_up_to_the_day():
+    plan = Plan.preset("binh-phuoc")
+    data = dataclasses.replace(_data(), manual_values={
+        "trees_digitised": [("2025-07", 120.0), ("2025-09", 260.0), ("2025-12", 510.0)]})
+    rows = {r["code"]: r for r in evaluate(plan, data, date(2025, 10, 15))}
+    trees = rows["trees_digitised"]
+    assert trees["kind"] == "manual" and trees["value"] == 260.0
+    assert trees["detail"] == "260 cây (số liệu tháng 09/2025)"
+    assert trees["status"] == "at_risk"  # 260 of 500 by mid-October is below the line
+    later = {r["code"]: r for r in evaluate(plan, data, date(2025, 12, 20))}
+    assert later["trees_digitised"]["status"] == "met"
+    empty = {r["code"]: r for r in evaluate(plan, _data(), date(2025, 10, 15))}
+    assert empty["trees_digitised"]["value"] is None
+    assert empty["trees_digitised"]["detail"] == "chưa nhập số liệu"

@@ -4,27 +4,30 @@ from __future__ import annotations
 
 from flask import render_template
 
-from geo.targets import STATUS_LABELS, load_plan
+from geo.targets import STATUS_LABELS
 from webapp.analysis import bp, common
 from webapp.auth.permissions import require
+from webapp.clock import local_now
 from webapp.extensions import db
+from webapp.incidents.formatting import vn_amount
 from webapp.services import analysis as service
-from webapp.services.field import local_now
+from webapp.services.plans import plan_for
 
 STATUS_ORDER = ("missed", "at_risk", "on_track", "met")
 
 
-def _shown(row: dict, binary: bool) -> dict:
+def _shown(row: dict) -> dict:
     value, goal = row["value"], row["target"]
-    if binary:  # done or not (e.g. the demonstration route)
+    unit = f" {row['unit']}" if row.get("unit") else ""
+    if row["kind"] == "done":  # done or not (e.g. the demonstration route)
         value_text = "—" if value is None else ("Hoàn thành" if value >= goal else "Chưa xong")
         target_text = "Hoàn thành"
     elif row["is_share"]:
         value_text = common.vn_percent(value, 0)
         target_text = common.vn_percent(goal, 0)
     else:
-        value_text = "—" if value is None else common.vn_decimal(value, 0)
-        target_text = common.vn_decimal(goal, 0)
+        value_text = "—" if value is None else vn_amount(value) + unit
+        target_text = vn_amount(goal) + unit
     progress = None
     if value is not None and goal:
         progress = max(0.0, min(1.0, float(value) / float(goal)))
@@ -39,9 +42,8 @@ def _shown(row: dict, binary: bool) -> dict:
 def targets():
     ward = common.ward()
     today = local_now().date()
-    metrics = {t["code"]: t["metric"] for t in load_plan()["targets"]}
-    rows = [_shown(row, metrics.get(row["code"], "").endswith("_done"))
-            for row in service.targets_view(db.conn, ward, today)]
+    rows = [_shown(row) for row in service.targets_view(db.conn, ward, today)]
     counts = {status: sum(r["status"] == status for r in rows) for status in STATUS_ORDER}
     return render_template("analysis/targets.html", ward=ward, rows=rows, counts=counts,
+                           plan=plan_for(db.conn, ward),
                            labels=STATUS_LABELS, today=today, status_order=STATUS_ORDER)

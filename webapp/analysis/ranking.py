@@ -16,7 +16,7 @@ from webapp.services.submissions import Rejected
 
 PERCENT_CRITERIA = {"model_street_progress", "ads_handled_48h", "frontage_commitments",
                     "houses_classified", "antt_commitments", "fire_safety_pass",
-                    "public_order_vs_2025"}
+                    "public_order_vs_base", "public_order_vs_2025"}
 ALREADY_PUBLISHED = ("Xếp hạng tháng {label} đã được công bố; bản đã công bố không thể sửa.")
 
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, request, url_for
 
-from webapp.services.field import local_now
+from webapp.clock import local_now
 
 
 def vn_date(value) -> str:
@@ -44,6 +44,18 @@ def vn_number(value) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
+def vn_amount(value) -> str:
+    """A figure as staff write it: ``1500000`` → ``"1.500.000"``, ``12.5`` → ``"12,5"``."""
+    if value is None:
+        return ""
+    value = float(value)
+    if value.is_integer():
+        return vn_number(value)
+    sign = "-" if value < 0 else ""
+    whole, _, part = f"{abs(value):.4f}".rstrip("0").partition(".")
+    return sign + (f"{vn_number(int(whole))},{part}" if part else vn_number(int(whole)))
+
+
 def vnd(value) -> str:
     return "" if value is None else f"{vn_number(value)} đ"
 
@@ -74,7 +86,7 @@ def parse_page(value: str | None) -> int:
 def register(bp: Blueprint) -> None:
     for name, function in (("vn_date", vn_date), ("vn_datetime", vn_datetime),
                            ("vn_system_datetime", vn_system_datetime),
-                           ("vn_number", vn_number), ("vnd", vnd)):
+                           ("vn_number", vn_number), ("vn_amount", vn_amount), ("vnd", vnd)):
         bp.add_app_template_filter(function, name)
     bp.add_app_template_global(page_url, "page_url")
     bp.add_app_template_global(photo_url, "photo_url")

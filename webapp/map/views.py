@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 
 from geo import vocabulary as vocab
 from models import queries
 from webapp import wards
+from webapp.auth.permissions import can
 from webapp.extensions import db
 from webapp.map import bp
 from webapp.map.builder import ward_map
 from webapp.security import csp_nonce
+from webapp.services.plans import plan_for
 
 
 def _month(value) -> str:
@@ -29,8 +31,11 @@ def index():
     try:
         ward = wards.resolve(request.args.get("ward"))
     except wards.NoWard as missing:
+        if can("manage_wards") and not queries.wards(db.conn):
+            return redirect(url_for("setup.first_ward"))
         return render_template("map/empty.html", code=str(missing)), 404
     conn = db.conn
+    plan = plan_for(conn, ward)
     first, last = queries.incident_date_range(conn, ward.id)
     last = last or date.today()
     default_from = _months_before(last, 2)  # the latest three months of records
@@ -48,8 +53,9 @@ def index():
         "incidentStatuses": vocab.INCIDENT_STATUSES,
         "modelStreetStatuses": vocab.MODEL_STREET_STATUSES,
         "modelHouseStatuses": vocab.MODEL_HOUSE_STATUSES,
-        "criteria": vocab.MODEL_STREET_CRITERIA,
+        "criteria": plan.criteria_labels(),
         "routeColour": vocab.DEMONSTRATION_ROUTE_COLOUR,
+        "routeName": plan.route_name,
     }
     return render_template(
         "map/index.html",
@@ -62,6 +68,7 @@ def index():
         model_street_statuses=vocab.MODEL_STREET_STATUSES,
         model_house_statuses=vocab.MODEL_HOUSE_STATUSES,
         route_colour=vocab.DEMONSTRATION_ROUTE_COLOUR,
+        route_name=plan.route_name,
         month_min=_month(first) if first else None,
         month_max=_month(last),
         default_from=_month(default_from),

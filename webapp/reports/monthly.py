@@ -15,10 +15,10 @@ from flask_login import current_user
 from geo import report as geo_report
 from webapp.analysis import common
 from webapp.auth.permissions import can, require
+from webapp.clock import local_now
 from webapp.extensions import db
 from webapp.reports import bp
 from webapp.services import reports as service
-from webapp.services.field import local_now
 
 MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
              "pdf": "application/pdf"}
@@ -55,8 +55,9 @@ def _render(ward, report, values, errors, status=200):
     return render_template(
         "reports/monthly.html", ward=ward, report=report, month=report.month, values=values,
         errors=errors, field=service.field_name, editable=can("publish_ranking"),
-        deadline=service.deadline_state(report.month, today), columns=geo_report.COLUMNS,
-        note=geo_report.NOTE,
+        deadline=service.deadline_state(report.month, today, report.due_day),
+        columns=geo_report.COLUMNS,
+        note=report.note,
         nav={"prev": common.shift_month(report.month, -1),
              "next": common.shift_month(report.month, 1)},
     ), status

@@ -8,9 +8,11 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import assign, coverage, hotspots, ranking, targets
+from models import plans as plan_records
 from models import queries, records
 from models.queries import LAYERS, LayerFilter
-from webapp.services.field import local_now
+from webapp.clock import local_now
+from webapp.services.plans import plan_for
 from webapp.services.submissions import Rejected
 
 MODEL_STREET_COLUMNS = ["id", "neighbourhood_id", "level", "status", "criteria",
@@ -64,8 +66,9 @@ def static_frames(conn, ward) -> dict:
 
 def month_data(conn, ward, month: str, static: dict | None = None) -> ranking.MonthData:
     static = static or static_frames(conn, ward)
+    plan = plan_for(conn, ward)
     start, end = ranking.month_range(month)
-    base_start = start.replace(year=ranking.BASE_YEAR)
+    base_start = start.replace(year=plan.baseline_year)
     incidents = pd.concat([
         _layer(conn, "incidents", ward.id, INCIDENT_COLUMNS,
                LayerFilter(date_from=s.date(), date_to=(e - timedelta(days=1)).date()),
@@ -75,7 +78,8 @@ def month_data(conn, ward, month: str, static: dict | None = None) -> ranking.Mo
     manual = pd.DataFrame(records.manual_scores(conn, ward.id, month),
                           columns=["neighbourhood_id", "criterion", "points"])
     return ranking.MonthData(incidents=incidents, metric_epsg=ward.metric_epsg, manual=manual,
-                             **static)
+                             base_year=plan.baseline_year,
+                             criteria=tuple(c["code"] for c in plan.criteria), **static)
 
 
 def compute(conn, ward, month: str, rubric: ranking.Rubric | None = None,
@@ -173,8 +177,9 @@ def coverage_table(conn, ward) -> pd.DataFrame:
 
 def targets_view(conn, ward, today: date | None = None) -> list[dict]:
     today = today or local_now().date()
+    plan = plan_for(conn, ward)
     incidents = _layer(conn, "incidents", ward.id, INCIDENT_COLUMNS,
-                       LayerFilter(date_from=date(ranking.BASE_YEAR, 1, 1)))
+                       LayerFilter(date_from=date(min(plan.baseline_year, today.year), 1, 1)))
     snapshots = pd.DataFrame(records.snapshots(conn, ward.id),
                              columns=["month", "published_at", "rubric_version", "content_hash",
                                       "published_by_name"])
@@ -183,8 +188,9 @@ def targets_view(conn, ward, today: date | None = None) -> list[dict]:
         neighbourhoods=_layer(conn, "neighbourhoods", ward.id, ["id"]),
         model_streets=_layer(conn, "model-streets", ward.id, MODEL_STREET_COLUMNS),
         houses=_layer(conn, "boarding-houses", ward.id, HOUSE_COLUMNS),
-        incidents=incidents, campaigns=campaigns, snapshots=snapshots)
-    return targets.evaluate(targets.load_plan(), data, today)
+        incidents=incidents, campaigns=campaigns, snapshots=snapshots,
+        manual_values=plan_records.target_values(conn, ward.id))
+    return targets.evaluate(plan, data, today)
 
 
 def latest_month(conn, ward) -> str:

@@ -15,13 +15,13 @@ import pandas as pd
 from sqlalchemy import delete, func, insert, select
 
 from geo import report as geo_report
-from geo import targets as geo_targets
 from geo.vocabulary import PUBLIC_ORDER
-from models import queries, records
+from models import model_streets, queries, records
 from models.queries import LAYERS, LayerFilter
 from models.tables import Inspection, MonthlyReportEntry
+from webapp.clock import local_now
 from webapp.services import analysis
-from webapp.services.field import local_now
+from webapp.services.plans import plan_for
 
 FIELDS = ("result_text", "difficulties", "proposals", "next_deadline", "percent")
 MAX_TEXT = 2000
@@ -41,18 +41,18 @@ def _in(series: pd.Series, first: date, last: date) -> pd.Series:
     return (when >= pd.Timestamp(first)) & (when < pd.Timestamp(last + timedelta(days=1)))
 
 
-def month_counts(conn, ward, month: str) -> geo_report.MonthCounts:
+def month_counts(conn, ward, month: str, base_year: int) -> geo_report.MonthCounts:
     first, last = month_bounds(month)
     incidents = _frame(conn, "incidents", ward.id, analysis.INCIDENT_COLUMNS,
-                       LayerFilter(date_from=date(first.year - 1, 1, 1)))
+                       LayerFilter(date_from=date(min(first.year - 1, base_year), 1, 1)))
     observed = _in(incidents["observed_at"], first, last)
     resolved = _in(incidents["resolved_at"], first, last) & incidents["status"].eq("resolved")
     ads = incidents["category"].eq("illegal_advertising") & incidents["model_street_id"].notna()
     public = incidents["category"].isin(PUBLIC_ORDER)
     base = None
-    if first.year > 2025:
-        base_first = first.replace(year=2025)
-        base_last = base_first.replace(day=monthrange(2025, first.month)[1])
+    if first.year > base_year:
+        base_first = first.replace(year=base_year)
+        base_last = base_first.replace(day=monthrange(base_year, first.month)[1])
         base = int((public & _in(incidents["observed_at"], base_first, base_last)).sum())
     houses = _frame(conn, "boarding-houses", ward.id, analysis.HOUSE_COLUMNS)
     streets = _frame(conn, "model-streets", ward.id, analysis.MODEL_STREET_COLUMNS)
@@ -64,6 +64,14 @@ def month_counts(conn, ward, month: str) -> geo_report.MonthCounts:
     ).where(Inspection.ward_id == ward.id, Inspection.inspected_at >= start,
             Inspection.inspected_at < end)).one()
     campaigns = [c for c in records.campaigns(conn, ward.id) if first <= c.starts_on <= last]
+    # Every campaign running some day of the month, with its results from the incidents in
+    # its area and period (webapp.campaigns shows the same figures).
+    results = []
+    for c in model_streets.campaigns(conn, ward.id):
+        if c.starts_on <= last and c.ends_on >= first:
+            rows = model_streets.campaign_results(conn, ward.id, c.id)
+            results.append((c.name, sum(r.incidents for r in rows),
+                            sum(r.resolved for r in rows)))
     snapshot = records.snapshot(conn, ward.id, month)
     return geo_report.MonthCounts(
         incidents_recorded=int(observed.sum()),
@@ -73,9 +81,10 @@ def month_counts(conn, ward, month: str) -> geo_report.MonthCounts:
         antt_signed=int(_in(houses["antt_commitment_on"], first, last).sum()),
         model_houses_recognised=int(_in(houses["model_recognised_on"], first, last).sum()),
         model_streets_achieved=int(_in(streets["achieved_on"], first, last).sum()),
-        campaigns=len(campaigns),
+        campaigns=len(campaigns), campaign_results=results,
         ads_recorded=int((ads & observed).sum()), ads_resolved=int((ads & resolved).sum()),
         public_order=int((public & observed).sum()), public_order_base=base,
+        base_year=base_year,
         ranking_published_on=pd.Timestamp(snapshot.published_at).date() if snapshot else None,
     )
 
@@ -97,15 +106,14 @@ def as_of(month: str, today: date) -> date:
 def build(conn, ward, month: str, today: date | None = None) -> geo_report.Report:
     today = today or local_now().date()
     day = as_of(month, today)
-    plan = geo_targets.load_plan()
-    metrics = {t["code"]: t["metric"] for t in plan["targets"]}
-    targets = [{**row, "metric": metrics.get(row["code"], "")}
+    plan = plan_for(conn, ward)
+    targets = [{**row, "route_name": plan.route_name}
                for row in analysis.targets_view(conn, ward, day)]
-    rows = geo_report.build_rows(targets, month_counts(conn, ward, month),
-                                 entries(conn, ward.id, month), month)
+    rows = geo_report.build_rows(targets, month_counts(conn, ward, month, plan.baseline_year),
+                                 entries(conn, ward.id, month), month, plan.report_due_day)
     return geo_report.Report(
         ward_name=ward.name, month=month, rows=rows, as_of=day, made_on=today,
-        title=plan.get("report_title") or geo_report.DEFAULT_TITLE,
+        letterhead=geo_report.Letterhead.from_plan(plan.report), due_day=plan.report_due_day,
         synthetic=bool(getattr(ward, "is_synthetic", False)))
 
 
@@ -182,9 +190,9 @@ def save_entries(tx, ward_id: int, month: str, new: dict[str, geo_report.Entry],
     return len(rows)
 
 
-def deadline_state(month: str, today: date) -> dict:
-    """Where today stands against the report's deadline (before the 25th of the month)."""
-    due = geo_report.due_date(month)
+def deadline_state(month: str, today: date, due_day: int) -> dict:
+    """Where today stands against the report's deadline (the plan's due day of the month)."""
+    due = geo_report.due_date(month, due_day)
     first, _ = month_bounds(month)
     days = (due - today).days
     if today < first:

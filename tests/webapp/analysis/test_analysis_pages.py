@@ -12,7 +12,7 @@ from shapely.geometry import Point, shape
 ROLES = ("admin", "police", "urban_staff", "leader")
 VIEW_PAGES = ("/ranking", "/ranking/KP01", "/hotspots", "/coverage", "/targets")
 VIEW_APIS = ("/api/v1/ranking", "/api/v1/hotspots", "/api/v1/coverage")
-TARGETS = Path(__file__).resolve().parents[3] / "data" / "targets.yaml"
+TARGETS = Path(__file__).resolve().parents[3] / "data" / "plans" / "tam-phuoc.yaml"
 
 
 def test_anonymous_is_sent_to_sign_in(anonymous):

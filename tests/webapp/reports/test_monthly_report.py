@@ -12,16 +12,16 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import select
 
+from geo.plan import Plan
 from geo.report import COLUMNS
-from geo.targets import load_plan
 from models import records
 from models.tables import MonthlyReportEntry
 from webapp.extensions import db
 from webapp.services import reports as service
 
-PLAN = load_plan()
-CODES = [t["code"] for t in PLAN["targets"]]
-LABELS = [t["label"] for t in PLAN["targets"]]
+PLAN = Plan.preset("tam-phuoc")  # the demo ward follows Tam Phước's plan
+CODES = [t["code"] for t in PLAN.targets]
+LABELS = [t["label"] for t in PLAN.targets]
 ROLES = ("admin", "police", "urban_staff", "leader")
 
 
@@ -145,7 +145,10 @@ def test_xlsx_has_the_plan_columns_title_and_note(client_as):
     response = client_as("leader").get("/reports/monthly.xlsx?month=2026-10")
     ws = load_workbook(io.BytesIO(response.data)).active
     rows = list(ws.iter_rows(values_only=True))
-    assert "THÁNG 10/2026" in rows[1][0] and "PHƯỜNG TAM PHƯỚC" in rows[0][0]
+    # The demo ward's plan (Tam Phước's) sets a Party letterhead.
+    assert "THÁNG 10/2026" in rows[2][0] and "ĐẢNG ỦY PHƯỜNG TAM PHƯỚC" in rows[0][0]
+    assert rows[0][5] == "ĐẢNG CỘNG SẢN VIỆT NAM"
+    assert "Kính gửi: Ban Thường vụ Đảng ủy phường" in rows[3][0]
     assert any("trước ngày 25 hằng tháng" in (r[0] or "") for r in rows[:5])
     header, body = _xlsx_rows(client_as("leader"), "2026-10")
     assert tuple(header) == COLUMNS and len(body) == len(CODES)
@@ -165,7 +168,8 @@ def test_pdf_is_a_real_pdf(client_as, tmp_path):
                           check=True).stdout
     assert "BÁO CÁO TIẾN ĐỘ" in text and "THÁNG 10/2026" in text
     assert "Mỗi khu phố có ít nhất 01 mô hình nhà trọ an toàn" in " ".join(text.split())
-    assert "NGƯỜI LẬP BÁO CÁO" in text and "THỦ TRƯỞNG ĐƠN VỊ" in text
+    assert "NGƯỜI LẬP BÁO CÁO" in text and "T/M BAN THƯỜNG VỤ" in text  # the plan's signers
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "CỘNG HÒA XÃ HỘI" not in text
     subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(path),
                     str(tmp_path / "page")], check=True)
     page = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
@@ -177,7 +181,8 @@ def test_pdf_is_a_real_pdf(client_as, tmp_path):
 
 
 def test_deadline_state():
-    assert service.deadline_state("2026-10", date(2026, 10, 20))["state"] == "open"
-    assert service.deadline_state("2026-10", date(2026, 10, 20))["days_left"] == 5
-    assert service.deadline_state("2026-10", date(2026, 10, 25))["state"] == "late"
-    assert service.deadline_state("2026-10", date(2026, 9, 30))["state"] == "future"
+    assert service.deadline_state("2026-10", date(2026, 10, 20), 25)["state"] == "open"
+    assert service.deadline_state("2026-10", date(2026, 10, 20), 25)["days_left"] == 5
+    assert service.deadline_state("2026-10", date(2026, 10, 25), 25)["state"] == "late"
+    assert service.deadline_state("2026-10", date(2026, 9, 30), 25)["state"] == "future"
+    assert service.deadline_state("2026-10", date(2026, 10, 20), 15)["state"] == "late"

@@ -1,0 +1,310 @@
+"""A ward's own plan as data: targets, phases, start and base year, route name, report header.
+
+The plan is a YAML document (presets in ``data/plans/``: Tam Phước's "500 ngày đêm" plan, a
+neutral starting plan, Bình Phước's criteria); an admin edits it in the app, where every
+save is a new version, and can export it for a neighbouring ward to start from. Nothing
+ward-specific is written in code: the pages, prints and reports read it from here.
+
+Examples
+--------
+>>> plan = Plan.preset("tam-phuoc")
+>>> plan.baseline_year, plan.report_cycle_start, plan.route_name
+(2025, '2026-06', 'Trục điểm kiểu mẫu QL51 (đoạn trung tâm)')
+>>> [c["code"] for c in Plan.preset("binh-phuoc").criteria]
+['sach', 'xanh', 'sang', 'dep', 'an_toan']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from geo.targets import METRIC_ALIASES, METRICS
+
+PRESETS_DIR = Path(__file__).resolve().parent.parent / "data" / "plans"
+CODE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+HEADERS = {"state": "Văn bản hành chính (Cộng hòa xã hội chủ nghĩa Việt Nam)",
+           "party": "Văn bản của Đảng (Đảng Cộng sản Việt Nam)"}
+MANUAL = "manual"
+MAX_TEXT = 500
+
+
+class PlanError(ValueError):
+    """The plan cannot be used; ``problems`` are Vietnamese sentences for the admin."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Plan:
+    version: str
+    name: str
+    plan_start: date
+    baseline_year: int
+    report_cycle_start: str  # "yyyy-mm": the first month whose report is due
+    report_due_day: int
+    route_name: str  # the ward demonstration route, as map, legend and print name it
+    criteria: tuple[dict, ...]  # model-street criteria: {code, label}
+    phases: tuple[dict, ...]  # {code, label, start, end}
+    targets: tuple[dict, ...]  # {code, label, lead, metric, target, deadline, unit}
+    report: dict = field(default_factory=dict)
+
+    # --- building ---------------------------------------------------------------------
+
+    @classmethod
+    def from_mapping(cls, data: dict, metrics: set[str] | None = None) -> Plan:
+        """Check and build a plan; raises ``PlanError`` listing every problem found.
+
+        ``metrics``: the computed metric codes a target may use (``geo.targets.METRICS``).
+        """
+        metrics = set(METRICS) if metrics is None else metrics
+        problems: list[str] = []
+        if not isinstance(data, dict):
+            raise PlanError(["Kế hoạch phải là một tài liệu YAML dạng bảng (khóa: giá trị)."])
+        version = _text(data.get("version"), "Phiên bản", problems, required=True, limit=64)
+        name = _text(data.get("name"), "Tên kế hoạch", problems, required=True)
+        start = _day(data.get("plan_start"), "Ngày bắt đầu kế hoạch", problems)
+        base = data.get("baseline_year")
+        if not isinstance(base, int) or isinstance(base, bool) or not 1990 <= base <= 2100:
+            problems.append("Năm gốc so sánh phải là một năm (ví dụ 2025).")
+            base = 0
+        cycle = str(data.get("report_cycle_start") or "")
+        if not MONTH.match(cycle):
+            problems.append("Tháng bắt đầu báo cáo phải có dạng yyyy-mm (ví dụ 2026-06).")
+        due = data.get("report_due_day", 25)
+        if not isinstance(due, int) or isinstance(due, bool) or not 1 <= due <= 28:
+            problems.append("Hạn báo cáo hằng tháng phải là một ngày từ 1 đến 28.")
+            due = 25
+        route = _text(data.get("route_name"), "Tên trục điểm kiểu mẫu", problems,
+                      required=True, limit=200)
+        criteria = _criteria(data.get("model_street_criteria"), problems)
+        phases = _phases(data.get("phases"), problems)
+        targets = _targets(data.get("targets"), metrics, problems)
+        report = _report(data.get("report") or {}, problems)
+        if problems:
+            raise PlanError(problems)
+        return cls(version, name, start, base, cycle, due, route, criteria, phases, targets,
+                   report)
+
+    @classmethod
+    def from_yaml(cls, text: str) -> Plan:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise PlanError([f"Tệp YAML không đọc được: {exc}"]) from exc
+        return cls.from_mapping(data)
+
+    @classmethod
+    def preset(cls, code: str) -> Plan:
+        path = PRESETS_DIR / f"{code}.yaml"
+        if not CODE.match(code) or not path.exists():
+            raise PlanError([f"Không có kế hoạch mẫu “{code}”. Có: {', '.join(presets())}."])
+        return cls.from_yaml(path.read_text(encoding="utf-8"))
+
+    # --- reading ----------------------------------------------------------------------
+
+    def as_mapping(self) -> dict:
+        """JSON/YAML-ready body (dates as ISO text), the inverse of ``from_mapping``."""
+        return {
+            "version": self.version, "name": self.name,
+            "plan_start": self.plan_start.isoformat(), "baseline_year": self.baseline_year,
+            "report_cycle_start": self.report_cycle_start,
+            "report_due_day": self.report_due_day, "route_name": self.route_name,
+            "model_street_criteria": [dict(c) for c in self.criteria],
+            "phases": [{**p, "start": p["start"].isoformat(), "end": p["end"].isoformat()}
+                       for p in self.phases],
+            "targets": [{**t, "deadline": _iso(t["deadline"])} for t in self.targets],
+            "report": dict(self.report),
+        }
+
+    def to_yaml(self) -> str:
+        header = (f"# Kế hoạch của phường — urbanorder (phiên bản {self.version}).\n"
+                  "# Nhập vào phường khác: Quản trị → Kế hoạch → Nhập tệp YAML.\n")
+        return header + yaml.safe_dump(self.as_mapping(), allow_unicode=True, sort_keys=False,
+                                       width=100)
+
+    def criteria_labels(self) -> dict[str, str]:
+        return {c["code"]: c["label"] for c in self.criteria}
+
+    def target(self, code: str) -> dict | None:
+        return next((t for t in self.targets if t["code"] == code), None)
+
+    def manual_targets(self) -> list[dict]:
+        return [t for t in self.targets if t["metric"] == MANUAL]
+
+    def phase_of(self, day: date) -> dict | None:
+        return next((p for p in self.phases if p["start"] <= day <= p["end"]), None)
+
+
+def presets() -> dict[str, str]:
+    """``{code: plan name}`` of the plans shipped in ``data/plans/``."""
+    found = {}
+    for path in sorted(PRESETS_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        found[path.stem] = str(data.get("name", path.stem))
+    return found
+
+
+def starting_plan(preset: str, ward_name: str, today: date) -> Plan:
+    """A preset adopted by a ward: its own version name, and the letterhead made the
+    ward's when the preset was another ward's (issuer, place; the upper body unknown).
+
+    The neutral preset (``mac-dinh``) starts today with last year as the base year.
+
+    >>> starting_plan("binh-phuoc", "Phường Hồ Nai", date(2026, 12, 1)).report["issuer"]
+    'ỦY BAN NHÂN DÂN PHƯỜNG HỒ NAI'
+    >>> starting_plan("tam-phuoc", "Phường Tam Phước (dữ liệu mô phỏng)",
+    ...               date(2026, 12, 1)).report["issuer"]
+    'ĐẢNG ỦY PHƯỜNG TAM PHƯỚC'
+    """
+    body = Plan.preset(preset).as_mapping()
+    name = re.sub(r"\s*\(.*?\)\s*", " ", ward_name).strip()  # "(dữ liệu mô phỏng)" off
+    place = re.sub(r"^(phường|xã|thị trấn)\s+", "", name, flags=re.I)
+    body["version"] = f"{preset}-{today:%Y%m%d}"
+    if preset == "mac-dinh":
+        body["plan_start"] = today.isoformat()
+        body["baseline_year"] = today.year - 1
+        body["report_cycle_start"] = f"{today:%Y-%m}"
+    report = body.setdefault("report", {})
+    if report.get("place") != place:
+        body_name = "ĐẢNG ỦY" if report.get("header") == "party" else "ỦY BAN NHÂN DÂN"
+        report.update(place=place, issuer=f"{body_name} PHƯỜNG {place.upper()}", parent="")
+    return Plan.from_mapping(body)
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+def _nfc(value) -> str:
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def _text(value, what: str, problems: list[str], required: bool = False,
+          limit: int = MAX_TEXT) -> str:
+    text = "" if value is None else _nfc(value)
+    if required and not text:
+        problems.append(f"{what}: chưa nhập.")
+    if len(text) > limit:
+        problems.append(f"{what}: dài quá {limit} ký tự.")
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
+        problems.append(f"{what}: có ký tự điều khiển không hợp lệ.")
+    return text[:limit]
+
+
+def _day(value, what: str, problems: list[str]) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        problems.append(f"{what}: cần một ngày dạng yyyy-mm-dd (ví dụ 2026-05-25).")
+        return date(1970, 1, 1)
+
+
+def _iso(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _code(value, what: str, problems: list[str], seen: set[str]) -> str:
+    code = str(value or "").strip()
+    if not CODE.match(code):
+        problems.append(f"{what}: mã “{code}” chỉ gồm chữ thường không dấu, số, _ hoặc -.")
+    elif code in seen:
+        problems.append(f"{what}: mã “{code}” bị trùng.")
+    seen.add(code)
+    return code
+
+
+def _items(value, what: str, problems: list[str]) -> list[dict]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        problems.append(f"{what}: phải là một danh sách các mục.")
+        return []
+    return value
+
+
+def _criteria(value, problems: list[str]) -> tuple[dict, ...]:
+    seen: set[str] = set()
+    out = []
+    for i, item in enumerate(_items(value, "Tiêu chí tuyến kiểu mẫu", problems), start=1):
+        code = _code(item.get("code"), f"Tiêu chí tuyến kiểu mẫu {i}", problems, seen)
+        label = _text(item.get("label"), f"Tên tiêu chí {i}", problems, required=True, limit=200)
+        out.append({"code": code, "label": label})
+    if not out:
+        problems.append("Cần ít nhất một tiêu chí tuyến/cụm kiểu mẫu.")
+    return tuple(out)
+
+
+def _phases(value, problems: list[str]) -> tuple[dict, ...]:
+    seen: set[str] = set()
+    out = []
+    for i, item in enumerate(_items(value, "Giai đoạn", problems), start=1):
+        code = _code(str(item.get("code", "")), f"Giai đoạn {i}", problems, seen)
+        label = _text(item.get("label"), f"Tên giai đoạn {i}", problems, required=True)
+        start = _day(item.get("start"), f"Giai đoạn {i}: ngày bắt đầu", problems)
+        end = _day(item.get("end"), f"Giai đoạn {i}: ngày kết thúc", problems)
+        if end < start:
+            problems.append(f"Giai đoạn {i}: ngày kết thúc trước ngày bắt đầu.")
+        out.append({"code": code, "label": label, "start": start, "end": end})
+    return tuple(sorted(out, key=lambda p: p["start"]))
+
+
+def _targets(value, metrics: set[str], problems: list[str]) -> tuple[dict, ...]:
+    seen: set[str] = set()
+    out = []
+    for i, item in enumerate(_items(value, "Chỉ tiêu", problems), start=1):
+        where = f"Chỉ tiêu {i}"
+        code = _code(item.get("code"), where, problems, seen)
+        metric = METRIC_ALIASES.get(str(item.get("metric") or ""), str(item.get("metric") or ""))
+        if metric != MANUAL and metric not in metrics:
+            problems.append(f"{where}: cách tính “{metric}” không có; chọn một chỉ số tính từ "
+                            f"dữ liệu hoặc “{MANUAL}” (cán bộ nhập số liệu hằng tháng).")
+        goal = item.get("target")
+        if not isinstance(goal, int | float) or isinstance(goal, bool) or goal != goal \
+                or goal in (float("inf"), float("-inf")) or goal < 0:
+            problems.append(f"{where}: mục tiêu phải là một số ≥ 0.")
+            goal = 0
+        deadline = item.get("deadline")
+        if deadline != "year_end":
+            deadline = _day(deadline, f"{where}: thời hạn", problems)
+        out.append({
+            "code": code, "metric": metric, "target": goal, "deadline": deadline,
+            "label": _text(item.get("label"), f"{where}: nội dung", problems, required=True),
+            "lead": _text(item.get("lead"), f"{where}: đơn vị chủ trì", problems) or None,
+            "unit": _text(item.get("unit"), f"{where}: đơn vị tính", problems, limit=40) or None,
+        })
+    return tuple(out)
+
+
+def _report(value, problems: list[str]) -> dict:
+    if not isinstance(value, dict):
+        problems.append("Phần “report” (tiêu đề, chữ ký báo cáo) phải là một bảng.")
+        return {}
+    header = value.get("header", "state")
+    if header not in HEADERS:
+        problems.append("Kiểu văn bản báo cáo phải là state (hành chính) hoặc party (Đảng).")
+    out = {"header": header}
+    for key, what in (("parent", "Cơ quan cấp trên"), ("issuer", "Cơ quan ban hành"),
+                      ("number", "Dòng số hiệu"), ("recipient", "Kính gửi"),
+                      ("place", "Địa danh"), ("title", "Tên báo cáo")):
+        out[key] = _text(value.get(key), f"Báo cáo — {what}", problems, limit=300)
+    signatures = []
+    for i, item in enumerate(_items(value.get("signatures"), "Chữ ký", problems), start=1):
+        signatures.append({
+            "title": _text(item.get("title"), f"Chữ ký {i}: chức danh", problems,
+                           required=True, limit=200),
+            "hint": _text(item.get("hint"), f"Chữ ký {i}: ghi chú", problems, limit=200),
+            "name": _text(item.get("name"), f"Chữ ký {i}: họ tên", problems, limit=200),
+        })
+    if len(signatures) > 3:
+        problems.append("Báo cáo có tối đa 3 chữ ký.")
+    out["signatures"] = signatures
+    return out

@@ -1,0 +1,34 @@
+"""The monthly progress report in the plan's template (Bảng 3): rows, XLSX and PDF.
+
+Pure: ``rows`` builds the rows from the targets (``geo.targets.evaluate``), the month's counts
+and what staff wrote; ``xlsx`` and ``pdf`` write them under the ward's letterhead (its plan's
+header, recipient and signature block). No Flask, no SQLAlchemy.
+"""
+
+from geo.report.pdf import write_pdf
+from geo.report.rows import (
+    COLUMNS,
+    DEFAULT_TITLE,
+    NOTE,
+    Entry,
+    Letterhead,
+    MonthCounts,
+    Report,
+    ReportRow,
+    build_rows,
+    cells,
+    completion,
+    due_date,
+    figures_text,
+    month_vi,
+    product_text,
+    vn_date,
+    vn_number,
+    vn_percent,
+)
+from geo.report.xlsx import write_xlsx
+
+__all__ = ["COLUMNS", "DEFAULT_TITLE", "NOTE", "Entry", "Letterhead", "MonthCounts", "Report",
+           "ReportRow", "build_rows", "cells", "completion", "due_date", "figures_text",
+           "month_vi", "product_text", "vn_date", "vn_number", "vn_percent", "write_pdf",
+           "write_xlsx"]
