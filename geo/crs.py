@@ -1,16 +1,74 @@
-"""Coordinate reference systems: storage in EPSG:4326, metric work in the ward's VN-2000."""
+"""Coordinate reference systems: storage in EPSG:4326, metric work in the ward's VN-2000.
+
+Every ward has a metric CRS: the VN-2000 / TM-3 zone of its province (``data/vn2000_zones.yaml``,
+after Thông tư 973/2001/TT-TCĐC), chosen when the ward is created.
+"""
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 import geopandas as gpd
+import yaml
+
+from geo.text import fold
 
 STORAGE_EPSG = 4326
-# VN-2000 / TM-3 zones used by the wards this project serves (per-ward setting).
-VN2000_TM3 = {
-    5899: "VN-2000 / TM-3 107-45 (Đồng Nai)",
-    9210: "VN-2000 / TM-3 105-45 (TP. Hồ Chí Minh)",
-    3405: "VN-2000 / UTM zone 48N",
-}
+ZONES_FILE = Path(__file__).resolve().parent.parent / "data" / "vn2000_zones.yaml"
+
+
+@functools.cache
+def _zones() -> dict:
+    return yaml.safe_load(ZONES_FILE.read_text(encoding="utf-8"))
+
+
+def metric_crs_choices() -> dict[int, str]:
+    """``{EPSG: label}`` of the VN-2000 metric CRSs a ward may use (TM-3 zones, UTM).
+
+    >>> metric_crs_choices()[5899]
+    'VN-2000 / TM-3 107°45′ (Đồng Nai, Bà Rịa - Vũng Tàu, Lâm Đồng, Đà Nẵng, …)'
+    """
+    choices = {}
+    for epsg, zone in sorted(_zones()["zones"].items()):
+        places = zone["provinces"]
+        shown = ", ".join(places[:4]) + (", …" if len(places) > 4 else "")
+        choices[int(epsg)] = f"{zone['label']} ({shown})"
+    for fallback in _zones()["fallback"]:
+        choices.setdefault(int(fallback["epsg"]), fallback["label"])
+    choices.update({3405: "VN-2000 / UTM vùng 48N", 3406: "VN-2000 / UTM vùng 49N"})
+    return choices
+
+
+def metric_epsg_for(province: str | None, centre_lon: float) -> tuple[int, str]:
+    """The metric CRS of a new ward: its province's TM-3 zone, else the national 3° zone of
+    the boundary's centre. Returns ``(epsg, why)`` (Vietnamese).
+
+    >>> metric_epsg_for("Tỉnh Đồng Nai", 106.9)[0], metric_epsg_for("ha noi", 105.8)[0]
+    (5899, 5897)
+    >>> metric_epsg_for(None, 106.7)
+    (5898, 'không rõ tỉnh: vùng 3° theo kinh độ tâm ranh giới (106,70°)')
+    """
+    wanted = fold(province or "")
+    for prefix in ("tinh ", "thanh pho ", "tp "):
+        wanted = wanted.removeprefix(prefix)
+    for epsg, zone in _zones()["zones"].items():
+        for place in zone["provinces"]:
+            key = fold(place)
+            for prefix in ("thanh pho ", "tp "):
+                key = key.removeprefix(prefix)
+            if wanted and key == wanted:
+                return int(epsg), f"kinh tuyến trục của {place} ({zone['label']})"
+    for fallback in _zones()["fallback"]:
+        if centre_lon < fallback["west_of"]:
+            why = (f"không rõ tỉnh: vùng 3° theo kinh độ tâm ranh giới "
+                   f"({centre_lon:.2f}°)".replace(".", ","))
+            return int(fallback["epsg"]), why
+    raise ValueError(centre_lon)
+
+
+# Source CRSs offered for files that do not say theirs (``geo.io``).
+VN2000_TM3 = {epsg: label for epsg, label in metric_crs_choices().items()}
 
 
 def require_crs(gdf: gpd.GeoDataFrame, epsg: int = STORAGE_EPSG) -> gpd.GeoDataFrame:

@@ -184,3 +184,40 @@ def client_as(demo_app):
         return client
 
     return make
+
+
+def writable_demo_app(backend: str, databases):
+    """One app per test module on the shared writable demo of ``backend``: its demo ward as
+    ``app.ward``; ``signed_in_as(app, role)`` signs a client in once per role."""
+    from models import queries
+    from webapp.demo import DEMO_WARD
+    from webapp.extensions import db
+
+    for app in test_app(databases(backend)):
+        app.signed_in = {}
+        with app.app_context():
+            app.ward = queries.ward_by_code(db.conn, DEMO_WARD)
+        yield app
+
+
+def signed_in_as(app, role: str):
+    """A client of ``app`` signed in with ``role``'s demo account (``.csrf``, ``.csrf_headers``),
+    made once per app: sign-in is rate limited and slow by design (Argon2)."""
+    from tests.helpers import ROLE_USERS, api_headers, csrf_token
+
+    if role not in app.signed_in:
+        client = app.test_client()
+        sign_in(client, ROLE_USERS[role])
+        client.csrf = csrf_token(client, "/")
+        client.csrf_headers = api_headers(client)
+        app.signed_in[role] = client
+    return app.signed_in[role]
+
+
+@pytest.fixture
+def empty_app(fresh_url):
+    """An app on a migrated database with no ward and no account (a first run)."""
+    engine = make_engine(fresh_url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    yield from test_app(fresh_url)

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webapp import auth, errors, photos, security, vendor
+from webapp import auth, errors, photos, security, vendor, wards
 from webapp import config as settings
 from webapp.admin import bp as admin_bp
 from webapp.analysis import bp as analysis_bp
 from webapp.api import bp as api_bp
 from webapp.auth.permissions import ROLE_LABELS, can
+from webapp.campaigns import bp as campaigns_bp
 from webapp.exchange import bp as exchange_bp
 from webapp.extensions import csrf, db, limiter
 from webapp.field import bp as field_bp
 from webapp.houses import bp as houses_bp
 from webapp.incidents import bp as incidents_bp
 from webapp.map import bp as map_bp
+from webapp.model_streets import bp as model_streets_bp
 from webapp.navigation import nav_links
+from webapp.plan import bp as plan_bp
 from webapp.reports import bp as reports_bp
+from webapp.setup import bp as setup_bp
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -46,8 +50,10 @@ def create_app(config: dict | None = None) -> Flask:
         (vendor.bp, None), (auth.bp, "/auth"), (map_bp, None), (api_bp, "/api/v1"),
         (incidents_bp, "/incidents"), (houses_bp, "/boarding-houses"), (admin_bp, "/admin"),
         (field_bp, None), (photos.bp, None), (analysis_bp, None), (reports_bp, None),
-        (exchange_bp, None),
+        (exchange_bp, None), (setup_bp, None), (plan_bp, None), (model_streets_bp, None),
+        (campaigns_bp, None),
     ):
         app.register_blueprint(blueprint, url_prefix=prefix)
     app.jinja_env.globals.update(can=can, role_labels=ROLE_LABELS, nav_links=nav_links)
+    app.context_processor(lambda: {"current_ward": wards.current()})
     return app

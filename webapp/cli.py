@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup
 
-from models import migrate, queries
+from models import migrate, queries, records
 from webapp import create_app
 from webapp.auth.permissions import ROLE_LABELS
 from webapp.extensions import db
@@ -35,16 +35,23 @@ def init_command() -> None:
 
 @cli.command("demo")
 @click.option("--replace", is_flag=True, help="Xóa và tạo lại dữ liệu mô phỏng.")
-@click.option("--if-empty", is_flag=True, help="Chỉ nạp khi CSDL chưa có phường nào.")
+@click.option("--if-empty", is_flag=True,
+              help="Chỉ nạp khi CSDL chưa có phường và chưa có tài khoản nào.")
+@click.option("--remove", is_flag=True, help="Xóa phường mô phỏng (các phường thật giữ nguyên).")
 @click.option("--seed", default=2026, show_default=True, help="Hạt giống sinh dữ liệu.")
-def demo_command(replace: bool, if_empty: bool, seed: int) -> None:
+def demo_command(replace: bool, if_empty: bool, remove: bool, seed: int) -> None:
     """Nạp dữ liệu MÔ PHỎNG phường Tam Phước. Load the synthetic Tam Phước demo."""
-    from webapp.demo import load_demo
+    from webapp.demo import load_demo, remove_demo
 
     _migrate()
+    if remove:
+        removed = remove_demo(db.engine)
+        click.echo(f"Đã xóa phường mô phỏng {removed}." if removed
+                   else "Không có phường mô phỏng nào.")
+        return
     with db.engine.connect() as conn:
-        if if_empty and queries.wards(conn):
-            click.echo("CSDL đã có dữ liệu phường — không nạp dữ liệu mô phỏng.")
+        if if_empty and (queries.wards(conn) or records.any_user(conn)):
+            click.echo("CSDL đã có phường hoặc tài khoản — không nạp dữ liệu mô phỏng.")
             return
     started = time.perf_counter()
     counts = load_demo(db.engine, replace=replace, seed=seed, echo=click.echo)
@@ -98,21 +105,29 @@ def _user_action(action):
 
 @user_group.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice(list(ROLE_LABELS)), required=True)
-@click.option("--ward", "ward_code", help="Mã phường (mặc định: phường duy nhất/đầu tiên).")
+@click.option("--role", type=click.Choice(list(ROLE_LABELS)), required=True,
+              help="superadmin: quản trị mọi phường (không thuộc phường nào).")
+@click.option("--ward", "ward_code",
+              help="Mã phường (bắt buộc khi có nhiều phường; không dùng cho superadmin).")
 @click.option("--name", "full_name", help="Họ và tên.")
 @click.option("--password", help="Mật khẩu (để trống: tạo ngẫu nhiên và in ra).")
 def user_add(username, role, ward_code, full_name, password) -> None:
     """Tạo tài khoản mới."""
-    with db.engine.connect() as conn:
-        ward = queries.ward_by_code(conn, ward_code) if ward_code else \
-            next(iter(queries.wards(conn)), None)
-    if ward is None:
-        raise click.ClickException(
-            "Không tìm thấy phường. Chạy 'urbanorder demo' hoặc nhập dữ liệu.")
-    _, password = _user_action(
-        lambda conn: create_user(conn, ward.id, username, role, password, full_name))
-    click.echo(f"Đã tạo {username} ({ROLE_LABELS[role]}, {ward.name}). Mật khẩu: {password}")
+    from webapp.services.wards import WardError, ward_named
+
+    ward = None
+    if role != "superadmin":
+        with db.engine.connect() as conn:
+            try:
+                ward = ward_named(conn, ward_code, "tài khoản mới")
+            except WardError as err:
+                raise click.ClickException(str(err)) from None
+    elif ward_code:
+        raise click.ClickException("Tài khoản superadmin không thuộc phường nào: bỏ --ward.")
+    _, password = _user_action(lambda conn: create_user(
+        conn, ward.id if ward else None, username, role, password, full_name))
+    where = ward.name if ward else "mọi phường"
+    click.echo(f"Đã tạo {username} ({ROLE_LABELS[role]}, {where}). Mật khẩu: {password}")
 
 
 @user_group.command("passwd")
@@ -160,3 +175,7 @@ def main() -> None:
 # Feature packages add their own commands to the group (they import ``cli`` from here).
 from webapp.analysis import commands as _analysis_commands  # noqa: E402,F401
 from webapp.exchange import commands as _exchange_commands  # noqa: E402,F401
+from webapp.setup.commands import COMMANDS as _setup_commands  # noqa: E402
+
+for _command in _setup_commands:
+    cli.add_command(_command)

@@ -14,7 +14,9 @@ from sqlalchemy import Engine
 
 from geo import assign, synthetic
 from geo.crs import to_metric
-from models import queries
+from geo.plan import Plan
+from models import plans, queries
+from models import wards as ward_records
 from models.tables import (
     BoardingHouse,
     Campaign,
@@ -24,9 +26,12 @@ from models.tables import (
     Neighbourhood,
     Street,
 )
+from webapp.services.streets import STREET_WITHIN_M, anchor
 from webapp.users import create_demo_users
 
-DEMO_WARD = "tam-phuoc"
+DEMO_WARD = "demo-tam-phuoc"
+LEGACY_DEMO_WARDS = ("tam-phuoc",)  # the demo's code before real wards could be set up
+DEMO_PLAN = "tam-phuoc"
 
 
 def load_demo(
@@ -44,7 +49,7 @@ def load_demo(
     created ({username: (role, password)}) — passwords are random unless given.
     """
     with engine.begin() as conn:
-        existing = queries.ward_by_code(conn, DEMO_WARD)
+        existing = _demo_ward(conn)
         if existing is not None and not replace:
             return None
         started = time.perf_counter()
@@ -53,17 +58,44 @@ def load_demo(
         echo(f"  xong sau {time.perf_counter() - started:.1f} s")
         if existing is not None:
             echo("Xóa dữ liệu mô phỏng cũ…")
-            queries.delete_ward(conn, existing.id)
+            ward_records.delete_ward(conn, existing.id)
         counts = store_ward(conn, data, echo)
-        counts["users"] = create_demo_users(conn, counts.pop("ward_id"), passwords)
+        ward_id = counts.pop("ward_id")
+        plan = Plan.preset(DEMO_PLAN)
+        plans.save_plan(conn, ward_id, plan.as_mapping(), None)
+        counts["users"] = create_demo_users(conn, ward_id, passwords)
         return counts
+
+
+def _demo_ward(conn):
+    for code in (DEMO_WARD, *LEGACY_DEMO_WARDS):
+        ward = queries.ward_by_code(conn, code)
+        if ward is not None and ward.is_synthetic:
+            return ward
+    return None
+
+
+def remove_demo(engine: Engine) -> str | None:
+    """Remove the synthetic demo ward and all it holds; real wards are not touched.
+
+    Returns the removed ward's name (``None`` if there was no demo). The removal is written
+    to the installation's audit log.
+    """
+    with engine.begin() as conn:
+        ward = _demo_ward(conn)
+        if ward is None:
+            return None
+        from webapp.services.wards import remove
+
+        remove(conn, ward, None, force=True)
+        return ward.name
 
 
 def store_ward(conn, data: dict, echo: Callable[[str], None]) -> dict[str, int]:
     """Store a generated ward (dict of GeoDataFrames from ``geo.synthetic``) on ``conn``."""
     ward = data["ward"].iloc[0]
     epsg = int(ward["metric_epsg"])
-    ward_id = queries.insert_ward(conn, ward["code"], ward["name"], ward.geometry, epsg,
+    ward_id = ward_records.insert_ward(conn, ward["code"], ward["name"], ward.geometry, epsg,
                                   bool(ward["is_synthetic"]), province="Đồng Nai")
 
     echo("Ghi khu phố, đường phố, tuyến/cụm kiểu mẫu…")
@@ -77,6 +109,10 @@ def store_ward(conn, data: dict, echo: Callable[[str], None]) -> dict[str, int]:
                                          "geom", ward_id, returning_key="_key")
     model = data["model_streets"].copy()
     model["neighbourhood_id"] = model["neighbourhood_code"].map(kp_ids)
+    anchors = gpd.GeoDataFrame(geometry=model.geometry.map(anchor).to_numpy(), crs=4326)
+    street_frame = _with_ids(streets, streets["_key"].map(street_ids))
+    model["street_id"] = assign.nearest_feature(anchors, street_frame, epsg, STREET_WITHIN_M[
+        "model-streets"])["id"].astype("Int64").to_numpy()
     model["_key"] = range(len(model))
     model_ids = queries.insert_features(conn, ModelStreet.__table__, model.rename_geometry("geom"),
                                         "geom", ward_id, returning_key="_key")

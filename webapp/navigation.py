@@ -7,10 +7,14 @@ from flask import current_app
 from webapp.auth.permissions import can
 
 LINKS = (
+    ("setup.wards", "Phường", "manage_wards"),
     ("analysis.ranking", "Xếp hạng", "view_analysis"),
     ("analysis.hotspots", "Điểm nóng", "view_analysis"),
     ("analysis.coverage", "Nhà trọ mô hình", "view_analysis"),
     ("analysis.targets", "Chỉ tiêu", "view_analysis"),
+    ("plan.edit", "Kế hoạch", "edit_plan"),
+    ("model_streets.index", "Tuyến kiểu mẫu", "view_analysis"),
+    ("campaigns.index", "Đợt ra quân", "view_analysis"),
     ("reports.monthly", "Báo cáo tháng", "view_analysis"),
     ("field.home", "Thực địa", "record_incident"),
     ("incidents.index", "Vụ việc", "view_analysis"),

@@ -10,7 +10,8 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 # Endpoints reachable without signing in: the sign-in page and static assets.
-PUBLIC_ENDPOINTS = {"auth.login", "static", "vendor.asset", "field.service_worker"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "vendor.asset", "field.service_worker",
+                    "setup.first_run"}
 
 
 def csp_nonce() -> str:

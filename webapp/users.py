@@ -10,6 +10,7 @@ from models import records
 from webapp.auth.passwords import generate_password, hash_password, password_problem
 
 DEMO_USERS = (
+    ("quantri", "superadmin", "Quản trị hệ thống (mô phỏng)"),
     ("admin", "admin", "Quản trị viên (mô phỏng)"),
     ("congan", "police", "Cán bộ Công an phường (mô phỏng)"),
     ("dothi", "urban_staff", "Cán bộ quản lý đô thị (mô phỏng)"),
@@ -25,7 +26,7 @@ def normalise_username(username: str) -> str:
     return unicodedata.normalize("NFC", username.strip()).lower()
 
 
-def create_user(conn: Connection, ward_id: int, username: str, role: str,
+def create_user(conn: Connection, ward_id: int | None, username: str, role: str,
                 password: str | None = None, full_name: str | None = None,
                 by_user_id: int | None = None) -> tuple[int, str]:
     """Create a user; returns (id, password) — the password generated if none was given."""
@@ -33,6 +34,9 @@ def create_user(conn: Connection, ward_id: int, username: str, role: str,
     if role not in records.ROLES:
         raise UserError(f"Vai trò không hợp lệ: {role}. "
                         f"Chọn một trong: {', '.join(records.ROLES)}.")
+    if (role == "superadmin") != (ward_id is None):
+        raise UserError("Chỉ tài khoản quản trị hệ thống (superadmin) không thuộc phường nào; "
+                        "mọi vai trò khác phải thuộc một phường.")
     if records.user_by_username(conn, username) is not None:
         raise UserError(f"Tên đăng nhập '{username}' đã có người dùng.")
     password = password or generate_password()
@@ -72,12 +76,15 @@ def set_active(conn: Connection, username: str, active: bool,
 
 def create_demo_users(conn: Connection, ward_id: int,
                       passwords: dict[str, str] | None = None) -> dict[str, tuple[str, str]]:
-    """One user per role for the demo ward: {username: (role, password)}."""
+    """One user per role for the demo ward, and a super-admin if the installation has none
+    (so someone trying the demo can set up a real ward): {username: (role, password)}."""
     created = {}
     for username, role, full_name in DEMO_USERS:
         if records.user_by_username(conn, username) is not None:
             continue
-        _, password = create_user(conn, ward_id, username, role,
-                                  (passwords or {}).get(username), full_name)
+        if role == "superadmin" and records.superadmins(conn):
+            continue
+        _, password = create_user(conn, None if role == "superadmin" else ward_id, username,
+                                  role, (passwords or {}).get(username), full_name)
         created[username] = (role, password)
     return created

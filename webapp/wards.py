@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import g
 from flask_login import current_user
 
 from models import queries
@@ -21,6 +22,16 @@ def resolve(code: str | None = None):
                 raise NoWard(code)
             return ward
     raise NoWard(code or "")
+
+
+def current():
+    """The ward the signed-in user works in (``None``: not signed in, or no ward yet)."""
+    if "current_ward" not in g:
+        ward_id = getattr(current_user, "ward_id", None) if current_user.is_authenticated \
+            else None
+        g.current_ward = next((w for w in queries.wards(db.conn) if w.id == ward_id), None) \
+            if ward_id is not None else None
+    return g.current_ward
 
 
 def neighbourhood_keys(ward_id: int) -> dict[str, int]:

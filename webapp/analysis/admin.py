@@ -13,9 +13,9 @@ from geo.validate import nfc
 from models import records
 from webapp.analysis import bp, common
 from webapp.auth.permissions import require
+from webapp.clock import local_now
 from webapp.extensions import db
 from webapp.services import analysis as service
-from webapp.services.field import local_now
 
 MAX_LABEL = 300
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from models import queries
 from webapp.cli import cli
 from webapp.extensions import db
 
@@ -13,7 +12,7 @@ from webapp.extensions import db
 @click.option("--month", required=True, help="Tháng xếp hạng, dạng yyyy-mm (ví dụ 2026-10).")
 @click.option("--paper", default="A4", show_default=True, help="Khổ giấy: A4 hoặc A3 (ngang).")
 @click.option("--atlas", is_flag=True, help="Thêm một trang cho mỗi khu phố.")
-@click.option("--ward", "ward_code", help="Mã phường (mặc định: phường đầu tiên).")
+@click.option("--ward", "ward_code", help="Mã phường (bắt buộc khi có nhiều phường).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
 def print_ranking_command(month, paper, atlas, ward_code, output) -> None:
     """In bản đồ xếp hạng khu phố ra PDF. Print the ranking map (PDF)."""
@@ -23,12 +22,13 @@ def print_ranking_command(month, paper, atlas, ward_code, output) -> None:
         month, paper = printing.check_month(month), printing.check_paper(paper)
     except printing.PrintError as bad:
         raise click.ClickException(str(bad)) from None
+    from webapp.services.wards import WardError, ward_named
+
     with db.engine.connect() as conn:
-        ward = queries.ward_by_code(conn, ward_code) if ward_code else \
-            next(iter(queries.wards(conn)), None)
-        if ward is None:
-            raise click.ClickException(f"Không tìm thấy phường '{ward_code or ''}'. Chạy "
-                                       "'urbanorder demo' hoặc nhập dữ liệu.")
+        try:
+            ward = ward_named(conn, ward_code, "in bản đồ")
+        except WardError as err:
+            raise click.ClickException(str(err)) from None
         body = printing.ranking_pdf(conn, ward, month, paper, atlas)
     with open(output, "wb") as out:
         out.write(body)

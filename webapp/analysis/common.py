@@ -11,12 +11,12 @@ from shapely.geometry import mapping
 from models import queries
 from webapp import wards
 from webapp.analysis import bp
+from webapp.clock import local_now
 from webapp.errors import ApiError
 from webapp.extensions import db
 from webapp.map.builder import ward_map
 from webapp.security import csp_nonce
 from webapp.services import analysis as service
-from webapp.services.field import local_now
 
 # Tiers from best to worst: one hue, darkest first, so a grey print keeps the order.
 TIER_COLOURS = {"excellent": "#08306b", "good": "#2171b5", "pass": "#6baed6",

@@ -12,10 +12,10 @@ from models import queries
 from webapp.analysis import bp, common
 from webapp.api.params import parse_codes, parse_date, parse_int
 from webapp.auth.permissions import require
+from webapp.clock import local_now
 from webapp.errors import ApiError
 from webapp.extensions import db
 from webapp.services import analysis as service
-from webapp.services.field import local_now
 
 HOTSPOT_PARAMETERS = {"from", "to", "category", "cell", "ward"}
 CELL_SIZES = (25, 50, 100, 200)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, request, url_for
+from flask_login import current_user
+from shapely.geometry import mapping
 
 from geo import vocabulary as vocab
 from models import queries
 from webapp import wards
 from webapp.api import bp
 from webapp.api.params import layer_filter, parse_int
+from webapp.auth.permissions import can
 from webapp.errors import ApiError
 from webapp.extensions import db
 
@@ -105,3 +108,16 @@ def _geojson(body: dict):
     response = jsonify(body)
     response.mimetype = "application/geo+json"
     return response
+
+
+@bp.get("/wards/<code>/boundary")
+def ward_boundary(code: str):
+    """The ward's outline as a GeoJSON Feature: a super-admin sees any ward, others their own."""
+    ward = queries.ward_by_code(db.conn, code)
+    if ward is None or not (can("manage_wards") or ward.id == current_user.ward_id):
+        raise ApiError(404, f"Không tìm thấy phường '{code}'.", f"Ward '{code}' not found.",
+                       "ward")
+    shape = queries.ward_boundary(db.conn, ward.id)
+    return _geojson({"type": "Feature", "id": ward.id, "geometry": mapping(shape),
+                     "properties": {"code": ward.code, "name": ward.name,
+                                    "synthetic": bool(ward.is_synthetic)}})

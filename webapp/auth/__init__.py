@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, session
 from flask_login import LoginManager, UserMixin
 
-from models import records
+from models import queries, records
 from webapp.extensions import db
+
+WARD_CHOICE = "working_ward_id"  # the session key of the ward a super-admin works in
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -15,9 +17,11 @@ login_manager = LoginManager()
 class SignedInUser(UserMixin):
     """The signed-in user, as far as a request needs to know."""
 
-    def __init__(self, row) -> None:
+    def __init__(self, row, ward_id: int | None = None) -> None:
         self.id = row.id
-        self.ward_id = row.ward_id
+        # A super-admin has no ward of their own: they work in the one they chose.
+        self.home_ward_id = row.ward_id
+        self.ward_id = row.ward_id if row.ward_id is not None else ward_id
         self.username = row.username
         self.full_name = row.full_name or row.username
         self.role = row.role
@@ -32,6 +36,21 @@ class SignedInUser(UserMixin):
     def is_active(self) -> bool:
         return bool(self.active)
 
+    @property
+    def is_superadmin(self) -> bool:
+        return self.role == "superadmin"
+
+
+def working_ward(conn, chosen: int | None) -> int | None:
+    """The ward a super-admin works in: the chosen one if it still exists, else the first
+    real ward, else the first (demo) ward, else none."""
+    wards = queries.wards(conn)
+    ids = {w.id for w in wards}
+    if chosen in ids:
+        return chosen
+    real = [w.id for w in wards if not w.is_synthetic]
+    return (real or [w.id for w in wards] or [None])[0]
+
 
 @login_manager.user_loader
 def _load_user(session_id: str):
@@ -42,6 +61,8 @@ def _load_user(session_id: str):
     row = records.user_by_id(db.conn, user_id)
     if row is None or not row.active or row.session_version != version:
         return None
+    if row.ward_id is None:
+        return SignedInUser(row, working_ward(db.conn, session.get(WARD_CHOICE)))
     return SignedInUser(row)
 
 

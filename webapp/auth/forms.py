@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from webapp.auth.permissions import ROLE_LABELS
+from webapp.auth.permissions import WARD_ROLE_LABELS
+from webapp.forms import Form as FlaskForm
 
 
 class LoginForm(FlaskForm):
@@ -19,12 +19,12 @@ class UserForm(FlaskForm):
         DataRequired("Nhập tên đăng nhập."), Length(3, 80, "Từ 3 đến 80 ký tự."),
         Regexp(r"^[a-z0-9._-]+$", message="Chỉ dùng chữ thường không dấu, số, dấu . _ -")])
     full_name = StringField("Họ và tên", validators=[Optional(), Length(max=200)])
-    role = SelectField("Vai trò", choices=dict(ROLE_LABELS))
+    role = SelectField("Vai trò", choices=dict(WARD_ROLE_LABELS))
     password = PasswordField("Mật khẩu (để trống: tạo ngẫu nhiên)", validators=[Optional()])
 
 
 class UserEditForm(FlaskForm):
     full_name = StringField("Họ và tên", validators=[Optional(), Length(max=200)])
-    role = SelectField("Vai trò", choices=dict(ROLE_LABELS))
+    role = SelectField("Vai trò", choices=dict(WARD_ROLE_LABELS))
     active = BooleanField("Đang hoạt động")
     password = PasswordField("Đặt mật khẩu mới (để trống: giữ nguyên)", validators=[Optional()])

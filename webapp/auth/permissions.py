@@ -1,4 +1,5 @@
-"""Who may do what. Every role is scoped to its own ward."""
+"""Who may do what. Every role is scoped to its own ward, except the super-admin, who manages
+wards and acts as an admin in the ward they chose to work in."""
 
 from __future__ import annotations
 
@@ -8,11 +9,15 @@ from flask import abort, request
 from flask_login import current_user
 
 ROLE_LABELS = {
+    "superadmin": "Quản trị hệ thống (mọi phường)",
     "admin": "Quản trị viên",
     "police": "Công an phường",
     "urban_staff": "Cán bộ quản lý đô thị",
     "leader": "Lãnh đạo (chỉ xem)",
 }
+# The roles a ward's own admin hands out: a super-admin is made only by another one (or the
+# command line), never from inside a ward.
+WARD_ROLE_LABELS = {k: v for k, v in ROLE_LABELS.items() if k != "superadmin"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     # Owner name / phone / ID number (Decree 13/2023/NĐ-CP): police and admin only.
@@ -24,6 +29,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "publish_ranking": frozenset({"urban_staff", "admin"}),
     "enter_manual_scores": frozenset({"urban_staff", "admin"}),
     "edit_rubric": frozenset({"admin"}),
+    "edit_plan": frozenset({"admin"}),
+    "enter_target_values": frozenset({"urban_staff", "admin"}),
+    "edit_model_streets": frozenset({"urban_staff", "admin"}),
+    "manage_campaigns": frozenset({"urban_staff", "admin"}),
+    "manage_wards": frozenset({"superadmin"}),
     "view_analysis": frozenset({"admin", "police", "urban_staff", "leader"}),
     "manage_users": frozenset({"admin"}),
     "read_audit": frozenset({"admin"}),
@@ -40,12 +50,18 @@ RECORDABLE_CATEGORIES: dict[str, tuple[str, ...]] = {
               "construction_order", "residence", "drugs", "fire_safety", "sanitation"),
     "leader": (),
 }
+RECORDABLE_CATEGORIES["superadmin"] = RECORDABLE_CATEGORIES["admin"]
+
+
+def effective_roles(role: str) -> frozenset[str]:
+    """A super-admin holds every permission of a ward admin, in the ward being worked in."""
+    return frozenset({role, "admin"}) if role == "superadmin" else frozenset({role})
 
 
 def can(permission: str, user=None) -> bool:
     user = user or current_user
     return bool(getattr(user, "is_authenticated", False)) and \
-        user.role in PERMISSIONS[permission]
+        bool(effective_roles(user.role) & PERMISSIONS[permission])
 
 
 def require(permission: str):

@@ -20,7 +20,7 @@ def _username_key() -> str:
     return "user:" + unicodedata.normalize("NFC", request.form.get("username", "")).lower()
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     if target and not urlsplit(target).netloc and target.startswith("/") \
             and not target.startswith("//"):
         return target
@@ -34,7 +34,9 @@ def _safe_next(target: str | None) -> str:
                error_message="Tài khoản này bị tạm khóa đăng nhập vài phút do nhập sai nhiều lần.")
 def login():
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
+    if not records.any_user(db.conn):  # an empty installation: create its first admin
+        return redirect(url_for("setup.first_run"))
     form = LoginForm()
     if form.validate_on_submit():
         username = unicodedata.normalize("NFC", form.username.data.strip()).lower()
@@ -48,7 +50,7 @@ def login():
                 records.audit(conn, row.ward_id, row.id, "login", "user", row.id,
                               ip=request.remote_addr)
                 login_user(SignedInUser(row))
-                return redirect(_safe_next(request.args.get("next")))
+                return redirect(safe_next(request.args.get("next")))
             if row:
                 records.audit(conn, row.ward_id, None, "login_failed", "user", row.id,
                               ip=request.remote_addr)
