@@ -150,6 +150,7 @@ def incident_record(conn: Connection, ward_id: int, incident_id: int):
                    st.c.name.label("street_name"), ms.c.name.label("model_street_name"),
                    ms.c.level.label("model_street_level"), bh.c.id.label("house_id"),
                    bh.c.name.label("house_name"), cp.c.name.label("campaign_name"),
+                   cp.c.id.label("campaign_id"),
                    reporter.c.full_name.label("reported_by_name"),
                    reporter.c.username.label("reported_by_username"))
             .outerjoin(kp, kp.c.id == Incident.neighbourhood_id)

@@ -12,9 +12,10 @@ from flask import abort, current_app, render_template, send_from_directory, url_
 from flask_login import current_user
 
 from geo import vocabulary as vocab
-from models import queries, records
+from models import model_streets, queries, records
 from webapp import wards
 from webapp.auth.permissions import RECORDABLE_CATEGORIES, can, require
+from webapp.clock import local_now
 from webapp.extensions import db
 from webapp.field import bp
 
@@ -70,8 +71,12 @@ def new_incident():
     config = _config(ward, page="incident", draftKey="incident:new",
                      submitUrl="/api/v1/field/incidents",
                      categories={code: c["vi"] for code, c in categories})
+    running = model_streets.running_campaigns(db.conn, ward.id, local_now().date())
+    campaigns = {"none": "Không thuộc đợt ra quân nào",
+                 **{str(c.id): f"{c.name} ({c.starts_on:%d/%m}–{c.ends_on:%d/%m})"
+                    for c in running}}
     return render_template("field/incident.html", ward=ward, categories=categories,
-                           config=config)
+                           config=config, campaigns=campaigns if running else None)
 
 
 @bp.get("/field/boarding-houses/new")

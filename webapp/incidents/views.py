@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import date
 from functools import wraps
 
-from flask import abort, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from geo import vocabulary as vocab
 from geo.validate import INCIDENT_TRANSITIONS
-from models import listings, queries, records
+from models import listings, model_streets, queries, records
+from models.tables import Incident
 from webapp.auth.permissions import can
 from webapp.extensions import db
 from webapp.incidents import bp
@@ -119,8 +120,11 @@ def detail(incident_id: int):
     query = session.get(_LIST_KEY, "")
     back = url_for("incidents.index") + (f"?{query}" if query else "")
     end = incident.resolved_at or local_today()
+    campaigns = model_streets.running_campaigns(conn, ward_id, incident.observed_at.date(),
+                                                incident.lon, incident.lat) \
+        if can("work_incidents") else []
     return render_template(
-        "incidents/detail.html", incident=incident, back=back,
+        "incidents/detail.html", incident=incident, back=back, campaigns=campaigns,
         events=records.incident_events(conn, ward_id, incident_id),
         photos=records.photos_of(conn, ward_id, "incident", incident_id),
         steps={step: STEP_LABELS[step] for step in steps},
@@ -131,6 +135,32 @@ def detail(incident_id: int):
         map_url=url_for("map.index", neighbourhood=incident.kp_code) if incident.kp_code
         else url_for("map.index"),
     )
+
+
+@bp.post("/<int:incident_id>/campaign")
+@viewers_only
+def set_campaign(incident_id: int):
+    """Tag an incident to a campaign running on its day and place (or to none)."""
+    if not can("work_incidents"):
+        abort(403)
+    ward_id = current_user.ward_id
+    incident = listings.incident_record(db.conn, ward_id, incident_id)
+    if incident is None:
+        abort(404)
+    raw = request.form.get("campaign_id", "")
+    allowed = {c.id for c in model_streets.running_campaigns(
+        db.conn, ward_id, incident.observed_at.date(), incident.lon, incident.lat)}
+    chosen = int(raw) if raw.isdigit() else None
+    if raw and chosen not in allowed:
+        flash("Đợt ra quân này không diễn ra vào ngày, tại nơi ghi nhận vụ việc.", "error")
+        return redirect(url_for("incidents.detail", incident_id=incident_id))
+    with db.transaction() as tx:
+        queries.update_point_record(tx, Incident.__table__, ward_id, incident_id,
+                                    {"campaign_id": chosen})
+        records.audit(tx, ward_id, current_user.id, "incident_campaign", "incident",
+                      incident_id, campaign_id=chosen)
+    flash("Đã cập nhật đợt ra quân của vụ việc.", "info")
+    return redirect(url_for("incidents.detail", incident_id=incident_id))
 
 
 def _months(first, last) -> list[tuple[str, str]]:

@@ -6,12 +6,10 @@ writes through ``models`` on the submission's single transaction.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import geopandas as gpd
 import pandas as pd
-from flask import current_app
 
 from geo import assign
 from geo.validate import (
@@ -21,26 +19,16 @@ from geo.validate import (
     validate_location,
     validate_transition,
 )
-from models import queries, records
+from models import model_streets, queries, records
 from models.tables import BoardingHouse, Incident, Inspection
 from webapp.auth.permissions import RECORDABLE_CATEGORIES
+from webapp.clock import local_now, ward_now
 from webapp.services.submissions import Rejected, Submission, invalid
 
 NEAR_DUPLICATE_M = 15.0
 ATTACH_WITHIN_M = 30.0  # an attached report may drift a little further than the 15 m offer
 STREET_WITHIN_M = {"boarding_house": 100.0, "incident": 60.0}
 MODEL_STREET_WITHIN_M = 20.0
-
-
-def ward_now() -> datetime:
-    """The ward's time, timezone-aware (a phone's "+07:00" or "Z" times convert against it)."""
-    zone = ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Ho_Chi_Minh"))
-    return datetime.now(zone).replace(microsecond=0)
-
-
-def local_now() -> datetime:
-    """The ward's wall-clock time (records store local time, as staff read it)."""
-    return ward_now().replace(tzinfo=None)
 
 
 class FieldService:
@@ -161,12 +149,14 @@ class FieldService:
             raise invalid(errors)
         if clean["attach_to"]:
             return self._attach(conn, submission, clean, location, notes)
+        campaign_id = self._campaign(conn, submission.payload.get("campaign_id"),
+                                     clean["observed_at"].date(), location)
         values = {
             "ward_id": self.ward.id, "client_uuid": submission.uuid,
             "category": clean["category"], "observed_at": clean["observed_at"],
             "description": clean["description"], "status": "reported",
             "reporter": self.user.full_name, "reported_by": self.user.id,
-            "campaign_id": records.campaign_on(conn, self.ward.id, clean["observed_at"].date()),
+            "campaign_id": campaign_id,
             "is_repeat": self._is_repeat(conn, clean, location),
             **self._links(conn, location, "incident"),
         }
@@ -177,6 +167,25 @@ class FieldService:
         records.add_incident_event(conn, self.ward.id, incident_id, None, "reported",
                                    self.user.id, clean["description"])
         return "incident", incident_id, notes
+
+    def _campaign(self, conn, chosen, day, location: dict) -> int | None:
+        """The campaign (đợt ra quân) an incident counts for: the one chosen on the form if
+        it runs on that day and place; none if "none" was chosen; else the first running
+        there."""
+        running = {c.id for c in model_streets.running_campaigns(
+            conn, self.ward.id, day, location["lon"], location["lat"])}
+        if chosen in (None, ""):
+            return min(running) if running else None
+        if chosen == "none":
+            return None
+        try:
+            campaign_id = int(chosen)
+        except (TypeError, ValueError):
+            campaign_id = None
+        if campaign_id not in running:
+            raise invalid([("campaign_id", "Đợt ra quân đã chọn không diễn ra vào ngày này hoặc "
+                                           "không gồm vị trí này.")])
+        return campaign_id
 
     def _is_repeat(self, conn, clean: dict, location: dict) -> bool:
         since = (clean["observed_at"] - timedelta(days=90)).date()
