@@ -23,9 +23,13 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from models import migrate  # noqa: E402
 from models.engine import make_engine  # noqa: E402
 from webapp import create_app  # noqa: E402
+from tests.helpers import sign_in  # noqa: E402
 from webapp.demo import load_demo  # noqa: E402
 
 VIEWPORT = "106.915,10.845,106.935,10.865"  # ≈2.2 × 2.2 km around QL51 at zoom 15
+PASSWORDS = {"quantri": "bench-super-2026", "admin": "bench-admin-2026",
+             "congan": "bench-police-2026", "dothi": "bench-staff-2026",
+             "lanhdao": "bench-leader-2026"}
 
 
 def timed(fn, repeat: int) -> tuple[float, float]:
@@ -41,11 +45,13 @@ def bench_backend(name: str, url: str, repeat: int) -> list[tuple[str, str, str]
     engine = make_engine(url)
     migrate.upgrade(engine)
     started = time.perf_counter()
-    counts = load_demo(engine, replace=True)
+    counts = load_demo(engine, replace=True, passwords=PASSWORDS)
     load_s = time.perf_counter() - started
     engine.dispose()
-    app = create_app({"DATABASE_URL": url, "TILE_URL": "", "SECRET_KEY": "bench"})
+    app = create_app({"DATABASE_URL": url, "TILE_URL": "", "SECRET_KEY": "bench",
+                      "RATELIMIT_ENABLED": False})
     client = app.test_client()
+    sign_in(client, "dothi", PASSWORDS["dothi"])  # the API answers signed-in users only
     rows = [(name, f"load demo ({counts['boarding_houses']} houses, "
                    f"{counts['incidents']} incidents)", f"{load_s:.2f} s")]
     for label, query in [
