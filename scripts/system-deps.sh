@@ -9,7 +9,9 @@ missing=()
 
 have_spatialite() {
   [ -n "${SPATIALITE_LIBRARY_PATH:-}" ] && return 0
-  ls /usr/lib/*/mod_spatialite.so* /usr/lib/mod_spatialite.so* >/dev/null 2>&1
+  # One glob at a time: `ls a* b*` fails when either matches nothing, which made every
+  # `make run` reinstall the package (and need the network).
+  compgen -G "/usr/lib/*/mod_spatialite.so*" >/dev/null || compgen -G "/usr/lib/mod_spatialite.so*" >/dev/null
 }
 have_spatialite || missing+=(libsqlite3-mod-spatialite)
 python3 -c "import ensurepip, venv" 2>/dev/null || missing+=(python3-venv)
