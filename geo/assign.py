@@ -13,6 +13,10 @@ import pandas as pd
 
 from geo.crs import require_crs, to_metric
 
+# GPS drifts: a point this close to a khu phố (outside the ward's edge, or in a sliver
+# between two khu phố) belongs to the nearest one. The field forms and imports agree.
+EDGE_TOLERANCE_M = 50.0
+
 
 def assign_polygon(
     points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, key: str = "id"
@@ -162,6 +166,32 @@ def flag_repeats(
     return flags
 
 
+def neighbourhood_of(
+    points: gpd.GeoDataFrame, neighbourhoods: gpd.GeoDataFrame, metric_epsg: int,
+    tolerance_m: float = EDGE_TOLERANCE_M,
+) -> pd.Series:
+    """The khu phố ``id`` of each point: the one it lies in, else the nearest one within
+    ``tolerance_m`` metres (GPS drift at an edge), else ``<NA>``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import Point, box
+    >>> kp = gpd.GeoDataFrame({"id": [7]}, geometry=[box(106.90, 10.84, 106.92, 10.86)],
+    ...                       crs=4326)
+    >>> pts = gpd.GeoDataFrame(geometry=[Point(106.91, 10.85), Point(106.9203, 10.85),
+    ...                                  Point(107.0, 10.85)], crs=4326)
+    >>> neighbourhood_of(pts, kp, 5899).tolist()
+    [7, 7, <NA>]
+    """
+    found = assign_polygon(points, neighbourhoods)
+    outside = found.isna()
+    if outside.any() and not neighbourhoods.empty:
+        nearest = nearest_feature(points[outside], neighbourhoods, metric_epsg, tolerance_m)
+        found[outside] = nearest["id"].astype("Int64")
+    return found
+
+
 def link_points(
     points: gpd.GeoDataFrame,
     neighbourhoods: gpd.GeoDataFrame,
@@ -188,7 +218,7 @@ def link_points(
     [1, 5, 5]
     """
     return pd.DataFrame({
-        "neighbourhood_id": assign_polygon(points, neighbourhoods),
+        "neighbourhood_id": neighbourhood_of(points, neighbourhoods, metric_epsg),
         "street_id": nearest_feature(points, streets, metric_epsg, street_within_m)["id"],
         "model_street_id": nearest_feature(points, model_streets, metric_epsg,
                                            model_street_within_m)["id"],
@@ -214,7 +244,7 @@ def distances_m(points: gpd.GeoDataFrame, lon: float, lat: float, metric_epsg: i
 
 def place_in_ward(
     lon: float, lat: float, ward_boundary, neighbourhoods: gpd.GeoDataFrame, metric_epsg: int,
-    tolerance_m: float = 50.0,
+    tolerance_m: float = EDGE_TOLERANCE_M,
 ) -> tuple[int | None, str | None, str | None]:
     """Where a field record at (lon, lat) belongs: ``(neighbourhood id, note, error)``.
 
@@ -242,7 +272,7 @@ def place_in_ward(
     if distance > tolerance_m:
         return None, None, (f"Vị trí nằm ngoài địa bàn phường ({distance:,.0f} m từ ranh giới)."
                             .replace(",", "."))
-    nearest = nearest_feature(point, neighbourhoods, metric_epsg, tolerance_m + 1)["id"].iloc[0]
+    nearest = neighbourhood_of(point, neighbourhoods, metric_epsg, tolerance_m + 1).iloc[0]
     if pd.isna(nearest):
         return None, None, "Vị trí nằm ngoài địa bàn các khu phố."
     note = (f"Vị trí cách ranh giới phường {distance:.0f} m (sai số GPS): "

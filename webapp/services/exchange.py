@@ -163,7 +163,8 @@ def _store_model_streets(conn, ward, rows: gpd.GeoDataFrame, user_id, progress) 
     rows = rows.copy()
     anchors = gpd.GeoDataFrame(geometry=rows.geometry.map(streets_service.anchor), crs=4326,
                                index=rows.index)
-    kp = assign.assign_polygon(anchors, _layer(conn, ward, "neighbourhoods", ["id"]))
+    kp = assign.neighbourhood_of(anchors, _layer(conn, ward, "neighbourhoods", ["id"]),
+                                 ward.metric_epsg)
     rows["neighbourhood_id"] = kp.where(rows["level"] == "neighbourhood").astype("Int64")
     near = assign.nearest_feature(anchors, _layer(conn, ward, "streets", ["id"]),
                                   ward.metric_epsg,
@@ -268,7 +269,7 @@ def reassign_neighbourhoods(conn, ward) -> dict[str, int]:
             features = features[features["level"] == "neighbourhood"]
             features = features.set_geometry(features.geometry.map(streets_service.anchor),
                                              crs=4326)
-        new = assign.assign_polygon(features, kp)
+        new = assign.neighbourhood_of(features, kp, ward.metric_epsg)
         old = features["neighbourhood_id"].astype("Int64")
         changed = (new.fillna(-1) != old.fillna(-1))
         moved[layer] = int(changed.sum())

@@ -8,6 +8,7 @@ import json
 from datetime import date
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from geo import assign, programme
@@ -50,8 +51,8 @@ def _links(conn, ward, geom, level: str, chosen_kp: int | None) -> dict:
     kp = queries.read_layer(conn, queries.LAYERS["neighbourhoods"], ward.id, columns=["id"])
     kp_id = chosen_kp if chosen_kp in set(kp["id"]) else None
     if kp_id is None and level == "neighbourhood":
-        found = assign.assign_polygon(point, kp).iloc[0]
-        kp_id = None if found is None or found != found else int(found)
+        found = assign.neighbourhood_of(point, kp, ward.metric_epsg).iloc[0]
+        kp_id = None if pd.isna(found) else int(found)
     streets = queries.read_layer(conn, queries.LAYERS["streets"], ward.id, columns=["id"])
     nearest = assign.nearest_feature(point, streets, ward.metric_epsg,
                                      STREET_WITHIN_M["model-streets"])["id"].iloc[0]
