@@ -187,14 +187,6 @@ def close_follow_ups(conn: Connection, ward_id: int, house_id: int, inspected_at
     ).values(follow_up_done_on=inspected_at.date()))
 
 
-def house_uuids(conn: Connection, house_ids: list[int]) -> dict[int, str]:
-    if not house_ids:
-        return {}
-    stmt = select(BoardingHouse.id, BoardingHouse.client_uuid).where(
-        BoardingHouse.id.in_(house_ids))
-    return {row.id: str(row.client_uuid) for row in conn.execute(stmt)}
-
-
 # --- ranking: rubric versions, manual scores, published snapshots -------------------------
 
 def current_rubric(conn: Connection, ward_id: int) -> dict | None:

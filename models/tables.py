@@ -258,6 +258,20 @@ class User(OptionallyWardScoped, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+class UserSession(OptionallyWardScoped, Base):
+    """One sign-in on one device, known to the server so that signing out ends it for good:
+    a request still in flight at sign-out may bring the session cookie back, but not the
+    session. The cookie holds the token; the table holds its SHA-256."""
+
+    __tablename__ = "user_session"
+
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"),
+                                         index=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 class AuditLog(OptionallyWardScoped, Base):
     """Who saw or changed what, and when (``created_at``); rows are only ever added.
 

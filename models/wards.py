@@ -26,6 +26,7 @@ from models.tables import (
     Street,
     TargetValue,
     User,
+    UserSession,
     Ward,
 )
 
@@ -33,7 +34,7 @@ from models.tables import (
 WARD_TABLES = (IncidentEvent, ModelStreetEvent, ModelStreetCheck, Photo, FieldSubmission,
                AuditLog, RankingSnapshot, ManualScore, MonthlyReportEntry, TargetValue,
                RubricVersion, PlanVersion, Inspection, Incident, BoardingHouse, ModelStreet,
-               Campaign, Street, Neighbourhood, User)
+               Campaign, Street, Neighbourhood, UserSession, User)
 # The ward's records: what staff and police made. Khu phố, streets and accounts are its set-up.
 RECORD_TABLES = {"boarding_house": BoardingHouse, "inspection": Inspection,
                  "incident": Incident, "model_street": ModelStreet, "campaign": Campaign,

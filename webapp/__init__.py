@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webapp import auth, errors, photos, security, vendor, wards
+from webapp import auth, basemap, errors, photos, security, vendor, wards
 from webapp import config as settings
 from webapp.admin import bp as admin_bp
 from webapp.analysis import bp as analysis_bp
@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     auth.init_app(app)
     errors.register(app)
+    basemap.init_app(app)  # the offline basemap file (if set) and the pages' TILE_URL
     for blueprint, prefix in (
         (vendor.bp, None), (auth.bp, "/auth"), (map_bp, None), (api_bp, "/api/v1"),
         (incidents_bp, "/incidents"), (houses_bp, "/boarding-houses"), (admin_bp, "/admin"),

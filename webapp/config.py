@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,17 +32,27 @@ def from_environment() -> dict:
         "INSTANCE_DIR": instance,
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'urbanorder.db'}"),
         "SECRET_KEY": os.environ.get("SECRET_KEY", ""),
-        # Empty string: no basemap at all (the map still draws our own vectors).
-        "TILE_URL": os.environ.get("URBANORDER_TILE_URL", OSM_TILES),
-        "TILE_ATTRIBUTION": os.environ.get("URBANORDER_TILE_ATTRIBUTION", OSM_ATTRIBUTION),
+        # Empty string: no basemap at all (the map still draws our own vectors). Unset (None):
+        # the offline basemap file if there is one, else OpenStreetMap (webapp.basemap).
+        "TILE_URL": os.environ.get("URBANORDER_TILE_URL"),
+        "TILE_ATTRIBUTION": os.environ.get("URBANORDER_TILE_ATTRIBUTION"),
+        # An .mbtiles or .pmtiles file served at /basemap/{z}/{x}/{y}.<ext> (offline basemap).
+        "BASEMAP_FILE": os.environ.get("URBANORDER_BASEMAP_FILE", ""),
         "API_DEFAULT_LIMIT": int(os.environ.get("URBANORDER_API_DEFAULT_LIMIT", "5000")),
         "API_MAX_LIMIT": int(os.environ.get("URBANORDER_API_MAX_LIMIT", "20000")),
+        # The most boarding houses one field working set (offline copy) carries.
+        "FIELD_WORKSET_MAX_HOUSES": int(
+            os.environ.get("URBANORDER_FIELD_WORKSET_MAX_HOUSES", "3000")),
         # Behind HTTPS set URBANORDER_HTTPS=1: cookies become Secure and HSTS is sent.
         "SESSION_COOKIE_SECURE": os.environ.get("URBANORDER_HTTPS", "") == "1",
         "REMEMBER_COOKIE_SECURE": os.environ.get("URBANORDER_HTTPS", "") == "1",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+        # A shift: the session survives browser restarts and ends this long after sign-in.
+        # The shift's end is fixed at sign-in (webapp.auth): no need to resend the cookie.
+        "SESSION_REFRESH_EACH_REQUEST": False,
+        "PERMANENT_SESSION_LIFETIME": timedelta(
+            hours=float(os.environ.get("URBANORDER_SESSION_HOURS", "12"))),
         # A token lives as long as the session: records queued offline for hours still send.
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 40 * 1024 * 1024,

@@ -40,8 +40,8 @@ def register(app: Flask) -> None:
     def _headers(response):
         tiles = app.config.get("TILE_URL") or ""
         tile_origin = ""
-        if tiles:
-            parts = urlsplit(tiles.replace("{s}", "a"))
+        parts = urlsplit(tiles.replace("{s}", "a"))
+        if parts.netloc:  # tiles from another server (ours under /basemap/ are 'self')
             tile_origin = f" {parts.scheme}://{parts.netloc}"
             if "{s}" in tiles:
                 tile_origin += f" {parts.scheme}://*.{parts.netloc.split('.', 1)[-1]}"

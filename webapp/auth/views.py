@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from models import records
-from webapp.auth import SignedInUser, bp
+from webapp.auth import SignedInUser, bp, end_session, start_shift
 from webapp.auth.forms import LoginForm
 from webapp.auth.passwords import hash_password, needs_rehash, verify_password
 from webapp.extensions import db, limiter
@@ -21,8 +21,10 @@ def _username_key() -> str:
 
 
 def safe_next(target: str | None) -> str:
-    if target and not urlsplit(target).netloc and target.startswith("/") \
-            and not target.startswith("//"):
+    """``target`` if it is a path on this site, else the map. Browsers read a backslash as a
+    slash, so "/\\evil.example" would leave the site like "//evil.example"."""
+    if target and target.startswith("/") and "\\" not in target \
+            and not urlsplit(target).netloc and not target.startswith("//"):
         return target
     return url_for("map.index")
 
@@ -40,6 +42,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         username = unicodedata.normalize("NFC", form.username.data.strip()).lower()
+        signed_in = None
         with db.transaction() as conn:
             row = records.user_by_username(conn, username)
             if row and row.active and verify_password(row.password_hash, form.password.data):
@@ -49,11 +52,14 @@ def login():
                 records.update_user(conn, row.id, **changes)
                 records.audit(conn, row.ward_id, row.id, "login", "user", row.id,
                               ip=request.remote_addr)
-                login_user(SignedInUser(row))
-                return redirect(safe_next(request.args.get("next")))
-            if row:
+                signed_in = row
+            elif row:
                 records.audit(conn, row.ward_id, None, "login_failed", "user", row.id,
                               ip=request.remote_addr)
+        if signed_in is not None:
+            start_shift()  # a permanent session, ending one shift after this time
+            login_user(SignedInUser(signed_in))  # its server-side session: auth._on_login
+            return redirect(safe_next(request.args.get("next")))
         flash("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa.", "error")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form)
@@ -62,6 +68,10 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    end_session()
     logout_user()
     flash("Đã đăng xuất.", "info")
-    return redirect(url_for("auth.login"))
+    # "Đổi người dùng" on a field page: the next person signs in straight back to the field.
+    target = request.args.get("next")
+    return redirect(url_for("auth.login", next=safe_next(target)) if target
+                    else url_for("auth.login"))

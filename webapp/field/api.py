@@ -2,28 +2,67 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from flask_login import current_user
 
 from geo import vocabulary as vocab
-from models import records
 from webapp import wards
-from webapp.api.params import parse_codes
-from webapp.auth.permissions import require
+from webapp.api.params import parse_codes, parse_int
+from webapp.auth import shift_ends_at, shift_started_at
+from webapp.auth.permissions import can, require
 from webapp.errors import ApiError
 from webapp.extensions import db
 from webapp.field import bp
-from webapp.services import submissions
+from webapp.services import submissions, workset
 from webapp.services.field import FieldService, describe
 
 API = "/api/v1"
+USER_HEADER = "X-Urbanorder-User"  # the account that made a queued record on the phone
+
+
+class OtherUser(ApiError):
+    """A queued record made by another account than the one signed in: it waits for them."""
+
+    def __init__(self) -> None:
+        super().__init__(401, "Bản ghi này của một tài khoản khác: chờ người ghi nhận đăng "
+                              "nhập để gửi.",
+                         "This record belongs to another account: it waits until that "
+                         "account signs in to send it.")
+
+    def to_dict(self) -> dict:
+        body = super().to_dict()
+        body["error"] = {"status": self.status, "code": "other_user",
+                         **{k: v for k, v in body["error"].items() if k != "status"}}
+        return body
+
+
+def _check_sender() -> None:
+    """Refuse a record sent in another account's session (before anything is stored)."""
+    raw = request.headers.get(USER_HEADER)
+    if raw is None:
+        return
+    try:
+        sender = int(raw.strip())
+    except ValueError:
+        raise ApiError(400, f"Tiêu đề {USER_HEADER} phải là mã số tài khoản (số nguyên).",
+                       f"{USER_HEADER} must be a user id (an integer).", USER_HEADER) from None
+    if sender != current_user.id:
+        raise OtherUser()
+
+
+def _ward():
+    try:
+        return wards.resolve()
+    except wards.NoWard:
+        raise ApiError(404, "Chưa có phường để làm việc.", "No ward to work in.") from None
 
 
 def _submit(kind: str, target, handler_name: str):
-    ward = wards.resolve()
+    _check_sender()
+    ward = _ward()
     files = [(f.filename or "ảnh", f.read()) for f in request.files.getlist("photos")]
     service = FieldService(ward, current_user)
     try:
@@ -97,7 +136,7 @@ def nearby_incidents():
     lon, lat = _point()
     (category,) = parse_codes(request.args.get("category", ""), vocab.INCIDENT_CATEGORIES,
                               "category", "Loại vi phạm")[:1]
-    service = FieldService(wards.resolve(), current_user)
+    service = FieldService(_ward(), current_user)
     rows = service.nearby_open_incidents(db.conn, lon, lat, category)
     keep = ("id", "category", "status", "observed_at", "description", "distance_m")
     out = [{k: row[k] for k in keep} for row in rows]
@@ -111,9 +150,53 @@ def nearby_incidents():
 @require("record_incident")
 def nearby_houses():
     lon, lat = _point()
-    service = FieldService(wards.resolve(), current_user)
-    rows = service.nearby_houses(db.conn, lon, lat)
-    uuids = records.house_uuids(db.conn, [row["id"] for row in rows])
-    out = [{"id": row["id"], "uuid": uuids.get(row["id"]), "name": row["name"],
-            "address": row["address"], "distance_m": row["distance_m"]} for row in rows]
-    return jsonify({"boarding_houses": _jsonable(out)})
+    radius = parse_int(request.args.get("radius", "").strip() or "100", "radius", 1, 300)
+    rows = workset.nearby_houses(db.conn, _ward(), lon, lat, radius)
+    return jsonify({"boarding_houses": rows})
+
+
+def _iso(epoch: int) -> str:
+    return workset.iso_utc(datetime.fromtimestamp(epoch, UTC))
+
+
+@bp.get(f"{API}/field/session")
+def session_info():
+    """Who is signed in on this phone, in which ward, and until when."""
+    ward = wards.current()
+    started = shift_started_at()
+    response = jsonify({
+        "user": {"id": current_user.id, "username": current_user.username,
+                 "full_name": current_user.full_name, "role": current_user.role},
+        "ward": {"code": ward.code, "name": ward.name} if ward is not None else None,
+        "signed_in_at": _iso(started) if started is not None else None,
+        "expires_at": _iso(shift_ends_at(started)) if started is not None else None,
+    })
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get(f"{API}/field/working-set")
+def working_set():
+    """The officer's houses, streets, khu phố and model streets for offline use."""
+    if not (can("record_incident") or can("record_boarding_house")):
+        raise ApiError(403, "Bạn không có quyền thực hiện thao tác này.",
+                       "You are not allowed to do this.")
+    code = request.args.get("neighbourhood", "").strip() or None
+    try:
+        body = workset.working_set(_ward(), current_user, code,
+                                   limit=current_app.config["FIELD_WORKSET_MAX_HOUSES"])
+    except workset.UnknownNeighbourhood:
+        raise ApiError(404, f"Phường không có khu phố mã '{code}'.",
+                       f"No neighbourhood with code '{code}' in this ward.",
+                       "neighbourhood") from None
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get(f"{API}/field/place")
+@require("record_boarding_house")
+def place():
+    """The street and khu phố at a point, to prefill a house's address."""
+    lon, lat = _point()
+    return jsonify(workset.place(db.conn, _ward(), lon, lat))

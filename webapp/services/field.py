@@ -223,12 +223,6 @@ class FieldService:
         found = found[found["distance_m"] <= radius_m].sort_values("distance_m")
         return found.drop(columns="geometry").to_dict("records")
 
-    def nearby_houses(self, conn, lon: float, lat: float, radius_m: float = 100.0) -> list[dict]:
-        found = self._near(conn, "boarding-houses", {"lon": lon, "lat": lat}, radius_m * 1.5)
-        found["distance_m"] = assign.distances_m(found, lon, lat, self.ward.metric_epsg)
-        found = found[found["distance_m"] <= radius_m].sort_values("distance_m")
-        return found.drop(columns="geometry").to_dict("records")
-
     def transition(self, conn, submission: Submission):
         state = records.incident_state(conn, self.ward.id, int(submission.target))
         if state is None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from models.tables import AuditLog, User
 from tests.helpers import DEMO_PASSWORDS, csrf_token, sign_in
 from webapp import create_app
 from webapp.cli import cli
+from webapp.demo import DEMO_WARD
 from webapp.extensions import db
 
 
@@ -42,11 +44,28 @@ def test_login_form_needs_its_csrf_token(anonymous):
     assert "CSRF" in response.get_data(as_text=True)
 
 
-def test_next_only_redirects_inside_the_app(anonymous):
-    token = csrf_token(anonymous)
-    response = anonymous.post("/auth/login?next=https://evil.example/", data={
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/",
+                                    "/%5Cevil.example/"])  # browsers read "\\" as "/"
+def test_next_only_redirects_inside_the_app(writable_app, target):
+    client = writable_app.test_client()
+    token = csrf_token(client)
+    response = client.post(f"/auth/login?next={target}", data={
         "username": "lanhdao", "password": DEMO_PASSWORDS["lanhdao"], "csrf_token": token})
     assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+def test_switching_user_on_a_field_page_signs_in_back_to_the_field(writable_app):
+    client = writable_app.test_client()
+    sign_in(client, "congan")
+    token = csrf_token(client, "/field/")
+    response = client.post("/auth/logout?next=/field/", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/auth/login?next=/field/"
+    assert client.get("/field/").status_code == 302  # signed out
+    sign_in(client, "congan")
+    evil = client.post("/auth/logout?next=//evil.example/",
+                       data={"csrf_token": csrf_token(client, "/field/")})
+    assert evil.headers["Location"] == "/auth/login?next=/"
 
 
 def test_security_headers_and_cookie_flags(anonymous):
@@ -83,7 +102,7 @@ def test_sign_in_is_rate_limited(writable_url):
 def test_password_change_and_disable_end_sessions(writable_app):
     runner = writable_app.test_cli_runner()
     added = runner.invoke(cli, ["user", "add", "canbo.moi", "--role", "urban_staff",
-                                "--name", "Trần Thị Mới"])
+                                "--name", "Trần Thị Mới", "--ward", DEMO_WARD])
     assert added.exit_code == 0, added.output
     password = re.search(r"Mật khẩu: (\S+)", added.output).group(1)
     session = writable_app.test_client()
@@ -100,9 +119,11 @@ def test_password_change_and_disable_end_sessions(writable_app):
                                                 "password": "mat-khau-moi-1",
                                                 "csrf_token": token})
     assert refused.status_code == 401
-    duplicate = runner.invoke(cli, ["user", "add", "canbo.moi", "--role", "police"])
+    duplicate = runner.invoke(cli, ["user", "add", "canbo.moi", "--role", "police",
+                                    "--ward", DEMO_WARD])
     assert duplicate.exit_code != 0 and "đã có" in duplicate.output
-    weak = runner.invoke(cli, ["user", "add", "yeu", "--role", "police", "--password", "123"])
+    weak = runner.invoke(cli, ["user", "add", "yeu", "--role", "police", "--password", "123",
+                               "--ward", DEMO_WARD])
     assert weak.exit_code != 0 and "ít nhất" in weak.output
     with writable_app.app_context():
         stored = db.conn.execute(select(User.password_hash).where(

@@ -1,0 +1,42 @@
+"""Sign-in sessions known to the server (``user_session``): started at sign-in, ended at
+sign-out, checked on every request. The cookie carries a random token; only its SHA-256 is
+stored, so the table alone cannot be used to sign in."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from models.tables import User, UserSession
+
+KEEP_ENDED = timedelta(days=7)  # ended or expired rows are kept this long, then dropped
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start(conn: Connection, user_id: int, token: str, now: datetime,
+          expires_at: datetime) -> None:
+    """Record a new session of ``user_id``; the user's long-finished sessions are dropped."""
+    conn.execute(delete(UserSession).where(
+        UserSession.user_id == user_id, UserSession.expires_at < now - KEEP_ENDED))
+    ward_id = select(User.ward_id).where(User.id == user_id).scalar_subquery()
+    conn.execute(insert(UserSession).values(token_hash=_hash(token), user_id=user_id,
+                                            ward_id=ward_id, expires_at=expires_at))
+
+
+def is_active(conn: Connection, user_id: int, token: str, now: datetime) -> bool:
+    """The session exists for this user, has not been ended and has not expired."""
+    found = conn.execute(select(UserSession.id).where(
+        UserSession.token_hash == _hash(token), UserSession.user_id == user_id,
+        UserSession.ended_at.is_(None), UserSession.expires_at > now)).first()
+    return found is not None
+
+
+def end(conn: Connection, token: str, now: datetime) -> None:
+    conn.execute(update(UserSession).where(UserSession.token_hash == _hash(token),
+                                           UserSession.ended_at.is_(None))
+                 .values(ended_at=now))
