@@ -1,31 +1,45 @@
-/* urbanorder service worker: the field pages and their assets open with no signal.
+/* urbanorder service worker: the field pages, their assets and the map tiles seen online
+ * open with no signal.
  *
- * Pages and assets: cache first, then refreshed from the network in the background
- * (stale-while-revalidate). API calls and photos are never cached or even touched here.
- * Pages holding personal data (the boarding-house edit page) are never cached. */
+ * Field pages: network first (a page carries its account's name and token, and a phone is
+ * shared), the cached copy when there is no answer; a field page never cached yet falls back
+ * to the cached field home, never to the browser's error page. Assets: cache first, refreshed
+ * in the background. Map tiles (ours under /basemap/ or a tile server's): cache first, the
+ * cache bounded. API calls, photos and the pages holding personal data are never cached here.
+ * Signing in or out forgets every cached page. */
 
-const CACHE = "urbanorder-field-v1";
-const PAGES = ["/field/", "/field/incidents/new", "/field/boarding-houses/new"];
+const CACHE = "urbanorder-field-v2";
+const TILES = "urbanorder-tiles-v1";
+const MAX_TILES = 3000; // ≈ 40 MB of raster tiles: a ward at zooms 14–18
+const PAGE_TIMEOUT_MS = 4000;
+const PAGES = ["/field/", "/field/incidents/new", "/field/boarding-houses/new", "/field/inspect"];
 const ASSETS = [
   "/static/css/app.css",
   "/static/css/field.css",
+  "/static/css/setup.css",
   "/static/icons/favicon.svg",
   "/static/manifest.webmanifest",
   "/static/js/field/common.js",
   "/static/js/field/queue.js",
   "/static/js/field/sender.js",
+  "/static/js/field/session.js",
+  "/static/js/field/workset.js",
+  "/static/js/field/nearby.js",
   "/static/js/field/form.js",
   "/static/js/field/fields.js",
   "/static/js/field/location.js",
   "/static/js/field/photos.js",
   "/static/js/field/home.js",
+  "/static/js/field/home-offline.js",
   "/static/js/field/incident.js",
   "/static/js/field/boarding-house.js",
   "/static/js/field/inspection.js",
   "/vendor/leaflet/leaflet.js",
   "/vendor/leaflet/leaflet.css",
 ];
-const CACHED_PAGE = /^\/field\/(incidents\/new|boarding-houses\/new|boarding-houses\/[0-9a-f-]{36}\/inspect)?$/;
+// Field pages kept for offline use (the edit page has owners' data: never kept).
+const CACHED_PAGE = /^\/field\/(incidents\/new|boarding-houses\/new|inspect|boarding-houses\/[0-9a-f-]{36}\/inspect)?$/;
+const TILE_PATH = /\/(\d{1,2})\/(\d{1,7})\/(\d{1,7})(@2x)?\.(png|jpe?g|webp|pbf|mvt)$/;
 const ASSET_SET = new Set(ASSETS);
 
 /** Our assets (and Leaflet's images); other pages' scripts and styles are left alone. */
@@ -55,7 +69,7 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     const names = await caches.keys();
-    await Promise.all(names.filter((n) => n.startsWith("urbanorder-") && n !== CACHE)
+    await Promise.all(names.filter((n) => n.startsWith("urbanorder-") && n !== CACHE && n !== TILES)
       .map((n) => caches.delete(n)));
     await self.clients.claim();
   })());
@@ -70,7 +84,25 @@ function offlinePage() {
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
-async function staleWhileRevalidate(event, key, isPage) {
+function timeout(ms) {
+  return new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), ms));
+}
+
+/** Network first for a field page; the cached copy (or the field home) when it fails. */
+async function fieldPage(event, url) {
+  const cache = await caches.open(CACHE);
+  const key = url.pathname;
+  try {
+    const response = await Promise.race([fetch(event.request), timeout(PAGE_TIMEOUT_MS)]);
+    if (cacheable(response) && CACHED_PAGE.test(key)) await cache.put(key, response.clone());
+    return response;
+  } catch {
+    const cached = await cache.match(CACHED_PAGE.test(key) ? key : "/field/");
+    return cached || offlinePage();
+  }
+}
+
+async function staleWhileRevalidate(event, key) {
   const cache = await caches.open(CACHE);
   const cached = await cache.match(key);
   const network = fetch(event.request).then(async (response) => {
@@ -81,15 +113,28 @@ async function staleWhileRevalidate(event, key, isPage) {
     event.waitUntil(network.catch(() => null));
     return cached;
   }
-  try {
-    return await network;
-  } catch (err) {
-    if (isPage) return offlinePage();
-    throw err;
-  }
+  return network;
 }
 
-/** Signing out: forget the cached pages (they carry the user's name and session token). */
+/** Tiles seen online stay for offline use; the oldest go first past MAX_TILES. */
+async function tile(event) {
+  const cache = await caches.open(TILES);
+  const cached = await cache.match(event.request);
+  if (cached) return cached;
+  const response = await fetch(event.request);
+  // Another server's tiles come back opaque (no CORS): kept as they are, shown as images.
+  if (response.ok || response.type === "opaque") {
+    event.waitUntil((async () => {
+      await cache.put(event.request, response.clone());
+      const keys = await cache.keys();
+      await Promise.all(keys.slice(0, Math.max(0, keys.length - MAX_TILES))
+        .map((k) => cache.delete(k)));
+    })().catch(() => null));
+  }
+  return response;
+}
+
+/** Signing in or out: forget the cached pages (they carry an account's name and token). */
 async function forgetPages() {
   const cache = await caches.open(CACHE);
   const keys = await cache.keys();
@@ -97,18 +142,36 @@ async function forgetPages() {
     .map((r) => cache.delete(r)));
 }
 
+/** A field page asks, once it is open online: keep every field page of this account
+ *  (signing in forgot the previous account's), so each opens offline later. */
+self.addEventListener("message", (event) => {
+  if (!event.data || event.data.type !== "cache-pages") return;
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    await Promise.all(PAGES.map(async (path) => {
+      if (!(await cache.match(path))) await store(cache, path, path).catch(() => null);
+    }));
+  })());
+});
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
+  if (request.method === "GET" && request.destination === "image" && TILE_PATH.test(url.pathname)
+      && (url.origin !== self.location.origin || url.pathname.startsWith("/basemap/"))) {
+    event.respondWith(tile(event));
+    return;
+  }
   if (url.origin !== self.location.origin) return;
-  if (request.method === "POST" && url.pathname === "/auth/logout") {
+  if (request.method === "POST" && (url.pathname === "/auth/logout" ||
+                                    url.pathname === "/auth/login")) {
     event.waitUntil(forgetPages());
     return;
   }
   if (request.method !== "GET" || url.pathname.startsWith("/api/")) return;
-  if (request.mode === "navigate" && CACHED_PAGE.test(url.pathname)) {
-    event.respondWith(staleWhileRevalidate(event, url.pathname, true));
+  if (request.mode === "navigate" && url.pathname.startsWith("/field/")) {
+    event.respondWith(fieldPage(event, url));
   } else if (isAsset(url.pathname) && !url.search) {
-    event.respondWith(staleWhileRevalidate(event, url.pathname, false));
+    event.respondWith(staleWhileRevalidate(event, url.pathname));
   }
 });

@@ -37,31 +37,36 @@ def _require_chromium():
     pytest.skip("Debian chromium is not installed")
 
 
+def serve(wsgi_app, database_url: str, threads: int = 4):
+    """Serve ``wsgi_app`` with waitress on a free localhost port: (LiveServer, server)."""
+    from waitress.server import create_server
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queue depth chatter
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = create_server(wsgi_app, host="127.0.0.1", port=port, threads=threads)
+    threading.Thread(target=server.run, daemon=True).start()
+    base = LiveServer(f"http://127.0.0.1:{port}")
+    base.database_url = database_url
+    return base, server
+
+
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """The demo app on SpatiaLite served by waitress on a free localhost port."""
-    from waitress.server import create_server
-
     from models import migrate
     from models.engine import make_engine
     from webapp import create_app
     from webapp.demo import load_demo
 
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queue depth chatter
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"
     engine = make_engine(url)
     migrate.upgrade(engine)
     load_demo(engine, passwords=DEMO_PASSWORDS, boarding_houses=800, incidents=2500)
     engine.dispose()
     app = create_app({"DATABASE_URL": url, "TILE_URL": "", "SECRET_KEY": "e2e"})
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = LiveServer(f"http://127.0.0.1:{port}")
-    base.database_url = url
+    base, server = serve(app, url)
     yield base
     server.close()
 
@@ -89,6 +94,26 @@ def wait_until(page, expression: str, timeout: float = 30.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {expression}")
         page.wait_for_timeout(100)
+
+
+FORM = "document.getElementById('record-form')"
+
+
+def save_record(page) -> str:
+    """Press a field form's save button, answering "create new" to the nearby-incident and
+    duplicate-house questions; the record's UUID once it is in the outbox."""
+    record = page.evaluate(f"{FORM}.dataset.uuid")
+    page.click("#save-button")
+    for _ in range(300):
+        for dialog, button in (("nearby-dialog", "#nearby-new"),
+                               ("duplicate-dialog", "#duplicate-new")):
+            if page.evaluate(f"document.getElementById('{dialog}')?.open === true"):
+                page.click(button)
+        if page.evaluate(f"{FORM}.dataset.lastSaved === '{record}' && "
+                         f"{FORM}.dataset.busy === 'false'"):
+            return record
+        page.wait_for_timeout(100)
+    raise AssertionError(page.locator("#form-error, #save-hint").all_inner_texts())
 
 
 def sign_in_page(page, url, username="dothi"):

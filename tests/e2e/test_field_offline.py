@@ -14,11 +14,10 @@ from sqlalchemy import func, select
 
 from models.engine import make_engine
 from models.tables import BoardingHouse, FieldSubmission, Incident, Photo
-from tests.e2e.conftest import PHONE, WARD_POINT, sign_in_page, wait_until
+from tests.e2e.conftest import FORM, PHONE, WARD_POINT, save_record, sign_in_page, wait_until
 
 pytestmark = pytest.mark.e2e
 
-FORM = "document.getElementById('record-form')"
 OUTBOX = "window.urbanField.outbox.all()"
 
 
@@ -65,27 +64,14 @@ def add_photo(page) -> None:
     wait_until(page, "document.getElementById('photo-list').dataset.count === '1'")
 
 
-def save(page) -> str:
-    """Press the bottom save button; the record's UUID once it is in the outbox."""
-    record = page.evaluate(f"{FORM}.dataset.uuid")
-    page.click("#save-button")
-    for _ in range(300):
-        if page.evaluate("document.getElementById('nearby-dialog')?.open === true"):
-            page.click("#nearby-new")
-        if page.evaluate(f"{FORM}.dataset.lastSaved === '{record}' && "
-                         f"{FORM}.dataset.busy === 'false'"):
-            return record
-        page.wait_for_timeout(100)
-    raise AssertionError(page.locator("#form-error, #save-hint").all_inner_texts())
-
-
 def fill_house(page, n: int) -> None:
+    page.click("#more-fields > summary")  # the optional fields are folded
     for name, value in {"name": f"Nhà trọ Ngoại Tuyến {n}", "address": f"số {n}, hẻm 12, QL51",
                         "rooms": str(4 + n), "residents": str(6 + n), "extinguishers": "2",
                         "owner_name": "Trần Thị Chủ Trọ", "owner_phone": "0912 345 678",
                         "owner_id_number": "075123456789"}.items():
         page.fill(f"#f-{name}", value)
-    page.select_option("#f-house_type", "rooming_house")
+    page.check("input[name=house_type][value=rooming_house]")
     page.select_option("#f-classification", "average")
     page.check("input[name=has_alarm]")
 
@@ -115,14 +101,14 @@ def test_twenty_records_offline_arrive_exactly_once(phone, live_server):
             fill_house(page, n)
             if n == 4:
                 add_photo(page)
-            houses.append(save(page))
+            houses.append(save_record(page))
         else:
             open_form(page, live_server + "/field/incidents/new", offline=True)
             fill_incident(page, n, categories[n % len(categories)])
             if n == 7:
                 add_photo(page)
                 shoot(page, "field-incident.png")
-            incidents.append(save(page))
+            incidents.append(save_record(page))
         assert page.evaluate(f"{FORM}.dataset.state") == "queued"
     # An unsaved form keeps its draft and UUID across a reload.
     open_form(page, live_server + "/field/incidents/new", offline=True)
@@ -141,7 +127,6 @@ def test_twenty_records_offline_arrive_exactly_once(phone, live_server):
     assert "20 bản ghi đang chờ gửi" in counter.inner_text()
     assert page.locator("#queue-list > li").count() == 20
     assert page.locator("#net-state").get_attribute("data-online") == "false"
-    shoot(page, "field-home.png")
     queued = page.evaluate(f"{OUTBOX}.then(items => items.map(i => ({{uuid: i.uuid, "
                            "url: i.url, payload: i.payload, photos: i.photos.length})))")
     assert sorted(i["uuid"] for i in queued) == sorted(houses + incidents)
@@ -190,20 +175,19 @@ def test_poor_accuracy_blocks_saving_until_the_pin_is_dragged(phone, live_server
     page.mouse.up()
     wait_until(page, "document.getElementById('loc-status').dataset.level === 'ok'")
     assert "bằng tay" in page.inner_text("#loc-status")
-    record = save(page)
+    record = save_record(page)
     wait_until(page, f"{FORM}.dataset.state === 'sent'")
     assert db_count(live_server.database_url, Incident, Incident.location_manual.is_(True),
                     Incident.client_uuid == uuid.UUID(record)) == 1
     assert errors == []
 
 
-def test_house_form_lists_nearby_houses_and_inspection_needs_a_follow_up(phone, live_server):
+def test_house_form_prefills_the_address_and_inspection_needs_a_follow_up(phone, live_server):
     context, page, errors = phone
     open_form(page, live_server + "/field/boarding-houses/new")
-    wait_until(page, "document.querySelectorAll('#nearby-houses-list li').length > 0")
+    wait_until(page, "document.getElementById('f-address').value !== ''")
+    assert "Khu phố" in page.input_value("#f-address")  # nearest street, khu phố
     page.fill("#f-name", "Nhà trọ Bình An")
-    page.fill("#f-address", "số 8, hẻm 51/3, Quốc lộ 51")
-    shoot(page, "field-boarding-house.png")
     page.goto(live_server + "/field/")
     wait_until(page, "document.querySelectorAll('#nearby-list a').length > 0")
     page.locator("#nearby-list a", has_text="Kiểm tra").first.click()
@@ -211,6 +195,7 @@ def test_house_form_lists_nearby_houses_and_inspection_needs_a_follow_up(phone, 
     page.check("input[name=fire_safety_pass][value=false]")
     assert page.locator("#f-follow_up_on").is_visible()
     page.fill("#f-residents_counted", "14")
+    page.click("details.more > summary")
     page.fill("#f-findings", "Bình chữa cháy hết hạn, lối thoát nạn bị chắn.")
     page.click("#save-button")
     page.wait_for_timeout(300)
@@ -218,7 +203,7 @@ def test_house_form_lists_nearby_houses_and_inspection_needs_a_follow_up(phone, 
     assert page.evaluate(f"{OUTBOX}.then(items => items.length)") == 0
     page.fill("#f-follow_up_on", "2030-01-15")
     shoot(page, "field-inspection.png")
-    save(page)
+    save_record(page)
     wait_until(page, f"{FORM}.dataset.state === 'sent'")
     assert errors == []
 
@@ -230,7 +215,7 @@ def test_refused_record_waits_for_the_officer_and_is_corrected(phone, live_serve
     fill_house(page, 1)
     page.fill("#f-rooms", "1")
     page.fill("#f-residents", "100")  # the server refuses more than 20 people per room
-    record = save(page)
+    record = save_record(page)
     page.goto(live_server + "/field/")
     wait_until(page, "document.body.dataset.homeReady === 'true'")
     context.set_offline(False)
@@ -248,7 +233,7 @@ def test_refused_record_waits_for_the_officer_and_is_corrected(phone, live_serve
     assert page.evaluate(f"{FORM}.dataset.uuid") == record  # same record, same UUID
     assert "20 người/phòng" in page.inner_text("#e-residents")
     page.fill("#f-residents", "12")
-    save(page)
+    save_record(page)
     wait_until(page, f"{FORM}.dataset.state === 'sent'")
     assert db_count(live_server.database_url, BoardingHouse,
                     BoardingHouse.client_uuid == uuid.UUID(record)) == 1
@@ -260,17 +245,19 @@ def test_expired_session_keeps_records_until_sign_in(phone, live_server):
     context.set_offline(True)
     open_form(page, live_server + "/field/incidents/new", offline=True)
     fill_incident(page, 1, "sanitation")
-    record = save(page)
+    record = save_record(page)
     context.clear_cookies()  # the session ends while the phone is offline
     page.goto(live_server + "/field/")
     wait_until(page, "document.body.dataset.homeReady === 'true'")
     context.set_offline(False)
     wait_until(page, f"{OUTBOX}.then(items => items[0]?.state === 'auth')")
-    assert page.locator("#auth-needed").is_visible()
+    wait_until(page, "!document.getElementById('session-ended').hidden")
+    assert "đăng nhập lại để gửi 1 bản ghi" in page.inner_text("#session-ended")
     assert "Đăng nhập lại để gửi" in page.inner_text("#queue-list")
     with page.expect_navigation():
-        page.click("#auth-needed a")
+        page.click("#session-ended a")
     sign_in_page(page, page.url, "congan")
+    wait_until(page, "document.body.dataset.homeReady === 'true'")
     wait_until(page, f"{OUTBOX}.then(items => items.length === 0)", timeout=60)
     assert db_count(live_server.database_url, Incident,
                     Incident.client_uuid == uuid.UUID(record)) == 1
@@ -281,7 +268,7 @@ def test_a_second_report_on_the_spot_joins_the_open_incident(phone, live_server)
     context, page, errors = phone
     open_form(page, live_server + "/field/incidents/new")
     fill_incident(page, 1, "construction_order")
-    save(page)  # a new incident (an older one nearby, if any, is declined)
+    save_record(page)  # a new incident (an older one nearby, if any, is declined)
     wait_until(page, f"{FORM}.dataset.state === 'sent'")
     first = page.evaluate("window.urbanField.sent.recent(1).then(r => r[0].id)")
     open_form(page, live_server + "/field/incidents/new")

@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import calendar
 import json
-import logging
 import os
 import re
-import socket
-import threading
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from tests import realward
-from tests.e2e.conftest import PHONE, LiveServer, _require_chromium, sign_in_page, wait_until
+from tests.e2e.conftest import PHONE, _require_chromium, serve, sign_in_page, wait_until
 
 pytestmark = pytest.mark.e2e
 DESK = {"viewport": {"width": 1366, "height": 900}, "locale": "vi-VN"}
@@ -56,13 +53,10 @@ def _real_errors(errors: list[str]) -> list[str]:
 @pytest.fixture(scope="module")
 def empty_server(tmp_path_factory):
     """A migrated SpatiaLite database with no ward and no account, served like live_server."""
-    from waitress.server import create_server
-
     from models import migrate
     from models.engine import make_engine
     from webapp import create_app
 
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     folder = tmp_path_factory.mktemp("e2e-empty")
     url = f"sqlite:///{folder / 'empty.db'}"
     engine = make_engine(url)
@@ -70,13 +64,7 @@ def empty_server(tmp_path_factory):
     engine.dispose()
     app = create_app({"DATABASE_URL": url, "TILE_URL": "", "SECRET_KEY": "e2e-empty",
                       "INSTANCE_DIR": folder / "instance"})
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = create_server(app, host="127.0.0.1", port=port, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    base = LiveServer(f"http://127.0.0.1:{port}")
-    base.database_url = url
+    base, server = serve(app, url)
     yield base
     server.close()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, render_template, send_from_directory, url_for
+from flask import abort, current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
 
 from geo import vocabulary as vocab
@@ -20,7 +20,6 @@ from webapp.extensions import db
 from webapp.field import bp
 
 PERSONAL_FIELDS = ["owner_name", "owner_phone", "owner_id_number"]
-EQUIPMENT_FIELDS = ("extinguishers", "has_alarm", "has_escape_route")
 
 
 def _ward():
@@ -39,11 +38,19 @@ def _config(ward, **extra) -> dict:
         "ward": {"code": ward.code, "name": ward.name, "extent": [minx, miny, maxx, maxy]},
         "tileUrl": current_app.config["TILE_URL"] or "",
         "tileAttribution": current_app.config.get("TILE_ATTRIBUTION") or "",
+        "userName": current_user.full_name,
+        "neighbourhoods": [{"code": n.code, "name": n.name}
+                           for n in queries.neighbourhood_names(db.conn, ward.id)],
+        "canInspect": can("inspect_boarding_house"),
+        "personal": can("view_personal_data"),
         "api": {
             "streets": url_for("api.layer_collection", name="streets"),
             "neighbourhoods": url_for("api.layer_collection", name="neighbourhoods"),
+            "houses": url_for("api.layer_collection", name="boarding-houses"),
             "nearbyIncidents": "/api/v1/field/incidents/nearby",
             "nearbyHouses": "/api/v1/field/boarding-houses/nearby",
+            "place": "/api/v1/field/place",
+            "workingSet": "/api/v1/field/working-set",
         },
         "pages": {
             "home": url_for("field.home"),
@@ -112,19 +119,25 @@ def edit_boarding_house(house_uuid):
                            config=config, **_house_vocabularies())
 
 
+@bp.get("/field/inspect")
+@require("inspect_boarding_house")
+def inspect():
+    """One page for every inspection (kept by the service worker): the house comes from the
+    phone's working set, or a house recorded on the phone and not sent yet, by ``?house=``."""
+    ward = _ward()
+    config = _config(ward, page="inspection")
+    return render_template("field/inspection.html", ward=ward, config=config,
+                           house_types=vocab.HOUSE_TYPES)
+
+
 @bp.get("/field/boarding-houses/<uuid:house_uuid>/inspect")
 @require("inspect_boarding_house")
 def inspect_boarding_house(house_uuid):
-    ward = _ward()
-    house = queries.house_for_edit(db.conn, ward.id, house_uuid, personal=False)
+    """The inspection page of one house (links from before the offline page existed)."""
+    house = records.house_by_uuid(db.conn, _ward().id, house_uuid)
     if house is None:
         abort(404)
-    values = {key: _plain(getattr(house, key)) for key in EQUIPMENT_FIELDS}
-    config = _config(ward, page="inspection", draftKey=f"inspection:{house_uuid}",
-                     submitUrl=f"/api/v1/field/boarding-houses/{house_uuid}/inspections",
-                     values=values, houseUuid=str(house_uuid))
-    return render_template("field/inspection.html", ward=ward, house=house, config=config,
-                           house_types=vocab.HOUSE_TYPES)
+    return redirect(url_for("field.inspect", house=str(house_uuid), id=house.id))
 
 
 @bp.get("/sw.js")

@@ -1,45 +1,54 @@
-/* "Ghi nhận / sửa cơ sở cho thuê trọ": the house form with GPS pin and photos; houses
- * already recorded within 100 m are listed (when online) so a house is not recorded twice. */
+/* "Ghi nhận / sửa cơ sở cho thuê trọ": the house form with GPS pin and photos. The address
+ * is prefilled from the nearest street and khu phố (the server's answer online, the working
+ * set's offline); before a new house is saved, one already within 15 m is shown so the same
+ * house is not recorded twice. */
 
 import { h, initPage } from "./common.js";
 import { initRecordForm } from "./form.js";
 import { createLocationPicker } from "./location.js";
+import { inspectUrl, nearbyHouses } from "./nearby.js";
 import { createPhotoPicker } from "./photos.js";
+import { addressHint } from "./workset.js";
 
-const config = initPage();
+const DUPLICATE_M = 15;
+
+const config = await initPage();
 const $ = (id) => document.getElementById(id);
 const editing = Boolean(config.houseUuid);
+const address = $("f-address");
 let controller = null;
-let nearbyTimer = null;
-let lastLookup = null;
+let hintTimer = null;
+let lastHint = "";
 
-async function lookupNearby(loc) {
-  if (!loc || !navigator.onLine) return;
-  const key = `${loc.lon.toFixed(4)},${loc.lat.toFixed(4)}`;
-  if (key === lastLookup) return;
-  lastLookup = key;
-  let houses = [];
-  try {
-    const query = new URLSearchParams({ lon: loc.lon, lat: loc.lat });
-    const response = await fetch(`${config.api.nearbyHouses}?${query}`, {
-      credentials: "same-origin", headers: { Accept: "application/json" },
-      signal: AbortSignal.timeout(5000),
-    });
-    if (!response.ok) return;
-    houses = ((await response.json()).boarding_houses || [])
-      .filter((house) => house.uuid !== config.houseUuid);
-  } catch {
-    return;
+/** "Đường …, Khu phố …" for a point: the server's when it answers quickly, else the phone's. */
+async function placeHint(point) {
+  if (navigator.onLine && config.api.place) {
+    try {
+      const query = new URLSearchParams({ lon: point.lon.toFixed(7), lat: point.lat.toFixed(7) });
+      const response = await fetch(`${config.api.place}?${query}`, {
+        credentials: "same-origin", headers: { Accept: "application/json" },
+        signal: AbortSignal.timeout(4000),
+      });
+      if (response.ok) return (await response.json()).address_hint || "";
+    } catch {
+      // weak signal: the working set below
+    }
   }
-  $("nearby-houses").hidden = houses.length === 0;
-  $("nearby-houses-list").replaceChildren(...houses.map((house) => h("li", { class: "item" },
-    h("p", { class: "item-title" }, house.name),
-    h("p", { class: "muted" }, `${house.address || ""} · cách ${Math.round(house.distance_m)} m`),
-    h("p", { class: "item-actions" },
-      h("a", { class: "button secondary", href: `/field/boarding-houses/${house.uuid}/edit` },
-        "Sửa cơ sở này"),
-      h("a", { class: "button secondary", href: `/field/boarding-houses/${house.uuid}/inspect` },
-        "Kiểm tra")))));
+  return addressHint(config.userId, point);
+}
+
+/** Fill the address while the officer has not typed one of their own (the hint follows the
+ *  pin until then). The house number is theirs to add in front. */
+async function prefillAddress(loc) {
+  if (editing || !loc) return;
+  const current = address.value.trim();
+  if (current && current !== lastHint) return;
+  const hint = await placeHint(loc);
+  if (!hint || (address.value.trim() && address.value.trim() !== lastHint)) return;
+  lastHint = hint;
+  address.value = hint;
+  address.dataset.prefilled = "true";
+  if (controller) controller.touch(false);
 }
 
 const picker = createLocationPicker({
@@ -47,8 +56,8 @@ const picker = createLocationPicker({
   errorEl: $("e-location"), config,
   onChange: (loc) => {
     if (controller) controller.touch(Boolean(loc && loc.manual));
-    clearTimeout(nearbyTimer);
-    nearbyTimer = setTimeout(() => lookupNearby(loc), 1500);
+    clearTimeout(hintTimer);
+    hintTimer = setTimeout(() => prefillAddress(loc).catch(() => null), 800);
   },
 });
 const photos = createPhotoPicker({
@@ -64,8 +73,51 @@ function check(payload) {
   return errors;
 }
 
+function duplicateItem(house) {
+  const where = [house.address, `cách ${Math.round(house.distance_m)} m`].filter(Boolean);
+  return h("li", { class: "item" },
+    h("p", { class: "item-title" }, house.name || "(chưa có tên)"),
+    h("p", { class: "muted" }, where.join(" · ")),
+    house.pending ? h("p", { class: "muted" }, "Ghi trên máy này, chưa gửi") : null,
+    config.canInspect ? h("p", { class: "item-actions" },
+      h("a", { class: "button primary", href: inspectUrl(house), "data-inspect": house.uuid },
+        "Kiểm tra cơ sở này")) : null);
+}
+
+/** A house within 15 m: ask "Đây là cơ sở này?" — resolves true to create the new one. */
+function confirmNotDuplicate(houses) {
+  const dialog = $("duplicate-dialog");
+  $("duplicate-list").replaceChildren(...houses.map(duplicateItem));
+  return new Promise((resolve) => {
+    const done = (answer) => {
+      $("duplicate-new").removeEventListener("click", createNew);
+      $("duplicate-cancel").removeEventListener("click", cancel);
+      dialog.removeEventListener("cancel", cancel);
+      if (dialog.open) dialog.close();
+      resolve(answer);
+    };
+    const createNew = () => done(true);
+    const cancel = (event) => { if (event) event.preventDefault(); done(false); };
+    $("duplicate-new").addEventListener("click", createNew);
+    $("duplicate-cancel").addEventListener("click", cancel);
+    dialog.addEventListener("cancel", cancel);
+    dialog.showModal();
+  });
+}
+
+async function beforeQueue(payload) {
+  if (editing || !payload.location) return payload;
+  const { houses } = await nearbyHouses(config, payload.location, DUPLICATE_M)
+    .catch(() => ({ houses: [] }));
+  const others = houses.filter((house) => house.uuid !== payload.uuid);
+  if (!others.length) return payload;
+  return (await confirmNotDuplicate(others)) ? payload : null;
+}
+
+address.addEventListener("input", () => { delete address.dataset.prefilled; });
+
 controller = await initRecordForm({
-  config, picker, photos, form: $("record-form"), check, single: editing,
+  config, picker, photos, form: $("record-form"), check, beforeQueue, single: editing,
   kind: editing ? "house-edit" : "house",
   title: (p) => `${editing ? "Sửa cơ sở" : "Cơ sở cho thuê trọ"}: ${p.name}`,
 });

@@ -1,8 +1,9 @@
 /* Shared by every field page: page config, small DOM helpers, the network / outbox status
  * strip, the service worker, and the labels of what the server derived. */
 
-import { drafts, onChange, outbox, sent } from "./queue.js";
+import { draftKey, drafts, onChange, outbox, sent, workset } from "./queue.js";
 import { sendAll, startSender } from "./sender.js";
+import { forgetSession, whoIsSignedIn } from "./session.js";
 
 export function readConfig() {
   const node = document.getElementById("field-config");
@@ -96,20 +97,48 @@ function watchNetwork() {
   update();
 }
 
-async function updateBadge() {
+async function updateBadge(config) {
+  const counts = await outbox.counts(config.userId);
   const badge = document.getElementById("queue-badge");
-  if (!badge) return;
-  const counts = await outbox.counts();
-  badge.querySelector("[data-queue-count]").textContent = String(counts.waiting + counts.error);
-  badge.hidden = counts.waiting + counts.error === 0;
-  badge.dataset.error = String(counts.error > 0);
+  if (badge) {
+    badge.querySelector("[data-queue-count]").textContent = String(counts.waiting + counts.error);
+    badge.hidden = counts.waiting + counts.error === 0;
+    badge.dataset.error = String(counts.error > 0);
+  }
+  // The session has ended: say so plainly, with how many records wait, and a way back.
+  const banner = document.getElementById("session-ended");
+  if (banner) {
+    const ended = config.signedOut || counts.auth > 0;
+    banner.hidden = !ended;
+    const n = counts.waiting;
+    banner.querySelector("[data-session-text]").textContent = n
+      ? `Phiên đăng nhập đã hết — đăng nhập lại để gửi ${n} bản ghi.`
+      : "Phiên đăng nhập đã hết — đăng nhập lại để tiếp tục gửi bản ghi.";
+  }
+}
+
+/** Sign out (or switch user): this account's working set is removed first; its queued
+ *  records and drafts stay, for it alone. */
+function guardSignOut(config) {
+  document.querySelectorAll("form.signout").forEach((form) => {
+    form.addEventListener("submit", async (event) => {
+      if (form.dataset.cleared === "true") return;
+      event.preventDefault();
+      await forgetSession(config.userId);
+      form.dataset.cleared = "true";
+      form.submit();
+    });
+  });
 }
 
 async function registerServiceWorker() {
   if (!("serviceWorker" in navigator)) return;
   try {
     await navigator.serviceWorker.register("/sw.js", { scope: "/" });
-    await navigator.serviceWorker.ready;
+    const registration = await navigator.serviceWorker.ready;
+    if (navigator.onLine && registration.active) {
+      registration.active.postMessage({ type: "cache-pages" });
+    }
     document.body.dataset.sw = "ready";
   } catch (err) {
     document.body.dataset.sw = "failed";
@@ -117,15 +146,36 @@ async function registerServiceWorker() {
   }
 }
 
-/** Start what every field page needs; returns the page config. */
-export function initPage() {
+/** Start what every field page needs; resolves with the page config, its ``userId`` the
+ *  account actually signed in (a page from the offline cache may be another account's). */
+export async function initPage() {
   const config = readConfig();
   watchNetwork();
-  onChange(() => { updateBadge().catch(() => null); });
-  updateBadge().catch(() => null);
-  startSender(config.userId);
+  const user = await whoIsSignedIn(config);
+  config.pageUserId = config.userId;
+  if (user.signedOut) {
+    config.signedOut = true;
+  } else if (user.id != null) {
+    if (user.source === "server" && user.id !== config.userId &&
+        !sessionStorage.getItem("urbanorder-reloaded")) {
+      // The page was made for someone else (offline cache): get this account's page.
+      sessionStorage.setItem("urbanorder-reloaded", "1");
+      window.location.reload();
+      await new Promise(() => {}); // the reload replaces this page
+    }
+    Object.assign(config, { userId: user.id, userName: user.full_name || user.username,
+                            role: user.role || config.role });
+  }
+  sessionStorage.removeItem("urbanorder-reloaded");
+  if (config.draftKey) config.draftKey = draftKey(config.userId, config.draftKey);
+  const who = document.getElementById("field-user");
+  if (who && config.userName) who.textContent = config.userName;
+  guardSignOut(config);
+  onChange(() => { updateBadge(config).catch(() => null); });
+  updateBadge(config).catch(() => null);
+  startSender(config);
   registerServiceWorker();
-  // For support and the browser tests: look into the phone's outbox from the console.
-  window.urbanField = { outbox, drafts, sent, sendAll };
+  // For support and the browser tests: look into the phone's store from the console.
+  window.urbanField = { outbox, drafts, sent, sendAll, workset, config };
   return config;
 }

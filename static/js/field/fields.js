@@ -57,11 +57,12 @@ export function writeValues(form, values) {
   writeRaw(form, raw);
 }
 
+/** Show the blocks whose ``data-show-when="field=a|b"`` matches the form's values. */
 export function updateConditionals(form) {
   const raw = readRaw(form);
   form.querySelectorAll("[data-show-when]").forEach((block) => {
-    const [name, value] = block.dataset.showWhen.split("=");
-    block.hidden = raw[name] !== value;
+    const [name, values] = block.dataset.showWhen.split("=");
+    block.hidden = !values.split("|").includes(raw[name]);
   });
 }
 

@@ -133,13 +133,18 @@ export async function initRecordForm(options) {
       return showResult("Đã gửi lên máy chủ", [attached, derivedList(body.derived), note, link]);
     }
     form.dataset.state = "queued";
+    // Say what actually stopped it: the session, no network, or a server out of reach.
     const auth = outcome && outcome.kind === "auth";
-    const text = auth ? "Phiên đăng nhập đã hết hạn: đăng nhập lại để gửi. Bản ghi vẫn nằm an "
-      + "toàn trên máy." : "Chưa có mạng hoặc máy chủ chưa nhận: bản ghi nằm trong hàng chờ và "
-      + "sẽ tự gửi khi có mạng.";
-    const login = auth ? h("p", {}, h("a", { href: "/auth/login?next=/field/" },
+    const why = auth ? "Phiên đăng nhập đã hết: đăng nhập lại để gửi."
+      : (outcome && outcome.message) || (navigator.onLine
+        ? "Chưa gửi được: không kết nối được máy chủ. Sẽ tự gửi lại."
+        : "Chưa có mạng: bản ghi nằm trong hàng chờ và sẽ tự gửi khi có mạng.");
+    const login = auth ? h("p", {}, h("a", { class: "button primary", "data-login": "",
+                                             href: "/auth/login?next=/field/%23queue" },
                                         "Đăng nhập lại để gửi")) : null;
-    return showResult("Đã lưu trên máy", [h("p", {}, text), login], { level: "warn" });
+    return showResult("Đã lưu trên máy", [h("p", {}, why),
+      h("p", { class: "muted" }, "Bản ghi vẫn nằm an toàn trên máy này."), login],
+    { level: "warn" });
   }
 
   async function submit(event) {
@@ -174,7 +179,7 @@ export async function initRecordForm(options) {
       delete draft.photos;
       const item = { uuid, kind: options.kind, title: options.title(payload), url: config.submitUrl,
                      payload, photos: photos ? photos.blobs() : [], userId: config.userId,
-                     formUrl: window.location.pathname,
+                     formUrl: window.location.pathname + window.location.search,
                      draftKey: config.draftKey, draft };
       await outbox.enqueue(item, config.draftKey);
       form.dataset.lastSaved = uuid;

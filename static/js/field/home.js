@@ -1,11 +1,14 @@
-/* Field home: the outbox (what waits, what is being sent, what the server refused), the
- * last records delivered with what the server derived, and boarding houses nearby. */
+/* Field home: this account's outbox (what waits, what is being sent, what the server
+ * refused) and the last records it delivered with what the server derived. Records of other
+ * accounts on a shared phone are only counted (an admin can export them); the working set,
+ * houses nearby and the phone's storage are in home-offline.js. */
 
 import { derivedList, formatDateTime, h, initPage, stateText, waitingText } from "./common.js";
+import { initOffline } from "./home-offline.js";
 import { drafts, onChange, outbox, sent } from "./queue.js";
 import { sendAll } from "./sender.js";
 
-const config = initPage();
+const config = await initPage();
 const $ = (id) => document.getElementById(id);
 const sendButton = $("send-now");
 
@@ -53,9 +56,39 @@ function sentEntry(record) {
     record.url ? h("p", {}, h("a", { href: record.url }, "Xem bản ghi")) : null);
 }
 
+const mine = (item) => item.userId == null || item.userId === config.userId;
+
+/** A file with the records other accounts left on this phone (admin only): what to hand to
+ *  their owners or the ward's IT officer if they can never sign in here again. */
+async function exportOthers() {
+  const items = (await outbox.all()).filter((item) => !mine(item));
+  const records = await Promise.all(items.map(async (item) => ({
+    uuid: item.uuid, userId: item.userId, kind: item.kind, title: item.title, url: item.url,
+    state: item.state, createdAt: new Date(item.createdAt).toISOString(), payload: item.payload,
+    photos: await Promise.all((item.photos || []).map(blobToDataUrl)),
+  })));
+  const file = new Blob([JSON.stringify({ exported_at: new Date().toISOString(),
+    exported_by: config.userId, ward: config.ward.code, records }, null, 1)],
+  { type: "application/json" });
+  const link = h("a", { href: URL.createObjectURL(file),
+    download: `urbanorder-ban-ghi-cho-${config.ward.code}-${Date.now()}.json` });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+function blobToDataUrl(blob) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result);
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(blob);
+  });
+}
+
 async function render() {
-  const items = (await outbox.all()).sort((a, b) => a.seq - b.seq);
-  const counts = await outbox.counts();
+  const items = (await outbox.all()).filter(mine).sort((a, b) => a.seq - b.seq);
+  const counts = await outbox.counts(config.userId);
   const heading = $("queue-count");
   heading.textContent = waitingText(counts.waiting) +
     (counts.error ? ` · ${counts.error} bản ghi cần sửa` : "");
@@ -63,8 +96,11 @@ async function render() {
   heading.dataset.errors = String(counts.error);
   $("queue-list").replaceChildren(...items.map(queueEntry));
   sendButton.hidden = counts.waiting === 0;
-  $("auth-needed").hidden = counts.auth === 0;
-  const recent = await sent.recent(10);
+  $("others").hidden = counts.others === 0;
+  $("others-count").textContent = `${counts.others} bản ghi của tài khoản khác đang chờ người `
+    + "ghi nhận đăng nhập lại trên máy này để gửi (không hiển thị ở đây).";
+  $("others-export").hidden = !["admin", "superadmin"].includes(config.role);
+  const recent = await sent.recent(10, config.userId);
   $("sent").hidden = recent.length === 0;
   $("sent-list").replaceChildren(...recent.map(sentEntry));
 }
@@ -78,6 +114,10 @@ function scheduleRender() {
   }, 50);
 }
 
+$("others-export").addEventListener("click", () => exportOthers().catch((err) => {
+  window.alert(`Không xuất được tệp: ${err.message}`);
+}));
+
 sendButton.addEventListener("click", async () => {
   sendButton.disabled = true;
   sendButton.textContent = "Đang gửi…";
@@ -89,50 +129,7 @@ sendButton.addEventListener("click", async () => {
   }
 });
 
-/* Boarding houses within 100 m of the phone (police and admin). */
-function loadNearby() {
-  const status = $("nearby-status");
-  if (!status) return;
-  if (!navigator.onLine) {
-    status.textContent = "Cần có mạng để tải danh sách cơ sở gần đây.";
-    return;
-  }
-  if (!("geolocation" in navigator)) {
-    status.textContent = "Máy không hỗ trợ định vị.";
-    return;
-  }
-  status.textContent = "Đang lấy vị trí…";
-  navigator.geolocation.getCurrentPosition(async (pos) => {
-    const query = new URLSearchParams({ lon: pos.coords.longitude.toFixed(7),
-                                        lat: pos.coords.latitude.toFixed(7) });
-    try {
-      const response = await fetch(`${config.api.nearbyHouses}?${query}`, {
-        credentials: "same-origin", headers: { Accept: "application/json" },
-        signal: AbortSignal.timeout(8000),
-      });
-      if (!response.ok) throw new Error(String(response.status));
-      const houses = (await response.json()).boarding_houses || [];
-      status.textContent = houses.length ? `${houses.length} cơ sở trong vòng 100 m ` +
-        `(vị trí ±${Math.round(pos.coords.accuracy)} m).` : "Không có cơ sở nào trong vòng 100 m.";
-      $("nearby-list").replaceChildren(...houses.map((house) => h("li", { class: "item" },
-        h("p", { class: "item-title" }, house.name),
-        h("p", { class: "muted" }, `${house.address || ""} · cách ${Math.round(house.distance_m)} m`),
-        h("p", { class: "item-actions" },
-          h("a", { class: "button primary", href: `/field/boarding-houses/${house.uuid}/inspect` },
-            "Kiểm tra"),
-          h("a", { class: "button secondary", href: `/field/boarding-houses/${house.uuid}/edit` },
-            "Sửa")))));
-    } catch {
-      status.textContent = "Không tải được danh sách cơ sở gần đây (mạng yếu?).";
-    }
-  }, () => {
-    status.textContent = "Không lấy được vị trí. Hãy cho phép định vị rồi tải lại.";
-  }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 30000 });
-}
-
-if ($("nearby-refresh")) $("nearby-refresh").addEventListener("click", loadNearby);
-window.addEventListener("online", loadNearby);
 onChange(scheduleRender);
 await render();
 document.body.dataset.homeReady = "true";
-loadNearby();
+initOffline(config);

@@ -1,19 +1,67 @@
-/* "Ghi nhận vụ vi phạm": category tiles, GPS pin, photos; before queueing (when online) it
- * asks the server for open incidents of the same category within 15 m and offers to attach. */
+/* "Ghi nhận vụ vi phạm": category tiles, GPS pin, photos; a residence or fire-safety
+ * violation can be linked to a boarding house near the pin (online or from the working set);
+ * before queueing (when online) it asks the server for open incidents of the same category
+ * within 15 m and offers to attach. */
 
 import { formatDateTime, h, initPage } from "./common.js";
 import { initRecordForm } from "./form.js";
 import { createLocationPicker } from "./location.js";
+import { nearbyHouses } from "./nearby.js";
 import { createPhotoPicker } from "./photos.js";
 
-const config = initPage();
+const HOUSE_RADIUS_M = 50;
+
+const config = await initPage();
 const $ = (id) => document.getElementById(id);
+const form = $("record-form");
+const houseInput = $("f-boarding_house_uuid");
 let controller = null;
+let houseTimer = null;
+
+function chooseHouse(uuid) {
+  houseInput.value = uuid;
+  $("house-choices").querySelectorAll("button").forEach((button) => {
+    button.setAttribute("aria-pressed", String(button.dataset.house === uuid));
+  });
+  form.dispatchEvent(new Event("change", { bubbles: true }));
+}
+
+function houseButton(uuid, title, detail) {
+  return h("button", { type: "button", class: "house-choice", "data-house": uuid,
+                       "aria-pressed": String(houseInput.value === uuid),
+                       onclick: () => chooseHouse(uuid) },
+    h("span", { class: "item-title" }, title), detail ? h("span", { class: "muted" }, detail) : null);
+}
+
+/** The houses near the pin to link the violation to (the chosen one kept even if the pin
+ *  moved away from it). */
+async function listHouses(loc) {
+  const status = $("house-link-status");
+  if (!loc || status.closest("[data-show-when]").hidden) return;
+  const { houses, source } = await nearbyHouses(config, loc, HOUSE_RADIUS_M)
+    .catch(() => ({ houses: [], source: "phone" }));
+  const chosen = houseInput.value;
+  const buttons = houses.map((house) => houseButton(house.uuid, house.name || "(chưa có tên)",
+    [house.address, `cách ${Math.round(house.distance_m)} m`,
+     house.pending ? "chưa gửi" : null].filter(Boolean).join(" · ")));
+  if (chosen && !houses.some((house) => house.uuid === chosen)) {
+    buttons.unshift(houseButton(chosen, "Cơ sở đã chọn", "ở xa ghim hiện tại"));
+  }
+  $("house-choices").replaceChildren(houseButton("", "Không gắn với cơ sở nào", null), ...buttons);
+  status.textContent = houses.length ? `Các cơ sở trong vòng ${HOUSE_RADIUS_M} m của ghim` +
+    (source === "phone" ? " (theo dữ liệu trên máy)." : ".")
+    : `Không có cơ sở nào trong vòng ${HOUSE_RADIUS_M} m của ghim` +
+      (source === "phone" ? " trong dữ liệu trên máy." : ".");
+}
 
 const picker = createLocationPicker({
   mapEl: $("pin-map"), statusEl: $("loc-status"), gpsButton: $("loc-use-gps"),
   errorEl: $("e-location"), config,
-  onChange: (loc) => controller && controller.touch(Boolean(loc && loc.manual)),
+  onChange: (loc) => {
+    if (controller) controller.touch(Boolean(loc && loc.manual));
+    clearTimeout(houseTimer);
+    houseTimer = setTimeout(() => listHouses(loc), 800);
+  },
 });
 const photos = createPhotoPicker({
   input: $("photo-input"), list: $("photo-list"), status: $("photo-status"),
@@ -65,7 +113,11 @@ async function offerAttach(payload) {
 }
 
 controller = await initRecordForm({
-  config, picker, photos, form: $("record-form"), kind: "incident",
+  config, picker, photos, form, kind: "incident",
   title: (p) => `${config.categories[p.category] || p.category} — ${formatDateTime(p.observed_at)}`,
   beforeQueue: offerAttach,
 });
+form.addEventListener("change", (event) => {
+  if (event.target.name === "category") listHouses(picker.value());
+});
+listHouses(picker.value());

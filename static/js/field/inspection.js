@@ -1,30 +1,76 @@
-/* "Kiểm tra cơ sở": result of an inspection (fire safety, residents, follow-up date). */
+/* "Kiểm tra cơ sở": the result of an inspection (fire safety, residents, follow-up date) of
+ * the house named by ``?house=<uuid>`` — found in the phone's working set, among the houses
+ * recorded here and not sent yet, or (online) through the API. Works with no signal. */
 
-import { initPage } from "./common.js";
+import { formatDateTime, initPage } from "./common.js";
 import { initRecordForm } from "./form.js";
 import { createPhotoPicker } from "./photos.js";
+import { draftKey } from "./queue.js";
+import { findHouse } from "./workset.js";
 
-const config = initPage();
+const config = await initPage();
 const $ = (id) => document.getElementById(id);
-const houseName = $("house-card").querySelector("h2").textContent.trim();
+const params = new URLSearchParams(window.location.search);
+const uuid = params.get("house");
+const houseTypes = JSON.parse($("house-types").textContent);
 let controller = null;
 
-const photos = createPhotoPicker({
-  input: $("photo-input"), list: $("photo-list"), status: $("photo-status"),
-  onChange: () => controller && controller.touch(),
-});
-
-function check(payload) {
-  const errors = [];
-  if (payload.follow_up_on && payload.inspected_at &&
-      payload.follow_up_on < payload.inspected_at.slice(0, 10)) {
-    errors.push({ field: "follow_up_on", message: "Ngày hẹn kiểm tra lại phải từ ngày kiểm tra "
-      + "trở đi." });
+/** Online, a house the phone does not have: its public properties from the layer API. */
+async function fetchHouse(id) {
+  if (!id || !navigator.onLine) return null;
+  try {
+    const response = await fetch(`${config.api.houses}/${encodeURIComponent(id)}`, {
+      credentials: "same-origin", headers: { Accept: "application/geo+json" },
+      signal: AbortSignal.timeout(6000),
+    });
+    if (!response.ok) return null;
+    const feature = await response.json();
+    return { uuid, id: feature.id, ...feature.properties };
+  } catch {
+    return null;
   }
-  return errors;
 }
 
-controller = await initRecordForm({
-  config, photos, picker: null, form: $("record-form"), check, single: true,
-  kind: "inspection", title: () => `Kiểm tra: ${houseName}`,
-});
+function showHouse(house) {
+  $("house-name").textContent = house.name || "Cơ sở cho thuê trọ";
+  $("house-address").textContent = house.address || "";
+  const facts = [houseTypes[house.house_type] || house.house_type,
+                 house.rooms != null ? `${house.rooms} phòng` : null,
+                 house.residents != null ? `${house.residents} người ở` : null,
+                 house.neighbourhood_name].filter(Boolean);
+  $("house-facts").textContent = facts.join(" · ");
+  $("house-inspected").textContent = house.last_inspection_on
+    ? `Lần kiểm tra gần nhất: ${formatDateTime(house.last_inspection_on).slice(0, 10)}`
+      + (house.follow_up_on ? ` · hẹn kiểm tra lại ${formatDateTime(house.follow_up_on).slice(0, 10)}` : "")
+    : "Chưa có lần kiểm tra nào.";
+  $("house-pending").hidden = !house.pending;
+}
+
+const house = uuid ? (await findHouse(config.userId, uuid)) || (await fetchHouse(params.get("id")))
+  : null;
+if (!house) {
+  $("house-name").textContent = "Không tìm thấy cơ sở";
+  $("house-missing").hidden = false;
+  document.body.dataset.houseMissing = "true";
+} else {
+  showHouse(house);
+  Object.assign(config, {
+    houseUuid: uuid, submitUrl: `/api/v1/field/boarding-houses/${uuid}/inspections`,
+    draftKey: draftKey(config.userId, `inspection:${uuid}`),
+    values: { extinguishers: house.extinguishers ?? null, has_alarm: Boolean(house.has_alarm),
+              has_escape_route: Boolean(house.has_escape_route) },
+  });
+  $("record-form").hidden = false;
+  const photos = createPhotoPicker({
+    input: $("photo-input"), list: $("photo-list"), status: $("photo-status"),
+    onChange: () => controller && controller.touch(),
+  });
+  const check = (payload) => (payload.follow_up_on && payload.inspected_at &&
+      payload.follow_up_on < payload.inspected_at.slice(0, 10)
+    ? [{ field: "follow_up_on", message: "Ngày hẹn kiểm tra lại phải từ ngày kiểm tra trở đi." }]
+    : []);
+  controller = await initRecordForm({
+    config, photos, picker: null, form: $("record-form"), check, single: true,
+    kind: "inspection", title: () => `Kiểm tra: ${house.name}`,
+  });
+}

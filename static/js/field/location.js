@@ -1,6 +1,10 @@
 /* Where the record is: GPS (watchPosition, high accuracy) on a small Leaflet map with a pin
  * that can always be dragged. Accuracy worse than 30 m warns; worse than 100 m blocks saving
- * until the officer places the pin by hand (then ``manual: true``). */
+ * until the officer places the pin by hand (then ``manual: true``). The ward's own vectors
+ * (khu phố, streets, model streets) are always drawn — from the working set on the phone,
+ * else from the API — so the map is useful with no tiles and no signal. */
+
+import { load as loadWorkset } from "./workset.js";
 
 const WARN_M = 30;
 const BLOCK_M = 100;
@@ -11,17 +15,33 @@ function round(value, digits) {
   return Math.round(value * f) / f;
 }
 
+// The pin head (.pin-head in field.css) is a 32 px square at (6, 6), rotated 45°: its sharp
+// corner, the tip, lies 16·√2 px below its centre (22, 22). The anchor is that tip, so the
+// point stored is exactly where the tip touches the map.
+const PIN_TIP = [22, 22 + 16 * Math.SQRT2];
+
 function pinIcon() {
   return L.divIcon({ className: "pin-icon", html: '<span class="pin-head"></span>',
-                     iconSize: [44, 56], iconAnchor: [22, 54] });
+                     iconSize: [44, 56], iconAnchor: PIN_TIP });
 }
 
-/** Our own background when there is no tile server: khu phố outlines and nearby streets. */
-function drawVectors(map, config) {
+/** Our own background, with or without tiles: khu phố outlines, streets, model streets —
+ *  from the working set when the phone has one, else from the API around the view. */
+async function drawVectors(map, config) {
   const areas = L.geoJSON(null, { style: { color: "#54278f", weight: 1.5, fillOpacity: 0.06 },
                                   interactive: false }).addTo(map);
-  const streets = L.geoJSON(null, { style: { color: "#636363", weight: 3 },
-                                    interactive: false }).addTo(map);
+  const streets = L.geoJSON(null, { style: (f) => ({ color: "#525252",
+    weight: f.properties.street_class === "alley" ? 2 : 3.5 }), interactive: false }).addTo(map);
+  const models = L.geoJSON(null, { style: { color: "#08519c", weight: 5, opacity: 0.8,
+                                            fillOpacity: 0.15 }, interactive: false }).addTo(map);
+  const set = await loadWorkset(config.userId);
+  if (set && set.streets) {
+    areas.addData(set.neighbourhoods);
+    streets.addData(set.streets);
+    if (set.model_streets) models.addData(set.model_streets);
+    map.getContainer().dataset.vectors = "workset";
+    return;
+  }
   const load = (url) => fetch(url, { credentials: "same-origin" })
     .then((r) => (r.ok ? r.json() : null)).catch(() => null);
   load(config.api.neighbourhoods).then((data) => { if (data) areas.addData(data); });
@@ -38,6 +58,7 @@ function drawVectors(map, config) {
       if (!data) return;
       data.features = data.features.filter((f) => !seen.has(f.id) && seen.add(f.id));
       streets.addData(data);
+      map.getContainer().dataset.vectors = "api";
     }, 300);
   });
 }
@@ -49,10 +70,10 @@ export function createLocationPicker({ mapEl, statusEl, gpsButton, errorEl, conf
   const map = L.map(mapEl, { zoomControl: true, attributionControl: Boolean(config.tileUrl) });
   map.fitBounds([[miny, minx], [maxy, maxx]]);
   if (config.tileUrl) {
+    // Tiles are a bonus: when they fail (no signal, none cached) our vectors still show.
     L.tileLayer(config.tileUrl, { maxZoom: 19, attribution: config.tileAttribution }).addTo(map);
-  } else {
-    drawVectors(map, config);
   }
+  drawVectors(map, config).catch((err) => console.warn("vectors", err));
   const accuracyCircle = L.circle([0, 0], { radius: 1, color: "#0b4f8a", weight: 1,
                                             fillOpacity: 0.08, interactive: false });
   let marker = null;

@@ -1,9 +1,14 @@
 /* The phone's own store (IndexedDB): unsaved form drafts, the outbox of records waiting to be
- * sent, and the last records the server accepted. A record goes into the outbox in the same
- * transaction that deletes its draft, so it is never lost and never queued twice. */
+ * sent, the last records the server accepted, each officer's working set for offline use and
+ * who signed in last. A record goes into the outbox in the same transaction that deletes its
+ * draft, so it is never lost and never queued twice.
+ *
+ * A phone is shared: drafts are kept per account (key "<user id>|<form>"), every outbox item
+ * and sent record carries the account that made it, and a working set (which may hold
+ * owners' personal data) belongs to one account and is removed when another signs in. */
 
 const DB_NAME = "urbanorder-field";
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 const KEEP_SENT = 30;
 const CHANNEL = "urbanorder-field";
 
@@ -27,13 +32,22 @@ function openDb() {
   if (!dbPromise) {
     dbPromise = new Promise((resolve, reject) => {
       const request = indexedDB.open(DB_NAME, DB_VERSION);
-      request.onupgradeneeded = () => {
+      request.onupgradeneeded = (event) => {
         const db = request.result;
-        db.createObjectStore("drafts", { keyPath: "key" });
-        const outbox = db.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
-        outbox.createIndex("uuid", "uuid", { unique: true });
-        const sent = db.createObjectStore("sent", { keyPath: "uuid" });
-        sent.createIndex("sentAt", "sentAt");
+        if (event.oldVersion < 1) {
+          db.createObjectStore("drafts", { keyPath: "key" });
+          const outbox = db.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
+          outbox.createIndex("uuid", "uuid", { unique: true });
+          const sent = db.createObjectStore("sent", { keyPath: "uuid" });
+          sent.createIndex("sentAt", "sentAt");
+        } else if (event.oldVersion === 1) {
+          // Version-1 drafts were not per account: nobody can tell whose they were.
+          request.transaction.objectStore("drafts").clear();
+        }
+        if (event.oldVersion < 2) {
+          db.createObjectStore("workset", { keyPath: "userId" });
+          db.createObjectStore("meta", { keyPath: "key" });
+        }
       };
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
@@ -67,11 +81,45 @@ async function transact(names, mode, work) {
   });
 }
 
+/** The key of a form's draft for one account: "<user id>|<form key>". */
+export function draftKey(userId, formKey) {
+  return `${userId}|${formKey}`;
+}
+
 export const drafts = {
   get: (key) => transact(["drafts"], "readonly", (s) => req(s.drafts.get(key))),
   put: (draft) => transact(["drafts"], "readwrite", (s) => req(s.drafts.put(
     { ...draft, updatedAt: Date.now() }))),
   remove: (key) => transact(["drafts"], "readwrite", (s) => req(s.drafts.delete(key))),
+  /** Drafts of one account (for its own eyes only). */
+  async of(userId) {
+    const all = await transact(["drafts"], "readonly", (s) => req(s.drafts.getAll()));
+    return all.filter((d) => String(d.key).startsWith(`${userId}|`));
+  },
+};
+
+/** Each account's working set: houses, streets, khu phố, model streets for offline use. */
+export const workset = {
+  get: (userId) => transact(["workset"], "readonly", (s) => req(s.workset.get(userId))),
+  put: (userId, data) => transact(["workset"], "readwrite", (s) => req(s.workset.put(
+    { ...data, userId, storedAt: Date.now() }))),
+  remove: (userId) => transact(["workset"], "readwrite", (s) => req(s.workset.delete(userId))),
+  /** Remove every account's working set except ``userId``'s (personal data stays with one). */
+  async keepOnly(userId) {
+    await transact(["workset"], "readwrite", async (s) => {
+      const keys = await req(s.workset.getAllKeys());
+      keys.filter((k) => k !== userId).forEach((k) => s.workset.delete(k));
+    });
+  },
+};
+
+/** Small facts about this phone: who signed in last (``meta.get("session")``). */
+export const meta = {
+  get: async (key) => {
+    const row = await transact(["meta"], "readonly", (s) => req(s.meta.get(key)));
+    return row ? row.value : null;
+  },
+  put: (key, value) => transact(["meta"], "readwrite", (s) => req(s.meta.put({ key, value }))),
 };
 
 export const outbox = {
@@ -131,17 +179,24 @@ export const outbox = {
     changed();
     return moved;
   },
-  async counts() {
-    const items = await this.all();
+  /** Counts of ``userId``'s items (all items when ``userId`` is null); ``others``: items
+   * made by other accounts on this phone, waiting for their owners. */
+  async counts(userId = null) {
+    const all = await this.all();
+    const mine = (i) => userId == null || i.userId == null || i.userId === userId;
+    const items = all.filter(mine);
     const count = (states) => items.filter((i) => states.includes(i.state)).length;
     return { waiting: count(["waiting", "sending", "auth"]), error: count(["error"]),
-             auth: count(["auth"]), total: items.length };
+             auth: count(["auth"]), total: items.length,
+             others: all.length - items.length };
   },
 };
 
 export const sent = {
-  async recent(limit = 10) {
+  /** The last records ``userId`` sent from this phone (each account sees its own). */
+  async recent(limit = 10, userId = null) {
     const items = await transact(["sent"], "readonly", (s) => req(s.sent.getAll()));
-    return items.sort((a, b) => b.sentAt - a.sentAt).slice(0, limit);
+    return items.filter((i) => userId == null || i.userId == null || i.userId === userId)
+      .sort((a, b) => b.sentAt - a.sentAt).slice(0, limit);
   },
 };

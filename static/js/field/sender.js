@@ -1,11 +1,17 @@
 /* Sends the outbox to the field API, oldest first, one loop at a time (also across tabs).
  *
+ * Only the signed-in account's records are sent (the server is asked who that is before each
+ * round, and each request names the record's account in X-Urbanorder-User, which the server
+ * checks): on a shared phone the others' records wait for their owners.
+ *
  * 200/201: delivered, removed.  400/409 (and 403/404/413): refused, kept as "cần sửa" with
  * the server's message and not retried.  Network error, 5xx, 429: kept, retried later, the
- * loop stops so the order is kept.  401: kept, "Đăng nhập lại để gửi", retried later.
- * Every retry sends the same UUID: the server answers 200 "replayed" if it already has it. */
+ * loop stops so the order is kept.  401: kept, "Phiên đăng nhập đã hết", retried after
+ * signing in. Every retry sends the same UUID: the server answers 200 "replayed" if it
+ * already has it. */
 
 import { outbox } from "./queue.js";
+import { whoIsSignedIn } from "./session.js";
 
 const LOCK = "urbanorder-field-sender";
 const RETRY_MS = 30000;
@@ -14,12 +20,14 @@ const REFUSED = new Set([400, 403, 404, 409, 413, 415, 422]);
 
 let running = null;
 let again = null;
-let userId = null;
+let pageConfig = {};
 
 export const MESSAGES = {
   offline: "Chưa gửi được: không có kết nối mạng. Sẽ tự gửi lại.",
+  unreachable: "Chưa gửi được: không kết nối được máy chủ (mạng yếu?). Sẽ tự gửi lại.",
   server: "Máy chủ đang lỗi, sẽ tự gửi lại sau.",
-  auth: "Đăng nhập lại để gửi.",
+  auth: "Phiên đăng nhập đã hết: đăng nhập lại để gửi.",
+  otherUser: "Của tài khoản khác: chờ người ghi nhận đăng nhập để gửi.",
   busy: "Máy chủ đang bận, sẽ tự gửi lại sau.",
 };
 
@@ -56,18 +64,22 @@ async function post(item, tokenRetried = false) {
   (item.photos || []).forEach((blob, i) => form.append("photos", blob, `anh-${i + 1}.jpg`));
   let response;
   try {
+    const headers = { "X-CSRFToken": csrfToken(), Accept: "application/json" };
+    if (item.userId != null) headers["X-Urbanorder-User"] = String(item.userId);
     response = await fetch(item.url, {
-      method: "POST", body: form, credentials: "same-origin", cache: "no-store",
-      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+      method: "POST", body: form, credentials: "same-origin", cache: "no-store", headers,
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch {
-    return { kind: "retry", message: MESSAGES.offline };
+    return { kind: "retry", message: navigator.onLine ? MESSAGES.unreachable : MESSAGES.offline };
   }
   let body = null;
   try { body = await response.json(); } catch { body = null; }
   const status = response.status;
   if (status === 200 || status === 201) return { kind: "ok", status, body };
+  if (status === 401 && body && body.error && body.error.code === "other_user") {
+    return { kind: "other", status, message: MESSAGES.otherUser };
+  }
   if (status === 401) return { kind: "auth", status, message: MESSAGES.auth };
   if (status === 400 && body && body.error && body.error.field === "csrf_token") {
     // The page's token is stale (page from the offline cache): fetch a fresh one once.
@@ -87,9 +99,22 @@ async function post(item, tokenRetried = false) {
 async function loop() {
   const outcomes = new Map();
   const items = (await outbox.all()).sort((a, b) => a.seq - b.seq);
+  if (!items.some((i) => i.state !== "error")) return outcomes;
+  const user = await whoIsSignedIn(pageConfig);
+  if (user.signedOut) {
+    // Nobody is signed in: every waiting record waits for its owner's next sign-in.
+    for (const item of items.filter((i) => i.state !== "error")) {
+      await outbox.update(item.seq, { state: "auth", message: MESSAGES.auth });
+      outcomes.set(item.uuid, { kind: "auth", status: 401, message: MESSAGES.auth });
+    }
+    return outcomes;
+  }
   for (const item of items) {
     if (item.state === "error") continue; // waits for the officer, never resent by itself
-    if (userId != null && item.userId != null && item.userId !== userId) continue;
+    if (item.userId != null && item.userId !== user.id) {
+      outcomes.set(item.uuid, { kind: "other", message: MESSAGES.otherUser });
+      continue; // another account's record: never sent in this session
+    }
     const current = await outbox.update(item.seq, { state: "sending", lastTriedAt: Date.now(),
                                                     attempts: (item.attempts || 0) + 1 });
     if (!current) continue; // taken back by the officer meanwhile
@@ -98,6 +123,7 @@ async function loop() {
     if (result.kind === "ok") {
       await outbox.delivered(item.seq, {
         uuid: item.uuid, title: item.title, kind: item.kind, status: result.status,
+        userId: item.userId,
         replayed: Boolean(result.body && result.body.replayed),
         id: result.body && result.body.id, url: result.body && result.body.url,
         derived: (result.body && result.body.derived) || null,
@@ -105,6 +131,8 @@ async function loop() {
     } else if (result.kind === "refused") {
       await outbox.update(item.seq, { state: "error", message: result.message,
                                       errors: result.errors, status: result.status });
+    } else if (result.kind === "other") {
+      await outbox.update(item.seq, { state: "waiting", message: result.message });
     } else {
       const state = result.kind === "auth" ? "auth" : "waiting";
       await outbox.update(item.seq, { state, message: result.message, status: result.status });
@@ -132,15 +160,15 @@ export function sendAll() {
 }
 
 /** Start sending: now, when the network returns, every 30 s while records wait. */
-export function startSender(currentUserId) {
-  userId = currentUserId;
+export function startSender(config) {
+  pageConfig = config || {};
   const kick = () => { sendAll().catch(() => null); };
   window.addEventListener("online", kick);
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") kick();
   });
   setInterval(async () => {
-    const counts = await outbox.counts().catch(() => ({ waiting: 0 }));
+    const counts = await outbox.counts(pageConfig.userId).catch(() => ({ waiting: 0 }));
     if (counts.waiting > 0) kick();
   }, RETRY_MS);
   kick();

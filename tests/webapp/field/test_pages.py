@@ -16,6 +16,7 @@ from webapp.auth.permissions import RECORDABLE_CATEGORIES
 from webapp.extensions import db
 
 HOME, INCIDENT, HOUSE = "/field/", "/field/incidents/new", "/field/boarding-houses/new"
+INSPECT = "/field/inspect"
 
 
 def a_house(app, with_owner: bool = True):
@@ -31,7 +32,7 @@ def a_house(app, with_owner: bool = True):
 def house_pages(app) -> list[str]:
     house = a_house(app)
     return [f"/field/boarding-houses/{house.client_uuid}/edit",
-            f"/field/boarding-houses/{house.client_uuid}/inspect"]
+            f"{INSPECT}?house={house.client_uuid}&id={house.id}"]
 
 
 def page_config(html: str) -> dict:
@@ -104,7 +105,26 @@ def test_unknown_house_is_404(client_as):
     missing = uuid.uuid4()
     assert client.get(f"/field/boarding-houses/{missing}/edit").status_code == 404
     assert client.get(f"/field/boarding-houses/{missing}/inspect").status_code == 404
+    # The offline inspection page is one page for every house: it finds the house itself.
+    assert client.get(f"{INSPECT}?house={missing}").status_code == 200
     assert client.get("/field/boarding-houses/not-a-uuid/edit").status_code == 404
+
+
+def test_old_inspection_links_lead_to_the_offline_page(client_as, demo_app):
+    house = a_house(demo_app)
+    response = client_as("police").get(f"/field/boarding-houses/{house.client_uuid}/inspect")
+    assert response.status_code == 302
+    assert response.headers["Location"] == \
+        f"{INSPECT}?house={house.client_uuid}&id={house.id}"
+
+
+def test_field_pages_have_the_compact_field_header_not_the_desk_menu(client_as):
+    for role in ("police", "urban_staff"):
+        html = client_as(role).get(HOME).get_data(as_text=True)
+        assert 'class="topbar field-topbar"' in html
+        assert 'class="topnav"' not in html
+        assert "Đổi người dùng" in html and 'id="session-ended"' in html
+        assert "/auth/logout?next=/field/" in html
 
 
 def test_edit_page_shows_owner_data_and_audits_every_view(writable_app):
@@ -129,21 +149,40 @@ def test_edit_page_shows_owner_data_and_audits_every_view(writable_app):
     assert len(audit_views(writable_app, house.id)) == before + 2
 
 
-def test_inspection_page_shows_the_house_but_no_personal_data(writable_app):
+def test_inspection_page_carries_no_house_data_and_is_not_audited(writable_app):
+    """The page is the same for every house (cached for offline use): the house comes from the
+    phone's working set or the public layer API, never from the page itself."""
     client = writable_app.test_client()
     sign_in(client, ROLE_USERS["police"])
     house = a_house(writable_app)
     with writable_app.app_context():
         audits = db.conn.execute(select(func.count()).select_from(AuditLog)).scalar()
-    html = client.get(f"/field/boarding-houses/{house.client_uuid}/inspect").get_data(
+    html = client.get(f"{INSPECT}?house={house.client_uuid}&id={house.id}").get_data(
         as_text=True)
-    assert house.name in html
-    assert house.owner_name not in html
+    assert house.name not in html and house.owner_name not in html
     config = page_config(html)
-    assert set(config["values"]) == {"extinguishers", "has_alarm", "has_escape_route"}
-    assert config["submitUrl"].endswith(f"/{house.client_uuid}/inspections")
+    assert config["page"] == "inspection" and "values" not in config
+    assert config["api"]["workingSet"] == "/api/v1/field/working-set"
+    assert 'id="house-card"' in html and 'id="record-form"' in html
     with writable_app.app_context():
         assert db.conn.execute(select(func.count()).select_from(AuditLog)).scalar() == audits
+
+
+def test_house_form_puts_required_fields_first_and_folds_the_rest(client_as):
+    html = client_as("police").get(HOUSE).get_data(as_text=True)
+    folded = html.index('id="more-fields"')
+    for name in ("name", "address", "rooms", "residents", "owner_name", "owner_phone"):
+        assert html.index(f'name="{name}"') < folded, name
+    for name in ("owner_id_number", "classification", "extinguishers", "model_status"):
+        assert html.index(f'name="{name}"') > folded, name
+    assert re.search(r'name="house_type" value="rooming_house"[^>]*checked', html)
+    assert 'id="duplicate-dialog"' in html
+
+
+def test_violation_form_can_link_a_boarding_house(client_as):
+    html = client_as("police").get(INCIDENT).get_data(as_text=True)
+    assert 'data-show-when="category=residence|fire_safety"' in html
+    assert 'name="boarding_house_uuid"' in html
 
 
 def test_pages_follow_the_content_security_policy(client_as, demo_app):
@@ -163,7 +202,7 @@ def test_service_worker_is_public_with_its_headers(anonymous):
     assert response.headers["Cache-Control"] == "no-cache"
     assert "javascript" in response.headers["Content-Type"]
     script = response.get_data(as_text=True)
-    for page in (HOME, INCIDENT, HOUSE):
+    for page in (HOME, INCIDENT, HOUSE, INSPECT):
         assert f'"{page}"' in script
 
 
