@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
+# One test worker per core (pytest-xdist); a file's tests stay together, in order, on one
+# worker. PYTEST_WORKERS= runs them in this process (for -x, --pdb).
+PYTEST_WORKERS ?= -n auto --dist loadfile
 
 .PHONY: run test setup test-setup system-deps test-system-deps lint bench clean
 
@@ -14,7 +17,7 @@ run: setup
 	$(BIN)/urbanorder serve --host $(HOST) --port $(PORT)
 
 test: test-setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 setup: system-deps $(VENV)/.installed
 

@@ -15,6 +15,7 @@ from models import queries
 from models.tables import AuditLog
 from tests.helpers import sign_in
 from webapp.cli import cli
+from webapp.demo import DEMO_WARD
 from webapp.extensions import db
 
 OWNER_COLUMNS = ("owner_name", "owner_phone", "owner_id_number")
@@ -117,14 +118,14 @@ def test_cli_export(writable_app, tmp_path):
     runner = writable_app.test_cli_runner()
     out = tmp_path / "houses.gpkg"
     result = runner.invoke(cli, ["export", "--layer", "boarding-houses", "--format", "gpkg",
-                                 "--crs", "ward", "-o", str(out)])
+                                 "--crs", "ward", "--ward", DEMO_WARD, "-o", str(out)])
     assert result.exit_code == 0, result.output
     info = subprocess.run(["/usr/bin/ogrinfo", "-so", str(out), "boarding_houses"],
                           capture_output=True, text=True, check=True).stdout
     assert "owner_phone" not in info
     before = len(_audits(writable_app))
     result = runner.invoke(cli, ["export", "--layer", "boarding-houses", "--format", "csv",
-                                 "--personal", "-o", str(tmp_path / "p.csv")])
+                                 "--personal", "--ward", DEMO_WARD, "-o", str(tmp_path / "p.csv")])
     assert result.exit_code == 0, result.output
     assert "owner_phone" in (tmp_path / "p.csv").read_text(encoding="utf-8-sig")
     audits = _audits(writable_app)
