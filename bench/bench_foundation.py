@@ -22,8 +22,8 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from models import migrate  # noqa: E402
 from models.engine import make_engine  # noqa: E402
-from webapp import create_app  # noqa: E402
 from tests.helpers import sign_in  # noqa: E402
+from webapp import create_app  # noqa: E402
 from webapp.demo import load_demo  # noqa: E402
 
 VIEWPORT = "106.915,10.845,106.935,10.865"  # ≈2.2 × 2.2 km around QL51 at zoom 15
