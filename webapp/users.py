@@ -23,7 +23,16 @@ class UserError(ValueError):
 
 
 def normalise_username(username: str) -> str:
-    return unicodedata.normalize("NFC", username.strip()).lower()
+    """The one form of a username for storage, lookup and the sign-in limiter: NFC,
+    casefolded, without surrounding whitespace (NBSP included) or invisible characters —
+    otherwise " admin" or "admin\u00a0" would be another key to the per-account limit.
+
+    >>> normalise_username("\u00a0Admin\u200b "), normalise_username("ĐỖ")
+    ('admin', 'đỗ')
+    """
+    text = unicodedata.normalize("NFC", username)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc"))
+    return text.strip().casefold()
 
 
 def create_user(conn: Connection, ward_id: int | None, username: str, role: str,

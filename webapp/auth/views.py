@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -12,12 +11,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 from models import records
 from webapp.auth import SignedInUser, bp, end_session, start_shift
 from webapp.auth.forms import LoginForm
-from webapp.auth.passwords import hash_password, needs_rehash, verify_password
+from webapp.auth.passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from webapp.extensions import db, limiter
+from webapp.users import normalise_username
 
 
 def _username_key() -> str:
-    return "user:" + unicodedata.normalize("NFC", request.form.get("username", "")).lower()
+    return "user:" + normalise_username(request.form.get("username", ""))
 
 
 def safe_next(target: str | None) -> str:
@@ -41,11 +41,14 @@ def login():
         return redirect(url_for("setup.first_run"))
     form = LoginForm()
     if form.validate_on_submit():
-        username = unicodedata.normalize("NFC", form.username.data.strip()).lower()
+        username = normalise_username(form.username.data)
         signed_in = None
         with db.transaction() as conn:
             row = records.user_by_username(conn, username)
-            if row and row.active and verify_password(row.password_hash, form.password.data):
+            # An unknown account costs one Argon2 check too, so timing tells nothing.
+            known = verify_password(row.password_hash if row else dummy_hash(),
+                                    form.password.data)
+            if row and row.active and known:
                 changes = {"last_login_at": datetime.now(UTC).replace(tzinfo=None)}
                 if needs_rehash(row.password_hash):
                     changes["password_hash"] = hash_password(form.password.data)

@@ -23,7 +23,7 @@ from models import model_streets, queries, records
 from models.tables import BoardingHouse, Incident, Inspection
 from webapp.auth.permissions import RECORDABLE_CATEGORIES
 from webapp.clock import local_now, ward_now
-from webapp.services.submissions import Rejected, Submission, invalid
+from webapp.services.submissions import Raced, Rejected, Submission, invalid
 
 NEAR_DUPLICATE_M = 15.0
 ATTACH_WITHIN_M = 30.0  # an attached report may drift a little further than the 15 m offer
@@ -103,7 +103,8 @@ class FieldService:
             values.update(ward_id=self.ward.id, client_uuid=submission.uuid,
                           recorded_by=self.user.id)
             if records.house_by_uuid(conn, self.ward.id, submission.uuid) is not None:
-                raise Rejected(409, "Cơ sở với mã này đã có.", "House UUID already exists.")
+                raise Raced(Rejected(409, "Cơ sở với mã này đã có.",
+                                     "House UUID already exists."))
             house_id = queries.insert_point_record(conn, table, values, location["lon"],
                                                    location["lat"])
             action = "create_personal_data"

@@ -32,6 +32,15 @@ class Rejected(Exception):
         return {"error": body}
 
 
+class Raced(Exception):
+    """A handler found that what it would create already exists: another request with the
+    same UUID committed while this one was running. ``run`` answers it as a replay."""
+
+    def __init__(self, refusal: Rejected) -> None:
+        super().__init__(refusal.message_en)
+        self.refusal = refusal  # the answer if no submission with this UUID turns up
+
+
 def invalid(errors: list[tuple[str, str]]) -> Rejected:
     summary = "; ".join(message for _, message in errors)
     return Rejected(400, f"Chưa lưu được: {summary}",
@@ -108,11 +117,13 @@ def run(submission: Submission, ward, user, handler: Handler,
             body["uuid"] = str(submission.uuid)
             body["derived"].update(notes)
             return 201, body
-    except IntegrityError:
+    except (IntegrityError, Raced) as race:
         # The same UUID arrived twice at once: the other request won; answer as a replay.
         with db.transaction() as conn:
             prior = records.submission(conn, ward.id, submission.uuid)
             if prior is None:
+                if isinstance(race, Raced):
+                    raise race.refusal from None
                 raise
             return _replay(conn, prior, submission, ward, describe)
 

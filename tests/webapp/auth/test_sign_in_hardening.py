@@ -1,0 +1,70 @@
+"""Issue 10 point 4: one form of a username everywhere, and sign-in that tells nothing."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import pytest
+
+from tests.helpers import DEMO_PASSWORDS, csrf_token
+from webapp import create_app
+from webapp.users import normalise_username
+
+VARIANTS = (" congan", "congan ", "congan\u00a0", "\u00a0congan", "CongAn", "CONGAN",
+            "congan\u200b", "\u202econgan", "co\u0301ngan")
+
+
+def _attempt(client, username: str, password: str = "wrong-password-9") -> int:
+    token = csrf_token(client)
+    return client.post("/auth/login", data={"username": username, "password": password,
+                                            "csrf_token": token}).status_code
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("  Admin ", "admin"), ("admin\u00a0", "admin"), ("ad\u200bmin", "admin"),
+    ("\u202eadmin", "admin"), ("ĐỖ.Hùng", "đỗ.hùng"), ("Stra\u00dfe", "strasse"),
+])
+def test_usernames_have_one_form(raw, expected):
+    assert normalise_username(raw) == expected
+
+
+@pytest.mark.parametrize("variant", VARIANTS[:-1])
+def test_a_spaced_or_cased_name_is_the_same_account(writable_app, variant):
+    client = writable_app.test_client()
+    assert _attempt(client, variant, DEMO_PASSWORDS["congan"]) == 302
+
+
+def test_the_per_account_limit_counts_every_spelling(writable_url):
+    """Five wrong passwords lock the account for every spelling of its name — spaces, NBSP,
+    case, zero-width and bidi characters are not new accounts to the limiter."""
+    app = create_app({"DATABASE_URL": writable_url, "TILE_URL": "", "SECRET_KEY": "t",
+                      "RATELIMIT_ENABLED": True})
+    statuses = []
+    for attempt in range(5):
+        # A new client per try: the per-address limit (10/min) must not be what stops it.
+        statuses.append(_attempt(app.test_client(), VARIANTS[attempt % 3]))
+    assert statuses == [401] * 5
+    locked = [_attempt(app.test_client(), v) for v in VARIANTS[:-1]]
+    assert set(locked) == {429}, dict(zip(VARIANTS, locked, strict=False))
+    app.extensions["urbanorder_engine"].dispose()
+
+
+def test_an_unknown_account_takes_as_long_as_a_real_one(writable_app):
+    """Timing must not reveal which usernames exist (it was 205 ms against 11 ms)."""
+    client = writable_app.test_client()
+
+    def timed(username: str) -> float:
+        token = csrf_token(client)
+        start = time.perf_counter()
+        status = client.post("/auth/login", data={
+            "username": username, "password": "wrong-password-9", "csrf_token": token},
+        ).status_code
+        elapsed = time.perf_counter() - start
+        assert status == 401
+        return elapsed
+
+    timed("congan"), timed("khong.co.ai")  # warm both paths
+    real = statistics.median(timed("congan") for _ in range(5))
+    unknown = statistics.median(timed("khong.co.ai.ca") for _ in range(5))
+    assert 0.5 < unknown / real < 2, (real, unknown)

@@ -1,0 +1,53 @@
+"""Issue 10 point 4: a phone retrying one record at once gets replays, never a false 409."""
+
+from __future__ import annotations
+
+import threading
+from uuid import UUID
+
+from sqlalchemy import func, select
+
+from models.tables import BoardingHouse, FieldSubmission, Incident
+from tests.webapp.field.conftest import house_payload, incident_payload, post
+from webapp.extensions import db
+
+RETRIES = 8
+
+
+def _at_once(clients, url: str, payload: dict) -> list[int]:
+    barrier = threading.Barrier(len(clients))
+    statuses: list[int] = [0] * len(clients)
+
+    def send(i: int) -> None:
+        barrier.wait()
+        statuses[i] = post(clients[i], url, payload).status_code
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+def _count(app, table, uuid: str) -> int:
+    with app.app_context():
+        return db.conn.execute(select(func.count()).select_from(table).where(
+            table.client_uuid == UUID(uuid))).scalar_one()
+
+
+def test_one_house_sent_eight_times_at_once_is_stored_once(field_client, writable_app):
+    clients = [field_client("police") for _ in range(RETRIES)]
+    payload = house_payload()
+    statuses = _at_once(clients, "/api/v1/field/boarding-houses", payload)
+    assert sorted(statuses) == [200] * (RETRIES - 1) + [201], statuses
+    assert _count(writable_app, BoardingHouse, payload["uuid"]) == 1
+    assert _count(writable_app, FieldSubmission, payload["uuid"]) == 1
+
+
+def test_one_incident_sent_eight_times_at_once_is_stored_once(field_client, writable_app):
+    clients = [field_client("police") for _ in range(RETRIES)]
+    payload = incident_payload()
+    statuses = _at_once(clients, "/api/v1/field/incidents", payload)
+    assert sorted(statuses) == [200] * (RETRIES - 1) + [201], statuses
+    assert _count(writable_app, Incident, payload["uuid"]) == 1
