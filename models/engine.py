@@ -46,8 +46,33 @@ def _load_spatialite(dbapi_conn, _record) -> None:
     except Exception as exc:  # the driver raises OperationalError of its own module
         raise SpatialBackendError(SPATIALITE_HINT) from exc
     dbapi_conn.execute("PRAGMA foreign_keys = ON")
+    # WAL: readers never wait for the writer, nor the writer for readers.
+    dbapi_conn.execute("PRAGMA journal_mode = WAL")
+    dbapi_conn.execute("PRAGMA synchronous = NORMAL")
     if dbapi_conn.execute("SELECT CheckSpatialMetaData()").fetchone()[0] < 1:
         dbapi_conn.execute("SELECT InitSpatialMetaData(1, 'WGS84')")
+
+
+IMMEDIATE = "sqlite_begin_immediate"
+# A request's read connection: each statement sees the latest commit (no BEGIN), so a page
+# reading after its own write transaction sees that write, as before WAL.
+READ_EACH_STATEMENT = "sqlite_read_each_statement"
+
+
+def _own_transactions(dbapi_conn, _record) -> None:
+    # pysqlite would BEGIN (deferred) by itself before the first write; we BEGIN in _begin.
+    dbapi_conn.isolation_level = None
+
+
+def _begin(conn) -> None:
+    """A write transaction takes the write lock at BEGIN (``IMMEDIATE``), where SQLite's
+    busy timeout waits for it; a deferred one that read first and then wrote could only
+    fail with "database is locked" when another writer got there in between."""
+    options = conn.get_execution_options()
+    if options.get(IMMEDIATE):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif not options.get(READ_EACH_STATEMENT):
+        conn.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -67,6 +92,8 @@ def make_engine(url: str, **kwargs) -> Engine:
             **kwargs,
         )
         event.listen(engine, "connect", _load_spatialite)
+        event.listen(engine, "connect", _own_transactions)
+        event.listen(engine, "begin", _begin)
         return engine
     if parsed.get_backend_name() == "postgresql":
         # System timestamps (created_at, updated_at) are UTC on both backends, as SQLite's

@@ -35,9 +35,11 @@ def _schema_change(engine: Engine) -> Iterator[Connection]:
     """
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
+        # On the driver's connection: SQLAlchemy would BEGIN first, and inside a
+        # transaction SQLite ignores this pragma.
+        driver = connection.connection.driver_connection
         if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
-            connection.commit()
+            driver.execute("PRAGMA foreign_keys = OFF")
         try:
             with connection.begin():
                 yield connection
@@ -47,8 +49,7 @@ def _schema_change(engine: Engine) -> Iterator[Connection]:
                         raise MigrationError(f"foreign keys broken by the migration: {broken[:5]}")
         finally:
             if sqlite:
-                connection.exec_driver_sql("PRAGMA foreign_keys = ON")
-                connection.commit()
+                driver.execute("PRAGMA foreign_keys = ON")
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -10,7 +10,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf import CSRFProtect
 from sqlalchemy import Connection, Engine
 
-from models.engine import make_engine
+from models.engine import IMMEDIATE, READ_EACH_STATEMENT, make_engine
 
 
 class Database:
@@ -28,13 +28,14 @@ class Database:
     def conn(self) -> Connection:
         """The request's read connection (opened lazily, closed at teardown)."""
         if "db_conn" not in g:
-            g.db_conn = self.engine.connect()
+            g.db_conn = self.engine.connect().execution_options(**{READ_EACH_STATEMENT: True})
         return g.db_conn
 
     @contextmanager
     def transaction(self):
         """One transaction for one submission: everything or nothing."""
-        with self.engine.begin() as conn:
+        with self.engine.connect().execution_options(**{IMMEDIATE: True}) as conn, \
+                conn.begin():
             yield conn
 
     @staticmethod
