@@ -173,6 +173,7 @@ def main() -> None:
 
 
 # Feature packages add their own commands to the group (they import ``cli`` from here).
+from webapp import backup_cli as _backup_commands  # noqa: E402,F401
 from webapp.analysis import commands as _analysis_commands  # noqa: E402,F401
 from webapp.exchange import commands as _exchange_commands  # noqa: E402,F401
 from webapp.setup.commands import COMMANDS as _setup_commands  # noqa: E402

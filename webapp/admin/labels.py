@@ -15,6 +15,8 @@ ACTIONS = {
     "create_personal_data": "Ghi nhận cơ sở (có thông tin cá nhân)",
     "update_personal_data": "Sửa cơ sở (có thông tin cá nhân)",
     "export_personal_data": "Xuất thông tin cá nhân (CSV)",
+    "export_owner_data": "Xuất dữ liệu theo yêu cầu của chủ cơ sở",
+    "erase_personal_data": "Xoá/ẩn danh thông tin chủ cơ sở",
 }
 
 ENTITIES = {
@@ -36,6 +38,10 @@ DETAIL_KEYS = {
     "from": "từ",
     "to": "thành",
     "changed": "đã đổi",
+    "found_by": "tìm theo",
+    "owner_key": "mã băm CCCD",
+    "reason": "lý do",
+    "legal_basis": "căn cứ pháp lý",
 }
 
 FIELDS = {
@@ -47,6 +53,9 @@ FIELDS = {
     "active": "hoạt động",
     "house_record": "hồ sơ cơ sở",
     "field_edit": "sửa tại thực địa",
+    "owner_rights": "quyền của chủ cơ sở",
+    "id_number": "số CCCD/CMND",
+    "phone": "số điện thoại",
 }
 
 

@@ -7,4 +7,4 @@ from webapp.incidents import formatting
 bp = Blueprint("houses", __name__)
 formatting.register(bp)
 
-from webapp.houses import views  # noqa: E402,F401  (routes register on import)
+from webapp.houses import owners, views  # noqa: E402,F401  (routes register on import)
