@@ -8,6 +8,7 @@ location cache and never become Python objects, so only the ways cost Python tim
 
 from __future__ import annotations
 
+import logging
 import os
 from collections import Counter
 from pathlib import Path
@@ -16,6 +17,10 @@ import geopandas as gpd
 import osmium
 import pandas as pd
 import shapely
+
+from geo._io_read import ReadError
+
+log = logging.getLogger(__name__)
 
 OSM_SUFFIXES = {".osm": "OpenStreetMap (XML)", ".pbf": "OpenStreetMap (PBF)"}
 OSM_COLUMNS = ("osm_id", "highway", "name", "name:vi", "ref")
@@ -103,7 +108,9 @@ def read_osm(
                 rows[column].append(value)
             geometries.append(geometry)
     except RuntimeError as exc:  # libosmium reports malformed input this way
-        raise ValueError(f"Không đọc được tệp OpenStreetMap {Path(path).name}: {exc}") from exc
+        log.warning("osmium could not read %s: %r", path, exc)  # its text names our paths
+        raise ReadError(f"Không đọc được tệp OpenStreetMap {Path(path).name}: tệp hỏng "
+                        "hoặc bị cắt dở (tải lại bản trích xuất).") from exc
     # object columns: pandas 3 would turn the missing tags into NaN in a "str" column
     frame = gpd.GeoDataFrame({column: pd.Series(values, dtype=object)
                               for column, values in rows.items()},

@@ -21,6 +21,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from geo._io_errors import unreadable
 from geo.text import fold
 
 GIS_SUFFIXES = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage",
@@ -74,7 +75,7 @@ def read_file(path: str | os.PathLike, layer_hint: str | None = None) -> RawFile
     except ReadError:
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure is the file's problem
-        raise ReadError(f"Không đọc được tệp {path.name}: {exc}") from exc
+        raise ReadError(unreadable(path.name, exc)) from exc
     raise ReadError(f"Không hỗ trợ định dạng “{suffix or path.name}”: dùng GeoJSON, GeoPackage, "
                     "Shapefile (.zip), KML, OpenStreetMap (.osm, .osm.pbf), XLSX hoặc CSV.")
 

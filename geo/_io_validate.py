@@ -23,6 +23,7 @@ from geo import validate
 from geo import vocabulary as vocab
 from geo._io_fields import LAYER_FIELDS, code_of
 from geo._io_read import fold
+from geo.numbers import INT64_MAX
 
 DATE_FIELDS = {"antt_commitment_on", "model_recognised_on", "last_inspection_on",
                "registered_on", "target_date", "started_on", "achieved_on", "accepted_on"}
@@ -175,8 +176,9 @@ def normalise(field: str, value, layer: str | None = None):
         return _digits(value, 10)
     if field == "owner_id_number":
         return _digits(value, 12)
-    if field in TEXT_FIELDS:
-        return str(number(value)) if isinstance(value, float) else value
+    if field in TEXT_FIELDS:  # a code or name typed as a number is still text
+        is_number = isinstance(value, int | float) and not isinstance(value, bool)
+        return str(number(value)) if is_number else value
     value = code_of(field, value, layer)
     return number(value) if isinstance(value, str) and field not in (
         "category", "status", "house_type", "classification", "model_status",
@@ -254,7 +256,7 @@ def check_attributes(layer: str, payload: dict, now: datetime) -> tuple[dict, li
         r.choice("status", "trạng thái", vocab.INCIDENT_STATUSES)
         r.clean["status"] = r.clean.get("status") or "reported"
         r.text("minutes_no", "số biên bản", max_len=64)
-        r.integer("fine_vnd", "số tiền phạt", 0, 2_000_000_000)
+        r.integer("fine_vnd", "số tiền phạt", 0, 2_000_000_000, column_max=INT64_MAX)
         r.moment("resolved_at", "ngày xử lý xong", now)
         return {**clean, **r.clean}, errors + r.errors
     r = validate._Reader(payload)

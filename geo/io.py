@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import io
+import math
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -59,6 +60,7 @@ from geo._io_validate import (
     outside_ward,
 )
 from geo.crs import VN2000_TM3
+from geo.numbers import NOT_FINITE
 from geo.text import vn_int
 
 EXPORT_FORMATS = {
@@ -261,6 +263,8 @@ def build_geometry(raw: RawFile, mapping: dict[str, str], source_epsg: int | Non
                 errors[index] = "Thiếu tọa độ (kinh độ/vĩ độ hoặc X/Y)."
             elif not all(isinstance(v, int | float) for v in (x, y)):
                 errors[index] = f"Tọa độ không phải số: {x}, {y}."
+            elif not all(math.isfinite(v) for v in (x, y)):
+                errors[index] = f"Tọa độ {NOT_FINITE[:-1]}: {x}, {y}."
             else:
                 shapes[index] = shapely.Point(x, y)
     else:

@@ -19,6 +19,7 @@ from datetime import date
 import shapely
 
 from geo import vocabulary as vocab
+from geo.numbers import INT64_MAX
 from geo.validate import _Reader as Reader
 
 STATUS_ORDER = ("registered", "in_progress", "achieved", "accepted")
@@ -55,8 +56,8 @@ def validate_model_street(payload: dict, today: date) -> tuple[dict, list]:
                       "accepted_on": "ngày nghiệm thu"}[field], today)
     r.integer("frontage_households", "số hộ mặt tiền", 0, MAX_HOUSEHOLDS)
     r.integer("commitments_signed", "số hộ đã ký cam kết", 0, MAX_HOUSEHOLDS)
-    r.integer("budget_vnd", "kinh phí ngân sách", 0, MAX_VND)
-    r.integer("socialised_vnd", "kinh phí xã hội hóa", 0, MAX_VND)
+    r.integer("budget_vnd", "kinh phí ngân sách", 0, MAX_VND, column_max=INT64_MAX)
+    r.integer("socialised_vnd", "kinh phí xã hội hóa", 0, MAX_VND, column_max=INT64_MAX)
     r.text("sponsors", "nhà tài trợ, đơn vị đóng góp", max_len=MAX_NOTE)
     clean = r.clean
     for field in ("frontage_households", "commitments_signed", "budget_vnd", "socialised_vnd"):

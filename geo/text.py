@@ -1,6 +1,25 @@
-"""Text as the ward's files and forms hold it: NFC, and folded keys for matching headers.
+"""Text as the ward's files and forms hold it: NFC, clean, and folded keys for headers.
 
 One home for these: imports, forms, plans and lookups all call them.
+
+Text hygiene (``clean_text``), the same for field records, desk forms, imports and the API:
+
+* NFC-normalised, so "ư" typed on two keyboards is one string.
+* REFUSED (the value is not stored; the user gets a Vietnamese message naming the
+  character): NUL, every other control character (C0, DEL, C1 — except tab, line feed and
+  carriage return in multi-line fields such as a description; in a one-line field such as
+  a name they are read as a space, as a pasted line break means one), bidirectional controls
+  (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) and lone surrogates. These can
+  make a stored name read differently from what it is, break XLSX exports or be refused by
+  PostgreSQL; a person never types them on purpose, so refusing is safe and visible.
+* STRIPPED silently: zero-width characters (U+200B–U+200D, U+2060, U+FEFF). Copying from
+  chat apps and web pages leaves them in otherwise good text; they carry no meaning here.
+* Anything that is not a string (a number, a JSON object) in a text field is refused
+  ("phải là chữ"), never turned into its ``str()``.
+
+Digit-only fields (CCCD/CMND, phone) go through ``ascii_digits``: NFKC first, so full-width
+digits ("０９１２") become ASCII and are ACCEPTED; any other digit (Arabic-Indic, superscript)
+is then refused by an ASCII-only check (Python's ``\\d`` would accept them).
 """
 
 from __future__ import annotations
@@ -21,6 +40,79 @@ def nfc(value):
     if isinstance(value, list):
         return [nfc(v) for v in value]
     return value
+
+
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+                          "\u200e\u200f\u061c")
+MULTILINE_CONTROLS = frozenset("\t\n\r")
+_STRIP_ZERO_WIDTH = {ord(c): None for c in ZERO_WIDTH}
+_LINE_BREAKS_AS_SPACES = {ord(c): " " for c in MULTILINE_CONTROLS}
+
+
+class TextRefused(ValueError):
+    """A text value that cannot be stored; ``str()`` is a Vietnamese predicate such as
+    "phải là chữ." (the caller puts the field's label in front)."""
+
+
+def forbidden_character(text: str, multiline: bool = False) -> str | None:
+    """Why ``text`` cannot be stored (Vietnamese), or ``None`` when it can.
+
+    >>> forbidden_character("Nhà trọ\\x07"), forbidden_character("a\\nb", multiline=True)
+    ('có ký tự điều khiển không in được (U+0007).', None)
+    """
+    for char in text:
+        if char == "\0":
+            return "có ký tự rỗng (NUL, U+0000)."
+        if char in BIDI_CONTROLS:
+            return f"có ký tự đảo chiều văn bản (U+{ord(char):04X})."
+        category = unicodedata.category(char)
+        if category == "Cc" and not (multiline and char in MULTILINE_CONTROLS):
+            return f"có ký tự điều khiển không in được (U+{ord(char):04X})."
+        if category == "Cs":
+            return f"có ký tự hỏng (U+{ord(char):04X})."
+    return None
+
+
+def clean_text(value, multiline: bool = False) -> str:
+    """``value`` as storable text: NFC, zero-width characters removed; raises ``TextRefused``
+    for a non-string or a refused character (see the module docstring).
+
+    >>> clean_text("Phu\u031bo\u031b\u0300ng\u200b 5") == "Phường 5"
+    True
+    >>> clean_text({"$gt": ""})
+    Traceback (most recent call last):
+    ...
+    geo.text.TextRefused: phải là chữ.
+    """
+    if not isinstance(value, str):
+        raise TextRefused("phải là chữ.")
+    value = unicodedata.normalize("NFC", value).translate(_STRIP_ZERO_WIDTH)
+    if not multiline:
+        value = value.translate(_LINE_BREAKS_AS_SPACES)
+    problem = forbidden_character(value, multiline)
+    if problem:
+        raise TextRefused(problem)
+    return value
+
+
+def ascii_digits(value: str, separators: str = " .-()") -> str:
+    """The ASCII digits of ``value`` after NFKC (full-width digits become ASCII), separators
+    dropped; raises ``TextRefused`` if anything else is left (other scripts' digits).
+
+    >>> ascii_digits("０７５ １２３"), ascii_digits("+84 912")
+    ('075123', '+84912')
+    >>> ascii_digits("٠٧٥")
+    Traceback (most recent call last):
+    ...
+    geo.text.TextRefused: chỉ được gồm chữ số 0-9.
+    """
+    text = unicodedata.normalize("NFKC", clean_text(value))
+    text = "".join(c for c in text if c not in separators and not c.isspace())
+    body = text[1:] if text.startswith("+") else text
+    if not body.isascii() or not body.isdigit():
+        raise TextRefused("chỉ được gồm chữ số 0-9.")
+    return text
 
 
 def fold(text) -> str:

@@ -12,7 +12,13 @@ import uuid
 from datetime import date, datetime
 
 from geo import vocabulary as vocab
-from geo.text import nfc  # noqa: F401 - validation callers import it from here
+from geo.numbers import INT32_MAX, INT64_MAX, NumberRefused, finite, whole
+from geo.text import (
+    TextRefused,
+    ascii_digits,
+    clean_text,
+    nfc,  # noqa: F401 - validation callers import it from here
+)
 
 Errors = list[tuple[str, str]]
 EARLIEST = datetime(2020, 1, 1)
@@ -49,32 +55,49 @@ class _Reader:
         return value
 
     def text(self, field: str, label: str, required: bool = False, max_len: int = 500):
+        """Clean text (``geo.text.clean_text``); fields longer than 500 are multi-line."""
         value = self._raw(field, required, label)
         if value is None:
             self.clean[field] = None
             return
-        if not isinstance(value, str):
-            value = str(value)
+        multiline = max_len > 500
+        try:
+            value = clean_text(value, multiline=multiline).strip()
+        except TextRefused as refused:
+            self.fail(field, f"{label.capitalize()} {refused}")
+            self.clean[field] = None
+            return
+        if not value:  # only zero-width characters
+            if required:
+                self.fail(field, f"Chưa nhập {label}.")
+            self.clean[field] = None
+            return
         if len(value) > max_len:
             self.fail(field, f"{label.capitalize()} dài quá {max_len} ký tự.")
-        self.clean[field] = re.sub(r"\s+", " ", value) if max_len <= 500 else value
+        self.clean[field] = value if multiline else re.sub(r"\s+", " ", value)
 
-    def integer(self, field: str, label: str, lo: int, hi: int, required: bool = False):
+    def digits(self, field: str, label: str, required: bool = False, max_len: int = 30):
+        """A digit-only field (phone, CCCD): ASCII digits after NFKC (``ascii_digits``)."""
+        self.text(field, label, required, max_len)
+        if self.clean.get(field) is None:
+            return
+        try:
+            self.clean[field] = ascii_digits(self.clean[field])
+        except TextRefused as refused:
+            self.fail(field, f"{label.capitalize()} {refused}")
+            self.clean[field] = None
+
+    def integer(self, field: str, label: str, lo: int, hi: int, required: bool = False,
+                column_max: int = INT32_MAX):
+        """A whole number in ``[lo, hi]`` and within its column (``geo.numbers.whole``)."""
         value = self._raw(field, required, label)
         if value is None:
             self.clean[field] = None
             return
         try:
-            number = int(value)
-            if isinstance(value, float) and not value.is_integer() or isinstance(value, bool):
-                raise ValueError
-        except (TypeError, ValueError):
-            self.fail(field, f"{label.capitalize()} phải là số nguyên.")
-            return
-        if not lo <= number <= hi:
-            self.fail(field, f"{label.capitalize()} phải từ {lo} đến {hi}.")
-            return
-        self.clean[field] = number
+            self.clean[field] = whole(value, lo, hi, column_max)
+        except NumberRefused as refused:
+            self.fail(field, f"{label.capitalize()} {refused}")
 
     def boolean(self, field: str, label: str, required: bool = False):
         value = self.payload.get(field)
@@ -97,7 +120,7 @@ class _Reader:
         if value is None:
             self.clean[field] = None
             return
-        if value not in options:
+        if not isinstance(value, str) or value not in options:
             self.fail(field, f"{label.capitalize()} không hợp lệ: {value}.")
             return
         self.clean[field] = value
@@ -158,12 +181,15 @@ def normalise_phone(raw: str) -> str | None:
     >>> normalise_phone("+84 912.345.678"), normalise_phone("0251 3812 345"), normalise_phone("12")
     ('0912345678', '02513812345', None)
     """
-    digits = re.sub(r"[\s.\-()]", "", raw)
+    try:
+        digits = ascii_digits(raw)
+    except TextRefused:
+        return None
     if digits.startswith("+84"):
         digits = "0" + digits[3:]
     elif digits.startswith("84") and len(digits) in (11, 12):
         digits = "0" + digits[2:]
-    if re.fullmatch(r"0[35789]\d{8}", digits) or re.fullmatch(r"02\d{9}", digits):
+    if re.fullmatch(r"0[35789][0-9]{8}", digits) or re.fullmatch(r"02[0-9]{9}", digits):
         return digits
     return None
 
@@ -180,17 +206,21 @@ def validate_location(location) -> tuple[dict, Errors]:
     if not isinstance(location, dict):
         return {}, [("location", "Chưa có vị trí: bật GPS hoặc đặt ghim trên bản đồ.")]
     try:
-        lon, lat = float(location["lon"]), float(location["lat"])
-    except (KeyError, TypeError, ValueError):
+        lon, lat = finite(location["lon"]), finite(location["lat"])
+    except KeyError:
         return {}, [("location", "Vị trí không hợp lệ (thiếu kinh độ/vĩ độ).")]
+    except NumberRefused as refused:
+        return {}, [("location", f"Kinh độ/vĩ độ {refused}")]
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         return {}, [("location", "Vị trí không hợp lệ (ngoài phạm vi kinh độ/vĩ độ).")]
     manual = location.get("manual") in (True, "true", 1)
     accuracy = location.get("accuracy_m")
     try:
-        accuracy = None if accuracy in (None, "") else float(accuracy)
-    except (TypeError, ValueError):
-        return {}, [("location", "Độ chính xác GPS không hợp lệ.")]
+        accuracy = None if accuracy in (None, "") else finite(accuracy)
+    except NumberRefused as refused:
+        return {}, [("location", f"Độ chính xác GPS {refused}")]
+    if accuracy is not None and accuracy < 0:
+        return {}, [("location", "Độ chính xác GPS không được âm.")]
     if not manual and (accuracy is None or accuracy > MAX_ACCURACY_M):
         shown = "không rõ" if accuracy is None else f"±{accuracy:.0f} m"
         return {}, [("location", f"Vị trí GPS kém chính xác ({shown}, cần ≤ "
@@ -209,12 +239,10 @@ def validate_boarding_house(payload: dict, today: date) -> tuple[dict, Errors]:
         if phone is None:
             r.fail("owner_phone", "Số điện thoại không hợp lệ (10 số, bắt đầu bằng 0 hoặc +84).")
         r.clean["owner_phone"] = phone
-    r.text("owner_id_number", "số CCCD/CMND", max_len=20)
-    if r.clean.get("owner_id_number"):
-        id_number = re.sub(r"\s", "", r.clean["owner_id_number"])
-        if not re.fullmatch(r"\d{12}|\d{9}", id_number):
-            r.fail("owner_id_number", "Số CCCD phải gồm 12 chữ số (hoặc CMND 9 chữ số).")
-        r.clean["owner_id_number"] = id_number
+    r.digits("owner_id_number", "số CCCD/CMND", max_len=20)
+    if r.clean.get("owner_id_number") and \
+            not re.fullmatch(r"[0-9]{12}|[0-9]{9}", r.clean["owner_id_number"]):
+        r.fail("owner_id_number", "Số CCCD phải gồm 12 chữ số (hoặc CMND 9 chữ số).")
     r.choice("house_type", "loại hình", vocab.HOUSE_TYPES, required=True)
     r.integer("rooms", "số phòng", 1, 500, required=True)
     r.integer("residents", "số người đang ở", 0, 2000, required=True)
@@ -289,7 +317,7 @@ def validate_transition(payload: dict, current: str) -> tuple[dict, Errors]:
         r.fail("to", f"Vụ việc đang ở trạng thái “{vocab.INCIDENT_STATUSES[current]}”: chỉ "
                      f"chuyển được sang {names}.")
     r.text("minutes_no", "số biên bản", max_len=64)
-    r.integer("fine_vnd", "số tiền phạt", 0, 2_000_000_000)
+    r.integer("fine_vnd", "số tiền phạt", 0, 2_000_000_000, column_max=INT64_MAX)
     r.text("note", "ghi chú", max_len=2000)
     if target == "minutes_issued" and not r.clean.get("minutes_no"):
         r.fail("minutes_no", "Lập biên bản: cần nhập số biên bản.")

@@ -8,6 +8,7 @@ requested explicitly.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -138,13 +139,21 @@ def feature_collection(
         features.append({
             "type": "Feature",
             "id": row["id"],
-            "geometry": json.loads(row["__geojson"]),
+            "geometry": json.loads(row["__geojson"], parse_constant=_no_number),
             "properties": props,
         })
     return features, total
 
 
+def _no_number(_constant: str) -> None:
+    return None
+
+
 def _jsonable(value):
+    """A cell as JSON can hold it; NaN/±Infinity (old rows, or written around the app's
+    checks) become null, so one bad row never makes the whole layer invalid JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     if isinstance(value, datetime):
         return value.isoformat(timespec="minutes")
     if isinstance(value, date):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webapp import auth, basemap, errors, photos, security, vendor, wards
+from webapp import auth, basemap, errors, input_guard, jsonio, photos, security, vendor, wards
 from webapp import config as settings
 from webapp.admin import bp as admin_bp
 from webapp.analysis import bp as analysis_bp
@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = settings.instance_secret_key(app.config["INSTANCE_DIR"])
+    jsonio.register(app)  # strict JSON in, never NaN out
     app.json.sort_keys = False
     app.json.ensure_ascii = False  # Vietnamese stays readable in responses and logs
     db.init_app(app)
@@ -46,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     auth.init_app(app)
     errors.register(app)
+    input_guard.register(app)  # before the blueprints: it bounds their <int:…> ids
     basemap.init_app(app)  # the offline basemap file (if set) and the pages' TILE_URL
     for blueprint, prefix in (
         (vendor.bp, None), (auth.bp, "/auth"), (map_bp, None), (api_bp, "/api/v1"),

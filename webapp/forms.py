@@ -7,6 +7,9 @@ translated here, so a bad choice never answers in English.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField, TextAreaField
+
+from geo.text import TextRefused, clean_text
 
 MESSAGES = {
     "Not a valid choice.": "Lựa chọn không hợp lệ.",
@@ -42,7 +45,30 @@ class _Vietnamese:
         return MESSAGES.get(text, text)
 
 
+def _clean(multiline: bool):
+    """A WTForms filter: ``geo.text.clean_text``; a refusal becomes the field's error."""
+    def clean(value):
+        if not isinstance(value, str):
+            return value
+        try:
+            return clean_text(value, multiline=multiline)
+        except TextRefused as refused:
+            raise ValueError(f"Giá trị {refused}") from None
+    return clean
+
+
 class Form(FlaskForm):
+    """Every text field is cleaned as the field records are (``geo.text``); passwords are
+    checked by the request guard only (``webapp.input_guard``), never rewritten."""
+
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return _Vietnamese()
+
+        def bind_field(self, form, unbound_field, options):
+            kind = unbound_field.field_class
+            if issubclass(kind, StringField) and not issubclass(kind, PasswordField):
+                multiline = issubclass(kind, TextAreaField)
+                options["filters"] = [_clean(multiline), *unbound_field.kwargs.get(
+                    "filters", ()), *options.get("filters", ())]
+            return super().bind_field(form, unbound_field, options)

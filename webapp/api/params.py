@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from geo import vocabulary as vocab
+from geo.numbers import INT32_MAX, NumberRefused, OutOfRange, whole
 from models.queries import Layer, LayerFilter
 from webapp.errors import ApiError
 
@@ -64,17 +65,18 @@ def parse_codes(raw: str, vocabulary: dict, field: str, what_vi: str) -> tuple[s
 
 
 def parse_int(raw: str, field: str, minimum: int, maximum: int | None = None) -> int:
+    """An integer query parameter in ``[minimum, maximum]``; without ``maximum`` it is
+    still bounded by an Integer column (``INT32_MAX``: offsets, ids), so ``offset=10^20``
+    is a 400, not a database error."""
+    upper = INT32_MAX if maximum is None else maximum
     try:
-        value = int(raw)
-    except ValueError:
+        return whole(raw.strip() if isinstance(raw, str) else raw, minimum, upper)
+    except OutOfRange:
+        raise ApiError(400, f"Tham số {field} phải ≥ {minimum} và ≤ {upper}.",
+                       f"{field} must be >= {minimum} and <= {upper}.", field) from None
+    except NumberRefused:
         raise ApiError(400, f"Tham số {field} phải là số nguyên.",
                        f"{field} must be an integer.", field) from None
-    if value < minimum or (maximum is not None and value > maximum):
-        upper = f" và ≤ {maximum}" if maximum is not None else ""
-        upper_en = f" and <= {maximum}" if maximum is not None else ""
-        raise ApiError(400, f"Tham số {field} phải ≥ {minimum}{upper}.",
-                       f"{field} must be >= {minimum}{upper_en}.", field)
-    return value
 
 
 def layer_filter(layer: Layer, args, neighbourhoods: dict[str, int]) -> LayerFilter:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from geo.validate import nfc, validate_uuid
 from models import records
+from webapp import jsonio
 from webapp.extensions import db
 from webapp.services.photos import MAX_PHOTOS, CleanPhoto, PhotoError, clean_photo
 
@@ -72,9 +73,9 @@ def parse(kind: str, target: str | None, raw_payload: str | None,
     if not raw_payload:
         raise invalid([("payload", "Thiếu nội dung bản ghi (payload).")])
     try:
-        payload = json.loads(raw_payload)
-    except json.JSONDecodeError:
-        raise invalid([("payload", "Nội dung bản ghi không phải JSON hợp lệ.")]) from None
+        payload = jsonio.loads(raw_payload)
+    except jsonio.JsonRefused as refused:
+        raise invalid([("payload", refused.vi)]) from None
     if not isinstance(payload, dict):
         raise invalid([("payload", "Nội dung bản ghi phải là một đối tượng JSON.")])
     submission = Submission(kind, target, nfc(payload))

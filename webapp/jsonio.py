@@ -1,0 +1,135 @@
+"""JSON in and out of the app: one strict parser, and responses that are always valid JSON.
+
+In: ``loads`` is the one parser of JSON sent by a client (field submissions, the API and
+Flask's ``request.get_json``). It refuses the non-standard constants ``NaN``/``Infinity``
+and numbers that overflow to infinity (``1e400``), nesting deeper than ``MAX_DEPTH`` and
+documents larger than ``MAX_BYTES``, NUL and broken (surrogate) characters in any string —
+always as ``JsonRefused`` with a Vietnamese message, never a ``RecursionError``.
+
+Out: the app's JSON provider writes with ``allow_nan=False``: a non-finite number reaching
+a response is a bug to see in the log, not invalid JSON that breaks the ward's map.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+from flask import Flask, Request
+from flask.json.provider import DefaultJSONProvider
+
+from webapp.errors import ApiError
+
+MAX_DEPTH = 32
+MAX_BYTES = 2 * 1024 * 1024  # a field record is a few KB; photos travel as files
+
+
+class JsonRefused(ValueError):
+    """Client JSON that is not accepted; ``vi`` and ``en`` say why."""
+
+    def __init__(self, vi: str, en: str) -> None:
+        super().__init__(en)
+        self.vi, self.en = vi, en
+
+
+def _no_constant(name: str):
+    raise JsonRefused(f"Nội dung JSON có giá trị {name}: chỉ nhận số hữu hạn.",
+                      f"JSON constant {name} is not accepted: numbers must be finite.")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise JsonRefused(f"Số {text[:20]} quá lớn: chỉ nhận số hữu hạn.",
+                          f"Number {text[:20]} overflows: numbers must be finite.")
+    return value
+
+
+def _check_tree(document) -> None:
+    """Depth and strings of a parsed document, without recursion."""
+    stack = [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            if depth > MAX_DEPTH:
+                raise _too_deep()
+            children = node.items() if isinstance(node, dict) else enumerate(node)
+            for key, child in children:
+                if isinstance(key, str):
+                    _check_string(key)
+                stack.append((child, depth + 1))
+        elif isinstance(node, str):
+            _check_string(node)
+
+
+def _check_string(text: str) -> None:
+    if "\0" in text:
+        raise JsonRefused("Nội dung JSON có ký tự rỗng (NUL, U+0000).",
+                          "JSON strings must not contain NUL.")
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        raise JsonRefused("Nội dung JSON có ký tự hỏng (nửa cặp UTF-16).",
+                          "JSON strings must not contain lone surrogates.")
+
+
+def _too_deep() -> JsonRefused:
+    return JsonRefused(f"Nội dung JSON lồng quá sâu (tối đa {MAX_DEPTH} cấp).",
+                       f"JSON nested deeper than {MAX_DEPTH} levels.")
+
+
+def loads(raw: str | bytes, max_bytes: int = MAX_BYTES):
+    """Parse client JSON strictly (see the module docstring); raises ``JsonRefused``.
+
+    >>> loads('{"rooms": 12, "accuracy_m": 8.5}')
+    {'rooms': 12, 'accuracy_m': 8.5}
+    >>> loads('{"accuracy_m": NaN}')
+    Traceback (most recent call last):
+    ...
+    webapp.jsonio.JsonRefused: JSON constant NaN is not accepted: numbers must be finite.
+    """
+    if len(raw) > max_bytes:
+        raise JsonRefused(f"Nội dung JSON quá lớn (tối đa {max_bytes // 1024} KB).",
+                          f"JSON larger than {max_bytes // 1024} KB.")
+    if isinstance(raw, bytes | bytearray):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise JsonRefused("Nội dung JSON không phải UTF-8.", "JSON is not UTF-8.") from None
+    try:
+        document = json.loads(raw, parse_constant=_no_constant, parse_float=_finite_float)
+    except RecursionError:
+        raise _too_deep() from None
+    except JsonRefused:
+        raise
+    except ValueError:  # JSONDecodeError, and integers longer than Python reads (4300 digits)
+        raise JsonRefused("Nội dung không phải JSON hợp lệ.", "Invalid JSON.") from None
+    _check_tree(document)
+    return document
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Flask's JSON with our parser in and ``allow_nan=False`` out."""
+
+    def dumps(self, obj, **kwargs) -> str:
+        kwargs.setdefault("allow_nan", False)
+        return super().dumps(obj, **kwargs)
+
+    def loads(self, s, **kwargs):
+        return loads(s)
+
+
+class StrictRequest(Request):
+    """``request.get_json()`` failures answer 400 with the parser's Vietnamese message."""
+
+    def on_json_loading_failed(self, e: ValueError | None):
+        if isinstance(e, JsonRefused):
+            raise ApiError(400, e.vi, e.en, "json")
+        raise ApiError(400, "Yêu cầu cần nội dung JSON (Content-Type: application/json).",
+                       "Expected a JSON body (Content-Type: application/json).", "json")
+
+
+def register(app: Flask) -> None:
+    """Install the strict provider and request class (call before setting ``app.json``'s
+    options)."""
+    app.json_provider_class = StrictJSONProvider
+    app.json = StrictJSONProvider(app)
+    app.request_class = StrictRequest
