@@ -30,7 +30,11 @@ GIS_SUFFIXES = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage"
 OSM_SKIPPED = {"no_highway_tag": "không có thẻ highway (nhà, sông, đất…)",
                "area": "vùng (area=yes)", "broken_geometry": "thiếu tọa độ nút"}
 TABLE_SUFFIXES = {".xlsx": "Excel (XLSX)", ".csv": "CSV"}
-MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
+# Archives (.zip, and .xlsx, which is a zip): a ward's layers unpack to a few MB; a bomb of
+# zeros compresses 1000:1, so these bound the disk and memory one upload can cost.
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_ARCHIVE_MEMBERS = 500
+_CHUNK = 1024 * 1024
 
 
 class ReadError(ValueError):
@@ -105,15 +109,57 @@ def _read_gis(path: Path, layer_hint: str | None, encoding: str | None = None):
     return gpd.read_file(path, layer=layer, engine="pyogrio", **kwargs)
 
 
+def _too_big() -> ReadError:
+    return ReadError(f"Tệp nén quá lớn: giải nén ra hơn {MAX_UNZIPPED_BYTES // 2**20} MB. "
+                     "Hãy chia nhỏ dữ liệu hoặc chỉ nén các tệp cần nhập.")
+
+
+def check_archive(path: str | os.PathLike) -> None:
+    """Refuse a zip (or XLSX) that is not one, has too many members, or says it unpacks to
+    more than ``MAX_UNZIPPED_BYTES`` — before anything is unpacked. The sizes are the
+    archive's own claim; ``extract_zip`` counts the real bytes as it streams."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ReadError("Tệp nén bị hỏng hoặc không phải tệp .zip/.xlsx.") from None
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        raise ReadError(f"Tệp nén có {len(members)} tệp bên trong; tối đa "
+                        f"{MAX_ARCHIVE_MEMBERS}.")
+    if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+        raise _too_big()
+
+
+def extract_zip(path: str | os.PathLike, folder: Path) -> None:
+    """Unpack the files of the zip at ``path`` into ``folder``, flat, in chunks, stopping at
+    ``MAX_UNZIPPED_BYTES`` of real output (a member's header can lie about its size)."""
+    check_archive(path)
+    written = 0
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.infolist():
+                name = Path(member.filename).name  # flat: no path from the archive is trusted
+                if member.is_dir() or not name or name.startswith("."):
+                    continue
+                with archive.open(member) as source, open(folder / name, "wb") as target:
+                    while chunk := source.read(_CHUNK):
+                        written += len(chunk)
+                        if written > MAX_UNZIPPED_BYTES:
+                            raise _too_big()
+                        target.write(chunk)
+    except ReadError:
+        raise
+    except OSError as exc:  # a member name the disk refuses (too long), or a full disk
+        raise ReadError("Không giải nén được tệp nén vào thư mục tạm (tên tệp bên trong quá "
+                        "dài hoặc hết chỗ trên đĩa).") from exc
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError,
+            RuntimeError, ValueError) as exc:  # bad CRC, encrypted, unknown compression
+        raise ReadError("Tệp nén bị hỏng hoặc có mật khẩu, không giải nén được.") from exc
+
+
 def _read_zip(path: Path, layer_hint: str | None) -> RawFile:
-    with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory() as tmp:
-        members = [m for m in archive.infolist() if not m.is_dir()]
-        if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-            raise ReadError("Tệp nén quá lớn (giải nén hơn 500 MB).")
-        for member in members:
-            name = Path(member.filename).name  # flatten: no path from the archive is trusted
-            if name and not name.startswith("."):
-                (Path(tmp) / name).write_bytes(archive.read(member))
+    with tempfile.TemporaryDirectory() as tmp:
+        extract_zip(path, Path(tmp))
         shapes = sorted(Path(tmp).glob("*.shp")) + sorted(Path(tmp).glob("*.SHP"))
         if not shapes:
             inner = [p for p in Path(tmp).iterdir() if p.suffix.lower() in GIS_SUFFIXES]
@@ -187,6 +233,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
 def _read_xlsx(path: Path) -> tuple[pd.DataFrame, int | None]:
     from openpyxl import load_workbook
 
+    check_archive(path)  # an XLSX is a zip: the same bounds before openpyxl unpacks it
     book = load_workbook(path, read_only=True, data_only=True)
     try:
         rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]

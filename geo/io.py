@@ -46,6 +46,7 @@ from geo._io_read import (  # noqa: F401 - re-exported
     TABLE_SUFFIXES,
     RawFile,
     ReadError,
+    check_archive,
     fold,
     read_file,
 )

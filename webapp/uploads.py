@@ -10,13 +10,19 @@ import re
 import secrets
 import shutil
 import time
+import unicodedata
 from pathlib import Path
 
 from flask import current_app, session
 
+from geo import io as geoio
+
 _TOKEN = re.compile(r"[0-9a-f]{32}")
 MAX_AGE_S = 24 * 3600
 KEPT_PER_SESSION = 5
+MAX_NAME_CHARS = 120  # shown back in messages and kept on disk
+MAX_SUFFIX_CHARS = 16
+ARCHIVE_SUFFIXES = {".zip", ".xlsx"}
 
 
 class UploadError(ValueError):
@@ -27,17 +33,41 @@ def _root() -> Path:
     return Path(current_app.config["INSTANCE_DIR"]) / "imports"
 
 
+def safe_name(filename: str | None) -> str:
+    """The upload's name as kept on disk and shown back: its last path part (either slash),
+    NFC, letters, digits, ``.``, ``-`` and ``_`` only, at most ``MAX_NAME_CHARS`` characters
+    and 200 bytes (a file system's limit is 255 bytes) — cut from the stem, so the suffixes
+    (``.osm.pbf``) that choose the reader stay."""
+    name = unicodedata.normalize("NFC", str(filename or "")).replace("\\", "/")
+    name = re.sub(r"[^\w.\-]", "_", name.rsplit("/", 1)[-1]).lstrip(".") or "tep"
+    stem, dot, suffixes = name.partition(".")
+    suffixes = suffixes[-MAX_SUFFIX_CHARS:]
+    tail = (dot + suffixes) if suffixes else ""
+    while len(stem) + len(tail) > MAX_NAME_CHARS or len((stem + tail).encode()) > 200:
+        stem = stem[:-1]
+    return (stem or "tep") + tail
+
+
 def save(upload, suffixes) -> str:
     """Keep an uploaded file (a werkzeug FileStorage) whose suffix is one of ``suffixes``;
-    returns its token. ``.osm.pbf`` counts by its last suffix."""
-    name = Path(upload.filename or "").name
-    if Path(name).suffix.lower() not in suffixes:
+    returns its token. ``.osm.pbf`` counts by its last suffix. An archive (.zip, .xlsx) is
+    refused here when it is broken or claims to unpack to too much (``geo.io``'s bounds)."""
+    name = safe_name(upload.filename)
+    suffix = Path(name).suffix.lower()
+    if suffix not in suffixes:
         raise UploadError("Định dạng tệp không hỗ trợ: dùng " + ", ".join(sorted(suffixes)) + ".")
     prune()
     token = secrets.token_hex(16)
     folder = _root() / token
     folder.mkdir(parents=True, exist_ok=True)
-    upload.save(folder / re.sub(r"[^\w.\-]", "_", name))
+    try:
+        upload.save(folder / name)
+        if suffix in ARCHIVE_SUFFIXES:
+            geoio.check_archive(folder / name)
+    except (OSError, geoio.ReadError) as err:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise UploadError(str(err) if isinstance(err, geoio.ReadError)
+                          else "Không lưu được tệp tải lên; hãy thử lại.") from None
     session["imports"] = [*session.get("imports", [])[-(KEPT_PER_SESSION - 1):], token]
     return token
 

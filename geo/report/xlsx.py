@@ -1,4 +1,7 @@
-"""The monthly report (Bảng 3) as an XLSX sheet: letterhead, the plan's columns, signatures."""
+"""The monthly report (Bảng 3) as an XLSX sheet: letterhead, the plan's columns, signatures.
+
+Every cell is written through ``geo.spreadsheet.put``: staff text never becomes a formula.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import io
 import math
 
 from geo.report.rows import COLUMNS, Report, cells, vn_date
+from geo.spreadsheet import put
 
 XLSX_WIDTHS = (5, 34, 18, 26, 48, 11, 28, 28, 14)
 
@@ -26,7 +30,7 @@ def write_xlsx(report: Report) -> bytes:
     def banner(row: int, text: str, bold=False, italic=False, size=11, height=None,
                first=1, end=last):
         ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=end)
-        cell = ws.cell(row=row, column=first, value=text)
+        cell = put(ws, row, first, text)
         cell.font = Font(name="Times New Roman", bold=bold, italic=italic, size=size)
         cell.alignment = centre
         if height:
@@ -46,7 +50,7 @@ def write_xlsx(report: Report) -> bytes:
     banner(5, report.note, italic=True, size=10, height=42)
     header_row = 7
     for col, title in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=header_row, column=col, value=title)
+        cell = put(ws, header_row, col, title)
         cell.font = Font(name="Times New Roman", bold=True)
         cell.alignment = centre
         cell.border = box
@@ -59,14 +63,14 @@ def write_xlsx(report: Report) -> bytes:
         values[5] = row.percent
         values[8] = row.next_deadline
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=col, value=value)
+            cell = put(ws, r, col, value)
             cell.font = Font(name="Times New Roman", size=11)
             cell.alignment = wrap if col not in (1, 6, 9) else centre
             cell.border = box
         ws.cell(row=r, column=6).number_format = "0.0%"
         ws.cell(row=r, column=9).number_format = "DD/MM/YYYY"
         if row.percent is None:
-            ws.cell(row=r, column=6, value="chưa có số liệu")
+            put(ws, r, 6, "chưa có số liệu")
         lines = max(sum(math.ceil(max(len(part), 1) / (0.95 * width))
                         for part in str(text).split("\n"))
                     for text, width in zip(cells(row), XLSX_WIDTHS, strict=True))
@@ -89,13 +93,11 @@ def write_xlsx(report: Report) -> bytes:
         for offset, text, font in lines:
             ws.merge_cells(start_row=sign + offset, start_column=col_from,
                            end_row=sign + offset, end_column=col_to)
-            cell = ws.cell(row=sign + offset, column=col_from, value=text)
+            cell = put(ws, sign + offset, col_from, text)
             cell.font, cell.alignment = font, centre
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
 
 
 def _signature_columns(count: int) -> list[tuple[int, int]]:

@@ -5,10 +5,7 @@
 
   const MAX_FEATURES = 50000; // per layer and view: beyond this the map asks to zoom in
 
-  function escapeHtml(value) {
-    return String(value == null ? "" : value).replace(/[&<>"']/g, (c) => (
-      { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
-  }
+  const { escapeHtml, text } = window.UrbanHtml; // static/js/html.js
 
   function formatDate(iso) {
     if (!iso) return "";
@@ -79,7 +76,7 @@
           style: () => ({ color: "#54278f", weight: 2, fillColor: "#bcbddc", fillOpacity: cfg.hasTiles ? 0.08 : 0.25 }),
           onEachFeature: (f, layer) => {
             const p = f.properties;
-            layer.bindTooltip(escapeHtml(p.name), { permanent: false, direction: "center", className: "kp-label" });
+            layer.bindTooltip(text(p.name), { permanent: false, direction: "center", className: "kp-label" });
             layer.bindPopup(`<h3>${escapeHtml(p.name)} (${escapeHtml(p.code)})</h3>` + table([
               ["Dân số", p.population != null ? p.population.toLocaleString("vi-VN") : ""],
               ["Số hộ", p.households != null ? p.households.toLocaleString("vi-VN") : ""],

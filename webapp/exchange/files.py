@@ -4,9 +4,9 @@ Owner personal data (Decree 13/2023/NĐ-CP) is in a file only when the caller as
 *and* passed ``personal=True`` after checking the role; every such file writes one
 ``export_personal_data`` audit row on the same transaction that read the rows.
 
-Sheets reuse the boarding-house CSV's protections (``webapp.houses.export``): text a
-spreadsheet would run as a formula is neutralised, phone and CCCD numbers keep their
-leading zero.
+Every sheet cell goes through ``geo.spreadsheet`` (as the boarding-house CSV does): text a
+spreadsheet would run as a formula is neutralised, characters an XLSX refuses are dropped,
+phone and CCCD numbers keep their leading zero.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import io as geoio
+from geo import spreadsheet
 from models import queries, records
-from webapp.houses.export import _as_text, _cell
 
 FOREIGN_KEYS = ("neighbourhood_id", "street_id", "model_street_id", "boarding_house_id",
                 "campaign_id", "recorded_by", "reported_by")
@@ -86,30 +86,24 @@ def export_layer(conn, ward, layer: str, fmt: str, crs: str = "4326", personal: 
 
 def _text(value, column: str):
     """A cell for CSV: dd/mm/yyyy dates, Có/Không, digits kept as text."""
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
+    value = _sheet_value(value)
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M:%S" if value.second else "%d/%m/%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    if isinstance(value, dict | list):
-        return geoio._plain_value(value)
-    if column in DIGIT_COLUMNS:
-        return _as_text(str(value))
+    if value is not None and column in DIGIT_COLUMNS:
+        return spreadsheet.as_digit_text(str(value))
     return value
 
 
 def _csv(frame: pd.DataFrame) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(list(frame.columns))
     columns = list(frame.columns)
+    writer.writerow(spreadsheet.csv_row(columns))
     for row in frame.itertuples(index=False, name=None):
-        writer.writerow([_cell(_text(v, c)) for v, c in zip(row, columns, strict=True)])
+        writer.writerow(spreadsheet.csv_row(_text(v, c) for v, c in zip(row, columns,
+                                                                         strict=True)))
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -120,29 +114,14 @@ def _xlsx(frame: pd.DataFrame, ward, layer: str, epsg: int) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = geoio.layer_file_name(layer)[:31]
-    sheet.append(list(frame.columns))
+    spreadsheet.put_row(sheet, 1, list(frame.columns))
     for c in sheet[1]:
         c.font = Font(bold=True)
-    for row in frame.itertuples(index=False, name=None):
-        values = []
-        for value in row:
-            if value is None or (isinstance(value, float) and pd.isna(value)) or \
-                    value is pd.NaT:
-                values.append(None)
-            elif isinstance(value, pd.Timestamp):
-                values.append(value.to_pydatetime())
-            elif isinstance(value, dict | list):
-                values.append(geoio._plain_value(value))
-            elif isinstance(value, bool):
-                values.append("Có" if value else "Không")
-            else:
-                values.append(value.item() if hasattr(value, "item") else value)
-        sheet.append(values)
+    for number, row in enumerate(frame.itertuples(index=False, name=None), start=2):
+        spreadsheet.put_row(sheet, number, (_sheet_value(v) for v in row))
     for cells in sheet.iter_rows(min_row=2):
         for c in cells:
-            if isinstance(c.value, str) and c.value.startswith("="):
-                c.data_type = "s"  # stored as text: never run as a formula
-            elif isinstance(c.value, datetime):
+            if isinstance(c.value, datetime):
                 c.number_format = "DD/MM/YYYY HH:MM:SS"
             elif isinstance(c.value, date):
                 c.number_format = "DD/MM/YYYY"
@@ -151,11 +130,25 @@ def _xlsx(frame: pd.DataFrame, ward, layer: str, epsg: int) -> bytes:
     info = book.create_sheet("Thông tin")
     crs_name = "WGS 84 (kinh độ/vĩ độ)" if epsg == 4326 else geoio.SOURCE_CRS_CHOICES.get(
         epsg, "")
-    for pair in (("Phường", ward.name), ("Lớp", layer), ("Số dòng", len(frame)),
-                 ("Hệ tọa độ", f"EPSG:{epsg} {crs_name}"),
-                 ("Dữ liệu", "MÔ PHỎNG (synthetic)" if ward.is_synthetic else ""),
-                 ("Xuất lúc", datetime.now().strftime("%d/%m/%Y %H:%M"))):
-        info.append(list(pair))
+    for number, pair in enumerate((
+            ("Phường", ward.name), ("Lớp", layer), ("Số dòng", len(frame)),
+            ("Hệ tọa độ", f"EPSG:{epsg} {crs_name}"),
+            ("Dữ liệu", "MÔ PHỎNG (synthetic)" if ward.is_synthetic else ""),
+            ("Xuất lúc", datetime.now().strftime("%d/%m/%Y %H:%M"))), start=1):
+        spreadsheet.put_row(info, number, pair)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _sheet_value(value):
+    """A cell for XLSX: real dates and numbers, Có/Không, JSON as text."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, dict | list):
+        return geoio._plain_value(value)
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    return value.item() if hasattr(value, "item") else value

@@ -1,18 +1,17 @@
 """CSV of boarding houses: UTF-8 with BOM (Excel then reads Vietnamese), dd/mm/yyyy dates.
 
-Cells that a spreadsheet would run as a formula (starting with = + - @) are prefixed with an
-apostrophe, so text typed in the field cannot become a formula on a desk computer. Phone and
-ID numbers are written as ``="0912345678"``: Excel would otherwise read them as numbers and
-drop the leading 0 that every CCCD and mobile number has (only digits are ever wrapped).
+Every cell goes through ``geo.spreadsheet``: text typed in the field cannot become a formula
+on a desk computer, and phone and ID numbers keep the leading 0 that every CCCD and mobile
+number has.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 
 from geo import vocabulary as vocab
+from geo.spreadsheet import as_digit_text, csv_row
 from webapp.incidents.formatting import vn_date
 
 _YES_NO = {True: "Có", False: "Không", None: ""}
@@ -41,31 +40,12 @@ PUBLIC_COLUMNS: tuple[tuple[str, object], ...] = (
     ("Kinh độ", lambda r: f"{r.lon:.6f}"),
     ("Vĩ độ", lambda r: f"{r.lat:.6f}"),
 )
-_DIGITS = re.compile(r"\+?[0-9]{1,20}")
-
-
-class _Text(str):
-    """A number that must stay text in a spreadsheet."""
-
-
-def _as_text(value):
-    return _Text(value) if value and _DIGITS.fullmatch(value) else value
-
 
 PERSONAL_COLUMNS: tuple[tuple[str, object], ...] = (
     ("Chủ cơ sở", lambda r: r.owner_name),
-    ("Điện thoại chủ cơ sở", lambda r: _as_text(r.owner_phone)),
-    ("Số CCCD/CMND chủ cơ sở", lambda r: _as_text(r.owner_id_number)),
+    ("Điện thoại chủ cơ sở", lambda r: as_digit_text(r.owner_phone)),
+    ("Số CCCD/CMND chủ cơ sở", lambda r: as_digit_text(r.owner_id_number)),
 )
-
-
-def _cell(value) -> str:
-    if isinstance(value, _Text):
-        return f'="{value}"'
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
 
 
 def houses_csv(rows, with_personal_data: bool) -> bytes:
@@ -75,5 +55,5 @@ def houses_csv(rows, with_personal_data: bool) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([title for title, _ in columns])
     for row in rows:
-        writer.writerow([_cell(get(row)) for _, get in columns])
+        writer.writerow(csv_row(get(row) for _, get in columns))
     return out.getvalue().encode("utf-8-sig")

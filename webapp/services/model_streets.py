@@ -15,7 +15,7 @@ from geo import assign, programme
 from models import model_streets as store
 from models import queries, records
 from webapp.clock import local_now
-from webapp.services.photos import MAX_PHOTOS, PhotoError, clean_photo
+from webapp.services.photos import PhotoError, check_photos
 from webapp.services.streets import STREET_WITHIN_M, anchor
 
 TRACKED = ("name", "level", "kind", "neighbourhood_id", "registered_on", "target_date",
@@ -133,17 +133,14 @@ def recheck(tx, ward, plan, user_id: int | None, model_street_id: int, form, fil
         raise Refused([("id", "Không có tuyến/cụm này trong phường.")])
     payload = {k: v for k, v in form.items()}
     check, errors = programme.validate_check(payload, list(plan.criteria), local_now().date())
-    photos = []
-    uploads = [f for f in files if f and f.filename]
-    if len(uploads) > MAX_PHOTOS:
-        errors.append(("photos", f"Tối đa {MAX_PHOTOS} ảnh cho một lần kiểm tra."))
-    for upload in uploads[:MAX_PHOTOS]:
-        try:
-            photos.append(clean_photo(upload.read(), upload.filename))
-        except PhotoError as err:
-            errors.append(("photos", str(err)))
+    uploads = [(f.filename, f.read()) for f in files if f and f.filename]
+    checked = check_photos(uploads, errors)  # headers only: nothing decoded yet
     if errors:
         raise Refused(errors)
+    try:
+        photos = [photo.clean() for photo in checked]  # the check validated: decode now
+    except PhotoError as err:
+        raise Refused([("photos", str(err))]) from None
     month = f"{check['checked_on']:%Y-%m}"
     check_id = store.add_check(tx, ward.id, model_street_id, month, check["checked_on"],
                                check["results"], check["note"], user_id)

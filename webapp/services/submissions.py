@@ -13,7 +13,7 @@ from geo.validate import nfc, validate_uuid
 from models import records
 from webapp import jsonio
 from webapp.extensions import db
-from webapp.services.photos import MAX_PHOTOS, CleanPhoto, PhotoError, clean_photo
+from webapp.services.photos import PhotoError, PhotoUpload, check_photos
 
 
 class Rejected(Exception):
@@ -50,13 +50,15 @@ def invalid(errors: list[tuple[str, str]]) -> Rejected:
 
 @dataclass
 class Submission:
-    """What a device sent: its UUID, the payload (NFC), cleaned photos, their fingerprint."""
+    """What a device sent: its UUID, the payload (NFC), its photos (headers checked, not yet
+    decoded: ``run`` decodes them once the handler has validated the record), the
+    fingerprint."""
 
     kind: str
     target: str | None
     payload: dict
     uuid: object = None
-    photos: list[CleanPhoto] = field(default_factory=list)
+    photos: list[PhotoUpload] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -80,13 +82,7 @@ def parse(kind: str, target: str | None, raw_payload: str | None,
         raise invalid([("payload", "Nội dung bản ghi phải là một đối tượng JSON.")])
     submission = Submission(kind, target, nfc(payload))
     submission.uuid, submission.errors = validate_uuid(submission.payload)
-    if len(files) > MAX_PHOTOS:
-        submission.errors.append(("photos", f"Tối đa {MAX_PHOTOS} ảnh cho một bản ghi."))
-    for name, raw in files[:MAX_PHOTOS]:
-        try:
-            submission.photos.append(clean_photo(raw, name))
-        except PhotoError as err:
-            submission.errors.append(("photos", str(err)))
+    submission.photos = check_photos(files, submission.errors)  # headers only: no decoding
     if submission.uuid is None:
         raise invalid(submission.errors)
     return submission
@@ -107,8 +103,8 @@ def run(submission: Submission, ward, user, handler: Handler,
                 return _replay(conn, prior, submission, ward, describe)
             if submission.errors:
                 raise invalid(submission.errors)
-            entity, entity_id, notes = handler(conn, submission)
-            for photo in submission.photos:
+            entity, entity_id, notes = handler(conn, submission)  # validates, then stores
+            for photo in _decoded(submission.photos):
                 records.add_photo(conn, ward.id, entity, entity_id, data=photo.data,
                                   content_type="image/jpeg", width=photo.width,
                                   height=photo.height, sha256=photo.sha256, user_id=user.id)
@@ -127,6 +123,15 @@ def run(submission: Submission, ward, user, handler: Handler,
                     raise race.refusal from None
                 raise
             return _replay(conn, prior, submission, ward, describe)
+
+
+def _decoded(photos: list[PhotoUpload]):
+    """The photos decoded, after the record validated; a photo that fails refuses the
+    whole record (raised inside the transaction, so the row just written is rolled back)."""
+    try:
+        return [photo.clean() for photo in photos]
+    except PhotoError as err:
+        raise invalid([("photos", str(err))]) from None
 
 
 def _replay(conn, prior, submission: Submission, ward, describe) -> tuple[int, dict]:

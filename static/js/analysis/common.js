@@ -5,11 +5,6 @@
 
   const SVG = "http://www.w3.org/2000/svg";
 
-  function escapeHtml(value) {
-    return String(value == null ? "" : value).replace(/[&<>"']/g, (c) => (
-      { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
-  }
-
   function formatDate(iso) {
     if (!iso) return "";
     const [y, m, d] = iso.slice(0, 10).split("-");
@@ -105,7 +100,7 @@
   }
 
   window.UrbanAnalysis = {
-    escapeHtml, formatDate, formatNumber, formatPercent, fetchJson, fetchAll, layerUrl,
+    formatDate, formatNumber, formatPercent, fetchJson, fetchAll, layerUrl,
     ensureHatch, setStatus, done,
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", bindForms);

@@ -4,6 +4,7 @@
   "use strict";
 
   const A = window.UrbanAnalysis;
+  const { escapeHtml, text } = window.UrbanHtml; // static/js/html.js
 
   const UrbanCoverage = {
     init(map, cfg) {
@@ -27,9 +28,9 @@
     },
 
     popup(p) {
-      return `<h3>${A.escapeHtml(p.name)} (${A.escapeHtml(p.code)})</h3><table class="popup-table">` +
-        `<tr><th>Cơ sở cho thuê trọ</th><td>${p.houses}</td></tr>` +
-        `<tr><th>Nhà trọ mô hình</th><td>${p.model_houses}${p.gap ? " — chưa có" : ""}</td></tr>` +
+      return `<h3>${escapeHtml(p.name)} (${escapeHtml(p.code)})</h3><table class="popup-table">` +
+        `<tr><th>Cơ sở cho thuê trọ</th><td>${escapeHtml(p.houses)}</td></tr>` +
+        `<tr><th>Nhà trọ mô hình</th><td>${escapeHtml(p.model_houses)}${p.gap ? " — chưa có" : ""}</td></tr>` +
         `<tr><th>Tỷ lệ mô hình</th><td>${A.formatPercent(p.share_model, 1)}</td></tr>` +
         `<tr><th>Trong 300 m quanh nhà mô hình</th><td>${A.formatPercent(p.share_near_model)}</td></tr></table>`;
     },
@@ -44,7 +45,7 @@
         const areas = L.geoJSON(coverage, {
           style: (f) => this.style(f.properties),
           onEachFeature: (f, layer) => {
-            layer.bindTooltip(`${A.escapeHtml(f.properties.name)}: ${A.formatPercent(f.properties.share_near_model)}`, { sticky: true });
+            layer.bindTooltip(text(`${f.properties.name}: ${A.formatPercent(f.properties.share_near_model)}`), { sticky: true });
             layer.bindPopup(() => this.popup(f.properties));
           },
         }).addTo(this.map);
@@ -58,7 +59,7 @@
             color: "#111111", weight: 1, dashArray: "3 3", fill: false }).addTo(group);
           L.circleMarker([lat, lon], { radius: 6, pane: "circles", color: "#ffffff", weight: 2,
             fillColor: "#e6550d", fillOpacity: 1 })
-            .bindPopup(`<h3>${A.escapeHtml(f.properties.name)}</h3><p>Nhà trọ mô hình${f.properties.model_recognised_on ? `, công nhận ${A.formatDate(f.properties.model_recognised_on)}` : ""}<br>${A.escapeHtml(f.properties.neighbourhood_name || "")}</p>`)
+            .bindPopup(`<h3>${escapeHtml(f.properties.name)}</h3><p>Nhà trọ mô hình${f.properties.model_recognised_on ? `, công nhận ${escapeHtml(A.formatDate(f.properties.model_recognised_on))}` : ""}<br>${escapeHtml(f.properties.neighbourhood_name || "")}</p>`)
             .addTo(group);
         });
         if (coverage.features.length) this.map.fitBounds(areas.getBounds(), { padding: [8, 8] });

@@ -4,6 +4,7 @@
   "use strict";
 
   const A = window.UrbanAnalysis;
+  const { escapeHtml, text } = window.UrbanHtml; // static/js/html.js
 
   const UrbanHotspots = {
     init(map, cfg) {
@@ -17,7 +18,7 @@
         kp: L.geoJSON(null, {
           pane: "kp",
           style: () => ({ color: "#54278f", weight: 1.5, fillColor: "#f2f0f7", fillOpacity: 0.35 }),
-          onEachFeature: (f, layer) => layer.bindTooltip(A.escapeHtml(f.properties.name), { sticky: true }),
+          onEachFeature: (f, layer) => layer.bindTooltip(text(f.properties.name), { sticky: true }),
         }).addTo(map),
         streets: L.geoJSON(null, {
           pane: "streets", interactive: false,
@@ -45,20 +46,20 @@
     },
 
     cellPopup(p) {
-      return `<h3>${A.escapeHtml(p.cls_label)}</h3><table class="popup-table">` +
+      return `<h3>${escapeHtml(p.cls_label)}</h3><table class="popup-table">` +
         `<tr><th>z (Gi*)</th><td>${A.formatNumber(p.z, 2)}</td></tr>` +
-        `<tr><th>Số vụ trong ô</th><td>${p.count}</td></tr>` +
-        `<tr><th>Khu phố</th><td>${A.escapeHtml(p.neighbourhood || "—")}</td></tr>` +
-        `<tr><th>Đường gần nhất</th><td>${A.escapeHtml(p.street || "—")}</td></tr></table>`;
+        `<tr><th>Số vụ trong ô</th><td>${escapeHtml(p.count)}</td></tr>` +
+        `<tr><th>Khu phố</th><td>${escapeHtml(p.neighbourhood || "—")}</td></tr>` +
+        `<tr><th>Đường gần nhất</th><td>${escapeHtml(p.street || "—")}</td></tr></table>`;
     },
 
     repeatPopup(p) {
-      return `<h3>Tái vi phạm: ${A.escapeHtml(p.category_label)}</h3><table class="popup-table">` +
-        `<tr><th>Số vụ</th><td>${p.count}</td></tr>` +
-        `<tr><th>Lần đầu</th><td>${A.formatDate(p.first_seen)}</td></tr>` +
-        `<tr><th>Lần gần nhất</th><td>${A.formatDate(p.last_seen)}</td></tr>` +
-        `<tr><th>Khu phố</th><td>${A.escapeHtml(p.neighbourhood || "—")}</td></tr>` +
-        `<tr><th>Đường</th><td>${A.escapeHtml(p.street || "—")}</td></tr></table>`;
+      return `<h3>Tái vi phạm: ${escapeHtml(p.category_label)}</h3><table class="popup-table">` +
+        `<tr><th>Số vụ</th><td>${escapeHtml(p.count)}</td></tr>` +
+        `<tr><th>Lần đầu</th><td>${escapeHtml(A.formatDate(p.first_seen))}</td></tr>` +
+        `<tr><th>Lần gần nhất</th><td>${escapeHtml(A.formatDate(p.last_seen))}</td></tr>` +
+        `<tr><th>Khu phố</th><td>${escapeHtml(p.neighbourhood || "—")}</td></tr>` +
+        `<tr><th>Đường</th><td>${escapeHtml(p.street || "—")}</td></tr></table>`;
     },
 
     async load() {
@@ -90,7 +91,7 @@
         const colour = (this.cfg.categories[f.properties.category] || { colour: "#000" }).colour;
         const icon = L.divIcon({
           className: "repeat-label",
-          html: `<span class="repeat-pin" style="border-color: ${colour}"><span>${f.properties.count}</span></span>`,
+          html: `<span class="repeat-pin" style="border-color: ${escapeHtml(colour)}"><span>${escapeHtml(f.properties.count)}</span></span>`,
           iconSize: [24, 24], iconAnchor: [12, 12],
         });
         L.marker([lat, lon], { icon, title: `Tái vi phạm: ${f.properties.category_label}` })

@@ -3,6 +3,7 @@
   "use strict";
 
   const A = window.UrbanAnalysis;
+  const { escapeHtml, text } = window.UrbanHtml; // static/js/html.js
 
   const UrbanRanking = {
     init(map, cfg) {
@@ -25,12 +26,12 @@
       const total = p.total == null ? "—" : A.formatNumber(p.total, 2);
       const change = p.rank_change == null ? "—" : (p.rank_change > 0 ? `▲ ${p.rank_change}` : p.rank_change < 0 ? `▼ ${-p.rank_change}` : "= 0");
       const url = this.cfg.detailUrl.replace("__CODE__", encodeURIComponent(p.code));
-      return `<h3>${A.escapeHtml(p.name)} (${A.escapeHtml(p.code)})</h3>` +
-        `<table class="popup-table"><tr><th>Hạng</th><td>${p.rank == null ? "—" : p.rank}</td></tr>` +
-        `<tr><th>Tổng điểm</th><td>${total}</td></tr>` +
-        `<tr><th>Xếp loại</th><td>${A.escapeHtml(p.tier_label || p.status_label)}</td></tr>` +
-        `<tr><th>So với tháng trước</th><td>${change}</td></tr></table>` +
-        `<p><a href="${url}">Xem cách tính điểm →</a></p>`;
+      return `<h3>${escapeHtml(p.name)} (${escapeHtml(p.code)})</h3>` +
+        `<table class="popup-table"><tr><th>Hạng</th><td>${p.rank == null ? "—" : escapeHtml(p.rank)}</td></tr>` +
+        `<tr><th>Tổng điểm</th><td>${escapeHtml(total)}</td></tr>` +
+        `<tr><th>Xếp loại</th><td>${escapeHtml(p.tier_label || p.status_label)}</td></tr>` +
+        `<tr><th>So với tháng trước</th><td>${escapeHtml(change)}</td></tr></table>` +
+        `<p><a href="${escapeHtml(url)}">Xem cách tính điểm →</a></p>`;
     },
 
     async load() {
@@ -51,7 +52,7 @@
         style: (f) => this.style(f),
         onEachFeature: (f, layer) => {
           this.byCode[f.properties.code] = layer;
-          layer.bindTooltip(`${A.escapeHtml(f.properties.name)}: ${f.properties.total == null ? "không xếp hạng" : A.formatNumber(f.properties.total, 2) + " điểm"}`, { sticky: true });
+          layer.bindTooltip(text(`${f.properties.name}: ${f.properties.total == null ? "không xếp hạng" : A.formatNumber(f.properties.total, 2) + " điểm"}`), { sticky: true });
           layer.bindPopup(() => this.popup(f.properties));
         },
       }).addTo(map);
@@ -60,10 +61,10 @@
       this.labels = L.layerGroup(body.features.map((f) => {
         const p = f.properties;
         const [lon, lat] = p.label_point;
-        const text = p.rank == null ? "?" : String(p.rank);
+        const label = p.rank == null ? "?" : String(p.rank);
         const icon = L.divIcon({
           className: "rank-label",
-          html: `<span class="rank-pin${p.rank == null ? " unranked" : ""}" title="${A.escapeHtml(p.name)}">${text}</span>`,
+          html: `<span class="rank-pin${p.rank == null ? " unranked" : ""}" title="${escapeHtml(p.name)}">${escapeHtml(label)}</span>`,
           iconSize: [28, 28], iconAnchor: [14, 14],
         });
         return L.marker([lat, lon], { icon, pane: "labels", keyboard: false, interactive: false });

@@ -105,7 +105,7 @@
       L.geoJSON({ type: "FeatureCollection", features }, {
         pane: "lines", style: streetStyle,
         onEachFeature: (f, layer) => {
-          layer.bindTooltip(f.properties.name, { sticky: true });
+          layer.bindTooltip(window.UrbanHtml.text(f.properties.name), { sticky: true });
           layer.on("click", () => togglePick(f, layer));
           if (cfg.picked.includes(f.id)) { picked.set(f.id, layer); layer.setStyle(pickStyle); }
         },
