@@ -230,7 +230,6 @@ def test_party_header_and_default_plan_in_the_report(as_role, writable_app):
     ({"p-0-start": "2026-05-25", "p-0-end": "2026-05-01"},
      "Giai đoạn 1: ngày kết thúc trước ngày bắt đầu."),
     ({"t-0-metric": "so_cay_xanh"}, "Chỉ tiêu 1: cách tính “so_cay_xanh” không có"),
-    ({"c-0-label": "Sạch\x07 đẹp"}, "Tên tiêu chí 1: có ký tự điều khiển không hợp lệ."),
     ({"route_name": ""}, "Tên trục điểm kiểu mẫu: chưa nhập."),
     ({"t-0-target": "nhiều"}, "Chỉ tiêu 1: mục tiêu phải là một số ≥ 0."),
 ])
@@ -250,6 +249,17 @@ def test_invalid_plan_saves_nothing(as_role, writable_app, change, message):
         assert f'value="{value}"' in page
     assert _versions(writable_app) == before
     assert len(_audits(writable_app, "edit_plan")) == audits
+
+
+def test_a_control_character_is_refused_before_the_plan_is_read(as_role, writable_app):
+    """The request guard (webapp/input_guard.py) refuses it for every form, this one too."""
+    admin = as_role("admin")
+    before = _versions(writable_app)
+    response = admin.post("/admin/plan", data={**_form(admin), "c-0-label": "Sạch\x07 đẹp"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "c-0-label" in page and "ký tự điều khiển không in được (U+0007)" in page
+    assert _versions(writable_app) == before
 
 
 def test_a_stale_save_is_refused(as_role, writable_app):
