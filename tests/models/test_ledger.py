@@ -18,10 +18,10 @@ from sqlalchemy.exc import DBAPIError
 from geo.ranking import content_hash
 from models import ledger, ledger_verify, migrate
 from models import wards as ward_records
-from models.dialects import ledger_guard_ddl, ledger_unguard_ddl
 from models.engine import make_engine
 from models.tables import AuditLog, RankingSnapshot
 from tests.conftest import BACKENDS
+from tests.helpers import as_attacker
 
 SQUARE = MultiPolygon([Polygon([(106.9, 10.8), (106.91, 10.8), (106.91, 10.81),
                                 (106.9, 10.81)])])
@@ -194,15 +194,8 @@ def fresh_world(migrated_engine):
 
 
 def _as_attacker(engine, *statements, **params) -> None:
-    """Full access to the database: the triggers go, the forgery is written, they return."""
-    dialect = engine.dialect.name
     with engine.begin() as conn:
-        for ddl in ledger_unguard_ddl(dialect):
-            conn.execute(text(ddl))
-        for statement in statements:
-            conn.execute(text(statement), params)
-        for ddl in ledger_guard_ddl(dialect):
-            conn.execute(text(ddl))
+        as_attacker(conn, *statements, **params)
 
 
 def test_forged_ranks_under_the_original_hash_are_detected(fresh_world):
