@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 from sqlalchemy import ColumnElement, and_, func, literal_column, select, text
 from sqlalchemy.sql.schema import Table
 
@@ -67,3 +69,87 @@ def _python_default(column):
     if default.is_callable:
         return lambda: default.arg(None)
     return lambda: default.arg
+
+
+# --- append-only ledger tables (models.ledger) ----------------------------------------------
+
+# Each table with the unique keys a REPLACE could collide on (besides ``id``).
+LEDGER_TABLES = {"audit_log": (), "ranking_snapshot": (("ward_id", "month", "revision"),)}
+LEDGER_REFUSED = "is append-only (models.ledger)"
+
+
+def _chain_index(table: str) -> str:
+    # One successor per row: two writers can never fork a chain.
+    return (f"CREATE UNIQUE INDEX uq_{table}_chain ON {table} "
+            f"(coalesce(ward_id, 0), prev_hash)")
+
+
+def ledger_guard_ddl(dialect: str) -> list[str]:
+    """Triggers that refuse UPDATE, DELETE (unless the ward has a ``ledger_purge`` permit),
+    REPLACE and TRUNCATE on the ledger tables, and the chain indexes.
+
+    SQLite's REPLACE deletes the conflicting row without firing DELETE triggers (unless
+    recursive_triggers is on), so a BEFORE INSERT trigger refuses any row that would
+    collide with an existing one on any unique key.
+    """
+    statements = [_chain_index(table) for table in LEDGER_TABLES]
+    if dialect == "postgresql":
+        statements.append(f"""
+            CREATE FUNCTION ledger_append_only() RETURNS trigger AS $$
+            BEGIN
+              IF TG_OP = 'DELETE' THEN
+                IF EXISTS (SELECT 1 FROM ledger_purge WHERE ward_id = OLD.ward_id) THEN
+                  RETURN OLD;
+                END IF;
+              END IF;
+              RAISE EXCEPTION '% {LEDGER_REFUSED}: % refused', TG_TABLE_NAME, TG_OP
+                USING ERRCODE = 'restrict_violation';
+            END; $$ LANGUAGE plpgsql""")
+        for table in LEDGER_TABLES:
+            statements += [
+                f"""CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+                    FOR EACH ROW EXECUTE FUNCTION ledger_append_only()""",
+                f"""CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+                    FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only()"""]
+        return statements
+    for table, keys in LEDGER_TABLES.items():
+        collisions = " OR ".join(
+            ["id = NEW.id", "(coalesce(ward_id, 0) = coalesce(NEW.ward_id, 0) "
+             "AND prev_hash = NEW.prev_hash)",
+             *("(" + " AND ".join(f"{c} = NEW.{c}" for c in key) + ")" for key in keys)])
+        refuse = "BEGIN SELECT RAISE(ABORT, '{table} {refused}: {op} refused'); END"
+        statements += [
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+            + refuse.format(table=table, refused=LEDGER_REFUSED, op="UPDATE"),
+            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} WHEN NOT EXISTS "
+            f"(SELECT 1 FROM ledger_purge WHERE ward_id = OLD.ward_id) "
+            + refuse.format(table=table, refused=LEDGER_REFUSED, op="DELETE"),
+            f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} WHEN EXISTS "
+            f"(SELECT 1 FROM {table} WHERE {collisions}) "
+            + refuse.format(table=table, refused=LEDGER_REFUSED, op="REPLACE"),
+        ]
+    return statements
+
+
+def ledger_unguard_ddl(dialect: str) -> list[str]:
+    """What ``ledger_guard_ddl`` created, dropped (for downgrades and for tests that play
+    an attacker with full access to the database file)."""
+    statements = [f"DROP INDEX IF EXISTS uq_{table}_chain" for table in LEDGER_TABLES]
+    if dialect == "postgresql":
+        for table in LEDGER_TABLES:
+            statements += [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
+                           f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}"]
+        return [*statements, "DROP FUNCTION IF EXISTS ledger_append_only()"]
+    for table in LEDGER_TABLES:
+        statements += [f"DROP TRIGGER IF EXISTS {table}_{what}"
+                       for what in ("no_update", "no_delete", "no_replace")]
+    return statements
+
+
+def chain_lock(conn, table: str, ward_id: int | None) -> None:
+    """Hold the ward's chain of ``table`` until the transaction ends, so that two writers
+    append one after the other. SQLite serialises writers already."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:table_key, :ward)"),
+                     {"table_key": zlib.crc32(table.encode()) & 0x7FFFFFFF,
+                      "ward": ward_id or 0})

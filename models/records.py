@@ -1,5 +1,7 @@
 """Non-spatial records: users, audit log, idempotent field submissions, photos, events.
 
+The audit log and published snapshots are written by ``models.ledger`` (re-exported here).
+
 Spatial SQL stays in ``models.queries``; this module never touches geometry.
 """
 
@@ -10,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from models import ledger
 from models.tables import (
     AuditLog,
     BoardingHouse,
@@ -20,7 +23,6 @@ from models.tables import (
     Inspection,
     ManualScore,
     Photo,
-    RankingSnapshot,
     RubricVersion,
     User,
     Ward,
@@ -74,14 +76,9 @@ def update_user(conn: Connection, user_id: int, *, end_sessions: bool = False, *
     conn.execute(update(User).where(User.id == user_id).values(**values))
 
 
-# --- audit log ----------------------------------------------------------------------------
+# --- audit log (written through models.ledger: append-only, hash-chained) -----------------
 
-def audit(conn: Connection, ward_id: int | None, user_id: int | None, action: str, entity: str,
-          entity_id: int | None = None, **detail) -> None:
-    conn.execute(insert(AuditLog), [{
-        "ward_id": ward_id, "user_id": user_id, "action": action, "entity": entity,
-        "entity_id": entity_id, "detail": detail,
-    }])
+audit = ledger.audit
 
 
 def audit_entries(conn: Connection, ward_id: int, limit: int = 200, offset: int = 0,
@@ -228,34 +225,8 @@ def set_manual_scores(conn: Connection, ward_id: int, month: str,
                 "criterion": criterion, "points": points, "entered_by": user_id}])
 
 
-_SNAPSHOT_COLUMNS = (RankingSnapshot.id, RankingSnapshot.month, RankingSnapshot.rubric_version,
-                     RankingSnapshot.rows, RankingSnapshot.published_at,
-                     RankingSnapshot.content_hash, User.full_name.label("published_by_name"))
-
-
-def snapshot(conn: Connection, ward_id: int, month: str):
-    stmt = (select(*_SNAPSHOT_COLUMNS).outerjoin(User, User.id == RankingSnapshot.published_by)
-            .where(RankingSnapshot.ward_id == ward_id, RankingSnapshot.month == month))
-    return conn.execute(stmt).first()
-
-
-def snapshots(conn: Connection, ward_id: int) -> list:
-    stmt = (select(RankingSnapshot.month, RankingSnapshot.published_at,
-                   RankingSnapshot.rubric_version, RankingSnapshot.content_hash,
-                   User.full_name.label("published_by_name"))
-            .outerjoin(User, User.id == RankingSnapshot.published_by)
-            .where(RankingSnapshot.ward_id == ward_id).order_by(RankingSnapshot.month))
-    return list(conn.execute(stmt))
-
-
-def publish_snapshot(conn: Connection, ward_id: int, month: str, rubric_version: str,
-                     rows: list[dict], content_hash: str, user_id: int | None,
-                     at: datetime) -> int:
-    stmt = insert(RankingSnapshot).returning(RankingSnapshot.id)
-    return conn.execute(stmt, [{
-        "ward_id": ward_id, "month": month, "rubric_version": rubric_version, "rows": rows,
-        "content_hash": content_hash, "published_by": user_id, "published_at": at,
-    }]).scalar_one()
+# Published snapshots live in models.ledger (append-only, revisions, hash chain).
+snapshot, snapshots, publish_snapshot = ledger.snapshot, ledger.snapshots, ledger.publish_snapshot
 
 
 def campaigns(conn: Connection, ward_id: int) -> list:

@@ -229,17 +229,38 @@ class Incident(WardScoped, Base):
 
 
 class RankingSnapshot(WardScoped, Base):
-    """A published monthly ranking; immutable once written."""
+    """A published monthly ranking, append-only (``models.ledger``): publishing a month
+    again adds a revision that supersedes the one before; the latest revision is official.
+
+    ``prev_hash``/``row_hash`` chain the ward's snapshots (``models.ledger``).
+    """
 
     __tablename__ = "ranking_snapshot"
-    __table_args__ = (UniqueConstraint("ward_id", "month"),)
+    __table_args__ = (UniqueConstraint("ward_id", "month", "revision"),)
 
     month: Mapped[str] = mapped_column(String(7))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
     rubric_version: Mapped[str] = mapped_column(String(64))
     rows: Mapped[list] = mapped_column(JsonDocument)
     published_at: Mapped[datetime] = mapped_column(DateTime)
     published_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     content_hash: Mapped[str] = mapped_column(String(64))
+    # Published before the month ended (by an admin, with ``reason``).
+    early: Mapped[bool] = mapped_column(Boolean, default=False)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("ranking_snapshot.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
+
+
+class LedgerPurge(WardScoped, Base):
+    """Permission, for the length of one transaction, to delete a ward's audit log and
+    snapshots: the triggers refuse every other delete (``models.ledger.purge_permit``)."""
+
+    __tablename__ = "ledger_purge"
+    __table_args__ = (UniqueConstraint("ward_id"),)
+
+    reason: Mapped[str] = mapped_column(String(200))
 
 
 class User(OptionallyWardScoped, Base):
@@ -273,7 +294,8 @@ class UserSession(OptionallyWardScoped, Base):
 
 
 class AuditLog(OptionallyWardScoped, Base):
-    """Who saw or changed what, and when (``created_at``); rows are only ever added.
+    """Who saw or changed what, and when (``created_at``, UTC); rows are only ever added
+    (the database refuses the rest) and each is hash-chained to the one before.
 
     Rows without a ward record installation-wide events (a ward created or removed).
     """
@@ -285,6 +307,8 @@ class AuditLog(OptionallyWardScoped, Base):
     entity: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[dict] = mapped_column(JsonDocument, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
 
 
 class FieldSubmission(WardScoped, Base):

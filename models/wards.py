@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from models import ledger
 from models.queries import ewkt
 from models.tables import (
     AuditLog,
@@ -61,8 +62,11 @@ def counts(conn: Connection, ward_id: int, tables: dict) -> dict[str, int]:
         table.ward_id == ward_id)).scalar_one() for name, table in tables.items()}
 
 
-def delete_ward(conn: Connection, ward_id: int) -> None:
-    """Remove a ward and everything it holds."""
-    for table in WARD_TABLES:
-        conn.execute(delete(table).where(table.ward_id == ward_id))
+def delete_ward(conn: Connection, ward_id: int, user_id: int | None = None,
+                reason: str = "ward_removed") -> None:
+    """Remove a ward and everything it holds; its append-only history goes through the
+    ledger's purge, which the installation's audit chain records."""
+    with ledger.purge_permit(conn, ward_id, user_id, reason):
+        for table in WARD_TABLES:
+            conn.execute(delete(table).where(table.ward_id == ward_id))
     conn.execute(delete(Ward).where(Ward.id == ward_id))

@@ -94,3 +94,18 @@ def scrape_form(client, path: str, form_id: str, lists: bool = False) -> dict:
     if lists:
         return scraper.fields
     return {k: v[0] if len(v) == 1 else v for k, v in scraper.fields.items()}
+
+
+def as_attacker(conn, *statements, **params) -> None:
+    """Play someone with full access to the database: the ledger's triggers go, the
+    ``statements`` run, the triggers return (on ``conn``, in its transaction)."""
+    from sqlalchemy import text
+
+    from models.dialects import ledger_guard_ddl, ledger_unguard_ddl
+
+    for ddl in ledger_unguard_ddl(conn.dialect.name):
+        conn.execute(text(ddl))
+    for statement in statements:
+        conn.execute(text(statement), params)
+    for ddl in ledger_guard_ddl(conn.dialect.name):
+        conn.execute(text(ddl))

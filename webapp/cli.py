@@ -155,6 +155,23 @@ def user_enable(username) -> None:
     click.echo(f"Đã mở khóa tài khoản {username}.")
 
 
+@cli.command("verify")
+@click.option("--ward", "ward_code", help="Chỉ kiểm tra phường này (mã phường).")
+def verify_command(ward_code: str | None) -> None:
+    """Kiểm tra chuỗi mã của nhật ký và xếp hạng đã công bố. Verify the hash chains."""
+    from webapp.services.verification import verify
+    from webapp.services.wards import WardError
+
+    with db.engine.connect() as conn:
+        try:
+            lines, intact = verify(conn, ward_code)
+        except WardError as err:
+            raise click.ClickException(str(err)) from None
+    click.echo("\n".join(lines))
+    if not intact:
+        raise SystemExit(1)
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)

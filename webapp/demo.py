@@ -58,7 +58,7 @@ def load_demo(
         echo(f"  xong sau {time.perf_counter() - started:.1f} s")
         if existing is not None:
             echo("Xóa dữ liệu mô phỏng cũ…")
-            ward_records.delete_ward(conn, existing.id)
+            ward_records.delete_ward(conn, existing.id, reason="demo_replaced")
         counts = store_ward(conn, data, echo)
         ward_id = counts.pop("ward_id")
         plan = Plan.preset(DEMO_PLAN)

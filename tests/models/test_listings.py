@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import insert
 
-from models import listings
-from models.tables import AuditLog, BoardingHouse, Incident, Inspection, Neighbourhood, Ward
+from models import ledger, listings
+from models.tables import BoardingHouse, Incident, Inspection, Neighbourhood, Ward
 
 TODAY = date(2026, 6, 15)
 SQUARE = "SRID=4326;MULTIPOLYGON(((106.9 10.85,106.91 10.85,106.91 10.86,106.9 10.86,106.9 10.85)))"
@@ -84,9 +84,9 @@ def world(migrated_engine):
                                  kp=ids["kp2"]),
             "other_ward": _incident(conn, b, date(2025, 1, 1)),
         }
-        conn.execute(insert(AuditLog), [
-            {"ward_id": a, "action": "login", "entity": "user", "detail": {}},
-            {"ward_id": b, "action": "only_in_b", "entity": "user", "detail": {}}])
+        # Audit rows are written only through the ledger (hash-chained).
+        ledger.audit(conn, a, None, "login", "user")
+        ledger.audit(conn, b, None, "only_in_b", "user")
     with migrated_engine.connect() as conn:
         yield conn, ids
 

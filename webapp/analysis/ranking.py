@@ -7,11 +7,12 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from geo import ranking as scoring
-from models import queries, records
+from models import ledger_verify, queries, records
 from webapp.analysis import bp, charts, common
 from webapp.auth.permissions import require
 from webapp.extensions import db
 from webapp.services import analysis as service
+from webapp.services import publishing
 from webapp.services.submissions import Rejected
 
 PERCENT_CRITERIA = {"model_street_progress", "ads_handled_48h", "frontage_commitments",
@@ -41,9 +42,12 @@ def _page(ward, month: str, problem: str | None = None):
               "rankingApi": url_for("analysis.ranking_api", month=month),
               "detailUrl": url_for("analysis.neighbourhood", code="__CODE__", month=month),
               "tierColours": common.TIER_COLOURS, "tierText": common.TIER_TEXT}
+    history = view["history"]
     return render_template(
         "analysis/ranking.html", ward=ward, month=month, nav=_month_nav(month), shell=shell,
         config=config, rows=_official(view), published=view["published"],
+        check=history[0][1] if history else None, superseded=history[1:],
+        options=publishing.options(current_user, month, view["published"]),
         differences=view["differences"], rubric_changed=view["rubric_changed"],
         rubric=rubric, tier_labels=common.tier_labels(rubric),
         status_labels=common.STATUS_LABELS, problem=problem)
@@ -57,9 +61,7 @@ def ranking():
     return _page(ward, month, problem)
 
 
-@bp.post("/ranking/publish")
-@require("publish_ranking")
-def publish():
+def _publish(supersede: bool):
     ward = common.ward()
     try:
         month = common.parse_month(request.form.get("month"))
@@ -68,16 +70,33 @@ def publish():
         return redirect(url_for("analysis.ranking"))
     try:
         with db.transaction() as conn:
-            service.publish(conn, ward, current_user, month)
+            publishing.publish(conn, ward, current_user, month, request.form.get("reason"),
+                               supersede=supersede)
     except Rejected as refused:
         flash(refused.message, "error")
         return _page(ward, month), refused.status
     except IntegrityError:  # published by someone else at the same moment
         flash(ALREADY_PUBLISHED.format(label=common.month_vi(month)), "error")
         return _page(ward, month), 409
-    flash(f"Đã công bố xếp hạng khu phố tháng {common.month_vi(month)}. Bản công bố được "
-          "giữ nguyên, không thay đổi về sau.", "info")
+    if supersede:
+        flash(f"Đã thay thế bảng xếp hạng tháng {common.month_vi(month)}: bản mới là bản "
+              "chính thức, bản cũ vẫn được giữ và ghi là “đã thay thế”.", "info")
+    else:
+        flash(f"Đã công bố xếp hạng khu phố tháng {common.month_vi(month)}. Bản công bố được "
+              "giữ nguyên, không thay đổi về sau.", "info")
     return redirect(url_for("analysis.ranking", month=month))
+
+
+@bp.post("/ranking/publish")
+@require("publish_ranking")
+def publish():
+    return _publish(supersede=False)
+
+
+@bp.post("/ranking/supersede")
+@require("override_ranking")
+def supersede():
+    return _publish(supersede=True)
 
 
 def _value_text(code: str, value) -> str:
@@ -124,6 +143,7 @@ def neighbourhood(code: str):
     return render_template(
         "analysis/neighbourhood.html", ward=ward, month=month, nav=_month_nav(month), row=row,
         criteria=_criteria(row, rubric), published=published, trend=trend,
+        check=ledger_verify.check_snapshot(conn, published) if published else None,
         chart=charts.trend_chart(trend, rubric.tiers), tier_labels=common.tier_labels(rubric),
         status_labels=common.STATUS_LABELS, ranked_count=sum(r["rank"] is not None for r in rows),
         problem=problem)
@@ -163,7 +183,9 @@ def ranking_api():
             "published_at": published.published_at.isoformat(timespec="minutes"),
             "published_by": published.published_by_name,
             "rubric_version": published.rubric_version,
-            "content_hash": published.content_hash},
+            "content_hash": published.content_hash, "revision": published.revision,
+            "early": published.early, "reason": published.reason,
+            "verified": ledger_verify.check_snapshot(conn, published) is None},
         "rubric_version": published.rubric_version if published else rubric.version,
         "ward": {"code": ward.code, "name": ward.name, "synthetic": ward.is_synthetic},
     }

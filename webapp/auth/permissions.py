@@ -27,6 +27,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "record_incident": frozenset({"police", "urban_staff", "admin"}),
     "work_incidents": frozenset({"police", "urban_staff", "admin"}),
     "publish_ranking": frozenset({"urban_staff", "admin"}),
+    # Publish a month before it ends, or supersede a published one (with a reason).
+    "override_ranking": frozenset({"admin"}),
     "enter_manual_scores": frozenset({"urban_staff", "admin"}),
     "edit_rubric": frozenset({"admin"}),
     "edit_plan": frozenset({"admin"}),

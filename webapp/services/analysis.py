@@ -8,12 +8,11 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import assign, coverage, hotspots, ranking, targets
+from models import ledger, ledger_verify, queries, records
 from models import plans as plan_records
-from models import queries, records
 from models.queries import LAYERS, LayerFilter
 from webapp.clock import local_now
 from webapp.services.plans import plan_for
-from webapp.services.submissions import Rejected
 
 MODEL_STREET_COLUMNS = ["id", "neighbourhood_id", "level", "status", "criteria",
                         "frontage_households", "commitments_signed", "registered_on",
@@ -96,32 +95,19 @@ def compute(conn, ward, month: str, rubric: ranking.Rubric | None = None,
 
 
 def ranking_view(conn, ward, month: str) -> dict:
-    """The published snapshot (if any), the ranking as it would be now, and how they differ."""
+    """The published snapshot (if any; its latest revision), the ranking as it would be now,
+    how they differ, and every revision of the month with its verification."""
     rubric = rubric_for(conn, ward.id)
     current = compute(conn, ward, month, rubric)
-    published = records.snapshot(conn, ward.id, month)
+    history = ledger.snapshot_history(conn, ward.id, month)
+    published = history[0] if history else None
     return {
         "month": month, "rubric": rubric, "current": current, "published": published,
         "differences": ranking.differences(published.rows, current) if published else [],
         "rubric_changed": bool(published and published.rubric_version != rubric.version),
+        # Revisions newest first, each with why it cannot be trusted (None: verified).
+        "history": [(snap, ledger_verify.check_snapshot(conn, snap)) for snap in history],
     }
-
-
-def publish(conn, ward, user, month: str) -> int:
-    if records.snapshot(conn, ward.id, month) is not None:
-        raise Rejected(409, f"Xếp hạng tháng {month[5:]}/{month[:4]} đã được công bố; bản đã "
-                            "công bố không thể sửa.", "This month is already published.")
-    if ranking.month_range(month)[0] > local_now():
-        raise Rejected(400, "Không thể công bố xếp hạng của tháng chưa bắt đầu.",
-                       "Cannot publish a month that has not started.")
-    rubric = rubric_for(conn, ward.id)
-    rows = compute(conn, ward, month, rubric)
-    digest = ranking.content_hash(month, rubric.version, rows)
-    snapshot_id = records.publish_snapshot(conn, ward.id, month, rubric.version, rows, digest,
-                                           user.id, local_now())
-    records.audit(conn, ward.id, user.id, "publish_ranking", "ranking_snapshot", snapshot_id,
-                  month=month, content_hash=digest)
-    return snapshot_id
 
 
 def trend(conn, ward, neighbourhood_id: int, month: str, months: int = 12) -> list[dict]:
@@ -180,9 +166,10 @@ def targets_view(conn, ward, today: date | None = None) -> list[dict]:
     plan = plan_for(conn, ward)
     incidents = _layer(conn, "incidents", ward.id, INCIDENT_COLUMNS,
                        LayerFilter(date_from=date(min(plan.baseline_year, today.year), 1, 1)))
-    snapshots = pd.DataFrame(records.snapshots(conn, ward.id),
-                             columns=["month", "published_at", "rubric_version", "content_hash",
-                                      "published_by_name"])
+    # A month counts as reported when first published, whatever superseded it later.
+    snapshots = pd.DataFrame(
+        [(s.month, s.first_published_at) for s in records.snapshots(conn, ward.id)],
+        columns=["month", "published_at"])
     campaigns = pd.DataFrame(records.campaigns(conn, ward.id), columns=["starts_on", "ends_on"])
     data = targets.PlanData(
         neighbourhoods=_layer(conn, "neighbourhoods", ward.id, ["id"]),

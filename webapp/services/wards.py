@@ -157,7 +157,7 @@ def remove(tx, ward, user_id: int | None, force: bool = False) -> dict[str, int]
         raise WardError(f"{ward.name} đang có dữ liệu ({listed}): không xóa. Nếu thật sự muốn "
                         "xóa cả dữ liệu này, dùng --force (trang quản trị: đánh dấu “xóa cả dữ "
                         "liệu”) — hãy sao lưu trước.")
-    ward_records.delete_ward(tx, ward.id)
+    ward_records.delete_ward(tx, ward.id, user_id)
     records.audit(tx, None, user_id, "ward_removed", "ward", ward.id, code=ward.code,
                   name=ward.name, synthetic=bool(ward.is_synthetic), **held["records"])
     return {**held["records"], **held["setup"]}

@@ -38,7 +38,11 @@
       try {
         const body = await A.fetchJson(this.cfg.rankingApi);
         this.draw(body);
-        A.setStatus(`${body.features.length} khu phố — ${body.published ? "bản đã công bố" : "bản nháp"}.`);
+        const published = body.published;
+        const state = !published ? "bản nháp"
+          : published.verified ? "bản đã công bố (đã xác thực)"
+            : "bản đã công bố — KHÔNG KHỚP MÃ KIỂM TRA, có thể đã bị sửa";
+        A.setStatus(`${body.features.length} khu phố — ${state}.`);
         A.done({ polygons: body.features.length, labels: this.labels.getLayers().length, published: Boolean(body.published) });
       } catch (error) {
         A.setStatus(`Lỗi tải bản đồ: ${error.message}`, true);

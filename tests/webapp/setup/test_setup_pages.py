@@ -180,3 +180,6 @@ def test_new_outline_is_checked_then_applied_and_removal_asks(empty_app, tmp_pat
     assert _scalar(empty_app, select(func.count()).select_from(Ward)) == 0
     assert _scalar(empty_app, select(func.count()).select_from(AuditLog).where(
         AuditLog.action == "ward_removed", AuditLog.ward_id.is_(None))) == 1
+    # Its append-only history went through the ledger's purge, recorded installation-wide.
+    assert _scalar(empty_app, select(func.count()).select_from(AuditLog).where(
+        AuditLog.action == "ledger_purged", AuditLog.ward_id.is_(None))) == 1
