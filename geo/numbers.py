@@ -84,3 +84,26 @@ def whole(value, lo: int, hi: int, column_max: int = INT32_MAX) -> int:
     if not lo <= number <= hi:
         raise OutOfRange(f"phải từ {lo} đến {hi}.")
     return number
+
+
+def form_id(value) -> int | None:
+    """A row id (or EPSG code) typed or picked in a form, else ``None``: ASCII digits only
+    ("²".isdigit() is true, and int() fails on it) and within an Integer column.
+
+    >>> form_id("42"), form_id(" 7 "), form_id("²"), form_id(str(2**31)), form_id(None)
+    (42, 7, None, None, None)
+    """
+    text = str(value).strip() if value is not None else ""
+    if not (text.isascii() and text.isdigit() and len(text) <= 10):
+        return None
+    number = int(text)
+    return number if 0 < number <= INT32_MAX else None
+
+
+def form_ids(values) -> list[int]:
+    """The valid ids among ``values`` (see ``form_id``), in order, others dropped.
+
+    >>> form_ids(["3", "x", "²", "4"])
+    [3, 4]
+    """
+    return [i for i in map(form_id, values) if i is not None]

@@ -226,6 +226,35 @@ def test_control_character_in_a_desk_form_is_refused(app):
     assert _rows(app) == before
 
 
+@pytest.mark.parametrize("fields", [
+    {"geometry": "[" * 100_000 + "]" * 100_000},                         # deep GeoJSON
+    {"geometry": '{"type": "Point", "coordinates": [NaN, Infinity]}'},   # non-finite
+    {"street_ids": "²,³"},                                               # digits int() refuses
+    {"street_ids": "99999999999999999999"},                              # beyond the column
+    {"neighbourhood_id": "²"},
+])
+def test_desk_geometry_and_ids_never_500(app, fields):
+    """Drawn geometry goes through the strict JSON parser, picked ids through form_id."""
+    staff = signed_in_as(app, "admin")
+    before = _rows(app)
+    response = staff.post("/model-streets/new", data={
+        "csrf_token": staff.csrf, "name": f"Tuyến thử {uuid.uuid4().hex[:6]}",
+        "level": "neighbourhood", "kind": "street", **fields})
+    assert response.status_code == 400, response.status_code
+    assert _rows(app) == before
+
+
+def test_campaign_with_a_deep_drawn_area_is_refused(app):
+    admin = signed_in_as(app, "admin")
+    before = _rows(app)
+    response = admin.post("/campaigns/new", data={
+        "name": "Ra quân thử", "starts_on": "2026-11-01", "ends_on": "2026-11-30",
+        "area_kind": "drawn", "geometry": "[" * 100_000 + "]" * 100_000,
+        "csrf_token": admin.csrf})
+    assert response.status_code == 400
+    assert _rows(app) == before
+
+
 # --- imports ------------------------------------------------------------------------------
 
 def test_1e400_in_csv_import_refused_per_row(app, tmp_path):

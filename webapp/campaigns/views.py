@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from geo import vocabulary as vocab
 from models import model_streets as store
 from models import queries
+from webapp import jsonio
 from webapp.analysis import common
 from webapp.auth.permissions import can, require
 from webapp.campaigns import bp
@@ -44,7 +43,7 @@ def _form_page(ward, row=None, errors=(), form=None, status=200):
     conn = db.conn
     drawn = form.get("geometry") if form else (row.geojson if row else None)
     try:
-        geometry = json.loads(drawn) if drawn else None
+        geometry = jsonio.loads(drawn) if drawn else None
     except ValueError:
         geometry = None
     return render_template(

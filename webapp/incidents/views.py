@@ -13,6 +13,7 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_login import current_user
 
 from geo import vocabulary as vocab
+from geo.numbers import form_id
 from geo.validate import INCIDENT_TRANSITIONS
 from models import listings, model_streets, queries, records
 from models.tables import Incident
@@ -150,7 +151,7 @@ def set_campaign(incident_id: int):
     raw = request.form.get("campaign_id", "")
     allowed = {c.id for c in model_streets.running_campaigns(
         db.conn, ward_id, incident.observed_at.date(), incident.lon, incident.lat)}
-    chosen = int(raw) if raw.isdigit() else None
+    chosen = form_id(raw)
     if raw and chosen not in allowed:
         flash("Đợt ra quân này không diễn ra vào ngày, tại nơi ghi nhận vụ việc.", "error")
         return redirect(url_for("incidents.detail", incident_id=incident_id))

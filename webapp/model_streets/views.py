@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -13,6 +11,7 @@ from geo import vocabulary as vocab
 from geo.validate import _parse_date
 from models import model_streets as store
 from models import queries, records
+from webapp import jsonio
 from webapp.analysis import common
 from webapp.auth.permissions import can, require
 from webapp.clock import local_now
@@ -34,7 +33,7 @@ def _choices(conn, ward) -> dict:
 
 def _geojson(text: str | None) -> dict | None:
     try:
-        return json.loads(text) if text else None
+        return jsonio.loads(text) if text else None
     except ValueError:
         return None
 

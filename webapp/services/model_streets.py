@@ -4,7 +4,6 @@ transaction with its history row; and peak campaigns (đợt ra quân) by area a
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import geopandas as gpd
@@ -12,8 +11,10 @@ import pandas as pd
 import shapely
 
 from geo import assign, programme
+from geo.numbers import form_id, form_ids
 from models import model_streets as store
 from models import queries, records
+from webapp import jsonio
 from webapp.clock import local_now
 from webapp.services.photos import PhotoError, check_photos
 from webapp.services.streets import STREET_WITHIN_M, anchor
@@ -33,14 +34,14 @@ class Refused(ValueError):
 
 def _geometry(conn, ward, form) -> tuple[object | None, list]:
     """The drawn GeoJSON (``geometry``), or the union of the picked street ids."""
-    picked = [int(i) for i in str(form.get("street_ids") or "").split(",") if i.isdigit()]
+    picked = form_ids(str(form.get("street_ids") or "").split(","))
     if picked:
         return store.street_union(conn, ward.id, picked[:500]), []
     raw = form.get("geometry") or ""
     if not raw:
         return None, []
     try:
-        return shapely.geometry.shape(json.loads(raw)), []
+        return shapely.geometry.shape(jsonio.loads(raw)), []
     except (ValueError, TypeError, KeyError, AttributeError, shapely.errors.GEOSException):
         return None, [("geometry", "Hình vẽ trên bản đồ không đọc được: vẽ lại.")]
 
@@ -85,7 +86,7 @@ def save(tx, ward, user_id: int | None, form, model_street_id: int | None = None
         raise Refused(errors)
     chosen = form.get("neighbourhood_id")
     clean.update(_links(tx, ward, geom, clean["level"],
-                        int(chosen) if chosen and str(chosen).isdigit() else None))
+                        form_id(chosen)))
     if before is None:
         clean["registered_on"] = clean.get("registered_on") or today
         clean.pop("status", None)
@@ -169,8 +170,7 @@ def save_campaign(tx, ward, user_id: int | None, form, campaign_id: int | None =
         {k: form.get(k) for k in ("name", "starts_on", "ends_on", "units", "note")},
         local_now().date())
     area_kind = form.get("area_kind", "ward")
-    kp_ids = [int(i) for i in form.getlist("neighbourhood_ids") if str(i).isdigit()] \
-        if hasattr(form, "getlist") else []
+    kp_ids = form_ids(form.getlist("neighbourhood_ids")) if hasattr(form, "getlist") else []
     area = None
     if area_kind == "neighbourhoods":
         if not kp_ids:

@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_login import current_user
 
 from geo import io as geoio
+from geo.numbers import form_id
 from models import queries
 from webapp import uploads
 from webapp.auth import WARD_CHOICE
@@ -24,7 +25,7 @@ BOUNDARY_SUFFIXES = {".geojson", ".json", ".gpkg", ".zip", ".kml"}
 
 
 def _epsg(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return form_id(raw)
 
 
 def _ward_or_404(code: str):
