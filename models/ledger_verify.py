@@ -36,6 +36,7 @@ class ChainReport:
     rows: int
     broken_id: int | None = None
     problem: str | None = None
+    head: str | None = None  # the last row's hash: kept outside, it shows a rebuilt chain
 
     @property
     def intact(self) -> bool:
@@ -44,7 +45,8 @@ class ChainReport:
     def describe(self) -> str:
         label = TABLE_LABELS[self.table]
         if self.intact:
-            return f"{label}: {self.rows} dòng, nguyên vẹn"
+            head = f", đầu chuỗi {self.head[:16]}" if self.head else ""
+            return f"{label}: {self.rows} dòng, nguyên vẹn{head}"
         where = f"dòng #{self.broken_id}" if self.broken_id is not None else "chuỗi"
         return f"{label}: BỊ PHÁ VỠ tại {where} — {self.problem}"
 
@@ -91,7 +93,7 @@ def check_chain(conn: Connection, table_name: str, ward_id: int | None) -> Chain
     missing = sorted(set(published) - seen)
     if missing:
         return ChainReport(table_name, ward_id, count, None, MISSING.format(id=missing[0]))
-    return ChainReport(table_name, ward_id, count)
+    return ChainReport(table_name, ward_id, count, head=prev)
 
 
 def check_ward(conn: Connection, ward_id: int | None) -> list[ChainReport]:
