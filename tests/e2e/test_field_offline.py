@@ -253,7 +253,9 @@ def test_expired_session_keeps_records_until_sign_in(phone, live_server):
     wait_until(page, f"{OUTBOX}.then(items => items[0]?.state === 'auth')")
     wait_until(page, "!document.getElementById('session-ended').hidden")
     assert "đăng nhập lại để gửi 1 bản ghi" in page.inner_text("#session-ended")
-    assert "Đăng nhập lại để gửi" in page.inner_text("#queue-list")
+    # The list re-renders after the outbox changes: wait for it, not for a fixed moment.
+    wait_until(page, "document.getElementById('queue-list').innerText"
+                     ".includes('Đăng nhập lại để gửi')")
     with page.expect_navigation():
         page.click("#session-ended a")
     sign_in_page(page, page.url, "congan")
