@@ -17,7 +17,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-import geopandas as gpd
+from geo.lazy import deferred
+
+gpd = deferred("geopandas")
 
 
 def _run(*args: str) -> None:

@@ -13,12 +13,14 @@ import os
 from collections import Counter
 from pathlib import Path
 
-import geopandas as gpd
-import osmium
-import pandas as pd
 import shapely
 
 from geo._io_read import ReadError
+from geo.lazy import deferred
+
+gpd = deferred("geopandas")
+osmium = deferred("osmium")
+pd = deferred("pandas")
 
 log = logging.getLogger(__name__)
 

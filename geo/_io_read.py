@@ -17,12 +17,13 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import geopandas as gpd
-import pandas as pd
-import pyogrio
-
 from geo._io_errors import unreadable
+from geo.lazy import deferred
 from geo.text import fold
+
+gpd = deferred("geopandas")
+pd = deferred("pandas")
+pyogrio = deferred("pyogrio")
 
 GIS_SUFFIXES = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage",
                 ".zip": "Shapefile (zip)", ".kml": "KML", ".osm": "OpenStreetMap (.osm)",

@@ -3,13 +3,14 @@ own road lines, turned into the input of ``geo.streets.prepare_streets``."""
 
 from __future__ import annotations
 
-import geopandas as gpd
-import pandas as pd
-
 from geo import streets, vocabulary
 from geo._io_fields import code_of
 from geo._io_read import RawFile
 from geo._io_validate import cell
+from geo.lazy import deferred
+
+gpd = deferred("geopandas")
+pd = deferred("pandas")
 
 OSM_TAGS = ("osm_id", "highway", "name", "name:vi", "ref")
 

@@ -14,16 +14,18 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
 from geo import validate
 from geo import vocabulary as vocab
 from geo._io_fields import LAYER_FIELDS, code_of
 from geo._io_read import fold
+from geo.lazy import deferred
 from geo.numbers import INT64_MAX
+
+gpd = deferred("geopandas")
+pd = deferred("pandas")
 
 DATE_FIELDS = {"antt_commitment_on", "model_recognised_on", "last_inspection_on",
                "registered_on", "target_date", "started_on", "achieved_on", "accepted_on"}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from geo._printmap_frame import INK, Page, fit_extent, nice_length, north_arrow, scale_bar
 from geo.crs import to_metric
+from geo.lazy import deferred
+
+gpd = deferred("geopandas")
 
 # Tiers for black-and-white printing: lightness falls with the tier and each has its hatch.
 TIER_STYLES: dict[str | None, tuple[str, str]] = {

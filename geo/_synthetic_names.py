@@ -10,7 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-import pandas as pd
+
+from geo.lazy import deferred
+
+pd = deferred("pandas")
 
 SURNAMES: dict[str, float] = {
     "Nguyễn": 38.4, "Trần": 11.0, "Lê": 9.5, "Phạm": 7.0, "Hoàng": 3.0, "Huỳnh": 2.5,

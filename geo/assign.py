@@ -7,11 +7,13 @@ field forms, imports and the demo loader.
 
 from __future__ import annotations
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 
 from geo.crs import require_crs, to_metric
+from geo.lazy import deferred
+
+gpd = deferred("geopandas")
+pd = deferred("pandas")
 
 # GPS drifts: a point this close to a khu phố (outside the ward's edge, or in a sliver
 # between two khu phố) belongs to the nearest one. The field forms and imports agree.

@@ -14,12 +14,14 @@ as many pieces; the outline is their union, repaired if invalid, reprojected to 
 
 from __future__ import annotations
 
-import geopandas as gpd
-import pandas as pd
 import shapely
 from pyproj import CRS
 
 from geo.crs import STORAGE_EPSG
+from geo.lazy import deferred
+
+gpd = deferred("geopandas")
+pd = deferred("pandas")
 
 MIN_AREA_M2 = 10_000  # a ward is at least a hectare: anything smaller is a wrong file or CRS
 MAX_AREA_M2 = 2_000_000_000  # 2,000 km²: larger is a province or a CRS in the wrong unit

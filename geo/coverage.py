@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 
 from geo.crs import require_crs, to_metric
+from geo.lazy import deferred
+
+gpd = deferred("geopandas")
+pd = deferred("pandas")
 
 NEAR_MODEL_M = 300.0
 

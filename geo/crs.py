@@ -9,10 +9,12 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import geopandas as gpd
 import yaml
 
+from geo.lazy import deferred
 from geo.text import fold
+
+gpd = deferred("geopandas")
 
 STORAGE_EPSG = 4326
 ZONES_FILE = Path(__file__).resolve().parent.parent / "data" / "vn2000_zones.yaml"

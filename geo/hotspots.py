@@ -13,15 +13,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pyproj
 import shapely
-from scipy import ndimage, signal, sparse, stats
-from scipy.sparse import csgraph
 
 from geo.crs import STORAGE_EPSG, require_crs, to_metric
+from geo.lazy import deferred
+
+gpd = deferred("geopandas")
+ndimage, signal = deferred("scipy.ndimage"), deferred("scipy.signal")
+sparse, stats = deferred("scipy.sparse"), deferred("scipy.stats")
+csgraph = deferred("scipy.sparse.csgraph")
+pd = deferred("pandas")
 
 CLASSES = ("hot_99", "hot_95", "hot_90", "cold_99", "cold_95", "cold_90", "not_significant")
 NOT_SIGNIFICANT = "not_significant"

@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import geopandas as gpd
-import pandas as pd
 import shapely
 import shapely.errors
 from pyproj import CRS
@@ -61,8 +59,12 @@ from geo._io_validate import (
     outside_ward,
 )
 from geo.crs import VN2000_TM3
+from geo.lazy import deferred
 from geo.numbers import NOT_FINITE
 from geo.text import vn_int
+
+gpd = deferred("geopandas")
+pd = deferred("pandas")
 
 EXPORT_FORMATS = {
     "geojson": ("GeoJSON", "application/geo+json"),

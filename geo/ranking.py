@@ -20,13 +20,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import yaml
 
 from geo.crs import to_metric
+from geo.lazy import deferred
 from geo.vocabulary import ENCROACHMENT, PUBLIC_ORDER
+
+gpd = deferred("geopandas")
+pd = deferred("pandas")
 
 DEFAULT_RUBRIC = Path(__file__).resolve().parent.parent / "data" / "rubric.yaml"
 ADS_DEADLINE = timedelta(hours=48)

@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import re
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from geo.lazy import deferred
+
+_openpyxl_cell = deferred("openpyxl.cell.cell")  # openpyxl loads when a sheet is written
+
 
 MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
 FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")  # and full-width = + - @
@@ -39,7 +42,7 @@ def as_digit_text(value):
 
 def clean_text(text: str) -> str:
     """``text`` without the characters an XLSX cell refuses, cut to one cell's length."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL_CHARS]
+    return _openpyxl_cell.ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL_CHARS]
 
 
 def is_formula(text: str) -> bool:

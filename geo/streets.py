@@ -15,13 +15,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
 from geo.crs import STORAGE_EPSG, require_crs, to_metric
+from geo.lazy import deferred
 from geo.vocabulary import STREET_CLASSES
+
+gpd = deferred("geopandas")
+pd = deferred("pandas")
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 NEAREST_NAMED_M = 300.0

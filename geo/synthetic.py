@@ -16,15 +16,17 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pyproj
 import shapely
 from shapely import LineString, MultiPolygon, Polygon
 from shapely.ops import substring
 
 from geo import _synthetic_names as vn
+from geo.lazy import deferred
+
+gpd = deferred("geopandas")
+pd = deferred("pandas")
 
 METRIC_EPSG = 5899
 START = dt.date(2025, 1, 1)

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
-import pandas as pd
 
+from geo.lazy import deferred
 from geo.vocabulary import MODEL_STREET_STATUSES, PUBLIC_ORDER
+
+pd = deferred("pandas")
 
 STATUS_LABELS = {"met": "Đã đạt", "on_track": "Đúng tiến độ", "at_risk": "Có nguy cơ chậm",
                  "missed": "Không đạt (quá hạn)"}

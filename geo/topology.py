@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
 from geo.crs import STORAGE_EPSG, require_crs, to_metric
+from geo.lazy import deferred
+
+gpd = deferred("geopandas")
+pd = deferred("pandas")
 
 MIN_AREA_M2 = 1.0
 # Metric work is snapped to a millimetre grid: the reprojection round trip moves shared

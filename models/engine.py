@@ -38,6 +38,11 @@ def _sqlite_dbapi():
 
 
 def _load_spatialite(dbapi_conn, _record) -> None:
+    # GDAL (pyogrio's wheel) must be loaded before mod_spatialite: loaded after it, reading
+    # or writing a file crashes the process (free(): invalid pointer). geo.lazy defers
+    # pyogrio, so the first connection loads it here.
+    import pyogrio  # noqa: F401
+
     library = os.environ.get("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
     try:
         dbapi_conn.enable_load_extension(True)

@@ -12,13 +12,12 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from sqlalchemy import Connection, and_, delete, func, insert, select
 from sqlalchemy.sql.schema import Table
 
+from geo.lazy import deferred
 from models import dialects
 from models.tables import (
     SRID,
@@ -29,6 +28,9 @@ from models.tables import (
     Street,
     Ward,
 )
+
+gpd = deferred("geopandas")
+pd = deferred("pandas")
 
 PERSONAL_COLUMNS = ("owner_name", "owner_phone", "owner_id_number")
 _INTERNAL_COLUMNS = {"ward_id", "client_uuid", "created_at", "updated_at", "reporter"}

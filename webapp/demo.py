@@ -8,12 +8,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import geopandas as gpd
-import pandas as pd
 from sqlalchemy import Engine
 
 from geo import assign, synthetic
 from geo.crs import to_metric
+from geo.lazy import deferred
 from geo.plan import Plan
 from models import plans, queries
 from models import wards as ward_records
@@ -28,6 +27,9 @@ from models.tables import (
 )
 from webapp.services.streets import STREET_WITHIN_M, anchor
 from webapp.users import create_demo_users
+
+gpd = deferred("geopandas")
+pd = deferred("pandas")
 
 DEMO_WARD = "demo-tam-phuoc"
 LEGACY_DEMO_WARDS = ("tam-phuoc",)  # the demo's code before real wards could be set up

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-import geopandas as gpd
-
-from geo import printmap, ranking
+from geo import ranking
 from geo import vocabulary as vocab
 from geo.hotspots import hotspot_areas
+from geo.lazy import deferred
 from models import queries
 from models.queries import LAYERS, LayerFilter
 from webapp.clock import local_now
 from webapp.services import analysis as service
 from webapp.services.plans import plan_for
 
-PAPERS = printmap.PAPERS
+printmap = deferred("geo.printmap")  # matplotlib loads with the first print
+
+gpd = deferred("geopandas")
+
+PAPERS = ("A4", "A3")  # geo.printmap.PAPERS (a test keeps them equal)
 SIGNIFICANT = ("hot_99", "hot_95", "hot_90", "cold_99", "cold_95", "cold_90")
 
 

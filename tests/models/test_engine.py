@@ -36,3 +36,21 @@ def test_python_without_extension_loading_uses_pysqlite3(monkeypatch):
 def test_unknown_backend_is_refused():
     with pytest.raises(SpatialBackendError, match="Unsupported"):
         make_engine("mysql://localhost/x")
+
+
+def test_files_can_be_read_after_spatialite_is_loaded(tmp_path):
+    """pyogrio's GDAL loaded after mod_spatialite crashed the process on the first file
+    read; with heavy libraries deferred (geo.lazy) the connection loads it first."""
+    import subprocess
+    import sys
+    code = (f"from models.engine import make_engine\nfrom sqlalchemy import text\n"
+            f"e = make_engine('sqlite:///{tmp_path / 'a.db'}')\n"
+            "with e.connect() as c: c.execute(text('select 1'))\n"
+            "import geopandas as gpd, shapely\n"
+            "g = gpd.GeoDataFrame(geometry=[shapely.Point(106.9, 10.8)], crs=4326)\n"
+            f"g.to_file('{tmp_path / 'a.gpkg'}')\n"
+            f"print(len(gpd.read_file('{tmp_path / 'a.gpkg'}')))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-1000:]
+    assert result.stdout.strip() == "1"

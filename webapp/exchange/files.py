@@ -16,12 +16,13 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import geopandas as gpd
-import pandas as pd
-
 from geo import io as geoio
 from geo import spreadsheet
+from geo.lazy import deferred
 from models import queries, records
+
+gpd = deferred("geopandas")
+pd = deferred("pandas")
 
 FOREIGN_KEYS = ("neighbourhood_id", "street_id", "model_street_id", "boarding_house_id",
                 "campaign_id", "recorded_by", "reported_by")

@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
-import folium
+import functools
+
 from flask import url_for
 
+from geo.lazy import deferred
 
-class LocalMap(folium.Map):
-    """A folium Map that loads Leaflet from this server instead of public CDNs."""
+folium = deferred("folium")
 
-    def __init__(self, *args, **kwargs):
-        self.default_js = [("leaflet", url_for("vendor.asset", package="leaflet",
-                                               filename="leaflet.js"))]
-        self.default_css = [("leaflet_css", url_for("vendor.asset", package="leaflet",
-                                                    filename="leaflet.css"))]
-        super().__init__(*args, **kwargs)
+
+@functools.cache
+def _local_map():
+    """A folium Map that loads Leaflet from this server instead of public CDNs (a class
+    made on first use: defining it at import would load folium with the app)."""
+
+    class LocalMap(folium.Map):
+        def __init__(self, *args, **kwargs):
+            self.default_js = [("leaflet", url_for("vendor.asset", package="leaflet",
+                                                   filename="leaflet.js"))]
+            self.default_css = [("leaflet_css", url_for("vendor.asset", package="leaflet",
+                                                        filename="leaflet.css"))]
+            super().__init__(*args, **kwargs)
+
+    return LocalMap
 
 
 def ward_map(extent: tuple[float, float, float, float], tile_url: str, attribution: str) -> dict:
     """Render the map shell; returns the header, body and script parts and the JS name."""
     minx, miny, maxx, maxy = extent
-    fmap = LocalMap(
+    fmap = _local_map()(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         zoom_start=13,
         tiles=None,

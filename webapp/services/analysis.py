@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-import geopandas as gpd
-import pandas as pd
-
 from geo import assign, coverage, hotspots, ranking, targets
+from geo.lazy import deferred
 from models import ledger, ledger_verify, queries, records
 from models import plans as plan_records
 from models.queries import LAYERS, LayerFilter
 from webapp.clock import local_now
 from webapp.services.plans import plan_for
+
+gpd = deferred("geopandas")
+pd = deferred("pandas")
 
 MODEL_STREET_COLUMNS = ["id", "neighbourhood_id", "level", "status", "criteria",
                         "frontage_households", "commitments_signed", "registered_on",

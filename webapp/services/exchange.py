@@ -15,12 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import geopandas as gpd
-import pandas as pd
 from sqlalchemy import delete, update
 
 from geo import assign
 from geo import io as geoio
+from geo.lazy import deferred
 from models import model_streets as model_records
 from models import queries, records
 from models.tables import (
@@ -34,6 +33,9 @@ from models.tables import (
 from webapp.clock import local_now
 from webapp.services import streets as streets_service
 from webapp.services.field import MODEL_STREET_WITHIN_M, STREET_WITHIN_M
+
+gpd = deferred("geopandas")
+pd = deferred("pandas")
 
 TABLES = {"neighbourhoods": Neighbourhood, "streets": Street, "boarding-houses": BoardingHouse,
           "incidents": Incident, "model-streets": ModelStreet}

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import geopandas as gpd
-import pandas as pd
-
 from geo import assign
+from geo.lazy import deferred
 from geo.validate import (
     validate_boarding_house,
     validate_incident,
@@ -24,6 +22,9 @@ from models.tables import BoardingHouse, Incident, Inspection
 from webapp.auth.permissions import RECORDABLE_CATEGORIES
 from webapp.clock import local_now, ward_now
 from webapp.services.submissions import Raced, Rejected, Submission, invalid
+
+gpd = deferred("geopandas")
+pd = deferred("pandas")
 
 NEAR_DUPLICATE_M = 15.0
 ATTACH_WITHIN_M = 30.0  # an attached report may drift a little further than the 15 m offer

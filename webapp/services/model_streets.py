@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import geopandas as gpd
-import pandas as pd
 import shapely
 
 from geo import assign, programme
+from geo.lazy import deferred
 from geo.numbers import form_id, form_ids
 from models import model_streets as store
 from models import queries, records
@@ -18,6 +17,9 @@ from webapp import jsonio
 from webapp.clock import local_now
 from webapp.services.photos import PhotoError, check_photos
 from webapp.services.streets import STREET_WITHIN_M, anchor
+
+gpd = deferred("geopandas")
+pd = deferred("pandas")
 
 TRACKED = ("name", "level", "kind", "neighbourhood_id", "registered_on", "target_date",
            "frontage_households", "commitments_signed", "budget_vnd", "socialised_vnd",

@@ -11,10 +11,10 @@ import math
 from calendar import monthrange
 from datetime import date, datetime, timedelta
 
-import pandas as pd
 from sqlalchemy import delete, func, insert, select
 
 from geo import report as geo_report
+from geo.lazy import deferred
 from geo.vocabulary import PUBLIC_ORDER
 from models import model_streets, queries, records
 from models.queries import LAYERS, LayerFilter
@@ -22,6 +22,8 @@ from models.tables import Inspection, MonthlyReportEntry
 from webapp.clock import local_now
 from webapp.services import analysis
 from webapp.services.plans import plan_for
+
+pd = deferred("pandas")
 
 FIELDS = ("result_text", "difficulties", "proposals", "next_deadline", "percent")
 MAX_TEXT = 2000

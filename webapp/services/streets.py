@@ -8,14 +8,16 @@ geometry, so no ``street_id`` points at a street that is gone or at the wrong on
 
 from __future__ import annotations
 
-import geopandas as gpd
-import pandas as pd
 import shapely
 
 from geo import assign
+from geo.lazy import deferred
 from geo.streets import street_key
 from models import queries
 from models.tables import BoardingHouse, Incident, ModelStreet, Street
+
+gpd = deferred("geopandas")
+pd = deferred("pandas")
 
 # How far a record may lie from its street (the field rules of webapp.services.field).
 STREET_WITHIN_M = {"boarding-houses": 100.0, "incidents": 60.0, "model-streets": 30.0}

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import geopandas as gpd
-import pandas as pd
-
 from geo import assign
+from geo.lazy import deferred
 from models import queries, records, workset
 from models.queries import PERSONAL_COLUMNS
 from webapp.auth.permissions import can
 from webapp.extensions import db
+
+gpd = deferred("geopandas")
+pd = deferred("pandas")
 
 EDGE_M = 200.0  # streets this far outside a khu phố come with it
 PLACE_STREET_M = 60.0
