@@ -10,6 +10,7 @@ from models import ledger, ledger_verify, queries, records
 from models import plans as plan_records
 from models.queries import LAYERS, LayerFilter
 from webapp.clock import local_now
+from webapp.services.cache import VersionedCache
 from webapp.services.plans import plan_for
 
 gpd = deferred("geopandas")
@@ -36,19 +37,21 @@ def _layer(conn, name: str, ward_id: int, columns: list[str], flt: LayerFilter |
                               geometry=geometry)
 
 
-# Street length per khu phố only changes when streets or boundaries do: keep it per process.
-_STREET_KM: dict[tuple, pd.Series] = {}
+# Street length per khu phố only changes when streets or boundaries do.
+_STREET_KM = VersionedCache(maxsize=256)
+# The hotspot page and its map's API ask for the same analysis one after the other.
+_HOTSPOTS = VersionedCache(maxsize=32)
+
+
+def _versions(conn, ward_id: int, *layers: str) -> tuple:
+    return tuple(queries.layer_fingerprint(conn, LAYERS[name], ward_id) for name in layers)
 
 
 def _street_km(conn, ward, kp) -> tuple[pd.Series, gpd.GeoDataFrame]:
-    key = (ward.id, queries.layer_fingerprint(conn, LAYERS["streets"], ward.id),
-           queries.layer_fingerprint(conn, LAYERS["neighbourhoods"], ward.id))
+    key = (ward.id, *_versions(conn, ward.id, "streets", "neighbourhoods"))
     streets = _layer(conn, "streets", ward.id, ["id"], geometry=key not in _STREET_KM)
-    if key not in _STREET_KM:
-        if len(_STREET_KM) > 256:
-            _STREET_KM.clear()
-        _STREET_KM[key] = ranking.street_km(kp, streets, ward.metric_epsg)
-    return _STREET_KM[key], streets
+    return _STREET_KM.get(key, lambda: ranking.street_km(kp, streets, ward.metric_epsg)), \
+        streets
 
 
 def static_frames(conn, ward) -> dict:
@@ -135,7 +138,16 @@ BAND_CELLS = 3
 
 def hotspot_analysis(conn, ward, categories: tuple[str, ...], start: date, end: date,
                      cell_m: float = 50.0) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Gi* cells (worst first, with khu phố and nearest street) and repeat locations."""
+    """Gi* cells (worst first, with khu phố and nearest street) and repeat locations;
+    computed once per parameters and data version (copies: callers may change them)."""
+    key = (ward.id, tuple(categories), start, end, cell_m,
+           *_versions(conn, ward.id, "incidents", "neighbourhoods", "streets"))
+    cells, repeats = _HOTSPOTS.get(key, lambda: _hotspot_analysis(
+        conn, ward, categories, start, end, cell_m))
+    return cells.copy(), repeats.copy()
+
+
+def _hotspot_analysis(conn, ward, categories, start, end, cell_m):
     incidents = _layer(conn, "incidents", ward.id, INCIDENT_COLUMNS,
                        LayerFilter(date_from=start, date_to=end, categories=categories))
     boundary = queries.ward_boundary(conn, ward.id)
