@@ -12,7 +12,7 @@ from webapp.api import bp as api_bp
 from webapp.auth.permissions import ROLE_LABELS, can
 from webapp.campaigns import bp as campaigns_bp
 from webapp.exchange import bp as exchange_bp
-from webapp.extensions import csrf, db, limiter
+from webapp.extensions import compress, csrf, db, limiter
 from webapp.field import bp as field_bp
 from webapp.houses import bp as houses_bp
 from webapp.incidents import bp as incidents_bp
@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.register(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
     auth.init_app(app)
     errors.register(app)
     input_guard.register(app)  # before the blueprints: it bounds their <int:…> ids

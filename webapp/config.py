@@ -57,4 +57,12 @@ def from_environment() -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 40 * 1024 * 1024,
         "RATELIMIT_ENABLED": os.environ.get("URBANORDER_RATELIMIT", "1") == "1",
+        # Responses compressed (Flask-Compress: zstd, Brotli or gzip, as the client accepts);
+        # a ward's boarding houses are ≈4 MB of GeoJSON and ≈0.3 MB compressed.
+        "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript",
+                               "application/javascript", "application/json",
+                               "application/geo+json", "image/svg+xml"],
+        "COMPRESS_MIN_SIZE": 1024,
+        "COMPRESS_LEVEL": 6,
+        "COMPRESS_BR_LEVEL": 4,
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from flask import Flask, current_app, g
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf import CSRFProtect
@@ -48,6 +49,7 @@ class Database:
 db = Database()
 
 csrf = CSRFProtect()
+compress = Compress()
 # In-process counters: one waitress process serves a ward. Behind several processes, set
 # RATELIMIT_STORAGE_URI to a shared store (e.g. redis://).
 limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 
-from flask import Flask, Request
+from flask import Flask, Request, jsonify
 from flask.json.provider import DefaultJSONProvider
 
 from webapp.errors import ApiError
@@ -133,3 +133,10 @@ def register(app: Flask) -> None:
     app.json_provider_class = StrictJSONProvider
     app.json = StrictJSONProvider(app)
     app.request_class = StrictRequest
+
+
+def geojson_response(body: dict):
+    """``body`` as a JSON response of type ``application/geo+json`` (RFC 7946)."""
+    response = jsonify(body)
+    response.mimetype = "application/geo+json"
+    return response

@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from flask import abort, current_app, jsonify, request
+from flask import abort, current_app, request
 from shapely.geometry import mapping
 
 from models import queries
-from webapp import wards
+from webapp import jsonio, wards
 from webapp.analysis import bp
 from webapp.clock import local_now
 from webapp.errors import ApiError
@@ -124,10 +124,7 @@ def feature(geometry, properties: dict, feature_id=None) -> dict:
     return out
 
 
-def geojson(body: dict):
-    response = jsonify(body)
-    response.mimetype = "application/geo+json"
-    return response
+geojson = jsonio.geojson_response
 
 
 def map_shell(ward_row) -> dict:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, request, url_for
+import hashlib
+import time
+
+from flask import Response, current_app, jsonify, request, url_for
 from flask_login import current_user
 from shapely.geometry import mapping
 
 from geo import vocabulary as vocab
 from models import queries
-from webapp import wards
+from webapp import jsonio, wards
 from webapp.api import bp
 from webapp.api.params import layer_filter, parse_int
 from webapp.auth.permissions import can
@@ -65,11 +68,38 @@ def index():
     })
 
 
+# Answers change with a deploy too: a restart gives every layer new ETags.
+_STARTED = time.time_ns()
+
+
+def _layer_etag(name: str, ward) -> str:
+    """Changes whenever any layer of the ward changes (features carry the names of their
+    khu phố and street), or the query, or the server's code: the same ETag means the same
+    body. Weak (W/): the same body gzip-, Brotli- or zstd-compressed."""
+    versions = [queries.layer_fingerprint(db.conn, layer, ward.id)
+                for layer in queries.LAYERS.values()]
+    raw = repr((name, ward.id, ward.code, ward.name, ward.is_synthetic,
+                sorted(request.args.items(multi=True)), versions, _STARTED))
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _revalidated(etag: str):
+    """The headers that let the browser keep a layer and ask whether it changed."""
+    def apply(response):
+        response.set_etag(etag, weak=True)
+        response.headers["Cache-Control"] = "private, no-cache"  # keep, but always ask
+        return response
+    return apply
+
+
 @bp.get("/<name>")
 def layer_collection(name: str):
     layer = _layer(name)
     ward = _ward()
     flt = layer_filter(layer, request.args, wards.neighbourhood_keys(ward.id))
+    etag = _layer_etag(name, ward)
+    if request.if_none_match.contains_weak(etag):  # unchanged: no query, no JSON
+        return _revalidated(etag)(Response(status=304))
     max_limit = current_app.config["API_MAX_LIMIT"]
     limit = parse_int(request.args.get("limit", str(current_app.config["API_DEFAULT_LIMIT"])),
                       "limit", 1, max_limit)
@@ -89,7 +119,7 @@ def layer_collection(name: str):
         args = {**request.args.to_dict(), "offset": offset + len(features), "limit": limit}
         body["links"].append({"rel": "next", "type": "application/geo+json",
                               "href": url_for("api.layer_collection", name=name, **args)})
-    return _geojson(body)
+    return _revalidated(etag)(jsonio.geojson_response(body))
 
 
 @bp.get("/<name>/<int:feature_id>")
@@ -101,13 +131,7 @@ def layer_feature(name: str, feature_id: int):
     if not features:
         raise ApiError(404, f"Không tìm thấy đối tượng số {feature_id} trong lớp {name}.",
                        f"No feature {feature_id} in layer {name}.")
-    return _geojson(_labelled(name, features[0]["properties"]) and features[0])
-
-
-def _geojson(body: dict):
-    response = jsonify(body)
-    response.mimetype = "application/geo+json"
-    return response
+    return jsonio.geojson_response(_labelled(name, features[0]["properties"]) and features[0])
 
 
 @bp.get("/wards/<code>/boundary")
@@ -118,6 +142,6 @@ def ward_boundary(code: str):
         raise ApiError(404, f"Không tìm thấy phường '{code}'.", f"Ward '{code}' not found.",
                        "ward")
     shape = queries.ward_boundary(db.conn, ward.id)
-    return _geojson({"type": "Feature", "id": ward.id, "geometry": mapping(shape),
+    return jsonio.geojson_response({"type": "Feature", "id": ward.id, "geometry": mapping(shape),
                      "properties": {"code": ward.code, "name": ward.name,
                                     "synthetic": bool(ward.is_synthetic)}})

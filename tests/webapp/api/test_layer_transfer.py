@@ -1,0 +1,53 @@
+"""Layers travel compressed, and an unchanged layer is a 304 that costs no query."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import uuid
+
+from models import queries
+from tests.helpers import api_headers, sign_in
+from tests.webapp.field.conftest import incident_payload, post
+
+URL = "/api/v1/boarding-houses"
+
+
+def test_layers_are_compressed_for_clients_that_accept_it(client):
+    plain = client.get(URL, headers={"Accept-Encoding": "identity"})
+    packed = client.get(URL, headers={"Accept-Encoding": "gzip"})
+    assert plain.status_code == packed.status_code == 200
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert json.loads(gzip.decompress(packed.data)) == plain.get_json()
+    assert len(packed.data) < 0.3 * len(plain.data)
+    brotli = client.get(URL, headers={"Accept-Encoding": "br"})
+    assert brotli.headers["Content-Encoding"] == "br"
+
+
+def test_an_unchanged_layer_is_a_304_without_a_query(client, monkeypatch):
+    first = client.get(URL, headers={"Accept-Encoding": "gzip"})
+    etag = first.headers["ETag"]
+    assert etag.startswith('W/"') and first.headers["Cache-Control"] == "private, no-cache"
+    built = []
+    real = queries.feature_collection
+    monkeypatch.setattr(queries, "feature_collection",
+                        lambda *a, **k: built.append(1) or real(*a, **k))
+    again = client.get(URL, headers={"If-None-Match": etag, "Accept-Encoding": "gzip"})
+    assert again.status_code == 304 and again.data == b"" and built == []
+    assert again.headers["ETag"] == etag
+    other_query = client.get(f"{URL}?limit=5", headers={"If-None-Match": etag})
+    assert other_query.status_code == 200 and built == [1]
+
+
+def test_a_new_record_changes_the_etag(writable_app):
+    police = writable_app.test_client()
+    sign_in(police, "congan")
+    police.csrf_headers = api_headers(police)
+    url = "/api/v1/incidents"
+    etag = police.get(url).headers["ETag"]
+    assert police.get(url, headers={"If-None-Match": etag}).status_code == 304
+    created = post(police, "/api/v1/field/incidents", incident_payload(uuid=str(uuid.uuid4())))
+    assert created.status_code == 201, created.get_json()
+    changed = police.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
