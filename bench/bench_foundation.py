@@ -7,6 +7,7 @@ Prints a Markdown table; figures are recorded in bench/README.md.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -60,11 +61,31 @@ def bench_backend(name: str, url: str, repeat: int) -> list[tuple[str, str, str]
         ("incidents, viewport bbox", f"/api/v1/incidents?bbox={VIEWPORT}&limit=20000"),
         ("boarding houses, viewport bbox", f"/api/v1/boarding-houses?bbox={VIEWPORT}"),
     ]:
-        body = client.get(query).get_json()
+        body = json.loads(client.get(query).data)  # not get_json: the app limits client JSON
         median, best = timed(lambda q=query: client.get(q), repeat)
         rows.append((name, f"{label} → {body['numberReturned']} features",
                      f"{median * 1000:.0f} ms (best {best * 1000:.0f} ms)"))
+    rows += _transfer_rows(name, client, repeat)
     app.extensions["urbanorder_engine"].dispose()
+    return rows
+
+
+def _transfer_rows(name: str, client, repeat: int) -> list[tuple[str, str, str]]:
+    """The whole ward's boarding houses as the map moves them: bytes and time per encoding,
+    and a revalidation of the unchanged layer (If-None-Match → 304)."""
+    url, rows = "/api/v1/boarding-houses?limit=20000", []
+    for encoding in ("identity", "gzip", "br"):
+        headers = {"Accept-Encoding": encoding}
+        size = len(client.get(url, headers=headers).data)
+        median, best = timed(lambda h=headers: client.get(url, headers=h), repeat)
+        rows.append((name, f"boarding houses, whole ward, {encoding}: {size / 1024:,.0f} KiB",
+                     f"{median * 1000:.0f} ms (best {best * 1000:.0f} ms)"))
+    etag = client.get(url).headers["ETag"]
+    headers = {"If-None-Match": etag, "Accept-Encoding": "gzip"}
+    assert client.get(url, headers=headers).status_code == 304
+    median, best = timed(lambda: client.get(url, headers=headers), repeat)
+    rows.append((name, "boarding houses, whole ward, unchanged: 304",
+                 f"{median * 1000:.0f} ms (best {best * 1000:.0f} ms)"))
     return rows
 
 
