@@ -35,9 +35,14 @@ def _is_pdf(response, stem: str):
 
 
 @pytest.mark.parametrize("role", ["leader", "police"])
-def test_ranking_pdf(demo_app, role, tmp_path):
+def test_ranking_pdf(demo_app, role):
     client = _client(demo_app, role)
     _is_pdf(client.get("/ranking/print.pdf?month=2026-10&paper=A3"), "xep-hang-")
+
+
+def test_ranking_atlas_has_a_page_per_khu_pho(demo_app, tmp_path):
+    """27 pages take seconds to draw: once per backend, not once per role."""
+    client = _client(demo_app, "leader")
     atlas = client.get("/ranking/print.pdf?month=2026-10&paper=A4&atlas=1")
     _is_pdf(atlas, "xep-hang-")
     assert b"atlas-A4.pdf" in atlas.headers["Content-Disposition"].encode()
