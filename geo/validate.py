@@ -194,6 +194,22 @@ def normalise_phone(raw: str) -> str | None:
     return None
 
 
+ID_NUMBER_PROBLEM = "Số CCCD phải gồm 12 chữ số (hoặc CMND 9 chữ số)."
+
+
+def normalise_id_number(raw: str) -> str | None:
+    """A CCCD (12 digits) or CMND (9) as ASCII digits, or ``None`` if it is not one.
+
+    >>> [normalise_id_number(v) for v in ("０７５ 123 456 789", "075-123", "٠٧٥١٢٣٤٥٦٧٨٩")]
+    ['075123456789', None, None]
+    """
+    try:
+        digits = ascii_digits(raw)
+    except TextRefused:
+        return None
+    return digits if re.fullmatch(r"[0-9]{12}|[0-9]{9}", digits) else None
+
+
 def validate_uuid(payload: dict, field: str = "uuid") -> tuple[uuid.UUID | None, Errors]:
     try:
         return uuid.UUID(str(payload.get(field))), []
@@ -240,9 +256,8 @@ def validate_boarding_house(payload: dict, today: date) -> tuple[dict, Errors]:
             r.fail("owner_phone", "Số điện thoại không hợp lệ (10 số, bắt đầu bằng 0 hoặc +84).")
         r.clean["owner_phone"] = phone
     r.digits("owner_id_number", "số CCCD/CMND", max_len=20)
-    if r.clean.get("owner_id_number") and \
-            not re.fullmatch(r"[0-9]{12}|[0-9]{9}", r.clean["owner_id_number"]):
-        r.fail("owner_id_number", "Số CCCD phải gồm 12 chữ số (hoặc CMND 9 chữ số).")
+    if r.clean.get("owner_id_number") and not normalise_id_number(r.clean["owner_id_number"]):
+        r.fail("owner_id_number", ID_NUMBER_PROBLEM)
     r.choice("house_type", "loại hình", vocab.HOUSE_TYPES, required=True)
     r.integer("rooms", "số phòng", 1, 500, required=True)
     r.integer("residents", "số người đang ở", 0, 2000, required=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,7 +20,7 @@ from uuid import UUID
 
 from flask import current_app
 
-from geo.validate import normalise_phone
+from geo.validate import ID_NUMBER_PROBLEM, normalise_id_number, normalise_phone
 from models import listings, owners, records
 from models.owners import ERASED_MARKER
 from webapp.clock import local_now, ward_now
@@ -44,9 +43,9 @@ class Lookup:
 
 
 def parse_lookup(kind: str | None, raw: str | None) -> Lookup:
-    """The ID number or phone as stored: digits only, phones as ``0…`` (``normalise_phone``).
-    NFKC first, so full-width digits typed on a phone keyboard still match."""
-    text = unicodedata.normalize("NFKC", raw or "").strip()
+    """The ID number or phone as validation stores it (``normalise_id_number``,
+    ``normalise_phone``: full-width digits typed on a phone keyboard still match)."""
+    text = (raw or "").strip()
     if not text:
         raise OwnerRequestError("Nhập số CCCD/CMND hoặc số điện thoại của chủ cơ sở.")
     if kind == "phone":
@@ -55,9 +54,9 @@ def parse_lookup(kind: str | None, raw: str | None) -> Lookup:
             raise OwnerRequestError("Số điện thoại không hợp lệ (10 số, bắt đầu bằng 0 hoặc +84).")
         return Lookup("phone", phone)
     if kind == "id_number":
-        digits = re.sub(r"\s", "", text)
-        if not re.fullmatch(r"\d{12}|\d{9}", digits):
-            raise OwnerRequestError("Số CCCD phải gồm 12 chữ số (hoặc CMND 9 chữ số).")
+        digits = normalise_id_number(text)
+        if digits is None:
+            raise OwnerRequestError(ID_NUMBER_PROBLEM)
         return Lookup("id_number", digits)
     raise OwnerRequestError("Chọn tìm theo số CCCD/CMND hoặc theo số điện thoại.")
 
