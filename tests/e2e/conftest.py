@@ -52,18 +52,26 @@ def serve(wsgi_app, database_url: str, threads: int = 4):
     return base, server
 
 
+def demo_database(tmp_path_factory, name: str, **sizes):
+    """A new SpatiaLite file holding a demo of ``sizes``: (its URL, an engine on it — the
+    caller adds what its tests need and disposes it)."""
+    from models import migrate
+    from models.engine import make_engine
+    from webapp.demo import load_demo
+
+    url = f"sqlite:///{tmp_path_factory.mktemp(name) / 'e2e.db'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    load_demo(engine, passwords=DEMO_PASSWORDS, **sizes)
+    return url, engine
+
+
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """The demo app on SpatiaLite served by waitress on a free localhost port."""
-    from models import migrate
-    from models.engine import make_engine
     from webapp import create_app
-    from webapp.demo import load_demo
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    load_demo(engine, passwords=DEMO_PASSWORDS, boarding_houses=800, incidents=2500)
+    url, engine = demo_database(tmp_path_factory, "e2e", boarding_houses=800, incidents=2500)
     engine.dispose()
     app = create_app({"DATABASE_URL": url, "TILE_URL": "", "SECRET_KEY": "e2e"})
     base, server = serve(app, url)

@@ -29,6 +29,7 @@ from tests.e2e.conftest import (
     FORM,
     PHONE,
     WARD_POINT,
+    demo_database,
     save_record,
     serve,
     wait_until,
@@ -55,15 +56,13 @@ def live_server(tmp_path_factory):
     """conftest's demo server, with sign-in not rate limited, a second police officer
     (congan2), a tile URL on localhost (maps really ask for tiles) and a weak signal for the
     paths put in SLOW (held until the test lets them go on)."""
-    from models import migrate, queries
+    from models import queries
     from webapp import create_app
-    from webapp.demo import DEMO_WARD, load_demo
+    from webapp.demo import DEMO_WARD
     from webapp.users import create_user
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('e2e-phone') / 'e2e.db'}"
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    load_demo(engine, passwords=DEMO_PASSWORDS, boarding_houses=800, incidents=1500)
+    url, engine = demo_database(tmp_path_factory, "e2e-phone", boarding_houses=800,
+                                incidents=1500)
     with engine.begin() as conn:
         ward = queries.ward_by_code(conn, DEMO_WARD)
         create_user(conn, ward.id, "congan2", "police", PASSWORDS["congan2"], NAMES["congan2"])

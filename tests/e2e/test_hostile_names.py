@@ -18,12 +18,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from models import migrate
-from models.engine import make_engine
 from models.tables import BoardingHouse
 from tests.e2e import conftest
-from tests.e2e.conftest import PHONE, serve, sign_in_page, wait_until
-from tests.helpers import DEMO_PASSWORDS
+from tests.e2e.conftest import PHONE, demo_database, serve, sign_in_page, wait_until
 from tests.webapp.test_export_injection import HOSTILE_IMG, HOSTILE_SVG, poison
 
 pytestmark = pytest.mark.e2e
@@ -86,12 +83,9 @@ PAGE_CLEAN = """() => ({
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory):
     from webapp import create_app
-    from webapp.demo import load_demo
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('hostile-e2e') / 'e2e.db'}"
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    load_demo(engine, passwords=DEMO_PASSWORDS, boarding_houses=120, incidents=400)
+    url, engine = demo_database(tmp_path_factory, "hostile-e2e", boarding_houses=120,
+                                incidents=400)
     ids = poison(engine)
     with engine.connect() as conn:
         ids["house_uuid"] = str(conn.execute(select(BoardingHouse.client_uuid).where(
