@@ -6,7 +6,9 @@ import zlib
 
 from sqlalchemy import ColumnElement, and_, func, literal_column, select, text
 from sqlalchemy.sql.schema import Table
+from sqlalchemy.types import TypeDecorator
 
+from models import wardtime
 from models.tables import SRID
 
 
@@ -39,6 +41,14 @@ def geojson(column, decimals: int = 7):
     return func.ST_AsGeoJSON(column, decimals)
 
 
+def ward_date(dialect: str, column):
+    """The ward's calendar day of the ``models.wardtime.WardTime`` ``column`` (stored UTC)."""
+    minutes = int(wardtime.utc_offset().total_seconds() // 60)
+    if dialect == "sqlite":
+        return func.date(column, f"{minutes:+d} minutes")
+    return func.date(column + literal_column(f"interval '{minutes} minutes'"))
+
+
 def wkb(column):
     """Well-known binary of ``column`` (SpatiaLite blobs are not WKB)."""
     return func.ST_AsBinary(column)
@@ -54,11 +64,17 @@ def copy_rows(conn, table: Table, records: list[dict]) -> None:
         return
     columns = [c for c in table.c if c.name in records[0] or _python_default(c) is not None]
     names = [c.name for c in columns]
+    # COPY bypasses SQLAlchemy's bind processing: apply the columns' own conversions
+    # (models.wardtime.WardTime stores ward times as UTC).
+    convert = [c.type.process_bind_param if isinstance(c.type, TypeDecorator) else None
+               for c in columns]
     cursor = conn.connection.driver_connection.cursor()
     with cursor, cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
         for record in records:
-            copy.write_row([record[c.name] if c.name in record else _python_default(c)()
-                            for c in columns])
+            values = (record[c.name] if c.name in record else _python_default(c)()
+                      for c in columns)
+            copy.write_row([value if to_db is None else to_db(value, conn.dialect)
+                            for value, to_db in zip(values, convert, strict=True)])
 
 
 def _python_default(column):

@@ -155,6 +155,7 @@ def campaign_results(conn: Connection, ward_id: int, campaign_id: int) -> list:
     area = select(c.c.area).where(c.c.id == campaign_id).scalar_subquery()
     period = select(c.c.starts_on, c.c.ends_on).where(c.c.id == campaign_id).subquery()
     inc = Incident.__table__
+    day = dialects.ward_date(conn.dialect.name, inc.c.observed_at)
     inside = or_(area.is_(None), func.ST_Intersects(inc.c.geom, area) == (
         1 if conn.dialect.name == "sqlite" else True))
     stmt = (select(inc.c.category, func.count().label("incidents"),
@@ -163,8 +164,8 @@ def campaign_results(conn: Connection, ward_id: int, campaign_id: int) -> list:
                    func.count().filter(inc.c.is_repeat.is_(True)).label("repeats"),
                    func.coalesce(func.sum(inc.c.fine_vnd), 0).label("fines"))
             .where(inc.c.ward_id == ward_id,
-                   inc.c.observed_at >= select(period.c.starts_on).scalar_subquery(),
-                   func.date(inc.c.observed_at) <= select(period.c.ends_on).scalar_subquery(),
+                   day >= select(period.c.starts_on).scalar_subquery(),
+                   day <= select(period.c.ends_on).scalar_subquery(),
                    inside)
             .group_by(inc.c.category).order_by(func.count().desc()))
     return list(conn.execute(stmt))

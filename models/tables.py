@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, JsonDocument, OptionallyWardScoped, Timestamped, WardScoped
+from models.wardtime import WardTime
 
 SRID = 4326
 
@@ -187,7 +188,7 @@ class Inspection(WardScoped, Base):
     boarding_house_id: Mapped[int] = mapped_column(
         ForeignKey("boarding_house.id", ondelete="CASCADE"), index=True
     )
-    inspected_at: Mapped[datetime] = mapped_column(DateTime)
+    inspected_at: Mapped[datetime] = mapped_column(WardTime)
     officer: Mapped[str] = mapped_column(String(200))
     findings: Mapped[str | None] = mapped_column(Text)
     fire_safety_pass: Mapped[bool] = mapped_column(Boolean)
@@ -203,13 +204,13 @@ class Incident(WardScoped, Base):
 
     client_uuid: Mapped[uuid.UUID] = mapped_column(Uuid, default=uuid.uuid4)
     category: Mapped[str] = mapped_column(String(32), index=True)
-    observed_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    observed_at: Mapped[datetime] = mapped_column(WardTime, index=True)
     status: Mapped[str] = mapped_column(String(16), default="reported")
     reporter: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     minutes_no: Mapped[str | None] = mapped_column(String(64))
     fine_vnd: Mapped[int | None] = mapped_column(BigInteger)
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(WardTime)
     is_repeat: Mapped[bool] = mapped_column(Boolean, default=False)
     neighbourhood_id: Mapped[int | None] = mapped_column(
         ForeignKey("neighbourhood.id", ondelete="SET NULL"), index=True
@@ -242,7 +243,7 @@ class RankingSnapshot(WardScoped, Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     rubric_version: Mapped[str] = mapped_column(String(64))
     rows: Mapped[list] = mapped_column(JsonDocument)
-    published_at: Mapped[datetime] = mapped_column(DateTime)
+    published_at: Mapped[datetime] = mapped_column(WardTime)
     published_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     content_hash: Mapped[str] = mapped_column(String(64))
     # Published before the month ended (by an admin, with ``reason``).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from models import wardtime
 from webapp import auth, basemap, errors, input_guard, jsonio, photos, security, vendor, wards
 from webapp import config as settings
 from webapp.admin import bp as admin_bp
@@ -34,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(settings.from_environment())
     if config:
         app.config.update(config)
+    wardtime.set_zone(app.config["TIMEZONE"])  # event times: UTC stored, ward time used
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = settings.instance_secret_key(app.config["INSTANCE_DIR"])
     jsonio.register(app)  # strict JSON in, never NaN out

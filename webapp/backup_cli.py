@@ -9,7 +9,6 @@ from flask import current_app
 
 from models import backup as fingerprinting
 from webapp.cli import cli
-from webapp.clock import DEFAULT_TIMEZONE
 from webapp.services.backup import (
     BACKEND_NAMES,
     BackupError,
@@ -20,7 +19,7 @@ from webapp.services.backup import (
 
 
 def _timezone() -> str:
-    return current_app.config.get("TIMEZONE", DEFAULT_TIMEZONE)
+    return current_app.config["TIMEZONE"]
 
 
 @cli.command("backup")

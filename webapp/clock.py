@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-from flask import current_app, has_app_context
-
-DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+from models import wardtime
 
 
 def ward_now() -> datetime:
     """The ward's time, timezone-aware (a phone's "+07:00" or "Z" times convert against it)."""
-    name = current_app.config.get("TIMEZONE", DEFAULT_TIMEZONE) if has_app_context() \
-        else DEFAULT_TIMEZONE
-    return datetime.now(ZoneInfo(name)).replace(microsecond=0)
+    return datetime.now(wardtime.zone()).replace(microsecond=0)
 
 
 def local_now() -> datetime:
-    """The ward's wall-clock time (records store local time, as staff read it)."""
+    """The ward's wall-clock time, naive: how the application holds event times
+    (``models.wardtime`` stores them in UTC)."""
     return ward_now().replace(tzinfo=None)
+
+
+def local_today() -> date:
+    return ward_now().date()

@@ -20,6 +20,7 @@ from geo import io as geoio
 from geo import spreadsheet
 from geo.lazy import deferred
 from models import queries, records
+from webapp.clock import local_now
 
 gpd = deferred("geopandas")
 pd = deferred("pandas")
@@ -79,7 +80,7 @@ def export_layer(conn, ward, layer: str, fmt: str, crs: str = "4326", personal: 
                       layer=layer, format=fmt, rows=len(gdf), crs=f"EPSG:{epsg}", via=via,
                       fields=list(queries.PERSONAL_COLUMNS))
     suffix = "zip" if fmt == "shp" else fmt
-    stamp = date.today().strftime("%Y%m%d")
+    stamp = local_now().strftime("%Y%m%d")
     tag = "-ca-nhan" if personal else ""
     name = f"{ward.code}-{geoio.layer_file_name(layer)}{tag}-{epsg}-{stamp}.{suffix}"
     return ExportFile(body, name, geoio.EXPORT_FORMATS[fmt][1], len(gdf))
@@ -135,7 +136,7 @@ def _xlsx(frame: pd.DataFrame, ward, layer: str, epsg: int) -> bytes:
             ("Phường", ward.name), ("Lớp", layer), ("Số dòng", len(frame)),
             ("Hệ tọa độ", f"EPSG:{epsg} {crs_name}"),
             ("Dữ liệu", "MÔ PHỎNG (synthetic)" if ward.is_synthetic else ""),
-            ("Xuất lúc", datetime.now().strftime("%d/%m/%Y %H:%M"))), start=1):
+            ("Xuất lúc", local_now().strftime("%d/%m/%Y %H:%M"))), start=1):
         spreadsheet.put_row(info, number, pair)
     out = io.BytesIO()
     book.save(out)

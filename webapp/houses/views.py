@@ -14,11 +14,12 @@ from flask_login import current_user
 from geo import vocabulary as vocab
 from models import listings, queries, records
 from webapp.auth.permissions import can, require
+from webapp.clock import local_today
 from webapp.extensions import db
 from webapp.houses import bp
 from webapp.houses.export import houses_csv
 from webapp.houses.params import form_query, house_filter
-from webapp.incidents.formatting import local_today, parse_page
+from webapp.incidents.formatting import parse_page
 
 PER_PAGE = 50
 UPCOMING_DAYS = 14  # the follow-up list also shows what falls due in the next two weeks

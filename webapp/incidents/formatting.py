@@ -6,12 +6,11 @@ Dates are shown dd/mm/yyyy, money as "1.500.000 đ", as Vietnamese readers expec
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, request, url_for
 
-from webapp.clock import local_now
+from models import wardtime
 
 
 def vn_date(value) -> str:
@@ -34,8 +33,7 @@ def vn_system_datetime(value) -> str:
     """A system timestamp (stored in UTC: created_at, updated_at) in the ward's local time."""
     if not isinstance(value, datetime):
         return vn_datetime(value)
-    zone = ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Ho_Chi_Minh"))
-    return vn_datetime(value.replace(tzinfo=UTC).astimezone(zone))
+    return vn_datetime(wardtime.from_utc(value))
 
 
 def vn_number(value) -> str:
@@ -58,11 +56,6 @@ def vn_amount(value) -> str:
 
 def vnd(value) -> str:
     return "" if value is None else f"{vn_number(value)} đ"
-
-
-def local_today() -> date:
-    """The ward's calendar day (records store the ward's wall-clock time)."""
-    return local_now().date()
 
 
 def page_url(number: int) -> str:

@@ -18,9 +18,10 @@ from geo.validate import INCIDENT_TRANSITIONS
 from models import listings, model_streets, queries, records
 from models.tables import Incident
 from webapp.auth.permissions import can
+from webapp.clock import local_today
 from webapp.extensions import db
 from webapp.incidents import bp
-from webapp.incidents.formatting import local_today, parse_month, parse_page
+from webapp.incidents.formatting import parse_month, parse_page
 
 PER_PAGE = 50
 STEP_LABELS = {

@@ -10,6 +10,7 @@ from geo import vocabulary as vocab
 from models import queries
 from webapp import wards
 from webapp.auth.permissions import can
+from webapp.clock import local_today
 from webapp.extensions import db
 from webapp.map import bp
 from webapp.map.builder import ward_map
@@ -37,7 +38,7 @@ def index():
     conn = db.conn
     plan = plan_for(conn, ward)
     first, last = queries.incident_date_range(conn, ward.id)
-    last = last or date.today()
+    last = last or local_today()
     default_from = _months_before(last, 2)  # the latest three months of records
     shell = ward_map(queries.ward_extent(conn, ward.id), current_app.config["TILE_URL"],
                      current_app.config["TILE_ATTRIBUTION"])

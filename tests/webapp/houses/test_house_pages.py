@@ -194,7 +194,7 @@ def follow_up_app(migrated_engine, fresh_url):
 
     from models.tables import Ward
     from webapp import create_app
-    from webapp.incidents.formatting import local_today
+    from webapp.clock import local_today
     from webapp.users import create_user
 
     app = create_app({"DATABASE_URL": fresh_url, "TILE_URL": "", "TESTING": True,
