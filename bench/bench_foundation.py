@@ -33,6 +33,25 @@ PASSWORDS = {"quantri": "bench-super-2026", "admin": "bench-admin-2026",
              "lanhdao": "bench-leader-2026"}
 
 
+def on_both_backends(postgres: str, bench) -> list:
+    """``bench(backend name, url)`` on a new SpatiaLite file and a new PostgreSQL database
+    (dropped afterwards); the rows of both."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = list(bench("SpatiaLite", f"sqlite:///{tmp}/bench.db"))
+    admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
+    database = f"urbanorder_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{database}"'))
+    try:
+        url = make_url(postgres).set(database=database).render_as_string(hide_password=False)
+        rows += bench("PostGIS", url)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()
+    return rows
+
+
 def timed(fn, repeat: int) -> tuple[float, float]:
     samples = []
     for _ in range(repeat):
@@ -95,19 +114,8 @@ def main() -> None:
         "URBANORDER_TEST_POSTGRES_URL", "postgresql+psycopg://root@127.0.0.1:5432/postgres"))
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        rows += bench_backend("SpatiaLite", f"sqlite:///{tmp}/bench.db", args.repeat)
-    admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
-    database = f"urbanorder_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{database}"'))
-    try:
-        url = make_url(args.postgres).set(database=database).render_as_string(hide_password=False)
-        rows += bench_backend("PostGIS", url, args.repeat)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+    rows = on_both_backends(args.postgres, lambda name, url: bench_backend(
+        name, url, args.repeat))
     print("| backend | measurement | time |")
     print("|---|---|---|")
     for row in rows:

@@ -7,14 +7,12 @@ requested explicitly.
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
 import shapely
-from sqlalchemy import Connection, and_, delete, func, insert, select
+from sqlalchemy import Connection, and_, delete, func, insert, literal, select, union_all
 from sqlalchemy.sql.schema import Table
 
 from geo.lazy import deferred
@@ -82,11 +80,18 @@ class LayerFilter:
     feature_id: int | None = None
 
 
-def _selectable(conn: Connection, layer: Layer, ward_id: int, flt: LayerFilter, columns):
+# The joined tables' aliases, the same objects on every call so that expressions built on
+# them (models.layer_json caches its features' expression) fit every statement.
+KHU_PHO = Neighbourhood.__table__.alias("kp")
+STREET = Street.__table__.alias("st")
+
+
+def layer_select(conn: Connection, layer: Layer, ward_id: int, flt: LayerFilter, columns):
+    """``columns`` of ``layer``'s rows in the ward that pass ``flt``, and the joined tables
+    (``kp``: khu phố, ``st``: street) for their names."""
     table = layer.table
     stmt = select(*columns).select_from(table)
-    kp = Neighbourhood.__table__.alias("kp")
-    st = Street.__table__.alias("st")
+    kp, st = KHU_PHO, STREET
     if "neighbourhood" in layer.joins:
         stmt = stmt.outerjoin(kp, kp.c.id == table.c.neighbourhood_id)
     if "street" in layer.joins:
@@ -117,52 +122,6 @@ def _selectable(conn: Connection, layer: Layer, ward_id: int, flt: LayerFilter, 
     return stmt.where(and_(*where)), joined
 
 
-def feature_collection(
-    conn: Connection, layer: Layer, ward_id: int, flt: LayerFilter,
-    limit: int, offset: int = 0,
-) -> tuple[list[dict], int]:
-    """GeoJSON features (RFC 7946 dicts) of one page of ``layer``, and the total matched."""
-    table = layer.table
-    columns = [table.c[name] for name in layer.public_columns()]
-    probe, joined = _selectable(conn, layer, ward_id, flt, [table.c.id])
-    extra = []
-    if "neighbourhood" in layer.joins:
-        extra += [joined["kp"].c.name.label("neighbourhood_name"),
-                  joined["kp"].c.code.label("neighbourhood_code")]
-    if "street" in layer.joins:
-        extra.append(joined["st"].c.name.label("street_name"))
-    stmt = probe.with_only_columns(
-        *columns, *extra, dialects.geojson(table.c[layer.geom]).label("__geojson")
-    ).order_by(table.c[layer.order_by], table.c.id).limit(limit).offset(offset)
-    total = conn.execute(probe.with_only_columns(func.count())).scalar_one()
-    features = []
-    for row in conn.execute(stmt).mappings():
-        props = {k: _jsonable(v) for k, v in row.items() if k != "__geojson"}
-        features.append({
-            "type": "Feature",
-            "id": row["id"],
-            "geometry": json.loads(row["__geojson"], parse_constant=_no_number),
-            "properties": props,
-        })
-    return features, total
-
-
-def _no_number(_constant: str) -> None:
-    return None
-
-
-def _jsonable(value):
-    """A cell as JSON can hold it; NaN/±Infinity (old rows, or written around the app's
-    checks) become null, so one bad row never makes the whole layer invalid JSON."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="minutes")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 def read_layer(
     conn: Connection, layer: Layer, ward_id: int, flt: LayerFilter | None = None,
     columns: list[str] | None = None, with_personal_data: bool = False,
@@ -180,7 +139,7 @@ def read_layer(
     selected = [table.c[n] for n in names]
     if geometry:
         selected.append(dialects.wkb(table.c[layer.geom]).label("__wkb"))
-    stmt, _ = _selectable(conn, layer, ward_id, flt or LayerFilter(), selected)
+    stmt, _ = layer_select(conn, layer, ward_id, flt or LayerFilter(), selected)
     rows = [tuple(row) for row in conn.execute(stmt.order_by(table.c.id))]
     frame = pd.DataFrame.from_records(rows, columns=[*names, "__wkb"][:len(selected)])
     if not geometry:
@@ -377,7 +336,13 @@ def delete_ward_rows(conn: Connection, table, ward_id: int) -> int:
 
 def layer_fingerprint(conn: Connection, layer: Layer, ward_id: int) -> tuple:
     """Changes whenever a row of the layer is added, removed or edited (for caches)."""
-    table = layer.table
-    stmt = select(func.count(), func.max(table.c.id), func.max(table.c.updated_at)).where(
-        table.c.ward_id == ward_id)
-    return tuple(conn.execute(stmt).one())
+    return layers_fingerprint(conn, [layer], ward_id)[0]
+
+
+def layers_fingerprint(conn: Connection, layers: list[Layer], ward_id: int) -> tuple:
+    """``layer_fingerprint`` of each of ``layers``, in one query."""
+    parts = [select(literal(position).label("position"), func.count().label("rows"),
+                    func.max(layer.table.c.id), func.max(layer.table.c.updated_at))
+             .where(layer.table.c.ward_id == ward_id) for position, layer in enumerate(layers)]
+    rows = conn.execute(union_all(*parts) if len(parts) > 1 else parts[0]).all()
+    return tuple(tuple(row[1:]) for row in sorted(rows, key=lambda row: row[0]))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 
-from flask import Flask, Request, jsonify
+from flask import Flask, Request, Response, current_app, jsonify
 from flask.json.provider import DefaultJSONProvider
 
 from webapp.errors import ApiError
@@ -140,3 +140,15 @@ def geojson_response(body: dict):
     response = jsonify(body)
     response.mimetype = "application/geo+json"
     return response
+
+
+def geojson_text_response(text: str):
+    """JSON text written elsewhere (by the database: ``models.layer_json``) as a response of
+    type ``application/geo+json``."""
+    return Response(text, mimetype="application/geo+json")
+
+
+def envelope_members(members: dict) -> str:
+    """``members`` encoded as the tail of a JSON object (``"a":1,…}``), to follow members
+    already written as text."""
+    return current_app.json.dumps(members)[1:]

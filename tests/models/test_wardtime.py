@@ -6,12 +6,13 @@ and one seen at 00:30 on 1 December belongs to December although UTC still says 
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 from shapely.geometry import MultiPolygon, Polygon
 from sqlalchemy import insert, select, text
 
-from models import dialects, listings, migrate, model_streets, queries, wardtime
+from models import dialects, layer_json, listings, migrate, model_streets, queries, wardtime
 from models import wards as ward_records
 from models.tables import Campaign, Incident
 
@@ -67,9 +68,9 @@ def test_month_and_day_windows_are_the_wards(migrated_engine):
             month_from=date(2026, 12, 1), month_to=date(2026, 12, 1)))
         in_november = listings.incident_page(conn, ward, listings.IncidentFilter(
             month_from=date(2026, 11, 1), month_to=date(2026, 11, 1)))
-        features, _ = queries.feature_collection(
+        features = json.loads(layer_json.features_json(
             conn, queries.LAYERS["incidents"], ward,
-            queries.LayerFilter(date_from=date(2026, 12, 1), date_to=date(2026, 12, 1)), 100)
+            queries.LayerFilter(date_from=date(2026, 12, 1), date_to=date(2026, 12, 1)), 100)[0])
         days = conn.execute(select(dialects.ward_date(conn.dialect.name, Incident.observed_at))
                             .order_by(Incident.id)).scalars().all()
     assert [r.id for r in in_december.rows] == [december]

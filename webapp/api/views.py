@@ -9,37 +9,13 @@ from flask import Response, current_app, jsonify, request, url_for
 from flask_login import current_user
 from shapely.geometry import mapping
 
-from geo import vocabulary as vocab
-from models import queries
+from models import layer_json, queries
 from webapp import jsonio, wards
 from webapp.api import bp
 from webapp.api.params import layer_filter, parse_int
 from webapp.auth.permissions import can
 from webapp.errors import ApiError
 from webapp.extensions import db
-
-_LABELS = {
-    "category": vocab.INCIDENT_CATEGORIES,
-    "street_class": vocab.STREET_CLASSES,
-    "level": vocab.MODEL_STREET_LEVELS,
-    "kind": vocab.MODEL_STREET_KINDS,
-    "house_type": vocab.HOUSE_TYPES,
-    "classification": vocab.CLASSIFICATIONS,
-    "model_status": vocab.MODEL_HOUSE_STATUSES,
-}
-_STATUS_LABELS = {
-    "incidents": vocab.INCIDENT_STATUSES,
-    "model-streets": vocab.MODEL_STREET_STATUSES,
-}
-
-
-def _labelled(layer_name: str, properties: dict) -> dict:
-    for key, vocabulary in _LABELS.items():
-        if key in properties:
-            properties[f"{key}_label"] = vocab.label(vocabulary, properties[key])
-    if "status" in properties and layer_name in _STATUS_LABELS:
-        properties["status_label"] = vocab.label(_STATUS_LABELS[layer_name], properties["status"])
-    return properties
 
 
 def _layer(name: str) -> queries.Layer:
@@ -76,8 +52,7 @@ def _layer_etag(name: str, ward) -> str:
     """Changes whenever any layer of the ward changes (features carry the names of their
     khu phố and street), or the query, or the server's code: the same ETag means the same
     body. Weak (W/): the same body gzip-, Brotli- or zstd-compressed."""
-    versions = [queries.layer_fingerprint(db.conn, layer, ward.id)
-                for layer in queries.LAYERS.values()]
+    versions = queries.layers_fingerprint(db.conn, list(queries.LAYERS.values()), ward.id)
     raw = repr((name, ward.id, ward.code, ward.name, ward.is_synthetic,
                 sorted(request.args.items(multi=True)), versions, _STARTED))
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
@@ -104,22 +79,21 @@ def layer_collection(name: str):
     limit = parse_int(request.args.get("limit", str(current_app.config["API_DEFAULT_LIMIT"])),
                       "limit", 1, max_limit)
     offset = parse_int(request.args.get("offset", "0"), "offset", 0)
-    features, total = queries.feature_collection(db.conn, layer, ward.id, flt, limit, offset)
-    for feature in features:
-        _labelled(name, feature["properties"])
-    body = {
-        "type": "FeatureCollection",
-        "features": features,
+    features, returned, total = layer_json.features_json(db.conn, layer, ward.id, flt, limit,
+                                                         offset)
+    rest = {
         "numberMatched": total,
-        "numberReturned": len(features),
+        "numberReturned": returned,
         "ward": {"code": ward.code, "name": ward.name, "synthetic": ward.is_synthetic},
         "links": [],
     }
-    if offset + len(features) < total:
-        args = {**request.args.to_dict(), "offset": offset + len(features), "limit": limit}
-        body["links"].append({"rel": "next", "type": "application/geo+json",
+    if offset + returned < total:
+        args = {**request.args.to_dict(), "offset": offset + returned, "limit": limit}
+        rest["links"].append({"rel": "next", "type": "application/geo+json",
                               "href": url_for("api.layer_collection", name=name, **args)})
-    return _revalidated(etag)(jsonio.geojson_response(body))
+    # The features' text is the database's; only the envelope is encoded here.
+    body = f'{{"type":"FeatureCollection","features":{features},{jsonio.envelope_members(rest)}'
+    return _revalidated(etag)(jsonio.geojson_text_response(body))
 
 
 @bp.get("/<name>/<int:feature_id>")
@@ -127,11 +101,11 @@ def layer_feature(name: str, feature_id: int):
     layer = _layer(name)
     ward = _ward()
     flt = queries.LayerFilter(feature_id=feature_id)
-    features, _ = queries.feature_collection(db.conn, layer, ward.id, flt, limit=1)
-    if not features:
+    features, returned, _ = layer_json.features_json(db.conn, layer, ward.id, flt, 1)
+    if not returned:
         raise ApiError(404, f"Không tìm thấy đối tượng số {feature_id} trong lớp {name}.",
                        f"No feature {feature_id} in layer {name}.")
-    return jsonio.geojson_response(_labelled(name, features[0]["properties"]) and features[0])
+    return jsonio.geojson_text_response(features[1:-1])  # the array's one feature
 
 
 @bp.get("/wards/<code>/boundary")

@@ -44,7 +44,7 @@ _HOTSPOTS = VersionedCache(maxsize=32)
 
 
 def _versions(conn, ward_id: int, *layers: str) -> tuple:
-    return tuple(queries.layer_fingerprint(conn, LAYERS[name], ward_id) for name in layers)
+    return queries.layers_fingerprint(conn, [LAYERS[name] for name in layers], ward_id)
 
 
 def _street_km(conn, ward, kp) -> tuple[pd.Series, gpd.GeoDataFrame]:

@@ -6,7 +6,7 @@ import gzip
 import json
 import uuid
 
-from models import queries
+from models import layer_json
 from tests.helpers import api_headers, sign_in
 from tests.webapp.field.conftest import incident_payload, post
 
@@ -30,8 +30,8 @@ def test_an_unchanged_layer_is_a_304_without_a_query(client, monkeypatch):
     etag = first.headers["ETag"]
     assert etag.startswith('W/"') and first.headers["Cache-Control"] == "private, no-cache"
     built = []
-    real = queries.feature_collection
-    monkeypatch.setattr(queries, "feature_collection",
+    real = layer_json.features_json
+    monkeypatch.setattr(layer_json, "features_json",
                         lambda *a, **k: built.append(1) or real(*a, **k))
     again = client.get(URL, headers={"If-None-Match": etag, "Accept-Encoding": "gzip"})
     assert again.status_code == 304 and again.data == b"" and built == []

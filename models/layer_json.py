@@ -1,0 +1,138 @@
+"""Layer pages as GeoJSON built by the database (issue 11: a layer costs what its SQL costs).
+
+The database writes each feature (``json_build_object`` on PostGIS, ``json_object`` on
+SpatiaLite) and the array of them (``json_agg`` / ``json_group_array``); Python only joins
+that text into the response. Values come out as the application showed them before: times
+in the ward's time to the minute, days as ``yyyy-mm-dd``, booleans as ``true``/``false``,
+non-finite numbers as ``null`` (old rows, or rows written around the app's checks, never
+make a layer invalid JSON), and each coded value with its label.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    Date,
+    Float,
+    Text,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+from geo import vocabulary as vocab
+from models import dialects, wardtime
+from models.queries import KHU_PHO, LAYERS, STREET, Layer, LayerFilter, layer_select
+
+FLOAT_MAX = 1.7976931348623157e308
+# The coded properties whose label a feature carries as ``<property>_label``.
+LABELS = {
+    "category": vocab.INCIDENT_CATEGORIES,
+    "street_class": vocab.STREET_CLASSES,
+    "level": vocab.MODEL_STREET_LEVELS,
+    "kind": vocab.MODEL_STREET_KINDS,
+    "house_type": vocab.HOUSE_TYPES,
+    "classification": vocab.CLASSIFICATIONS,
+    "model_status": vocab.MODEL_HOUSE_STATUSES,
+}
+STATUS_LABELS = {
+    "incidents": vocab.INCIDENT_STATUSES,
+    "model-streets": vocab.MODEL_STREET_STATUSES,
+}
+
+
+def _ward_minutes(dialect: str, column):
+    """ISO text of a ``WardTime`` column in the ward's time, to the minute."""
+    minutes = int(wardtime.utc_offset().total_seconds() // 60)
+    if dialect == "sqlite":
+        return func.strftime("%Y-%m-%dT%H:%M", column, f"{minutes:+d} minutes")
+    shifted = column + func.make_interval(0, 0, 0, 0, 0, minutes)
+    return func.to_char(shifted, 'YYYY-MM-DD"T"HH24:MI')
+
+
+def _value(dialect: str, column):
+    """``column`` as the JSON value the API shows."""
+    kind = column.type
+    if isinstance(kind, wardtime.WardTime):
+        return _ward_minutes(dialect, column)
+    if isinstance(kind, Boolean) and dialect == "sqlite":  # stored 0/1
+        return case((column.is_(None), None), (column != 0, func.json("true")),
+                    else_=func.json("false"))
+    if isinstance(kind, Float):
+        finite = column.between(-FLOAT_MAX, FLOAT_MAX)  # false for NaN and ±Infinity
+        return case((finite, column), else_=None)
+    if isinstance(kind, Date) and dialect != "sqlite":
+        return func.to_char(column, "YYYY-MM-DD")
+    if isinstance(kind, JSON) and dialect == "sqlite":  # stored as text
+        return func.json(column)
+    return column
+
+
+def _label(column, vocabulary: dict):
+    """The label of ``column``'s code (``geo.vocabulary.label``: the code when unknown)."""
+    whens = {code: vocab.label(vocabulary, code) for code in vocabulary}
+    return func.coalesce(case(whens, value=column, else_=column), literal(""))
+
+
+def _object(dialect: str, pairs: list[tuple[str, object]]):
+    arguments = [part for name, value in pairs for part in (literal(name), value)]
+    return (func.json_object if dialect == "sqlite" else func.json_build_object)(*arguments)
+
+
+@functools.lru_cache(maxsize=64)
+def _feature(dialect: str, layer_name: str):
+    """The expression of one feature of the layer (built once: it has many parts)."""
+    layer = LAYERS[layer_name]
+    table = layer.table
+    properties = [(name, _value(dialect, table.c[name])) for name in layer.public_columns()]
+    if "neighbourhood" in layer.joins:
+        properties += [("neighbourhood_name", KHU_PHO.c.name),
+                       ("neighbourhood_code", KHU_PHO.c.code)]
+    if "street" in layer.joins:
+        properties.append(("street_name", STREET.c.name))
+    names = {name for name, _ in properties}
+    labels = {**LABELS, **({"status": STATUS_LABELS[layer_name]}
+                           if layer_name in STATUS_LABELS else {})}
+    properties += [(f"{name}_label", _label(table.c[name], vocabulary))
+                   for name, vocabulary in labels.items() if name in names]
+    geometry = dialects.geojson(table.c[layer.geom])
+    return _object(dialect, [
+        ("type", literal("Feature")), ("id", table.c.id),
+        ("geometry", func.json(geometry) if dialect == "sqlite" else cast(geometry, JSON)),
+        ("properties", _object(dialect, properties))])
+
+
+def features_json(conn: Connection, layer: Layer, ward_id: int, flt: LayerFilter, limit: int,
+                  offset: int = 0) -> tuple[str, int, int]:
+    """One page of ``layer`` as the text of a JSON array of GeoJSON features, how many it
+    holds and how many rows match ``flt`` in all (one query: one snapshot on every backend)."""
+    text, returned, matched = conn.execute(
+        features_statement(conn, layer, ward_id, flt, limit, offset)).one()
+    return text, returned, matched
+
+
+def features_statement(conn: Connection, layer: Layer, ward_id: int, flt: LayerFilter,
+                       limit: int, offset: int = 0):
+    """The SQL of ``features_json``: one row of (array text, features, rows matched)."""
+    dialect = conn.dialect.name
+    table = layer.table
+    page, _ = layer_select(conn, layer, ward_id, flt, [table.c.id])
+    feature = _feature(dialect, layer.name)
+    order = (table.c[layer.order_by], table.c.id)
+    rows = page.with_only_columns(
+        feature.label("feature"), func.row_number().over(order_by=order).label("position"),
+    ).order_by(*order).limit(limit).offset(offset).subquery()
+    if dialect == "sqlite":  # the subquery's order is the aggregate's (SQLite has no ORDER BY)
+        array = func.json_group_array(func.json(rows.c.feature))
+    else:
+        array = func.json_agg(aggregate_order_by(rows.c.feature, rows.c.position))
+    # As text: the driver would parse json_agg's result into Python objects.
+    matched = page.with_only_columns(func.count()).scalar_subquery()
+    return select(func.coalesce(cast(array, Text), "[]"), func.count(), matched)

@@ -1,0 +1,113 @@
+"""Layers written as GeoJSON by the database hold what the ORM reads (both backends)."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import MultiPolygon, Polygon, shape
+from sqlalchemy import insert, text
+
+from geo import vocabulary as vocab
+from models import layer_json, queries
+from models import wards as ward_records
+from models.engine import make_engine
+from models.tables import Incident
+
+SQUARE = MultiPolygon([Polygon([(106.9, 10.8), (106.91, 10.8), (106.91, 10.81),
+                                (106.9, 10.81)])])
+
+
+def _expected(value):
+    """The JSON value of an ORM cell as the API always showed it."""
+    if not isinstance(value, list | dict) and pd.isna(value):  # None, NaN, NaT
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _same(got, want) -> bool:
+    if isinstance(want, float) and isinstance(got, int | float):
+        return math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-9)
+    return got == want
+
+
+@pytest.mark.parametrize("name", list(queries.LAYERS))
+def test_every_layer_matches_the_orm(demo_url, name):
+    engine = make_engine(demo_url)
+    layer = queries.LAYERS[name]
+    with engine.connect() as conn:
+        ward_id = queries.wards(conn)[0].id
+        text_, count, matched = layer_json.features_json(conn, layer, ward_id,
+                                                         queries.LayerFilter(), 100_000)
+        frame = queries.read_layer(conn, layer, ward_id)
+    engine.dispose()
+    features = json.loads(text_)
+    assert count == matched == len(features) == len(frame) > 0
+    by_id = {int(row.id): row for row in frame.itertuples()}
+    for feature in features:
+        row = by_id[feature["id"]]
+        assert feature["type"] == "Feature"
+        for column in layer.public_columns():
+            want = _expected(getattr(row, column))
+            assert _same(feature["properties"][column], want), (column, feature["id"])
+        assert shape(feature["geometry"]).equals_exact(row.geometry, 1e-6)
+    ids = [f["id"] for f in features]
+    assert ids == sorted(ids, key=lambda i: (getattr(by_id[i], layer.order_by), i))
+
+
+def test_values_come_out_as_the_api_shows_them(migrated_engine):
+    with migrated_engine.begin() as conn:
+        ward = ward_records.insert_ward(conn, "json", "Phường JSON", SQUARE, 5899, True)
+        conn.execute(insert(Incident), [{
+            "ward_id": ward, "category": "encroachment_sidewalk", "status": "resolved",
+            "observed_at": datetime(2026, 12, 2, 6, 30), "resolved_at": None,
+            "description": 'Dấu "ngoặc"\\ và \u0007 <b>', "is_repeat": True,
+            "location_manual": False, "location_accuracy_m": 4.5,
+            "geom": "SRID=4326;POINT(106.905 10.805)"}])
+        # Written around the app's checks: ±Infinity, which JSON cannot hold.
+        conn.execute(text("UPDATE incident SET location_accuracy_m = :inf"),
+                     {"inf": float("inf")})
+        features, count, _ = layer_json.features_json(
+            conn, queries.LAYERS["incidents"], ward, queries.LayerFilter(), 10)
+    (feature,) = json.loads(features)
+    props = feature["properties"]
+    assert count == 1
+    assert props["observed_at"] == "2026-12-02T06:30" and props["resolved_at"] is None
+    assert props["description"] == 'Dấu "ngoặc"\\ và \u0007 <b>'
+    assert props["is_repeat"] is True and props["location_manual"] is False
+    assert props["location_accuracy_m"] is None
+    assert props["category_label"] == vocab.label(vocab.INCIDENT_CATEGORIES,
+                                                  "encroachment_sidewalk")
+    assert props["status_label"] == vocab.label(vocab.INCIDENT_STATUSES, "resolved")
+    assert props["neighbourhood_name"] is None and props["street_name"] is None
+    assert shapely.Point(feature["geometry"]["coordinates"]).equals(shapely.Point(106.905, 10.805))
+
+
+def test_pages_follow_the_layers_order(migrated_engine):
+    with migrated_engine.begin() as conn:
+        ward = ward_records.insert_ward(conn, "pages", "Phường Trang", SQUARE, 5899, True)
+        conn.execute(insert(Incident), [{
+            "ward_id": ward, "category": "encroachment_sidewalk", "status": "reported",
+            "observed_at": datetime(2026, 12, 1, 8, minute), "is_repeat": False,
+            "location_manual": False, "geom": "SRID=4326;POINT(106.905 10.805)"}
+            for minute in range(7)])
+        layer = queries.LAYERS["incidents"]
+        pages = [json.loads(layer_json.features_json(conn, layer, ward, queries.LayerFilter(),
+                                                     3, offset)[0]) for offset in (0, 3, 6, 9)]
+        matched = {layer_json.features_json(conn, layer, ward, queries.LayerFilter(), 3,
+                                            offset)[2] for offset in (0, 9)}
+    assert matched == {7}
+    ids = [[f["id"] for f in page] for page in pages]
+    assert [len(page) for page in ids] == [3, 3, 1, 0]
+    flat = [i for page in ids for i in page]
+    assert flat == sorted(flat) and len(set(flat)) == 7
