@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, and_, func, literal_column, select, text
 from sqlalchemy.sql.schema import Table
 from sqlalchemy.types import TypeDecorator
 
-from models import wardtime
+from geo import wardzone
 from models.tables import SRID
 
 
@@ -43,7 +43,7 @@ def geojson(column, decimals: int = 7):
 
 def ward_date(dialect: str, column):
     """The ward's calendar day of the ``models.wardtime.WardTime`` ``column`` (stored UTC)."""
-    minutes = int(wardtime.utc_offset().total_seconds() // 60)
+    minutes = int(wardzone.utc_offset().total_seconds() // 60)
     if dialect == "sqlite":
         return func.date(column, f"{minutes:+d} minutes")
     return func.date(column + literal_column(f"interval '{minutes} minutes'"))

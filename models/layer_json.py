@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from geo import vocabulary as vocab
+from geo import wardzone
 from models import dialects, wardtime
 from models.queries import KHU_PHO, LAYERS, STREET, Layer, LayerFilter, layer_select
 
@@ -50,7 +51,7 @@ STATUS_LABELS = {
 
 def _ward_minutes(dialect: str, column):
     """ISO text of a ``WardTime`` column in the ward's time, to the minute."""
-    minutes = int(wardtime.utc_offset().total_seconds() // 60)
+    minutes = int(wardzone.utc_offset().total_seconds() // 60)
     if dialect == "sqlite":
         return func.strftime("%Y-%m-%dT%H:%M", column, f"{minutes:+d} minutes")
     shifted = column + func.make_interval(0, 0, 0, 0, 0, minutes)

@@ -7,49 +7,20 @@ application works in naive ward-local datetimes; the database holds the same ins
 on the way in and out, including the bound values of comparisons (``observed_at >= start``),
 so a month's window in SQL is the ward's month.
 
-One installation has one time zone (``TIMEZONE``, default Asia/Ho_Chi_Minh, set by
-``webapp.create_app``). SQL that takes the calendar day of such a column
+One installation has one time zone (``geo.wardzone``, set by ``webapp.create_app`` from
+``URBANORDER_TIMEZONE``). SQL that takes the calendar day of such a column
 (``models.dialects.ward_date``) shifts by the zone's fixed offset: Vietnam has kept UTC+7
 without daylight saving since 1975.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo
+from datetime import datetime, time
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
-DEFAULT_ZONE = "Asia/Ho_Chi_Minh"
-_zone: tzinfo = ZoneInfo(DEFAULT_ZONE)
-
-
-def set_zone(name: str) -> None:
-    """Use the time zone ``name`` (IANA) for every ``WardTime`` column of this process."""
-    global _zone
-    _zone = ZoneInfo(name)
-
-
-def zone() -> tzinfo:
-    return _zone
-
-
-def to_utc(moment: datetime) -> datetime:
-    """``moment`` (naive: ward time; aware: any zone) as naive UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=_zone)
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def from_utc(moment: datetime) -> datetime:
-    """Naive UTC ``moment`` as naive ward time."""
-    return moment.replace(tzinfo=UTC).astimezone(_zone).replace(tzinfo=None)
-
-
-def utc_offset() -> timedelta:
-    """The zone's offset from UTC now (fixed for zones without daylight saving)."""
-    return datetime.now(_zone).utcoffset() or timedelta(0)
+from geo.wardzone import from_utc, to_utc
 
 
 class WardTime(TypeDecorator):

@@ -4,29 +4,34 @@ from __future__ import annotations
 
 from flask import Flask
 
-from models import wardtime
-from webapp import auth, basemap, errors, input_guard, jsonio, photos, security, vendor, wards
 from webapp import config as settings
-from webapp.admin import bp as admin_bp
-from webapp.analysis import bp as analysis_bp
-from webapp.api import bp as api_bp
-from webapp.auth.permissions import ROLE_LABELS, can
-from webapp.campaigns import bp as campaigns_bp
-from webapp.exchange import bp as exchange_bp
-from webapp.extensions import compress, csrf, db, limiter
-from webapp.field import bp as field_bp
-from webapp.houses import bp as houses_bp
-from webapp.incidents import bp as incidents_bp
-from webapp.map import bp as map_bp
-from webapp.model_streets import bp as model_streets_bp
-from webapp.navigation import nav_links
-from webapp.plan import bp as plan_bp
-from webapp.reports import bp as reports_bp
-from webapp.setup import bp as setup_bp
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the app; ``config`` overrides settings read from the environment."""
+    """Build the app; ``config`` overrides settings read from the environment.
+
+    The features are imported here, not at the top: importing ``webapp`` (or any module in
+    it, like the command line) does not load the whole application.
+    """
+    from geo import wardzone
+    from webapp import auth, basemap, errors, input_guard, jsonio, photos, security, vendor, wards
+    from webapp.admin import bp as admin_bp
+    from webapp.analysis import bp as analysis_bp
+    from webapp.api import bp as api_bp
+    from webapp.auth.permissions import ROLE_LABELS, can
+    from webapp.campaigns import bp as campaigns_bp
+    from webapp.exchange import bp as exchange_bp
+    from webapp.extensions import compress, csrf, db, limiter
+    from webapp.field import bp as field_bp
+    from webapp.houses import bp as houses_bp
+    from webapp.incidents import bp as incidents_bp
+    from webapp.map import bp as map_bp
+    from webapp.model_streets import bp as model_streets_bp
+    from webapp.navigation import nav_links
+    from webapp.plan import bp as plan_bp
+    from webapp.reports import bp as reports_bp
+    from webapp.setup import bp as setup_bp
+
     app = Flask(
         __name__,
         static_folder=str(settings.ROOT / "static"),
@@ -35,7 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(settings.from_environment())
     if config:
         app.config.update(config)
-    wardtime.set_zone(app.config["TIMEZONE"])  # event times: UTC stored, ward time used
+    wardzone.set_zone(app.config["TIMEZONE"])  # event times: UTC stored, ward time used
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = settings.instance_secret_key(app.config["INSTANCE_DIR"])
     jsonio.register(app)  # strict JSON in, never NaN out

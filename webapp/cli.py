@@ -8,19 +8,38 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup
 
-from models import migrate, queries, records
 from webapp import create_app
-from webapp.auth.permissions import ROLE_LABELS
-from webapp.extensions import db
-from webapp.users import UserError, create_user, set_active, set_password
+from webapp.commands import LazyChoice, backup, exchange, printing, setup, ward_or_fail
+from webapp.commands import database as _database
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, load_dotenv=False, set_debug_flag=False)
+class _Commands(FlaskGroup):
+    """Flask's group that finds its own commands without building the app (the app adds
+    none) or loading the installed extensions' plugin commands (still found by name, e.g.
+    ``urbanorder limiter``), so ``urbanorder --help`` answers at once."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted(self.commands)
+
+    def get_command(self, ctx, name: str):
+        return self.commands.get(name) or super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, create_app=create_app, load_dotenv=False, set_debug_flag=False)
 def cli() -> None:
     """urbanorder — bản đồ trật tự đô thị phường / ward urban-order map."""
 
 
+def _roles() -> dict[str, str]:
+    from webapp.auth.permissions import ROLE_LABELS
+
+    return ROLE_LABELS
+
+
 def _migrate() -> None:
+    from models import migrate
+
+    db = _database()
     started = time.perf_counter()
     migrate.upgrade(db.engine)
     click.echo(f"Cơ sở dữ liệu sẵn sàng ({db.engine.dialect.name}, "
@@ -41,8 +60,10 @@ def init_command() -> None:
 @click.option("--seed", default=2026, show_default=True, help="Hạt giống sinh dữ liệu.")
 def demo_command(replace: bool, if_empty: bool, remove: bool, seed: int) -> None:
     """Nạp dữ liệu MÔ PHỎNG phường Tam Phước. Load the synthetic Tam Phước demo."""
+    from models import queries, records
     from webapp.demo import load_demo, remove_demo
 
+    db = _database()
     _migrate()
     if remove:
         removed = remove_demo(db.engine)
@@ -64,7 +85,7 @@ def demo_command(replace: bool, if_empty: bool, remove: bool, seed: int) -> None
     if users:
         click.echo("\nTài khoản mô phỏng (mật khẩu chỉ in MỘT lần này — hãy ghi lại):")
         for username, (role, password) in users.items():
-            click.echo(f"  {username:<10} {ROLE_LABELS[role]:<32} mật khẩu: {password}")
+            click.echo(f"  {username:<10} {_roles()[role]:<32} mật khẩu: {password}")
         click.echo("Đổi mật khẩu: urbanorder user passwd TÊN\n")
 
 
@@ -76,6 +97,7 @@ def synth_command(wards: int, houses_per_ward: int, incidents_per_ward: int) -> 
     """Sinh dữ liệu MÔ PHỎNG cấp tỉnh để thử tải. Province-sized synthetic data."""
     from webapp.synth import generate_province
 
+    db = _database()
     _migrate()
     started = time.perf_counter()
     totals: dict[str, int] = {}
@@ -96,8 +118,10 @@ def user_group() -> None:
 
 
 def _user_action(action):
+    from webapp.users import UserError
+
     try:
-        with db.transaction() as conn:
+        with _database().transaction() as conn:
             return action(conn)
     except UserError as err:
         raise click.ClickException(str(err)) from None
@@ -105,7 +129,7 @@ def _user_action(action):
 
 @user_group.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice(list(ROLE_LABELS)), required=True,
+@click.option("--role", type=LazyChoice(_roles), required=True,
               help="superadmin: quản trị mọi phường (không thuộc phường nào).")
 @click.option("--ward", "ward_code",
               help="Mã phường (bắt buộc khi có nhiều phường; không dùng cho superadmin).")
@@ -113,21 +137,18 @@ def _user_action(action):
 @click.option("--password", help="Mật khẩu (để trống: tạo ngẫu nhiên và in ra).")
 def user_add(username, role, ward_code, full_name, password) -> None:
     """Tạo tài khoản mới."""
-    from webapp.services.wards import WardError, ward_named
+    from webapp.users import create_user
 
     ward = None
     if role != "superadmin":
-        with db.engine.connect() as conn:
-            try:
-                ward = ward_named(conn, ward_code, "tài khoản mới")
-            except WardError as err:
-                raise click.ClickException(str(err)) from None
+        with _database().engine.connect() as conn:
+            ward = ward_or_fail(conn, ward_code, "tài khoản mới")
     elif ward_code:
         raise click.ClickException("Tài khoản superadmin không thuộc phường nào: bỏ --ward.")
     _, password = _user_action(lambda conn: create_user(
         conn, ward.id if ward else None, username, role, password, full_name))
     where = ward.name if ward else "mọi phường"
-    click.echo(f"Đã tạo {username} ({ROLE_LABELS[role]}, {where}). Mật khẩu: {password}")
+    click.echo(f"Đã tạo {username} ({_roles()[role]}, {where}). Mật khẩu: {password}")
 
 
 @user_group.command("passwd")
@@ -135,6 +156,8 @@ def user_add(username, role, ward_code, full_name, password) -> None:
 @click.option("--password", help="Mật khẩu mới (để trống: tạo ngẫu nhiên và in ra).")
 def user_passwd(username, password) -> None:
     """Đặt lại mật khẩu (đăng xuất mọi phiên của người dùng)."""
+    from webapp.users import set_password
+
     password = _user_action(lambda conn: set_password(conn, username, password))
     click.echo(f"Đã đổi mật khẩu của {username}. Mật khẩu mới: {password}")
 
@@ -143,6 +166,8 @@ def user_passwd(username, password) -> None:
 @click.argument("username")
 def user_disable(username) -> None:
     """Khóa tài khoản (đăng xuất mọi phiên)."""
+    from webapp.users import set_active
+
     _user_action(lambda conn: set_active(conn, username, False))
     click.echo(f"Đã khóa tài khoản {username}.")
 
@@ -151,6 +176,8 @@ def user_disable(username) -> None:
 @click.argument("username")
 def user_enable(username) -> None:
     """Mở khóa tài khoản."""
+    from webapp.users import set_active
+
     _user_action(lambda conn: set_active(conn, username, True))
     click.echo(f"Đã mở khóa tài khoản {username}.")
 
@@ -162,7 +189,7 @@ def verify_command(ward_code: str | None) -> None:
     from webapp.services.verification import verify
     from webapp.services.wards import WardError
 
-    with db.engine.connect() as conn:
+    with _database().engine.connect() as conn:
         try:
             lines, intact = verify(conn, ward_code)
         except WardError as err:
@@ -189,11 +216,5 @@ def main() -> None:
     cli(prog_name="urbanorder")
 
 
-# Feature packages add their own commands to the group (they import ``cli`` from here).
-from webapp import backup_cli as _backup_commands  # noqa: E402,F401
-from webapp.analysis import commands as _analysis_commands  # noqa: E402,F401
-from webapp.exchange import commands as _exchange_commands  # noqa: E402,F401
-from webapp.setup.commands import COMMANDS as _setup_commands  # noqa: E402
-
-for _command in _setup_commands:
+for _command in (*backup.COMMANDS, *exchange.COMMANDS, *printing.COMMANDS, *setup.COMMANDS):
     cli.add_command(_command)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from models import wardtime
+from geo import wardzone
 
 
 def ward_now() -> datetime:
     """The ward's time, timezone-aware (a phone's "+07:00" or "Z" times convert against it)."""
-    return datetime.now(wardtime.zone()).replace(microsecond=0)
+    return datetime.now(wardzone.zone()).replace(microsecond=0)
 
 
 def local_now() -> datetime:

@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from models import wardtime
+from geo import wardzone
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = ROOT / "instance"
@@ -41,7 +41,7 @@ def from_environment() -> dict:
         # An .mbtiles or .pmtiles file served at /basemap/{z}/{x}/{y}.<ext> (offline basemap).
         "BASEMAP_FILE": os.environ.get("URBANORDER_BASEMAP_FILE", ""),
         # The wards' time zone (IANA): what people see and enter; the database keeps UTC.
-        "TIMEZONE": os.environ.get("URBANORDER_TIMEZONE", wardtime.DEFAULT_ZONE),
+        "TIMEZONE": os.environ.get("URBANORDER_TIMEZONE", wardzone.DEFAULT_ZONE),
         "API_DEFAULT_LIMIT": int(os.environ.get("URBANORDER_API_DEFAULT_LIMIT", "5000")),
         "API_MAX_LIMIT": int(os.environ.get("URBANORDER_API_MAX_LIMIT", "20000")),
         # The most boarding houses one field working set (offline copy) carries.

@@ -12,7 +12,8 @@ from datetime import date, datetime
 from shapely.geometry import MultiPolygon, Polygon
 from sqlalchemy import insert, select, text
 
-from models import dialects, layer_json, listings, migrate, model_streets, queries, wardtime
+from geo import wardzone
+from models import dialects, layer_json, listings, migrate, model_streets, queries
 from models import wards as ward_records
 from models.tables import Campaign, Incident
 
@@ -137,8 +138,8 @@ def _point_sql(conn):
 
 def test_the_zone_is_a_setting():
     try:
-        wardtime.set_zone("Asia/Tokyo")
-        assert wardtime.to_utc(datetime(2026, 12, 2, 9, 0)) == datetime(2026, 12, 2, 0, 0)
-        assert wardtime.from_utc(datetime(2026, 12, 2, 0, 0)) == datetime(2026, 12, 2, 9, 0)
+        wardzone.set_zone("Asia/Tokyo")
+        assert wardzone.to_utc(datetime(2026, 12, 2, 9, 0)) == datetime(2026, 12, 2, 0, 0)
+        assert wardzone.from_utc(datetime(2026, 12, 2, 0, 0)) == datetime(2026, 12, 2, 9, 0)
     finally:
-        wardtime.set_zone(wardtime.DEFAULT_ZONE)
+        wardzone.set_zone(wardzone.DEFAULT_ZONE)

@@ -41,6 +41,25 @@ def test_command_line_help_imports_no_analysis_libraries():
     assert _loaded(code) == []
 
 
+def test_command_line_help_builds_no_app_and_opens_no_database():
+    """``urbanorder --help`` lists every command from click alone: no SQLAlchemy, Alembic,
+    app or extension is imported (a ward PC answers at once)."""
+    code = ("import contextlib, io, sys\nsys.argv = ['urbanorder', '--help']\n"
+            "from webapp import cli\nout = io.StringIO()\n"
+            "with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):\n"
+            "    cli.main()\n"
+            "print(json.dumps([out.getvalue(), sorted({m.split('.')[0] for m in sys.modules})]))")
+    result = subprocess.run([sys.executable, "-c", f"import json\n{code}"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    shown, modules = json.loads(result.stdout.strip().splitlines()[-1])
+    for command in ("init", "demo", "serve", "backup", "export", "import", "print-ranking",
+                    "ward", "plan", "user", "verify"):
+        assert f"  {command} " in shown, command
+    assert not {"sqlalchemy", "alembic", "flask_limiter", "flask_login", "models",
+                "shapely"} & set(modules)
+
+
 def test_a_deferred_library_loads_on_first_use():
     assert _loaded("from geo import assign\nassign.gpd.GeoDataFrame") == ["pandas", "geopandas"]
 

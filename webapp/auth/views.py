@@ -9,15 +9,15 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from models import records
+from webapp import users  # the module: webapp.users imports webapp.auth, which imports this
 from webapp.auth import SignedInUser, bp, end_session, start_shift
 from webapp.auth.forms import LoginForm
 from webapp.auth.passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from webapp.extensions import db, limiter
-from webapp.users import normalise_username
 
 
 def _username_key() -> str:
-    return "user:" + normalise_username(request.form.get("username", ""))
+    return "user:" + users.normalise_username(request.form.get("username", ""))
 
 
 def safe_next(target: str | None) -> str:
@@ -41,7 +41,7 @@ def login():
         return redirect(url_for("setup.first_run"))
     form = LoginForm()
     if form.validate_on_submit():
-        username = normalise_username(form.username.data)
+        username = users.normalise_username(form.username.data)
         signed_in = None
         with db.transaction() as conn:
             row = records.user_by_username(conn, username)

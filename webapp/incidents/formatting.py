@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from flask import Blueprint, request, url_for
 
-from models import wardtime
+from geo import wardzone
 
 
 def vn_date(value) -> str:
@@ -33,7 +33,7 @@ def vn_system_datetime(value) -> str:
     """A system timestamp (stored in UTC: created_at, updated_at) in the ward's local time."""
     if not isinstance(value, datetime):
         return vn_datetime(value)
-    return vn_datetime(wardtime.from_utc(value))
+    return vn_datetime(wardzone.from_utc(value))
 
 
 def vn_number(value) -> str:

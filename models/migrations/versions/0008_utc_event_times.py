@@ -15,7 +15,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
-from models import wardtime
+from geo import wardzone
 from models.dialects import ledger_guard_ddl, ledger_unguard_ddl
 
 # revision identifiers, used by Alembic.
@@ -54,8 +54,8 @@ def _shift(by: timedelta) -> None:
 
 
 def upgrade() -> None:
-    _shift(-wardtime.utc_offset())
+    _shift(-wardzone.utc_offset())
 
 
 def downgrade() -> None:
-    _shift(wardtime.utc_offset())
+    _shift(wardzone.utc_offset())

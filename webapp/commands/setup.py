@@ -7,11 +7,13 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from geo.plan import PlanError, presets
-from models import queries
-from webapp.extensions import db
-from webapp.services import plans as plan_service
-from webapp.services import wards as service
+from webapp.commands import LazyChoice, database
+
+
+def _presets() -> dict:
+    from geo.plan import presets
+
+    return presets()
 
 
 def _fail(err: Exception):
@@ -40,10 +42,13 @@ def ward_group() -> None:
 @click.option("--source-crs", "source_epsg", type=int,
               help="EPSG của tệp ranh giới khi tệp không ghi (.prj thiếu).")
 @click.option("--plan", "preset", default="mac-dinh", show_default=True,
-              type=click.Choice(sorted(presets())),
+              type=LazyChoice(lambda: sorted(_presets())),
               help="Kế hoạch khởi đầu (mẫu trong data/plans).")
 def ward_create(code, name, province, boundary_file, metric_epsg, source_epsg, preset) -> None:
     """Tạo phường mới từ tệp ranh giới."""
+    from webapp.services import wards as service
+    db = database()
+
     try:
         outline = service.read_outline(Path(boundary_file), source_epsg)
         with db.transaction() as tx:
@@ -63,6 +68,10 @@ def ward_create(code, name, province, boundary_file, metric_epsg, source_epsg, p
 @ward_group.command("list")
 def ward_list() -> None:
     """Liệt kê các phường và dữ liệu của từng phường."""
+    from models import queries
+    from webapp.services import wards as service
+    db = database()
+
     with db.engine.connect() as conn:
         wards = queries.wards(conn)
         if not wards:
@@ -87,6 +96,9 @@ def ward_list() -> None:
 @click.option("--dry-run", is_flag=True, help="Chỉ báo cáo, không đổi.")
 def ward_set_boundary(code, boundary_file, source_epsg, dry_run) -> None:
     """Đổi ranh giới phường; báo các đối tượng nằm ngoài ranh giới mới."""
+    from webapp.services import wards as service
+    db = database()
+
     try:
         outline = service.read_outline(Path(boundary_file), source_epsg)
         with db.transaction() as tx:
@@ -121,6 +133,9 @@ def ward_set_boundary(code, boundary_file, source_epsg, dry_run) -> None:
 @click.option("--yes", is_flag=True, help="Không hỏi lại.")
 def ward_remove(code, force, yes) -> None:
     """Xóa một phường và mọi dữ liệu của nó (hỏi lại trước khi xóa)."""
+    from webapp.services import wards as service
+    db = database()
+
     with db.engine.connect() as conn:
         try:
             ward = service.ward_named(conn, code)
@@ -149,6 +164,8 @@ def plan_group() -> None:
 @plan_group.command("presets")
 def plan_presets() -> None:
     """Các kế hoạch mẫu có sẵn (data/plans)."""
+    from geo.plan import presets
+
     for code, name in presets().items():
         click.echo(f"{code:<14} {name}")
 
@@ -158,6 +175,10 @@ def plan_presets() -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
 def plan_export(ward_code, output) -> None:
     """Xuất kế hoạch đang áp dụng của phường ra tệp YAML."""
+    from webapp.services import plans as plan_service
+    from webapp.services import wards as service
+    db = database()
+
     with db.engine.connect() as conn:
         try:
             ward = service.ward_named(conn, ward_code, "xuất kế hoạch")
@@ -173,6 +194,11 @@ def plan_export(ward_code, output) -> None:
 @click.option("--ward", "ward_code", help="Mã phường.")
 def plan_import(file, ward_code) -> None:
     """Nhập kế hoạch từ tệp YAML thành phiên bản mới của phường."""
+    from geo.plan import PlanError
+    from webapp.services import plans as plan_service
+    from webapp.services import wards as service
+    db = database()
+
     try:
         plan = plan_service.from_upload(Path(file).read_text(encoding="utf-8"))
         with db.transaction() as tx:

@@ -1,17 +1,28 @@
-"""Command-line export and import of layers (added to the ``urbanorder`` group)."""
+"""Command-line export and import of layers."""
 
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 
-from geo.io import IMPORT_LAYERS
-from models import queries
-from webapp.cli import cli
-from webapp.extensions import db
+from webapp.commands import LazyChoice, database, ward_or_fail
 
 
-@cli.command("export")
-@click.option("--layer", required=True, type=click.Choice(list(queries.LAYERS)))
+def _layers() -> list[str]:
+    from models import queries
+
+    return list(queries.LAYERS)
+
+
+def _import_layers() -> list[str]:
+    from geo.io import IMPORT_LAYERS
+
+    return list(IMPORT_LAYERS)
+
+
+@click.command("export")
+@with_appcontext
+@click.option("--layer", required=True, type=LazyChoice(_layers))
 @click.option("--format", "fmt", required=True,
               type=click.Choice(["gpkg", "geojson", "shp", "xlsx", "csv"]))
 @click.option("--crs", default="4326", show_default=True, type=click.Choice(["4326", "ward"]),
@@ -26,17 +37,18 @@ def export_command(layer, fmt, crs, ward_code, personal, output) -> None:
 
     from webapp.exchange.files import export_layer
 
-    with db.transaction() as conn:
-        ward = _ward(conn, ward_code, "xuất dữ liệu")
+    with database().transaction() as conn:
+        ward = ward_or_fail(conn, ward_code, "xuất dữ liệu")
         out = export_layer(conn, ward, layer, fmt, crs, personal, None, via="cli")
     Path(output).write_bytes(out.body)
     click.echo(f"Đã xuất {out.rows} đối tượng ({layer}, {fmt}) vào {output}"
                + (" — CÓ thông tin cá nhân, đã ghi nhật ký." if personal else "."))
 
 
-@cli.command("import")
+@click.command("import")
+@with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--layer", required=True, type=click.Choice(list(IMPORT_LAYERS)))
+@click.option("--layer", required=True, type=LazyChoice(_import_layers))
 @click.option("--ward", "ward_code", help="Mã phường (bắt buộc khi có nhiều phường).")
 @click.option("--map", "mappings", multiple=True, metavar="TRƯỜNG=CỘT",
               help="Ghép cột, vd. --map name=TEN_KP (lặp lại được).")
@@ -55,8 +67,9 @@ def import_command(file, layer, ward_code, mappings, source_epsg, replace, snap,
     from geo.io import ReadError
     from webapp.services import exchange
 
+    db = database()
     with db.engine.connect() as conn:
-        ward = _ward(conn, ward_code, "nhập dữ liệu")
+        ward = ward_or_fail(conn, ward_code, "nhập dữ liệu")
         click.echo(f"Phường: {ward.name} ({ward.code}).")
         req = exchange.ImportRequest(Path(file), layer, source_epsg=source_epsg,
                                      replace=replace, tolerance_m=tolerance,
@@ -90,15 +103,6 @@ def import_command(file, layer, ward_code, mappings, source_epsg, replace, snap,
                + ", ".join(f"{k}: {v}" for k, v in result.items() if k not in ("layer", "rows")))
 
 
-def _ward(conn, code, purpose):
-    from webapp.services.wards import WardError, ward_named
-
-    try:
-        return ward_named(conn, code, purpose)
-    except WardError as err:
-        raise click.ClickException(str(err)) from None
-
-
 def _print_plan(plan) -> None:
     check = plan.check
     click.echo(f"{plan.raw.kind}, {check.total} dòng, hệ tọa độ {check.source_crs}.")
@@ -118,3 +122,6 @@ def _print_plan(plan) -> None:
         return
     click.echo(f"Hợp lệ {check.total - check.error_rows}/{check.total} dòng, "
                f"{len(check.errors)} lỗi.")
+
+
+COMMANDS = (export_command, import_command)

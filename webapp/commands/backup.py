@@ -6,23 +6,15 @@ from pathlib import Path
 
 import click
 from flask import current_app
-
-from models import backup as fingerprinting
-from webapp.cli import cli
-from webapp.services.backup import (
-    BACKEND_NAMES,
-    BackupError,
-    create_backup,
-    default_path,
-    restore_backup,
-)
+from flask.cli import with_appcontext
 
 
 def _timezone() -> str:
     return current_app.config["TIMEZONE"]
 
 
-@cli.command("backup")
+@click.command("backup")
+@with_appcontext
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 def backup_command(path: Path | None) -> None:
     """Sao lưu toàn bộ CSDL (mọi phường, ảnh, nhật ký) thành một tệp .tar.gz.
@@ -30,6 +22,8 @@ def backup_command(path: Path | None) -> None:
     PATH: tệp hoặc thư mục đích (mặc định: thư mục backups trong thư mục instance).
     Máy chủ không cần dừng. / Back up the whole database while the server runs.
     """
+    from webapp.services.backup import BACKEND_NAMES, BackupError, create_backup, default_path
+
     url = current_app.config["DATABASE_URL"]
     if path is None:
         path = Path(current_app.config["INSTANCE_DIR"]) / "backups"
@@ -47,7 +41,8 @@ def backup_command(path: Path | None) -> None:
                f"lúc {manifest['created_at_ward']}.")
 
 
-@cli.command("restore")
+@click.command("restore")
+@with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True,
               help="Ghi đè CSDL đang có dữ liệu (mọi dữ liệu hiện có bị thay thế).")
@@ -57,6 +52,9 @@ def restore_command(path: Path, force: bool) -> None:
     Từ chối bản sao lưu hỏng hoặc bị sửa, và CSDL đang có dữ liệu (trừ khi có --force).
     / Restore a backup, verified before and after.
     """
+    from models import backup as fingerprinting
+    from webapp.services.backup import BackupError, restore_backup
+
     url = current_app.config["DATABASE_URL"]
     try:
         restored = restore_backup(path, url, force=force)
@@ -73,3 +71,6 @@ def restore_command(path: Path, force: bool) -> None:
     if restored.schema_revision != head:
         click.echo(f"Bản sao lưu có lược đồ {restored.schema_revision}, phần mềm này dùng "
                    f"{head}: chạy 'urbanorder init' để nâng cấp trước khi mở máy chủ.")
+
+
+COMMANDS = (backup_command, restore_command)
