@@ -103,6 +103,6 @@ def make_engine(url: str, **kwargs) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         # System timestamps (created_at, updated_at) are UTC on both backends, as SQLite's
         # CURRENT_TIMESTAMP is; pages convert them to the ward's time.
-        return create_engine(parsed, pool_pre_ping=True,
-                             connect_args={"options": "-c timezone=UTC"}, **kwargs)
+        connect_args = {"options": "-c timezone=UTC", **kwargs.pop("connect_args", {})}
+        return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args, **kwargs)
     raise SpatialBackendError(f"Unsupported database backend: {parsed.get_backend_name()}")

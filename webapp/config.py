@@ -7,6 +7,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from models.replicas import parse_urls
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = ROOT / "instance"
 
@@ -31,6 +33,10 @@ def from_environment() -> dict:
     return {
         "INSTANCE_DIR": instance,
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'urbanorder.db'}"),
+        # PostgreSQL streaming replicas for read-only requests (comma-separated URLs; see
+        # docs/scaling.md); one lagging more than REPLICA_MAX_LAG_S seconds is skipped.
+        "DATABASE_REPLICA_URLS": parse_urls(os.environ.get("DATABASE_REPLICA_URLS")),
+        "REPLICA_MAX_LAG_S": float(os.environ.get("URBANORDER_REPLICA_MAX_LAG_S", "5")),
         "SECRET_KEY": os.environ.get("SECRET_KEY", ""),
         # Empty string: no basemap at all (the map still draws our own vectors). Unset (None):
         # the offline basemap file if there is one, else OpenStreetMap (webapp.basemap).
