@@ -81,14 +81,16 @@ class Replicas:
     _turn: itertools.count = field(default_factory=itertools.count)
 
     @classmethod
-    def connect(cls, primary: Engine, urls, max_lag_s: float) -> Replicas | None:
+    def connect(cls, primary: Engine, urls, max_lag_s: float,
+                pgbouncer: bool = False) -> Replicas | None:
         """Replicas of ``primary`` at ``urls``; ``None`` when there are none to use (no URL,
         or a SpatiaLite primary: SQLite has no replicas, the setting is ignored)."""
         from models.engine import make_engine
 
         if not urls or primary.dialect.name != "postgresql":
             return None
-        engines = [make_engine(url, connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
+        engines = [make_engine(url, pgbouncer=pgbouncer,
+                               connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
                    for url in urls]
         # Checked often enough that a replica keeping up stays inside the allowed lag.
         return cls(primary, [Replica(engine) for engine in engines], max_lag_s,

@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -125,3 +126,37 @@ def replicated_clusters(replicas: int = 1, bin_dir: Path | None = None):
             with suppress(Exception):  # removing the folder is what matters now
                 cluster.stop()
         shutil.rmtree(home, ignore_errors=True)
+
+
+@contextmanager
+def pgbouncer(cluster: Cluster, pool_mode: str = "transaction"):
+    """A PgBouncer in front of ``cluster`` (every database, trusted as ``postgres``);
+    yields its port and always stops it."""
+    program = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+    if not Path(program).exists():
+        raise RuntimeError("pgbouncer is not installed")
+    port, home = _free_port(), cluster.home
+    (home / "pgbouncer-users.txt").write_text('"postgres" ""\n')
+    (home / "pgbouncer.ini").write_text(
+        f"[databases]\n* = host=127.0.0.1 port={cluster.port}\n[pgbouncer]\n"
+        f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
+        f"auth_type = trust\nauth_file = {home / 'pgbouncer-users.txt'}\n"
+        f"pool_mode = {pool_mode}\ndefault_pool_size = 4\n"
+        f"logfile = {home / 'pgbouncer.log'}\n")
+    if os.geteuid() == 0:
+        for name in ("pgbouncer-users.txt", "pgbouncer.ini"):
+            shutil.chown(home / name, "postgres")
+    process = subprocess.Popen([*_as_server_user(), program, str(home / "pgbouncer.ini")],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if process.poll() is not None:
+                raise RuntimeError(f"pgbouncer exited: {(home / 'pgbouncer.log').read_text()}")
+            time.sleep(0.05)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -33,10 +33,12 @@ class Database:
     """
 
     def init_app(self, app: Flask) -> None:
-        engine = make_engine(app.config["DATABASE_URL"])
+        pgbouncer = app.config["DATABASE_PGBOUNCER"]
+        engine = make_engine(app.config["DATABASE_URL"], pgbouncer=pgbouncer)
         app.extensions["urbanorder_engine"] = engine
         app.extensions["urbanorder_replicas"] = Replicas.connect(
-            engine, app.config.get("DATABASE_REPLICA_URLS"), app.config["REPLICA_MAX_LAG_S"])
+            engine, app.config["DATABASE_REPLICA_URLS"], app.config["REPLICA_MAX_LAG_S"],
+            pgbouncer)
         app.teardown_appcontext(self._close)
         app.after_request(self._remember_write)
 

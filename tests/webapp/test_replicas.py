@@ -3,19 +3,22 @@ replica. The test starts its own primary and replica (tests/pgcluster.py) on fre
 
 from __future__ import annotations
 
+import shutil
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy.exc import OperationalError
 
 from models import migrate
-from models.engine import make_engine
+from models.engine import DatabaseSettingError, make_engine
 from models.replicas import PRIMARY_POSITION, REPLAYED_POSITION, lsn_value
 from models.tables import AuditLog, BoardingHouse
 from tests.conftest import _unavailable, test_app
 from tests.helpers import DEMO_PASSWORDS, ROLE_USERS, api_headers, sign_in
-from tests.pgcluster import replicated_clusters, server_binaries
+from tests.pgcluster import pgbouncer, replicated_clusters, server_binaries
 from tests.webapp.field.conftest import incident_payload, post
 from webapp.demo import load_demo
 from webapp.extensions import db
@@ -149,7 +152,9 @@ def test_a_write_lands_on_the_primary_and_its_writer_reads_it_back(app, clusters
         assert again.status_code == 200 and set(where) == {"primary"}
         # The replica really is behind: it does not have the incident yet.
         assert replica_sql(clusters, f"SELECT count(*) FROM incident WHERE id = {incident_id}") == 0
-    # Once the replica has replayed the write, the writer's reads go back to it.
+    # Once a check has seen the replica replay the write, the writer's reads go back to it.
+    with app.app_context():
+        db.replicas.refresh(force=True)
     with ran_on(app) as where:
         assert police.get(f"/api/v1/incidents/{incident_id}").status_code == 200
     assert set(where) == {"replica"}
@@ -189,6 +194,50 @@ def test_a_lagging_replica_is_skipped_until_it_catches_up(app, clusters, staff):
     with ran_on(app) as where:
         assert staff.get("/api/v1/incidents?limit=10").status_code == 200
     assert set(where) == {"replica"}
+
+
+def test_reads_and_writes_through_pgbouncer_in_transaction_mode(clusters):
+    if shutil.which("pgbouncer") is None and not Path("/usr/sbin/pgbouncer").exists():
+        _unavailable("pgbouncer is not installed (Debian package pgbouncer)")
+    primary, replica = clusters
+    admin = create_engine(primary.url(), isolation_level="AUTOCOMMIT")
+
+    def database_time_zone(zone: str) -> None:
+        with admin.connect() as conn:  # PgBouncer 1.18 passes no startup options
+            conn.execute(text(f"ALTER DATABASE urbanorder SET timezone = '{zone}'"))
+
+    with pgbouncer(primary) as port:
+        bounced = f"postgresql+psycopg://postgres@127.0.0.1:{port}/urbanorder"
+        plain = make_engine(bounced)
+        with pytest.raises(OperationalError, match="unsupported startup parameter"):
+            plain.connect()
+        plain.dispose()
+        database_time_zone("Asia/Ho_Chi_Minh")
+        local = make_engine(bounced, pgbouncer=True)
+        with pytest.raises(DatabaseSettingError, match="ALTER DATABASE"):
+            local.connect()
+        local.dispose()
+    database_time_zone("UTC")
+    # A new PgBouncer: its server connections keep the time zone they were opened with.
+    with pgbouncer(primary) as port:
+        bounced = f"postgresql+psycopg://postgres@127.0.0.1:{port}/urbanorder"
+        for app in test_app(bounced, DATABASE_PGBOUNCER=True,
+                            DATABASE_REPLICA_URLS=[replica.url("urbanorder")],
+                            REPLICA_MAX_LAG_S=MAX_LAG_S):
+            police = app.test_client()
+            sign_in(police, ROLE_USERS["police"])
+            police.csrf_headers = api_headers(police)
+            for _ in range(3):  # more than psycopg's five executions of each statement
+                created = post(police, "/api/v1/field/incidents", incident_payload())
+                assert created.status_code == 201, created.get_json()
+                for _ in range(3):
+                    shown = police.get(f"/api/v1/incidents/{created.get_json()['id']}")
+                    assert shown.status_code == 200
+            with app.app_context(), db.engine.connect() as conn:
+                assert conn.execute(text("SHOW timezone")).scalar() == "UTC"
+            with app.test_request_context("/", method="GET"):  # the replica, same settings
+                assert db.conn.execute(text("SELECT pg_is_in_recovery()")).scalar() is True
+    admin.dispose()
 
 
 def test_a_stopped_replica_falls_back_to_the_primary(app, clusters, staff):
