@@ -138,7 +138,8 @@ class Replicas:
         recovery, so not a replica of anything)."""
         replica.down = replayed is None
         replica.replayed = replayed
-        covered = [at for at, position in self._samples
+        # tuple(): a copy taken at once, while another request's check may append.
+        covered = [at for at, position in tuple(self._samples)
                    if replayed is not None and position <= replayed]
         replica.covers_sample_at = covered[-1] if covered else None
 
