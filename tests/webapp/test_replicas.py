@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask import session
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.exc import OperationalError
 
@@ -21,7 +22,7 @@ from tests.helpers import DEMO_PASSWORDS, ROLE_USERS, api_headers, sign_in
 from tests.pgcluster import pgbouncer, replicated_clusters, server_binaries
 from tests.webapp.field.conftest import incident_payload, post
 from webapp.demo import load_demo
-from webapp.extensions import db
+from webapp.extensions import OWN_WRITE, db
 
 MAX_LAG_S = 1.5
 # Statements of the replica check itself, not of the request.
@@ -121,6 +122,16 @@ def test_the_routed_connection_is_the_replica_for_reads_only(app, clusters):
         assert db.conn.execute(in_recovery).scalar() is False
     with app.app_context():  # commands and scripts: no request, the primary
         assert db.conn.execute(in_recovery).scalar() is False
+
+
+def test_an_own_write_binds_reads_to_the_primary_only_while_a_replica_may_miss_it(app):
+    in_recovery = text("SELECT pg_is_in_recovery()")
+    beyond_any_replica = 2 ** 62  # a WAL position no server has reached
+    for wrote_at, on_replica in ((time.time(), False), (time.time() - MAX_LAG_S - 2, True)):
+        with app.test_request_context("/", method="GET"):
+            session[OWN_WRITE] = [wrote_at, beyond_any_replica]
+            assert db.conn.execute(in_recovery).scalar() is on_replica
+            assert (OWN_WRITE in session) is not on_replica  # an old one is dropped
 
 
 def test_map_api_rankings_and_exports_read_on_the_replica(app, clusters, staff):
