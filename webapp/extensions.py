@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from contextlib import contextmanager
 
@@ -11,9 +12,12 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf import CSRFProtect
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 from models.engine import IMMEDIATE, READ_EACH_STATEMENT, make_engine
 from models.replicas import Replica, Replicas, primary_position
+
+log = logging.getLogger(__name__)
 
 # Requests that only read; any other method may write, so it reads on the primary.
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -41,6 +45,7 @@ class Database:
             pgbouncer)
         app.teardown_appcontext(self._close)
         app.after_request(self._remember_write)
+        app.register_error_handler(OperationalError, self._read_again_on_primary)
 
     @property
     def engine(self) -> Engine:
@@ -65,10 +70,28 @@ class Database:
     def _read_connection(self) -> tuple[Connection, Replica | None]:
         replicas = self.replicas
         if replicas is None or not has_request_context() or "db_wrote" in g \
-                or request.method not in READ_ONLY_METHODS:
+                or g.get("db_primary_only") or request.method not in READ_ONLY_METHODS:
             return self.engine.connect(), None
         chosen = replicas.connect_for_read(self._own_write(replicas.max_lag_s))
         return chosen or (self.engine.connect(), None)
+
+    @staticmethod
+    def _read_again_on_primary(exc: OperationalError):
+        """A read-only request whose replica failed under it (went down, or cancelled a query
+        in a conflict with recovery) runs again, once, on the primary — from its first
+        step, the sign-in gate included. One that has written is not run twice."""
+        replica, conn = g.get("db_replica"), g.get("db_conn")
+        lost = conn is not None and conn.invalidated
+        if replica is None or conn is None or "db_wrote" in g or \
+                request.method not in READ_ONLY_METHODS or \
+                not (lost or "conflict with recovery" in str(exc.orig)):
+            raise exc
+        log.warning("replica %s failed a read, reading on the primary: %s", replica.name, exc)
+        replica.down = replica.down or lost  # until a check reaches it again
+        g.db_replaced.append(g.pop("db_conn"))
+        g.db_replica, g.db_primary_only = None, True
+        g.pop("_login_user", None)  # Flask-Login's user, perhaps half-read on the replica
+        return current_app.preprocess_request() or current_app.dispatch_request()
 
     @staticmethod
     def _own_write(max_lag_s: float) -> int | None:

@@ -8,6 +8,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
 from flask import session
 from sqlalchemy import create_engine, event, func, select, text
@@ -107,6 +108,13 @@ def replay_paused(clusters):
         wait_for_replay(clusters)
 
 
+def caught_up(app, clusters) -> None:
+    """The replica has replayed everything, and the app's check has seen it."""
+    wait_for_replay(clusters)
+    with app.app_context():
+        db.replicas.refresh(force=True)
+
+
 @pytest.fixture(scope="module")
 def staff(app):
     client = app.test_client()
@@ -164,8 +172,7 @@ def test_a_write_lands_on_the_primary_and_its_writer_reads_it_back(app, clusters
         # The replica really is behind: it does not have the incident yet.
         assert replica_sql(clusters, f"SELECT count(*) FROM incident WHERE id = {incident_id}") == 0
     # Once a check has seen the replica replay the write, the writer's reads go back to it.
-    with app.app_context():
-        db.replicas.refresh(force=True)
+    caught_up(app, clusters)
     with ran_on(app) as where:
         assert police.get(f"/api/v1/incidents/{incident_id}").status_code == 200
     assert set(where) == {"replica"}
@@ -200,8 +207,7 @@ def test_a_lagging_replica_is_skipped_until_it_catches_up(app, clusters, staff):
         with ran_on(app) as where:
             assert staff.get("/api/v1/incidents?limit=10").status_code == 200
         assert set(where) == {"primary"}
-    with app.app_context():
-        db.replicas.refresh(force=True)
+    caught_up(app, clusters)
     with ran_on(app) as where:
         assert staff.get("/api/v1/incidents?limit=10").status_code == 200
     assert set(where) == {"replica"}
@@ -251,7 +257,38 @@ def test_reads_and_writes_through_pgbouncer_in_transaction_mode(clusters):
     admin.dispose()
 
 
+def test_a_read_the_replica_cancels_runs_again_on_the_primary(app, clusters, staff):
+    replica_engine = db_replica_engine(app)
+    cancelled = []
+
+    def conflict_with_recovery(*_args):
+        if not cancelled:  # once, as a hot standby cancels a query whose rows vacuum removed
+            cancelled.append(True)
+            raise psycopg.errors.SerializationFailure(
+                "canceling statement due to conflict with recovery")
+
+    caught_up(app, clusters)
+    event.listen(replica_engine, "before_cursor_execute", conflict_with_recovery)
+    try:
+        with ran_on(app) as where:
+            response = staff.get("/api/v1/incidents?limit=10")
+    finally:
+        event.remove(replica_engine, "before_cursor_execute", conflict_with_recovery)
+    assert cancelled and response.status_code == 200
+    assert len(response.get_json()["features"]) == 10
+    assert where[0] == "replica" and where[-1] == "primary"
+    with ran_on(app) as where:  # the replica is not down: the next read is on it again
+        assert staff.get("/api/v1/incidents?limit=10").status_code == 200
+    assert set(where) == {"replica"}
+
+
+def db_replica_engine(app):
+    with app.app_context():
+        return db.replicas.replicas[0].engine
+
+
 def test_a_stopped_replica_falls_back_to_the_primary(app, clusters, staff):
+    caught_up(app, clusters)
     with ran_on(app) as where:
         assert staff.get("/api/v1/incidents?limit=10").status_code == 200
     assert set(where) == {"replica"}
