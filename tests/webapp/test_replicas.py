@@ -1,5 +1,6 @@
-"""Reads on a real hot-standby replica: routing, read-your-own-writes, lag and a stopped
-replica. The test starts its own primary and replica (tests/pgcluster.py) on free ports."""
+"""Reads on a real hot-standby replica: routing, read-your-own-writes, lag, a cancelled
+read, a stopped replica, and PgBouncer in transaction mode. The test starts its own primary,
+replica and PgBouncer (tests/pgcluster.py) on free ports, and removes them."""
 
 from __future__ import annotations
 
