@@ -26,6 +26,11 @@ class SpatialBackendError(RuntimeError):
     """The spatial extension of a backend is missing; the message says what to install."""
 
 
+class DatabaseSettingError(RuntimeError):
+    """The database server is set up in a way the app cannot work with; the message says
+    what to change."""
+
+
 def _sqlite_dbapi():
     """The sqlite3 module to use: the standard one if it can load extensions."""
     if hasattr(sqlite3.Connection, "enable_load_extension"):
@@ -80,11 +85,26 @@ def _begin(conn) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+UTC_NAMES = frozenset({"UTC", "Etc/UTC", "UCT", "Etc/UCT", "Universal", "Etc/Universal",
+                       "Zulu", "Etc/Zulu", "GMT", "Etc/GMT", "Etc/GMT0", "GMT0"})
+
+
+def _require_utc(dbapi_conn, _record) -> None:
+    zone = dbapi_conn.execute("SHOW timezone").fetchone()[0]
+    dbapi_conn.rollback()
+    if zone not in UTC_NAMES:
+        raise DatabaseSettingError(
+            f"Qua PgBouncer, cơ sở dữ liệu phải có múi giờ UTC (đang là {zone}): "
+            "ALTER DATABASE <tên> SET timezone = 'UTC' / behind PgBouncer the database's "
+            f"default time zone must be UTC (it is {zone}).")
+
+
+def make_engine(url: str, *, pgbouncer: bool = False, **kwargs) -> Engine:
     """Create an engine for ``url`` with the backend's spatial extension ready.
 
     SQLite URLs get mod_spatialite loaded on every connection (through pysqlite3 where
-    the standard module cannot load extensions) and their folder created.
+    the standard module cannot load extensions) and their folder created. ``pgbouncer``:
+    the PostgreSQL URL is a PgBouncer in transaction mode (docs/scaling.md).
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -103,6 +123,16 @@ def make_engine(url: str, **kwargs) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         # System timestamps (created_at, updated_at) are UTC on both backends, as SQLite's
         # CURRENT_TIMESTAMP is; pages convert them to the ward's time.
-        return create_engine(parsed, pool_pre_ping=True,
-                             connect_args={"options": "-c timezone=UTC"}, **kwargs)
+        if not pgbouncer:
+            connect_args = {"options": "-c timezone=UTC", **kwargs.pop("connect_args", {})}
+            return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args,
+                                 **kwargs)
+        # Transaction pooling: the next transaction may run on another server connection, so
+        # nothing may outlive one. psycopg would prepare a statement run five times, and
+        # PgBouncer 1.18 (Debian 12) refuses the startup "options": the database's default
+        # time zone must be UTC instead, which each new connection checks.
+        connect_args = {"prepare_threshold": None, **kwargs.pop("connect_args", {})}
+        engine = create_engine(parsed, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+        event.listen(engine, "connect", _require_utc)
+        return engine
     raise SpatialBackendError(f"Unsupported database backend: {parsed.get_backend_name()}")

@@ -23,6 +23,8 @@ if [ "$mode" = test ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
   command -v ogrinfo >/dev/null 2>&1 || missing+=(gdal-bin)
+  # The replica test runs a PgBouncer of its own (tests/webapp/test_replicas.py).
+  [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
   fc-list 2>/dev/null | grep -qi "dejavu" || missing+=(fonts-dejavu-core)
 fi
 

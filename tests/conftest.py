@@ -113,14 +113,17 @@ def demo_database_factory(request, tmp_path_factory, name: str, **sizes):
     return get
 
 
-def test_app(url: str):
-    """An app on ``url`` for tests (no basemap, no rate limits); dispose it when done."""
+def test_app(url: str, **config):
+    """An app on ``url`` for tests (no basemap, no rate limits, ``config`` overriding);
+    dispose it when done."""
     from webapp import create_app
 
     app = create_app({"DATABASE_URL": url, "TILE_URL": "", "TESTING": True,
-                      "SECRET_KEY": "test", "RATELIMIT_ENABLED": False})
+                      "SECRET_KEY": "test", "RATELIMIT_ENABLED": False, **config})
     yield app
     app.extensions["urbanorder_engine"].dispose()
+    if app.extensions["urbanorder_replicas"] is not None:
+        app.extensions["urbanorder_replicas"].dispose()
 
 
 test_app.__test__ = False  # a helper, not a test

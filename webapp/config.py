@@ -29,10 +29,18 @@ def instance_secret_key(instance: Path) -> str:
 
 
 def from_environment() -> dict:
+    from models.replicas import parse_urls  # SQLAlchemy: not at import (urbanorder --help)
+
     instance = Path(os.environ.get("URBANORDER_INSTANCE", DEFAULT_INSTANCE))
     return {
         "INSTANCE_DIR": instance,
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'urbanorder.db'}"),
+        # PostgreSQL streaming replicas for read-only requests (comma-separated URLs; see
+        # docs/scaling.md); one lagging more than REPLICA_MAX_LAG_S seconds is skipped.
+        "DATABASE_REPLICA_URLS": parse_urls(os.environ.get("DATABASE_REPLICA_URLS")),
+        "REPLICA_MAX_LAG_S": float(os.environ.get("URBANORDER_REPLICA_MAX_LAG_S", "5")),
+        # The PostgreSQL URLs are PgBouncers in transaction mode (docs/scaling.md).
+        "DATABASE_PGBOUNCER": os.environ.get("URBANORDER_PGBOUNCER", "") == "1",
         "SECRET_KEY": os.environ.get("SECRET_KEY", ""),
         # Empty string: no basemap at all (the map still draws our own vectors). Unset (None):
         # the offline basemap file if there is one, else OpenStreetMap (webapp.basemap).

@@ -2,48 +2,135 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from contextlib import contextmanager
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf import CSRFProtect
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 from models.engine import IMMEDIATE, READ_EACH_STATEMENT, make_engine
+from models.replicas import Replica, Replicas, primary_position
+
+log = logging.getLogger(__name__)
+
+# Requests that only read; any other method may write, so it reads on the primary.
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The session key of the user's latest write: [UTC epoch seconds, primary WAL position].
+# Until a replica has replayed that position, this user's reads stay on the primary.
+OWN_WRITE = "db_wrote"
+# A write this many seconds older than the allowed lag is on every replica still in use.
+CLOCK_MARGIN_S = 1.0
 
 
 class Database:
-    """The app's engine, and one connection per request opened on first use."""
+    """The app's engine, and one connection per request opened on first use.
+
+    With ``DATABASE_REPLICA_URLS`` (PostgreSQL), a read-only request reads on a replica
+    that keeps up (``models.replicas``), unless its user wrote something a replica has not
+    replayed yet; writes and every other request use the primary.
+    """
 
     def init_app(self, app: Flask) -> None:
-        app.extensions["urbanorder_engine"] = make_engine(app.config["DATABASE_URL"])
+        pgbouncer = app.config["DATABASE_PGBOUNCER"]
+        engine = make_engine(app.config["DATABASE_URL"], pgbouncer=pgbouncer)
+        app.extensions["urbanorder_engine"] = engine
+        app.extensions["urbanorder_replicas"] = Replicas.connect(
+            engine, app.config["DATABASE_REPLICA_URLS"], app.config["REPLICA_MAX_LAG_S"],
+            pgbouncer)
         app.teardown_appcontext(self._close)
+        app.after_request(self._remember_write)
+        app.register_error_handler(OperationalError, self._read_again_on_primary)
 
     @property
     def engine(self) -> Engine:
         return current_app.extensions["urbanorder_engine"]
 
     @property
+    def replicas(self) -> Replicas | None:
+        return current_app.extensions["urbanorder_replicas"]
+
+    @property
     def conn(self) -> Connection:
-        """The request's read connection (opened lazily, closed at teardown)."""
+        """The request's read connection (opened lazily, closed at teardown). After the
+        request wrote, reads move to the primary, which holds what it wrote."""
+        if "db_conn" in g and g.db_replica is not None and "db_wrote" in g:
+            g.db_replaced.append(g.pop("db_conn"))
         if "db_conn" not in g:
-            g.db_conn = self.engine.connect().execution_options(**{READ_EACH_STATEMENT: True})
+            g.setdefault("db_replaced", [])
+            conn, g.db_replica = self._read_connection()
+            g.db_conn = conn.execution_options(**{READ_EACH_STATEMENT: True})
         return g.db_conn
+
+    def _read_connection(self) -> tuple[Connection, Replica | None]:
+        replicas = self.replicas
+        if replicas is None or not has_request_context() or "db_wrote" in g \
+                or g.get("db_primary_only") or request.method not in READ_ONLY_METHODS:
+            return self.engine.connect(), None
+        chosen = replicas.connect_for_read(self._own_write(replicas.max_lag_s))
+        return chosen or (self.engine.connect(), None)
+
+    @staticmethod
+    def _read_again_on_primary(exc: OperationalError):
+        """A read-only request whose replica failed under it (went down, or cancelled a query
+        in a conflict with recovery) runs again, once, on the primary — from its first
+        step, the sign-in gate included. One that has written is not run twice."""
+        replica, conn = g.get("db_replica"), g.get("db_conn")
+        lost = conn is not None and conn.invalidated
+        if replica is None or conn is None or "db_wrote" in g or \
+                request.method not in READ_ONLY_METHODS or \
+                not (lost or "conflict with recovery" in str(exc.orig)):
+            raise exc
+        log.warning("replica %s failed a read, reading on the primary: %s", replica.name, exc)
+        replica.down = replica.down or lost  # until a check reaches it again
+        g.db_replaced.append(g.pop("db_conn"))
+        g.db_replica, g.db_primary_only = None, True
+        g.pop("_login_user", None)  # Flask-Login's user, perhaps half-read on the replica
+        return current_app.preprocess_request() or current_app.dispatch_request()
+
+    @staticmethod
+    def _own_write(max_lag_s: float) -> int | None:
+        """The WAL position of this user's latest write, while a replica may miss it."""
+        wrote = session.get(OWN_WRITE)
+        if not (isinstance(wrote, list) and len(wrote) == 2):
+            return None
+        if time.time() - wrote[0] > max_lag_s + CLOCK_MARGIN_S:
+            session.pop(OWN_WRITE)  # every replica still in use holds it by now
+            return None
+        return int(wrote[1])
 
     @contextmanager
     def transaction(self):
         """One transaction for one submission: everything or nothing."""
-        with self.engine.connect().execution_options(**{IMMEDIATE: True}) as conn, \
-                conn.begin():
-            yield conn
+        with self.engine.connect().execution_options(**{IMMEDIATE: True}) as conn:
+            with conn.begin():
+                yield conn
+            if self.replicas is not None and has_request_context():
+                g.db_wrote = primary_position(conn)
+
+    def _remember_write(self, response):
+        """A request that wrote (or could have, by its method) notes where the primary's
+        WAL was afterwards in the user's session: read-your-own-writes."""
+        if self.replicas is None:
+            return response
+        position = g.get("db_wrote")
+        if position is None and request.method not in READ_ONLY_METHODS:
+            with self.engine.connect() as conn:  # e.g. an import writing on its own engine
+                position = primary_position(conn)
+        if position is not None:
+            session[OWN_WRITE] = [time.time(), position]
+        return response
 
     @staticmethod
     def _close(_exc) -> None:
-        conn = g.pop("db_conn", None)
-        if conn is not None:
-            conn.close()
+        for conn in (g.pop("db_conn", None), *g.pop("db_replaced", ())):
+            if conn is not None:
+                conn.close()
 
 
 db = Database()
