@@ -69,8 +69,12 @@ def _base_layers(conn, ward) -> dict:
     }
 
 
-def ranking_pdf(conn, ward, month: str, paper: str = "A4", atlas: bool = False) -> bytes:
-    """The month's ranking as printed: the published snapshot if any, else the draft."""
+def ranking_pdf(conn, ward, month: str, paper: str = "A4", atlas: bool = False,
+                on_page=None, workers: int | None = None) -> bytes:
+    """The month's ranking as printed: the published snapshot if any, else the draft.
+
+    The atlas's pages are drawn by ``workers`` processes (``None``: one per core);
+    ``on_page(done, total)`` follows them."""
     view = service.ranking_view(conn, ward, month)
     published = view["published"]
     rows = list(published.rows) if published else view["current"]
@@ -93,7 +97,9 @@ def ranking_pdf(conn, ward, month: str, paper: str = "A4", atlas: bool = False) 
             conn, LAYERS["incidents"], ward.id,
             LayerFilter(date_from=start.date(), date_to=(end - timedelta(days=1)).date()),
             columns=["id", "neighbourhood_id", "category"])
-    return printmap.ranking_pdf(layers, rows, meta, paper, atlas)
+    total = printmap.page_count(layers, rows, atlas)
+    return printmap.ranking_pdf(layers, rows, meta, paper, atlas, workers=workers,
+                                on_page=on_page and (lambda done: on_page(done, total)))
 
 
 def hotspot_pdf(conn, ward, params: dict, paper: str = "A4") -> bytes:
