@@ -98,6 +98,8 @@ def ranking_pdf(conn, ward, month: str, paper: str = "A4", atlas: bool = False,
             LayerFilter(date_from=start.date(), date_to=(end - timedelta(days=1)).date()),
             columns=["id", "neighbourhood_id", "category"])
     total = printmap.page_count(layers, rows, atlas)
+    if on_page:
+        on_page(0, total)  # the total is known before the first page is drawn
     return printmap.ranking_pdf(layers, rows, meta, paper, atlas, workers=workers,
                                 on_page=on_page and (lambda done: on_page(done, total)))
 
@@ -141,8 +143,9 @@ def coverage_pdf(conn, ward, paper: str = "A4") -> bytes:
 
 
 def filename(kind: str, ward, paper: str, month: str | None = None,
-             atlas: bool = False) -> str:
-    """``xep-hang-TAMPHUOC-2026-10-A4.pdf`` (ASCII, safe in a Content-Disposition)."""
-    parts = [kind, ward.code, month, "atlas" if atlas else None, paper]
+             atlas: bool = False, stamp: str | None = None) -> str:
+    """``xep-hang-TAMPHUOC-2026-10-A4.pdf`` (ASCII, safe in a Content-Disposition);
+    ``stamp`` (ward time of printing, ``20261202-1147``) goes last."""
+    parts = [kind, ward.code, month, "atlas" if atlas else None, paper, stamp]
     return "-".join(p for p in parts if p) + ".pdf"
 
