@@ -5,7 +5,6 @@ JSON state every second."""
 from __future__ import annotations
 
 from flask import (
-    Response,
     abort,
     current_app,
     jsonify,
@@ -19,9 +18,9 @@ from flask_login import current_user
 
 from webapp import printing
 from webapp.analysis import bp, common
+from webapp.analysis.printing import bad_request, paper_and_month
 from webapp.auth.permissions import require
 from webapp.extensions import db
-from webapp.services import analysis as service
 from webapp.services import print_jobs
 
 
@@ -34,11 +33,9 @@ def _instance():
 def atlas_start():
     ward = common.ward()
     try:
-        paper = printing.check_paper(request.form.get("paper"))
-        raw = request.form.get("month")
-        month = printing.check_month(raw) if raw else service.latest_month(db.conn, ward)
+        paper, month = paper_and_month(request.form, ward)
     except printing.PrintError as bad:
-        return Response(str(bad), status=400, content_type="text/plain; charset=utf-8")
+        return bad_request(str(bad))
     engine, log = db.engine, current_app.logger
     name = printing.filename("xep-hang", ward, paper, month, atlas=True,
                              stamp=print_jobs.stamp())
