@@ -69,8 +69,13 @@ def _base_layers(conn, ward) -> dict:
     }
 
 
+# One process by default: on the shared 2-core machine the atlas was no faster with one
+# process per core (10.0–10.4 s against 8.4–10.1 s at load 5, bench/README.md).
+ATLAS_WORKERS = 1
+
+
 def ranking_pdf(conn, ward, month: str, paper: str = "A4", atlas: bool = False,
-                on_page=None, workers: int | None = None) -> bytes:
+                on_page=None, workers: int | None = ATLAS_WORKERS) -> bytes:
     """The month's ranking as printed: the published snapshot if any, else the draft.
 
     The atlas's pages are drawn by ``workers`` processes (``None``: one per core);
