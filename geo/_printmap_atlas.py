@@ -26,7 +26,7 @@ from geo._printmap_layers import (
     draw_streets,
     furniture,
     map_axes,
-    metric,
+    set_extent,
 )
 
 MARKERS = ("o", "s", "^", "v", "D", "P", "X", "*")  # one shape per incident category
@@ -34,82 +34,114 @@ CATEGORY_MARKERS = dict(zip(vocab.INCIDENT_CATEGORIES, MARKERS, strict=True))
 RIGHT_X, RIGHT_W = 188.0, 99.0
 
 
-def _of(frame, kp_id):
+def _by_khu_pho(frame) -> dict:
+    """``{khu phố id: its rows}`` of a layer, split once for all the pages."""
     if frame is None or frame.empty or "neighbourhood_id" not in frame:
-        return None
-    return frame[frame["neighbourhood_id"] == kp_id]
+        return {}
+    return {kp_id: part for kp_id, part in frame.groupby("neighbourhood_id")}
 
 
-def atlas_page(layers: dict, row: dict, count: int, meta: PrintMeta, paper: str) -> Page:
-    page = Page(paper)
-    k = page.k
-    epsg = meta.metric_epsg
-    title = f"{row['name'].upper()} ({row['code']}) — THÁNG {month_vi(meta.month)}"
-    header(page, title, meta, publication_state(meta))
-    kp_all = metric(layers["neighbourhoods"], epsg)
-    mine = kp_all[kp_all["code"] == row["code"]]
-    kp_id = row.get("neighbourhood_id", mine["id"].iloc[0] if "id" in mine else None)
-    ax = map_axes(page, mine.total_bounds, pad=0.12)
-    others = kp_all[kp_all["code"] != row["code"]]
-    others.plot(ax=ax, facecolor="#f2f2f2", edgecolor="#8a8a8a", linewidth=0.4 * k, zorder=1)
-    fill, hatch = TIER_STYLES.get(row.get("tier") if row.get("rank") else None,
-                                  TIER_STYLES[None])
-    mine.plot(ax=ax, facecolor="white", edgecolor=INK, linewidth=1.6 * k, zorder=2)
-    streets = metric(layers.get("streets"), epsg)
-    draw_streets(ax, streets, k * 1.4)
-    draw_outline(ax, metric(layers.get("ward"), epsg), k)
-    for item in others.itertuples():
-        spot = item.geometry.representative_point()
-        if ax.get_xlim()[0] < spot.x < ax.get_xlim()[1] and \
-                ax.get_ylim()[0] < spot.y < ax.get_ylim()[1]:
-            ax.text(spot.x, spot.y, item.code, fontsize=6 * k, color="#666666", ha="center",
-                    va="center", zorder=7)
-    handles = []
-    model = _of(metric(layers.get("model_streets"), epsg), kp_id)
-    if model is not None and len(model):
+class AtlasSheet:
+    """One sheet reused for every khu phố page: the ward's base map (all khu phố in grey,
+    streets, outline), the footer and the north arrow are drawn once; each page adds its
+    khu phố's layers, texts and tables, is saved, and those are removed again.
+
+    ``layers`` are already in the ward's metric CRS (``geo.printmap.ranking_pdf``).
+    """
+
+    def __init__(self, layers: dict, count: int, meta: PrintMeta, paper: str) -> None:
+        self.page = page = Page(paper)
+        self.count, self.meta = count, meta
+        k = page.k
+        self.heading = header(page, "", meta, publication_state(meta))
+        self.kp = kp = layers["neighbourhoods"]
+        self.spots = {code: geom.representative_point()
+                      for code, geom in zip(kp["code"], kp.geometry, strict=True)}
+        self.ax = ax = map_axes(page, kp.total_bounds, pad=0.12)
+        kp.plot(ax=ax, facecolor="#f2f2f2", edgecolor="#8a8a8a", linewidth=0.4 * k, zorder=1)
+        draw_streets(ax, layers.get("streets"), k * 1.4)
+        draw_outline(ax, layers.get("ward"), k)
+        furniture(page, ax, scale=False)
+        footer(page, meta)
+        self.model = _by_khu_pho(layers.get("model_streets"))
+        self.houses = _by_khu_pho(layers.get("houses"))
+        self.incidents = _by_khu_pho(layers.get("incidents"))
+        self._base = page.checkpoint()
+
+    def draw(self, row: dict) -> Page:
+        """The page of ``row``'s khu phố (replacing the previous one)."""
+        page, ax, meta, k = self.page, self.ax, self.meta, self.page.k
+        page.revert(self._base)
+        self.heading.set_text(f"{row['name'].upper()} ({row['code']}) — THÁNG "
+                              f"{month_vi(meta.month)}")
+        mine = self.kp[self.kp["code"] == row["code"]]
+        kp_id = row.get("neighbourhood_id", mine["id"].iloc[0] if "id" in mine else None)
+        set_extent(ax, mine.total_bounds, pad=0.12)
+        fill, hatch = TIER_STYLES.get(row.get("tier") if row.get("rank") else None,
+                                      TIER_STYLES[None])
+        mine.plot(ax=ax, facecolor="white", edgecolor=INK, linewidth=1.6 * k, zorder=2)
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        for code, spot in self.spots.items():
+            if code != row["code"] and x0 < spot.x < x1 and y0 < spot.y < y1:
+                ax.text(spot.x, spot.y, code, fontsize=6 * k, color="#666666", ha="center",
+                        va="center", zorder=7)
+        handles = self._model_streets(kp_id) + self._houses(kp_id) + self._incidents(kp_id)
+        furniture(page, ax, north=False)
+        _summary(page, row, self.count, meta, fill, hatch)
+        bottom = _breakdown(page, row, meta)
+        if not handles:
+            handles = [Patch(facecolor="white", edgecolor="white",
+                             label="Không có vụ việc, tuyến kiểu mẫu hay nhà trọ trong tháng")]
+        legend_ax = page.axes(RIGHT_X, 9, RIGHT_W, max(bottom - 12, 10))
+        legend_box(legend_ax, handles, f"Chú giải — vụ việc tháng {month_vi(meta.month)}",
+                   5.6 * k, loc="upper left")
+        return page
+
+    def _model_streets(self, kp_id) -> list:
+        model, k, handles = self.model.get(kp_id), self.page.k, []
+        if model is None:
+            return handles
         for status, meta_s in vocab.MODEL_STREET_STATUSES.items():
             part = model[model["status"] == status]
             if len(part):
-                part.plot(ax=ax, color=meta_s["colour"], linewidth=2.6 * k, zorder=5)
+                part.plot(ax=self.ax, color=meta_s["colour"], linewidth=2.6 * k, zorder=5)
                 handles.append(Line2D([], [], color=meta_s["colour"], linewidth=2.6 * k,
                                       label=f"Tuyến kiểu mẫu: {meta_s['vi']} ({len(part)})"))
-    houses = _of(metric(layers.get("houses"), epsg), kp_id)
-    if houses is not None and len(houses):
+        return handles
+
+    def _houses(self, kp_id) -> list:
+        houses, k, handles = self.houses.get(kp_id), self.page.k, []
+        if houses is None:
+            return handles
         for status, meta_h in vocab.MODEL_HOUSE_STATUSES.items():
             part = houses[houses["model_status"] == status]
             if len(part):
-                ax.scatter(part.geometry.x, part.geometry.y, s=(14 if status == "recognised"
-                                                                else 6) * k * k,
-                           marker="h", facecolor=meta_h["colour"], edgecolor=INK,
-                           linewidth=0.25 * k, zorder=6)
+                self.ax.scatter(part.geometry.x, part.geometry.y,
+                                s=(14 if status == "recognised" else 6) * k * k, marker="h",
+                                facecolor=meta_h["colour"], edgecolor=INK,
+                                linewidth=0.25 * k, zorder=6)
                 handles.append(Line2D([], [], marker="h", linestyle="", markersize=4 * k,
                                       markerfacecolor=meta_h["colour"], markeredgecolor=INK,
                                       markeredgewidth=0.3 * k,
                                       label=f"Nhà trọ — {meta_h['vi']} ({len(part)})"))
-    incidents = _of(metric(layers.get("incidents"), epsg), kp_id)
-    if incidents is not None and len(incidents):
+        return handles
+
+    def _incidents(self, kp_id) -> list:
+        incidents, k, handles = self.incidents.get(kp_id), self.page.k, []
+        if incidents is None:
+            return handles
         for category, meta_c in vocab.INCIDENT_CATEGORIES.items():
             part = incidents[incidents["category"] == category]
             if len(part):
                 marker = CATEGORY_MARKERS[category]
-                ax.scatter(part.geometry.x, part.geometry.y, s=24 * k * k, marker=marker,
-                           facecolor=meta_c["colour"], edgecolor=INK, linewidth=0.35 * k,
-                           zorder=7)
+                self.ax.scatter(part.geometry.x, part.geometry.y, s=24 * k * k, marker=marker,
+                                facecolor=meta_c["colour"], edgecolor=INK, linewidth=0.35 * k,
+                                zorder=7)
                 handles.append(Line2D([], [], marker=marker, linestyle="",
                                       markersize=4.5 * k, markerfacecolor=meta_c["colour"],
                                       markeredgecolor=INK, markeredgewidth=0.35 * k,
                                       label=f"{meta_c['vi']} ({len(part)} vụ)"))
-    furniture(page, ax)
-    _summary(page, row, count, meta, fill, hatch)
-    bottom = _breakdown(page, row, meta)
-    if not handles:
-        handles = [Patch(facecolor="white", edgecolor="white",
-                         label="Không có vụ việc, tuyến kiểu mẫu hay nhà trọ trong tháng")]
-    legend_ax = page.axes(RIGHT_X, 9, RIGHT_W, max(bottom - 12, 10))
-    legend_box(legend_ax, handles, f"Chú giải — vụ việc tháng {month_vi(meta.month)}",
-               5.6 * k, loc="upper left")
-    footer(page, meta)
-    return page
+        return handles
 
 
 def _summary(page: Page, row: dict, count: int, meta: PrintMeta, fill, hatch) -> None:

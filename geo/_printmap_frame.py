@@ -133,10 +133,30 @@ class Page:
     def close(self) -> None:
         self.fig.clear()
 
+    def checkpoint(self) -> set[int]:
+        """The artists on the sheet now (see ``revert``)."""
+        return {id(artist) for artist in self._artists()}
 
-def header(page: Page, title: str, meta: PrintMeta, state: str | None = None) -> None:
-    """Title, ward, (state), and the red "simulated data" banner of a synthetic ward."""
-    page.text(148.5, 199, title, 15, ha="center", va="center", weight="bold")
+    def revert(self, checkpoint: set[int]) -> None:
+        """Remove what was drawn since ``checkpoint``: the atlas draws its base once and
+        only each khu phố's own layers, texts and tables page after page."""
+        for ax in [ax for ax in self.fig.axes if id(ax) not in checkpoint]:
+            ax.remove()
+        for artist in self._artists():
+            if id(artist) not in checkpoint:
+                artist.remove()
+
+    def _artists(self) -> list:
+        found = [a for a in self.fig.get_children() if a is not self.fig.patch]
+        for ax in self.fig.axes:
+            found += [a for a in ax.get_children() if a is not ax.patch]
+        return found
+
+
+def header(page: Page, title: str, meta: PrintMeta, state: str | None = None):
+    """Title, ward, (state), and the red "simulated data" banner of a synthetic ward;
+    returns the title's text (the atlas changes it from page to page)."""
+    heading = page.text(148.5, 199, title, 15, ha="center", va="center", weight="bold")
     second = meta.ward_name + (f" — {meta.subtitle}" if meta.subtitle else "")
     page.text(148.5, 192.5, second, 9, ha="center", va="center")
     if state:
@@ -148,6 +168,7 @@ def header(page: Page, title: str, meta: PrintMeta, state: str | None = None) ->
                   color="white", bbox={"boxstyle": "square,pad=0.35", "facecolor": BANNER_RED,
                                        "edgecolor": BANNER_RED})
     page.line(10, 184, 287, 184, 0.8)
+    return heading
 
 
 def publication_state(meta: PrintMeta) -> str:

@@ -34,9 +34,7 @@ def map_axes(page: Page, bounds, box=MAP_BOX, pad: float = 0.04):
     """The map frame (a thin border) with data limits fitted to its aspect."""
     x, y, w, h = box
     ax = page.axes(x, y, w, h)
-    xlim, ylim = fit_extent(bounds, w, h, pad)
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
+    set_extent(ax, bounds, box, pad)
     ax.set_aspect("equal", adjustable="box")
     ax.set_axis_on()
     ax.set_xticks([])
@@ -47,15 +45,23 @@ def map_axes(page: Page, bounds, box=MAP_BOX, pad: float = 0.04):
     return ax
 
 
-def furniture(page: Page, ax, box=MAP_BOX) -> None:
+def set_extent(ax, bounds, box=MAP_BOX, pad: float = 0.04) -> None:
+    xlim, ylim = fit_extent(bounds, box[2], box[3], pad)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+
+
+def furniture(page: Page, ax, box=MAP_BOX, scale: bool = True, north: bool = True) -> None:
     """Scale bar at the lower right and north arrow at the upper right of the map frame."""
     x, y, w, h = box
     ax.set_xlabel("")
     ax.set_ylabel("")
-    x0, x1 = ax.get_xlim()
-    bar_mm = nice_length(w * 0.25 * (x1 - x0) / w) / ((x1 - x0) / w)
-    scale_bar(page, ax, x + w - bar_mm - 10, y + 5, w)
-    north_arrow(page, x + w - 8, y + h - 16)
+    if scale:
+        x0, x1 = ax.get_xlim()
+        bar_mm = nice_length(w * 0.25 * (x1 - x0) / w) / ((x1 - x0) / w)
+        scale_bar(page, ax, x + w - bar_mm - 10, y + 5, w)
+    if north:
+        north_arrow(page, x + w - 8, y + h - 16)
 
 
 def draw_streets(ax, streets: gpd.GeoDataFrame | None, k: float, alpha: float = 1.0) -> None:

@@ -62,8 +62,9 @@ def ranking_title(month: str) -> str:
     return f"BẢN ĐỒ XẾP HẠNG KHU PHỐ THÁNG {month_vi(month)}"
 
 
-def _pdf(pages, meta: PrintMeta, title: str) -> bytes:
-    """Render each page builder into one PDF; builders return a closed-over ``Page``."""
+def _pdf(pages, meta: PrintMeta, title: str, on_page=None) -> bytes:
+    """Render the ``Page`` objects that ``pages`` yields into one PDF; ``on_page(n)`` is
+    told after each page is written (n pages so far)."""
     buffer = io.BytesIO()
     info = {"Title": title, "Author": "urbanorder", "Subject": meta.ward_name,
             "Creator": "urbanorder (matplotlib)",
@@ -73,15 +74,22 @@ def _pdf(pages, meta: PrintMeta, title: str) -> bytes:
         placeholder = plt.figure(figsize=(0.1, 0.1))  # what geopandas' plt.draw() redraws
         try:
             with PdfPages(buffer, metadata=info) as pdf:
-                for build in pages:
-                    page = build()
-                    try:
-                        pdf.savefig(page.fig)
-                    finally:
-                        page.close()
+                for done, page in enumerate(pages, start=1):
+                    pdf.savefig(page.fig)
+                    if on_page:
+                        on_page(done)
         finally:
             plt.close(placeholder)
     return buffer.getvalue()
+
+
+def _one(build):
+    """The pages of a one-page print (a generator, as ``_pdf`` takes them)."""
+    page = build()
+    try:
+        yield page
+    finally:
+        page.close()
 
 
 def _check_paper(paper: str) -> None:
@@ -90,22 +98,57 @@ def _check_paper(paper: str) -> None:
 
 
 def ranking_pdf(layers: dict, rows: list[dict], meta: PrintMeta, paper: str = "A4",
-                atlas: bool = False) -> bytes:
-    """The month's ranking map (and, with ``atlas``, one page per khu phố after it)."""
-    _check_paper(paper)
-    title = ranking_title(meta.month or "")
-    pages = [lambda: _ranking_page(layers, rows, meta, paper, title)]
-    if atlas:
-        from geo._printmap_atlas import atlas_page
+                atlas: bool = False, on_page=None, workers: int | None = 1) -> bytes:
+    """The month's ranking map (and, with ``atlas``, one page per khu phố after it).
 
-        by_code = {row["code"]: row for row in rows}
-        layers = {name: metric(frame, meta.metric_epsg) for name, frame in layers.items()}
-        kp = layers["neighbourhoods"].sort_values("code")
-        for code in kp["code"]:
-            if code in by_code:
-                pages.append(lambda code=code: atlas_page(layers, by_code[code], len(rows),
-                                                          meta, paper))
-    return _pdf(pages, meta, title)
+    ``on_page(n)`` is called as each page is written (``page_count`` tells how many).
+    The atlas is drawn by up to ``workers`` processes (``None``: one per core).
+    """
+    _check_paper(paper)
+    codes = [row["code"] for row in _atlas_rows(layers, rows)] if atlas else []
+    from geo._printmap_parallel import parallel_atlas_pdf, worker_count
+
+    processes = worker_count(len(codes) + 1, workers)
+    if processes > 1:
+        return parallel_atlas_pdf(layers, rows, meta, paper, codes, processes, on_page)
+    return atlas_run_pdf(layers, rows, meta, paper, True, codes, on_page)
+
+
+def atlas_run_pdf(layers: dict, rows: list[dict], meta: PrintMeta, paper: str,
+                  overview: bool, codes: list[str], on_page=None) -> bytes:
+    """The overview (if ``overview``) and the atlas pages of the khu phố ``codes``."""
+    return _pdf(_ranking_pages(layers, rows, meta, paper, overview, codes), meta,
+                ranking_title(meta.month or ""), on_page)
+
+
+def page_count(layers: dict, rows: list[dict], atlas: bool = False) -> int:
+    """How many pages ``ranking_pdf`` prints: the overview and, for the atlas, one per
+    khu phố of the layer that has a row."""
+    return 1 + (len(_atlas_rows(layers, rows)) if atlas else 0)
+
+
+def _atlas_rows(layers: dict, rows: list[dict]) -> list[dict]:
+    by_code = {row["code"]: row for row in rows}
+    return [by_code[code] for code in sorted(layers["neighbourhoods"]["code"])
+            if code in by_code]
+
+
+def _ranking_pages(layers, rows, meta, paper, overview: bool, codes: list[str]):
+    if overview:
+        yield from _one(lambda: _ranking_page(layers, rows, meta, paper,
+                                              ranking_title(meta.month or "")))
+    if not codes:
+        return
+    from geo._printmap_atlas import AtlasSheet
+
+    layers = {name: metric(frame, meta.metric_epsg) for name, frame in layers.items()}
+    by_code = {row["code"]: row for row in rows}
+    sheet = AtlasSheet(layers, len(rows), meta, paper)
+    try:
+        for code in codes:
+            yield sheet.draw(by_code[code])
+    finally:
+        sheet.page.close()
 
 
 def _tier_counts(rows: list[dict]) -> dict:
@@ -185,7 +228,7 @@ def hotspot_pdf(layers: dict, cells, repeats, areas: list[dict], meta: PrintMeta
     _check_paper(paper)
     from geo._printmap_analysis import HOTSPOT_TITLE, hotspot_page
 
-    return _pdf([lambda: hotspot_page(layers, cells, repeats, areas, meta, paper)], meta,
+    return _pdf(_one(lambda: hotspot_page(layers, cells, repeats, areas, meta, paper)), meta,
                 HOTSPOT_TITLE)
 
 
@@ -194,7 +237,7 @@ def coverage_pdf(layers: dict, coverage_rows, meta: PrintMeta, paper: str = "A4"
     _check_paper(paper)
     from geo._printmap_analysis import COVERAGE_TITLE, coverage_page
 
-    return _pdf([lambda: coverage_page(layers, coverage_rows, meta, paper)], meta,
+    return _pdf(_one(lambda: coverage_page(layers, coverage_rows, meta, paper)), meta,
                 COVERAGE_TITLE)
 
 

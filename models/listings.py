@@ -258,8 +258,10 @@ def house_inspections(conn: Connection, ward_id: int, house_id: int) -> list:
 def _pending_follow_up(ward_id: int):
     """Conditions on ``Inspection``: a follow-up is set, not done, and nothing came after."""
     later = aliased(Inspection)
+    # A house's inspections are all in its ward: matching on the house alone lets SQLite
+    # use ix_inspection_boarding_house_id (with ``later.ward_id`` too it walked the whole
+    # ward's inspections for each one: 0.26 s instead of 5 ms on the demo).
     superseded = exists().where(
-        later.ward_id == ward_id,
         later.boarding_house_id == Inspection.boarding_house_id,
         or_(later.inspected_at > Inspection.inspected_at,
             and_(later.inspected_at == Inspection.inspected_at, later.id > Inspection.id)))

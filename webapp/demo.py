@@ -14,7 +14,7 @@ from geo import assign, synthetic
 from geo.crs import to_metric
 from geo.lazy import deferred
 from geo.plan import Plan
-from models import plans, queries
+from models import dialects, plans, queries
 from models import wards as ward_records
 from models.tables import (
     BoardingHouse,
@@ -66,7 +66,9 @@ def load_demo(
         plan = Plan.preset(DEMO_PLAN)
         plans.save_plan(conn, ward_id, plan.as_mapping(), None)
         counts["users"] = create_demo_users(conn, ward_id, passwords)
-        return counts
+    with engine.begin() as conn:
+        dialects.refresh_statistics(conn)
+    return counts
 
 
 def _demo_ward(conn):

@@ -69,8 +69,17 @@ def _base_layers(conn, ward) -> dict:
     }
 
 
-def ranking_pdf(conn, ward, month: str, paper: str = "A4", atlas: bool = False) -> bytes:
-    """The month's ranking as printed: the published snapshot if any, else the draft."""
+# One process by default: on the shared 2-core machine the atlas was no faster with one
+# process per core (10.0–10.4 s against 8.4–10.1 s at load 5, bench/README.md).
+ATLAS_WORKERS = 1
+
+
+def ranking_pdf(conn, ward, month: str, paper: str = "A4", atlas: bool = False,
+                on_page=None, workers: int | None = ATLAS_WORKERS) -> bytes:
+    """The month's ranking as printed: the published snapshot if any, else the draft.
+
+    The atlas's pages are drawn by ``workers`` processes (``None``: one per core);
+    ``on_page(done, total)`` follows them."""
     view = service.ranking_view(conn, ward, month)
     published = view["published"]
     rows = list(published.rows) if published else view["current"]
@@ -93,7 +102,11 @@ def ranking_pdf(conn, ward, month: str, paper: str = "A4", atlas: bool = False) 
             conn, LAYERS["incidents"], ward.id,
             LayerFilter(date_from=start.date(), date_to=(end - timedelta(days=1)).date()),
             columns=["id", "neighbourhood_id", "category"])
-    return printmap.ranking_pdf(layers, rows, meta, paper, atlas)
+    total = printmap.page_count(layers, rows, atlas)
+    if on_page:
+        on_page(0, total)  # the total is known before the first page is drawn
+    return printmap.ranking_pdf(layers, rows, meta, paper, atlas, workers=workers,
+                                on_page=on_page and (lambda done: on_page(done, total)))
 
 
 def hotspot_pdf(conn, ward, params: dict, paper: str = "A4") -> bytes:
@@ -135,8 +148,9 @@ def coverage_pdf(conn, ward, paper: str = "A4") -> bytes:
 
 
 def filename(kind: str, ward, paper: str, month: str | None = None,
-             atlas: bool = False) -> str:
-    """``xep-hang-TAMPHUOC-2026-10-A4.pdf`` (ASCII, safe in a Content-Disposition)."""
-    parts = [kind, ward.code, month, "atlas" if atlas else None, paper]
+             atlas: bool = False, stamp: str | None = None) -> str:
+    """``xep-hang-TAMPHUOC-2026-10-A4.pdf`` (ASCII, safe in a Content-Disposition);
+    ``stamp`` (ward time of printing, ``20261202-1147``) goes last."""
+    parts = [kind, ward.code, month, "atlas" if atlas else None, paper, stamp]
     return "-".join(p for p in parts if p) + ".pdf"
 

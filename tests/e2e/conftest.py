@@ -73,7 +73,8 @@ def live_server(tmp_path_factory):
 
     url, engine = demo_database(tmp_path_factory, "e2e", boarding_houses=800, incidents=2500)
     engine.dispose()
-    app = create_app({"DATABASE_URL": url, "TILE_URL": "", "SECRET_KEY": "e2e"})
+    app = create_app({"DATABASE_URL": url, "TILE_URL": "", "SECRET_KEY": "e2e",
+                      "INSTANCE_DIR": tmp_path_factory.mktemp("instance")})
     base, server = serve(app, url)
     yield base
     server.close()

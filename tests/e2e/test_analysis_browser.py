@@ -114,3 +114,47 @@ def test_coverage_and_targets_pages(browser, live_server):
     assert page.locator("#targets-table tbody tr").count() == 11
     assert errors == []
     _shot(page, "targets")
+
+
+def test_atlas_prints_in_the_background_with_progress_and_downloads(browser, live_server,
+                                                                   tmp_path):
+    """'In tập bản đồ' → the job's page counts pages drawn → the PDF downloads (27 pages)."""
+    import re
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftoppm"):
+        pytest.skip("poppler-utils (pdftoppm) not installed")
+    page, errors, external = _page(browser, f"{live_server}/ranking?month={MONTH}")
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("In tập bản đồ")).click()
+    assert "/ranking/atlas/" in page.url
+    texts, shot = set(), False
+    wait_until(page, "document.getElementById('atlas-progress').max > 1", timeout=120)
+    for _ in range(2400):  # until ready, noting what the page says meanwhile
+        text = page.locator("#atlas-progress-text").inner_text()
+        texts.add(text)
+        if not shot and re.fullmatch(r"Đang vẽ trang ([3-9]|1\d|2[0-6])/27…", text):
+            shot = True  # a few pages in: what the docs show
+            _shot(page, "atlas-progress")
+        if page.locator("#atlas-ready").is_visible():
+            break
+        page.wait_for_timeout(100)
+    assert any(re.fullmatch(r"Đang vẽ trang \d+/27…", t) for t in texts), texts
+    assert page.locator("#atlas-progress-text").inner_text() == "Đã in xong 27 trang."
+    with page.expect_download() as info:
+        page.click("#atlas-download")
+    download = info.value
+    assert re.fullmatch(r"xep-hang-.+-2026-10-atlas-A4-\d{8}-\d{4}\.pdf",
+                        download.suggested_filename)
+    pdf = tmp_path / download.suggested_filename
+    download.save_as(pdf)
+    pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert re.search(r"Pages:\s+27\b", pages)
+    subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", "2", "-l", "2", str(pdf),
+                    str(tmp_path / "page")], check=True)
+    from PIL import Image
+
+    image = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
+    assert sum(image.histogram()[:128]) > 500  # the khu phố page has ink on it
+    assert errors == [] and external == []

@@ -13,4 +13,4 @@ formatting.register(bp)  # vn_date, vn_number … (registering twice is harmless
 
 from webapp.analysis import admin, common, maps, plan, ranking, scores  # noqa: E402,F401
 
-from webapp.analysis import printing  # noqa: E402,F401  # isort: skip
+from webapp.analysis import atlas, printing  # noqa: E402,F401  # isort: skip

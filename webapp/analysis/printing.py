@@ -21,8 +21,15 @@ def _pdf(body: bytes, name: str) -> Response:
     return response
 
 
-def _bad(message: str) -> Response:
+def bad_request(message: str) -> Response:
     return Response(message, status=400, content_type="text/plain; charset=utf-8")
+
+
+def paper_and_month(values, ward) -> tuple[str, str]:
+    """The paper and month of a print request (``PrintError`` if either is wrong)."""
+    paper = printing.check_paper(values.get("paper"))
+    raw = values.get("month")
+    return paper, printing.check_month(raw) if raw else service.latest_month(db.conn, ward)
 
 
 @bp.get("/ranking/print.pdf")
@@ -30,14 +37,12 @@ def _bad(message: str) -> Response:
 def ranking_print():
     ward = common.ward()
     try:
-        paper = printing.check_paper(request.args.get("paper"))
-        raw = request.args.get("month")
-        month = printing.check_month(raw) if raw else service.latest_month(db.conn, ward)
+        paper, month = paper_and_month(request.args, ward)
         atlas = request.args.get("atlas", "0")
         if atlas not in ("0", "1"):
             raise printing.PrintError("Tham số atlas chỉ nhận 0 hoặc 1.")
     except printing.PrintError as bad:
-        return _bad(str(bad))
+        return bad_request(str(bad))
     body = printing.ranking_pdf(db.conn, ward, month, paper, atlas == "1")
     return _pdf(body, printing.filename("xep-hang", ward, paper, month, atlas == "1"))
 
@@ -51,9 +56,9 @@ def hotspots_print():
         paper = printing.check_paper(args.pop("paper", None))
         params = hotspot_params(args, ward)
     except printing.PrintError as bad:
-        return _bad(str(bad))
+        return bad_request(str(bad))
     except ApiError as bad:
-        return _bad(bad.vi)
+        return bad_request(bad.vi)
     body = printing.hotspot_pdf(db.conn, ward, params, paper)
     return _pdf(body, printing.filename("diem-nong", ward, paper))
 
@@ -65,6 +70,6 @@ def coverage_print():
     try:
         paper = printing.check_paper(request.args.get("paper"))
     except printing.PrintError as bad:
-        return _bad(str(bad))
+        return bad_request(str(bad))
     return _pdf(printing.coverage_pdf(db.conn, ward, paper),
                 printing.filename("do-phu-nha-tro", ward, paper))

@@ -67,17 +67,31 @@ def static_frames(conn, ward) -> dict:
     }
 
 
-def month_data(conn, ward, month: str, static: dict | None = None) -> ranking.MonthData:
-    static = static or static_frames(conn, ward)
-    plan = plan_for(conn, ward)
+def _windows(month: str, baseline_year: int) -> list[tuple[datetime, datetime]]:
+    """The [start, end) periods a month's ranking reads incidents of: the month itself and
+    the same month of the baseline year."""
     start, end = ranking.month_range(month)
-    base_start = start.replace(year=plan.baseline_year)
-    incidents = pd.concat([
+    base_start = start.replace(year=baseline_year)
+    return [(start, end), (base_start, base_start + (end - start))]
+
+
+def _incidents(conn, ward, windows) -> pd.DataFrame:
+    return pd.concat([
         _layer(conn, "incidents", ward.id, INCIDENT_COLUMNS,
                LayerFilter(date_from=s.date(), date_to=(e - timedelta(days=1)).date()),
                geometry=False)
-        for s, e in ((start, end), (base_start, base_start + (end - start)))
-    ], ignore_index=True)
+        for s, e in windows
+    ], ignore_index=True).drop_duplicates("id")
+
+
+def month_data(conn, ward, month: str, static: dict | None = None,
+               incidents: pd.DataFrame | None = None) -> ranking.MonthData:
+    """``incidents``: if given, a frame holding (at least) the month's and its baseline's
+    incidents — the criteria pick each period's own rows."""
+    static = static or static_frames(conn, ward)
+    plan = plan_for(conn, ward)
+    if incidents is None:
+        incidents = _incidents(conn, ward, _windows(month, plan.baseline_year))
     manual = pd.DataFrame(records.manual_scores(conn, ward.id, month),
                           columns=["neighbourhood_id", "criterion", "points"])
     return ranking.MonthData(incidents=incidents, metric_epsg=ward.metric_epsg, manual=manual,
@@ -118,16 +132,22 @@ def trend(conn, ward, neighbourhood_id: int, month: str, months: int = 12) -> li
     """Total and rank of one khu phố over the ``months`` up to ``month`` (published if so)."""
     rubric = rubric_for(conn, ward.id)
     static = static_frames(conn, ward)
-    out, current = [], month
-    for _ in range(months):
+    shown = [month]
+    for _ in range(months - 1):
+        shown.append(ranking.previous_month(shown[-1]))
+    # One read of every month's incidents (and its baseline's), not two queries a month.
+    windows = [w for m in shown for w in _windows(m, plan_for(conn, ward).baseline_year)]
+    incidents = _incidents(conn, ward, [(min(s for s, _ in windows),
+                                         max(e for _, e in windows))])
+    out = []
+    for current in shown:
         published = records.snapshot(conn, ward.id, current)
         rows = published.rows if published else ranking.score_month(
-            month_data(conn, ward, current, static), rubric, current)
+            month_data(conn, ward, current, static, incidents), rubric, current)
         row = next((r for r in rows if r["neighbourhood_id"] == neighbourhood_id), None)
         if row:
             out.append({"month": current, "total": row["total"], "rank": row["rank"],
                         "published": published is not None})
-        current = ranking.previous_month(current)
     return out[::-1]
 
 

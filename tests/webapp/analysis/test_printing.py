@@ -6,10 +6,11 @@ import os
 import re
 import shutil
 import subprocess
+import time
 
 import pytest
 
-from tests.helpers import ROLE_USERS, sign_in
+from tests.helpers import ROLE_USERS, csrf_token, sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -40,16 +41,49 @@ def test_ranking_pdf(demo_app, role):
     _is_pdf(client.get("/ranking/print.pdf?month=2026-10&paper=A3"), "xep-hang-")
 
 
-def test_ranking_atlas_has_a_page_per_khu_pho(demo_app, tmp_path):
+def test_ranking_atlas_is_a_background_job_with_progress(demo_app, tmp_path):
     """27 pages take seconds to draw: once per backend, not once per role."""
+    demo_app.config["INSTANCE_DIR"] = tmp_path
     client = _client(demo_app, "leader")
-    atlas = client.get("/ranking/print.pdf?month=2026-10&paper=A4&atlas=1")
-    _is_pdf(atlas, "xep-hang-")
-    assert b"atlas-A4.pdf" in atlas.headers["Content-Disposition"].encode()
+    start = client.post("/ranking/atlas", data={
+        "csrf_token": csrf_token(client, "/ranking?month=2026-10"), "month": "2026-10",
+        "paper": "A4"})
+    assert start.status_code == 303
+    page_url = start.headers["Location"]
+    page = client.get(page_url).get_data(as_text=True)
+    assert "In tập bản đồ xếp hạng" in page and 'http-equiv="refresh"' in page
+    seen, deadline = [], time.monotonic() + 240
+    while time.monotonic() < deadline:
+        state = client.get(page_url + ".json").get_json()
+        seen.append((state["done"], state["total"]))
+        if state["status"] != "running":
+            break
+        time.sleep(0.3)
+    assert state["status"] == "done", state
+    assert state["total"] == 27 and seen[-1] == (27, 27)  # overview + 26 khu phố
+    assert all(done <= total for done, total in seen)
+    assert re.fullmatch(r"xep-hang-.+-2026-10-atlas-A4-\d{8}-\d{4}\.pdf", state["filename"])
+    done_page = client.get(page_url).get_data(as_text=True)
+    assert "Đã in xong 27 trang." in done_page and 'http-equiv="refresh"' not in done_page
+    download = client.get(state["download"])
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    assert f'filename={state["filename"]}' in download.headers["Content-Disposition"]
     path = tmp_path / "atlas.pdf"
-    path.write_bytes(atlas.data)
+    path.write_bytes(download.data)
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
-    assert re.search(r"Pages:\s+27\b", info)  # overview + 26 khu phố
+    assert re.search(r"Pages:\s+27\b", info)
+    assert demo_app.test_client().get(state["download"]).status_code in (301, 302)
+    assert client.get(page_url[:-3] + "AAA").status_code == 404  # another (no) job
+
+
+def test_atlas_job_refuses_a_bad_month_in_vietnamese(demo_app, tmp_path):
+    demo_app.config["INSTANCE_DIR"] = tmp_path
+    client = _client(demo_app, "police")
+    response = client.post("/ranking/atlas", data={
+        "csrf_token": csrf_token(client, "/ranking"), "month": "2026-13", "paper": "A4"})
+    assert response.status_code == 400
+    assert "Tháng '2026-13' không hợp lệ" in response.get_data(as_text=True)
+    assert not (tmp_path / "print-jobs").exists()
 
 
 def test_hotspot_and_coverage_pdfs(demo_app):
@@ -85,6 +119,7 @@ def test_pages_link_to_the_prints(demo_app):
     client = _client(demo_app, "leader")
     ranking = client.get("/ranking?month=2026-10").get_data(as_text=True)
     assert "/ranking/print.pdf?month=2026-10&amp;paper=A3" in ranking
+    assert 'action="/ranking/atlas"' in ranking and "In tập bản đồ" in ranking
     hotspots = client.get("/hotspots").get_data(as_text=True)
     assert "/hotspots/print.pdf?" in hotspots and "paper=A4" in hotspots
     assert "/coverage/print.pdf?paper=A4" in client.get("/coverage").get_data(as_text=True)
