@@ -377,7 +377,11 @@ def delete_ward_rows(conn: Connection, table, ward_id: int) -> int:
 
 def layer_fingerprint(conn: Connection, layer: Layer, ward_id: int) -> tuple:
     """Changes whenever a row of the layer is added, removed or edited (for caches)."""
-    table = layer.table
+    return table_fingerprint(conn, layer.table, layer.table.c.ward_id == ward_id)
+
+
+def table_fingerprint(conn: Connection, table: Table, *where) -> tuple:
+    """Count, last id and last update of the rows of ``table`` matching ``where``."""
     stmt = select(func.count(), func.max(table.c.id), func.max(table.c.updated_at)).where(
-        table.c.ward_id == ward_id)
+        *where)
     return tuple(conn.execute(stmt).one())
