@@ -140,6 +140,20 @@ def _demo_databases(request, tmp_path_factory):
 
 # Two small synthetic wards side by side (webapp.synth): ward isolation and the province.
 PROVINCE_SIZES = {"wards": 2, "houses_per_ward": 150, "incidents_per_ward": 600}
+# username: (role, ward code or None, password)
+PROVINCE_USERS = {"tinh": ("province", None, "province-pass-2026"),
+                  "congan1": ("police", "synth-001", "police-one-pass-2026"),
+                  "congan2": ("police", "synth-002", "police-two-pass-2026")}
+
+
+def add_province_users(engine) -> None:
+    from models import queries
+    from webapp.users import create_user
+
+    with engine.begin() as conn:
+        for username, (role, code, password) in PROVINCE_USERS.items():
+            ward = queries.ward_by_code(conn, code) if code else None
+            create_user(conn, ward.id if ward else None, username, role, password)
 
 
 @pytest.fixture(scope="session")
@@ -148,10 +162,12 @@ def province_databases(request, tmp_path_factory):
     that write add rows of their own and count from the database."""
     from webapp.synth import generate_province
 
-    sizes = dict(PROVINCE_SIZES)
-    wards = sizes.pop("wards")
-    return database_factory(request, tmp_path_factory, "province",
-                            lambda engine: list(generate_province(engine, wards, **sizes)))
+    def fill(engine):
+        sizes = dict(PROVINCE_SIZES)
+        list(generate_province(engine, sizes.pop("wards"), **sizes))
+        add_province_users(engine)
+
+    return database_factory(request, tmp_path_factory, "province", fill)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from flask.cli import FlaskGroup
 
 from models import migrate, queries, records
 from webapp import create_app
-from webapp.auth.permissions import ROLE_LABELS
+from webapp.auth.permissions import INSTALLATION_ROLES, ROLE_LABELS
 from webapp.extensions import db
 from webapp.users import UserError, create_user, set_active, set_password
 
@@ -106,9 +106,10 @@ def _user_action(action):
 @user_group.command("add")
 @click.argument("username")
 @click.option("--role", type=click.Choice(list(ROLE_LABELS)), required=True,
-              help="superadmin: quản trị mọi phường (không thuộc phường nào).")
+              help="superadmin: quản trị mọi phường; province: xem mọi phường "
+                   "(cả hai không thuộc phường nào).")
 @click.option("--ward", "ward_code",
-              help="Mã phường (bắt buộc khi có nhiều phường; không dùng cho superadmin).")
+              help="Mã phường (bắt buộc khi có nhiều phường; không dùng cho superadmin, province).")
 @click.option("--name", "full_name", help="Họ và tên.")
 @click.option("--password", help="Mật khẩu (để trống: tạo ngẫu nhiên và in ra).")
 def user_add(username, role, ward_code, full_name, password) -> None:
@@ -116,14 +117,14 @@ def user_add(username, role, ward_code, full_name, password) -> None:
     from webapp.services.wards import WardError, ward_named
 
     ward = None
-    if role != "superadmin":
+    if role not in INSTALLATION_ROLES:
         with db.engine.connect() as conn:
             try:
                 ward = ward_named(conn, ward_code, "tài khoản mới")
             except WardError as err:
                 raise click.ClickException(str(err)) from None
     elif ward_code:
-        raise click.ClickException("Tài khoản superadmin không thuộc phường nào: bỏ --ward.")
+        raise click.ClickException(f"Tài khoản {role} không thuộc phường nào: bỏ --ward.")
     _, password = _user_action(lambda conn: create_user(
         conn, ward.id if ward else None, username, role, password, full_name))
     where = ward.name if ward else "mọi phường"

@@ -8,6 +8,7 @@ ages out; nothing has to be invalidated by hand. Each worker process has its own
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
@@ -48,3 +49,39 @@ class VersionedCache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+
+class RecentValues:
+    """Values re-read at most once per ``max_age`` seconds per key, safe across threads.
+
+    For versions that are costly to read on every request: a province's fingerprints scan
+    millions of rows, so they are read again only when ``max_age`` has passed (and a change
+    shows that much later). ``max_age`` 0 reads every time.
+    """
+
+    def __init__(self, max_age: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_age = max_age
+        self._clock = clock
+        self._items: dict = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, read: Callable[[], object]):
+        """``read()``'s value for ``key``, read again if older than ``max_age``.
+
+        >>> now = [0.0]
+        >>> recent, reads = RecentValues(5, clock=lambda: now[0]), []
+        >>> def read():
+        ...     reads.append(now[0])
+        ...     return len(reads)
+        >>> [recent.get("k", read) for now[0] in (0.0, 4.9, 5.0, 6.0)]
+        [1, 1, 2, 2]
+        """
+        now = self._clock()
+        with self._lock:
+            kept = self._items.get(key)
+        if kept is not None and now - kept[0] < self.max_age:
+            return kept[1]
+        value = read()
+        with self._lock:
+            self._items[key] = (now, value)
+        return value

@@ -1,0 +1,46 @@
+"""Vector tiles as the web serves them: cached per process under the layer, z/x/y, scope
+(one ward, or every ward for the province view) and the scope's layer version.
+
+The version (``models.tiles.fingerprint``) is read again at most every
+``TILE_VERSION_MAX_AGE`` seconds: a province's scans millions of rows, and during field
+work it changes every few seconds, so re-reading it on every tile would cost more than
+the tile. An edit thus shows in tiles at most that late (0: at once).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app
+
+from models import tiles
+from webapp.services.cache import RecentValues, VersionedCache
+
+_TILES = VersionedCache(maxsize=4096)  # tiles are ≈ 1–40 kB: tens of MB per process at most
+_recent: dict[float, RecentValues] = {}
+
+
+def version(name: str, ward_id: int | None, read) -> tuple:
+    """``read()``, the version of ``name`` in the scope, as trusted for
+    ``TILE_VERSION_MAX_AGE`` seconds."""
+    max_age = float(current_app.config["TILE_VERSION_MAX_AGE"])
+    recent = _recent.setdefault(max_age, RecentValues(max_age))
+    return recent.get((name, ward_id, current_app.config["DATABASE_URL"]), read)
+
+
+def tile_key(conn, layer: tiles.TileLayer, z: int, x: int, y: int,
+             ward_id: int | None) -> tuple:
+    """What the tile's content depends on: the cache key and (hashed) its ETag."""
+    current = version(layer.name, ward_id, lambda: tiles.fingerprint(conn, layer, ward_id))
+    return (layer.name, z, x, y, ward_id, current, current_app.config["DATABASE_URL"])
+
+
+def etag(key: tuple, started: int) -> str:
+    return hashlib.sha256(repr((key, started)).encode()).hexdigest()[:32]
+
+
+def tile(conn, key: tuple) -> bytes:
+    """The tile named by ``key`` (from ``tile_key``), from the cache or rendered."""
+    name, z, x, y, ward_id, *_ = key
+    return _TILES.get(key, lambda: tiles.render(conn, tiles.TILE_LAYERS[name], z, x, y,
+                                                ward_id))
