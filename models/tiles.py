@@ -52,8 +52,9 @@ class TileLayer:
 TILE_LAYERS: dict[str, TileLayer] = {
     "wards": TileLayer("wards", Ward.__table__, "boundary", ("code", "name"),
                        scope_column="id"),
+    # ``ward_id`` with ``code`` names a khu phố across wards (the choropleth's ranking key).
     "neighbourhoods": TileLayer("neighbourhoods", Neighbourhood.__table__, "boundary",
-                                ("code", "name")),
+                                ("code", "name", "ward_id")),
     "incidents": TileLayer("incidents", Incident.__table__, "geom",
                            ("category", "status", "is_repeat"), points=True),
     "boarding-houses": TileLayer("boarding-houses", BoardingHouse.__table__, "geom",
