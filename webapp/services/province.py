@@ -20,18 +20,18 @@ SCORE_CLASSES = ({"min": 90, "colour": "#006d2c", "label": "Từ 90 điểm"},
                  {"min": 0, "colour": "#d7191c", "label": "Dưới 50 điểm"})
 
 
-def _versions(conn) -> tuple:
-    layers = [version(name, None, lambda layer=tiles.TILE_LAYERS[name]:
-                      tiles.fingerprint(conn, layer, None))
+def _versions() -> tuple:
+    layers = [version(name, None, lambda c, layer=tiles.TILE_LAYERS[name]:
+                      tiles.fingerprint(c, layer, None))
               for name in ("wards", "neighbourhoods", "incidents", "boarding-houses")]
-    return (*layers, version("rankings", None, lambda: province.snapshot_version(conn)),
+    return (*layers, version("rankings", None, province.snapshot_version),
             current_app.config["DATABASE_URL"])
 
 
 def view(conn) -> dict:
     """Ward summaries (with their published month and mean total), the ranking of each
     khu phố keyed ``"<ward id>:<code>"`` and the province's extent."""
-    return _VIEWS.get(_versions(conn), lambda: _compute(conn))
+    return _VIEWS.get(_versions(), lambda: _compute(conn))
 
 
 def _compute(conn) -> dict:

@@ -2,9 +2,10 @@
 (one ward, or every ward for the province view) and the scope's layer version.
 
 The version (``models.tiles.fingerprint``) is read again at most every
-``TILE_VERSION_MAX_AGE`` seconds: a province's scans millions of rows, and during field
-work it changes every few seconds, so re-reading it on every tile would cost more than
-the tile. An edit thus shows in tiles at most that late (0: at once).
+``TILE_VERSION_MAX_AGE`` seconds, in the background (``RecentValues``): a province's scans
+millions of rows, and during field work it changes every few seconds, so re-reading it on
+every tile would cost more than the tile. An edit thus shows in tiles that late plus one
+reading (0: at once).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import hashlib
 from flask import current_app
 
 from models import tiles
+from webapp.extensions import db
 from webapp.services.cache import RecentValues, VersionedCache
 
 _TILES = VersionedCache(maxsize=4096)  # tiles are ≈ 1–40 kB: tens of MB per process at most
@@ -21,17 +23,23 @@ _recent: dict[float, RecentValues] = {}
 
 
 def version(name: str, ward_id: int | None, read) -> tuple:
-    """``read()``, the version of ``name`` in the scope, as trusted for
-    ``TILE_VERSION_MAX_AGE`` seconds."""
+    """``read(conn)``, the version of ``name`` in the scope, as trusted for
+    ``TILE_VERSION_MAX_AGE`` seconds (read on a connection of its own: it may be read
+    again in the background)."""
     max_age = float(current_app.config["TILE_VERSION_MAX_AGE"])
     recent = _recent.setdefault(max_age, RecentValues(max_age))
-    return recent.get((name, ward_id, current_app.config["DATABASE_URL"]), read)
+    engine = db.engine
+
+    def fresh():
+        with engine.connect() as conn:
+            return read(conn)
+
+    return recent.get((name, ward_id, current_app.config["DATABASE_URL"]), fresh)
 
 
-def tile_key(conn, layer: tiles.TileLayer, z: int, x: int, y: int,
-             ward_id: int | None) -> tuple:
+def tile_key(layer: tiles.TileLayer, z: int, x: int, y: int, ward_id: int | None) -> tuple:
     """What the tile's content depends on: the cache key and (hashed) its ETag."""
-    current = version(layer.name, ward_id, lambda: tiles.fingerprint(conn, layer, ward_id))
+    current = version(layer.name, ward_id, lambda conn: tiles.fingerprint(conn, layer, ward_id))
     return (layer.name, z, x, y, ward_id, current, current_app.config["DATABASE_URL"])
 
 

@@ -43,7 +43,7 @@ def tile(layer_name: str, z: int, x: int, y: int):
     if not webtiles.is_tile(z, x, y):
         raise ApiError(404, f"Không có ô bản đồ {z}/{x}/{y} (mức phóng 0–{webtiles.MAX_ZOOM}).",
                        f"No tile {z}/{x}/{y}.")
-    key = tile_service.tile_key(db.conn, layer, z, x, y, scope())
+    key = tile_service.tile_key(layer, z, x, y, scope())
     etag = tile_service.etag(key, _STARTED)
     if request.if_none_match.contains_weak(etag):
         return _revalidated(etag)(Response(status=304))
