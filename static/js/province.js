@@ -87,11 +87,24 @@
   const wards = grid("wards", () => ({ fill: false, color: "#253494", weight: 2.5, opacity: 0.9 }),
     { pane: "outlines", interactive: false });
 
+  // Counted cells (models/tiles.py: 16 × 16 per tile) are coloured by density, incidents
+  // per km², so a cell means the same at every zoom; the cell's side shrinks by half per
+  // zoom level, its count by about four.
+  const EQUATOR_KM = 40075.016686;
+  function perKm2(count, zoom) {
+    const side = EQUATOR_KM * Math.cos(map.getCenter().lat * Math.PI / 180) / 2 ** zoom / 16;
+    return count / (side * side);
+  }
+  function densityColour(density) {
+    const cls = cfg.densityClasses.find((c) => density >= c.min);
+    return cls ? cls.colour : cfg.densityClasses[cfg.densityClasses.length - 1].colour;
+  }
+
   function incidentStyle(p, zoom) {
     if (p.count != null) {
-      // A counted cell: area grows with the count (≈ density), one colour for all.
-      const radius = Math.min(22, 3 + Math.sqrt(p.count) * (zoom >= 12 ? 1.4 : 1));
-      return { radius, fill: true, fillColor: "#a50f15", fillOpacity: 0.55, color: "#a50f15", weight: 1 };
+      // Dots of half the cell's width: the khu phố's colour shows between them.
+      return { radius: 4, fill: true, fillColor: densityColour(perKm2(p.count, zoom)),
+        fillOpacity: 0.9, color: "#67000d", weight: 0.6, opacity: 0.7 };
     }
     const colour = (cfg.categories[p.category] || { colour: "#000000" }).colour;
     return { radius: 5, fill: true, fillColor: colour, fillOpacity: 0.9,
@@ -101,8 +114,8 @@
 
   const houses = grid("boarding-houses", (p) => {
     if (p.count != null) {
-      return { radius: Math.min(18, 2 + Math.sqrt(p.count)), fill: true, fillColor: "#08519c",
-        fillOpacity: 0.45, color: "#08519c", weight: 1 };
+      return { radius: 4, fill: true, fillColor: "#08519c", fillOpacity: 0.6, color: "#ffffff",
+        weight: 0.5 };
     }
     const colour = (cfg.houseStatuses[p.model_status] || cfg.houseStatuses.none).colour;
     return { radius: 5, fill: true, fillColor: colour, fillOpacity: 0.95, color: "#ffffff", weight: 1 };
@@ -136,7 +149,9 @@
   incidents.on("click", (e) => {
     const p = e.layer.properties;
     if (p.count != null) {
-      popup(e, `<p>${escapeHtml(Number(p.count).toLocaleString("vi-VN"))} vụ vi phạm trong ô này. Phóng to để xem từng vụ.</p>`);
+      const density = Math.round(perKm2(p.count, map.getZoom()));
+      popup(e, `<p>${escapeHtml(Number(p.count).toLocaleString("vi-VN"))} vụ vi phạm trong ô này ` +
+        `(khoảng ${escapeHtml(density.toLocaleString("vi-VN"))} vụ/km²). Phóng to để xem từng vụ.</p>`);
       return;
     }
     popup(e, `<h3>${escapeHtml(label(cfg.categories, p.category))}${p.is_repeat ? ' <span class="tag">Tái vi phạm</span>' : ""}</h3>` +

@@ -100,7 +100,7 @@ def test_province_view_pans_at_low_zoom_with_tiles(browser, province_server):
         for (const path of document.querySelectorAll('.leaflet-points-pane path')) {
             const r = path.getBoundingClientRect();
             const x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;
-            if (path.getAttribute('fill') !== '#a50f15' && x > view.left + 60 &&
+            if (path.getAttribute('stroke') !== '#67000d' && x > view.left + 60 &&
                 x < view.right - 200 && y > view.top + 60 && y < view.bottom - 60) return [x, y];
         }
         return null;

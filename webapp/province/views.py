@@ -25,10 +25,12 @@ def index():
         "extent": data["extent"],
         "rankings": data["rankings"],
         "scoreClasses": province.SCORE_CLASSES,
+        "densityClasses": province.DENSITY_CLASSES,
         "categories": vocab.INCIDENT_CATEGORIES,
         "incidentStatuses": vocab.INCIDENT_STATUSES,
         "houseStatuses": vocab.MODEL_HOUSE_STATUSES,
     }
     return render_template("province/index.html", wards=data["wards"], config=config,
                            score_classes=province.SCORE_CLASSES,
+                           density_classes=province.DENSITY_CLASSES,
                            house_statuses=vocab.MODEL_HOUSE_STATUSES)

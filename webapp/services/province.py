@@ -19,6 +19,13 @@ SCORE_CLASSES = ({"min": 90, "colour": "#006d2c", "label": "Từ 90 điểm"},
                  {"min": 50, "colour": "#fdae61", "label": "50 – dưới 75 điểm"},
                  {"min": 0, "colour": "#d7191c", "label": "Dưới 50 điểm"})
 
+# Incident density of the counted cells (incidents per km², all recorded time).
+DENSITY_CLASSES = ({"min": 1600, "colour": "#bd0026", "label": "Từ 1.600 vụ/km²"},
+                   {"min": 400, "colour": "#f03b20", "label": "400 – 1.600 vụ/km²"},
+                   {"min": 100, "colour": "#fd8d3c", "label": "100 – 400 vụ/km²"},
+                   {"min": 25, "colour": "#fecc5c", "label": "25 – 100 vụ/km²"},
+                   {"min": 0, "colour": "#ffffb2", "label": "Dưới 25 vụ/km²"})
+
 
 def _versions() -> tuple:
     layers = [version(name, None, lambda c, layer=tiles.TILE_LAYERS[name]:
