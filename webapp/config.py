@@ -67,6 +67,8 @@ def from_environment() -> dict:
         # Seconds a scope's layer version is trusted before it is read again (webapp.tiles):
         # a province's scans millions of rows; an edit shows in tiles at most this late.
         "TILE_VERSION_MAX_AGE": float(os.environ.get("URBANORDER_TILE_VERSION_MAX_AGE", "5")),
+        # The same for the low-zoom tiles of counted points (a density a minute old).
+        "TILE_CELLS_MAX_AGE": float(os.environ.get("URBANORDER_TILE_CELLS_MAX_AGE", "60")),
         "COMPRESS_LEVEL": 6,
         "COMPRESS_BR_LEVEL": 4,
     }

@@ -22,11 +22,10 @@ _TILES = VersionedCache(maxsize=4096)  # tiles are ≈ 1–40 kB: tens of MB per
 _recent: dict[float, RecentValues] = {}
 
 
-def version(name: str, ward_id: int | None, read) -> tuple:
-    """``read(conn)``, the version of ``name`` in the scope, as trusted for
-    ``TILE_VERSION_MAX_AGE`` seconds (read on a connection of its own: it may be read
-    again in the background)."""
-    max_age = float(current_app.config["TILE_VERSION_MAX_AGE"])
+def version(name: str, ward_id: int | None, read, setting: str = "TILE_VERSION_MAX_AGE") -> tuple:
+    """``read(conn)``, the version of ``name`` in the scope, as trusted for ``setting``
+    seconds (read on a connection of its own: it may be read again in the background)."""
+    max_age = float(current_app.config[setting])
     recent = _recent.setdefault(max_age, RecentValues(max_age))
     engine = db.engine
 
@@ -34,12 +33,19 @@ def version(name: str, ward_id: int | None, read) -> tuple:
         with engine.connect() as conn:
             return read(conn)
 
-    return recent.get((name, ward_id, current_app.config["DATABASE_URL"]), fresh)
+    return recent.get((name, setting, ward_id, current_app.config["DATABASE_URL"]), fresh)
 
 
 def tile_key(layer: tiles.TileLayer, z: int, x: int, y: int, ward_id: int | None) -> tuple:
-    """What the tile's content depends on: the cache key and (hashed) its ETag."""
-    current = version(layer.name, ward_id, lambda conn: tiles.fingerprint(conn, layer, ward_id))
+    """What the tile's content depends on: the cache key and (hashed) its ETag.
+
+    Counted cells (low zoom) follow a version trusted for ``TILE_CELLS_MAX_AGE``: during
+    field work a province's version changes every second, and re-counting hundreds of
+    thousands of points each time would leave every low-zoom tile cold; a density a
+    minute old reads the same."""
+    counted = layer.points and z < tiles.AGGREGATE_BELOW_ZOOM
+    current = version(layer.name, ward_id, lambda conn: tiles.fingerprint(conn, layer, ward_id),
+                      "TILE_CELLS_MAX_AGE" if counted else "TILE_VERSION_MAX_AGE")
     return (layer.name, z, x, y, ward_id, current, current_app.config["DATABASE_URL"])
 
 

@@ -29,7 +29,7 @@ def tile_of(lon: float, lat: float, z: int) -> str:
 @pytest.fixture
 def app(province_url):
     for app in test_app(province_url):
-        app.config["TILE_VERSION_MAX_AGE"] = 0
+        app.config["TILE_VERSION_MAX_AGE"] = app.config["TILE_CELLS_MAX_AGE"] = 0
         with app.app_context():
             app.wards = {w.code: w for w in queries.wards(db.conn)}
             app.first_incident = {
@@ -97,6 +97,21 @@ def test_an_unchanged_tile_is_a_304_and_a_write_makes_a_new_one(app):
     changed = client.get(path, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     assert new_id in {f["id"] for f in features(changed)}
+
+
+def test_counted_cells_follow_a_version_of_their_own(app):
+    """Low-zoom counts may lag (TILE_CELLS_MAX_AGE) while single points follow at once."""
+    app.config["TILE_CELLS_MAX_AGE"] = 3600
+    client = signed_in(app, "congan1")
+    lon, lat = app.first_incident["synth-001"][1:]
+    cells, points = (f"/tiles/incidents/{tile_of(lon, lat, z)}.mvt" for z in (11, 16))
+    before = {path: client.get(path).headers["ETag"] for path in (cells, points)}
+    with app.app_context(), db.transaction() as conn:
+        queries.insert_point_record(conn, Incident.__table__, {
+            "ward_id": app.wards["synth-001"].id, "category": "sanitation",
+            "status": "reported", "observed_at": datetime(2026, 1, 6, 9, 30)}, lon, lat)
+    assert client.get(cells).headers["ETag"] == before[cells]
+    assert client.get(points).headers["ETag"] != before[points]
 
 
 def test_tiles_are_compressed(app):
