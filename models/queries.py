@@ -336,7 +336,14 @@ def delete_ward_rows(conn: Connection, table, ward_id: int) -> int:
 
 def layer_fingerprint(conn: Connection, layer: Layer, ward_id: int) -> tuple:
     """Changes whenever a row of the layer is added, removed or edited (for caches)."""
-    return layers_fingerprint(conn, [layer], ward_id)[0]
+    return table_fingerprint(conn, layer.table, layer.table.c.ward_id == ward_id)
+
+
+def table_fingerprint(conn: Connection, table: Table, *where) -> tuple:
+    """Count, last id and last update of the rows of ``table`` matching ``where``."""
+    stmt = select(func.count(), func.max(table.c.id), func.max(table.c.updated_at)).where(
+        *where)
+    return tuple(conn.execute(stmt).one())
 
 
 def layers_fingerprint(conn: Connection, layers: list[Layer], ward_id: int) -> tuple:

@@ -28,7 +28,7 @@ from models.tables import (
     Ward,
 )
 
-ROLES = ("superadmin", "admin", "police", "urban_staff", "leader")
+ROLES = ("superadmin", "admin", "police", "urban_staff", "leader", "province")
 
 
 # --- users --------------------------------------------------------------------------------

@@ -70,14 +70,17 @@ def main() -> None:
             page.click("button[type=submit]")
             page.wait_for_url(lambda url: "/auth/login" not in url)
         page.goto(f"http://127.0.0.1:{port}{args.path}")
-        ready = ("!document.body.dataset.layersLoaded"
-                 " || document.body.dataset.layersLoaded === 'true'")
-        wait_until(page, ready)
+        # The ward map reports its GeoJSON layers, the province view its vector tiles.
+        ready = " && ".join(f"(!document.body.dataset.{flag} || "
+                            f"document.body.dataset.{flag} === 'true')"
+                            for flag in ("layersLoaded", "tilesLoaded"))
+        wait_until(page, ready, timeout=120)
         if args.view:
             lat, lon, zoom = args.view.split(",")
-            page.evaluate(f"UrbanMap.map.setView([{lat}, {lon}], {zoom})")
+            page.evaluate(f"(window.UrbanMap && UrbanMap.map || window.provinceMap)"
+                          f".setView([{lat}, {lon}], {zoom})")
             page.wait_for_timeout(500)
-            wait_until(page, ready)
+            wait_until(page, ready, timeout=120)
         page.wait_for_timeout(800)
         page.screenshot(path=args.out, full_page=args.full_page)
         browser.close()

@@ -8,12 +8,18 @@ set -euo pipefail
 cd "$(dirname "$0")/../static/vendor"
 if [ "${1:-}" = update ]; then
   tmp=$(mktemp -d)
-  while read -r dir package version _; do
+  while read -r dir package version files; do
     [ -z "$dir" ] || [ "${dir:0:1}" = "#" ] && continue
     (cd "$tmp" && npm pack --silent "$package@$version" >/dev/null && tar xzf ./*.tgz && rm ./*.tgz)
     mkdir -p "$dir"
-    cp "$tmp/package/LICENSE" "$dir/"
-    cp "$tmp/package/dist/leaflet-geoman.min.js" "$tmp/package/dist/leaflet-geoman.css" "$dir/"
+    # The licence: its own file, or the README that states it (leaflet.vectorgrid).
+    if [ -f "$tmp/package/LICENSE" ]; then cp "$tmp/package/LICENSE" "$dir/"
+    else cp "$tmp/package/README.md" "$dir/"; fi
+    for entry in ${files//,/ }; do
+      name=${entry%%=*}
+      if [ -f "$tmp/package/dist/$name" ]; then cp "$tmp/package/dist/$name" "$dir/"
+      else cp "$tmp/package/$name" "$dir/"; fi
+    done
     rm -rf "$tmp/package"
   done < VERSIONS
   rm -rf "$tmp"

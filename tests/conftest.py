@@ -78,7 +78,7 @@ def fresh_url(request, tmp_path):
 
 
 def pytest_generate_tests(metafunc):
-    for name in ("fresh_url", "backend_url", "demo_url", "writable_url"):
+    for name in ("fresh_url", "backend_url", "demo_url", "writable_url", "province_url"):
         if name in metafunc.fixturenames:
             metafunc.parametrize(name, BACKENDS, indirect=True)
 
@@ -91,26 +91,32 @@ def migrated_engine(fresh_url):
     engine.dispose()
 
 
-def demo_database_factory(request, tmp_path_factory, name: str, **sizes):
-    """Per backend, one database holding a small synthetic demo, made on first use."""
-    from webapp.demo import load_demo
-
+def database_factory(request, tmp_path_factory, name: str, fill):
+    """Per backend, one migrated database filled by ``fill(engine)``, made on first use."""
     cache: dict[str, str] = {}
 
     def get(backend: str) -> str:
         if backend not in cache:
             if backend == "spatialite":
-                url = f"sqlite:///{tmp_path_factory.mktemp(name) / 'demo.db'}"
+                url = f"sqlite:///{tmp_path_factory.mktemp(name) / f'{name}.db'}"
             else:
                 url = request.getfixturevalue("postgres_databases").create()
             engine = make_engine(url)
             migrate.upgrade(engine)
-            load_demo(engine, passwords=DEMO_PASSWORDS, **sizes)
+            fill(engine)
             engine.dispose()
             cache[backend] = url
         return cache[backend]
 
     return get
+
+
+def demo_database_factory(request, tmp_path_factory, name: str, **sizes):
+    """Per backend, one database holding a small synthetic demo, made on first use."""
+    from webapp.demo import load_demo
+
+    return database_factory(request, tmp_path_factory, name, lambda engine: load_demo(
+        engine, passwords=DEMO_PASSWORDS, **sizes))
 
 
 def test_app(url: str, **config):
@@ -133,6 +139,43 @@ test_app.__test__ = False  # a helper, not a test
 def _demo_databases(request, tmp_path_factory):
     """Read-only demo databases shared by the whole session."""
     return demo_database_factory(request, tmp_path_factory, "demo", **DEMO_SIZES)
+
+
+# Two small synthetic wards side by side (webapp.synth): ward isolation and the province.
+PROVINCE_SIZES = {"wards": 2, "houses_per_ward": 150, "incidents_per_ward": 600}
+# username: (role, ward code or None, password)
+PROVINCE_USERS = {"tinh": ("province", None, "province-pass-2026"),
+                  "congan1": ("police", "synth-001", "police-one-pass-2026"),
+                  "congan2": ("police", "synth-002", "police-two-pass-2026")}
+
+
+def add_province_users(engine) -> None:
+    from models import queries
+    from webapp.users import create_user
+
+    with engine.begin() as conn:
+        for username, (role, code, password) in PROVINCE_USERS.items():
+            ward = queries.ward_by_code(conn, code) if code else None
+            create_user(conn, ward.id if ward else None, username, role, password)
+
+
+@pytest.fixture(scope="session")
+def province_databases(request, tmp_path_factory):
+    """Per backend, a database with the small two-ward province, made on first use; tests
+    that write add rows of their own and count from the database."""
+    from webapp.synth import generate_province
+
+    def fill(engine):
+        sizes = dict(PROVINCE_SIZES)
+        list(generate_province(engine, sizes.pop("wards"), **sizes))
+        add_province_users(engine)
+
+    return database_factory(request, tmp_path_factory, "province", fill)
+
+
+@pytest.fixture
+def province_url(request, province_databases):
+    return province_databases(request.param)
 
 
 @pytest.fixture(scope="session")

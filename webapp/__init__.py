@@ -29,8 +29,10 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.model_streets import bp as model_streets_bp
     from webapp.navigation import nav_links
     from webapp.plan import bp as plan_bp
+    from webapp.province import bp as province_bp
     from webapp.reports import bp as reports_bp
     from webapp.setup import bp as setup_bp
+    from webapp.tiles import bp as tiles_bp
 
     app = Flask(
         __name__,
@@ -62,7 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
         (incidents_bp, "/incidents"), (houses_bp, "/boarding-houses"), (admin_bp, "/admin"),
         (field_bp, None), (photos.bp, None), (analysis_bp, None), (reports_bp, None),
         (exchange_bp, None), (setup_bp, None), (plan_bp, None), (model_streets_bp, None),
-        (campaigns_bp, None),
+        (campaigns_bp, None), (tiles_bp, None), (province_bp, None),
     ):
         app.register_blueprint(blueprint, url_prefix=prefix)
     app.jinja_env.globals.update(can=can, role_labels=ROLE_LABELS, nav_links=nav_links)

@@ -130,21 +130,23 @@ def _user_action(action):
 @user_group.command("add")
 @click.argument("username")
 @click.option("--role", type=LazyChoice(_roles), required=True,
-              help="superadmin: quản trị mọi phường (không thuộc phường nào).")
+              help="superadmin: quản trị mọi phường; province: xem mọi phường "
+                   "(cả hai không thuộc phường nào).")
 @click.option("--ward", "ward_code",
-              help="Mã phường (bắt buộc khi có nhiều phường; không dùng cho superadmin).")
+              help="Mã phường (bắt buộc khi có nhiều phường; không dùng cho superadmin, province).")
 @click.option("--name", "full_name", help="Họ và tên.")
 @click.option("--password", help="Mật khẩu (để trống: tạo ngẫu nhiên và in ra).")
 def user_add(username, role, ward_code, full_name, password) -> None:
     """Tạo tài khoản mới."""
+    from webapp.auth.permissions import INSTALLATION_ROLES
     from webapp.users import create_user
 
     ward = None
-    if role != "superadmin":
+    if role not in INSTALLATION_ROLES:
         with _database().engine.connect() as conn:
             ward = ward_or_fail(conn, ward_code, "tài khoản mới")
     elif ward_code:
-        raise click.ClickException("Tài khoản superadmin không thuộc phường nào: bỏ --ward.")
+        raise click.ClickException(f"Tài khoản {role} không thuộc phường nào: bỏ --ward.")
     _, password = _user_action(lambda conn: create_user(
         conn, ward.id if ward else None, username, role, password, full_name))
     where = ward.name if ward else "mọi phường"

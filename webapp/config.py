@@ -73,8 +73,14 @@ def from_environment() -> dict:
         # a ward's boarding houses are ≈4 MB of GeoJSON and ≈0.3 MB compressed.
         "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript",
                                "application/javascript", "application/json",
-                               "application/geo+json", "image/svg+xml"],
+                               "application/geo+json", "image/svg+xml",
+                               "application/vnd.mapbox-vector-tile"],
         "COMPRESS_MIN_SIZE": 1024,
+        # Seconds a scope's layer version is trusted before it is read again (webapp.tiles):
+        # a province's scans millions of rows; an edit shows in tiles at most this late.
+        "TILE_VERSION_MAX_AGE": float(os.environ.get("URBANORDER_TILE_VERSION_MAX_AGE", "5")),
+        # The same for the low-zoom tiles of counted points (a density a minute old).
+        "TILE_CELLS_MAX_AGE": float(os.environ.get("URBANORDER_TILE_CELLS_MAX_AGE", "60")),
         "COMPRESS_LEVEL": 6,
         "COMPRESS_BR_LEVEL": 4,
     }

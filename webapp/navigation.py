@@ -8,6 +8,7 @@ from webapp.auth.permissions import can
 
 LINKS = (
     ("setup.wards", "Phường", "manage_wards"),
+    ("province.index", "Toàn tỉnh", "view_province"),
     ("analysis.ranking", "Xếp hạng", "view_analysis"),
     ("analysis.hotspots", "Điểm nóng", "view_analysis"),
     ("analysis.coverage", "Nhà trọ mô hình", "view_analysis"),

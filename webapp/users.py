@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 
 from models import records
 from webapp.auth.passwords import generate_password, hash_password, password_problem
+from webapp.auth.permissions import INSTALLATION_ROLES
 
 DEMO_USERS = (
     ("quantri", "superadmin", "Quản trị hệ thống (mô phỏng)"),
@@ -43,9 +44,10 @@ def create_user(conn: Connection, ward_id: int | None, username: str, role: str,
     if role not in records.ROLES:
         raise UserError(f"Vai trò không hợp lệ: {role}. "
                         f"Chọn một trong: {', '.join(records.ROLES)}.")
-    if (role == "superadmin") != (ward_id is None):
-        raise UserError("Chỉ tài khoản quản trị hệ thống (superadmin) không thuộc phường nào; "
-                        "mọi vai trò khác phải thuộc một phường.")
+    if (role in INSTALLATION_ROLES) != (ward_id is None):
+        raise UserError("Chỉ tài khoản quản trị hệ thống (superadmin) và cán bộ cấp tỉnh "
+                        "(province) không thuộc phường nào; mọi vai trò khác phải thuộc một "
+                        "phường.")
     if records.user_by_username(conn, username) is not None:
         raise UserError(f"Tên đăng nhập '{username}' đã có người dùng.")
     password = password or generate_password()

@@ -124,8 +124,9 @@ def _load_user(session_id: str):
     row = records.user_by_id(db.conn, user_id)
     if row is None or not row.active or row.session_version != version:
         return None
-    if row.ward_id is None:
+    if row.ward_id is None and row.role == "superadmin":
         return SignedInUser(row, working_ward(db.conn, session.get(WARD_CHOICE)))
+    # A province viewer works in no ward: they see the province view (webapp.province) only.
     return SignedInUser(row)
 
 

@@ -14,10 +14,13 @@ ROLE_LABELS = {
     "police": "Công an phường",
     "urban_staff": "Cán bộ quản lý đô thị",
     "leader": "Lãnh đạo (chỉ xem)",
+    "province": "Cán bộ cấp tỉnh (xem mọi phường)",
 }
+# Roles that belong to no ward (``users.ward_id`` NULL): they see across the installation.
+INSTALLATION_ROLES = frozenset({"superadmin", "province"})
 # The roles a ward's own admin hands out: a super-admin is made only by another one (or the
 # command line), never from inside a ward.
-WARD_ROLE_LABELS = {k: v for k, v in ROLE_LABELS.items() if k != "superadmin"}
+WARD_ROLE_LABELS = {k: v for k, v in ROLE_LABELS.items() if k not in INSTALLATION_ROLES}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     # Owner name / phone / ID number (Decree 13/2023/NĐ-CP): police and admin only.
@@ -36,6 +39,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "edit_model_streets": frozenset({"urban_staff", "admin"}),
     "manage_campaigns": frozenset({"urban_staff", "admin"}),
     "manage_wards": frozenset({"superadmin"}),
+    # The province view: every ward's map tiles, published rankings and summaries (no
+    # personal data, no record pages).
+    "view_province": frozenset({"superadmin", "province"}),
     "view_analysis": frozenset({"admin", "police", "urban_staff", "leader"}),
     "manage_users": frozenset({"admin"}),
     "read_audit": frozenset({"admin"}),
@@ -51,6 +57,7 @@ RECORDABLE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "admin": ("encroachment_sidewalk", "encroachment_road", "illegal_advertising",
               "construction_order", "residence", "drugs", "fire_safety", "sanitation"),
     "leader": (),
+    "province": (),
 }
 RECORDABLE_CATEGORIES["superadmin"] = RECORDABLE_CATEGORIES["admin"]
 

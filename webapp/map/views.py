@@ -34,6 +34,8 @@ def index():
     except wards.NoWard as missing:
         if can("manage_wards") and not queries.wards(db.conn):
             return redirect(url_for("setup.first_ward"))
+        if can("view_province"):  # a province viewer has no ward of their own
+            return redirect(url_for("province.index"))
         return render_template("map/empty.html", code=str(missing)), 404
     conn = db.conn
     plan = plan_for(conn, ward)

@@ -1,0 +1,50 @@
+"""Thin tile view: who sees which wards, then a cached tile with its ETag (304 when
+unchanged). A ward's users get their own ward's features only; the province view
+(``?scope=province``) needs the ``view_province`` permission."""
+
+from __future__ import annotations
+
+from flask import Response, request
+
+from geo import webtiles
+from models import tiles
+from webapp import wards
+from webapp.api.views import _STARTED, _revalidated  # one rule for ETags of map data
+from webapp.auth.permissions import can
+from webapp.errors import ApiError
+from webapp.extensions import db
+from webapp.services import tiles as tile_service
+from webapp.tiles import bp
+
+MVT = "application/vnd.mapbox-vector-tile"
+PROVINCE = "province"
+
+
+def scope() -> int | None:
+    """The ward the tiles are of (``None``: every ward, for province viewers)."""
+    if request.args.get("scope") == PROVINCE:
+        if not can("view_province"):
+            raise ApiError(403, "Chỉ cán bộ cấp tỉnh xem được bản đồ toàn tỉnh.",
+                           "Only province viewers may see the whole province.")
+        return None
+    try:
+        return wards.resolve(request.args.get("ward")).id
+    except wards.NoWard as missing:
+        raise ApiError(404, f"Không tìm thấy phường '{missing}'.",
+                       f"Ward '{missing}' not found.", "ward") from None
+
+
+@bp.get("/tiles/<layer_name>/<int:z>/<int:x>/<int:y>.mvt")
+def tile(layer_name: str, z: int, x: int, y: int):
+    layer = tiles.TILE_LAYERS.get(layer_name)
+    if layer is None:
+        raise ApiError(404, f"Không có lớp bản đồ '{layer_name}'. Các lớp: "
+                       f"{', '.join(tiles.TILE_LAYERS)}.", f"No tile layer '{layer_name}'.")
+    if not webtiles.is_tile(z, x, y):
+        raise ApiError(404, f"Không có ô bản đồ {z}/{x}/{y} (mức phóng 0–{webtiles.MAX_ZOOM}).",
+                       f"No tile {z}/{x}/{y}.")
+    key = tile_service.tile_key(layer, z, x, y, scope())
+    etag = tile_service.etag(key, _STARTED)
+    if request.if_none_match.contains_weak(etag):
+        return _revalidated(etag)(Response(status=304))
+    return _revalidated(etag)(Response(tile_service.tile(db.conn, key), mimetype=MVT))
