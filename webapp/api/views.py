@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 
 from flask import Response, current_app, jsonify, request, url_for
 from flask_login import current_user
@@ -16,6 +15,7 @@ from webapp.api.params import layer_filter, parse_int
 from webapp.auth.permissions import can
 from webapp.errors import ApiError
 from webapp.extensions import db
+from webapp.revalidation import PROCESS_STARTED, revalidated
 
 
 def _layer(name: str) -> queries.Layer:
@@ -44,27 +44,14 @@ def index():
     })
 
 
-# Answers change with a deploy too: a restart gives every layer new ETags.
-_STARTED = time.time_ns()
-
-
 def _layer_etag(name: str, ward) -> str:
     """Changes whenever any layer of the ward changes (features carry the names of their
     khu phố and street), or the query, or the server's code: the same ETag means the same
     body. Weak (W/): the same body gzip-, Brotli- or zstd-compressed."""
     versions = queries.layers_fingerprint(db.conn, list(queries.LAYERS.values()), ward.id)
     raw = repr((name, ward.id, ward.code, ward.name, ward.is_synthetic,
-                sorted(request.args.items(multi=True)), versions, _STARTED))
+                sorted(request.args.items(multi=True)), versions, PROCESS_STARTED))
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
-
-
-def _revalidated(etag: str):
-    """The headers that let the browser keep a layer and ask whether it changed."""
-    def apply(response):
-        response.set_etag(etag, weak=True)
-        response.headers["Cache-Control"] = "private, no-cache"  # keep, but always ask
-        return response
-    return apply
 
 
 @bp.get("/<name>")
@@ -74,7 +61,7 @@ def layer_collection(name: str):
     flt = layer_filter(layer, request.args, wards.neighbourhood_keys(ward.id))
     etag = _layer_etag(name, ward)
     if request.if_none_match.contains_weak(etag):  # unchanged: no query, no JSON
-        return _revalidated(etag)(Response(status=304))
+        return revalidated(etag)(Response(status=304))
     max_limit = current_app.config["API_MAX_LIMIT"]
     limit = parse_int(request.args.get("limit", str(current_app.config["API_DEFAULT_LIMIT"])),
                       "limit", 1, max_limit)
@@ -93,7 +80,7 @@ def layer_collection(name: str):
                               "href": url_for("api.layer_collection", name=name, **args)})
     # The features' text is the database's; only the envelope is encoded here.
     body = f'{{"type":"FeatureCollection","features":{features},{jsonio.envelope_members(rest)}'
-    return _revalidated(etag)(jsonio.geojson_text_response(body))
+    return revalidated(etag)(jsonio.geojson_text_response(body))
 
 
 @bp.get("/<name>/<int:feature_id>")

@@ -9,10 +9,10 @@ from flask import Response, request
 from geo import webtiles
 from models import tiles
 from webapp import wards
-from webapp.api.views import _STARTED, _revalidated  # one rule for ETags of map data
 from webapp.auth.permissions import can
 from webapp.errors import ApiError
 from webapp.extensions import db
+from webapp.revalidation import PROCESS_STARTED, revalidated
 from webapp.services import tiles as tile_service
 from webapp.tiles import bp
 
@@ -44,7 +44,7 @@ def tile(layer_name: str, z: int, x: int, y: int):
         raise ApiError(404, f"Không có ô bản đồ {z}/{x}/{y} (mức phóng 0–{webtiles.MAX_ZOOM}).",
                        f"No tile {z}/{x}/{y}.")
     key = tile_service.tile_key(layer, z, x, y, scope())
-    etag = tile_service.etag(key, _STARTED)
+    etag = tile_service.etag(key, PROCESS_STARTED)
     if request.if_none_match.contains_weak(etag):
-        return _revalidated(etag)(Response(status=304))
-    return _revalidated(etag)(Response(tile_service.tile(db.conn, key), mimetype=MVT))
+        return revalidated(etag)(Response(status=304))
+    return revalidated(etag)(Response(tile_service.tile(db.conn, key), mimetype=MVT))
