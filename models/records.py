@@ -211,6 +211,14 @@ def manual_scores(conn: Connection, ward_id: int, month: str) -> list:
     return list(conn.execute(stmt))
 
 
+def manual_score_versions(conn: Connection, ward_id: int) -> dict[str, tuple]:
+    """Per month with manual scores: their count, last id and last change (for caches)."""
+    stmt = select(ManualScore.month, func.count(), func.max(ManualScore.id),
+                  func.max(ManualScore.updated_at)).where(
+        ManualScore.ward_id == ward_id).group_by(ManualScore.month)
+    return {month: tuple(rest) for month, *rest in conn.execute(stmt)}
+
+
 def set_manual_scores(conn: Connection, ward_id: int, month: str,
                       scores: dict[tuple[int, str], float | None], user_id: int | None) -> None:
     """Replace the month's manual scores; ``None`` clears a score."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime, timedelta
 
 from geo import assign, coverage, hotspots, ranking, targets
@@ -41,6 +42,10 @@ def _layer(conn, name: str, ward_id: int, columns: list[str], flt: LayerFilter |
 _STREET_KM = VersionedCache(maxsize=256)
 # The hotspot page and its map's API ask for the same analysis one after the other.
 _HOTSPOTS = VersionedCache(maxsize=32)
+# Computed monthly rankings: 12 months of a few wards.
+_RANKINGS = VersionedCache(maxsize=128)
+# The layers a month's ranking reads (``static_frames`` and the incidents).
+RANKING_LAYERS = ("incidents", "neighbourhoods", "streets", "model-streets", "boarding-houses")
 
 
 def _versions(conn, ward_id: int, *layers: str) -> tuple:
@@ -99,17 +104,43 @@ def month_data(conn, ward, month: str, static: dict | None = None,
                              criteria=tuple(c["code"] for c in plan.criteria), **static)
 
 
+def _ranking_keys(conn, ward, months: list[str], rubric: ranking.Rubric) -> dict[str, tuple]:
+    """Per month, what its computed ranking depends on: the rubric, the plan, the layers
+    it reads and that month's manual scores (two queries for any number of months)."""
+    layers = _versions(conn, ward.id, *RANKING_LAYERS)
+    manual = records.manual_score_versions(conn, ward.id)
+    plan = plan_for(conn, ward).version
+    return {month: (ward.id, month, rubric.version, plan, layers, manual.get(month))
+            for month in months}
+
+
+def scored_months(conn, ward, months: list[str], rubric: ranking.Rubric,
+                  static: dict | None = None) -> dict[str, list[dict]]:
+    """Each month's ranking as computed now (``ranking.score_month``), kept per data version:
+    the ranking page, its khu phố pages and the 12-month trend score each month once."""
+    keys = _ranking_keys(conn, ward, months, rubric)
+    missing = [month for month in months if keys[month] not in _RANKINGS]
+    incidents = None
+    if missing:  # one read of the missing months' incidents (and their baselines')
+        static = static or static_frames(conn, ward)
+        baseline = plan_for(conn, ward).baseline_year
+        windows = [w for m in missing for w in _windows(m, baseline)]
+        incidents = _incidents(conn, ward, [(min(s for s, _ in windows),
+                                             max(e for _, e in windows))])
+    return {month: copy.deepcopy(_RANKINGS.get(keys[month], lambda m=month: ranking.score_month(
+        month_data(conn, ward, m, static, incidents), rubric, m))) for month in months}
+
+
 def compute(conn, ward, month: str, rubric: ranking.Rubric | None = None,
             static: dict | None = None) -> list[dict]:
     """The month's ranking as it would be now, with changes against last month."""
     rubric = rubric or rubric_for(conn, ward.id)
-    static = static or static_frames(conn, ward)
-    rows = ranking.score_month(month_data(conn, ward, month, static), rubric, month)
     previous = ranking.previous_month(month)
     published = records.snapshot(conn, ward.id, previous)
-    before = published.rows if published else ranking.score_month(
-        month_data(conn, ward, previous, static), rubric, previous)
-    return ranking.with_changes(rows, before)
+    scored = scored_months(conn, ward, [month] if published else [month, previous], rubric,
+                           static)
+    return ranking.with_changes(scored[month], published.rows if published else
+                                scored[previous])
 
 
 def ranking_view(conn, ward, month: str) -> dict:
@@ -131,23 +162,18 @@ def ranking_view(conn, ward, month: str) -> dict:
 def trend(conn, ward, neighbourhood_id: int, month: str, months: int = 12) -> list[dict]:
     """Total and rank of one khu phố over the ``months`` up to ``month`` (published if so)."""
     rubric = rubric_for(conn, ward.id)
-    static = static_frames(conn, ward)
     shown = [month]
     for _ in range(months - 1):
         shown.append(ranking.previous_month(shown[-1]))
-    # One read of every month's incidents (and its baseline's), not two queries a month.
-    windows = [w for m in shown for w in _windows(m, plan_for(conn, ward).baseline_year)]
-    incidents = _incidents(conn, ward, [(min(s for s, _ in windows),
-                                         max(e for _, e in windows))])
+    published = {m: records.snapshot(conn, ward.id, m) for m in shown}
+    scored = scored_months(conn, ward, [m for m in shown if published[m] is None], rubric)
     out = []
     for current in shown:
-        published = records.snapshot(conn, ward.id, current)
-        rows = published.rows if published else ranking.score_month(
-            month_data(conn, ward, current, static, incidents), rubric, current)
+        rows = published[current].rows if published[current] else scored[current]
         row = next((r for r in rows if r["neighbourhood_id"] == neighbourhood_id), None)
         if row:
             out.append({"month": current, "total": row["total"], "rank": row["rank"],
-                        "published": published is not None})
+                        "published": published[current] is not None})
     return out[::-1]
 
 
