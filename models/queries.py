@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 import numpy as np
 import shapely
-from sqlalchemy import Connection, and_, delete, func, insert, select
+from sqlalchemy import Connection, and_, delete, func, insert, literal, select, union_all
 from sqlalchemy.sql.schema import Table
 
 from geo.lazy import deferred
@@ -187,6 +187,17 @@ def read_layer(
         return frame
     shapes = shapely.from_wkb([bytes(b) for b in frame.pop("__wkb")]) if len(frame) else []
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(shapes, crs=SRID), crs=SRID)
+
+
+def read_rows(conn: Connection, layer: Layer, ward_id: int, flt: LayerFilter | None = None,
+              columns: tuple[str, ...] = ()) -> list[tuple]:
+    """The few rows of ``layer`` a one-point look-up needs: ``(*columns, geometry)`` tuples
+    (shapely, EPSG:4326) in id order, without building a DataFrame."""
+    table = layer.table
+    selected = [*(table.c[name] for name in columns), dialects.wkb(table.c[layer.geom])]
+    stmt, _ = _selectable(conn, layer, ward_id, flt or LayerFilter(), selected)
+    return [(*row[:-1], shapely.from_wkb(bytes(row[-1])))
+            for row in conn.execute(stmt.order_by(table.c.id))]
 
 
 _WARD_COLUMNS = (Ward.id, Ward.code, Ward.name, Ward.province, Ward.metric_epsg,
@@ -375,9 +386,21 @@ def delete_ward_rows(conn: Connection, table, ward_id: int) -> int:
     return conn.execute(delete(table).where(table.ward_id == ward_id)).rowcount
 
 
+def _fingerprint_select(table: Table, ward_id: int, key):
+    where = (table.c.id if table is Ward.__table__ else table.c.ward_id) == ward_id
+    return select(literal(key).label("layer"), func.count(), func.max(table.c.id),
+                  func.max(table.c.updated_at)).select_from(table).where(where)
+
+
 def layer_fingerprint(conn: Connection, layer: Layer, ward_id: int) -> tuple:
     """Changes whenever a row of the layer is added, removed or edited (for caches)."""
-    table = layer.table
-    stmt = select(func.count(), func.max(table.c.id), func.max(table.c.updated_at)).where(
-        table.c.ward_id == ward_id)
-    return tuple(conn.execute(stmt).one())
+    return tuple(conn.execute(_fingerprint_select(layer.table, ward_id, 0)).one())[1:]
+
+
+def layers_fingerprint(conn: Connection, ward_id: int, layers: list[Layer]) -> tuple:
+    """``layer_fingerprint`` of each of ``layers`` and of the ward's own row (its boundary),
+    in one round trip."""
+    parts = [_fingerprint_select(Ward.__table__, ward_id, -1)]
+    parts += [_fingerprint_select(layer.table, ward_id, i) for i, layer in enumerate(layers)]
+    rows = sorted(tuple(row) for row in conn.execute(union_all(*parts)))
+    return tuple(row[1:] for row in rows)
