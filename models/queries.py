@@ -7,6 +7,7 @@ requested explicitly.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass, field
@@ -14,7 +15,18 @@ from datetime import date, datetime
 
 import numpy as np
 import shapely
-from sqlalchemy import Connection, and_, delete, func, insert, literal, select, union_all
+from sqlalchemy import (
+    Connection,
+    Integer,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.sql.schema import Table
 
 from geo.lazy import deferred
@@ -82,11 +94,14 @@ class LayerFilter:
     feature_id: int | None = None
 
 
+# Built once: an alias copies every column of its table, a cost each query paid.
+_KP, _ST = Neighbourhood.__table__.alias("kp"), Street.__table__.alias("st")
+
+
 def _selectable(conn: Connection, layer: Layer, ward_id: int, flt: LayerFilter, columns):
     table = layer.table
     stmt = select(*columns).select_from(table)
-    kp = Neighbourhood.__table__.alias("kp")
-    st = Street.__table__.alias("st")
+    kp, st = _KP, _ST
     if "neighbourhood" in layer.joins:
         stmt = stmt.outerjoin(kp, kp.c.id == table.c.neighbourhood_id)
     if "street" in layer.joins:
@@ -386,21 +401,31 @@ def delete_ward_rows(conn: Connection, table, ward_id: int) -> int:
     return conn.execute(delete(table).where(table.ward_id == ward_id)).rowcount
 
 
-def _fingerprint_select(table: Table, ward_id: int, key):
-    where = (table.c.id if table is Ward.__table__ else table.c.ward_id) == ward_id
+def _fingerprint_select(table: Table, key):
+    ward = bindparam("ward_id", type_=Integer)
+    where = (table.c.id if table is Ward.__table__ else table.c.ward_id) == ward
     return select(literal(key).label("layer"), func.count(), func.max(table.c.id),
                   func.max(table.c.updated_at)).select_from(table).where(where)
 
 
 def layer_fingerprint(conn: Connection, layer: Layer, ward_id: int) -> tuple:
     """Changes whenever a row of the layer is added, removed or edited (for caches)."""
-    return tuple(conn.execute(_fingerprint_select(layer.table, ward_id, 0)).one())[1:]
+    return tuple(conn.execute(_fingerprint_select(layer.table, 0),
+                              {"ward_id": ward_id}).one())[1:]
 
 
-def layers_fingerprint(conn: Connection, ward_id: int, layers: list[Layer]) -> tuple:
-    """``layer_fingerprint`` of each of ``layers`` and of the ward's own row (its boundary),
-    in one round trip."""
-    parts = [_fingerprint_select(Ward.__table__, ward_id, -1)]
-    parts += [_fingerprint_select(layer.table, ward_id, i) for i, layer in enumerate(layers)]
-    rows = sorted(tuple(row) for row in conn.execute(union_all(*parts)))
+@functools.cache
+def _fingerprints_statement(names: tuple[str, ...]):
+    # Built once per set of layers: each field record asks, and building costs more than
+    # the database's answer.
+    parts = [_fingerprint_select(Ward.__table__, -1)]
+    parts += [_fingerprint_select(LAYERS[name].table, i) for i, name in enumerate(names)]
+    return union_all(*parts)
+
+
+def layers_fingerprint(conn: Connection, ward_id: int, names: tuple[str, ...]) -> tuple:
+    """``layer_fingerprint`` of each of the layers ``names`` and of the ward's own row (its
+    boundary), in one round trip."""
+    rows = sorted(tuple(row) for row in conn.execute(_fingerprints_statement(names),
+                                                     {"ward_id": ward_id}))
     return tuple(row[1:] for row in rows)

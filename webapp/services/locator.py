@@ -25,6 +25,5 @@ def _build(conn, ward) -> WardLocator:
 
 def ward_locator(conn, ward) -> WardLocator:
     """The locator of ``ward`` for the layers as ``conn`` sees them now."""
-    version = queries.layers_fingerprint(conn, ward.id,
-                                         [queries.LAYERS[name] for name in LAYERS])
+    version = queries.layers_fingerprint(conn, ward.id, LAYERS)
     return _LOCATORS.get((ward.id, ward.metric_epsg, version), lambda: _build(conn, ward))
