@@ -1,8 +1,9 @@
 """Assign points to the features they belong to, by geometry alone.
 
 A record's khu phố, nearest street and model street are derived from where it is, never
-from what the person entering it (or a generator) believed; the same functions serve the
-field forms, imports and the demo loader.
+from what the person entering it (or a generator) believed; these batch functions serve
+imports, re-links and the demo loader, and ``geo.locate`` gives the field forms the same
+answers one point at a time.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ pd = deferred("pandas")
 # GPS drifts: a point this close to a khu phố (outside the ward's edge, or in a sliver
 # between two khu phố) belongs to the nearest one. The field forms and imports agree.
 EDGE_TOLERANCE_M = 50.0
+# A repeat (tái vi phạm): same category, this close, observed this soon after the resolution.
+REPEAT_RADIUS_M = 15.0
+REPEAT_WINDOW_DAYS = 90
 
 
 def assign_polygon(
@@ -113,8 +117,8 @@ def nearest_feature(
 def flag_repeats(
     incidents: gpd.GeoDataFrame,
     metric_epsg: int,
-    radius_m: float = 15.0,
-    window_days: int = 90,
+    radius_m: float = REPEAT_RADIUS_M,
+    window_days: int = REPEAT_WINDOW_DAYS,
 ) -> pd.Series:
     """Flag repeat incidents (tái lấn chiếm / tái vi phạm).
 
@@ -243,40 +247,3 @@ def distances_m(points: gpd.GeoDataFrame, lon: float, lat: float, metric_epsg: i
                        metric_epsg).geometry.iloc[0]
     return to_metric(points[[points.geometry.name]], metric_epsg).distance(origin)
 
-
-def place_in_ward(
-    lon: float, lat: float, ward_boundary, neighbourhoods: gpd.GeoDataFrame, metric_epsg: int,
-    tolerance_m: float = EDGE_TOLERANCE_M,
-) -> tuple[int | None, str | None, str | None]:
-    """Where a field record at (lon, lat) belongs: ``(neighbourhood id, note, error)``.
-
-    Inside the ward: the khu phố containing it. Outside but within ``tolerance_m`` of the
-    boundary (GPS drift at the edge): the nearest khu phố, with a note. Farther: an error.
-
-    >>> import geopandas as gpd
-    >>> from shapely import box
-    >>> ward = box(106.90, 10.84, 106.92, 10.86)
-    >>> kp = gpd.GeoDataFrame({"id": [3]}, geometry=[ward], crs=4326)
-    >>> place_in_ward(106.91, 10.85, ward, kp, 5899)
-    (3, None, None)
-    >>> place_in_ward(106.9203, 10.85, ward, kp, 5899)[0]
-    3
-    >>> place_in_ward(107.0, 10.85, ward, kp, 5899)[2] is not None
-    True
-    """
-    point = gpd.GeoDataFrame(geometry=gpd.points_from_xy([lon], [lat]), crs=4326)
-    inside = assign_polygon(point, neighbourhoods).iloc[0]
-    if not pd.isna(inside):
-        return int(inside), None, None
-    metric_point = to_metric(point, metric_epsg).geometry.iloc[0]
-    metric_ward = gpd.GeoSeries([ward_boundary], crs=4326).to_crs(epsg=metric_epsg).iloc[0]
-    distance = metric_ward.distance(metric_point)
-    if distance > tolerance_m:
-        return None, None, (f"Vị trí nằm ngoài địa bàn phường ({distance:,.0f} m từ ranh giới)."
-                            .replace(",", "."))
-    nearest = neighbourhood_of(point, neighbourhoods, metric_epsg, tolerance_m + 1).iloc[0]
-    if pd.isna(nearest):
-        return None, None, "Vị trí nằm ngoài địa bàn các khu phố."
-    note = (f"Vị trí cách ranh giới phường {distance:.0f} m (sai số GPS): "
-            "gán vào khu phố gần nhất.")
-    return int(nearest), note, None

@@ -7,12 +7,24 @@ requested explicitly.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
 import shapely
-from sqlalchemy import Connection, and_, delete, func, insert, literal, select, union_all
+from sqlalchemy import (
+    Connection,
+    Integer,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.sql.schema import Table
 
 from geo.lazy import deferred
@@ -146,6 +158,17 @@ def read_layer(
         return frame
     shapes = shapely.from_wkb([bytes(b) for b in frame.pop("__wkb")]) if len(frame) else []
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(shapes, crs=SRID), crs=SRID)
+
+
+def read_rows(conn: Connection, layer: Layer, ward_id: int, flt: LayerFilter | None = None,
+              columns: tuple[str, ...] = ()) -> list[tuple]:
+    """The few rows of ``layer`` a one-point look-up needs: ``(*columns, geometry)`` tuples
+    (shapely, EPSG:4326) in id order, without building a DataFrame."""
+    table = layer.table
+    selected = [*(table.c[name] for name in columns), dialects.wkb(table.c[layer.geom])]
+    stmt, _ = layer_select(conn, layer, ward_id, flt or LayerFilter(), selected)
+    return [(*row[:-1], shapely.from_wkb(bytes(row[-1])))
+            for row in conn.execute(stmt.order_by(table.c.id))]
 
 
 _WARD_COLUMNS = (Ward.id, Ward.code, Ward.name, Ward.province, Ward.metric_epsg,
@@ -334,9 +357,17 @@ def delete_ward_rows(conn: Connection, table, ward_id: int) -> int:
     return conn.execute(delete(table).where(table.ward_id == ward_id)).rowcount
 
 
+def _fingerprint_select(table: Table, key):
+    ward = bindparam("ward_id", type_=Integer)
+    where = (table.c.id if table is Ward.__table__ else table.c.ward_id) == ward
+    return select(literal(key).label("layer"), func.count(), func.max(table.c.id),
+                  func.max(table.c.updated_at)).select_from(table).where(where)
+
+
 def layer_fingerprint(conn: Connection, layer: Layer, ward_id: int) -> tuple:
     """Changes whenever a row of the layer is added, removed or edited (for caches)."""
-    return table_fingerprint(conn, layer.table, layer.table.c.ward_id == ward_id)
+    return tuple(conn.execute(_fingerprint_select(layer.table, 0),
+                              {"ward_id": ward_id}).one())[1:]
 
 
 def table_fingerprint(conn: Connection, table: Table, *where) -> tuple:
@@ -346,10 +377,18 @@ def table_fingerprint(conn: Connection, table: Table, *where) -> tuple:
     return tuple(conn.execute(stmt).one())
 
 
-def layers_fingerprint(conn: Connection, layers: list[Layer], ward_id: int) -> tuple:
-    """``layer_fingerprint`` of each of ``layers``, in one query."""
-    parts = [select(literal(position).label("position"), func.count().label("rows"),
-                    func.max(layer.table.c.id), func.max(layer.table.c.updated_at))
-             .where(layer.table.c.ward_id == ward_id) for position, layer in enumerate(layers)]
-    rows = conn.execute(union_all(*parts) if len(parts) > 1 else parts[0]).all()
-    return tuple(tuple(row[1:]) for row in sorted(rows, key=lambda row: row[0]))
+@functools.cache
+def _fingerprints_statement(names: tuple[str, ...]):
+    # Built once per set of layers: each field record asks, and building costs more than
+    # the database's answer.
+    parts = [_fingerprint_select(Ward.__table__, -1)]
+    parts += [_fingerprint_select(LAYERS[name].table, i) for i, name in enumerate(names)]
+    return union_all(*parts)
+
+
+def layers_fingerprint(conn: Connection, ward_id: int, names: tuple[str, ...]) -> tuple:
+    """``layer_fingerprint`` of each of the layers ``names`` and of the ward's own row (its
+    boundary), in one round trip."""
+    rows = sorted(tuple(row) for row in conn.execute(_fingerprints_statement(names),
+                                                     {"ward_id": ward_id}))
+    return tuple(row[1:] for row in rows)

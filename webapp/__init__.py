@@ -43,6 +43,11 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     wardzone.set_zone(app.config["TIMEZONE"])  # event times: UTC stored, ward time used
+    if app.config.get("PROXY_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = settings.instance_secret_key(app.config["INSTANCE_DIR"])
     jsonio.register(app)  # strict JSON in, never NaN out

@@ -204,14 +204,16 @@ def verify_command(ward_code: str | None) -> None:
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
-def serve_command(host: str, port: int, threads: int) -> None:
-    """Chạy máy chủ web (waitress). Serve the app with a production WSGI server."""
-    import waitress
+@click.option("--threads", default=8, show_default=True, type=int,
+              help="Số luồng mỗi tiến trình. Threads per process.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Số tiến trình (>1: gunicorn, chỉ trên Linux/Unix; 1: waitress). "
+                   "Worker processes.")
+def serve_command(host: str, port: int, threads: int, workers: int) -> None:
+    """Chạy máy chủ web (waitress, hoặc gunicorn nhiều tiến trình). Serve the app."""
+    from webapp.serving import serve
 
-    app = current_app._get_current_object()
-    click.echo(f"Bản đồ trật tự đô thị: http://{host}:{port}/  (Ctrl+C để dừng)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="urbanorder")
+    serve(current_app._get_current_object(), host, port, threads, workers)
 
 
 def main() -> None:

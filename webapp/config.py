@@ -69,6 +69,13 @@ def from_environment() -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 40 * 1024 * 1024,
         "RATELIMIT_ENABLED": os.environ.get("URBANORDER_RATELIMIT", "1") == "1",
+        # Counters live in each process; with several worker processes (serve --workers N)
+        # name a store they share, e.g. redis://127.0.0.1:6379 (pip install 'limits[redis]').
+        "RATELIMIT_STORAGE_URI": os.environ.get("URBANORDER_RATELIMIT_STORAGE_URI",
+                                                "memory://"),
+        # Behind a reverse proxy (nginx): how many proxies set X-Forwarded-For/-Proto, so the
+        # sign-in limiter and the audit log see the phone's address, not the proxy's.
+        "PROXY_HOPS": int(os.environ.get("URBANORDER_PROXY_HOPS", "0")),
         # Responses compressed (Flask-Compress: zstd, Brotli or gzip, as the client accepts);
         # a ward's boarding houses are ≈4 MB of GeoJSON and ≈0.3 MB compressed.
         "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript",

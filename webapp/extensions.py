@@ -137,6 +137,6 @@ db = Database()
 
 csrf = CSRFProtect()
 compress = Compress()
-# In-process counters: one waitress process serves a ward. Behind several processes, set
-# RATELIMIT_STORAGE_URI to a shared store (e.g. redis://).
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
+# The store comes from the app's RATELIMIT_STORAGE_URI (webapp.config: in-process counters
+# unless URBANORDER_RATELIMIT_STORAGE_URI names a store the worker processes share).
+limiter = Limiter(key_func=get_remote_address)

@@ -48,7 +48,7 @@ def _layer_etag(name: str, ward) -> str:
     """Changes whenever any layer of the ward changes (features carry the names of their
     khu phố and street), or the query, or the server's code: the same ETag means the same
     body. Weak (W/): the same body gzip-, Brotli- or zstd-compressed."""
-    versions = queries.layers_fingerprint(db.conn, list(queries.LAYERS.values()), ward.id)
+    versions = queries.layers_fingerprint(db.conn, ward.id, tuple(queries.LAYERS))
     raw = repr((name, ward.id, ward.code, ward.name, ward.is_synthetic,
                 sorted(request.args.items(multi=True)), versions, PROCESS_STARTED))
     return hashlib.sha256(raw.encode()).hexdigest()[:32]

@@ -43,11 +43,13 @@ def login():
     if form.validate_on_submit():
         username = users.normalise_username(form.username.data)
         signed_in = None
+        row = records.user_by_username(db.conn, username)
+        # An unknown account costs one Argon2 check too, so timing tells nothing. Checked
+        # before the write transaction: on SQLite that holds the file's write lock, and
+        # fifty officers signing in at a shift's start would queue behind each Argon2.
+        known = verify_password(row.password_hash if row else dummy_hash(),
+                                form.password.data)
         with db.transaction() as conn:
-            row = records.user_by_username(conn, username)
-            # An unknown account costs one Argon2 check too, so timing tells nothing.
-            known = verify_password(row.password_hash if row else dummy_hash(),
-                                    form.password.data)
             if row and row.active and known:
                 changes = {"last_login_at": datetime.now(UTC).replace(tzinfo=None)}
                 if needs_rehash(row.password_hash):

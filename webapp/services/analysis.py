@@ -49,7 +49,7 @@ RANKING_LAYERS = ("incidents", "neighbourhoods", "streets", "model-streets", "bo
 
 
 def _versions(conn, ward_id: int, *layers: str) -> tuple:
-    return queries.layers_fingerprint(conn, [LAYERS[name] for name in layers], ward_id)
+    return queries.layers_fingerprint(conn, ward_id, tuple(layers))
 
 
 def _street_km(conn, ward, kp) -> tuple[pd.Series, gpd.GeoDataFrame]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from geo import assign
-from geo.lazy import deferred
+from geo.assign import REPEAT_RADIUS_M, REPEAT_WINDOW_DAYS
 from geo.validate import (
     validate_boarding_house,
     validate_incident,
@@ -21,10 +21,8 @@ from models import model_streets, queries, records
 from models.tables import BoardingHouse, Incident, Inspection
 from webapp.auth.permissions import RECORDABLE_CATEGORIES
 from webapp.clock import local_now, ward_now
+from webapp.services.locator import ward_locator
 from webapp.services.submissions import Raced, Rejected, Submission, invalid
-
-gpd = deferred("geopandas")
-pd = deferred("pandas")
 
 NEAR_DUPLICATE_M = 15.0
 ATTACH_WITHIN_M = 30.0  # an attached report may drift a little further than the 15 m offer
@@ -37,19 +35,21 @@ class FieldService:
 
     def __init__(self, ward, user) -> None:
         self.ward, self.user = ward, user
+        self._where = None
 
     # --- shared -------------------------------------------------------------------------
+
+    def _locator(self, conn):
+        if self._where is None:  # once per submission: its transaction sees one version
+            self._where = ward_locator(conn, self.ward)
+        return self._where
 
     def _place(self, conn, payload: dict, errors: list) -> tuple[dict | None, dict]:
         location, location_errors = validate_location(payload.get("location"))
         errors += location_errors
         if location_errors:
             return None, {}
-        kp = queries.read_layer(conn, queries.LAYERS["neighbourhoods"], self.ward.id,
-                                columns=["id"])
-        kp_id, note, error = assign.place_in_ward(
-            location["lon"], location["lat"], queries.ward_boundary(conn, self.ward.id), kp,
-            self.ward.metric_epsg)
+        kp_id, note, error = self._locator(conn).place(location["lon"], location["lat"])
         if error:
             errors.append(("location", error))
             return None, {}
@@ -62,20 +62,13 @@ class FieldService:
         return queries.read_layer(conn, queries.LAYERS[layer], self.ward.id, flt)
 
     def _links(self, conn, location: dict, entity: str) -> dict:
-        point = gpd.GeoDataFrame(geometry=gpd.points_from_xy([location["lon"]],
-                                                             [location["lat"]]), crs=4326)
-        street_m = STREET_WITHIN_M[entity]
-        street = assign.nearest_feature(point, self._near(conn, "streets", location, street_m),
-                                        self.ward.metric_epsg, street_m)["id"].iloc[0]
+        where, lon, lat = self._locator(conn), location["lon"], location["lat"]
         links = {"neighbourhood_id": location["neighbourhood_id"],
-                 "street_id": None if pd.isna(street) else int(street),
+                 "street_id": where.street(lon, lat, STREET_WITHIN_M[entity]),
                  "location_accuracy_m": location["accuracy_m"],
                  "location_manual": location["manual"]}
         if entity == "incident":
-            near = self._near(conn, "model-streets", location, MODEL_STREET_WITHIN_M * 2)
-            model = assign.nearest_feature(point, near, self.ward.metric_epsg,
-                                           MODEL_STREET_WITHIN_M)["id"].iloc[0]
-            links["model_street_id"] = None if pd.isna(model) else int(model)
+            links["model_street_id"] = where.model_street(lon, lat, MODEL_STREET_WITHIN_M)
         return links
 
     def _house(self, conn, house_uuid) -> int:
@@ -190,16 +183,14 @@ class FieldService:
         return campaign_id
 
     def _is_repeat(self, conn, clean: dict, location: dict) -> bool:
-        since = (clean["observed_at"] - timedelta(days=90)).date()
-        earlier = self._near(conn, "incidents", location, NEAR_DUPLICATE_M * 2,
-                             categories=(clean["category"],), date_from=since - timedelta(365))
-        new = gpd.GeoDataFrame(
-            {"category": [clean["category"]], "observed_at": [clean["observed_at"]],
-             "resolved_at": [pd.NaT]},
-            geometry=gpd.points_from_xy([location["lon"]], [location["lat"]]), crs=4326)
-        candidates = pd.concat([earlier[["category", "observed_at", "resolved_at", "geometry"]],
-                                new], ignore_index=True)
-        return bool(assign.flag_repeats(candidates, self.ward.metric_epsg).iloc[-1])
+        since = (clean["observed_at"] - timedelta(days=REPEAT_WINDOW_DAYS)).date()
+        flt = queries.LayerFilter(
+            bbox=queries.around(location["lon"], location["lat"], REPEAT_RADIUS_M * 2),
+            categories=(clean["category"],), date_from=since - timedelta(365))
+        earlier = [(geometry, resolved_at) for resolved_at, geometry in queries.read_rows(
+            conn, queries.LAYERS["incidents"], self.ward.id, flt, ("resolved_at",))]
+        return self._locator(conn).is_repeat(location["lon"], location["lat"],
+                                             clean["observed_at"], earlier)
 
     def _attach(self, conn, submission, clean, location, notes):
         target = records.incident_state(conn, self.ward.id, clean["attach_to"])

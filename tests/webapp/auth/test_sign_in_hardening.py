@@ -73,3 +73,29 @@ def test_an_unknown_account_takes_as_long_as_a_real_one(writable_app):
     real = statistics.median(timed("congan") for _ in range(5))
     unknown = statistics.median(timed("khong.co.ai.ca") for _ in range(5))
     assert 0.5 < unknown / real < 2, (real, unknown)
+
+
+def test_the_password_check_holds_no_write_lock(writable_app, monkeypatch):
+    """Argon2 runs before the sign-in's write transaction: on SQLite that transaction holds
+    the file's write lock, and officers signing in together queued behind each other's
+    Argon2 until the busy timeout answered 500 (issue 11 load test)."""
+    from webapp.auth import views
+
+    if writable_app.extensions["urbanorder_engine"].dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's writers do not share one lock")
+    real, writers = views.verify_password, []
+
+    def verify_while_another_writes(hashed: str, password: str) -> bool:
+        other = writable_app.extensions["urbanorder_engine"].raw_connection()
+        try:
+            other.execute("PRAGMA busy_timeout = 0")
+            other.execute("BEGIN IMMEDIATE")  # "database is locked" if the lock is held
+            other.execute("ROLLBACK")
+            writers.append(True)
+        finally:
+            other.close()
+        return real(hashed, password)
+
+    monkeypatch.setattr(views, "verify_password", verify_while_another_writes)
+    assert _attempt(writable_app.test_client(), "congan", DEMO_PASSWORDS["congan"]) == 302
+    assert writers == [True]
