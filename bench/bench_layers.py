@@ -43,7 +43,7 @@ def _raw_statement(app, engine, name: str, query: str) -> tuple[str, object]:
     args = MultiDict(part.split("=", 1) for part in query.split("&"))
     with app.app_context(), engine.connect() as conn:
         ward = queries.wards(conn)[0]
-        flt = params.layer_filter(layer, args, {})
+        flt = params.layer_filter(layer, args, dict)
         limit = int(args.get("limit", app.config["API_DEFAULT_LIMIT"]))
         statement = layer_json.features_statement(conn, layer, ward.id, flt, limit)
         compiled = statement.compile(dialect=conn.dialect)

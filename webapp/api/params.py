@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from geo import vocabulary as vocab
@@ -79,8 +80,9 @@ def parse_int(raw: str, field: str, minimum: int, maximum: int | None = None) ->
                        f"{field} must be an integer.", field) from None
 
 
-def layer_filter(layer: Layer, args, neighbourhoods: dict[str, int]) -> LayerFilter:
-    """Build a ``LayerFilter`` from request ``args``; ``neighbourhoods`` maps code/id → id."""
+def layer_filter(layer: Layer, args, neighbourhoods: Callable[[], dict[str, int]]) -> LayerFilter:
+    """Build a ``LayerFilter`` from request ``args``; ``neighbourhoods()`` maps code/id → id
+    (read only when the request filters by khu phố: most map requests do not)."""
     unknown = sorted(set(args) - allowed_parameters(layer))
     if unknown:
         allowed = ", ".join(sorted(allowed_parameters(layer)))
@@ -106,6 +108,7 @@ def layer_filter(layer: Layer, args, neighbourhoods: dict[str, int]) -> LayerFil
                                    "Trạng thái")
     if "neighbourhood" in args:
         key = args["neighbourhood"].strip()
+        neighbourhoods = neighbourhoods()
         if key not in neighbourhoods:
             raise ApiError(400, f"Không có khu phố '{key}' trong phường này.",
                            f"No neighbourhood '{key}' in this ward.", "neighbourhood")

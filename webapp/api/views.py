@@ -58,7 +58,7 @@ def _layer_etag(name: str, ward) -> str:
 def layer_collection(name: str):
     layer = _layer(name)
     ward = _ward()
-    flt = layer_filter(layer, request.args, wards.neighbourhood_keys(ward.id))
+    flt = layer_filter(layer, request.args, lambda: wards.neighbourhood_keys(ward.id))
     etag = _layer_etag(name, ward)
     if request.if_none_match.contains_weak(etag):  # unchanged: no query, no JSON
         return revalidated(etag)(Response(status=304))
