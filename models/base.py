@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, MetaData, func
 from sqlalchemy.dialects.postgresql import JSONB
@@ -24,14 +24,23 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def _utc_now() -> datetime:
+    """Now in UTC to the microsecond, when the statement runs."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
 class Timestamped:
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=False), server_default=func.current_timestamp(), nullable=False
     )
+    # Set by Python on every update, to the microsecond: caches key on a layer's latest
+    # change (models.queries.layer_fingerprint), and SQLite's CURRENT_TIMESTAMP has whole
+    # seconds (two edits in one second looked like one), PostgreSQL's is the transaction's
+    # start (a later edit could carry an earlier time).
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=False),
         server_default=func.current_timestamp(),
-        onupdate=func.current_timestamp(),
+        onupdate=_utc_now,
         nullable=False,
     )
 
