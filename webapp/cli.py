@@ -141,6 +141,7 @@ def user_add(username, role, ward_code, full_name, password) -> None:
     from webapp.auth.permissions import INSTALLATION_ROLES
     from webapp.users import create_user
 
+    _migrate()  # the first account of a new installation comes before any other command
     ward = None
     if role not in INSTALLATION_ROLES:
         with _database().engine.connect() as conn:

@@ -37,3 +37,15 @@ def test_demo_twice_does_not_duplicate(fresh_url, monkeypatch):
     assert replaced.exit_code == 0, replaced.output
     assert _counts(app)[0] == 1
     app.extensions["urbanorder_engine"].dispose()
+
+
+def test_the_first_account_of_an_empty_database(fresh_url, monkeypatch):
+    """An IT officer's first command may be ``user add`` on a database never initialised."""
+    monkeypatch.setenv("SECRET_KEY", "cli-test")
+    app = create_app({"DATABASE_URL": fresh_url})
+    result = app.test_cli_runner().invoke(cli, [
+        "user", "add", "quantri1", "--role", "superadmin", "--password", "mot-mat-khau-dai-2026"])
+    assert result.exit_code == 0, result.output
+    assert "Đã tạo quantri1" in result.output
+    app.extensions["urbanorder_engine"].dispose()
+
