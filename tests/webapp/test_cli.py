@@ -49,3 +49,12 @@ def test_the_first_account_of_an_empty_database(fresh_url, monkeypatch):
     assert "Đã tạo quantri1" in result.output
     app.extensions["urbanorder_engine"].dispose()
 
+
+def test_python_dash_m_webapp_is_the_command():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "webapp", "--help"], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Usage: urbanorder" in result.stdout and "  init " in result.stdout
