@@ -33,16 +33,16 @@ ROLES = ("superadmin", "admin", "police", "urban_staff", "leader", "province")
 
 # --- users --------------------------------------------------------------------------------
 
-_USER_COLUMNS = (User.id, User.ward_id, User.username, User.full_name, User.role, User.active,
+USER_COLUMNS = (User.id, User.ward_id, User.username, User.full_name, User.role, User.active,
                  User.session_version, User.password_hash, User.last_login_at)
 
 
 def user_by_id(conn: Connection, user_id: int):
-    return conn.execute(select(*_USER_COLUMNS).where(User.id == user_id)).first()
+    return conn.execute(select(*USER_COLUMNS).where(User.id == user_id)).first()
 
 
 def user_by_username(conn: Connection, username: str):
-    return conn.execute(select(*_USER_COLUMNS).where(User.username == username)).first()
+    return conn.execute(select(*USER_COLUMNS).where(User.username == username)).first()
 
 
 def any_user(conn: Connection) -> bool:
@@ -50,12 +50,12 @@ def any_user(conn: Connection) -> bool:
 
 
 def superadmins(conn: Connection) -> list:
-    stmt = select(*_USER_COLUMNS).where(User.ward_id.is_(None)).order_by(User.username)
+    stmt = select(*USER_COLUMNS).where(User.ward_id.is_(None)).order_by(User.username)
     return list(conn.execute(stmt))
 
 
 def users_of_ward(conn: Connection, ward_id: int) -> list:
-    stmt = select(*_USER_COLUMNS).where(User.ward_id == ward_id).order_by(User.role, User.username)
+    stmt = select(*USER_COLUMNS).where(User.ward_id == ward_id).order_by(User.role, User.username)
     return list(conn.execute(stmt))
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from models.records import USER_COLUMNS
 from models.tables import User, UserSession
 
 KEEP_ENDED = timedelta(days=7)  # ended or expired rows are kept this long, then dropped
@@ -28,12 +29,13 @@ def start(conn: Connection, user_id: int, token: str, now: datetime,
                                             ward_id=ward_id, expires_at=expires_at))
 
 
-def is_active(conn: Connection, user_id: int, token: str, now: datetime) -> bool:
-    """The session exists for this user, has not been ended and has not expired."""
-    found = conn.execute(select(UserSession.id).where(
-        UserSession.token_hash == _hash(token), UserSession.user_id == user_id,
+def active_user(conn: Connection, user_id: int, token: str, now: datetime):
+    """The user (``records.user_by_id``'s columns) if this session of theirs exists, has not
+    been ended and has not expired; else None. One query: every request asks."""
+    return conn.execute(select(*USER_COLUMNS).join(
+        UserSession, UserSession.user_id == User.id).where(
+        UserSession.token_hash == _hash(token), User.id == user_id,
         UserSession.ended_at.is_(None), UserSession.expires_at > now)).first()
-    return found is not None
 
 
 def end(conn: Connection, token: str, now: datetime) -> None:

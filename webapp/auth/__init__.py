@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Flask, current_app, session
 from flask_login import LoginManager, UserMixin, user_logged_in
 
-from models import queries, records, sessions
+from models import queries, sessions
 from webapp.extensions import db
 
 WARD_CHOICE = "working_ward_id"  # the session key of the ward a super-admin works in
@@ -119,9 +119,8 @@ def _load_user(session_id: str):
     started, token = shift_started_at(), session.get(TOKEN)
     if started is None or time.time() >= shift_ends_at(started) or not token:
         return None  # the shift is over: sign in again
-    if not sessions.is_active(db.conn, user_id, token, _utc(time.time())):
-        return None  # signed out (on this device), or the server no longer knows it
-    row = records.user_by_id(db.conn, user_id)
+    # None: signed out (on this device), or the server no longer knows the session.
+    row = sessions.active_user(db.conn, user_id, token, _utc(time.time()))
     if row is None or not row.active or row.session_version != version:
         return None
     if row.ward_id is None and row.role == "superadmin":
