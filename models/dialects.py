@@ -47,12 +47,31 @@ def geojson(column, decimals: int = 7):
     return func.ST_AsGeoJSON(column, decimals)
 
 
+def ward_offset_minutes() -> int:
+    """The ward's offset from UTC, in whole minutes (fixed: no daylight saving)."""
+    return int(wardzone.utc_offset().total_seconds() // 60)
+
+
+def _sqlite_shift() -> str:
+    return f"{ward_offset_minutes():+d} minutes"
+
+
+def _postgres_shifted(column):
+    return column + literal_column(f"interval '{ward_offset_minutes()} minutes'")
+
+
 def ward_date(dialect: str, column):
-    """The ward's calendar day of the ``models.wardtime.WardTime`` ``column`` (stored UTC)."""
-    minutes = int(wardzone.utc_offset().total_seconds() // 60)
+    """The ward's calendar day of a ``models.wardtime.WardTime`` ``column`` (stored UTC)."""
     if dialect == "sqlite":
-        return func.date(column, f"{minutes:+d} minutes")
-    return func.date(column + literal_column(f"interval '{minutes} minutes'"))
+        return func.date(column, _sqlite_shift())
+    return func.date(_postgres_shifted(column))
+
+
+def ward_minute(dialect: str, column):
+    """ISO text of a ``WardTime`` ``column`` in the ward's time, to the minute."""
+    if dialect == "sqlite":
+        return func.strftime("%Y-%m-%dT%H:%M", column, _sqlite_shift())
+    return func.to_char(_postgres_shifted(column), 'YYYY-MM-DD"T"HH24:MI')
 
 
 def wkb(column):

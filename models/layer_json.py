@@ -28,7 +28,6 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from geo import vocabulary as vocab
-from geo import wardzone
 from models import dialects, wardtime
 from models.queries import KHU_PHO, LAYERS, STREET, Layer, LayerFilter, layer_select
 
@@ -49,20 +48,11 @@ STATUS_LABELS = {
 }
 
 
-def _ward_minutes(dialect: str, column):
-    """ISO text of a ``WardTime`` column in the ward's time, to the minute."""
-    minutes = int(wardzone.utc_offset().total_seconds() // 60)
-    if dialect == "sqlite":
-        return func.strftime("%Y-%m-%dT%H:%M", column, f"{minutes:+d} minutes")
-    shifted = column + func.make_interval(0, 0, 0, 0, 0, minutes)
-    return func.to_char(shifted, 'YYYY-MM-DD"T"HH24:MI')
-
-
 def _value(dialect: str, column):
     """``column`` as the JSON value the API shows."""
     kind = column.type
     if isinstance(kind, wardtime.WardTime):
-        return _ward_minutes(dialect, column)
+        return dialects.ward_minute(dialect, column)
     if isinstance(kind, Boolean) and dialect == "sqlite":  # stored 0/1
         return case((column.is_(None), None), (column != 0, func.json("true")),
                     else_=func.json("false"))
@@ -88,8 +78,9 @@ def _object(dialect: str, pairs: list[tuple[str, object]]):
 
 
 @functools.lru_cache(maxsize=64)
-def _feature(dialect: str, layer_name: str):
-    """The expression of one feature of the layer (built once: it has many parts)."""
+def _feature(dialect: str, layer_name: str, _offset_minutes: int):
+    """The expression of one feature of the layer (built once: it has many parts; the
+    ward's offset is in the key since the expression holds it)."""
     layer = LAYERS[layer_name]
     table = layer.table
     properties = [(name, _value(dialect, table.c[name])) for name in layer.public_columns()]
@@ -125,7 +116,7 @@ def features_statement(conn: Connection, layer: Layer, ward_id: int, flt: LayerF
     dialect = conn.dialect.name
     table = layer.table
     page, _ = layer_select(conn, layer, ward_id, flt, [table.c.id])
-    feature = _feature(dialect, layer.name)
+    feature = _feature(dialect, layer.name, dialects.ward_offset_minutes())
     order = (table.c[layer.order_by], table.c.id)
     rows = page.with_only_columns(
         feature.label("feature"), func.row_number().over(order_by=order).label("position"),
