@@ -108,7 +108,16 @@ def layer_select(conn: Connection, layer: Layer, ward_id: int, flt: LayerFilter,
         stmt = stmt.outerjoin(kp, kp.c.id == table.c.neighbourhood_id)
     if "street" in layer.joins:
         stmt = stmt.outerjoin(st, st.c.id == table.c.street_id)
-    where = [table.c.ward_id == ward_id]
+    where = [table.c.ward_id == ward_id, *filter_clauses(conn, layer, flt)]
+    joined = {"kp": kp, "st": st}
+    return stmt.where(and_(*where)), joined
+
+
+def filter_clauses(conn: Connection, layer: Layer, flt: LayerFilter) -> list:
+    """The WHERE clauses of ``flt`` on ``layer``'s own table (no joins), shared by the
+    GeoJSON layers and the vector tiles, so a filtered map draws the same rows either way."""
+    table = layer.table
+    where = []
     if flt.feature_id is not None:
         where.append(table.c.id == flt.feature_id)
     if flt.bbox is not None:
@@ -130,8 +139,7 @@ def layer_select(conn: Connection, layer: Layer, ward_id: int, flt: LayerFilter,
             boundary = select(Neighbourhood.boundary).where(
                 Neighbourhood.id == flt.neighbourhood_id).scalar_subquery()
             where.append(func.ST_Intersects(table.c[layer.geom], boundary))
-    joined = {"kp": kp, "st": st}
-    return stmt.where(and_(*where)), joined
+    return where
 
 
 def read_layer(

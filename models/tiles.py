@@ -68,29 +68,37 @@ def fingerprint(conn: Connection, layer: TileLayer, ward_id: int | None) -> tupl
     return queries.table_fingerprint(conn, layer.table, layer.scope(ward_id))
 
 
+def filterable(layer: TileLayer) -> queries.Layer | None:
+    """The API layer whose filters (months, categories, status, khu phố) the tiles of
+    ``layer`` accept, if any: the ward map's filters apply to its tiles too."""
+    return queries.LAYERS.get(layer.name) if layer.name != "wards" else None
+
+
 def render(conn: Connection, layer: TileLayer, z: int, x: int, y: int,
-           ward_id: int | None) -> bytes:
-    """The MVT (protobuf bytes, uncompressed) of tile ``z/x/y`` of ``layer``; ``b""`` when
-    the tile holds nothing."""
+           ward_id: int | None, flt: queries.LayerFilter | None = None) -> bytes:
+    """The MVT (protobuf bytes, uncompressed) of tile ``z/x/y`` of ``layer``, only the rows
+    passing ``flt`` (see ``filterable``); ``b""`` when the tile holds nothing."""
     aggregate = layer.points and z < AGGREGATE_BELOW_ZOOM
     if conn.dialect.name == "postgresql":
         build = _postgis_cells if aggregate else _postgis_features
     else:
         build = _python_cells if aggregate else _python_features
-    return build(conn, layer, z, x, y, ward_id) or b""
+    where = and_(true(), *queries.filter_clauses(conn, filterable(layer), flt)) if flt else None
+    return build(conn, layer, z, x, y, ward_id, where) or b""
 
 
 def _rows_in_tile(conn: Connection, layer: TileLayer, z: int, x: int, y: int,
-                  ward_id: int | None, margin: float):
+                  ward_id: int | None, margin: float, where=None):
     """The WHERE of the rows of the scope within the tile (grown by ``margin`` of its
-    width), by the spatial index's boxes: the callers clip or bin what comes."""
+    width) that pass ``where``, by the spatial index's boxes: the callers clip or bin what
+    comes."""
     minx, miny, maxx, maxy = webtiles.tile_bounds_mercator(z, x, y)
     pad = (maxx - minx) * margin
     lon0, lat0 = webtiles.mercator_to_lonlat(minx - pad, miny - pad)
     lon1, lat1 = webtiles.mercator_to_lonlat(maxx + pad, maxy + pad)
     box = dialects.bbox_filter(conn.dialect.name, layer.table, layer.geom,
                                (lon0, lat0, lon1, lat1), exact=False)
-    return and_(layer.scope(ward_id), box)
+    return and_(layer.scope(ward_id), box, true() if where is None else where)
 
 
 def _cell_indices(lon, lat, z: int, x: int, y: int):
@@ -104,24 +112,24 @@ def _cell_indices(lon, lat, z: int, x: int, y: int):
 
 # --- PostGIS: the database encodes ------------------------------------------------------
 
-def _postgis_features(conn, layer: TileLayer, z, x, y, ward_id) -> bytes | None:
+def _postgis_features(conn, layer: TileLayer, z, x, y, ward_id, where=None) -> bytes | None:
     table = layer.table
     envelope = func.ST_MakeEnvelope(*webtiles.tile_bounds_mercator(z, x, y), 3857)
     shape = func.ST_AsMVTGeom(func.ST_Transform(table.c[layer.geom], 3857), envelope,
                               EXTENT, BUFFER, True)
     rows = (select(table.c.id, *(table.c[p] for p in layer.properties), shape.label("geom"))
-            .where(_rows_in_tile(conn, layer, z, x, y, ward_id, BUFFER / EXTENT))
+            .where(_rows_in_tile(conn, layer, z, x, y, ward_id, BUFFER / EXTENT, where))
             .subquery("tile_rows"))
     return conn.execute(select(func.ST_AsMVT(
         rows.table_valued(), layer.name, EXTENT, "geom", "id"))).scalar()
 
 
-def _postgis_cells(conn, layer: TileLayer, z, x, y, ward_id) -> bytes | None:
+def _postgis_cells(conn, layer: TileLayer, z, x, y, ward_id, where=None) -> bytes | None:
     column = layer.table.c[layer.geom]
     across, down = _cell_indices(func.ST_X(column), func.ST_Y(column), z, x, y)
     column_index, row_index = func.floor(across).label("cx"), func.floor(down).label("cy")
     counted = (select(column_index, row_index, func.count().label("count"))
-               .where(_rows_in_tile(conn, layer, z, x, y, ward_id, 0))
+               .where(_rows_in_tile(conn, layer, z, x, y, ward_id, 0, where))
                .group_by(column_index, row_index).subquery("cells"))
     step = EXTENT / CELLS
     rows = (select(counted.c.count, func.ST_MakePoint((counted.c.cx + 0.5) * step,
@@ -149,11 +157,11 @@ def _to_tile_units(z, x, y):
     return lambda coords: (webtiles.lonlat_to_mercator(coords) - (minx, miny)) * scale
 
 
-def _python_features(conn, layer: TileLayer, z, x, y, ward_id) -> bytes:
+def _python_features(conn, layer: TileLayer, z, x, y, ward_id, where=None) -> bytes:
     table = layer.table
     stmt = (select(table.c.id, *(table.c[p] for p in layer.properties),
                    dialects.wkb(table.c[layer.geom]).label("wkb"))
-            .where(_rows_in_tile(conn, layer, z, x, y, ward_id, BUFFER / EXTENT))
+            .where(_rows_in_tile(conn, layer, z, x, y, ward_id, BUFFER / EXTENT, where))
             .order_by(table.c.id))
     rows = conn.execute(stmt).all()
     if not rows:
@@ -171,10 +179,10 @@ def _python_features(conn, layer: TileLayer, z, x, y, ward_id) -> bytes:
     return _encode(layer, features)
 
 
-def _python_cells(conn, layer: TileLayer, z, x, y, ward_id) -> bytes:
+def _python_cells(conn, layer: TileLayer, z, x, y, ward_id, where=None) -> bytes:
     column = layer.table.c[layer.geom]
     stmt = select(func.ST_X(column), func.ST_Y(column)).where(
-        _rows_in_tile(conn, layer, z, x, y, ward_id, 0))
+        _rows_in_tile(conn, layer, z, x, y, ward_id, 0, where))
     coords = np.array(conn.execute(stmt).all(), dtype=float).reshape(-1, 2)
     across, down = _cell_indices(coords[:, 0], coords[:, 1], z, x, y)
     cells = np.floor(np.column_stack([across, down])).astype(int)

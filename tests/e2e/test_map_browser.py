@@ -13,6 +13,7 @@ pytestmark = pytest.mark.e2e
 
 
 LOADED = "document.body.dataset.layersLoaded === 'true'"
+TILE_POINTS = f"{LOADED} && document.querySelectorAll('.leaflet-points-pane path').length > 0"
 
 
 def _open_map(browser, url, **context_options):
@@ -40,9 +41,17 @@ def test_map_draws_every_layer_without_internet(browser, live_server):
     # Vector features drawn as SVG paths: khu phố, streets, model streets, the route.
     assert page.locator(".leaflet-overlay-pane path, .leaflet-areas-pane path, "
                         ".leaflet-lines-pane path").count() > 100
-    # Points cluster when zoomed out.
-    assert page.locator(".cluster-incidents").count() > 0
-    assert page.locator(".cluster-houses").count() > 0
+    # The whole ward: incidents and houses come as vector tiles, counted per grid cell.
+    assert page.evaluate("document.body.dataset.pointMode") == "tiles"
+    wait_until(page, "document.querySelectorAll('.leaflet-points-pane path').length > 20")
+    assert page.locator(".leaflet-houses-pane path").count() > 20
+    assert page.locator(".leaflet-marker-pane .cluster").count() == 0  # no GeoJSON points here
+    assert "Thu nhỏ" in page.locator("#load-status").inner_text()
+    # Closer in, GeoJSON points with popups, clustered.
+    page.evaluate("UrbanMap.map.setZoom(16)")
+    wait_until(page, f"document.body.dataset.pointMode === 'detail' && {LOADED}")
+    wait_until(page, "document.querySelectorAll('.leaflet-marker-pane .cluster').length > 0")
+    assert page.locator(".leaflet-points-pane path").count() == 0
     assert page.locator("#synthetic-notice").is_visible()
     assert "DỮ LIỆU MÔ PHỎNG" in page.locator("#synthetic-notice").inner_text()
     overlay_names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
@@ -61,6 +70,35 @@ def test_filters_change_what_is_drawn(browser, live_server):
     assert "category=" in page.url
     page.locator("select[name=neighbourhood]").select_option("KP03")
     wait_until(page, f"{LOADED} && window.urbanMapState.loaded.neighbourhoods.count === 1")
+    assert errors == []
+
+
+def test_tiles_follow_the_filters_and_their_points_open_full_popups(browser, live_server):
+    page, errors, _ = _open_map(browser, live_server + "/?from=2025-01&to=2026-12",
+                                viewport={"width": 1366, "height": 850})
+    tile_urls = []
+    page.on("request", lambda req: tile_urls.append(req.url) if "/tiles/incidents/" in req.url
+            else None)
+    page.locator("input[name=category][value=encroachment_sidewalk]").uncheck()
+    wait_until(page, TILE_POINTS)
+    assert tile_urls and all("category=" in url and "encroachment_sidewalk" not in url
+                             for url in tile_urls)
+    assert not any(".25/" in url or ".5/" in url for url in tile_urls)  # whole tile zooms
+    # Below zoom 14 a counted cell says how many records it holds.
+    page.evaluate("UrbanMap.map.setZoom(12, { animate: false })")
+    wait_until(page, TILE_POINTS)
+    page.wait_for_timeout(500)
+    page.locator(".leaflet-points-pane path").first.dispatch_event("click")
+    assert "vụ vi phạm trong ô này" in page.locator(".leaflet-popup-content").inner_text()
+    # From zoom 14 the tiles hold single points; a click asks the API for the whole record.
+    page.evaluate("""UrbanMap.map.closePopup();
+        UrbanMap.map.setView(UrbanMap.layers.neighbourhoods.getBounds().getCenter(), 15)""")
+    wait_until(page, TILE_POINTS)
+    page.wait_for_timeout(500)
+    page.locator(".leaflet-points-pane path").first.dispatch_event("click")
+    popup = page.locator(".leaflet-popup-content", has_text="Xem hồ sơ vụ việc")
+    popup.wait_for()
+    assert "Trạng thái" in popup.inner_text()
     assert errors == []
 
 

@@ -17,6 +17,11 @@ from webapp.map.builder import ward_map
 from webapp.security import csp_nonce
 from webapp.services.plans import plan_for
 
+# From this zoom the map loads incidents and boarding houses as GeoJSON with full popups;
+# below it they come as vector tiles (counted per cell below models.tiles.AGGREGATE_BELOW_ZOOM),
+# so a whole ward's records never travel to the browser at once.
+POINTS_DETAIL_ZOOM = 16
+
 
 def _month(value) -> str:
     return f"{value.year:04d}-{value.month:02d}"
@@ -51,6 +56,8 @@ def index():
         "map": shell["name"],
         "ward": ward.code,
         "api": url_for("api.index"),
+        "tiles": f"{request.script_root}/tiles/{{layer}}/{{z}}/{{x}}/{{y}}.mvt",
+        "detailZoom": POINTS_DETAIL_ZOOM,
         "hasTiles": bool(current_app.config["TILE_URL"]),
         "categories": vocab.INCIDENT_CATEGORIES,
         "incidentStatuses": vocab.INCIDENT_STATUSES,

@@ -10,11 +10,12 @@ reading (0: at once).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 from flask import current_app
 
-from models import tiles
+from models import queries, tiles
 from webapp.extensions import db
 from webapp.services.cache import RecentValues, VersionedCache
 
@@ -36,8 +37,10 @@ def version(name: str, ward_id: int | None, read, setting: str = "TILE_VERSION_M
     return recent.get((name, setting, ward_id, current_app.config["DATABASE_URL"]), fresh)
 
 
-def tile_key(layer: tiles.TileLayer, z: int, x: int, y: int, ward_id: int | None) -> tuple:
-    """What the tile's content depends on: the cache key and (hashed) its ETag.
+def tile_key(layer: tiles.TileLayer, z: int, x: int, y: int, ward_id: int | None,
+             flt: queries.LayerFilter | None = None) -> tuple:
+    """What the tile's content depends on: the cache key and (hashed) its ETag. ``flt``
+    (the ward map's filters) is part of it, as a tuple.
 
     Counted cells (low zoom) follow a version trusted for ``TILE_CELLS_MAX_AGE``: during
     field work a province's version changes every second, and re-counting hundreds of
@@ -46,7 +49,8 @@ def tile_key(layer: tiles.TileLayer, z: int, x: int, y: int, ward_id: int | None
     counted = layer.points and z < tiles.AGGREGATE_BELOW_ZOOM
     current = version(layer.name, ward_id, lambda conn: tiles.fingerprint(conn, layer, ward_id),
                       "TILE_CELLS_MAX_AGE" if counted else "TILE_VERSION_MAX_AGE")
-    return (layer.name, z, x, y, ward_id, current, current_app.config["DATABASE_URL"])
+    return (layer.name, z, x, y, ward_id, dataclasses.astuple(flt) if flt else None, current,
+            current_app.config["DATABASE_URL"])
 
 
 def etag(key: tuple, started: int) -> str:
@@ -55,6 +59,7 @@ def etag(key: tuple, started: int) -> str:
 
 def tile(conn, key: tuple) -> bytes:
     """The tile named by ``key`` (from ``tile_key``), from the cache or rendered."""
-    name, z, x, y, ward_id, *_ = key
+    name, z, x, y, ward_id, flt, *_ = key
+    flt = queries.LayerFilter(*flt) if flt else None
     return _TILES.get(key, lambda: tiles.render(conn, tiles.TILE_LAYERS[name], z, x, y,
-                                                ward_id))
+                                                ward_id, flt))

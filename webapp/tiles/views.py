@@ -7,8 +7,9 @@ from __future__ import annotations
 from flask import Response, request
 
 from geo import webtiles
-from models import tiles
+from models import queries, tiles
 from webapp import wards
+from webapp.api.params import layer_filter
 from webapp.auth.permissions import can
 from webapp.errors import ApiError
 from webapp.extensions import db
@@ -18,6 +19,24 @@ from webapp.tiles import bp
 
 MVT = "application/vnd.mapbox-vector-tile"
 PROVINCE = "province"
+
+
+FILTERS_REFUSED = {"bbox", "limit", "offset"}  # a tile is its own box and page
+
+
+def tile_filter(layer: tiles.TileLayer, ward_id: int | None) -> queries.LayerFilter | None:
+    """The ward map's filters for this tile (``?from=&to=&category=&status=&neighbourhood=``),
+    validated as the GeoJSON layers validate them; ``None`` when there are none."""
+    args = {k: v for k, v in request.args.items() if k not in ("ward", "scope")}
+    if not args:
+        return None
+    api_layer = tiles.filterable(layer)
+    if api_layer is None or ward_id is None or FILTERS_REFUSED & set(args):
+        names = ", ".join(sorted(args))
+        raise ApiError(400, f"Ô bản đồ lớp {layer.name} không nhận tham số: {names}.",
+                       f"Tiles of {layer.name} take no parameter(s): {names}.",
+                       sorted(args)[0])
+    return layer_filter(api_layer, args, lambda: wards.neighbourhood_keys(ward_id))
 
 
 def scope() -> int | None:
@@ -43,7 +62,8 @@ def tile(layer_name: str, z: int, x: int, y: int):
     if not webtiles.is_tile(z, x, y):
         raise ApiError(404, f"Không có ô bản đồ {z}/{x}/{y} (mức phóng 0–{webtiles.MAX_ZOOM}).",
                        f"No tile {z}/{x}/{y}.")
-    key = tile_service.tile_key(layer, z, x, y, scope())
+    ward_id = scope()
+    key = tile_service.tile_key(layer, z, x, y, ward_id, tile_filter(layer, ward_id))
     etag = tile_service.etag(key, PROCESS_STARTED)
     if request.if_none_match.contains_weak(etag):
         return revalidated(etag)(Response(status=304))

@@ -133,3 +133,58 @@ def test_unknown_layers_and_tiles_are_404_in_vietnamese(app, path):
 
 def test_tiles_need_sign_in(app):
     assert app.test_client().get("/tiles/incidents/14/1/1.mvt").status_code in (302, 401)
+
+
+def test_the_ward_maps_filters_apply_to_its_tiles(app):
+    """The ward map draws low zooms from tiles: a filtered tile counts exactly the rows the
+    GeoJSON layer with the same filter returns, in cells and point by point."""
+    client = signed_in(app, "congan1")
+    ward = app.wards["synth-001"]
+    with app.app_context():
+        category, = db.conn.execute(select(Incident.category).where(
+            Incident.ward_id == ward.id).limit(1)).one()
+        wanted = set(db.conn.execute(select(Incident.id).where(
+            Incident.ward_id == ward.id, Incident.category == category)).scalars())
+        minx, miny, maxx, maxy = queries.ward_extent(db.conn, ward.id)
+    # The counted-cell tiles over the whole ward.
+    z = 11
+    corners = {tile_of(lon, lat, z) for lon in (minx, maxx) for lat in (miny, maxy)}
+    xs = {int(t.split("/")[1]) for t in corners}
+    ys = {int(t.split("/")[2]) for t in corners}
+    paths = [f"/tiles/incidents/{z}/{x}/{y}.mvt" for x in range(min(xs), max(xs) + 1)
+             for y in range(min(ys), max(ys) + 1)]
+
+    def total(query=""):
+        return sum(f["properties"]["count"] for path in paths
+                   for f in features(client.get(path + query)))
+
+    assert total(f"?category={category}") == len(wanted) < total()
+    lon, lat = app.first_incident["synth-001"][1:]
+    path = f"/tiles/incidents/{tile_of(lon, lat, z)}.mvt"
+    points = features(client.get(f"/tiles/incidents/{tile_of(lon, lat, 16)}.mvt"
+                                 f"?category={category}"))
+    assert points and {f["id"] for f in points} <= wanted
+    assert {f["properties"]["category"] for f in points} == {category}
+    # A filtered tile is its own cache entry and ETag.
+    assert (client.get(path).headers["ETag"]
+            != client.get(f"{path}?category={category}").headers["ETag"])
+
+
+@pytest.mark.parametrize("query, field", [("category=nope", "category"),
+                                          ("from=2026-13-01", "from"),
+                                          ("bbox=1,2,3,4", "bbox"),
+                                          ("neighbourhood=KP-X", "neighbourhood")])
+def test_bad_tile_filters_are_400_in_vietnamese(app, query, field):
+    lon, lat = app.first_incident["synth-001"][1:]
+    response = signed_in(app, "congan1").get(
+        f"/tiles/incidents/{tile_of(lon, lat, 12)}.mvt?{query}")
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["field"] == field and error["message"]
+
+
+def test_the_province_view_takes_no_ward_filters(app):
+    lon, lat = app.first_incident["synth-001"][1:]
+    response = signed_in(app, "tinh").get(
+        f"/tiles/incidents/{tile_of(lon, lat, 12)}.mvt?scope=province&category=sanitation")
+    assert response.status_code == 400
