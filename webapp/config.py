@@ -83,6 +83,9 @@ def from_environment() -> dict:
                                "application/geo+json", "image/svg+xml",
                                "application/vnd.mapbox-vector-tile"],
         "COMPRESS_MIN_SIZE": 1024,
+        # How long a ward's layer fingerprints (the map's ETags) are trusted without reading
+        # them again; this process's own commits end the trust at once.
+        "LAYER_VERSION_MAX_AGE": float(os.environ.get("URBANORDER_LAYER_VERSION_MAX_AGE", "1")),
         # Seconds a scope's layer version is trusted before it is read again (webapp.tiles):
         # a province's scans millions of rows; an edit shows in tiles at most this late.
         "TILE_VERSION_MAX_AGE": float(os.environ.get("URBANORDER_TILE_VERSION_MAX_AGE", "5")),

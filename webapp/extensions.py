@@ -11,7 +11,7 @@ from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf import CSRFProtect
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import OperationalError
 
 from models.engine import IMMEDIATE, READ_EACH_STATEMENT, make_engine
@@ -28,6 +28,18 @@ OWN_WRITE = "db_wrote"
 CLOCK_MARGIN_S = 1.0
 
 
+class _Commits:
+    """How many transactions this process has committed on the primary. A version read
+    from the data may be trusted while this is unchanged (a lost increment between threads
+    still changes it)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, _conn) -> None:
+        self.count += 1
+
+
 class Database:
     """The app's engine, and one connection per request opened on first use.
 
@@ -40,6 +52,8 @@ class Database:
         pgbouncer = app.config["DATABASE_PGBOUNCER"]
         engine = make_engine(app.config["DATABASE_URL"], pgbouncer=pgbouncer)
         app.extensions["urbanorder_engine"] = engine
+        app.extensions["urbanorder_commits"] = commits = _Commits()
+        event.listen(engine, "commit", commits)
         app.extensions["urbanorder_replicas"] = Replicas.connect(
             engine, app.config["DATABASE_REPLICA_URLS"], app.config["REPLICA_MAX_LAG_S"],
             pgbouncer)
@@ -50,6 +64,11 @@ class Database:
     @property
     def engine(self) -> Engine:
         return current_app.extensions["urbanorder_engine"]
+
+    @property
+    def commits(self) -> int:
+        """This process's commits so far (``_Commits``)."""
+        return current_app.extensions["urbanorder_commits"].count
 
     @property
     def replicas(self) -> Replicas | None:

@@ -16,6 +16,7 @@ from webapp.auth.permissions import can
 from webapp.errors import ApiError
 from webapp.extensions import db
 from webapp.revalidation import PROCESS_STARTED, revalidated
+from webapp.services.cache import TrustedWhile
 
 
 def _layer(name: str) -> queries.Layer:
@@ -44,11 +45,24 @@ def index():
     })
 
 
+_VERSIONS: dict[float, TrustedWhile] = {}
+
+
+def _layer_versions(ward) -> tuple:
+    """The fingerprints of the ward's layers, trusted for ``LAYER_VERSION_MAX_AGE`` seconds
+    unless this process commits meanwhile: the map asks for five layers at once and each
+    pan for two, and reading them each time was a fixed cost of every request."""
+    max_age = float(current_app.config["LAYER_VERSION_MAX_AGE"])
+    trusted = _VERSIONS.setdefault(max_age, TrustedWhile(max_age, lambda: db.commits))
+    return trusted.get((ward.id, current_app.config["DATABASE_URL"]), lambda: (
+        queries.layers_fingerprint(db.conn, ward.id, tuple(queries.LAYERS))))
+
+
 def _layer_etag(name: str, ward) -> str:
     """Changes whenever any layer of the ward changes (features carry the names of their
     khu phố and street), or the query, or the server's code: the same ETag means the same
     body. Weak (W/): the same body gzip-, Brotli- or zstd-compressed."""
-    versions = queries.layers_fingerprint(db.conn, ward.id, tuple(queries.LAYERS))
+    versions = _layer_versions(ward)
     raw = repr((name, ward.id, ward.code, ward.name, ward.is_synthetic,
                 sorted(request.args.items(multi=True)), versions, PROCESS_STARTED))
     return hashlib.sha256(raw.encode()).hexdigest()[:32]

@@ -118,3 +118,43 @@ class RecentValues:
             if time.monotonic() > deadline:
                 raise TimeoutError("a version is still being read")
             time.sleep(0.005)
+
+
+class TrustedWhile:
+    """Values re-read when older than ``max_age`` seconds or when ``generation()`` (this
+    process's commits) has moved since they were read; read in the caller's thread.
+
+    For versions cheap to read but read on every request (a ward's layer fingerprints):
+    another process's write shows within ``max_age``, this process's own at once.
+
+    >>> now, generation, reads = [0.0], [0], []
+    >>> trusted = TrustedWhile(1.0, lambda: generation[0], clock=lambda: now[0])
+    >>> def read():
+    ...     reads.append(now[0])
+    ...     return len(reads)
+    >>> [trusted.get("k", read) for now[0] in (0.0, 0.5)]
+    [1, 1]
+    >>> generation[0] += 1; trusted.get("k", read)  # a commit here: read again
+    2
+    >>> now[0] = 1.6; trusted.get("k", read)  # too old
+    3
+    """
+
+    def __init__(self, max_age: float, generation: Callable[[], int],
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_age = max_age
+        self._generation = generation
+        self._clock = clock
+        self._items: dict = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, read: Callable[[], object]):
+        now, generation = self._clock(), self._generation()
+        with self._lock:
+            kept = self._items.get(key)
+        if kept is not None and kept[1] == generation and now - kept[0] < self.max_age:
+            return kept[2]
+        value = read()
+        with self._lock:
+            self._items[key] = (now, generation, value)
+        return value

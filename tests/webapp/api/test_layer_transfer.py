@@ -6,7 +6,11 @@ import gzip
 import json
 import uuid
 
-from models import layer_json
+from sqlalchemy import func, select, update
+
+from models import layer_json, queries
+from models.engine import make_engine
+from models.tables import Incident
 from tests.helpers import api_headers, sign_in
 from tests.webapp.field.conftest import incident_payload, post
 
@@ -51,3 +55,34 @@ def test_a_new_record_changes_the_etag(writable_app):
     assert created.status_code == 201, created.get_json()
     changed = police.get(url, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
+def test_fingerprints_are_read_once_a_second_unless_this_process_commits(writable_app,
+                                                                         monkeypatch):
+    """The ETag's fingerprints are trusted for LAYER_VERSION_MAX_AGE; a commit in this
+    process (here, the field API's) ends the trust at once, another process's write shows
+    within that time."""
+    writable_app.config["LAYER_VERSION_MAX_AGE"] = 3600
+    police = writable_app.test_client()
+    sign_in(police, "congan")
+    police.csrf_headers = api_headers(police)
+    reads = []
+    real = queries.layers_fingerprint
+    monkeypatch.setattr(queries, "layers_fingerprint",
+                        lambda *a, **k: reads.append(1) or real(*a, **k))
+    url = "/api/v1/incidents?limit=1"
+    etag = police.get(url).headers["ETag"]
+    for layer in ("incidents", "streets", "boarding-houses"):  # the map's first view
+        police.get(f"/api/v1/{layer}?limit=1")
+    assert len(reads) <= 1  # plain GETs commit nothing: one reading serves them all
+    created = post(police, "/api/v1/field/incidents", incident_payload(uuid=str(uuid.uuid4())))
+    assert created.status_code == 201, created.get_json()
+    assert police.get(url, headers={"If-None-Match": etag}).status_code == 200
+    etag = police.get(url).headers["ETag"]
+    # Another process's write (its own engine: no commit counted here) waits for max age.
+    with make_engine(writable_app.config["DATABASE_URL"]).begin() as conn:
+        conn.execute(update(Incident).where(Incident.id == select(
+            func.max(Incident.id)).scalar_subquery()).values(description="sửa ở máy khác"))
+    assert police.get(url, headers={"If-None-Match": etag}).status_code == 304
+    writable_app.config["LAYER_VERSION_MAX_AGE"] = 0
+    assert police.get(url, headers={"If-None-Match": etag}).status_code == 200
