@@ -24,6 +24,7 @@ from pathlib import Path
 
 import yaml
 
+from geo import formatting as fmt
 from geo.targets import METRIC_ALIASES, METRICS
 
 PRESETS_DIR = Path(__file__).resolve().parent.parent / "data" / "plans"
@@ -172,7 +173,7 @@ def starting_plan(preset: str, ward_name: str, today: date) -> Plan:
     if preset == "mac-dinh":
         body["plan_start"] = today.isoformat()
         body["baseline_year"] = today.year - 1
-        body["report_cycle_start"] = f"{today:%Y-%m}"
+        body["report_cycle_start"] = fmt.month_key(today)
     report = body.setdefault("report", {})
     if report.get("place") != place:
         body_name = "ĐẢNG ỦY" if report.get("header") == "party" else "ỦY BAN NHÂN DÂN"

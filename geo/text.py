@@ -136,11 +136,3 @@ def compact(text) -> str:
     """
     return fold(text).replace(" ", "")
 
-
-def vn_int(value: float) -> str:
-    """A whole number with Vietnamese thousands dots: ``12345.6`` → ``"12.346"``.
-
-    >>> vn_int(12345.6)
-    '12.346'
-    """
-    return f"{value:,.0f}".replace(",", ".")

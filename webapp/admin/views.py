@@ -19,7 +19,7 @@ from webapp.auth import SignedInUser
 from webapp.auth.forms import UserEditForm, UserForm
 from webapp.auth.permissions import require
 from webapp.extensions import db
-from webapp.incidents.formatting import parse_page
+from webapp.templating import parse_page
 
 PER_PAGE = 50
 SELF_LOCKOUT = ("Bạn không thể tự khóa hoặc tự hạ quyền tài khoản quản trị của chính mình. "

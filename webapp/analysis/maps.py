@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from flask import render_template, request, url_for
 
+from geo import formatting as fmt
 from geo import vocabulary as vocab
 from geo.hotspots import hotspot_areas
 from models import queries
@@ -146,7 +147,7 @@ def hotspots():
                                         "cell": params["cell"]})
     shell = common.map_shell(ward)
     config["map"] = shell["name"]
-    shown = {name: request.args.get(name) if error else params[key].strftime("%d/%m/%Y")
+    shown = {name: request.args.get(name) if error else fmt.day(params[key])
              for name, key in (("from", "start"), ("to", "end"))}
     return render_template(
         "analysis/hotspots.html", ward=ward, shell=shell, config=config, params=params,

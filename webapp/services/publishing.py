@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from geo import formatting as fmt
 from geo import ranking
 from models import ledger, records
 from webapp.auth.permissions import can
@@ -76,7 +77,7 @@ def _refusal(user, month: str, published, reason: str | None, supersede: bool):
     if not supersede and not allowed.publish:
         _, end = ranking.month_range(month)
         return Rejected(403, f"Tháng {_label(month)} chưa kết thúc: chỉ công bố được từ ngày "
-                             f"{end:%d/%m/%Y} (giờ phường). Quản trị viên có thể công bố sớm "
+                             f"{fmt.day(end)} (giờ phường). Quản trị viên có thể công bố sớm "
                              "kèm lý do.", "The month has not ended yet.")
     low, high = REASON_LENGTH
     if (supersede or allowed.early) and not (reason and low <= len(reason) <= high):
