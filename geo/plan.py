@@ -26,6 +26,7 @@ import yaml
 
 from geo import formatting as fmt
 from geo.targets import METRIC_ALIASES, METRICS
+from geo.text import tidy
 
 PRESETS_DIR = Path(__file__).resolve().parent.parent / "data" / "plans"
 CODE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
@@ -183,13 +184,9 @@ def starting_plan(preset: str, ward_name: str, today: date) -> Plan:
 
 # --- checks ---------------------------------------------------------------------------------
 
-def _nfc(value) -> str:
-    return unicodedata.normalize("NFC", str(value)).strip()
-
-
 def _text(value, what: str, problems: list[str], required: bool = False,
           limit: int = MAX_TEXT) -> str:
-    text = "" if value is None else _nfc(value)
+    text = tidy(value)
     if required and not text:
         problems.append(f"{what}: chưa nhập.")
     if len(text) > limit:

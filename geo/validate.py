@@ -18,7 +18,6 @@ from geo.text import (
     TextRefused,
     ascii_digits,
     clean_text,
-    nfc,  # noqa: F401 - validation callers import it from here
 )
 
 Errors = list[tuple[str, str]]

@@ -136,7 +136,8 @@ SOURCES = [p for folder in ("geo", "models", "webapp", "bench", "scripts")
            for p in (ROOT / folder).rglob("*.py")]
 # Functions that once had drifted copies across modules; each name must not come back.
 GONE = ("vn_decimal", "vn_number", "vn_percent", "vn_date", "vn_datetime", "vn_amount", "vnd",
-        "vn_int", "vn_long_date", "vn_system_datetime", "month_vi", "check_month", "_vn")
+        "vn_int", "vn_long_date", "vn_system_datetime", "month_vi", "check_month", "_vn",
+        "_nfc")
 # Hand-made Vietnamese separators: "1,234.5" turned into "1.234,5" by string replacement.
 HAND_SEPARATORS = re.compile(r"""\.replace\(\s*["'],["']\s*,\s*["'] ["']\s*\)""")
 
@@ -151,7 +152,7 @@ def test_no_copy_of_a_formatting_function_comes_back(name):
     assert _definitions(name) == [], f"use geo.formatting instead of a new {name}"
 
 
-@pytest.mark.parametrize("name", ["parse_month"])
+@pytest.mark.parametrize("name", ["parse_month", "fold", "strip_accents", "nfc", "tidy"])
 def test_each_text_and_month_function_is_defined_once(name):
     assert len(_definitions(name)) == 1, _definitions(name)
 
@@ -160,6 +161,12 @@ def test_no_hand_made_number_separators():
     found = [str(p.relative_to(ROOT)) for p in SOURCES
              if HAND_SEPARATORS.search(p.read_text("utf-8"))]
     assert found == []
+
+
+def test_personal_columns_are_defined_once():
+    pattern = re.compile(r"^PERSONAL_COLUMNS\s*=", re.M)
+    found = [str(p.relative_to(ROOT)) for p in SOURCES if pattern.search(p.read_text("utf-8"))]
+    assert found == ["models/tables.py"]
 
 
 def test_templates_use_the_filters_not_hand_formatting():

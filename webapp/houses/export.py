@@ -41,7 +41,7 @@ PUBLIC_COLUMNS: tuple[tuple[str, object], ...] = (
     ("Vĩ độ", lambda r: fmt.coordinate(r.lat)),
 )
 
-PERSONAL_COLUMNS: tuple[tuple[str, object], ...] = (
+OWNER_COLUMNS: tuple[tuple[str, object], ...] = (
     ("Chủ cơ sở", lambda r: r.owner_name),
     ("Điện thoại chủ cơ sở", lambda r: as_digit_text(r.owner_phone)),
     ("Số CCCD/CMND chủ cơ sở", lambda r: as_digit_text(r.owner_id_number)),
@@ -49,7 +49,7 @@ PERSONAL_COLUMNS: tuple[tuple[str, object], ...] = (
 
 
 def houses_csv(rows, with_personal_data: bool) -> bytes:
-    columns = PUBLIC_COLUMNS[:3] + (PERSONAL_COLUMNS if with_personal_data else ()) \
+    columns = PUBLIC_COLUMNS[:3] + (OWNER_COLUMNS if with_personal_data else ()) \
         + PUBLIC_COLUMNS[3:]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

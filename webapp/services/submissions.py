@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 
-from geo.validate import nfc, validate_uuid
+from geo.text import nfc
+from geo.validate import validate_uuid
 from models import records
 from webapp import jsonio
 from webapp.extensions import db
