@@ -126,7 +126,7 @@ def hotspots():
     try:
         params = hotspot_params(request.args, ward)
     except ApiError as bad:
-        error, status = bad.vi, 400
+        error, status = bad.message, 400
         params = hotspot_params({}, ward)
     config = {"ward": ward.code, "classColours": CLASS_COLOURS, "classLabels": CLASS_LABELS,
               "api": url_for("api.index"), "categories": vocab.INCIDENT_CATEGORIES}

@@ -64,7 +64,7 @@ def hotspots_print():
     except printing.PrintError as bad:
         return bad_request(str(bad))
     except ApiError as bad:
-        return bad_request(bad.vi)
+        return bad_request(bad.message)
     body = printing.hotspot_pdf(db.conn, ward, params, paper)
     return _pdf(body, printing.filename("diem-nong", ward, paper))
 

@@ -11,10 +11,10 @@ from geo import ranking as scoring
 from models import ledger_verify, queries, records
 from webapp.analysis import bp, charts, common
 from webapp.auth.permissions import require
+from webapp.errors import ApiError
 from webapp.extensions import db
 from webapp.services import analysis as service
 from webapp.services import publishing
-from webapp.services.submissions import Rejected
 
 PERCENT_CRITERIA = {"model_street_progress", "ads_handled_48h", "frontage_commitments",
                     "houses_classified", "antt_commitments", "fire_safety_pass",
@@ -73,7 +73,7 @@ def _publish(supersede: bool):
         with db.transaction() as conn:
             publishing.publish(conn, ward, current_user, month, request.form.get("reason"),
                                supersede=supersede)
-    except Rejected as refused:
+    except ApiError as refused:
         flash(refused.message, "error")
         return _page(ward, month), refused.status
     except IntegrityError:  # published by someone else at the same moment
