@@ -37,6 +37,7 @@ from geo import ranking  # noqa: E402
 from models import queries, tiles  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.clock import local_now  # noqa: E402
+from webapp.errors import ApiError  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 from webapp.services import publishing  # noqa: E402
 from webapp.services import tiles as tile_service  # noqa: E402
@@ -98,7 +99,7 @@ def publish_all(app) -> None:
             try:
                 publishing.publish(conn, ward, publisher, month)
                 done += 1
-            except publishing.Rejected:
+            except ApiError:
                 pass  # already published
     print(f"published {month} for {done} wards in {time.perf_counter() - started:.0f} s")
 

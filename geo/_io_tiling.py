@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from geo import formatting as fmt
 from geo import topology
 from geo._io_read import RawFile
 from geo._io_validate import RowError, cell, number
 from geo.crs import to_metric
-from geo.text import vn_int
 
 if TYPE_CHECKING:  # geo.io imports this module
     from geo.io import ImportCheck
@@ -31,15 +31,16 @@ def check_tiling(check: ImportCheck, raw: RawFile, mapping: dict[str, str], ward
                                          tolerance_m=tolerance_m)
     elif report.slivers:
         check.notes.append(f"Có {len(report.slivers)} khe hở/chồng lấn mỏng hơn "
-                           f"{tolerance_m:g} m: chọn “khớp khe hở nhỏ” (--snap) để sửa khi "
-                           "nhập, hoặc nhập nguyên như tệp.")
+                           f"{fmt.number(tolerance_m, 2, trim=True)} m: chọn “khớp khe hở nhỏ” "
+                           "(--snap) để sửa khi nhập, hoặc nhập nguyên như tệp.")
     for overlap in report.refused_overlaps:
+        where = ", ".join(fmt.coordinate(overlap.where[i], 5) for i in (1, 0))  # lat, lon
         for row, other, code in ((overlap.rows[0], overlap.rows[1], overlap.codes[1]),
                                  (overlap.rows[1], overlap.rows[0], overlap.codes[0])):
             check.errors.append(RowError(row, "ranh giới", (
-                f"Chồng lấn với dòng {other} ({code}): {vn_int(overlap.area_m2)} m², dày khoảng "
-                f"{vn_int(overlap.width_m)} m, tại {overlap.where[1]:.5f}, "
-                f"{overlap.where[0]:.5f} — vượt dung sai {tolerance_m:g} m: sửa ranh giới.")))
+                f"Chồng lấn với dòng {other} ({code}): {fmt.integer(overlap.area_m2)} m², dày "
+                f"khoảng {fmt.integer(overlap.width_m)} m, tại {where} — vượt dung sai "
+                f"{fmt.number(tolerance_m, 2, trim=True)} m: sửa ranh giới.")))
     check.errors.sort(key=lambda e: (e.row, e.field))
     check.topology = report
     check.summary = report.lines() + area_notes(check, raw, mapping, metric_epsg)

@@ -7,6 +7,7 @@ import math
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from geo import formatting as fmt
 from geo import vocabulary as vocab
 from geo._printmap_frame import (
     INK,
@@ -18,7 +19,6 @@ from geo._printmap_frame import (
     legend_box,
     signature,
     table,
-    vn_decimal,
 )
 from geo._printmap_layers import (
     base_handles,
@@ -115,8 +115,9 @@ def hotspot_page(layers: dict, cells, repeats, areas: list[dict], meta: PrintMet
                Column("Gi* (z)", 12, "right"), Column("Số vụ", 11, "right"),
                Column("Số ô", 12, "right")]
     shown = areas[:24]
-    body = [[i + 1, a.get("neighbourhood") or "", a.get("street") or "", vn_decimal(a["z"]),
-             a["count"], a["cells"]] for i, a in enumerate(shown)]
+    body = [[i + 1, a.get("neighbourhood") or "", a.get("street") or "",
+             fmt.number(a["z"], 2, missing=fmt.DASH), a["count"], a["cells"]]
+            for i, a in enumerate(shown)]
     page.text(RIGHT_X, 179, f"Vùng điểm nóng, nặng nhất trước ({len(areas)} vùng)", 7.5,
               ha="left", va="center", weight="bold")
     if body:
@@ -146,18 +147,12 @@ def _coverage_style(row) -> tuple[str, str]:
     return COVERAGE_STYLES[-1][1:3]
 
 
-def _percent(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return f"{vn_decimal(100 * float(value), 0)}%"
-
-
 def coverage_page(layers: dict, rows, meta: PrintMeta, paper: str) -> Page:
     """``rows``: code, name, houses, model_houses, share_near_model, gap (one per khu phố)."""
     page = Page(paper)
     k = page.k
     header(page, COVERAGE_TITLE, meta, f"Mô hình “Nhà trọ an toàn, văn minh, tự quản”: tỷ lệ "
-           f"cơ sở trong bán kính {NEAR_MODEL_M:.0f} m quanh một nhà trọ mô hình")
+           f"cơ sở trong bán kính {fmt.integer(NEAR_MODEL_M)} m quanh một nhà trọ mô hình")
     ax, kp, ward, streets = _background(page, layers, meta)
     by_code = {r["code"]: r for r in rows}
     for item in kp.itertuples():
@@ -189,16 +184,17 @@ def coverage_page(layers: dict, rows, meta: PrintMeta, paper: str) -> Page:
                 Line2D([], [], marker="*", linestyle="", markersize=7 * k,
                        markerfacecolor="#fec44f", markeredgecolor=INK,
                        label=f"Nhà trọ mô hình ({0 if models is None else len(models)}), "
-                             f"vòng {NEAR_MODEL_M:.0f} m")]
+                             f"vòng {fmt.integer(NEAR_MODEL_M)} m")]
     handles += base_handles(streets, k)
-    legend_box(ax, handles, f"Cơ sở trong {NEAR_MODEL_M:.0f} m quanh nhà mô hình", 5.8 * k)
+    legend_box(ax, handles, f"Cơ sở trong {fmt.integer(NEAR_MODEL_M)} m quanh nhà mô hình", 5.8 * k)
     furniture(page, ax)
     ordered = sorted(rows, key=lambda r: (not r["gap"], r["code"]))
     columns = [Column("Khu phố", 34), Column("Cơ sở", 13, "right"),
                Column("Mô hình", 14, "right"), Column("Trong 300 m", 20, "right"),
                Column("Ghi chú", 18, "center")]
-    body = [[r["name"], r["houses"], r["model_houses"], _percent(r["share_near_model"]),
-             "TRỐNG" if r["gap"] else ""] for r in ordered]
+    body = [[r["name"], r["houses"], r["model_houses"],
+             fmt.percent(r["share_near_model"], missing=fmt.DASH), "TRỐNG" if r["gap"] else ""]
+            for r in ordered]
     page.text(RIGHT_X, 179, f"Khu phố trống xếp đầu ({sum(r['gap'] for r in rows)}/"
               f"{len(rows)} khu phố)", 7.5, ha="left", va="center", weight="bold")
     line = min(4.3, 108 / (len(body) + 1.25))

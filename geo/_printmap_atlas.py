@@ -5,6 +5,7 @@ from __future__ import annotations
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from geo import formatting as fmt
 from geo import vocabulary as vocab
 from geo._printmap_frame import (
     INK,
@@ -15,10 +16,8 @@ from geo._printmap_frame import (
     footer,
     header,
     legend_box,
-    month_vi,
     publication_state,
     table,
-    vn_decimal,
 )
 from geo._printmap_layers import (
     TIER_STYLES,
@@ -73,7 +72,7 @@ class AtlasSheet:
         page, ax, meta, k = self.page, self.ax, self.meta, self.page.k
         page.revert(self._base)
         self.heading.set_text(f"{row['name'].upper()} ({row['code']}) — THÁNG "
-                              f"{month_vi(meta.month)}")
+                              f"{fmt.month(meta.month)}")
         mine = self.kp[self.kp["code"] == row["code"]]
         kp_id = row.get("neighbourhood_id", mine["id"].iloc[0] if "id" in mine else None)
         set_extent(ax, mine.total_bounds, pad=0.12)
@@ -93,7 +92,7 @@ class AtlasSheet:
             handles = [Patch(facecolor="white", edgecolor="white",
                              label="Không có vụ việc, tuyến kiểu mẫu hay nhà trọ trong tháng")]
         legend_ax = page.axes(RIGHT_X, 9, RIGHT_W, max(bottom - 12, 10))
-        legend_box(legend_ax, handles, f"Chú giải — vụ việc tháng {month_vi(meta.month)}",
+        legend_box(legend_ax, handles, f"Chú giải — vụ việc tháng {fmt.month(meta.month)}",
                    5.6 * k, loc="upper left")
         return page
 
@@ -147,12 +146,13 @@ class AtlasSheet:
 def _summary(page: Page, row: dict, count: int, meta: PrintMeta, fill, hatch) -> None:
     labels = {t["code"]: t.get("label", t["code"]) for t in meta.tiers}
     if row.get("rank") is not None:
-        rank = f"Hạng {row['rank']}/{count} — {vn_decimal(row.get('total'))} điểm — " \
+        total = fmt.number(row.get("total"), 2, missing=fmt.DASH)
+        rank = f"Hạng {row['rank']}/{count} — {total} điểm — " \
                f"{labels.get(row.get('tier'), row.get('tier'))}"
         change = change_text(row.get("rank_change"))
         delta = row.get("total_change")
         detail = f"So với tháng trước: {change}" + (
-            f" ({'+' if delta > 0 else ''}{vn_decimal(delta)} điểm)" if delta is not None
+            f" ({'+' if delta > 0 else ''}{fmt.number(delta, 2)} điểm)" if delta is not None
             else "")
     else:
         rank = "Không xếp hạng — thiếu dữ liệu (chưa đủ chiều dài đường)"
@@ -160,10 +160,10 @@ def _summary(page: Page, row: dict, count: int, meta: PrintMeta, fill, hatch) ->
     page.text(RIGHT_X, 178, rank, 8.5, ha="left", va="center", weight="bold")
     if detail:
         page.text(RIGHT_X, 173, detail, 7, ha="left", va="center")
-    km = row.get("street_km")
-    page.text(RIGHT_X, 168.5, f"Đường trong khu phố: {vn_decimal(km)} km; điểm đạt "
-              f"{vn_decimal(row.get('earned'))}/{vn_decimal(row.get('available'), 0)} điểm "
-              "áp dụng, quy về thang 100.", 5.8, ha="left", va="center", color="#333333")
+    km, earned, available = (fmt.number(row.get(key), digits, missing=fmt.DASH) for key, digits
+                             in (("street_km", 2), ("earned", 2), ("available", 0)))
+    page.text(RIGHT_X, 168.5, f"Đường trong khu phố: {km} km; điểm đạt {earned}/{available} "
+              "điểm áp dụng, quy về thang 100.", 5.8, ha="left", va="center", color="#333333")
 
 
 def _breakdown(page: Page, row: dict, meta: PrintMeta) -> float:
@@ -175,7 +175,7 @@ def _breakdown(page: Page, row: dict, meta: PrintMeta) -> float:
         label = meta.criteria_labels.get(code, code)
         points = item.get("points")
         got = "không áp dụng" if points is None else \
-            f"{vn_decimal(points, 1)}/{vn_decimal(item.get('max'), 0)}"
+            f"{fmt.number(points, 1)}/{fmt.number(item.get('max'), missing=fmt.DASH)}"
         body.append([label, got, item.get("note") or ""])
     return table(page, RIGHT_X, 164, columns, body, line_mm=3.3, size=5.6,
                  shade=[i % 2 == 1 for i in range(len(body))])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import textwrap
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 import matplotlib
 
@@ -18,6 +18,8 @@ matplotlib.use("Agg")
 
 from matplotlib import patches  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+
+from geo import formatting as fmt  # noqa: E402
 
 FONT = "DejaVu Sans"
 PAPERS = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}  # landscape, mm
@@ -61,31 +63,6 @@ class PrintMeta:
             if name.startswith(prefix):
                 return name[len(prefix):]
         return name
-
-
-def month_vi(month: str | None) -> str:
-    """``"2026-10"`` → ``"10/2026"``."""
-    if not month:
-        return ""
-    year, _, mon = month.partition("-")
-    return f"{mon}/{year}"
-
-
-def vn_decimal(value, digits: int = 2) -> str:
-    """``85.724`` → ``"85,72"``; an em dash for a missing value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    text = f"{float(value):,.{digits}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
-def vn_datetime(moment: datetime) -> str:
-    return moment.strftime("%d/%m/%Y %H:%M")
-
-
-def vn_long_date(day: date) -> str:
-    """``ngày 05 tháng 11 năm 2026`` (administrative style)."""
-    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
 
 
 def change_text(rank_change) -> str:
@@ -175,7 +152,7 @@ def publication_state(meta: PrintMeta) -> str:
     if meta.published_at is None:
         return "BẢN NHÁP — CHƯA CÔNG BỐ"
     by = f" bởi {meta.published_by}" if meta.published_by else ""
-    return f"ĐÃ CÔNG BỐ ngày {meta.published_at.strftime('%d/%m/%Y %H:%M')}{by}"
+    return f"ĐÃ CÔNG BỐ ngày {fmt.moment(meta.published_at)}{by}"
 
 
 def footer(page: Page, meta: PrintMeta, x0: float = 10, width: float = 170) -> None:
@@ -183,7 +160,7 @@ def footer(page: Page, meta: PrintMeta, x0: float = 10, width: float = 170) -> N
     named = "mô phỏng" in meta.ward_name.lower()
     kind = " (MÔ PHỎNG)" if meta.synthetic and not named else ""
     source = (f"Nguồn: urbanorder — dữ liệu {meta.ward_name}{kind}; "
-              f"in lúc {vn_datetime(meta.printed_at)}")
+              f"in lúc {fmt.moment(meta.printed_at)}")
     page.text(x0, 7.5, source, 6.5, ha="left", va="center")
     page.text(x0, 4.2, f"Hệ tọa độ VN-2000 (EPSG:{meta.metric_epsg}); bản đồ vẽ từ dữ liệu "
               "của phường, không dùng nền bản đồ trực tuyến.", 5.5, ha="left", va="center",
@@ -196,7 +173,7 @@ def signature(page: Page, meta: PrintMeta, x0: float = 186, x1: float = 287,
     one at the right, under the date, as Vietnamese documents sign)."""
     right = (x0 + x1) / 2 + (x1 - x0) / 4
     left = (x0 + x1) / 2 - (x1 - x0) / 4
-    page.text(right, top, f"{meta.signing_place}, {vn_long_date(meta.printed_at.date())}",
+    page.text(right, top, f"{meta.signing_place}, {fmt.long_date(meta.printed_at)}",
               6.5, ha="center", va="center", style="italic")
     blocks = list(meta.signatures[-2:])
     for centre, block in zip((left, right)[2 - len(blocks):], blocks, strict=True):
@@ -292,7 +269,7 @@ def nice_length(target_m: float) -> float:
 
 def distance_label(metres: float) -> str:
     if metres >= 1000:
-        return f"{vn_decimal(metres / 1000, 0 if metres % 1000 == 0 else 1)} km"
+        return f"{fmt.number(metres / 1000, 0 if metres % 1000 == 0 else 1)} km"
     return f"{int(metres)} m"
 
 
@@ -318,7 +295,7 @@ def scale_bar(page: Page, ax, x_mm: float, y_mm: float, map_w_mm: float) -> None
               va="center")
     page.text(x_mm + bar_mm, y_mm + 3, distance_label(length), 6, ha="center", va="center")
     ratio = float(f"{metres_per_mm * 1000 / page.k:.2g}")
-    page.text(x_mm + bar_mm / 2, y_mm + 6.5, f"Tỷ lệ 1:{vn_decimal(ratio, 0)} (khổ "
+    page.text(x_mm + bar_mm / 2, y_mm + 6.5, f"Tỷ lệ 1:{fmt.integer(ratio)} (khổ "
               f"{page.paper})", 5.5, ha="center", va="center")
 
 

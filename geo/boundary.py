@@ -17,6 +17,7 @@ from __future__ import annotations
 import shapely
 from pyproj import CRS
 
+from geo import formatting as fmt
 from geo.crs import STORAGE_EPSG
 from geo.lazy import deferred
 
@@ -61,14 +62,13 @@ def ward_outline(frame: gpd.GeoDataFrame, source_epsg: int | None = None
     metric = outline.to_crs(outline.estimate_utm_crs())
     area = float(metric.area.iloc[0])
     if not MIN_AREA_M2 <= area <= MAX_AREA_M2:
-        shown = f"{area / 1e6:,.3f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-        raise BoundaryError(f"Diện tích ranh giới {shown} km² không hợp lý cho một phường: "
-                            "kiểm tra hệ tọa độ của tệp.")
+        raise BoundaryError(f"Diện tích ranh giới {fmt.number(area / 1e6, 3)} km² không hợp lý "
+                            "cho một phường: kiểm tra hệ tọa độ của tệp.")
     result = outline.to_crs(STORAGE_EPSG).iloc[0]
     lon, lat = result.centroid.x, result.centroid.y
     if not (100 <= lon <= 112 and 7 <= lat <= 24):
-        notes.append(f"Tâm ranh giới ({lat:.4f}, {lon:.4f}) nằm ngoài Việt Nam: kiểm tra hệ tọa "
-                     "độ của tệp.")
+        centre = f"{fmt.coordinate(lat, 4)}, {fmt.coordinate(lon, 4)}"
+        notes.append(f"Tâm ranh giới ({centre}) nằm ngoài Việt Nam: kiểm tra hệ tọa độ của tệp.")
     if CRS.from_user_input(crs).to_epsg() != STORAGE_EPSG:
         notes.append(f"Đã chuyển từ {CRS.from_user_input(crs).name} sang WGS 84 (EPSG:4326).")
     return _polygonal(result), notes

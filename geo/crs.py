@@ -13,6 +13,7 @@ import numpy as np
 import shapely
 import yaml
 
+from geo import formatting as fmt
 from geo.lazy import deferred
 from geo.text import fold
 
@@ -66,7 +67,7 @@ def metric_epsg_for(province: str | None, centre_lon: float) -> tuple[int, str]:
     for fallback in _zones()["fallback"]:
         if centre_lon < fallback["west_of"]:
             why = (f"không rõ tỉnh: vùng 3° theo kinh độ tâm ranh giới "
-                   f"({centre_lon:.2f}°)".replace(".", ","))
+                   f"({fmt.number(centre_lon, 2)}°)")
             return int(fallback["epsg"]), why
     raise ValueError(centre_lon)
 

@@ -30,7 +30,7 @@ import shapely
 import shapely.errors
 from pyproj import CRS
 
-from geo import _io_gpkg, _io_streets, _io_tiling
+from geo import _io_gpkg, _io_streets, _io_tiling, formatting
 from geo._io_fields import (  # noqa: F401 - re-exported
     IMPORT_LAYERS,
     LAYER_FIELDS,
@@ -61,7 +61,6 @@ from geo._io_validate import (
 from geo.crs import VN2000_TM3
 from geo.lazy import deferred
 from geo.numbers import NOT_FINITE
-from geo.text import vn_int
 
 gpd = deferred("geopandas")
 pd = deferred("pandas")
@@ -323,8 +322,8 @@ def check_import(raw: RawFile, layer: str, mapping: dict[str, str], *, ward_boun
     for row, metres in outside_ward(placed, ward_boundary, metric_epsg, tolerance_m).items():
         if metres > 0:
             errors.append(RowError(row, labels["location"],
-                                   f"Nằm ngoài địa bàn phường ({vn_int(metres)} m từ ranh "
-                                   f"giới, cho phép {tolerance_m:.0f} m)."))
+                                   f"Nằm ngoài địa bàn phường ({formatting.integer(metres)} m "
+                                   f"từ ranh giới, cho phép {formatting.integer(tolerance_m)} m)."))
     names = [f.name for f in LAYER_FIELDS[layer]]
     records, seen_codes = {}, {}
     for row, values in raw.frame.iterrows():

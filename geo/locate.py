@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import shapely
 
+from geo import formatting as fmt
 from geo.assign import EDGE_TOLERANCE_M, REPEAT_RADIUS_M, REPEAT_WINDOW_DAYS
 from geo.crs import project_to_metric, require_crs
 from geo.lazy import deferred
@@ -93,12 +94,12 @@ class WardLocator:
         point = self.metric_point(lon, lat)
         distance = float(self._boundary.distance(point))
         if distance > tolerance_m:
-            return None, None, (f"Vị trí nằm ngoài địa bàn phường ({distance:,.0f} m từ ranh "
-                                "giới).".replace(",", "."))
+            return None, None, (f"Vị trí nằm ngoài địa bàn phường ({fmt.integer(distance)} m "
+                                "từ ranh giới).")
         nearest = self._kp.nearest(point, tolerance_m + 1)
         if nearest is None:
             return None, None, "Vị trí nằm ngoài địa bàn các khu phố."
-        note = (f"Vị trí cách ranh giới phường {distance:.0f} m (sai số GPS): "
+        note = (f"Vị trí cách ranh giới phường {fmt.integer(distance)} m (sai số GPS): "
                 "gán vào khu phố gần nhất.")
         return nearest, note, None
 

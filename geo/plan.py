@@ -24,7 +24,9 @@ from pathlib import Path
 
 import yaml
 
+from geo import formatting as fmt
 from geo.targets import METRIC_ALIASES, METRICS
+from geo.text import tidy
 
 PRESETS_DIR = Path(__file__).resolve().parent.parent / "data" / "plans"
 CODE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
@@ -172,7 +174,7 @@ def starting_plan(preset: str, ward_name: str, today: date) -> Plan:
     if preset == "mac-dinh":
         body["plan_start"] = today.isoformat()
         body["baseline_year"] = today.year - 1
-        body["report_cycle_start"] = f"{today:%Y-%m}"
+        body["report_cycle_start"] = fmt.month_key(today)
     report = body.setdefault("report", {})
     if report.get("place") != place:
         body_name = "ĐẢNG ỦY" if report.get("header") == "party" else "ỦY BAN NHÂN DÂN"
@@ -182,13 +184,9 @@ def starting_plan(preset: str, ward_name: str, today: date) -> Plan:
 
 # --- checks ---------------------------------------------------------------------------------
 
-def _nfc(value) -> str:
-    return unicodedata.normalize("NFC", str(value)).strip()
-
-
 def _text(value, what: str, problems: list[str], required: bool = False,
           limit: int = MAX_TEXT) -> str:
-    text = "" if value is None else _nfc(value)
+    text = tidy(value)
     if required and not text:
         problems.append(f"{what}: chưa nhập.")
     if len(text) > limit:

@@ -21,6 +21,7 @@ from datetime import datetime
 from matplotlib import pyplot as plt
 from matplotlib.backends.backend_pdf import PdfPages
 
+from geo import formatting as fmt
 from geo._printmap_frame import (
     Column,
     Page,
@@ -29,11 +30,9 @@ from geo._printmap_frame import (
     footer,
     header,
     legend_box,
-    month_vi,
     publication_state,
     signature,
     table,
-    vn_decimal,
 )
 from geo._printmap_layers import (
     TIER_STYLES,
@@ -59,7 +58,7 @@ _LOCK = threading.Lock()
 
 
 def ranking_title(month: str) -> str:
-    return f"BẢN ĐỒ XẾP HẠNG KHU PHỐ THÁNG {month_vi(month)}"
+    return f"BẢN ĐỒ XẾP HẠNG KHU PHỐ THÁNG {fmt.month(month)}"
 
 
 def _pdf(pages, meta: PrintMeta, title: str, on_page=None) -> bytes:
@@ -211,7 +210,7 @@ def _ranking_table(page: Page, rows: list[dict], labels: dict[str, str]) -> None
     for row in rows:
         ranked = row.get("rank") is not None
         body.append([row["rank"] if ranked else "—", row["name"],
-                     vn_decimal(row.get("total")) if ranked else "—",
+                     fmt.number(row.get("total"), 2, missing=fmt.DASH) if ranked else "—",
                      labels.get(row.get("tier"), row.get("tier") or "")
                      if ranked else "Thiếu dữ liệu",
                      change_text(row.get("rank_change")) if ranked else "—"])

@@ -18,6 +18,7 @@ from datetime import date
 
 import shapely
 
+from geo import formatting as fmt
 from geo import vocabulary as vocab
 from geo.numbers import INT64_MAX
 from geo.validate import _Reader as Reader
@@ -109,7 +110,7 @@ def status_step(current: dict, to_status: str, on: date | None, note: str | None
     previous = current.get(STATUS_DATES[status]) if not back else None
     if previous and on < previous:
         return {}, f"Ngày chuyển không được trước ngày {_label(status).lower()} " \
-                   f"({previous:%d/%m/%Y})."
+                   f"({fmt.day(previous)})."
     values = {"status": to_status}
     if back:
         for later in STATUS_ORDER[STATUS_ORDER.index(to_status) + 1:]:

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from geo import formatting as fmt
 from geo.crs import to_metric
 from geo.lazy import deferred
 from geo.vocabulary import ENCROACHMENT, PUBLIC_ORDER
@@ -127,7 +128,7 @@ def previous_month(month: str) -> str:
     '2025-12'
     """
     start, _ = month_range(month)
-    return (start - timedelta(days=1)).strftime("%Y-%m")
+    return fmt.month_key(start - timedelta(days=1))
 
 
 def street_km(neighbourhoods: gpd.GeoDataFrame, streets: gpd.GeoDataFrame,
@@ -189,7 +190,7 @@ def _encroachment_per_km(d: MonthData, ids, points, start, end, km, **_) -> Scor
             out[kp] = (None, None, "Không có số liệu chiều dài đường")
             continue
         share = 1.0 if worst == best else (worst - rates[kp]) / (worst - best)
-        out[kp] = (points * share, rates[kp], f"{rates[kp]:.2f} vụ/km".replace(".", ","))
+        out[kp] = (points * share, rates[kp], f"{fmt.number(rates[kp], 2)} vụ/km")
     return out
 
 

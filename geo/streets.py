@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from geo import formatting as fmt
 from geo.crs import STORAGE_EPSG, require_crs, to_metric
 from geo.lazy import deferred
 from geo.vocabulary import STREET_CLASSES
@@ -164,21 +165,22 @@ class StreetSummary:
         Bỏ 1 đoạn: trùng lặp 1
         Đường chính 1,3 km; Hẻm 0,30 km
         """
-        out = [f"Đọc {_vn(self.read)} đối tượng từ tệp",
-               f"Giữ {_vn(self.kept)} đoạn đường (tổng {_km(sum(self.km_by_class.values()))} km)"]
+        out = [f"Đọc {fmt.integer(self.read)} đối tượng từ tệp",
+               f"Giữ {fmt.integer(self.kept)} đoạn đường "
+               f"(tổng {_km(sum(self.km_by_class.values()))} km)"]
         if self.merged:
-            out.append(f"Gộp {_vn(self.merged)} đoạn nối tiếp cùng tên")
+            out.append(f"Gộp {fmt.integer(self.merged)} đoạn nối tiếp cùng tên")
         if self.clipped:
-            out.append(f"Cắt {_vn(self.clipped)} đoạn tại ranh giới phường")
+            out.append(f"Cắt {fmt.integer(self.clipped)} đoạn tại ranh giới phường")
         if self.dropped:
             reasons = sorted(self.dropped.items(), key=lambda item: (-item[1], item[0]))
-            shown = [f"{reason} {_vn(count)}" for reason, count in reasons[:8]]
+            shown = [f"{reason} {fmt.integer(count)}" for reason, count in reasons[:8]]
             if len(reasons) > 8:
-                shown.append(f"lý do khác {_vn(sum(count for _, count in reasons[8:]))}")
-            out.append(f"Bỏ {_vn(sum(self.dropped.values()))} đoạn: {', '.join(shown)}")
+                shown.append(f"lý do khác {fmt.integer(sum(count for _, count in reasons[8:]))}")
+            out.append(f"Bỏ {fmt.integer(sum(self.dropped.values()))} đoạn: {', '.join(shown)}")
         if self.unnamed:
-            out.append(f"{_vn(self.unnamed)} đoạn không tên: đặt tên theo loại và đường có tên "
-                       "gần nhất")
+            out.append(f"{fmt.integer(self.unnamed)} đoạn không tên: đặt tên theo loại và đường "
+                       "có tên gần nhất")
         by_class = [f"{STREET_CLASSES[code]} {_km(km)} km" for code, km in self.km_by_class.items()
                     if km > 0]
         if by_class:
@@ -406,10 +408,5 @@ def _round_degrees(geoms):
     return shapely.transform(geoms, lambda coords: np.round(coords, 7))
 
 
-def _vn(value: float, decimals: int = 0) -> str:
-    """A number in Vietnamese notation: ``.`` between thousands, ``,`` before decimals."""
-    return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
 def _km(km: float) -> str:
-    return _vn(km, 1 if km >= 1 or km == 0 else 2)
+    return fmt.number(km, 1 if km >= 1 or km == 0 else 2)

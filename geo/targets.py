@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 import numpy as np
 
+from geo import formatting as fmt
 from geo.lazy import deferred
 from geo.vocabulary import MODEL_STREET_STATUSES, PUBLIC_ORDER
 
@@ -155,18 +156,14 @@ def _reports_on_time(snapshots: pd.DataFrame, today: date, cycle_start: str,
 
 def _manual_value(target: dict, data: PlanData, today: date) -> tuple[float | None, str]:
     """The latest value staff entered for a month up to today's."""
-    month = f"{today:%Y-%m}"
+    month = fmt.month_key(today)
     entered = sorted(v for v in data.manual_values.get(target["code"], ()) if v[0] <= month)
     if not entered:
         return None, "chưa nhập số liệu"
     when, value = entered[-1]
     unit = f" {target['unit']}" if target.get("unit") else ""
-    return float(value), f"{_number(value)}{unit} (số liệu tháng {when[5:]}/{when[:4]})"
-
-
-def _number(value: float) -> str:
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    shown = fmt.number(value, 2, trim=True)
+    return float(value), f"{shown}{unit} (số liệu tháng {fmt.month(when)})"
 
 
 def _deadline(raw, today: date) -> date:

@@ -42,6 +42,16 @@ def nfc(value):
     return value
 
 
+def tidy(value) -> str:
+    """``value`` as one NFC string without surrounding spaces (``None`` → ``""``): the form of a
+    name or a short answer as typed into a form or a plan.
+
+    >>> tidy("  Phu\u031bo\u031b\u0300ng 5 "), tidy(None), tidy(12)
+    ('Phường 5', '', '12')
+    """
+    return "" if value is None else unicodedata.normalize("NFC", str(value)).strip()
+
+
 ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
                           "\u200e\u200f\u061c")
@@ -115,14 +125,44 @@ def ascii_digits(value: str, separators: str = " .-()") -> str:
     return text
 
 
+def _base_letter(char: str) -> str | None:
+    parts = unicodedata.normalize("NFD", char)
+    if len(parts) > 1 and parts[0].isascii() and parts[0].isalpha() \
+            and all(unicodedata.combining(p) for p in parts[1:]):
+        return parts[0].lower()
+    return None
+
+
+# Every Latin letter with diacritics (all of Vietnamese's) → its base letter, lower case.
+_UNACCENT = {"Đ": "d", "đ": "d", **{chr(c): _base_letter(chr(c)) for c in range(0xC0, 0x1F00)
+                                    if _base_letter(chr(c))}}
+# The same mapping as two strings, for SQL's ``translate(lower(x), ACCENTED, UNACCENTED)``.
+ACCENTED = "".join(_UNACCENT)
+UNACCENTED = "".join(_UNACCENT.values())
+_UNACCENT_TABLE = str.maketrans(_UNACCENT)
+
+
+def strip_accents(text: str | None) -> str | None:
+    """Lower case without Vietnamese diacritics, one character for one, as SQL's
+    ``translate`` with ``ACCENTED``/``UNACCENTED`` does it (so a search folds the same way in
+    Python and on PostgreSQL); ``None`` stays ``None`` (a NULL column).
+
+    >>> strip_accents("Đường Số 5"), strip_accents("PHƯỜNG")
+    ('duong so 5', 'phuong')
+    """
+    if text is None:
+        return None
+    return unicodedata.normalize("NFC", text).lower().translate(_UNACCENT_TABLE)
+
+
 def fold(text) -> str:
-    """Lower-case ASCII key of a header: accents dropped, punctuation to single spaces.
+    """Lower-case ASCII key of a header: ``strip_accents``, then punctuation to single spaces.
 
     >>> fold("Số CCCD/CMND"), fold("  Kinh độ "), fold("SĐT"), fold("DIEN_TICH")
     ('so cccd cmnd', 'kinh do', 'sdt', 'dien tich')
     """
-    text = unicodedata.normalize("NFD", str(text)).replace("đ", "d").replace("Đ", "D")
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = unicodedata.normalize("NFD", strip_accents(str(text)))
+    text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join("".join(c if c.isalnum() else " " for c in text).split())
 
 
@@ -136,11 +176,3 @@ def compact(text) -> str:
     """
     return fold(text).replace(" ", "")
 
-
-def vn_int(value: float) -> str:
-    """A whole number with Vietnamese thousands dots: ``12345.6`` → ``"12.346"``.
-
-    >>> vn_int(12345.6)
-    '12.346'
-    """
-    return f"{value:,.0f}".replace(",", ".")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from geo import formatting as fmt
 from geo.crs import STORAGE_EPSG, require_crs, to_metric
 from geo.lazy import deferred
 
@@ -90,7 +91,7 @@ class TopologyReport:
         tolerance = _amount(self.tolerance_m, "m")
         refuse = f" — vượt dung sai {tolerance}, phải sửa ranh giới."
         if self.gaps:  # never "100%" while a gap is reported
-            share = _vn(100 * min(self.coverage, 0.999))
+            share = fmt.number(100 * min(self.coverage, 0.999), 1, trim=True)
             uncovered = _amount(max(self.ward_area_m2 - self.covered_m2, 0.0))
             lines = [f"Các khu phố phủ {share}% diện tích phường "
                      f"(còn {uncovered} chưa thuộc khu phố nào)."]
@@ -371,20 +372,10 @@ def _gap_label(gap: Gap) -> str:
     return f"Khe hở giữa {names}" if names else "Vùng chưa thuộc khu phố nào"
 
 
-def _vn(value: float, digits: int = 1) -> str:
-    """``12345`` → ``"12.345"``, ``4.26`` → ``"4,3"``, ``2.0`` → ``"2"`` (Vietnamese style).
-
-    >>> _vn(12345, 0), _vn(4.26), _vn(2.0)
-    ('12.345', '4,3', '2')
-    """
-    text = f"{value:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    return text.rstrip("0").rstrip(",") if "," in text else text
-
-
 def _amount(value: float, unit: str = "m²") -> str:
-    return f"{_vn(value, 0 if value >= 10 else 1)} {unit}"
+    return f"{fmt.number(value, 0 if value >= 10 else 1, trim=True)} {unit}"
 
 
 def _place(lonlat: tuple[float, float]) -> str:
     # Latitude first with decimal points, as map apps take it when pasted (≈ 1 m at 5 places).
-    return f"{lonlat[1]:.5f}, {lonlat[0]:.5f}"
+    return f"{fmt.coordinate(lonlat[1], 5)}, {fmt.coordinate(lonlat[0], 5)}"

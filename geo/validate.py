@@ -11,13 +11,13 @@ import re
 import uuid
 from datetime import date, datetime
 
+from geo import formatting as fmt
 from geo import vocabulary as vocab
 from geo.numbers import INT32_MAX, INT64_MAX, NumberRefused, finite, whole
 from geo.text import (
     TextRefused,
     ascii_digits,
     clean_text,
-    nfc,  # noqa: F401 - validation callers import it from here
 )
 
 Errors = list[tuple[str, str]]
@@ -137,7 +137,7 @@ class _Reader:
         elif not_future and parsed > today:
             self.fail(field, f"{label.capitalize()} không được ở tương lai.")
         elif not_before and parsed < not_before:
-            self.fail(field, f"{label.capitalize()} không được trước {not_before:%d/%m/%Y}.")
+            self.fail(field, f"{label.capitalize()} không được trước {fmt.day(not_before)}.")
         else:
             self.clean[field] = parsed
 
@@ -157,7 +157,7 @@ class _Reader:
         if parsed > now.replace(tzinfo=None) + _CLOCK_SKEW:
             self.fail(field, f"{label.capitalize()} không được ở tương lai.")
         elif parsed < EARLIEST:
-            self.fail(field, f"{label.capitalize()} quá cũ (trước {EARLIEST:%d/%m/%Y}).")
+            self.fail(field, f"{label.capitalize()} quá cũ (trước {fmt.day(EARLIEST)}).")
         else:
             self.clean[field] = parsed
 
@@ -167,9 +167,9 @@ _CLOCK_SKEW = datetime(2000, 1, 1, 0, 10) - datetime(2000, 1, 1)
 
 
 def _parse_date(value) -> date | None:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(str(value), fmt).date()
+            return datetime.strptime(str(value), pattern).date()
         except ValueError:
             continue
     return None
@@ -238,9 +238,9 @@ def validate_location(location) -> tuple[dict, Errors]:
     if accuracy is not None and accuracy < 0:
         return {}, [("location", "Độ chính xác GPS không được âm.")]
     if not manual and (accuracy is None or accuracy > MAX_ACCURACY_M):
-        shown = "không rõ" if accuracy is None else f"±{accuracy:.0f} m"
+        shown = "không rõ" if accuracy is None else f"±{fmt.integer(accuracy)} m"
         return {}, [("location", f"Vị trí GPS kém chính xác ({shown}, cần ≤ "
-                     f"{MAX_ACCURACY_M:.0f} m): hãy đặt ghim bằng tay trên bản đồ.")]
+                     f"{fmt.integer(MAX_ACCURACY_M)} m): hãy đặt ghim bằng tay trên bản đồ.")]
     return {"lon": lon, "lat": lat, "accuracy_m": accuracy, "manual": manual}, []
 
 

@@ -11,15 +11,16 @@ on the connection, so both backends return the same rows.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Connection, and_, case, exists, false, func, or_, select
 from sqlalchemy.orm import aliased
 
+from geo.text import ACCENTED, UNACCENTED, strip_accents
 from geo.vocabulary import OPEN_INCIDENT_STATUSES
 from models.tables import (
+    PERSONAL_COLUMNS,
     AuditLog,
     BoardingHouse,
     Campaign,
@@ -30,8 +31,6 @@ from models.tables import (
     Street,
     User,
 )
-
-PERSONAL_COLUMNS = ("owner_name", "owner_phone", "owner_id_number")
 
 
 @dataclass(frozen=True)
@@ -63,35 +62,12 @@ def _page(conn: Connection, stmt, number: int, size: int) -> Page:
     return Page(rows, total, max(1, number), size)
 
 
-def _base_letter(char: str) -> str | None:
-    parts = unicodedata.normalize("NFD", char)
-    if len(parts) > 1 and parts[0].isascii() and parts[0].isalpha() \
-            and all(unicodedata.combining(p) for p in parts[1:]):
-        return parts[0].lower()
-    return None
-
-
-# Every Latin letter with diacritics (all of Vietnamese's) → its base letter, lower case.
-_FOLD = {"Đ": "d", "đ": "d", **{chr(c): _base_letter(chr(c)) for c in range(0xC0, 0x1F00)
-                                if _base_letter(chr(c))}}
-_FOLD_FROM = "".join(_FOLD)
-_FOLD_TO = "".join(_FOLD.values())
-_FOLD_TRANS = str.maketrans(_FOLD)
-
-
-def fold(text: str | None) -> str | None:
-    """Lower case without Vietnamese diacritics: ``fold("Đường Số 5") == "duong so 5"``."""
-    if text is None:
-        return None
-    return unicodedata.normalize("NFC", text).lower().translate(_FOLD_TRANS)
-
-
 def _folded(conn: Connection, column):
     if conn.dialect.name == "sqlite":
         raw = conn.connection.driver_connection
-        raw.create_function("uo_fold", 1, fold, deterministic=True)
+        raw.create_function("uo_fold", 1, strip_accents, deterministic=True)
         return func.uo_fold(column)
-    return func.translate(func.lower(column), _FOLD_FROM, _FOLD_TO)
+    return func.translate(func.lower(column), ACCENTED, UNACCENTED)
 
 
 @dataclass(frozen=True)
@@ -190,7 +166,7 @@ _HOUSE_LIST_COLUMNS = (
 def _house_select(conn: Connection, ward_id: int, flt: HouseFilter, columns):
     kp, st = Neighbourhood.__table__.alias("kp"), Street.__table__.alias("st")
     where = [BoardingHouse.ward_id == ward_id]
-    if needle := fold(flt.text.strip()):
+    if needle := strip_accents(flt.text.strip()):
         where.append(or_(*(_folded(conn, column).contains(needle, autoescape=True)
                            for column in (BoardingHouse.name, BoardingHouse.address))))
     if flt.neighbourhood_id is not None:

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, and_, func, or_, select, update
 
-from models.listings import PERSONAL_COLUMNS
-from models.tables import AuditLog, BoardingHouse, Incident, Inspection, Photo, User
+from models.tables import (
+    PERSONAL_COLUMNS,
+    AuditLog,
+    BoardingHouse,
+    Incident,
+    Inspection,
+    Photo,
+    User,
+)
 
 ERASED_MARKER = "đã xoá theo yêu cầu"
 # Audit actions that disclose owner data for many houses at once (no entity id).

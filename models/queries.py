@@ -30,6 +30,7 @@ from sqlalchemy.sql.schema import Table
 from geo.lazy import deferred
 from models import dialects
 from models.tables import (
+    PERSONAL_COLUMNS,
     SRID,
     BoardingHouse,
     Incident,
@@ -42,7 +43,6 @@ from models.tables import (
 gpd = deferred("geopandas")
 pd = deferred("pandas")
 
-PERSONAL_COLUMNS = ("owner_name", "owner_phone", "owner_id_number")
 _INTERNAL_COLUMNS = {"ward_id", "client_uuid", "created_at", "updated_at", "reporter"}
 
 

@@ -147,6 +147,11 @@ class Campaign(WardScoped, Base):
     area = mapped_column(_geometry("MULTIPOLYGON"), nullable=True)
 
 
+# The owner's personal data (Decree 13/2023/NĐ-CP) among boarding_house's columns: selected
+# only on request, for allowed roles, and audited (``models.queries``, ``models.listings``).
+PERSONAL_COLUMNS = ("owner_name", "owner_phone", "owner_id_number")
+
+
 class BoardingHouse(WardScoped, Base):
     __tablename__ = "boarding_house"
     __table_args__ = (UniqueConstraint("ward_id", "client_uuid"),)
@@ -154,7 +159,7 @@ class BoardingHouse(WardScoped, Base):
     client_uuid: Mapped[uuid.UUID] = mapped_column(Uuid, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(300))
     address: Mapped[str | None] = mapped_column(String(500))
-    # Personal data (Decree 13/2023/NĐ-CP): never leaves models.queries unless asked for.
+    # PERSONAL_COLUMNS: never leave models.queries / models.listings unless asked for.
     owner_name: Mapped[str | None] = mapped_column(String(200))
     owner_phone: Mapped[str | None] = mapped_column(String(20))
     owner_id_number: Mapped[str | None] = mapped_column(String(20))

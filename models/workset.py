@@ -15,8 +15,15 @@ from sqlalchemy import Connection, and_, func, select
 from sqlalchemy.sql.schema import Table
 
 from models import dialects
-from models.queries import PERSONAL_COLUMNS
-from models.tables import SRID, BoardingHouse, Inspection, ModelStreet, Neighbourhood, Street
+from models.tables import (
+    PERSONAL_COLUMNS,
+    SRID,
+    BoardingHouse,
+    Inspection,
+    ModelStreet,
+    Neighbourhood,
+    Street,
+)
 
 GEOJSON_DECIMALS = 6
 

@@ -14,7 +14,18 @@ def create_app(config: dict | None = None) -> Flask:
     it, like the command line) does not load the whole application.
     """
     from geo import wardzone
-    from webapp import auth, basemap, errors, input_guard, jsonio, photos, security, vendor, wards
+    from webapp import (
+        auth,
+        basemap,
+        errors,
+        input_guard,
+        jsonio,
+        photos,
+        security,
+        templating,
+        vendor,
+        wards,
+    )
     from webapp.admin import bp as admin_bp
     from webapp.analysis import bp as analysis_bp
     from webapp.api import bp as api_bp
@@ -62,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
     compress.init_app(app)
     auth.init_app(app)
     errors.register(app)
+    templating.register(app)  # geo.formatting's filters, page and photo URLs
     input_guard.register(app)  # before the blueprints: it bounds their <int:…> ids
     basemap.init_app(app)  # the offline basemap file (if set) and the pages' TILE_URL
     for blueprint, prefix in (

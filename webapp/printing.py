@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
+from geo import formatting as fmt
 from geo import ranking
 from geo import vocabulary as vocab
 from geo.hotspots import hotspot_areas
@@ -32,18 +33,6 @@ def check_paper(raw: str | None) -> str:
     if paper not in PAPERS:
         raise PrintError(f"Khổ giấy '{raw}' không hợp lệ: chỉ in được khổ A4 hoặc A3.")
     return paper
-
-
-def check_month(raw: str | None) -> str:
-    value = (raw or "").strip()
-    for fmt in ("%Y-%m", "%m/%Y"):
-        try:
-            parsed = datetime.strptime(value, fmt)
-        except ValueError:
-            continue
-        if 2000 <= parsed.year <= 2100:
-            return parsed.strftime("%Y-%m")
-    raise PrintError(f"Tháng '{raw}' không hợp lệ: dùng dạng yyyy-mm, ví dụ 2026-10.")
 
 
 def _meta(conn, ward, **values) -> printmap.PrintMeta:
@@ -125,14 +114,10 @@ def hotspot_pdf(conn, ward, params: dict, paper: str = "A4") -> bytes:
                           "neighbourhood": significant.at[peak, "neighbourhood"],
                           "street": significant.at[peak, "street"]})
     names = ", ".join(vocab.label(vocab.INCIDENT_CATEGORIES, c) for c in params["categories"])
-    subtitle = (f"từ {_d(start)} đến {_d(end)}; ô lưới {params['cell']} m; {names}")
+    subtitle = (f"từ {fmt.day(start)} đến {fmt.day(end)}; ô lưới {params['cell']} m; {names}")
     meta = _meta(conn, ward, subtitle=subtitle)
     return printmap.hotspot_pdf(_base_layers(conn, ward), significant, repeats, areas, meta,
                                 paper)
-
-
-def _d(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def coverage_pdf(conn, ward, paper: str = "A4") -> bytes:

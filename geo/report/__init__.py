@@ -20,15 +20,10 @@ from geo.report.rows import (
     completion,
     due_date,
     figures_text,
-    month_vi,
     product_text,
-    vn_date,
-    vn_number,
-    vn_percent,
 )
 from geo.report.xlsx import write_xlsx
 
 __all__ = ["COLUMNS", "DEFAULT_TITLE", "NOTE", "Entry", "Letterhead", "MonthCounts", "Report",
            "ReportRow", "build_rows", "cells", "completion", "due_date", "figures_text",
-           "month_vi", "product_text", "vn_date", "vn_number", "vn_percent", "write_pdf",
-           "write_xlsx"]
+           "product_text", "write_pdf", "write_xlsx"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 
-from geo.report.rows import COLUMNS, Report, cells, vn_date
+from geo import formatting as fmt
+from geo.report.rows import COLUMNS, Report, cells
 
 PAGE_W, PAGE_H = 841.89, 595.28  # A4 landscape, points
 MARGIN = 28.0
@@ -148,7 +149,7 @@ def _title_block(report: Report, text, ax) -> float:
     text(PAGE_W / 2, top - 60, report.heading, size=12.5, weight="bold", ha="center")
     lines = [head.recipient] if head.recipient else []
     lines.append(f"(Theo mẫu Bảng 3 — Mẫu báo cáo tiến độ hằng tháng; số liệu tính đến ngày "
-                 f"{vn_date(report.as_of)})")
+                 f"{fmt.day(report.as_of)})")
     if report.synthetic:
         lines.append("DỮ LIỆU MÔ PHỎNG — số liệu minh họa, không phải số liệu thật của phường")
     for i, line in enumerate(lines):

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from geo import formatting as fmt
+
 COLUMNS = ("STT", "Nhiệm vụ đã đăng ký", "Đầu mối chủ trì", "Sản phẩm/chỉ tiêu cam kết",
            "Kết quả thực hiện trong tháng", "Tỷ lệ hoàn thành", "Khó khăn, vướng mắc",
            "Kiến nghị/đề xuất", "Thời hạn xử lý tiếp theo")
@@ -76,7 +78,7 @@ class ReportRow:
 
     @property
     def percent_text(self) -> str:
-        return "chưa có số liệu" if self.percent is None else vn_percent(self.percent)
+        return fmt.percent(self.percent, 1, trim=True, missing="chưa có số liệu")
 
 
 @dataclass
@@ -124,8 +126,8 @@ class Report:
     synthetic: bool = False
 
     @property
-    def month_vi(self) -> str:
-        return month_vi(self.month)
+    def month_label(self) -> str:
+        return fmt.month(self.month)
 
     @property
     def title(self) -> str:
@@ -133,7 +135,7 @@ class Report:
 
     @property
     def heading(self) -> str:
-        return f"{self.title} THÁNG {self.month_vi}"
+        return f"{self.title} THÁNG {self.month_label}"
 
     @property
     def issuer_lines(self) -> tuple[str, ...]:
@@ -160,38 +162,10 @@ class Report:
         return NOTE.format(due_day=self.due_day)
 
 
-# --- formatting ---------------------------------------------------------------------------
-
-def vn_number(value: float, digits: int = 1) -> str:
-    """``2349`` → ``"2.349"``, ``78.25`` → ``"78,3"`` (Vietnamese separators)."""
-    text = f"{float(value):,.{digits}f}" if digits else f"{round(float(value)):,d}"
-    text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
-    if digits and "," in text:
-        text = text.rstrip("0").rstrip(",")
-    return text
-
-
-def vn_percent(share: float, digits: int = 1) -> str:
-    return f"{vn_number(100 * share, digits)}%"
-
-
-def vn_date(day: date | str | None) -> str:
-    if not day:
-        return ""
-    if isinstance(day, str):
-        day = date.fromisoformat(day[:10])
-    return day.strftime("%d/%m/%Y")
-
-
-def month_vi(month: str) -> str:
-    year, _, mon = month.partition("-")
-    return f"{mon}/{year}"
-
-
 def _dotted(detail: str) -> str:
     """Thousands separators in "a/b" figures: "2349/3000" → "2.349/3.000"."""
-    return re.sub(r"(\d+)/(\d+)", lambda m: f"{vn_number(int(m.group(1)), 0)}/"
-                  f"{vn_number(int(m.group(2)), 0)}", detail or "")
+    return re.sub(r"(\d+)/(\d+)", lambda m: f"{fmt.integer(int(m.group(1)))}/"
+                  f"{fmt.integer(int(m.group(2)))}", detail or "")
 
 
 # --- rows ---------------------------------------------------------------------------------
@@ -211,15 +185,16 @@ def _target_text(row: dict, base_year: int | None) -> str:
     if kind == "binary":
         return "hoàn thành"
     if kind == "reduction":
-        return f"giảm ít nhất {vn_percent(goal, 0)} so với năm {base_year}" if base_year \
-            else f"giảm ít nhất {vn_percent(goal, 0)}"
+        return f"giảm ít nhất {fmt.percent(goal)} so với năm {base_year}" if base_year \
+            else f"giảm ít nhất {fmt.percent(goal)}"
     if kind == "share":
-        return vn_percent(goal, 0)
-    return (f"ít nhất {int(goal):02d}" if goal.is_integer() else vn_number(goal)) + unit
+        return fmt.percent(goal)
+    shown = f"ít nhất {int(goal):02d}" if goal.is_integer() else fmt.number(goal, 1, trim=True)
+    return shown + unit
 
 
 def product_text(row: dict, base_year: int | None = None) -> str:
-    text = f"Chỉ tiêu: {_target_text(row, base_year)}; thời hạn: {vn_date(row['deadline'])}"
+    text = f"Chỉ tiêu: {_target_text(row, base_year)}; thời hạn: {fmt.day(row['deadline'])}"
     return f"{text} ({row['phase']})" if row.get("phase") else text
 
 
@@ -236,7 +211,7 @@ def _state(row: dict, due_day: int) -> str:
     detail = _dotted(row.get("detail") or "")
     if value is None:
         return f"Chưa có số liệu ({detail})" if detail else "Chưa có số liệu"
-    pct = vn_percent(value)
+    pct = fmt.percent(value, 1, trim=True)
     sentences = {
         "houses_reviewed_share": f"Rà soát, phân loại {detail} cơ sở ({pct})",
         "antt_commitment_share": f"{detail} chủ cơ sở đã ký cam kết ANTT ({pct})",
@@ -255,14 +230,14 @@ def _state(row: dict, due_day: int) -> str:
         "frontage_commitment_share": f"{detail} mặt tiền tuyến kiểu mẫu đã ký cam kết ({pct})",
         "public_order_reduction_vs_base": f"Từ đầu năm: {detail}, "
                                           + (f"giảm {pct}" if value >= 0
-                                             else f"tăng {vn_percent(-value)}"),
+                                             else f"tăng {fmt.percent(-value, 1, trim=True)}"),
         "rankings_published_before_due_share": f"Công bố xếp hạng khu phố trước ngày "
                                                f"{due_day}: {detail} ({pct})",
     }
     if metric in sentences:
         return sentences[metric]
     if row.get("kind") in ("count", "manual"):  # a number of things, not a share
-        return _first_upper(detail) if detail else vn_number(value)
+        return _first_upper(detail) if detail else fmt.number(value, 1, trim=True)
     return f"{_first_upper(detail)} ({pct})" if detail else pct
 
 
@@ -272,9 +247,9 @@ def _first_upper(text: str) -> str:
 
 def _this_month(metric: str, c: MonthCounts, month: str) -> str:
     if metric == "rankings_published_before_due_share":
-        return (f"xếp hạng tháng {month_vi(month)} đã công bố ngày "
-                f"{vn_date(c.ranking_published_on)}" if c.ranking_published_on
-                else f"xếp hạng tháng {month_vi(month)} chưa công bố")
+        return (f"xếp hạng tháng {fmt.month(month)} đã công bố ngày "
+                f"{fmt.day(c.ranking_published_on)}" if c.ranking_published_on
+                else f"xếp hạng tháng {fmt.month(month)} chưa công bố")
     base = "" if c.public_order_base is None else \
         f" (cùng tháng {c.base_year}: {c.public_order_base} vụ)"
     sentences = {
@@ -299,7 +274,7 @@ def _this_month(metric: str, c: MonthCounts, month: str) -> str:
 def figures_text(row: dict, counts: MonthCounts, month: str, due_day: int = 25) -> str:
     state = _state(row, due_day)
     extra = _this_month(row.get("metric") or "", counts, month)
-    return f"{state}; trong tháng {month_vi(month)}: {extra}." if extra else f"{state}."
+    return f"{state}; trong tháng {fmt.month(month)}: {extra}." if extra else f"{state}."
 
 
 def build_rows(targets: list[dict], counts: MonthCounts, entries: dict[str, Entry],
@@ -333,7 +308,7 @@ def cells(row: ReportRow) -> list[str]:
     """A row as the text of the plan's columns."""
     percent = row.percent_text + ("\n(cán bộ nhập)" if row.percent_from == "override" else "")
     return [str(row.stt), row.task, row.lead, row.product, row.result, percent,
-            row.difficulties, row.proposals, vn_date(row.next_deadline)]
+            row.difficulties, row.proposals, fmt.day(row.next_deadline)]
 
 
 def due_date(month: str, due_day: int = 25) -> date:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import io
 import math
 
-from geo.report.rows import COLUMNS, Report, cells, vn_date
+from geo import formatting as fmt
+from geo.report.rows import COLUMNS, Report, cells
 from geo.spreadsheet import put
 
 XLSX_WIDTHS = (5, 34, 18, 26, 48, 11, 28, 28, 14)
@@ -20,7 +21,7 @@ def write_xlsx(report: Report) -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = f"Tháng {report.month_vi.replace('/', '-')}"
+    ws.title = f"Tháng {report.month_label.replace('/', '-')}"
     last = len(COLUMNS)
     wrap = Alignment(wrap_text=True, vertical="top")
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -44,7 +45,7 @@ def write_xlsx(report: Report) -> bytes:
     banner(2, report.date_line, italic=True, first=6)
     banner(3, report.heading, bold=True, size=13, height=22)
     banner(4, "; ".join(filter(None, (
-        head.recipient, f"số liệu tính đến ngày {vn_date(report.as_of)}",
+        head.recipient, f"số liệu tính đến ngày {fmt.day(report.as_of)}",
         "DỮ LIỆU MÔ PHỎNG, không phải số liệu thật" if report.synthetic else ""))),
         italic=True)
     banner(5, report.note, italic=True, size=10, height=42)

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import insert
 
+from geo.text import strip_accents
 from models import ledger, listings
 from models.tables import BoardingHouse, Incident, Inspection, Neighbourhood, Ward
 
@@ -211,5 +212,5 @@ def test_audit_actions_of_the_ward(world):
 
 
 def test_fold():
-    assert listings.fold("Đường Nguyễn Hữu Cảnh") == "duong nguyen huu canh"
-    assert listings.fold("PHƯỜNG") == "phuong"
+    assert strip_accents("Đường Nguyễn Hữu Cảnh") == "duong nguyen huu canh"
+    assert strip_accents("PHƯỜNG") == "phuong"

@@ -171,7 +171,7 @@ def test_get_json_uses_the_strict_parser(app):
 
         with pytest.raises(ApiError) as refused:
             request.get_json()
-        assert refused.value.status == 400 and "NaN" in refused.value.vi
+        assert refused.value.status == 400 and "NaN" in refused.value.message
 
 
 # --- bounded parameters and ids -----------------------------------------------------------

@@ -7,11 +7,10 @@ matters (password, disabling, role).
 
 from __future__ import annotations
 
-import unicodedata
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 
+from geo.text import tidy
 from models import listings, records
 from webapp import users as accounts
 from webapp.admin import bp, labels
@@ -19,16 +18,11 @@ from webapp.auth import SignedInUser
 from webapp.auth.forms import UserEditForm, UserForm
 from webapp.auth.permissions import require
 from webapp.extensions import db
-from webapp.incidents.formatting import parse_page
+from webapp.templating import parse_page
 
 PER_PAGE = 50
 SELF_LOCKOUT = ("Bạn không thể tự khóa hoặc tự hạ quyền tài khoản quản trị của chính mình. "
                 "Nhờ một quản trị viên khác làm việc này nếu thật cần.")
-
-
-def _nfc(text: str | None) -> str | None:
-    text = unicodedata.normalize("NFC", (text or "").strip())
-    return text or None
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -45,7 +39,7 @@ def users():
             with db.transaction() as conn:
                 _, password = accounts.create_user(
                     conn, current_user.ward_id, form.username.data, form.role.data,
-                    form.password.data or None, _nfc(form.full_name.data),
+                    form.password.data or None, tidy(form.full_name.data) or None,
                     by_user_id=current_user.id)
         except accounts.UserError as err:
             error, status = str(err), 400
@@ -70,7 +64,7 @@ def _apply(row, form: UserEditForm) -> list[str]:
     """Make the changes asked for in one transaction; what changed (Vietnamese words)."""
     changed = []
     with db.transaction() as conn:
-        full_name = _nfc(form.full_name.data)
+        full_name = tidy(form.full_name.data) or None
         if full_name != row.full_name:
             records.update_user(conn, row.id, full_name=full_name)
             records.audit(conn, row.ward_id, current_user.id, "user_updated", "user", row.id,

@@ -6,10 +6,7 @@ render a page (maps drawn by ``static/js/analysis``) or answer JSON under ``/api
 
 from flask import Blueprint
 
-from webapp.incidents import formatting
-
 bp = Blueprint("analysis", __name__)
-formatting.register(bp)  # vn_date, vn_number … (registering twice is harmless)
 
 from webapp.analysis import admin, common, maps, plan, ranking, scores  # noqa: E402,F401
 

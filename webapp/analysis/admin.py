@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from geo import ranking as scoring
-from geo.validate import nfc
+from geo.text import nfc
 from models import records
 from webapp.analysis import bp, common
 from webapp.auth.permissions import require

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from webapp.analysis.common import month_vi, vn_decimal
+from geo import formatting as fmt
 
 
 @dataclass
@@ -55,7 +55,7 @@ def trend_chart(trend: list[dict], tiers: tuple[dict, ...] = ()) -> TrendChart:
     for i, row in enumerate(trend):
         x = round(chart.left + step * (i + 0.5), 1)
         total = row.get("total")
-        point = {"x": x, "month": row["month"], "month_label": month_vi(row["month"]),
+        point = {"x": x, "month": row["month"], "month_label": fmt.month(row["month"]),
                  "published": bool(row.get("published")), "rank": row.get("rank"),
                  "total": total, "y": None, "text": "không xếp hạng"}
         if total is None:
@@ -64,7 +64,7 @@ def trend_chart(trend: list[dict], tiers: tuple[dict, ...] = ()) -> TrendChart:
             segment = []
         else:
             point["y"] = chart.y(total)
-            point["text"] = vn_decimal(total, 1)
+            point["text"] = fmt.number(total, 1)
             segment.append(f"{'M' if not segment else 'L'}{x},{point['y']}")
         chart.points.append(point)
     if len(segment) > 1:

@@ -1,13 +1,13 @@
-"""Shared by the analysis views: the ward and month of a request, number formats, map shell."""
+"""Shared by the analysis views: the ward and month of a request, JSON values, map shell."""
 
 from __future__ import annotations
 
 import math
-from datetime import datetime
 
 from flask import abort, current_app, request
 from shapely.geometry import mapping
 
+from geo import formatting as fmt
 from models import queries
 from webapp import jsonio, wards
 from webapp.analysis import bp
@@ -36,25 +36,12 @@ def ward():
         abort(404)
 
 
-def parse_month(raw: str | None) -> str:
-    """``"yyyy-mm"`` (or ``"mm/yyyy"``) → ``"yyyy-mm"``; ``ValueError`` if not a month."""
-    value = (raw or "").strip()
-    for fmt in ("%Y-%m", "%m/%Y"):
-        try:
-            parsed = datetime.strptime(value, fmt)
-        except ValueError:
-            continue
-        if 2000 <= parsed.year <= 2100:
-            return parsed.strftime("%Y-%m")
-    raise ValueError(value)
-
-
 def month_arg(conn, ward_row) -> tuple[str, str | None]:
     """The month asked for (default: the latest complete one) and a problem to show."""
     raw = request.args.get("month")
     if raw:
         try:
-            return parse_month(raw), None
+            return fmt.parse_month(raw), None
         except ValueError:
             return (service.latest_month(conn, ward_row),
                     f"Tháng '{raw}' không hợp lệ (dùng dạng yyyy-mm); đang hiển thị tháng "
@@ -67,7 +54,7 @@ def api_month(conn, ward_row) -> str:
     if not raw:
         return service.latest_month(conn, ward_row)
     try:
-        return parse_month(raw)
+        return fmt.parse_month(raw)
     except ValueError:
         raise ApiError(400, f"Tháng '{raw}' không hợp lệ ở tham số month: dùng dạng yyyy-mm.",
                        f"Invalid month '{raw}': use yyyy-mm.", "month") from None
@@ -80,29 +67,7 @@ def shift_month(month: str, months: int) -> str:
 
 
 def this_month() -> str:
-    return local_now().strftime("%Y-%m")
-
-
-def month_vi(month: str | None) -> str:
-    """``"2026-10"`` → ``"10/2026"``."""
-    if not month:
-        return ""
-    year, _, mon = str(month).partition("-")
-    return f"{mon}/{year}"
-
-
-def vn_decimal(value, digits: int = 2) -> str:
-    """``81.745`` → ``"81,75"`` (Vietnamese decimal comma); empty for missing values."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    text = f"{float(value):,.{digits}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
-def vn_percent(value, digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return f"{vn_decimal(100 * float(value), digits)}%"
+    return fmt.month_key(local_now())
 
 
 def plain(value):
@@ -140,8 +105,5 @@ def tier_labels(rubric) -> dict[str, str]:
     return {tier["code"]: tier.get("label", tier["code"]) for tier in rubric.tiers}
 
 
-for _name, _function in (("month_vi", month_vi), ("vn_decimal", vn_decimal),
-                         ("vn_percent", vn_percent)):
-    bp.add_app_template_filter(_function, _name)
 bp.add_app_template_global(TIER_COLOURS, "tier_colours")
 bp.add_app_template_global(TIER_TEXT, "tier_text")

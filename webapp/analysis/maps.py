@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from flask import render_template, request, url_for
 
+from geo import formatting as fmt
 from geo import vocabulary as vocab
 from geo.hotspots import hotspot_areas
 from models import queries
@@ -125,7 +126,7 @@ def hotspots():
     try:
         params = hotspot_params(request.args, ward)
     except ApiError as bad:
-        error, status = bad.vi, 400
+        error, status = bad.message, 400
         params = hotspot_params({}, ward)
     config = {"ward": ward.code, "classColours": CLASS_COLOURS, "classLabels": CLASS_LABELS,
               "api": url_for("api.index"), "categories": vocab.INCIDENT_CATEGORIES}
@@ -146,7 +147,7 @@ def hotspots():
                                         "cell": params["cell"]})
     shell = common.map_shell(ward)
     config["map"] = shell["name"]
-    shown = {name: request.args.get(name) if error else params[key].strftime("%d/%m/%Y")
+    shown = {name: request.args.get(name) if error else fmt.day(params[key])
              for name, key in (("from", "start"), ("to", "end"))}
     return render_template(
         "analysis/hotspots.html", ward=ward, shell=shell, config=config, params=params,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import render_template
 
+from geo import formatting as fmt
 from geo.targets import STATUS_LABELS
 from webapp.analysis import bp, common
 from webapp.auth.permissions import require
 from webapp.clock import local_now
 from webapp.extensions import db
-from webapp.incidents.formatting import vn_amount
 from webapp.services import analysis as service
 from webapp.services.plans import plan_for
 
@@ -23,18 +23,18 @@ def _shown(row: dict) -> dict:
         value_text = "—" if value is None else ("Hoàn thành" if value >= goal else "Chưa xong")
         target_text = "Hoàn thành"
     elif row["is_share"]:
-        value_text = common.vn_percent(value, 0)
-        target_text = common.vn_percent(goal, 0)
+        value_text = fmt.percent(value, missing=fmt.DASH)
+        target_text = fmt.percent(goal, missing=fmt.DASH)
     else:
-        value_text = "—" if value is None else vn_amount(value) + unit
-        target_text = vn_amount(goal) + unit
+        value_text = "—" if value is None else fmt.amount(value) + unit
+        target_text = fmt.amount(goal) + unit
     progress = None
     if value is not None and goal:
         progress = max(0.0, min(1.0, float(value) / float(goal)))
     return {**row, "value_text": value_text, "target_text": target_text,
             "progress": progress,
             "progress_text": "chưa có số liệu" if progress is None
-            else f"đạt {common.vn_percent(progress, 0)} mục tiêu"}
+            else f"đạt {fmt.percent(progress)} mục tiêu"}
 
 
 @bp.get("/targets")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, request
 from werkzeug.datastructures import MultiDict
 
+from geo import formatting as fmt
 from webapp import printing
 from webapp.analysis import bp, common
 from webapp.analysis.maps import hotspot_params
@@ -29,7 +30,12 @@ def paper_and_month(values, ward) -> tuple[str, str]:
     """The paper and month of a print request (``PrintError`` if either is wrong)."""
     paper = printing.check_paper(values.get("paper"))
     raw = values.get("month")
-    return paper, printing.check_month(raw) if raw else service.latest_month(db.conn, ward)
+    if not raw:
+        return paper, service.latest_month(db.conn, ward)
+    try:
+        return paper, fmt.parse_month(raw)
+    except fmt.BadMonth as bad:
+        raise printing.PrintError(str(bad)) from None
 
 
 @bp.get("/ranking/print.pdf")
@@ -58,7 +64,7 @@ def hotspots_print():
     except printing.PrintError as bad:
         return bad_request(str(bad))
     except ApiError as bad:
-        return bad_request(bad.vi)
+        return bad_request(bad.message)
     body = printing.hotspot_pdf(db.conn, ward, params, paper)
     return _pdf(body, printing.filename("diem-nong", ward, paper))
 

@@ -6,14 +6,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from geo import formatting as fmt
 from geo import ranking as scoring
 from models import ledger_verify, queries, records
 from webapp.analysis import bp, charts, common
 from webapp.auth.permissions import require
+from webapp.errors import ApiError
 from webapp.extensions import db
 from webapp.services import analysis as service
 from webapp.services import publishing
-from webapp.services.submissions import Rejected
 
 PERCENT_CRITERIA = {"model_street_progress", "ads_handled_48h", "frontage_commitments",
                     "houses_classified", "antt_commitments", "fire_safety_pass",
@@ -64,7 +65,7 @@ def ranking():
 def _publish(supersede: bool):
     ward = common.ward()
     try:
-        month = common.parse_month(request.form.get("month"))
+        month = fmt.parse_month(request.form.get("month"))
     except ValueError:
         flash("Tháng cần công bố không hợp lệ.", "error")
         return redirect(url_for("analysis.ranking"))
@@ -72,17 +73,17 @@ def _publish(supersede: bool):
         with db.transaction() as conn:
             publishing.publish(conn, ward, current_user, month, request.form.get("reason"),
                                supersede=supersede)
-    except Rejected as refused:
+    except ApiError as refused:
         flash(refused.message, "error")
         return _page(ward, month), refused.status
     except IntegrityError:  # published by someone else at the same moment
-        flash(ALREADY_PUBLISHED.format(label=common.month_vi(month)), "error")
+        flash(ALREADY_PUBLISHED.format(label=fmt.month(month)), "error")
         return _page(ward, month), 409
     if supersede:
-        flash(f"Đã thay thế bảng xếp hạng tháng {common.month_vi(month)}: bản mới là bản "
+        flash(f"Đã thay thế bảng xếp hạng tháng {fmt.month(month)}: bản mới là bản "
               "chính thức, bản cũ vẫn được giữ và ghi là “đã thay thế”.", "info")
     else:
-        flash(f"Đã công bố xếp hạng khu phố tháng {common.month_vi(month)}. Bản công bố được "
+        flash(f"Đã công bố xếp hạng khu phố tháng {fmt.month(month)}. Bản công bố được "
               "giữ nguyên, không thay đổi về sau.", "info")
     return redirect(url_for("analysis.ranking", month=month))
 
@@ -103,12 +104,12 @@ def _value_text(code: str, value) -> str:
     if value is None:
         return "—"
     if code in PERCENT_CRITERIA:
-        return common.vn_percent(value)
+        return fmt.percent(value, missing=fmt.DASH)
     if code == "encroachment_per_km":
-        return f"{common.vn_decimal(value, 2)} vụ/km"
+        return f"{fmt.number(value, 2)} vụ/km"
     if code == "model_house":
         return f"{int(value)} nhà trọ"
-    return common.vn_decimal(value, 2)
+    return fmt.number(value, 2)
 
 
 def _criteria(row: dict, rubric: scoring.Rubric) -> list[dict]:

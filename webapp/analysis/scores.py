@@ -7,6 +7,7 @@ import math
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from geo import formatting as fmt
 from models import queries, records
 from webapp.analysis import bp, common
 from webapp.auth.permissions import require
@@ -15,7 +16,7 @@ from webapp.services import analysis as service
 
 
 def _published_message(month: str) -> str:
-    return (f"Xếp hạng tháng {common.month_vi(month)} đã được công bố nên không sửa điểm "
+    return (f"Xếp hạng tháng {fmt.month(month)} đã được công bố nên không sửa điểm "
             "thủ công được nữa: bản đã công bố giữ nguyên, điểm mới sẽ không được tính.")
 
 
@@ -35,7 +36,7 @@ def parse_cell(raw: str | None, maximum: float) -> tuple[float | None, str | Non
     if math.isnan(value) or math.isinf(value):
         return None, "Phải là một số."
     if value < 0 or value > maximum:
-        return None, f"Phải từ 0 đến {common.vn_decimal(maximum, 0)}."
+        return None, f"Phải từ 0 đến {fmt.integer(maximum)}."
     return (int(value) if value.is_integer() else round(value, 2)), None
 
 
@@ -56,7 +57,7 @@ def manual_scores():
     source = request.form if request.method == "POST" else request.args
     raw_month = source.get("month")
     try:
-        month = common.parse_month(raw_month) if raw_month else service.latest_month(conn, ward)
+        month = fmt.parse_month(raw_month) if raw_month else service.latest_month(conn, ward)
     except ValueError:
         flash(f"Tháng '{raw_month}' không hợp lệ (dùng dạng yyyy-mm).", "error")
         return redirect(url_for("analysis.manual_scores"))
@@ -94,6 +95,6 @@ def manual_scores():
         records.set_manual_scores(tx, ward.id, month, changed, current_user.id)
         records.audit(tx, ward.id, current_user.id, "enter_manual_scores", "manual_score",
                       None, month=month, cells=len(changed))
-    flash(f"Đã lưu điểm thủ công tháng {common.month_vi(month)} ({len(changed)} ô thay đổi).",
+    flash(f"Đã lưu điểm thủ công tháng {fmt.month(month)} ({len(changed)} ô thay đổi).",
           "info")
     return redirect(url_for("analysis.manual_scores", month=month))

@@ -3,9 +3,6 @@ incidents in their area and period."""
 
 from flask import Blueprint
 
-from webapp.incidents import formatting
-
 bp = Blueprint("campaigns", __name__)
-formatting.register(bp)
 
 from webapp.campaigns import views  # noqa: E402,F401  (routes register on import)

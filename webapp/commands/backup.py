@@ -22,6 +22,7 @@ def backup_command(path: Path | None) -> None:
     PATH: tệp hoặc thư mục đích (mặc định: thư mục backups trong thư mục instance).
     Máy chủ không cần dừng. / Back up the whole database while the server runs.
     """
+    from geo import formatting as fmt
     from webapp.services.backup import BACKEND_NAMES, BackupError, create_backup, default_path
 
     url = current_app.config["DATABASE_URL"]
@@ -36,9 +37,9 @@ def backup_command(path: Path | None) -> None:
     rows = sum(table["rows"] for table in manifest["tables"].values())
     size_mb = path.stat().st_size / 1e6
     click.echo(f"Đã sao lưu {BACKEND_NAMES[manifest['backend']]} vào {path} "
-               f"({size_mb:.1f} MB): {len(manifest['tables'])} bảng, {rows:,} dòng, "
-               f"{manifest['photos']:,} ảnh; lược đồ {manifest['schema_revision']}; "
-               f"lúc {manifest['created_at_ward']}.")
+               f"({fmt.number(size_mb, 1)} MB): {len(manifest['tables'])} bảng, "
+               f"{fmt.integer(rows)} dòng, {fmt.integer(manifest['photos'])} ảnh; "
+               f"lược đồ {manifest['schema_revision']}; lúc {manifest['created_at_ward']}.")
 
 
 @click.command("restore")

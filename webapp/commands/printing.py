@@ -17,18 +17,19 @@ from webapp.commands import database, ward_or_fail
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
 def print_ranking_command(month, paper, atlas, ward_code, output) -> None:
     """In bản đồ xếp hạng khu phố ra PDF. Print the ranking map (PDF)."""
+    from geo import formatting as fmt
     from webapp import printing
 
-    try:
-        month, paper = printing.check_month(month), printing.check_paper(paper)
-    except printing.PrintError as bad:
+    try:  # fmt.BadMonth and printing.PrintError: the message is for the user
+        month, paper = fmt.parse_month(month), printing.check_paper(paper)
+    except ValueError as bad:
         raise click.ClickException(str(bad)) from None
     with database().engine.connect() as conn:
         ward = ward_or_fail(conn, ward_code, "in bản đồ")
         body = printing.ranking_pdf(conn, ward, month, paper, atlas)
     with open(output, "wb") as out:
         out.write(body)
-    click.echo(f"Đã in bản đồ xếp hạng tháng {month[5:]}/{month[:4]} ({ward.name}, khổ "
+    click.echo(f"Đã in bản đồ xếp hạng tháng {fmt.month(month)} ({ward.name}, khổ "
                f"{paper}{', kèm trang từng khu phố' if atlas else ''}) ra {output}.")
 
 

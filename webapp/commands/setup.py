@@ -20,10 +20,6 @@ def _fail(err: Exception):
     raise click.ClickException(str(err)) from None
 
 
-def _vn(value: float, digits: int = 2) -> str:
-    return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
 @click.group("ward", cls=AppGroup)
 def ward_group() -> None:
     """Tạo, xem, đổi ranh giới, xóa phường. Create, list, re-outline, remove wards."""
@@ -46,6 +42,7 @@ def ward_group() -> None:
               help="Kế hoạch khởi đầu (mẫu trong data/plans).")
 def ward_create(code, name, province, boundary_file, metric_epsg, source_epsg, preset) -> None:
     """Tạo phường mới từ tệp ranh giới."""
+    from geo import formatting as fmt
     from webapp.services import wards as service
     db = database()
 
@@ -58,9 +55,9 @@ def ward_create(code, name, province, boundary_file, metric_epsg, source_epsg, p
         _fail(err)
     for note in made["notes"]:
         click.echo(f"  Lưu ý: {note}")
-    click.echo(f"Đã tạo {made['name']} (mã {made['code']}): {_vn(made['area_km2'])} km², hệ tọa "
-               f"độ mét EPSG:{made['metric_epsg']} — {made['crs_reason']}; kế hoạch: "
-               f"{made['plan']}.")
+    click.echo(f"Đã tạo {made['name']} (mã {made['code']}): "
+               f"{fmt.number(made['area_km2'], 2)} km², hệ tọa độ mét EPSG:{made['metric_epsg']} "
+               f"— {made['crs_reason']}; kế hoạch: {made['plan']}.")
     click.echo(f"Tiếp theo: urbanorder user add TÊN --role admin --ward {made['code']}; "
                f"urbanorder import khu-pho.zip --layer neighbourhoods --ward {made['code']}.")
 
@@ -96,6 +93,7 @@ def ward_list() -> None:
 @click.option("--dry-run", is_flag=True, help="Chỉ báo cáo, không đổi.")
 def ward_set_boundary(code, boundary_file, source_epsg, dry_run) -> None:
     """Đổi ranh giới phường; báo các đối tượng nằm ngoài ranh giới mới."""
+    from geo import formatting as fmt
     from webapp.services import wards as service
     db = database()
 
@@ -113,7 +111,7 @@ def ward_set_boundary(code, boundary_file, source_epsg, dry_run) -> None:
     for note in report["notes"]:
         click.echo(f"  Lưu ý: {note}")
     for item in report["outside"].values():
-        click.echo(f"Ngoài ranh giới mới (quá {service.OUTSIDE_TOLERANCE_M:.0f} m): "
+        click.echo(f"Ngoài ranh giới mới (quá {fmt.integer(service.OUTSIDE_TOLERANCE_M)} m): "
                    f"{item['count']} {item['label']}")
         for feature_id, label, metres in item["examples"][:10]:
             click.echo(f"    #{feature_id} {label} — cách ranh giới {metres} m")
@@ -123,8 +121,8 @@ def ward_set_boundary(code, boundary_file, source_epsg, dry_run) -> None:
         click.echo("Kiểm tra thử: chưa đổi gì.")
         return
     moved = ", ".join(f"{service.LAYER_LABELS[k]}: {v}" for k, v in report["moved"].items())
-    click.echo(f"Đã đổi ranh giới {ward.name} ({_vn(report['area_km2'])} km²); gán lại khu phố "
-               f"— {moved}.")
+    click.echo(f"Đã đổi ranh giới {ward.name} ({fmt.number(report['area_km2'], 2)} km²); "
+               f"gán lại khu phố — {moved}.")
 
 
 @ward_group.command("remove")

@@ -16,8 +16,8 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from geo import formatting, spreadsheet
 from geo import io as geoio
-from geo import spreadsheet
 from geo.lazy import deferred
 from models import queries, records
 from webapp.clock import local_now
@@ -90,9 +90,9 @@ def _text(value, column: str):
     """A cell for CSV: dd/mm/yyyy dates, Có/Không, digits kept as text."""
     value = _sheet_value(value)
     if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M:%S" if value.second else "%d/%m/%Y %H:%M")
+        return formatting.moment(value, seconds=bool(value.second))
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return formatting.day(value)
     if value is not None and column in DIGIT_COLUMNS:
         return spreadsheet.as_digit_text(str(value))
     return value
@@ -136,7 +136,7 @@ def _xlsx(frame: pd.DataFrame, ward, layer: str, epsg: int) -> bytes:
             ("Phường", ward.name), ("Lớp", layer), ("Số dòng", len(frame)),
             ("Hệ tọa độ", f"EPSG:{epsg} {crs_name}"),
             ("Dữ liệu", "MÔ PHỎNG (synthetic)" if ward.is_synthetic else ""),
-            ("Xuất lúc", local_now().strftime("%d/%m/%Y %H:%M"))), start=1):
+            ("Xuất lúc", formatting.moment(local_now()))), start=1):
         spreadsheet.put_row(info, number, pair)
     out = io.BytesIO()
     book.save(out)

@@ -23,22 +23,6 @@ API = "/api/v1"
 USER_HEADER = "X-Urbanorder-User"  # the account that made a queued record on the phone
 
 
-class OtherUser(ApiError):
-    """A queued record made by another account than the one signed in: it waits for them."""
-
-    def __init__(self) -> None:
-        super().__init__(401, "Bản ghi này của một tài khoản khác: chờ người ghi nhận đăng "
-                              "nhập để gửi.",
-                         "This record belongs to another account: it waits until that "
-                         "account signs in to send it.")
-
-    def to_dict(self) -> dict:
-        body = super().to_dict()
-        body["error"] = {"status": self.status, "code": "other_user",
-                         **{k: v for k, v in body["error"].items() if k != "status"}}
-        return body
-
-
 def _check_sender() -> None:
     """Refuse a record sent in another account's session (before anything is stored)."""
     raw = request.headers.get(USER_HEADER)
@@ -49,8 +33,10 @@ def _check_sender() -> None:
     except ValueError:
         raise ApiError(400, f"Tiêu đề {USER_HEADER} phải là mã số tài khoản (số nguyên).",
                        f"{USER_HEADER} must be a user id (an integer).", USER_HEADER) from None
-    if sender != current_user.id:
-        raise OtherUser()
+    if sender != current_user.id:  # the phone keeps the record queued for its own account
+        raise ApiError(401, "Bản ghi này của một tài khoản khác: chờ người ghi nhận đăng nhập "
+                            "để gửi.", "This record belongs to another account: it waits "
+                       "until that account signs in to send it.", code="other_user")
 
 
 def _ward():
@@ -65,15 +51,12 @@ def _submit(kind: str, target, handler_name: str):
     ward = _ward()
     files = [(f.filename or "ảnh", f.read()) for f in request.files.getlist("photos")]
     service = FieldService(ward, current_user)
-    try:
-        submission = submissions.parse(kind, None if target is None else str(target),
-                                       request.form.get("payload"), files)
-        submission.target = target
-        status, body = submissions.run(submission, ward, current_user,
-                                       getattr(service, handler_name),
-                                       partial(describe, ward_id=ward.id))
-    except submissions.Rejected as rejected:
-        return jsonify(rejected.to_dict()), rejected.status
+    submission = submissions.parse(kind, None if target is None else str(target),
+                                   request.form.get("payload"), files)  # ApiError if refused
+    submission.target = target
+    status, body = submissions.run(submission, ward, current_user,
+                                   getattr(service, handler_name),
+                                   partial(describe, ward_id=ward.id))
     return jsonify(body), status
 
 

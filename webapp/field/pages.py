@@ -11,6 +11,7 @@ from datetime import date
 from flask import abort, current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
 
+from geo import formatting as fmt
 from geo import vocabulary as vocab
 from models import model_streets, queries, records
 from webapp import wards
@@ -80,7 +81,7 @@ def new_incident():
                      categories={code: c["vi"] for code, c in categories})
     running = model_streets.running_campaigns(db.conn, ward.id, local_now().date())
     campaigns = {"none": "Không thuộc đợt ra quân nào",
-                 **{str(c.id): f"{c.name} ({c.starts_on:%d/%m}–{c.ends_on:%d/%m})"
+                 **{str(c.id): f"{c.name} ({fmt.day_month(c.starts_on)}–{fmt.day_month(c.ends_on)})"
                     for c in running}}
     return render_template("field/incident.html", ward=ward, categories=categories,
                            config=config, campaigns=campaigns if running else None)

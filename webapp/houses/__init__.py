@@ -2,9 +2,6 @@
 
 from flask import Blueprint
 
-from webapp.incidents import formatting
-
 bp = Blueprint("houses", __name__)
-formatting.register(bp)
 
 from webapp.houses import owners, views  # noqa: E402,F401  (routes register on import)

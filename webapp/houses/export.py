@@ -10,9 +10,9 @@ from __future__ import annotations
 import csv
 import io
 
+from geo import formatting as fmt
 from geo import vocabulary as vocab
 from geo.spreadsheet import as_digit_text, csv_row
-from webapp.incidents.formatting import vn_date
 
 _YES_NO = {True: "Có", False: "Không", None: ""}
 _PASS = {True: "Đạt", False: "Không đạt", None: "Chưa kiểm tra"}
@@ -29,19 +29,19 @@ PUBLIC_COLUMNS: tuple[tuple[str, object], ...] = (
     ("Số người ở", lambda r: r.residents),
     ("Xếp loại", lambda r: vocab.label(vocab.CLASSIFICATIONS, r.classification)
      or "Chưa xếp loại"),
-    ("Ngày ký cam kết ANTT", lambda r: vn_date(r.antt_commitment_on) or "Chưa ký"),
+    ("Ngày ký cam kết ANTT", lambda r: fmt.day(r.antt_commitment_on, missing="Chưa ký")),
     ("Bình chữa cháy", lambda r: r.extinguishers),
     ("Báo cháy", lambda r: _YES_NO[r.has_alarm]),
     ("Lối thoát nạn", lambda r: _YES_NO[r.has_escape_route]),
     ("Mô hình", lambda r: vocab.label(vocab.MODEL_HOUSE_STATUSES, r.model_status)),
-    ("Ngày công nhận mô hình", lambda r: vn_date(r.model_recognised_on)),
-    ("Kiểm tra gần nhất", lambda r: vn_date(r.last_inspection_on)),
+    ("Ngày công nhận mô hình", lambda r: fmt.day(r.model_recognised_on)),
+    ("Kiểm tra gần nhất", lambda r: fmt.day(r.last_inspection_on)),
     ("PCCC lần kiểm tra gần nhất", lambda r: _PASS[r.fire_safety_pass]),
-    ("Kinh độ", lambda r: f"{r.lon:.6f}"),
-    ("Vĩ độ", lambda r: f"{r.lat:.6f}"),
+    ("Kinh độ", lambda r: fmt.coordinate(r.lon)),
+    ("Vĩ độ", lambda r: fmt.coordinate(r.lat)),
 )
 
-PERSONAL_COLUMNS: tuple[tuple[str, object], ...] = (
+OWNER_COLUMNS: tuple[tuple[str, object], ...] = (
     ("Chủ cơ sở", lambda r: r.owner_name),
     ("Điện thoại chủ cơ sở", lambda r: as_digit_text(r.owner_phone)),
     ("Số CCCD/CMND chủ cơ sở", lambda r: as_digit_text(r.owner_id_number)),
@@ -49,7 +49,7 @@ PERSONAL_COLUMNS: tuple[tuple[str, object], ...] = (
 
 
 def houses_csv(rows, with_personal_data: bool) -> bytes:
-    columns = PUBLIC_COLUMNS[:3] + (PERSONAL_COLUMNS if with_personal_data else ()) \
+    columns = PUBLIC_COLUMNS[:3] + (OWNER_COLUMNS if with_personal_data else ()) \
         + PUBLIC_COLUMNS[3:]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

@@ -19,7 +19,7 @@ from webapp.extensions import db
 from webapp.houses import bp
 from webapp.houses.export import houses_csv
 from webapp.houses.params import form_query, house_filter
-from webapp.incidents.formatting import parse_page
+from webapp.templating import parse_page
 
 PER_PAGE = 50
 UPCOMING_DAYS = 14  # the follow-up list also shows what falls due in the next two weeks

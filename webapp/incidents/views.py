@@ -12,6 +12,7 @@ from functools import wraps
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from geo import formatting as fmt
 from geo import vocabulary as vocab
 from geo.numbers import form_id
 from geo.validate import INCIDENT_TRANSITIONS
@@ -21,7 +22,7 @@ from webapp.auth.permissions import can
 from webapp.clock import local_today
 from webapp.extensions import db
 from webapp.incidents import bp
-from webapp.incidents.formatting import parse_month, parse_page
+from webapp.templating import parse_page
 
 PER_PAGE = 50
 STEP_LABELS = {
@@ -74,7 +75,8 @@ def _list_filter(args, neighbourhoods) -> tuple[listings.IncidentFilter, dict, l
     months = {}
     for name in ("from", "to"):
         try:
-            months[name] = parse_month(args.get(name))
+            raw = (args.get(name) or "").strip()
+            months[name] = fmt.month_start(raw) if raw else None
         except ValueError:
             problems.append(f"tháng '{args.get(name)}' (nhập dạng yyyy-mm)")
             months[name] = None
@@ -83,8 +85,8 @@ def _list_filter(args, neighbourhoods) -> tuple[listings.IncidentFilter, dict, l
                                   neighbourhood_id=codes.get(kp), month_from=months["from"],
                                   month_to=months["to"], repeat_only=repeat)
     form = {"status": status, "category": category, "kp": kp, "repeat": repeat,
-            "from": months["from"].strftime("%Y-%m") if months["from"] else "",
-            "to": months["to"].strftime("%Y-%m") if months["to"] else ""}
+            "from": fmt.month_key(months["from"]) if months["from"] else "",
+            "to": fmt.month_key(months["to"]) if months["to"] else ""}
     return flt, form, problems
 
 

@@ -3,9 +3,6 @@ by drawing or picking street segments, edit, status steps, monthly re-checks, hi
 
 from flask import Blueprint
 
-from webapp.incidents import formatting
-
 bp = Blueprint("model_streets", __name__)
-formatting.register(bp)
 
 from webapp.model_streets import views  # noqa: E402,F401  (routes register on import)

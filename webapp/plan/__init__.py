@@ -3,9 +3,6 @@ the monthly values of the targets staff enter by hand."""
 
 from flask import Blueprint
 
-from webapp.incidents import formatting
-
 bp = Blueprint("plan", __name__)
-formatting.register(bp)
 
 from webapp.plan import values, views  # noqa: E402,F401  (routes register on import)

@@ -7,6 +7,7 @@ import math
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from geo import formatting as fmt
 from geo.io import number
 from models import plans, records
 from webapp.analysis import common
@@ -38,7 +39,7 @@ def values():
     plan = service.plan_for(db.conn, ward)
     source = request.form if request.method == "POST" else request.args
     try:
-        month = common.parse_month(source.get("month") or common.this_month())
+        month = fmt.parse_month(source.get("month") or common.this_month())
     except ValueError:
         month = common.this_month()
     targets = plan.manual_targets()
@@ -61,7 +62,7 @@ def values():
                 records.audit(tx, ward.id, current_user.id, "enter_target_values",
                               "target_value", None, month=month,
                               targets=[c for c, (v, _) in entered.items() if v is not None])
-            flash(f"Đã lưu số liệu chỉ tiêu tháng {common.month_vi(month)}.", "info")
+            flash(f"Đã lưu số liệu chỉ tiêu tháng {fmt.month(month)}.", "info")
             return redirect(url_for("plan.values", month=month))
     current = plans.month_target_values(db.conn, ward.id, month)
     return render_template("plan/values.html", ward=ward, plan=plan, targets=targets,

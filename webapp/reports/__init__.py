@@ -6,9 +6,6 @@ Thin views over ``webapp.services.reports``; the rows, XLSX and PDF are made by
 
 from flask import Blueprint
 
-from webapp.incidents import formatting
-
 bp = Blueprint("reports", __name__)
-formatting.register(bp)  # vn_date … (registering twice is harmless)
 
 from webapp.reports import monthly  # noqa: E402,F401

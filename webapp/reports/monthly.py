@@ -12,6 +12,7 @@ import io
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from geo import formatting as fmt
 from geo import report as geo_report
 from webapp.analysis import common
 from webapp.auth.permissions import can, require
@@ -29,7 +30,7 @@ def _month(raw: str | None) -> tuple[str, str | None]:
     if not raw:
         return common.this_month(), None
     try:
-        return common.parse_month(raw), None
+        return fmt.parse_month(raw), None
     except ValueError:
         return common.this_month(), (f"Tháng '{raw}' không hợp lệ (dùng dạng yyyy-mm); đang "
                                      "hiển thị tháng hiện tại.")
@@ -43,9 +44,9 @@ def _form_values(report: geo_report.Report) -> dict[str, str]:
             service.field_name("result_text", row.code): e.result_text or "",
             service.field_name("difficulties", row.code): e.difficulties or "",
             service.field_name("proposals", row.code): e.proposals or "",
-            service.field_name("next_deadline", row.code): geo_report.vn_date(e.next_deadline),
-            service.field_name("percent", row.code): "" if e.percent_override is None
-            else common.vn_decimal(e.percent_override, 2).rstrip("0").rstrip(","),
+            service.field_name("next_deadline", row.code): fmt.day(e.next_deadline),
+            service.field_name("percent", row.code): fmt.number(e.percent_override, 2,
+                                                                trim=True),
         })
     return values
 
@@ -90,7 +91,7 @@ def monthly():
         return _render(ward, report, values, errors, 400)
     with db.transaction() as tx:
         saved = service.save_entries(tx, ward.id, month, new, current_user.id)
-    flash(f"Đã lưu báo cáo tháng {common.month_vi(month)} ({saved} dòng có nội dung).", "info")
+    flash(f"Đã lưu báo cáo tháng {fmt.month(month)} ({saved} dòng có nội dung).", "info")
     return redirect(url_for("reports.monthly", month=month))
 
 

@@ -6,6 +6,7 @@ import copy
 from datetime import date, datetime, timedelta
 
 from geo import assign, coverage, hotspots, ranking, targets
+from geo import formatting as fmt
 from geo.lazy import deferred
 from models import ledger, ledger_verify, queries, records
 from models import plans as plan_records
@@ -246,4 +247,4 @@ def latest_month(conn, ward) -> str:
     day = min(last or now, now)
     if isinstance(day, datetime) and day.day < 25 and day.month == now.month:
         day = day.replace(day=1) - timedelta(days=1)
-    return day.strftime("%Y-%m")
+    return fmt.month_key(day)

@@ -21,8 +21,9 @@ from models import model_streets, queries, records
 from models.tables import BoardingHouse, Incident, Inspection
 from webapp.auth.permissions import RECORDABLE_CATEGORIES
 from webapp.clock import local_now, ward_now
+from webapp.errors import ApiError
 from webapp.services.locator import ward_locator
-from webapp.services.submissions import Raced, Rejected, Submission, invalid
+from webapp.services.submissions import Raced, Submission, invalid
 
 NEAR_DUPLICATE_M = 15.0
 ATTACH_WITHIN_M = 30.0  # an attached report may drift a little further than the 15 m offer
@@ -74,7 +75,7 @@ class FieldService:
     def _house(self, conn, house_uuid) -> int:
         house = records.house_by_uuid(conn, self.ward.id, house_uuid)
         if house is None:
-            raise Rejected(404, "Không tìm thấy cơ sở cho thuê trọ này trong phường.",
+            raise ApiError(404, "Không tìm thấy cơ sở cho thuê trọ này trong phường.",
                            "No such boarding house in this ward.",
                            [("boarding_house", "Không tìm thấy cơ sở.")])
         return house.id
@@ -97,7 +98,7 @@ class FieldService:
             values.update(ward_id=self.ward.id, client_uuid=submission.uuid,
                           recorded_by=self.user.id)
             if records.house_by_uuid(conn, self.ward.id, submission.uuid) is not None:
-                raise Raced(Rejected(409, "Cơ sở với mã này đã có.",
+                raise Raced(ApiError(409, "Cơ sở với mã này đã có.",
                                      "House UUID already exists."))
             house_id = queries.insert_point_record(conn, table, values, location["lon"],
                                                    location["lat"])
@@ -219,7 +220,7 @@ class FieldService:
     def transition(self, conn, submission: Submission):
         state = records.incident_state(conn, self.ward.id, int(submission.target))
         if state is None:
-            raise Rejected(404, "Không tìm thấy vụ việc.", "No such incident.")
+            raise ApiError(404, "Không tìm thấy vụ việc.", "No such incident.")
         clean, errors = validate_transition(submission.payload, state.status)
         if errors:
             raise invalid(errors)

@@ -9,6 +9,7 @@ from datetime import date
 import shapely
 
 from geo import assign, programme
+from geo import formatting as fmt
 from geo.lazy import deferred
 from geo.numbers import form_id, form_ids
 from models import model_streets as store
@@ -144,7 +145,7 @@ def recheck(tx, ward, plan, user_id: int | None, model_street_id: int, form, fil
         photos = [photo.clean() for photo in checked]  # the check validated: decode now
     except PhotoError as err:
         raise Refused([("photos", str(err))]) from None
-    month = f"{check['checked_on']:%Y-%m}"
+    month = fmt.month_key(check["checked_on"])
     check_id = store.add_check(tx, ward.id, model_street_id, month, check["checked_on"],
                                check["results"], check["note"], user_id)
     for photo in photos:

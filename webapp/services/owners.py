@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,6 +19,7 @@ from uuid import UUID
 
 from flask import current_app
 
+from geo.text import tidy
 from geo.validate import ID_NUMBER_PROBLEM, normalise_id_number, normalise_phone
 from models import listings, owners, records
 from models.owners import ERASED_MARKER
@@ -174,8 +174,7 @@ def export(tx, ward, user_id: int, lookup: Lookup) -> tuple[bytes, str] | None:
 def erase(tx, ward_id: int, user_id: int, lookup: Lookup, *, reason: str, legal_basis: str,
           confirmed: bool) -> int:
     """Erase the owner's fields from every house of theirs; the number of houses changed."""
-    reason, legal_basis = (unicodedata.normalize("NFC", t or "").strip()
-                           for t in (reason, legal_basis))
+    reason, legal_basis = tidy(reason), tidy(legal_basis)
     if not reason or not legal_basis:
         raise OwnerRequestError("Ghi lý do và căn cứ pháp lý của việc xoá.")
     if len(reason) > MAX_NOTE or len(legal_basis) > MAX_NOTE:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from geo import formatting as fmt
+
 MAX_PHOTOS = 5
 MAX_BYTES = 8 * 1024 * 1024
 MAX_SIDE = 1600
@@ -86,7 +88,7 @@ def _too_many_pixels(name: str, size: tuple[int, int] | None) -> PhotoError:
         return PhotoError(f"Ảnh “{_label(name)}” quá nhiều điểm ảnh ({limit}).")
     width, height = size
     return PhotoError(f"Ảnh “{_label(name)}” quá lớn: {width} × {height} điểm ảnh "
-                      f"({width * height / 1_000_000:.0f} megapixel; {limit}).")
+                      f"({fmt.integer(width * height / 1_000_000)} megapixel; {limit}).")
 
 
 def check_photo(raw: bytes, name: str) -> PhotoUpload:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from geo import formatting as fmt
 from geo import ranking
 from models import ledger, records
 from webapp.auth.permissions import can
 from webapp.clock import local_now
+from webapp.errors import ApiError
 from webapp.services.analysis import compute, rubric_for
-from webapp.services.submissions import Rejected
 
 REASON_LENGTH = (5, 500)
 
@@ -58,30 +59,30 @@ def _reason(raw: str | None) -> str | None:
 
 
 def _refusal(user, month: str, published, reason: str | None, supersede: bool):
-    """Why the server refuses (a ``Rejected``), or None."""
+    """Why the server refuses (an ``ApiError``), or None."""
     state = month_state(month)
     allowed = options(user, month, published)
     if state == "future":
-        return Rejected(400, "Không thể công bố xếp hạng của tháng chưa bắt đầu.",
+        return ApiError(400, "Không thể công bố xếp hạng của tháng chưa bắt đầu.",
                         "Cannot publish a month that has not started.")
     if supersede and not allowed.supersede:
         if published is None:
-            return Rejected(400, f"Tháng {_label(month)} chưa công bố nên không có bản nào để "
+            return ApiError(400, f"Tháng {_label(month)} chưa công bố nên không có bản nào để "
                                  "thay thế.", "Nothing published to supersede.")
-        return Rejected(403, "Chỉ quản trị viên mới được thay thế bảng xếp hạng đã công bố.",
+        return ApiError(403, "Chỉ quản trị viên mới được thay thế bảng xếp hạng đã công bố.",
                         "Only an admin may supersede a published ranking.")
     if not supersede and published is not None:
-        return Rejected(409, f"Xếp hạng tháng {_label(month)} đã được công bố; bản đã công bố "
+        return ApiError(409, f"Xếp hạng tháng {_label(month)} đã được công bố; bản đã công bố "
                              "không thể sửa.", "This month is already published.")
     if not supersede and not allowed.publish:
         _, end = ranking.month_range(month)
-        return Rejected(403, f"Tháng {_label(month)} chưa kết thúc: chỉ công bố được từ ngày "
-                             f"{end:%d/%m/%Y} (giờ phường). Quản trị viên có thể công bố sớm "
+        return ApiError(403, f"Tháng {_label(month)} chưa kết thúc: chỉ công bố được từ ngày "
+                             f"{fmt.day(end)} (giờ phường). Quản trị viên có thể công bố sớm "
                              "kèm lý do.", "The month has not ended yet.")
     low, high = REASON_LENGTH
     if (supersede or allowed.early) and not (reason and low <= len(reason) <= high):
         what = "Thay thế bản đã công bố" if supersede else "Công bố sớm (trước khi hết tháng)"
-        return Rejected(400, f"{what} cần ghi lý do, từ {low} đến {high} ký tự.",
+        return ApiError(400, f"{what} cần ghi lý do, từ {low} đến {high} ký tự.",
                         "A reason is required.")
     return None
 

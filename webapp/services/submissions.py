@@ -9,43 +9,29 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 
-from geo.validate import nfc, validate_uuid
+from geo.text import nfc
+from geo.validate import validate_uuid
 from models import records
 from webapp import jsonio
+from webapp.errors import ApiError
 from webapp.extensions import db
 from webapp.services.photos import PhotoError, PhotoUpload, check_photos
-
-
-class Rejected(Exception):
-    """A submission refused as a whole; nothing of it was stored."""
-
-    def __init__(self, status: int, message: str, message_en: str,
-                 errors: list[tuple[str, str]] | None = None) -> None:
-        super().__init__(message_en)
-        self.status, self.message, self.message_en = status, message, message_en
-        self.errors = errors or []
-
-    def to_dict(self) -> dict:
-        body = {"status": self.status, "message": self.message, "message_en": self.message_en}
-        if self.errors:
-            body["field"] = self.errors[0][0]
-            body["errors"] = [{"field": f, "message": m} for f, m in self.errors]
-        return {"error": body}
 
 
 class Raced(Exception):
     """A handler found that what it would create already exists: another request with the
     same UUID committed while this one was running. ``run`` answers it as a replay."""
 
-    def __init__(self, refusal: Rejected) -> None:
+    def __init__(self, refusal: ApiError) -> None:
         super().__init__(refusal.message_en)
         self.refusal = refusal  # the answer if no submission with this UUID turns up
 
 
-def invalid(errors: list[tuple[str, str]]) -> Rejected:
+def invalid(errors: list[tuple[str, str]]) -> ApiError:
     summary = "; ".join(message for _, message in errors)
-    return Rejected(400, f"Chưa lưu được: {summary}",
-                    f"Invalid submission: {', '.join(f for f, _ in errors)}", errors)
+    return ApiError(400, f"Chưa lưu được: {summary}",
+                    f"Invalid submission: {', '.join(f for f, _ in errors)}", code="invalid",
+                    errors=errors)
 
 
 @dataclass
@@ -136,10 +122,11 @@ def _decoded(photos: list[PhotoUpload]):
 
 def _replay(conn, prior, submission: Submission, ward, describe) -> tuple[int, dict]:
     if prior.content_hash != submission.content_hash or prior.kind != submission.kind:
-        raise Rejected(409, "Mã bản ghi (UUID) này đã được dùng cho một nội dung khác; "
+        raise ApiError(409, "Mã bản ghi (UUID) này đã được dùng cho một nội dung khác; "
                             "không lưu gì thêm.",
                        "This UUID was already used for different content; nothing stored.",
-                       [("uuid", "Mã bản ghi đã dùng cho nội dung khác.")])
+                       code="uuid_reused",
+                       errors=[("uuid", "Mã bản ghi đã dùng cho nội dung khác.")])
     body = describe(conn, prior.entity, prior.entity_id)
     body.update(uuid=str(submission.uuid), replayed=True)
     return 200, body

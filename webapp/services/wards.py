@@ -4,7 +4,6 @@ the super-admin pages alike. Each change is one transaction and is audited."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from geo import boundary as geo_boundary
 from geo import io as geoio
 from geo.crs import metric_crs_choices, metric_epsg_for
 from geo.plan import Plan, starting_plan
+from geo.text import tidy
 from models import plans, queries, records
 from models import wards as ward_records
 from webapp.clock import local_now
@@ -90,10 +90,10 @@ def create(tx, *, code: str, name: str, province: str | None, outline: Outline,
            user_id: int | None = None, synthetic: bool = False) -> dict:
     """Create a ward with its outline and its starting plan (a preset of ``data/plans``)."""
     code = check_code(tx, code)
-    name = unicodedata.normalize("NFC", (name or "").strip())
+    name = tidy(name)
     if not 3 <= len(name) <= 200:
         raise WardError("Tên phường phải có từ 3 đến 200 ký tự (ví dụ: Phường Hồ Nai).")
-    province = unicodedata.normalize("NFC", (province or "").strip()) or None
+    province = tidy(province) or None
     epsg, why = choose_metric_crs(metric_epsg, province, outline.shape)
     try:
         plan = starting_plan(preset, name, local_now().date())

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from geo import assign
 from geo.lazy import deferred
 from models import queries, records, workset
-from models.queries import PERSONAL_COLUMNS
+from models.tables import PERSONAL_COLUMNS
 from webapp.auth.permissions import can
 from webapp.extensions import db
 

@@ -3,11 +3,10 @@ up the ward from its boundary file or load the synthetic demo to look around."""
 
 from __future__ import annotations
 
-import unicodedata
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 
+from geo.text import tidy
 from models import queries, records
 from webapp import users as accounts
 from webapp.auth import SignedInUser
@@ -37,7 +36,7 @@ def first_run():
                     abort(409)
                 user_id, _ = accounts.create_user(
                     tx, None, form.username.data, "superadmin", form.password.data,
-                    unicodedata.normalize("NFC", form.full_name.data or "").strip() or None)
+                    tidy(form.full_name.data) or None)
         except accounts.UserError as err:
             error, status = str(err), 400
         else:

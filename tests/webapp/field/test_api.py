@@ -195,7 +195,7 @@ def _now_iso(app) -> str:
     """A couple of minutes from now: observed after the resolution just recorded."""
     from datetime import timedelta
 
-    from webapp.services.field import local_now
+    from webapp.clock import local_now
 
     with app.app_context():
         return (local_now() + timedelta(minutes=2)).isoformat(timespec="minutes")
