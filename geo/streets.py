@@ -20,12 +20,12 @@ import shapely
 
 from geo.crs import STORAGE_EPSG, require_crs, to_metric
 from geo.lazy import deferred
+from geo.resources import DATA_DIR
 from geo.vocabulary import STREET_CLASSES
 
 gpd = deferred("geopandas")
 pd = deferred("pandas")
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 NEAREST_NAMED_M = 300.0
 MIN_PIECE_M = 1.0  # shorter leftovers of a cut are slivers along the ward edge
 MIN_LINE_M = 0.01  # below this a line has collapsed to a point
