@@ -112,7 +112,7 @@ def classify_highway(
 def osm_street_lines(
     ways: gpd.GeoDataFrame, table: dict[str, str | None] | None = None
 ) -> gpd.GeoDataFrame:
-    """The input of ``prepare_streets`` from ``geo._io_osm.read_osm`` rows.
+    """The input of ``prepare_streets`` from ``geo.io.osm.read_osm`` rows.
 
     The name is ``name:vi``, else ``name``, else ``ref`` (a national road mapped only as
     "QL.51"); ``source_ref`` is the OSM id.
