@@ -6,7 +6,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from geo import vocabulary as vocab
-from geo._printmap_frame import (
+from geo.printmap.frame import (
     INK,
     Column,
     Page,
@@ -20,7 +20,7 @@ from geo._printmap_frame import (
     table,
     vn_decimal,
 )
-from geo._printmap_layers import (
+from geo.printmap.layers import (
     TIER_STYLES,
     draw_outline,
     draw_streets,
