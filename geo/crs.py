@@ -7,7 +7,6 @@ after Thông tư 973/2001/TT-TCĐC), chosen when the ward is created.
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 import numpy as np
 import shapely
@@ -15,12 +14,13 @@ import yaml
 
 from geo import formatting as fmt
 from geo.lazy import deferred
+from geo.resources import DATA_DIR
 from geo.text import fold
 
 gpd = deferred("geopandas")
 
 STORAGE_EPSG = 4326
-ZONES_FILE = Path(__file__).resolve().parent.parent / "data" / "vn2000_zones.yaml"
+ZONES_FILE = DATA_DIR / "vn2000_zones.yaml"
 
 
 @functools.cache

@@ -20,15 +20,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import yaml
 
 from geo import formatting as fmt
+from geo.resources import DATA_DIR
 from geo.targets import METRIC_ALIASES, METRICS
 from geo.text import tidy
 
-PRESETS_DIR = Path(__file__).resolve().parent.parent / "data" / "plans"
+PRESETS_DIR = DATA_DIR / "plans"
 CODE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 HEADERS = {"state": "Văn bản hành chính (Cộng hòa xã hội chủ nghĩa Việt Nam)",

@@ -18,7 +18,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import yaml
@@ -26,12 +25,13 @@ import yaml
 from geo import formatting as fmt
 from geo.crs import to_metric
 from geo.lazy import deferred
+from geo.resources import DATA_DIR
 from geo.vocabulary import ENCROACHMENT, PUBLIC_ORDER
 
 gpd = deferred("geopandas")
 pd = deferred("pandas")
 
-DEFAULT_RUBRIC = Path(__file__).resolve().parent.parent / "data" / "rubric.yaml"
+DEFAULT_RUBRIC = DATA_DIR / "rubric.yaml"
 ADS_DEADLINE = timedelta(hours=48)
 PUBLIC_ORDER_GOAL = 0.20  # ≥20 % fewer than the same month of the base year = full points
 # Rubric versions saved before the base year became the plan's own setting.

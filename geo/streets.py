@@ -21,12 +21,12 @@ import shapely
 from geo import formatting as fmt
 from geo.crs import STORAGE_EPSG, require_crs, to_metric
 from geo.lazy import deferred
+from geo.resources import DATA_DIR
 from geo.vocabulary import STREET_CLASSES
 
 gpd = deferred("geopandas")
 pd = deferred("pandas")
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 NEAREST_NAMED_M = 300.0
 MIN_PIECE_M = 1.0  # shorter leftovers of a cut are slivers along the ward edge
 MIN_LINE_M = 0.01  # below this a line has collapsed to a point
@@ -113,7 +113,7 @@ def classify_highway(
 def osm_street_lines(
     ways: gpd.GeoDataFrame, table: dict[str, str | None] | None = None
 ) -> gpd.GeoDataFrame:
-    """The input of ``prepare_streets`` from ``geo._io_osm.read_osm`` rows.
+    """The input of ``prepare_streets`` from ``geo.io.osm.read_osm`` rows.
 
     The name is ``name:vi``, else ``name``, else ``ref`` (a national road mapped only as
     "QL.51"); ``source_ref`` is the OSM id.

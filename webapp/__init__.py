@@ -14,6 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
     it, like the command line) does not load the whole application.
     """
     from geo import wardzone
+    from geo.resources import STATIC_DIR
     from webapp import (
         auth,
         basemap,
@@ -47,7 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app = Flask(
         __name__,
-        static_folder=str(settings.ROOT / "static"),
+        static_folder=str(STATIC_DIR),
         static_url_path="/static",
     )
     app.config.from_mapping(settings.from_environment())

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 from geo import wardzone
+from geo.resources import IN_CHECKOUT, SOURCE_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_INSTANCE = ROOT / "instance"
+# A checkout keeps its database and secret in ./instance (git-ignored); an installed package
+# follows Flask's convention for installed apps, the environment's var/ folder, never its
+# site-packages.
+DEFAULT_INSTANCE = (SOURCE_ROOT / "instance" if IN_CHECKOUT
+                    else Path(sys.prefix) / "var" / "urbanorder-instance")
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = "&copy; OpenStreetMap contributors"

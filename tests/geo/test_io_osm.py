@@ -1,4 +1,4 @@
-"""geo._io_osm: OSM XML and PBF extracts read into road ways, the rest counted."""
+"""geo.io.osm: OSM XML and PBF extracts read into road ways, the rest counted."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import shapely
 
-from geo._io_osm import read_osm
+from geo.io.osm import read_osm
 from tests.geo.osm_fixture import EXPECTED, WAYS, write_osm_extract
 
 OGRINFO = Path("/usr/bin/ogrinfo")

@@ -166,7 +166,7 @@ def test_hotspot_and_coverage_pdfs(tmp_path):
 
 def test_atlas_drawn_by_two_processes_matches_one(tmp_path):
     """Two workers draw runs of pages that pypdf joins: same pages, same text, progress."""
-    from geo._printmap_parallel import parallel_atlas_pdf
+    from geo.printmap.parallel import parallel_atlas_pdf
 
     meta = printmap.example_meta(criteria_labels={"encroachment_per_km": "Lấn chiếm/km"})
     layers, rows = _layers(), _rows()
@@ -174,7 +174,8 @@ def test_atlas_drawn_by_two_processes_matches_one(tmp_path):
     seen: list[int] = []
     one, two = tmp_path / "one.pdf", tmp_path / "two.pdf"
     one.write_bytes(printmap.ranking_pdf(layers, rows, meta, "A4", atlas=True, workers=1))
-    two.write_bytes(parallel_atlas_pdf(layers, rows, meta, "A4", codes, 2, seen.append))
+    two.write_bytes(parallel_atlas_pdf(printmap.atlas_run_pdf, layers, rows, meta, "A4", codes,
+                                       2, seen.append))
     assert _pdfinfo(two)["Pages"].strip() == _pdfinfo(one)["Pages"].strip() == "7"
     assert _pdfinfo(two)["Title"].strip() == "BẢN ĐỒ XẾP HẠNG KHU PHỐ THÁNG 10/2026"
     assert _text(two) == _text(one)

@@ -11,7 +11,7 @@ import shapely
 from shapely import LineString, MultiLineString, Point, box
 
 from geo import streets
-from geo._io_osm import read_osm
+from geo.io.osm import read_osm
 from geo.vocabulary import STREET_CLASSES
 from tests.geo.osm_fixture import EXPECTED, write_osm_extract
 

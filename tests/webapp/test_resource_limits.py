@@ -24,8 +24,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from geo import _io_read
 from geo import io as geoio
+from geo.io import read as io_read
 from models.tables import BoardingHouse
 from tests.helpers import csrf_token, sign_in
 from tests.webapp.field.conftest import house_payload, post
@@ -133,12 +133,12 @@ def test_zip_bomb_is_refused_on_read(tmp_path):
 def test_extraction_counts_real_bytes_not_the_header(tmp_path, monkeypatch):
     """With the header check out of the way, streaming still stops at the limit."""
     bomb = zip_bomb(tmp_path / "bom.zip", 12)
-    monkeypatch.setattr(_io_read, "MAX_UNZIPPED_BYTES", 5 * 2**20)
-    monkeypatch.setattr(_io_read, "check_archive", lambda path: None)
+    monkeypatch.setattr(io_read, "MAX_UNZIPPED_BYTES", 5 * 2**20)
+    monkeypatch.setattr(io_read, "check_archive", lambda path: None)
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(geoio.ReadError, match="Tệp nén quá lớn"):
-        _io_read.extract_zip(bomb, out)
+        io_read.extract_zip(bomb, out)
     assert sum(p.stat().st_size for p in out.iterdir()) <= 5 * 2**20
 
 
@@ -153,13 +153,13 @@ def test_zip_whose_header_lies_about_its_size_is_refused(tmp_path):
     with zipfile.ZipFile(bomb) as archive:
         assert archive.infolist()[0].file_size == 1024
     with pytest.raises(geoio.ReadError, match="bị hỏng"):
-        _io_read.extract_zip(bomb, tmp_path)
+        io_read.extract_zip(bomb, tmp_path)
 
 
 def test_too_many_members_are_refused(tmp_path):
     path = tmp_path / "nhieu.zip"
     with zipfile.ZipFile(path, "w") as archive:
-        for i in range(_io_read.MAX_ARCHIVE_MEMBERS + 1):
+        for i in range(io_read.MAX_ARCHIVE_MEMBERS + 1):
             archive.writestr(f"f{i}.txt", "")
     with pytest.raises(geoio.ReadError, match="tối đa 500"):
         geoio.read_file(path)

@@ -87,7 +87,7 @@ def dry_run(conn, ward, req: ImportRequest) -> Plan:
     mapping = {k: v for k, v in (req.mapping if req.mapping is not None else guessed).items()
                if v in raw.frame.columns}
     if raw.osm and req.layer == "streets":
-        mapping = {}  # OSM tags are read as such (geo._io_streets), not through a mapping
+        mapping = {}  # OSM tags are read as such (geo.io.street_files), not through a mapping
     check = geoio.check_import(
         raw, req.layer, mapping, ward_boundary=queries.ward_boundary(conn, ward.id),
         metric_epsg=ward.metric_epsg, now=local_now(), source_epsg=req.source_epsg,

@@ -22,7 +22,7 @@ from matplotlib import pyplot as plt
 from matplotlib.backends.backend_pdf import PdfPages
 
 from geo import formatting as fmt
-from geo._printmap_frame import (
+from geo.printmap.frame import (
     Column,
     Page,
     PrintMeta,
@@ -34,7 +34,7 @@ from geo._printmap_frame import (
     signature,
     table,
 )
-from geo._printmap_layers import (
+from geo.printmap.layers import (
     TIER_STYLES,
     base_handles,
     draw_outline,
@@ -105,11 +105,12 @@ def ranking_pdf(layers: dict, rows: list[dict], meta: PrintMeta, paper: str = "A
     """
     _check_paper(paper)
     codes = [row["code"] for row in _atlas_rows(layers, rows)] if atlas else []
-    from geo._printmap_parallel import parallel_atlas_pdf, worker_count
+    from geo.printmap.parallel import parallel_atlas_pdf, worker_count
 
     processes = worker_count(len(codes) + 1, workers)
     if processes > 1:
-        return parallel_atlas_pdf(layers, rows, meta, paper, codes, processes, on_page)
+        return parallel_atlas_pdf(atlas_run_pdf, layers, rows, meta, paper, codes, processes,
+                                  on_page)
     return atlas_run_pdf(layers, rows, meta, paper, True, codes, on_page)
 
 
@@ -138,7 +139,7 @@ def _ranking_pages(layers, rows, meta, paper, overview: bool, codes: list[str]):
                                               ranking_title(meta.month or "")))
     if not codes:
         return
-    from geo._printmap_atlas import AtlasSheet
+    from geo.printmap.atlas import AtlasSheet
 
     layers = {name: metric(frame, meta.metric_epsg) for name, frame in layers.items()}
     by_code = {row["code"]: row for row in rows}
@@ -225,7 +226,7 @@ def hotspot_pdf(layers: dict, cells, repeats, areas: list[dict], meta: PrintMeta
                 paper: str = "A4") -> bytes:
     """Gi* cells by class, repeat locations and the worst hotspot areas."""
     _check_paper(paper)
-    from geo._printmap_analysis import HOTSPOT_TITLE, hotspot_page
+    from geo.printmap.analysis import HOTSPOT_TITLE, hotspot_page
 
     return _pdf(_one(lambda: hotspot_page(layers, cells, repeats, areas, meta, paper)), meta,
                 HOTSPOT_TITLE)
@@ -234,7 +235,7 @@ def hotspot_pdf(layers: dict, cells, repeats, areas: list[dict], meta: PrintMeta
 def coverage_pdf(layers: dict, coverage_rows, meta: PrintMeta, paper: str = "A4") -> bytes:
     """Khu phố shaded by the share of houses within 300 m of a model house; gaps table."""
     _check_paper(paper)
-    from geo._printmap_analysis import COVERAGE_TITLE, coverage_page
+    from geo.printmap.analysis import COVERAGE_TITLE, coverage_page
 
     return _pdf(_one(lambda: coverage_page(layers, coverage_rows, meta, paper)), meta,
                 COVERAGE_TITLE)

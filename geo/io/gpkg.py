@@ -4,9 +4,11 @@ GDAL's GeoPackage driver brings its own SQLite; in a process that has loaded
 mod_spatialite into another SQLite (the SpatiaLite backend), opening a GeoPackage can
 crash the whole process (segmentation fault). A child Python process keeps the two
 apart; frames cross as pickles between this module and its own child, nothing else.
+The child runs ``_main`` (``-c``, not ``-m``: ``geo.io`` imports this module first, and
+runpy warns about running a module already imported):
 
-    python -m geo._io_gpkg read FILE.gpkg LAYER_HINT OUT.pickle
-    python -m geo._io_gpkg write IN.pickle FILE.gpkg LAYER
+    _main(["read", "FILE.gpkg", "LAYER_HINT", "OUT.pickle"])
+    _main(["write", "IN.pickle", "FILE.gpkg", "LAYER"])
 """
 
 from __future__ import annotations
@@ -18,13 +20,16 @@ import tempfile
 from pathlib import Path
 
 from geo.lazy import deferred
+from geo.resources import SOURCE_ROOT
 
 gpd = deferred("geopandas")
+CHILD = "import sys; from geo.io.gpkg import _main; _main(sys.argv[1:])"
 
 
 def _run(*args: str) -> None:
-    done = subprocess.run([sys.executable, "-m", "geo._io_gpkg", *args], capture_output=True,
-                          text=True, timeout=600, cwd=Path(__file__).resolve().parent.parent)
+    # cwd: the folder holding ``geo`` (the checkout, or site-packages), importable by -c.
+    done = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True,
+                          text=True, timeout=600, cwd=SOURCE_ROOT)
     if done.returncode != 0:
         lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
         raise ValueError(lines[-1] if lines else f"GeoPackage: exit {done.returncode}")
@@ -47,7 +52,7 @@ def write(gdf: gpd.GeoDataFrame, path: Path, layer: str) -> None:
 def _main(argv: list[str]) -> None:
     import pyogrio
 
-    from geo._io_read import fold
+    from geo.text import fold
 
     if argv[0] == "read":
         path, hint, out = argv[1:4]
@@ -62,7 +67,3 @@ def _main(argv: list[str]) -> None:
         frame.to_file(path, driver="GPKG", engine="pyogrio", layer=layer)
     else:
         raise SystemExit(f"unknown command {argv[0]}")
-
-
-if __name__ == "__main__":
-    _main(sys.argv[1:])

@@ -22,7 +22,6 @@ import io
 import math
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -30,8 +29,11 @@ import shapely
 import shapely.errors
 from pyproj import CRS
 
-from geo import _io_gpkg, _io_streets, _io_tiling, formatting
-from geo._io_fields import (  # noqa: F401 - re-exported
+from geo import formatting
+from geo.crs import VN2000_TM3
+from geo.io import gpkg, street_files, tiling
+from geo.io.errors import ReadError
+from geo.io.fields import (  # noqa: F401 - re-exported
     IMPORT_LAYERS,
     LAYER_FIELDS,
     Field,
@@ -39,17 +41,15 @@ from geo._io_fields import (  # noqa: F401 - re-exported
     guess_mapping,
     shp_name,
 )
-from geo._io_read import (  # noqa: F401 - re-exported
+from geo.io.read import (  # noqa: F401 - re-exported
     GIS_SUFFIXES,
     TABLE_SUFFIXES,
     RawFile,
-    ReadError,
     check_archive,
-    fold,
     read_file,
 )
-from geo._io_validate import (
-    RowError,
+from geo.io.results import ImportCheck, RowError
+from geo.io.rows import (
     check_attributes,
     check_geometry,
     coordinate,
@@ -58,7 +58,6 @@ from geo._io_validate import (
     number,  # noqa: F401 - re-exported: one parser of typed numbers
     outside_ward,
 )
-from geo.crs import VN2000_TM3
 from geo.lazy import deferred
 from geo.numbers import NOT_FINITE
 
@@ -145,7 +144,7 @@ def write_gis(gdf: gpd.GeoDataFrame, fmt: str, layer: str) -> bytes:
             return path.read_bytes()
         if fmt == "gpkg":
             path = Path(tmp) / f"{name}.gpkg"
-            _io_gpkg.write(gdf, path, name)  # in a child process: see geo._io_gpkg
+            gpkg.write(gdf, path, name)  # in a child process: see geo.io.gpkg
             return path.read_bytes()
         if fmt != "shp":
             raise ValueError(f"not a GIS format: {fmt}")
@@ -195,38 +194,6 @@ def tabular(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 # --- import -------------------------------------------------------------------------------
-
-@dataclass
-class ImportCheck:
-    """The result of a dry run: rows ready to store (EPSG:4326) and every problem found.
-
-    Street layers are prepared as a whole (``geo.streets``): ``summary`` says what was kept,
-    merged, cut and dropped, and nothing in a street file is a row error.
-    """
-
-    layer: str
-    total: int
-    clean: gpd.GeoDataFrame
-    errors: list[RowError] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    source_crs: str = ""
-    summary: list[str] = field(default_factory=list)
-    topology: object = None  # khu phố: a ``geo.topology.TopologyReport``
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and self.total > 0
-
-    @property
-    def error_rows(self) -> int:
-        return len({e.row for e in self.errors})
-
-    def counts_by_field(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for error in self.errors:
-            counts[error.field] = counts.get(error.field, 0) + 1
-        return counts
-
 
 def _epsg_label(crs) -> str:
     epsg = CRS.from_user_input(crs).to_epsg()
@@ -345,15 +312,15 @@ def check_import(raw: RawFile, layer: str, mapping: dict[str, str], *, ward_boun
     clean = gpd.GeoDataFrame(frame, geometry=placed.reindex(frame.index), crs=4326)
     check = ImportCheck(layer, len(raw.frame), clean, errors, [*raw.notes, *notes], crs_label)
     if layer == "neighbourhoods" and not errors and len(clean):
-        _io_tiling.check_tiling(check, raw, mapping, ward_boundary, metric_epsg,
+        tiling.check_tiling(check, raw, mapping, ward_boundary, metric_epsg,
                                 topology_tolerance_m, snap_slivers)
     return check
 
 
 def _check_streets(raw: RawFile, mapping: dict[str, str], geoms: gpd.GeoSeries, ward_boundary,
                    metric_epsg: int, notes: list[str], crs_label: str) -> ImportCheck:
-    """A street file as a whole (``geo._io_streets``); nothing in it is a row error."""
-    prep, class_notes = _io_streets.prepare(raw, mapping, geoms, ward_boundary, metric_epsg)
+    """A street file as a whole (``geo.io.street_files``); nothing in it is a row error."""
+    prep, class_notes = street_files.prepare(raw, mapping, geoms, ward_boundary, metric_epsg)
     if raw.osm:
         class_notes.append("Dữ liệu OpenStreetMap: tên lấy theo name:vi, rồi name, rồi ref; loại "
                            "đường theo thẻ highway (bảng data/osm_highway.yaml).")

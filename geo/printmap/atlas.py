@@ -7,7 +7,7 @@ from matplotlib.patches import Patch
 
 from geo import formatting as fmt
 from geo import vocabulary as vocab
-from geo._printmap_frame import (
+from geo.printmap.frame import (
     INK,
     Column,
     Page,
@@ -19,7 +19,7 @@ from geo._printmap_frame import (
     publication_state,
     table,
 )
-from geo._printmap_layers import (
+from geo.printmap.layers import (
     TIER_STYLES,
     draw_outline,
     draw_streets,

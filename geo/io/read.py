@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo._io_errors import unreadable
+from geo.io.errors import ReadError, unreadable
 from geo.lazy import deferred
 from geo.text import fold
 
@@ -36,10 +36,6 @@ TABLE_SUFFIXES = {".xlsx": "Excel (XLSX)", ".csv": "CSV"}
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_ARCHIVE_MEMBERS = 500
 _CHUNK = 1024 * 1024
-
-
-class ReadError(ValueError):
-    """The file cannot be read at all (message in Vietnamese, for the user)."""
 
 
 @dataclass
@@ -86,7 +82,7 @@ def read_file(path: str | os.PathLike, layer_hint: str | None = None) -> RawFile
 
 
 def _read_osm(path: Path) -> RawFile:
-    from geo._io_osm import read_osm
+    from geo.io.osm import read_osm
 
     frame, skipped = read_osm(path)
     notes = [f"Bỏ qua {n} đối tượng OSM: {OSM_SKIPPED.get(reason, reason)}."
@@ -97,9 +93,9 @@ def _read_osm(path: Path) -> RawFile:
 
 def _read_gis(path: Path, layer_hint: str | None, encoding: str | None = None):
     if path.suffix.lower() == ".gpkg":
-        from geo import _io_gpkg
+        from geo.io import gpkg
 
-        return _io_gpkg.read(path, layer_hint)
+        return gpkg.read(path, layer_hint)
     layers = [name for name, _ in pyogrio.list_layers(path)]
     layer = None
     if len(layers) > 1:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
@@ -19,10 +18,10 @@ import shapely
 
 from geo import validate
 from geo import vocabulary as vocab
-from geo._io_fields import LAYER_FIELDS, code_of
-from geo._io_read import fold
+from geo.io.fields import LAYER_FIELDS, code_of
 from geo.lazy import deferred
 from geo.numbers import INT64_MAX
+from geo.text import fold
 
 gpd = deferred("geopandas")
 pd = deferred("pandas")
@@ -44,13 +43,6 @@ GEOMETRY_KINDS = {
     "model-streets": ("LineString", "MultiLineString", "Polygon", "MultiPolygon"),
 }
 _KIND_LABELS = {"Polygon": "vùng (polygon)", "LineString": "đường (line)", "Point": "điểm"}
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    field: str
-    message: str
 
 
 def cell(value):

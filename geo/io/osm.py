@@ -15,7 +15,7 @@ from pathlib import Path
 
 import shapely
 
-from geo._io_read import ReadError
+from geo.io.errors import ReadError
 from geo.lazy import deferred
 
 gpd = deferred("geopandas")

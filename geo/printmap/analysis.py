@@ -9,7 +9,8 @@ from matplotlib.patches import Patch
 
 from geo import formatting as fmt
 from geo import vocabulary as vocab
-from geo._printmap_frame import (
+from geo.coverage import NEAR_MODEL_M
+from geo.printmap.frame import (
     INK,
     Column,
     Page,
@@ -20,7 +21,7 @@ from geo._printmap_frame import (
     signature,
     table,
 )
-from geo._printmap_layers import (
+from geo.printmap.layers import (
     base_handles,
     draw_outline,
     draw_streets,
@@ -28,7 +29,6 @@ from geo._printmap_layers import (
     map_axes,
     metric,
 )
-from geo.coverage import NEAR_MODEL_M
 
 HOTSPOT_TITLE = "BẢN ĐỒ ĐIỂM NÓNG VI PHẠM TRẬT TỰ ĐÔ THỊ"
 COVERAGE_TITLE = "BẢN ĐỒ ĐỘ PHỦ NHÀ TRỌ MÔ HÌNH"

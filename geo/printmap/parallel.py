@@ -3,7 +3,9 @@
 Drawing a page is matplotlib laying out and writing ≈70 texts (≈1 ms each in FreeType and
 libraqm) and the ward's paths; one process cannot go faster than that, but the pages are
 independent. Each worker draws its run on its own reused ``AtlasSheet`` and reports each
-page on a queue, so the caller can show progress while they work.
+page on a queue, so the caller can show progress while they work. The drawing function is
+handed in (``geo.printmap.atlas_run_pdf``, pickled by name): this module never imports the
+package that calls it.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ import multiprocessing
 import os
 import queue as queues
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, wait
 
-from geo._printmap_frame import PrintMeta
+from geo.printmap.frame import PrintMeta
 
 # Fewer pages than this per process and the process costs more (start, fonts) than it saves.
 MIN_PAGES_PER_WORKER = 6
@@ -51,12 +54,10 @@ def _start_worker(progress) -> None:
     _progress = progress
 
 
-def _draw_run(layers: dict, rows: list[dict], meta: PrintMeta, paper: str, overview: bool,
-              codes: list[str]) -> bytes:
-    from geo import printmap
-
-    return printmap.atlas_run_pdf(layers, rows, meta, paper, overview, codes,
-                                  on_page=lambda _done: _progress.put(1))
+def _draw_run(draw: Callable[..., bytes], layers: dict, rows: list[dict], meta: PrintMeta,
+              paper: str, overview: bool, codes: list[str]) -> bytes:
+    return draw(layers, rows, meta, paper, overview, codes,
+                on_page=lambda _done: _progress.put(1))
 
 
 def split(codes: list[str], runs: int) -> list[list[str]]:
@@ -71,9 +72,11 @@ def split(codes: list[str], runs: int) -> list[list[str]]:
     return [codes[max(0, lo - 1):hi - 1] for lo, hi in zip(bounds, bounds[1:], strict=False)]
 
 
-def parallel_atlas_pdf(layers: dict, rows: list[dict], meta: PrintMeta, paper: str,
-                       codes: list[str], workers: int, on_page=None) -> bytes:
-    """The overview and the pages of ``codes`` drawn by ``workers`` processes, joined."""
+def parallel_atlas_pdf(draw: Callable[..., bytes], layers: dict, rows: list[dict],
+                       meta: PrintMeta, paper: str, codes: list[str], workers: int,
+                       on_page=None) -> bytes:
+    """The overview and the pages of ``codes`` drawn by ``workers`` processes, each run by
+    ``draw`` (a module-level function, as ``atlas_run_pdf``), joined."""
     from pypdf import PdfReader, PdfWriter
 
     context = _context()
@@ -81,7 +84,7 @@ def parallel_atlas_pdf(layers: dict, rows: list[dict], meta: PrintMeta, paper: s
     runs = split(codes, workers)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                              initializer=_start_worker, initargs=(progress,)) as pool:
-        futures = [pool.submit(_draw_run, layers, rows, meta, paper, i == 0, run)
+        futures = [pool.submit(_draw_run, draw, layers, rows, meta, paper, i == 0, run)
                    for i, run in enumerate(runs)]
         done, total = 0, len(codes) + 1
         while done < total:

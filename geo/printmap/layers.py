@@ -5,9 +5,9 @@ from __future__ import annotations
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from geo._printmap_frame import INK, Page, fit_extent, nice_length, north_arrow, scale_bar
 from geo.crs import to_metric
 from geo.lazy import deferred
+from geo.printmap.frame import INK, Page, fit_extent, nice_length, north_arrow, scale_bar
 
 gpd = deferred("geopandas")
 

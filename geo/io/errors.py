@@ -11,6 +11,11 @@ import logging
 
 log = logging.getLogger(__name__)
 
+
+class ReadError(ValueError):
+    """The file cannot be read at all (message in Vietnamese, for the user)."""
+
+
 # Lower-case fragments of known reader failures → what the user can do about them.
 KNOWN_FAILURES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("not recognized as a supported file format", "not recognised as",

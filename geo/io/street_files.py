@@ -4,9 +4,9 @@ own road lines, turned into the input of ``geo.streets.prepare_streets``."""
 from __future__ import annotations
 
 from geo import streets, vocabulary
-from geo._io_fields import code_of
-from geo._io_read import RawFile
-from geo._io_validate import cell
+from geo.io.fields import code_of
+from geo.io.read import RawFile
+from geo.io.rows import cell
 from geo.lazy import deferred
 
 gpd = deferred("geopandas")

@@ -1,19 +1,15 @@
 """Khu phố as a set in an import: overlaps refused, slivers snapped on request, gaps and
 coverage reported (``geo.topology``), and a declared area column checked against the
-boundaries. Works on ``geo.io.ImportCheck`` in place."""
+boundaries. Works on ``geo.io.results.ImportCheck`` in place."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from geo import formatting as fmt
 from geo import topology
-from geo._io_read import RawFile
-from geo._io_validate import RowError, cell, number
 from geo.crs import to_metric
-
-if TYPE_CHECKING:  # geo.io imports this module
-    from geo.io import ImportCheck
+from geo.io.read import RawFile
+from geo.io.results import ImportCheck, RowError
+from geo.io.rows import cell, number
 
 
 def check_tiling(check: ImportCheck, raw: RawFile, mapping: dict[str, str], ward_boundary,
