@@ -2,8 +2,8 @@
 the projection of lon/lat onto it, as the browser's tiles and PostGIS's
 ``ST_TileEnvelope`` use them.
 
->>> tile_bounds_lonlat(0, 0, 0)[0]
--180.0
+>>> [round(v, 6) for v in tile_bounds_lonlat(0, 0, 0)]  # the world: Mercator's ±85.05°
+[-180.0, -85.051129, 180.0, 85.051129]
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ def lonlat_to_mercator(coords: np.ndarray) -> np.ndarray:
     """EPSG:4326 ``(n, 2)`` lon/lat array to EPSG:3857 metres (the spherical formula that
     EPSG:3857 is defined by; shapes ``shapely.transform`` passes).
 
-    >>> lonlat_to_mercator(np.array([[180.0, 0.0]])).round(2).tolist()
-    [[20037508.34, 0.0]]
+    >>> lonlat_to_mercator(np.array([[180.0, 45.0]])).round(2).tolist()
+    [[20037508.34, 5621521.49]]
     """
     lon, lat = coords[:, 0], np.clip(coords[:, 1], -85.06, 85.06)
     mx = np.radians(lon) * EARTH_RADIUS_M
