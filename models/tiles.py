@@ -6,22 +6,24 @@ encoded with ``mapbox-vector-tile``. Both give the same features and properties.
 
 Below ``AGGREGATE_BELOW_ZOOM`` a point layer is not sent point by point: it is counted per
 cell of a ``CELLS`` × ``CELLS`` grid over the tile, each cell one point carrying ``count``
-(a whole province's incidents would otherwise be millions of points). Tiles carry only
-the columns listed in ``TileLayer.properties``: never owners' personal data.
+(a whole province's incidents would otherwise be millions of points). The counts come from
+the cells the database keeps on every write (``models.tile_cells``), not from the points:
+the same SQL on both backends, summing a few hundred cells where the points were tens of
+thousands. Tiles carry only the columns listed in ``TileLayer.properties``: never owners'
+personal data.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import shapely
 from sqlalchemy import Connection, and_, func, select, true
 from sqlalchemy.sql.schema import Table
 
 from geo import webtiles
 from geo.lazy import deferred
-from models import dialects, queries
+from models import dialects, queries, tile_cells
 from models.tables import BoardingHouse, Incident, Neighbourhood, Ward
 
 mvt = deferred("mapbox_vector_tile")
@@ -93,15 +95,6 @@ def _rows_in_tile(conn: Connection, layer: TileLayer, z: int, x: int, y: int,
     return and_(layer.scope(ward_id), box)
 
 
-def _cell_indices(lon, lat, z: int, x: int, y: int):
-    """Column and row (from the north edge) of the ``CELLS`` × ``CELLS`` grid cell of the
-    tile a point falls in, on SQL expressions or numpy arrays alike. Linear in degrees
-    within the tile (no trigonometry per point): over one tile the difference from Web
-    Mercator is below 0.5 % of a cell at these latitudes."""
-    lon0, lat0, lon1, lat1 = webtiles.tile_bounds_lonlat(z, x, y)
-    return (lon - lon0) * (CELLS / (lon1 - lon0)), (lat1 - lat) * (CELLS / (lat1 - lat0))
-
-
 # --- PostGIS: the database encodes ------------------------------------------------------
 
 def _postgis_features(conn, layer: TileLayer, z, x, y, ward_id) -> bytes | None:
@@ -117,16 +110,10 @@ def _postgis_features(conn, layer: TileLayer, z, x, y, ward_id) -> bytes | None:
 
 
 def _postgis_cells(conn, layer: TileLayer, z, x, y, ward_id) -> bytes | None:
-    column = layer.table.c[layer.geom]
-    across, down = _cell_indices(func.ST_X(column), func.ST_Y(column), z, x, y)
-    column_index, row_index = func.floor(across).label("cx"), func.floor(down).label("cy")
-    counted = (select(column_index, row_index, func.count().label("count"))
-               .where(_rows_in_tile(conn, layer, z, x, y, ward_id, 0))
-               .group_by(column_index, row_index).subquery("cells"))
+    counted = tile_cells.counts_in_tile(layer.name, z, x, y, CELLS, ward_id).subquery("cells")
     step = EXTENT / CELLS
     rows = (select(counted.c.count, func.ST_MakePoint((counted.c.cx + 0.5) * step,
                                                       (counted.c.cy + 0.5) * step).label("geom"))
-            .where(counted.c.cx.between(0, CELLS - 1), counted.c.cy.between(0, CELLS - 1))
             .subquery("tile_rows"))
     return conn.execute(select(func.ST_AsMVT(rows.table_valued(), layer.name, EXTENT,
                                              "geom"))).scalar()
@@ -172,18 +159,11 @@ def _python_features(conn, layer: TileLayer, z, x, y, ward_id) -> bytes:
 
 
 def _python_cells(conn, layer: TileLayer, z, x, y, ward_id) -> bytes:
-    column = layer.table.c[layer.geom]
-    stmt = select(func.ST_X(column), func.ST_Y(column)).where(
-        _rows_in_tile(conn, layer, z, x, y, ward_id, 0))
-    coords = np.array(conn.execute(stmt).all(), dtype=float).reshape(-1, 2)
-    across, down = _cell_indices(coords[:, 0], coords[:, 1], z, x, y)
-    cells = np.floor(np.column_stack([across, down])).astype(int)
-    inside = ((cells >= 0) & (cells < CELLS)).all(axis=1)
-    keys, counts = np.unique(cells[inside], axis=0, return_counts=True)
     step = EXTENT / CELLS
     features = [{"geometry": shapely.Point((cx + 0.5) * step, EXTENT - (cy + 0.5) * step),
-                 "properties": {"count": int(n)}}
-                for (cx, cy), n in zip(keys.tolist(), counts.tolist(), strict=True)]
+                 "properties": {"count": int(count)}}
+                for cx, cy, count in conn.execute(tile_cells.counts_in_tile(
+                    layer.name, z, x, y, CELLS, ward_id).order_by("cx", "cy"))]
     return _encode(layer, features)
 
 
