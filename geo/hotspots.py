@@ -1,11 +1,16 @@
 """Where incidents concentrate: Getis-Ord Gi* hotspots on a metric grid, repeat locations.
 
 Gi* uses binary distance weights between the centres of square cells (the cell itself
-included) and is computed with 2-D convolutions of the count grid and of the study-area mask
-with a disk kernel: O(cells × kernel), never an n × n matrix. Its z-scores equal PySAL
+included) and is computed from window sums of the count grid and of the study-area mask over
+a disk of cells, one running sum per row of the disk: O(cells × disk diameter), never an
+n × n matrix, exact in integers. Its z-scores equal PySAL
 ``esda.G_Local(y, DistanceBand(centres, distance_m, binary=True), transform="B",
 star=True).Zs`` (see ``tests/geo/test_hotspots.py``); p-values are two-sided and the classes
 use esda's Benjamini–Hochberg FDR threshold.
+
+Only numpy, shapely and pyproj (the sums and components in ``geo.grid_stats``): scipy's
+``stats``, ``ndimage`` and ``sparse`` took ≈1.5 s to import on a ward's first hotspot page,
+longer than the analysis (bench/README.md).
 """
 
 from __future__ import annotations
@@ -14,25 +19,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-import pyproj
 import shapely
 
-from geo.crs import STORAGE_EPSG, require_crs, to_metric
+from geo.crs import STORAGE_EPSG, metric_transformer, project_to_metric, require_crs, to_metric
+from geo.grid_stats import connected_labels, disk_rows, touching_areas, two_sided_p, window_sum
 from geo.lazy import deferred
 
 gpd = deferred("geopandas")
-ndimage, signal = deferred("scipy.ndimage"), deferred("scipy.signal")
-sparse, stats = deferred("scipy.sparse"), deferred("scipy.stats")
-csgraph = deferred("scipy.sparse.csgraph")
 pd = deferred("pandas")
 
 CLASSES = ("hot_99", "hot_95", "hot_90", "cold_99", "cold_95", "cold_90", "not_significant")
 NOT_SIGNIFICANT = "not_significant"
-# Kernels over 15 × 15 cells: overlap-add FFT, rounded back to the exact integer sums.
-_DIRECT_MAX_TAPS = 225
-# Relative slack on the distance threshold: a threshold of exactly k cells includes the
-# cells k away, as DistanceBand's ``d <= threshold`` does on exactly representable centres.
-_EPS = 1e-9
 
 
 @dataclass(frozen=True)
@@ -90,7 +87,7 @@ def _metric_boundary(boundary, metric_epsg: int):
     minx, miny, maxx, maxy = geom.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         raise ValueError("boundary must be in EPSG:4326 (lon/lat degrees)")
-    return gpd.GeoSeries([geom], crs=STORAGE_EPSG).to_crs(epsg=metric_epsg).iloc[0]
+    return project_to_metric(geom, metric_epsg)
 
 
 def incident_grid(incidents: gpd.GeoDataFrame, boundary, metric_epsg: int,
@@ -136,8 +133,7 @@ def incident_grid(incidents: gpd.GeoDataFrame, boundary, metric_epsg: int,
     pts = np.asarray(geoms.values)
     if (shapely.get_type_id(pts) != 0).any():
         pts = shapely.centroid(pts)
-    to_xy = pyproj.Transformer.from_crs(STORAGE_EPSG, metric_epsg, always_xy=True)
-    x, y = to_xy.transform(shapely.get_x(pts), shapely.get_y(pts))
+    x, y = metric_transformer(metric_epsg).transform(shapely.get_x(pts), shapely.get_y(pts))
     c = np.floor((x - x0) / cell_m).astype(np.int64)
     r = np.floor((y - y0) / cell_m).astype(np.int64)
     inside = (r >= 0) & (r < rows) & (c >= 0) & (c < cols)
@@ -145,21 +141,6 @@ def incident_grid(incidents: gpd.GeoDataFrame, boundary, metric_epsg: int,
     counts += np.bincount(r[inside] * cols + c[inside], minlength=rows * cols).reshape(rows, cols)
     return Grid(counts, mask, float(x0), float(y0), float(cell_m), metric_epsg,
                 int((~inside).sum()))
-
-
-def _disk(distance_m: float, cell_m: float) -> np.ndarray:
-    """Binary kernel of the cell offsets whose centres are within ``distance_m``."""
-    reach = int(np.floor(distance_m / cell_m * (1 + _EPS)))
-    offsets = np.arange(-reach, reach + 1)
-    di, dj = np.meshgrid(offsets, offsets, indexing="ij")
-    return ((di * di + dj * dj) * cell_m**2 <= distance_m**2 * (1 + _EPS)).astype(np.float64)
-
-
-def _window_sum(values: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    """Sum of ``values`` (integer-valued floats) under ``kernel`` centred on every cell."""
-    if kernel.size <= _DIRECT_MAX_TAPS:
-        return ndimage.convolve(values, kernel, mode="constant", cval=0.0)
-    return np.rint(signal.oaconvolve(values, kernel, mode="same"))
 
 
 def getis_ord_gi_star(grid: Grid, distance_m: float | None = None
@@ -204,11 +185,11 @@ def getis_ord_gi_star(grid: Grid, distance_m: float | None = None
     n = grid.n_cells
     if n == 0:
         return z, p
-    kernel = _disk(distance_m, grid.cell_m)
-    y = np.where(grid.mask, grid.counts, 0).astype(np.float64)
-    lag = _window_sum(y, kernel)[grid.mask]
-    card = _window_sum(grid.mask.astype(np.float64), kernel)[grid.mask]
-    yv = y[grid.mask]
+    disk = disk_rows(distance_m, grid.cell_m)
+    y = np.where(grid.mask, grid.counts, 0)
+    lag = window_sum(y, disk)[grid.mask]
+    card = window_sum(grid.mask, disk)[grid.mask]
+    yv = y[grid.mask].astype(np.float64)
     mean, sd = yv.mean(), yv.std()
     spread = card * (n - card) / (n - 1) if n > 1 else np.zeros(n)
     denom = sd * np.sqrt(spread)
@@ -216,7 +197,7 @@ def getis_ord_gi_star(grid: Grid, distance_m: float | None = None
     zin = np.zeros(n)
     zin[defined] = (lag[defined] - card[defined] * mean) / denom[defined]
     z[grid.mask] = zin
-    p[grid.mask] = 2.0 * stats.norm.sf(np.abs(zin))
+    p[grid.mask] = two_sided_p(zin)
     return z, p
 
 
@@ -384,9 +365,7 @@ def repeat_locations(incidents: gpd.GeoDataFrame, metric_epsg: int, radius_m: fl
                                                 distance=radius_m)
     link = (i < j) & (category[i] == category[j])
     link &= np.abs(time_ns[i] - time_ns[j]) <= int(window_days * 86_400 * 1e9)
-    graph = sparse.coo_matrix((np.ones(link.sum()), (i[link], j[link])),
-                              shape=(len(valid),) * 2)
-    label = csgraph.connected_components(graph, directed=False)[1]
+    label = connected_labels(len(valid), i[link], j[link])
     frame = pd.DataFrame({"label": label, "category": valid["category"].to_numpy(),
                           "t": observed.array, "x": xy[:, 0], "y": xy[:, 1],
                           "member": valid.index.to_numpy()})
@@ -418,11 +397,7 @@ def hotspot_areas(cells: pd.DataFrame) -> pd.DataFrame:
     columns = ["area", "cells", "incidents", "max_z", "cls", "peak"]
     if hot.empty:
         return pd.DataFrame(columns=columns)
-    rows, cols = hot["row"].to_numpy(), hot["col"].to_numpy()
-    grid = np.zeros((rows.max() - rows.min() + 1, cols.max() - cols.min() + 1), dtype=bool)
-    grid[rows - rows.min(), cols - cols.min()] = True
-    labels, _ = ndimage.label(grid, structure=np.ones((3, 3), dtype=int))
-    area = labels[rows - rows.min(), cols - cols.min()]
+    area = touching_areas(hot["row"].to_numpy(), hot["col"].to_numpy())
     strength = {name: i for i, name in enumerate(("hot_99", "hot_95", "hot_90"))}
     frame = pd.DataFrame({"area": area, "count": hot["count"].to_numpy(),
                           "z": hot["z"].to_numpy(), "strength": hot["cls"].map(strength),

@@ -9,6 +9,8 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from models import tile_cells
+
 SPATIALITE_HINT = (
     "Không nạp được SpatiaLite (mod_spatialite). Hãy cài gói Debian/Ubuntu "
     "'libsqlite3-mod-spatialite' (sudo apt-get install libsqlite3-mod-spatialite) "
@@ -56,6 +58,7 @@ def _load_spatialite(dbapi_conn, _record) -> None:
     except Exception as exc:  # the driver raises OperationalError of its own module
         raise SpatialBackendError(SPATIALITE_HINT) from exc
     dbapi_conn.execute("PRAGMA foreign_keys = ON")
+    tile_cells.add_sqlite_math(dbapi_conn)  # the tile-cell triggers compute with them
     # WAL: readers never wait for the writer, nor the writer for readers.
     dbapi_conn.execute("PRAGMA journal_mode = WAL")
     dbapi_conn.execute("PRAGMA synchronous = NORMAL")

@@ -6,8 +6,11 @@ encoded with ``mapbox-vector-tile``. Both give the same features and properties.
 
 Below ``AGGREGATE_BELOW_ZOOM`` a point layer is not sent point by point: it is counted per
 cell of a ``CELLS`` × ``CELLS`` grid over the tile, each cell one point carrying ``count``
-(a whole province's incidents would otherwise be millions of points). Tiles carry only
-the columns listed in ``TileLayer.properties``: never owners' personal data.
+(a whole province's incidents would otherwise be millions of points). The counts come from
+the cells the database keeps on every write (``models.tile_cells``), not from the points:
+the same SQL on both backends, summing a few hundred cells where the points were tens of
+thousands. Tiles carry only the columns listed in ``TileLayer.properties``: never owners'
+personal data.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from sqlalchemy.sql.schema import Table
 
 from geo import webtiles
 from geo.lazy import deferred
-from models import dialects, queries
+from models import dialects, queries, tile_cells
 from models.tables import BoardingHouse, Incident, Neighbourhood, Ward
 
 mvt = deferred("mapbox_vector_tile")
@@ -103,11 +106,24 @@ def _rows_in_tile(conn: Connection, layer: TileLayer, z: int, x: int, y: int,
 
 def _cell_indices(lon, lat, z: int, x: int, y: int):
     """Column and row (from the north edge) of the ``CELLS`` × ``CELLS`` grid cell of the
-    tile a point falls in, on SQL expressions or numpy arrays alike. Linear in degrees
-    within the tile (no trigonometry per point): over one tile the difference from Web
-    Mercator is below 0.5 % of a cell at these latitudes."""
+    tile a point falls in, on SQL expressions or numpy arrays alike (filtered tiles only:
+    the others read the kept counts). Linear in degrees within the tile: over one tile the
+    difference from Web Mercator is below 0.5 % of a cell at these latitudes."""
     lon0, lat0, lon1, lat1 = webtiles.tile_bounds_lonlat(z, x, y)
     return (lon - lon0) * (CELLS / (lon1 - lon0)), (lat1 - lat) * (CELLS / (lat1 - lat0))
+
+
+def _filtered_cells(conn, layer: TileLayer, z, x, y, ward_id, where) -> list[tuple]:
+    """(column, row, count) of the points passing ``where``, binned in Python."""
+    column = layer.table.c[layer.geom]
+    stmt = select(func.ST_X(column), func.ST_Y(column)).where(
+        _rows_in_tile(conn, layer, z, x, y, ward_id, 0, where))
+    coords = np.array(conn.execute(stmt).all(), dtype=float).reshape(-1, 2)
+    across, down = _cell_indices(coords[:, 0], coords[:, 1], z, x, y)
+    cells = np.floor(np.column_stack([across, down])).astype(int)
+    inside = ((cells >= 0) & (cells < CELLS)).all(axis=1)
+    keys, counts = np.unique(cells[inside], axis=0, return_counts=True)
+    return [(cx, cy, n) for (cx, cy), n in zip(keys.tolist(), counts.tolist(), strict=True)]
 
 
 # --- PostGIS: the database encodes ------------------------------------------------------
@@ -125,16 +141,18 @@ def _postgis_features(conn, layer: TileLayer, z, x, y, ward_id, where=None) -> b
 
 
 def _postgis_cells(conn, layer: TileLayer, z, x, y, ward_id, where=None) -> bytes | None:
-    column = layer.table.c[layer.geom]
-    across, down = _cell_indices(func.ST_X(column), func.ST_Y(column), z, x, y)
-    column_index, row_index = func.floor(across).label("cx"), func.floor(down).label("cy")
-    counted = (select(column_index, row_index, func.count().label("count"))
-               .where(_rows_in_tile(conn, layer, z, x, y, ward_id, 0, where))
-               .group_by(column_index, row_index).subquery("cells"))
+    if where is None:  # the counts kept per cell (models.tile_cells) are of every row
+        counted = tile_cells.counts_in_tile(layer.name, z, x, y, CELLS, ward_id).subquery("cells")
+    else:  # a filtered tile (the ward map's filters) counts its own points
+        column = layer.table.c[layer.geom]
+        across, down = _cell_indices(func.ST_X(column), func.ST_Y(column), z, x, y)
+        column_index, row_index = func.floor(across).label("cx"), func.floor(down).label("cy")
+        counted = (select(column_index, row_index, func.count().label("count"))
+                   .where(_rows_in_tile(conn, layer, z, x, y, ward_id, 0, where))
+                   .group_by(column_index, row_index).subquery("cells"))
     step = EXTENT / CELLS
     rows = (select(counted.c.count, func.ST_MakePoint((counted.c.cx + 0.5) * step,
                                                       (counted.c.cy + 0.5) * step).label("geom"))
-            .where(counted.c.cx.between(0, CELLS - 1), counted.c.cy.between(0, CELLS - 1))
             .subquery("tile_rows"))
     return conn.execute(select(func.ST_AsMVT(rows.table_valued(), layer.name, EXTENT,
                                              "geom"))).scalar()
@@ -180,18 +198,15 @@ def _python_features(conn, layer: TileLayer, z, x, y, ward_id, where=None) -> by
 
 
 def _python_cells(conn, layer: TileLayer, z, x, y, ward_id, where=None) -> bytes:
-    column = layer.table.c[layer.geom]
-    stmt = select(func.ST_X(column), func.ST_Y(column)).where(
-        _rows_in_tile(conn, layer, z, x, y, ward_id, 0, where))
-    coords = np.array(conn.execute(stmt).all(), dtype=float).reshape(-1, 2)
-    across, down = _cell_indices(coords[:, 0], coords[:, 1], z, x, y)
-    cells = np.floor(np.column_stack([across, down])).astype(int)
-    inside = ((cells >= 0) & (cells < CELLS)).all(axis=1)
-    keys, counts = np.unique(cells[inside], axis=0, return_counts=True)
+    if where is None:
+        counted = conn.execute(tile_cells.counts_in_tile(
+            layer.name, z, x, y, CELLS, ward_id).order_by("cx", "cy")).all()
+    else:
+        counted = _filtered_cells(conn, layer, z, x, y, ward_id, where)
     step = EXTENT / CELLS
     features = [{"geometry": shapely.Point((cx + 0.5) * step, EXTENT - (cy + 0.5) * step),
-                 "properties": {"count": int(n)}}
-                for (cx, cy), n in zip(keys.tolist(), counts.tolist(), strict=True)]
+                 "properties": {"count": int(count)}}
+                for cx, cy, count in counted]
     return _encode(layer, features)
 
 

@@ -1,18 +1,20 @@
 """Vector tiles on both backends: features and properties, counted cells at low zoom, empty
 tiles, ward isolation, no personal data, a new version after a write, the same tile from
-PostGIS's ST_AsMVT and from mapbox-vector-tile."""
+PostGIS's ST_AsMVT and from mapbox-vector-tile; the stored cell counts equal the points
+after inserts, bulk loads, moves, edits, deletes and a ward's removal."""
 
 from __future__ import annotations
 
 import math
 from datetime import datetime
 
+import numpy as np
 import pytest
 import shapely
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, text, update
 
 from geo import webtiles
-from models import queries, tiles
+from models import dialects, queries, tile_cells, tiles, wards
 from models.engine import make_engine
 from models.tables import BoardingHouse, Incident
 
@@ -24,6 +26,14 @@ def _tile_of(lon: float, lat: float, z: int) -> tuple[int, int, int]:
     x = int((lon + 180) / 360 * n)
     y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
     return z, x, y
+
+
+def _cell_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    """The XYZ tile holding a point, from geo.webtiles (not from the triggers' SQL)."""
+    minx, _, maxx, maxy = webtiles.tile_bounds_mercator(0, 0, 0)
+    mx, my = webtiles.lonlat_to_mercator(np.array([[lon, lat]]))[0]
+    size = (maxx - minx) / 2 ** z
+    return math.floor((mx - minx) / size), math.floor((maxy - my) / size)
 
 
 def _points(conn, table, ward_id=None):
@@ -173,3 +183,111 @@ def test_postgis_and_spatialite_give_the_same_tiles(province_databases):
             if a["geometry"]["type"] == "Point":
                 assert all(abs(p - q) <= 1 for p, q in zip(
                     a["geometry"]["coordinates"], b["geometry"]["coordinates"], strict=True))
+
+
+# --- the stored cells (models.tile_cells) ------------------------------------------------
+
+POINT_TABLES = {"incidents": Incident.__table__, "boarding-houses": BoardingHouse.__table__}
+
+
+def _recounted(conn) -> dict:
+    """{(layer, ward, x, y): count} of the z17 cells, counted here from the points."""
+    counts: dict = {}
+    for layer, table in POINT_TABLES.items():
+        rows = conn.execute(select(table.c.ward_id, table.c.geom.ST_X(), table.c.geom.ST_Y()))
+        for ward_id, lon, lat in rows:
+            key = (layer, ward_id, *_cell_of(lon, lat, tile_cells.CELL_ZOOM))
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _stored(conn) -> dict:
+    t = tile_cells.tile_cell.c
+    return {(r.layer, r.ward_id, r.x, r.y): r.count
+            for r in conn.execute(select(t.layer, t.ward_id, t.x, t.y, t.count))}
+
+
+def _tile_counts(conn, layer, z, x, y, ward_id) -> dict:
+    """{(column, row from the north): count} as the tile shows them."""
+    decoded = tiles.decode(tiles.render(conn, tiles.TILE_LAYERS[layer], z, x, y, ward_id))
+    step = tiles.EXTENT / tiles.CELLS
+    return {(int(f["geometry"]["coordinates"][0] // step),
+             tiles.CELLS - 1 - int(f["geometry"]["coordinates"][1] // step)):
+            f["properties"]["count"] for f in decoded.get(layer, {"features": []})["features"]}
+
+
+def _binned(points: dict, z, x, y) -> dict:
+    """The same, binned here from the raw points: cells are the tiles 4 zooms deeper."""
+    cells: dict = {}
+    for lon, lat in points.values():
+        cx, cy = _cell_of(lon, lat, z + 4)
+        if (cx >> 4, cy >> 4) == (x, y):
+            cells[(cx - x * 16, cy - y * 16)] = cells.get((cx - x * 16, cy - y * 16), 0) + 1
+    return cells
+
+
+def _assert_tiles_match_points(conn, ward_ids) -> None:
+    for layer, table in POINT_TABLES.items():
+        everyone = _points(conn, table)
+        lons, lats = zip(*everyone.values(), strict=True)
+        centre = (sum(lons) / len(lons), sum(lats) / len(lats))
+        for ward_id in (None, ward_ids[0]):
+            points = everyone if ward_id is None else _points(conn, table, ward_id)
+            for z in (6, 9, 11, 13):
+                tile = _tile_of(*centre, z)
+                assert _tile_counts(conn, layer, *tile, ward_id) == _binned(points, *tile), \
+                    (layer, ward_id, tile)
+
+
+def test_stored_cells_equal_the_points_and_tiles_sum_them(conn, ward_ids):
+    assert _stored(conn) == _recounted(conn)
+    _assert_tiles_match_points(conn, ward_ids)
+
+
+def test_cells_follow_inserts_moves_edits_and_deletes(conn, ward_ids):
+    """Every kind of write, in one transaction rolled back at the end (the database is
+    shared): after each, the stored cells are the points' own count."""
+    mine, other = ward_ids[:2]
+    incidents = Incident.__table__
+    lon, lat = next(iter(_points(conn, incidents, mine).values()))
+    try:
+        new_ids = [queries.insert_point_record(conn, incidents, {
+            "ward_id": mine, "category": "sanitation", "status": "reported",
+            "observed_at": datetime(2026, 1, 5, 9, 30)}, lon + i * 0.002, lat) for i in range(5)]
+        assert _stored(conn) == _recounted(conn)
+        many = [{"ward_id": mine, "category": "drugs", "status": "reported",
+                 "observed_at": datetime(2026, 2, 1, 8, 0),
+                 "geom": f"SRID=4326;POINT({lon - 0.001 * i} {lat + 0.001 * i})"}
+                for i in range(40)]
+        if conn.dialect.name == "postgresql":
+            dialects.copy_rows(conn, incidents, many)  # COPY fires the statement triggers
+        else:
+            conn.execute(incidents.insert(), many)
+        assert _stored(conn) == _recounted(conn)
+        queries.update_point_record(conn, incidents, mine, new_ids[0], {}, lon + 0.01, lat + 0.01)
+        conn.execute(update(incidents).where(incidents.c.id == new_ids[1])
+                     .values(ward_id=other))  # a record moved to another ward
+        conn.execute(update(incidents).where(incidents.c.ward_id == mine)
+                     .values(status="resolved"))  # an edit that moves nothing
+        assert _stored(conn) == _recounted(conn)
+        conn.execute(delete(incidents).where(incidents.c.id.in_(new_ids[2:])))
+        conn.execute(delete(incidents).where(incidents.c.category == "drugs",
+                                             incidents.c.ward_id == mine))
+        assert _stored(conn) == _recounted(conn)
+        _assert_tiles_match_points(conn, ward_ids)
+        wards.delete_ward(conn, other)
+        assert _stored(conn) == _recounted(conn)
+        assert not any(key[1] == other for key in _stored(conn))
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE boarding_house CASCADE"))
+            assert not any(key[0] == "boarding-houses" for key in _stored(conn))
+    finally:
+        conn.rollback()
+    assert _stored(conn) == _recounted(conn)
+
+
+def test_a_grid_finer_than_the_stored_cells_is_refused():
+    with pytest.raises(ValueError, match="coarsening"):
+        tile_cells.counts_in_tile("incidents", 14, 0, 0, tiles.CELLS, None)
+    with pytest.raises(ValueError, match="coarsening"):
+        tile_cells.counts_in_tile("incidents", 10, 0, 0, 12, None)

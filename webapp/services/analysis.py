@@ -185,8 +185,9 @@ BAND_CELLS = 3
 
 def hotspot_analysis(conn, ward, categories: tuple[str, ...], start: date, end: date,
                      cell_m: float = 50.0) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Gi* cells (worst first, with khu phố and nearest street) and repeat locations;
-    computed once per parameters and data version (copies: callers may change them)."""
+    """Gi* cells (worst first; the significant ones with khu phố and nearest street) and
+    repeat locations (with both); computed once per parameters and data version (copies:
+    callers may change them)."""
     key = (ward.id, tuple(categories), start, end, cell_m,
            *_versions(conn, ward.id, "incidents", "neighbourhoods", "streets"))
     cells, repeats = _HOTSPOTS.get(key, lambda: _hotspot_analysis(
@@ -203,14 +204,19 @@ def _hotspot_analysis(conn, ward, categories, start, end, cell_m):
     repeats = hotspots.repeat_locations(incidents, ward.metric_epsg)
     kp = _layer(conn, "neighbourhoods", ward.id, ["id", "code", "name"])
     streets = _layer(conn, "streets", ward.id, ["id", "name"])
-    for frame in (cells, repeats):
-        if frame.empty:
+    # Only significant cells are shown or printed: placing the thousands of others cost
+    # more than the whole Gi* (nearest street of every cell of the ward).
+    significant = cells["cls"] != hotspots.NOT_SIGNIFICANT
+    for frame, rows in ((cells, significant), (repeats, slice(None))):
+        frame["neighbourhood"], frame["street"] = None, None
+        placed = frame[rows]
+        if placed.empty:
             continue
-        centres = gpd.GeoDataFrame(geometry=frame.geometry.representative_point(), crs=4326)
+        centres = gpd.GeoDataFrame(geometry=placed.geometry.representative_point(), crs=4326)
         kp_id = assign.assign_polygon(centres, kp)
-        frame["neighbourhood"] = kp_id.map(kp.set_index("id")["name"])
+        frame.loc[placed.index, "neighbourhood"] = kp_id.map(kp.set_index("id")["name"])
         street_id = assign.nearest_feature(centres, streets, ward.metric_epsg, 150)["id"]
-        frame["street"] = street_id.map(streets.set_index("id")["name"])
+        frame.loc[placed.index, "street"] = street_id.map(streets.set_index("id")["name"])
     return cells, repeats
 
 
