@@ -13,8 +13,11 @@ version, cache, gzip; no network):
 
 Reference, in the same run: the very SQL each tile runs (``ST_AsMVT`` …), captured from
 an untimed rendering pass and run straight on psycopg, without the app, before our passes
-(both find the same warm buffers). ``--publish`` first publishes the last
-ended month of every ward without a published ranking (for the choropleth).
+(both find the same warm buffers). A second reference, for the counted (low-zoom) point
+tiles only: the same counts taken from the points themselves, as tiles did before
+``tile_cell`` (``models.tile_cells``), also straight on psycopg. ``--publish`` first
+publishes the last ended month of every ward without a published ranking (for the
+choropleth).
 """
 
 from __future__ import annotations
@@ -31,10 +34,10 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event  # noqa: E402
+from sqlalchemy import event, func, select  # noqa: E402
 
-from geo import ranking  # noqa: E402
-from models import queries, tiles  # noqa: E402
+from geo import ranking, webtiles  # noqa: E402
+from models import dialects, queries, tiles  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.clock import local_now  # noqa: E402
 from webapp.errors import ApiError  # noqa: E402
@@ -88,6 +91,42 @@ def summary(name: str, seconds: list[float]) -> str:
     ms = [s * 1000 for s in seconds]
     return (f"{name:<34} n={len(ms):>4}  p50 {statistics.median(ms):7.1f} ms  "
             f"p95 {percentile(ms, 95):7.1f} ms  max {max(ms):7.1f} ms")
+
+
+def points_counted(layer: tiles.TileLayer, z: int, x: int, y: int):
+    """The counted tile as it was made before ``tile_cell``: every point under the tile
+    binned in SQL (the reference for the counted tiles)."""
+    column = layer.table.c[layer.geom]
+    lon0, lat0, lon1, lat1 = webtiles.tile_bounds_lonlat(z, x, y)
+    across = (func.ST_X(column) - lon0) * (tiles.CELLS / (lon1 - lon0))
+    down = (lat1 - func.ST_Y(column)) * (tiles.CELLS / (lat1 - lat0))
+    cx, cy = func.floor(across).label("cx"), func.floor(down).label("cy")
+    box = dialects.bbox_filter("postgresql", layer.table, layer.geom,
+                               (lon0, lat0, lon1, lat1), exact=False)
+    counted = (select(cx, cy, func.count().label("count")).where(box)
+               .group_by(cx, cy).subquery("cells"))
+    step = tiles.EXTENT / tiles.CELLS
+    rows = (select(counted.c.count, func.ST_MakePoint((counted.c.cx + 0.5) * step,
+                                                      (counted.c.cy + 0.5) * step).label("geom"))
+            .where(counted.c.cx.between(0, tiles.CELLS - 1),
+                   counted.c.cy.between(0, tiles.CELLS - 1)).subquery("tile_rows"))
+    return select(func.ST_AsMVT(rows.table_valued(), layer.name, tiles.EXTENT, "geom"))
+
+
+def timed_sql(engine, statements) -> list[float]:
+    """Each (statement, parameters) run straight on the driver's cursor, timed."""
+    seconds = []
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        for statement, parameters in statements:
+            started = time.perf_counter()
+            cursor.execute(statement, parameters)
+            cursor.fetchall()
+            seconds.append(time.perf_counter() - started)
+    finally:
+        raw.close()
+    return seconds
 
 
 def publish_all(app) -> None:
@@ -156,17 +195,14 @@ def main() -> None:
             for layer in LAYERS:
                 tiles.render(db.conn, tiles.TILE_LAYERS[layer], z, x, y, None)
     event.remove(engine, "before_cursor_execute", _capture)
-    reference = []
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        for statement, parameters in captured:
-            started = time.perf_counter()
-            cursor.execute(statement, parameters)
-            cursor.fetchall()
-            reference.append(time.perf_counter() - started)
-    finally:
-        raw.close()
+    counted = [(z, x, y) for z, x, y in order if z < tiles.AGGREGATE_BELOW_ZOOM]
+    before = []
+    if engine.dialect.name == "postgresql":
+        for z, x, y in counted:
+            compiled = points_counted(tiles.TILE_LAYERS["incidents"], z, x, y).compile(engine)
+            before.append((str(compiled), compiled.params))
+    reference = timed_sql(engine, captured)
+    reference_before = timed_sql(engine, before)
 
     first, second = client(), client()
     for layer in LAYERS:  # the province's versions read once (a server's first request)
@@ -194,6 +230,11 @@ def main() -> None:
         assert response.status_code == 304
     if reference:
         print(summary("reference: the raw ST_AsMVT SQL", reference))
+        counted_urls = [i for i, url in enumerate(urls) if "/incidents/" in url
+                        and int(url.split("/")[3]) < tiles.AGGREGATE_BELOW_ZOOM]
+        print(summary("  counted incident tiles: points SQL", reference_before))
+        print(summary("  counted incident tiles: ours, cold",
+                      [timings["cold"][i] for i in counted_urls]))
     else:
         print("reference: none on SpatiaLite (no ST_AsMVT; tiles are encoded in Python)")
     print(summary("ours, cold (tile rendered)", timings["cold"]))
