@@ -37,6 +37,17 @@ def schema_revision(conn: Connection) -> str | None:
     return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def pg_server_major(conn: Connection) -> int:
+    """The PostgreSQL server's major version (15 for 15.x)."""
+    return int(conn.execute(text("SHOW server_version_num")).scalar()) // 10000
+
+
+def pg_export_snapshot(conn: Connection) -> str:
+    """The id of this transaction's snapshot, for ``pg_dump --snapshot`` to see the same
+    data as the fingerprints read on ``conn`` (REPEATABLE READ, kept open meanwhile)."""
+    return conn.execute(text("SELECT pg_export_snapshot()")).scalar()
+
+
 def code_revision() -> str:
     """The schema revision this version of the software migrates to (Alembic head)."""
     return ScriptDirectory(str(MIGRATIONS)).get_current_head()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, func, select
 
 from geo.vocabulary import OPEN_INCIDENT_STATUSES
+from models import dialects
 from models.tables import BoardingHouse, Incident, Neighbourhood, RankingSnapshot, Ward
 
 
@@ -51,3 +52,9 @@ def latest_published(conn: Connection) -> list:
 def snapshot_version(conn: Connection) -> tuple:
     """Changes whenever any ward publishes (snapshots are append-only)."""
     return tuple(conn.execute(select(func.count(), func.max(RankingSnapshot.id))).one())
+
+
+def ward_outlines(conn: Connection) -> list[tuple[int, bytes]]:
+    """``(ward id, boundary as WKB)`` of every ward."""
+    return [(ward_id, bytes(wkb)) for ward_id, wkb in
+            conn.execute(select(Ward.id, dialects.wkb(Ward.boundary)))]

@@ -175,6 +175,17 @@ def incident_state(conn: Connection, ward_id: int, incident_id: int):
     return conn.execute(stmt).first()
 
 
+def add_inspection(conn: Connection, values: dict) -> int:
+    """A boarding-house inspection (``values``: its columns); its id."""
+    return conn.execute(insert(Inspection).returning(Inspection.id), [values]).scalar_one()
+
+
+def inspected_house(conn: Connection, ward_id: int, inspection_id: int) -> int:
+    """The boarding house an inspection of the ward was of."""
+    return conn.execute(select(Inspection.boarding_house_id).where(
+        Inspection.ward_id == ward_id, Inspection.id == inspection_id)).scalar_one()
+
+
 def close_follow_ups(conn: Connection, ward_id: int, house_id: int, inspected_at) -> None:
     """An inspection fulfils every earlier follow-up of the same house still open."""
     conn.execute(update(Inspection).where(

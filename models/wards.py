@@ -1,11 +1,12 @@
-"""The ward itself: create, change its outline, count what it holds, remove it."""
+"""The ward itself: create, change its outline, count what it holds, remove it; its khu
+phố and street layer replaced from an import."""
 
 from __future__ import annotations
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from models import ledger
-from models.queries import ewkt
+from models.queries import delete_ward_rows, ewkt
 from models.tables import (
     AuditLog,
     BoardingHouse,
@@ -70,3 +71,35 @@ def delete_ward(conn: Connection, ward_id: int, user_id: int | None = None,
         for table in WARD_TABLES:
             conn.execute(delete(table).where(table.ward_id == ward_id))
     conn.execute(delete(Ward).where(Ward.id == ward_id))
+
+
+def update_neighbourhood(conn: Connection, neighbourhood_id: int, *, name: str, population,
+                         households, head_name, boundary) -> None:
+    """A khu phố's attributes and outline from a new boundary file (its id stays, so its
+    manual scores and history stay attached)."""
+    conn.execute(update(Neighbourhood).where(Neighbourhood.id == neighbourhood_id).values(
+        name=name, population=population, households=households, head_name=head_name,
+        boundary=ewkt(boundary)))
+
+
+def remove_neighbourhoods(conn: Connection, ward_id: int, ids: list[int]) -> None:
+    """Khu phố no longer in the ward's boundary file: its houses, incidents and model
+    streets lose the link (re-assigned by geometry afterwards), its manual scores go."""
+    if not ids:
+        return
+    for table in (BoardingHouse, Incident, ModelStreet):
+        conn.execute(update(table).where(table.ward_id == ward_id,
+                                         table.neighbourhood_id.in_(ids))
+                     .values(neighbourhood_id=None))
+    conn.execute(delete(ManualScore).where(ManualScore.ward_id == ward_id,
+                                           ManualScore.neighbourhood_id.in_(ids)))
+    conn.execute(delete(Neighbourhood).where(Neighbourhood.ward_id == ward_id,
+                                             Neighbourhood.id.in_(ids)))
+
+
+def remove_streets(conn: Connection, ward_id: int) -> int:
+    """The ward's whole street layer, before a new one replaces it; how many streets went.
+    Links first: SQLite has no foreign key on model_street.street_id to null them."""
+    for table in (BoardingHouse, Incident, ModelStreet):
+        conn.execute(update(table).where(table.ward_id == ward_id).values(street_id=None))
+    return delete_ward_rows(conn, Street, ward_id)

@@ -17,7 +17,7 @@ from webapp.errors import ApiError
 from webapp.extensions import db
 from webapp.field import bp
 from webapp.services import submissions, workset
-from webapp.services.field import FieldService, describe
+from webapp.services.field import OPERATIONS, FieldService, describe
 
 API = "/api/v1"
 USER_HEADER = "X-Urbanorder-User"  # the account that made a queued record on the phone
@@ -46,16 +46,15 @@ def _ward():
         raise ApiError(404, "Chưa có phường để làm việc.", "No ward to work in.") from None
 
 
-def _submit(kind: str, target, handler_name: str):
+def _submit(kind: str, target):
     _check_sender()
     ward = _ward()
     files = [(f.filename or "ảnh", f.read()) for f in request.files.getlist("photos")]
-    service = FieldService(ward, current_user)
+    store = partial(OPERATIONS[kind], FieldService(ward, current_user))
     submission = submissions.parse(kind, None if target is None else str(target),
                                    request.form.get("payload"), files)  # ApiError if refused
     submission.target = target
-    status, body = submissions.run(submission, ward, current_user,
-                                   getattr(service, handler_name),
+    status, body = submissions.run(submission, ward, current_user, store,
                                    partial(describe, ward_id=ward.id))
     return jsonify(body), status
 
@@ -63,31 +62,31 @@ def _submit(kind: str, target, handler_name: str):
 @bp.post(f"{API}/field/boarding-houses")
 @require("record_boarding_house")
 def create_boarding_house():
-    return _submit("boarding_house.create", None, "save_house")
+    return _submit("boarding_house.create", None)
 
 
 @bp.post(f"{API}/field/boarding-houses/<uuid:house_uuid>")
 @require("record_boarding_house")
 def update_boarding_house(house_uuid):
-    return _submit("boarding_house.update", house_uuid, "save_house")
+    return _submit("boarding_house.update", house_uuid)
 
 
 @bp.post(f"{API}/field/boarding-houses/<uuid:house_uuid>/inspections")
 @require("inspect_boarding_house")
 def create_inspection(house_uuid):
-    return _submit("inspection.create", house_uuid, "inspect_house")
+    return _submit("inspection.create", house_uuid)
 
 
 @bp.post(f"{API}/field/incidents")
 @require("record_incident")
 def create_incident():
-    return _submit("incident.create", None, "record_incident")
+    return _submit("incident.create", None)
 
 
 @bp.post(f"{API}/incidents/<int:incident_id>/transition")
 @require("work_incidents")
 def transition(incident_id: int):
-    return _submit("incident.transition", incident_id, "transition")
+    return _submit("incident.transition", incident_id)
 
 
 def _point() -> tuple[float, float]:

@@ -7,7 +7,16 @@ histories keep).
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from geo import vocabulary as vocab
@@ -28,6 +37,10 @@ def _page(status: int = 200, **context):
                            **context), status
 
 
+def _secret() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
 @bp.route("/owner-rights", methods=["GET", "POST"])
 @require("view_personal_data")
 def owner_rights():
@@ -43,7 +56,7 @@ def owner_rights():
     action = request.form.get("action", "search")
     if action == "export":
         with db.transaction() as tx:
-            exported = owners.export(tx, ward, current_user.id, lookup)
+            exported = owners.export(tx, ward, current_user.id, lookup, secret=_secret())
         if exported is None:
             return _page(404, error="Không tìm thấy cơ sở nào của chủ cơ sở này.")
         body, name = exported
@@ -57,7 +70,7 @@ def owner_rights():
                 erased = owners.erase(
                     tx, ward.id, current_user.id, lookup, reason=request.form.get("reason"),
                     legal_basis=request.form.get("legal_basis"),
-                    confirmed=request.form.get("confirm") == "1")
+                    confirmed=request.form.get("confirm") == "1", secret=_secret())
         except OwnerRequestError as err:
             error = str(err)
         else:
@@ -65,7 +78,7 @@ def owner_rights():
                   f"nguyên, họ tên ghi “{ERASED_MARKER}”). Việc xoá đã được ghi nhật ký.", "info")
             return redirect(url_for("houses.owner_rights"))
     with db.transaction() as tx:
-        found = owners.preview(tx, ward.id, current_user.id, lookup)
+        found = owners.preview(tx, ward.id, current_user.id, lookup, secret=_secret())
     if found is None:
         return _page(404, error=error or "Không tìm thấy cơ sở nào có chủ với số này.")
     return _page(422 if error else 200, found=found, error=error)

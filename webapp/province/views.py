@@ -16,7 +16,7 @@ from webapp.tiles.views import PROVINCE
 @bp.get("/province")
 @require("view_province")
 def index():
-    data = province.view(db.conn)
+    data = province.view(db.conn, current_app.config["DATABASE_URL"])
     config = {
         # The URL template of webapp.tiles for Leaflet; the scope asks for every ward.
         "tiles": f"{request.script_root}/tiles/{{layer}}/{{z}}/{{x}}/{{y}}.mvt?scope={PROVINCE}",

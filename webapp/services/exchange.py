@@ -15,21 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, update
-
 from geo import assign
 from geo import io as geoio
 from geo.lazy import deferred
 from models import model_streets as model_records
-from models import queries, records
-from models.tables import (
-    BoardingHouse,
-    Incident,
-    ManualScore,
-    ModelStreet,
-    Neighbourhood,
-    Street,
-)
+from models import queries, records, wards
+from models.tables import BoardingHouse, Incident, ModelStreet, Neighbourhood, Street
 from webapp.clock import local_now
 from webapp.services import streets as streets_service
 from webapp.services.field import MODEL_STREET_WITHIN_M, STREET_WITHIN_M
@@ -233,29 +224,17 @@ def _store_neighbourhoods(conn, ward, rows: gpd.GeoDataFrame, replace: bool, pro
     result = {"added": len(fresh), "updated": 0, "removed": 0}
     if replace:
         for _, row in rows[rows["code"].isin(existing)].iterrows():
-            conn.execute(update(Neighbourhood).where(Neighbourhood.id == existing[row["code"]])
-                         .values(name=row["name"], population=row.get("population"),
-                                 households=row.get("households"),
-                                 head_name=row.get("head_name"),
-                                 boundary=queries.ewkt(row.boundary)))
+            wards.update_neighbourhood(
+                conn, existing[row["code"]], name=row["name"], population=row.get("population"),
+                households=row.get("households"), head_name=row.get("head_name"),
+                boundary=row.boundary)
             result["updated"] += 1
             progress(1)
         gone = [i for code, i in existing.items() if code not in set(rows["code"])]
-        for table in (BoardingHouse, Incident, ModelStreet):
-            _nullify(conn, table, gone)
-        conn.execute(delete(ManualScore).where(ManualScore.ward_id == ward.id,
-                                               ManualScore.neighbourhood_id.in_(gone)))
-        conn.execute(delete(Neighbourhood).where(Neighbourhood.ward_id == ward.id,
-                                                 Neighbourhood.id.in_(gone)))
+        wards.remove_neighbourhoods(conn, ward.id, gone)
         result["removed"] = len(gone)
     result["moved"] = reassign_neighbourhoods(conn, ward)
     return result
-
-
-def _nullify(conn, table, ids: list[int]) -> None:
-    if ids:
-        conn.execute(update(table).where(table.neighbourhood_id.in_(ids))
-                     .values(neighbourhood_id=None))
 
 
 def reassign_neighbourhoods(conn, ward) -> dict[str, int]:

@@ -18,7 +18,7 @@ from geo.validate import (
     validate_transition,
 )
 from models import model_streets, queries, records
-from models.tables import BoardingHouse, Incident, Inspection
+from models.tables import BoardingHouse, Incident
 from webapp.auth.permissions import RECORDABLE_CATEGORIES
 from webapp.clock import local_now, ward_now
 from webapp.errors import ApiError
@@ -113,14 +113,13 @@ class FieldService:
         if errors:
             raise invalid(errors)
         inspected_at = clean["inspected_at"]
-        inspection_id = conn.execute(Inspection.__table__.insert().returning(
-            Inspection.__table__.c.id), [{
-                "ward_id": self.ward.id, "client_uuid": submission.uuid,
-                "boarding_house_id": house_id, "inspected_at": inspected_at,
-                "officer": self.user.full_name, "officer_id": self.user.id,
-                "findings": clean["findings"], "fire_safety_pass": clean["fire_safety_pass"],
-                "residents_counted": clean["residents_counted"],
-                "follow_up_on": clean["follow_up_on"]}]).scalar_one()
+        inspection_id = records.add_inspection(conn, {
+            "ward_id": self.ward.id, "client_uuid": submission.uuid,
+            "boarding_house_id": house_id, "inspected_at": inspected_at,
+            "officer": self.user.full_name, "officer_id": self.user.id,
+            "findings": clean["findings"], "fire_safety_pass": clean["fire_safety_pass"],
+            "residents_counted": clean["residents_counted"],
+            "follow_up_on": clean["follow_up_on"]})
         records.close_follow_ups(conn, self.ward.id, house_id, inspected_at)
         latest = records.house_by_uuid(conn, self.ward.id, submission.target).last_inspection_on
         changes = {k: clean[k] for k in ("extinguishers", "has_alarm", "has_escape_route")
@@ -235,11 +234,21 @@ class FieldService:
         return "incident", state.id, {"status": clean["to"]}
 
 
+# The operation that stores each kind of submission (``Submission.kind``), called with the
+# service of the user and ward: ``OPERATIONS[kind](service, conn, submission)``.
+OPERATIONS = {
+    "boarding_house.create": FieldService.save_house,
+    "boarding_house.update": FieldService.save_house,
+    "inspection.create": FieldService.inspect_house,
+    "incident.create": FieldService.record_incident,
+    "incident.transition": FieldService.transition,
+}
+
+
 def describe(conn, entity: str, entity_id: int, *, ward_id: int) -> dict:
     """The answer body for a stored record: its id, page and what was derived for it."""
     if entity == "inspection":
-        house_id = conn.execute(Inspection.__table__.select().with_only_columns(
-            Inspection.boarding_house_id).where(Inspection.id == entity_id)).scalar_one()
+        house_id = records.inspected_house(conn, ward_id, entity_id)
         return {"id": entity_id, "entity": entity, "url": f"/boarding-houses/{house_id}",
                 "derived": {}}
     table, url = {"boarding_house": (BoardingHouse.__table__, "/boarding-houses/"),

@@ -17,8 +17,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
-from flask import current_app
-
 from geo.text import tidy
 from geo.validate import ID_NUMBER_PROBLEM, normalise_id_number, normalise_phone
 from models import listings, owners, records
@@ -61,12 +59,12 @@ def parse_lookup(kind: str | None, raw: str | None) -> Lookup:
     raise OwnerRequestError("Chọn tìm theo số CCCD/CMND hoặc theo số điện thoại.")
 
 
-def owner_key(id_number: str | None) -> str | None:
-    """The keyed hash that stands for an ID number in the audit log."""
+def owner_key(id_number: str | None, secret: str) -> str | None:
+    """The keyed hash that stands for an ID number in the audit log (``secret``: the
+    installation's SECRET_KEY, so the log alone cannot be searched for a known number)."""
     if not id_number:
         return None
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, id_number.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(secret.encode(), id_number.encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass
@@ -105,18 +103,20 @@ def find(conn, ward_id: int, lookup: Lookup) -> OwnerData | None:
     )
 
 
-def _audit(tx, ward_id: int, user_id: int, action: str, found: OwnerData, **detail) -> None:
-    keys = {house.id: owner_key(house.owner_id_number) for house in found.houses}
+def _audit(tx, ward_id: int, user_id: int, action: str, found: OwnerData, secret: str,
+           **detail) -> None:
+    keys = {house.id: owner_key(house.owner_id_number, secret) for house in found.houses}
     for house_id, key in keys.items():
         records.audit(tx, ward_id, user_id, action, "boarding_house", house_id,
                       found_by=found.lookup.kind, owner_key=key,
                       fields=list(listings.PERSONAL_COLUMNS), page="owner_rights", **detail)
 
 
-def preview(tx, ward_id: int, user_id: int, lookup: Lookup) -> OwnerData | None:
+def preview(tx, ward_id: int, user_id: int, lookup: Lookup, *, secret: str
+            ) -> OwnerData | None:
     found = find(tx, ward_id, lookup)
     if found is not None:
-        _audit(tx, ward_id, user_id, "view_personal_data", found)
+        _audit(tx, ward_id, user_id, "view_personal_data", found, secret)
     return found
 
 
@@ -160,19 +160,20 @@ def document(found: OwnerData, ward) -> dict:
     }
 
 
-def export(tx, ward, user_id: int, lookup: Lookup) -> tuple[bytes, str] | None:
+def export(tx, ward, user_id: int, lookup: Lookup, *, secret: str
+           ) -> tuple[bytes, str] | None:
     """The owner's data as a JSON file and its name (``None``: not found); audited."""
     found = find(tx, ward.id, lookup)
     if found is None:
         return None
     body = json.dumps(document(found, ward), ensure_ascii=False, indent=2, allow_nan=False)
-    _audit(tx, ward.id, user_id, "export_owner_data", found, format="json")
+    _audit(tx, ward.id, user_id, "export_owner_data", found, secret, format="json")
     name = f"du-lieu-chu-co-so-{ward.code}-{local_now().strftime('%Y%m%d-%H%M')}.json"
     return body.encode(), name
 
 
 def erase(tx, ward_id: int, user_id: int, lookup: Lookup, *, reason: str, legal_basis: str,
-          confirmed: bool) -> int:
+          confirmed: bool, secret: str) -> int:
     """Erase the owner's fields from every house of theirs; the number of houses changed."""
     reason, legal_basis = tidy(reason), tidy(legal_basis)
     if not reason or not legal_basis:
@@ -190,6 +191,6 @@ def erase(tx, ward_id: int, user_id: int, lookup: Lookup, *, reason: str, legal_
     if any(value.casefold() in folded for value in personal):
         raise OwnerRequestError("Lý do và căn cứ không được chứa họ tên, số điện thoại hay số "
                                 "CCCD của chủ cơ sở (chúng được ghi vào nhật ký).")
-    _audit(tx, ward_id, user_id, "erase_personal_data", found, reason=reason,
+    _audit(tx, ward_id, user_id, "erase_personal_data", found, secret, reason=reason,
            legal_basis=legal_basis)
     return owners.erase_owner_fields(tx, ward_id, found.house_ids)

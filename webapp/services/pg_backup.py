@@ -13,7 +13,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from models import backup as fingerprinting
@@ -64,13 +63,12 @@ def dump(url: str, destination: Path) -> dict:
     try:
         connection = engine.connect().execution_options(isolation_level="REPEATABLE READ")
         with connection as conn, conn.begin():
-            server_major = conn.execute(text("SHOW server_version_num")).scalar()
-            server_major = int(server_major) // 10000
+            server_major = fingerprinting.pg_server_major(conn)
             if dump_major < server_major:
                 raise BackupError(
                     f"pg_dump trên máy này là bản {dump_major}, cũ hơn máy chủ PostgreSQL "
                     f"{server_major}: hãy cài postgresql-client-{server_major}.")
-            snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar()
+            snapshot = fingerprinting.pg_export_snapshot(conn)
             _run([shutil.which("pg_dump"), "--format=custom", "--no-owner",
                   "--no-privileges", f"--snapshot={snapshot}", f"--file={destination}",
                   f"--dbname={uri}"], env, "Sao lưu bằng pg_dump")

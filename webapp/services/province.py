@@ -4,11 +4,8 @@ each khu phố, cached per data version (read again at most every TILE_VERSION_M
 from __future__ import annotations
 
 import shapely
-from flask import current_app
-from sqlalchemy import select
 
-from models import dialects, province, tiles
-from models.tables import Ward
+from models import province, tiles
 from webapp.services.cache import VersionedCache
 from webapp.services.tiles import version
 
@@ -27,18 +24,19 @@ DENSITY_CLASSES = ({"min": 1600, "colour": "#bd0026", "label": "Từ 1.600 vụ/
                    {"min": 0, "colour": "#ffffb2", "label": "Dưới 25 vụ/km²"})
 
 
-def _versions() -> tuple:
+def _versions(database_url: str) -> tuple:
     layers = [version(name, None, lambda c, layer=tiles.TILE_LAYERS[name]:
                       tiles.fingerprint(c, layer, None))
               for name in ("wards", "neighbourhoods", "incidents", "boarding-houses")]
     return (*layers, version("rankings", None, province.snapshot_version),
-            current_app.config["DATABASE_URL"])
+            database_url)
 
 
-def view(conn) -> dict:
+def view(conn, database_url: str) -> dict:
     """Ward summaries (with their published month and mean total), the ranking of each
-    khu phố keyed ``"<ward id>:<code>"`` and the province's extent."""
-    return _VIEWS.get(_versions(), lambda: _compute(conn))
+    khu phố keyed ``"<ward id>:<code>"`` and the province's extent. ``database_url`` (the
+    app's) keeps apps on different databases in one process apart in the cache."""
+    return _VIEWS.get(_versions(database_url), lambda: _compute(conn))
 
 
 def _compute(conn) -> dict:
@@ -56,8 +54,8 @@ def _compute(conn) -> dict:
             rankings[f"{snap.ward_id}:{row['code']}"] = {
                 "total": row.get("total"), "rank": row.get("rank"), "of": len(snap.rows),
                 "month": snap.month, "ward": summary["name"]}
-    rows = conn.execute(select(Ward.id, dialects.wkb(Ward.boundary))).all()
-    outlines = shapely.from_wkb([bytes(wkb) for _, wkb in rows])
+    rows = province.ward_outlines(conn)
+    outlines = shapely.from_wkb([wkb for _, wkb in rows])
     for (ward_id, _), outline in zip(rows, outlines, strict=True):
         summaries[ward_id]["bounds"] = [round(v, 6) for v in outline.bounds]
     extent = list(shapely.total_bounds(outlines)) if len(outlines) else None

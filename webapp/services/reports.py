@@ -11,14 +11,12 @@ import math
 from calendar import monthrange
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select
-
 from geo import report as geo_report
 from geo.lazy import deferred
 from geo.vocabulary import PUBLIC_ORDER
 from models import model_streets, queries, records
+from models import reports as report_records
 from models.queries import LAYERS, LayerFilter
-from models.tables import Inspection, MonthlyReportEntry
 from webapp.clock import local_now
 from webapp.services import analysis
 from webapp.services.plans import plan_for
@@ -60,11 +58,7 @@ def month_counts(conn, ward, month: str, base_year: int) -> geo_report.MonthCoun
     streets = _frame(conn, "model-streets", ward.id, analysis.MODEL_STREET_COLUMNS)
     start = datetime.combine(first, datetime.min.time())
     end = datetime.combine(last + timedelta(days=1), datetime.min.time())
-    inspections = conn.execute(select(
-        func.count(), func.count(func.distinct(Inspection.boarding_house_id)),
-        func.count().filter(Inspection.fire_safety_pass.is_(True)),
-    ).where(Inspection.ward_id == ward.id, Inspection.inspected_at >= start,
-            Inspection.inspected_at < end)).one()
+    inspections = report_records.inspection_counts(conn, ward.id, start, end)
     campaigns = [c for c in records.campaigns(conn, ward.id) if first <= c.starts_on <= last]
     # Every campaign running some day of the month, with its results from the incidents in
     # its area and period (webapp.campaigns shows the same figures).
@@ -78,8 +72,8 @@ def month_counts(conn, ward, month: str, base_year: int) -> geo_report.MonthCoun
     return geo_report.MonthCounts(
         incidents_recorded=int(observed.sum()),
         incidents_resolved=int(resolved.sum()),
-        inspections=int(inspections[0]), houses_inspected=int(inspections[1]),
-        inspections_passed=int(inspections[2]),
+        inspections=inspections[0], houses_inspected=inspections[1],
+        inspections_passed=inspections[2],
         antt_signed=int(_in(houses["antt_commitment_on"], first, last).sum()),
         model_houses_recognised=int(_in(houses["model_recognised_on"], first, last).sum()),
         model_streets_achieved=int(_in(streets["achieved_on"], first, last).sum()),
@@ -92,12 +86,10 @@ def month_counts(conn, ward, month: str, base_year: int) -> geo_report.MonthCoun
 
 
 def entries(conn, ward_id: int, month: str) -> dict[str, geo_report.Entry]:
-    stmt = select(MonthlyReportEntry).where(MonthlyReportEntry.ward_id == ward_id,
-                                            MonthlyReportEntry.month == month)
     return {row.target_code: geo_report.Entry(
         result_text=row.result_text, difficulties=row.difficulties, proposals=row.proposals,
         next_deadline=row.next_deadline, percent_override=row.percent_override)
-        for row in conn.execute(stmt)}
+        for row in report_records.entries(conn, ward_id, month)}
 
 
 def as_of(month: str, today: date) -> date:
@@ -177,16 +169,12 @@ def _blank(entry: geo_report.Entry) -> bool:
 def save_entries(tx, ward_id: int, month: str, new: dict[str, geo_report.Entry],
                  user_id: int | None) -> int:
     """Replace the month's entries for these targets (on ``tx``: one transaction)."""
-    tx.execute(delete(MonthlyReportEntry).where(
-        MonthlyReportEntry.ward_id == ward_id, MonthlyReportEntry.month == month,
-        MonthlyReportEntry.target_code.in_(list(new))))
     rows = [{"ward_id": ward_id, "month": month, "target_code": code,
              "result_text": e.result_text, "difficulties": e.difficulties,
              "proposals": e.proposals, "next_deadline": e.next_deadline,
              "percent_override": e.percent_override, "updated_by": user_id}
             for code, e in new.items() if not _blank(e)]
-    if rows:
-        tx.execute(insert(MonthlyReportEntry), rows)
+    report_records.replace_entries(tx, ward_id, month, list(new), rows)
     records.audit(tx, ward_id, user_id, "edit_monthly_report", "monthly_report_entry", None,
                   month=month, rows=len(rows))
     return len(rows)

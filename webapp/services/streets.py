@@ -13,8 +13,8 @@ import shapely
 from geo import assign
 from geo.lazy import deferred
 from geo.streets import street_key
-from models import queries
-from models.tables import BoardingHouse, Incident, ModelStreet, Street
+from models import queries, wards
+from models.tables import BoardingHouse, Incident, ModelStreet
 
 gpd = deferred("geopandas")
 pd = deferred("pandas")
@@ -36,11 +36,7 @@ def store(conn, ward, rows: gpd.GeoDataFrame, replace: bool, insert) -> dict:
     """
     result = {"added": 0, "already_there": 0, "removed": 0}
     if replace:
-        # Links first: SQLite has no foreign key on model_street.street_id to null them.
-        for table in _TABLES.values():
-            conn.execute(table.__table__.update().where(table.ward_id == ward.id)
-                         .values(street_id=None))
-        result["removed"] = queries.delete_ward_rows(conn, Street, ward.id)
+        result["removed"] = wards.remove_streets(conn, ward.id)
     else:
         keys = _stored_keys(conn, ward)
         fresh = [street_key(g) not in keys for g in rows.geometry]
