@@ -17,7 +17,7 @@ run: setup
 	$(BIN)/urbanorder serve --host $(HOST) --port $(PORT)
 
 test: test-setup
-	$(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --doctest-modules $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 setup: system-deps $(VENV)/.installed
 
