@@ -19,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
         auth,
         basemap,
         errors,
+        i18n,
         input_guard,
         jsonio,
         photos,
@@ -73,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     compress.init_app(app)
     auth.init_app(app)
+    i18n.init_app(app)  # the language of each request; _() in templates and code
     errors.register(app)
     templating.register(app)  # geo.formatting's filters, page and photo URLs
     input_guard.register(app)  # before the blueprints: it bounds their <int:…> ids

@@ -1,0 +1,42 @@
+"""The interface language: Vietnamese (the source language and default) or English.
+
+Flask-Babel's ``gettext`` family is the one way a user-facing string reaches people: in
+templates ``{{ _("Bản đồ") }}``, in Python ``from flask_babel import gettext as _`` (or
+``lazy_gettext`` for module-level text). The catalogues live in ``webapp/translations``.
+
+The language is chosen per request: the signed-in user's own choice, else the ``lang``
+cookie (set by the language switch before sign-in), else the browser's ``Accept-Language``,
+else Vietnamese.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, request
+
+LANGUAGES = ("vi", "en")
+DEFAULT = "vi"
+COOKIE = "lang"
+TRANSLATIONS = Path(__file__).with_name("translations")
+
+
+def select_locale() -> str:
+    """The language of this request (one of ``LANGUAGES``)."""
+    from flask_login import current_user
+
+    chosen = getattr(current_user, "language", None) if current_user else None
+    if chosen in LANGUAGES:
+        return chosen
+    cookie = request.cookies.get(COOKIE)
+    if cookie in LANGUAGES:
+        return cookie
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT)
+
+
+def init_app(app: Flask) -> None:
+    from flask_babel import Babel
+
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    Babel(app, locale_selector=select_locale)
