@@ -2,7 +2,9 @@
 
 Flask-Babel's ``gettext`` family is the one way a user-facing string reaches people: in
 templates ``{{ _("Bản đồ") }}``, in Python ``from flask_babel import gettext as _`` (or
-``lazy_gettext`` for module-level text). The catalogues live in ``webapp/translations``.
+``lazy_gettext`` for module-level text). The catalogues are data (``data/translations``,
+found through ``geo.resources``) so that ``geo`` can translate the PDFs and messages it
+writes too.
 
 The language is chosen per request: the signed-in user's own choice, else the ``lang``
 cookie (set by the language switch before sign-in), else the browser's ``Accept-Language``,
@@ -11,14 +13,11 @@ else Vietnamese.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask, request
 
 LANGUAGES = ("vi", "en")
 DEFAULT = "vi"
 COOKIE = "lang"
-TRANSLATIONS = Path(__file__).with_name("translations")
 
 
 def select_locale() -> str:
@@ -37,6 +36,8 @@ def select_locale() -> str:
 def init_app(app: Flask) -> None:
     from flask_babel import Babel
 
+    from geo.resources import DATA_DIR
+
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(DATA_DIR / "translations"))
     Babel(app, locale_selector=select_locale)
