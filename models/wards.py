@@ -31,9 +31,18 @@ from models.tables import (
     UserSession,
     Ward,
 )
+from models.work import (
+    WorkEvidence,
+    WorkProgress,
+    WorkTask,
+    WorkUnit,
+    WorkUnitMember,
+    WorkUnitReport,
+)
 
 # What a ward holds, children first (SpatiaLite's triggers and foreign keys need the order).
-WARD_TABLES = (IncidentEvent, ModelStreetEvent, ModelStreetCheck, Photo, FieldSubmission,
+WARD_TABLES = (WorkEvidence, WorkProgress, WorkUnitReport, WorkUnitMember, WorkTask, WorkUnit,
+               IncidentEvent, ModelStreetEvent, ModelStreetCheck, Photo, FieldSubmission,
                AuditLog, RankingSnapshot, ManualScore, MonthlyReportEntry, TargetValue,
                RubricVersion, PlanVersion, Inspection, Incident, BoardingHouse, ModelStreet,
                Campaign, Street, Neighbourhood, UserSession, User)
