@@ -27,6 +27,7 @@ from geo import formatting as fmt
 from geo.resources import DATA_DIR
 from geo.targets import METRIC_ALIASES, METRICS
 from geo.text import tidy
+from geo.work import WorkSettings, work_settings
 
 PRESETS_DIR = DATA_DIR / "plans"
 CODE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
@@ -58,6 +59,7 @@ class Plan:
     phases: tuple[dict, ...]  # {code, label, start, end}
     targets: tuple[dict, ...]  # {code, label, lead, metric, target, deadline, unit}
     report: dict = field(default_factory=dict)
+    work: WorkSettings = field(default_factory=WorkSettings)  # early warning, unit reports
 
     # --- building ---------------------------------------------------------------------
 
@@ -91,10 +93,11 @@ class Plan:
         phases = _phases(data.get("phases"), problems)
         targets = _targets(data.get("targets"), metrics, problems)
         report = _report(data.get("report") or {}, problems)
+        work = work_settings(data.get("work"), problems, due)
         if problems:
             raise PlanError(problems)
         return cls(version, name, start, base, cycle, due, route, criteria, phases, targets,
-                   report)
+                   report, work)
 
     @classmethod
     def from_yaml(cls, text: str) -> Plan:
@@ -124,7 +127,7 @@ class Plan:
             "phases": [{**p, "start": p["start"].isoformat(), "end": p["end"].isoformat()}
                        for p in self.phases],
             "targets": [{**t, "deadline": _iso(t["deadline"])} for t in self.targets],
-            "report": dict(self.report),
+            "report": dict(self.report), "work": self.work.as_mapping(),
         }
 
     def to_yaml(self) -> str:

@@ -17,6 +17,7 @@ from datetime import date, datetime
 import numpy as np
 
 from geo import formatting as fmt
+from geo import work
 from geo.lazy import deferred
 from geo.vocabulary import MODEL_STREET_STATUSES, PUBLIC_ORDER
 
@@ -42,6 +43,7 @@ METRICS: dict[str, tuple[str, str]] = {
                                        "năm gốc", "reduction"),
     "rankings_published_before_due_share": ("Tỷ lệ tháng công bố xếp hạng trước hạn báo cáo",
                                             "share"),
+    "tasks_on_time_share": ("Tỷ lệ nhiệm vụ được giao hoàn thành đúng hạn", "share"),
 }
 METRIC_ALIASES = {"public_order_reduction_vs_2025": "public_order_reduction_vs_base",
                   "rankings_published_before_25th_share": "rankings_published_before_due_share"}
@@ -69,6 +71,8 @@ class PlanData:
     snapshots: pd.DataFrame  # month ("yyyy-mm"), published_at
     # Manual targets: {target code: [(month "yyyy-mm", value), …]} as staff entered them.
     manual_values: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    # The ward's tasks (deadline, done_on, percent…; ``geo.work``), when the caller has them.
+    tasks: list[dict] = field(default_factory=list)
 
 
 def _share(mask: pd.Series) -> tuple[float | None, str]:
@@ -136,6 +140,8 @@ def _metric(code: str, data: PlanData, today: date, deadline: date, plan):
     if code == "rankings_published_before_due_share":
         return _reports_on_time(data.snapshots, today, plan.report_cycle_start,
                                 plan.report_due_day)
+    if code == "tasks_on_time_share":
+        return work.on_time_share(data.tasks, today)
     raise ValueError(f"unknown metric {code}")
 
 

@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.reports import bp as reports_bp
     from webapp.setup import bp as setup_bp
     from webapp.tiles import bp as tiles_bp
+    from webapp.work import bp as work_bp
 
     app = Flask(
         __name__,
@@ -85,6 +86,7 @@ def create_app(config: dict | None = None) -> Flask:
         (field_bp, None), (photos.bp, None), (analysis_bp, None), (reports_bp, None),
         (exchange_bp, None), (setup_bp, None), (plan_bp, None), (model_streets_bp, None),
         (campaigns_bp, None), (tiles_bp, None), (province_bp, None),
+        (work_bp, None),
     ):
         app.register_blueprint(blueprint, url_prefix=prefix)
     app.jinja_env.globals.update(can=can, role_labels=ROLE_LABELS, nav_links=nav_links)

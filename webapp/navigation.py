@@ -17,6 +17,7 @@ LINKS = (
     ("model_streets.index", "Tuyến kiểu mẫu", "view_analysis"),
     ("campaigns.index", "Đợt ra quân", "view_analysis"),
     ("reports.monthly", "Báo cáo tháng", "view_analysis"),
+    ("work.board", "Nhiệm vụ", "view_work"),
     ("field.home", "Thực địa", "record_incident"),
     ("incidents.index", "Vụ việc", "view_analysis"),
     ("houses.index", "Nhà trọ", "view_analysis"),
