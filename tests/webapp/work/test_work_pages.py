@@ -302,3 +302,34 @@ def test_a_unit_submits_its_report_and_the_office_consolidates(app, head, as_rol
     assert head.get(f"/work/reports.xlsx?month={month}").status_code == 403
     summary = office.get("/work/summary?period=quarter").get_data(as_text=True)
     assert "Quý" in summary and f"Khu phố {app.tag}" in summary
+
+
+# --- the notification hook ----------------------------------------------------------------------
+
+def test_tasks_warn_hands_the_flagged_tasks_to_the_ward_command(app, tmp_path):
+    import json
+    import shlex
+    import sys
+
+    from webapp.cli import cli
+
+    late = _task(app, f"W{app.tag}", "police", days=-1)
+    out = tmp_path / "canh-bao.json"
+    script = f"import sys, pathlib; pathlib.Path({str(out)!r}).write_bytes(sys.stdin.buffer.read())"
+    app.config["NOTIFY_COMMAND"] = f"{shlex.quote(sys.executable)} -c {shlex.quote(script)}"
+    try:
+        result = app.test_cli_runner().invoke(cli, ["tasks", "warn", "--ward", app.ward.code])
+    finally:
+        app.config["NOTIFY_COMMAND"] = ""
+    assert result.exit_code == 0, result.output
+    assert "nhiệm vụ cần chú ý" in result.output and "Đã gửi thông báo" in result.output
+    sent = json.loads(out.read_text(encoding="utf-8"))
+    assert sent["ward"] == app.ward.code
+    mine = [t for t in sent["tasks"] if t["id"] == late]
+    assert mine and mine[0]["warning"] == "late" and mine[0]["warning_label"] == "Quá hạn"
+    app.config["NOTIFY_COMMAND"] = f"{shlex.quote(sys.executable)} -c 'raise SystemExit(3)'"
+    try:
+        failed = app.test_cli_runner().invoke(cli, ["tasks", "warn", "--ward", app.ward.code])
+    finally:
+        app.config["NOTIFY_COMMAND"] = ""
+    assert failed.exit_code != 0 and "kết thúc với mã 3" in failed.output
