@@ -169,3 +169,18 @@ def test_period_summary():
     got = workreport.summary(tasks, updates, start, end)
     assert (got["updates"], got["finished"], got["finished_on_time"], got["due"],
             got["due_open"], got["on_time"]) == (1, 1, 1, 1, 0, 1.0)
+
+
+def test_reports_on_time_counts_the_units_submissions_once_a_ward_has_units():
+    import pandas as pd
+
+    from geo import targets
+
+    data = targets.PlanData(*(pd.DataFrame() for _ in range(6)), units=2, unit_reports=[
+        ("2026-06", datetime(2026, 6, 24, 16)), ("2026-06", datetime(2026, 6, 25, 8)),
+        ("2026-07", datetime(2026, 7, 20, 9))])
+    # June and July are due by 2026-07-26: 2 units × 2 months, 2 on time (one June late).
+    assert targets._unit_reports_on_time(data, date(2026, 7, 26), "2026-06", 25) == \
+        (0.5, "2/4 báo cáo đơn vị đúng hạn")
+    assert targets._unit_reports_on_time(data, date(2026, 6, 24), "2026-06", 25) == \
+        (None, "chưa đến hạn")

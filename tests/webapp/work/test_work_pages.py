@@ -264,6 +264,8 @@ def test_a_late_task_is_flagged(app, as_role, head):
     flagged = overview.split('id="flagged"')[1]
     assert f"/work/tasks/{late}" in flagged and f"/work/tasks/{soon}" in flagged
     assert "Quá hạn" in head.get("/work").get_data(as_text=True)
+    targets = leader.get("/targets").get_data(as_text=True).split('id="flagged-tasks"')[1]
+    assert f"/work/tasks/{late}" in targets and "Quá hạn" in targets
 
 
 # --- unit reports -------------------------------------------------------------------------------
