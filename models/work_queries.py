@@ -230,3 +230,9 @@ def progress_notes(conn: Connection, ward_id: int, task_ids: list[int] | None = 
     if task_ids is not None:
         stmt = stmt.where(WorkProgress.task_id.in_(task_ids))
     return list(conn.execute(stmt.order_by(WorkProgress.reported_at)))
+
+
+def backdate_task(conn: Connection, ward_id: int, task_id: int, created_at) -> None:
+    """Set when a task was made (the demo's tasks that have waited without an update)."""
+    conn.execute(update(WorkTask).where(WorkTask.ward_id == ward_id, WorkTask.id == task_id)
+                 .values(created_at=created_at))

@@ -25,6 +25,8 @@ from models.tables import (
     Neighbourhood,
     Street,
 )
+from webapp.clock import local_now
+from webapp.services import work_demo
 from webapp.services.streets import STREET_WITHIN_M, anchor
 from webapp.users import create_demo_users
 
@@ -66,6 +68,7 @@ def load_demo(
         plan = Plan.preset(DEMO_PLAN)
         plans.save_plan(conn, ward_id, plan.as_mapping(), None)
         counts["users"] = create_demo_users(conn, ward_id, passwords)
+        counts.update(work_demo.load(conn, ward_id, local_now()))  # units, "6 rõ" tasks
     with engine.begin() as conn:
         dialects.refresh_statistics(conn)
     return counts
