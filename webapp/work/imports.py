@@ -16,7 +16,7 @@ from webapp.work import bp, common
 SUFFIXES = {".xlsx"}
 
 
-@bp.route("/work/import", methods=["GET", "POST"])
+@bp.route("/tasks/import", methods=["GET", "POST"])
 @require("manage_tasks")
 def import_tasks():
     ward = common.ward()

@@ -33,7 +33,7 @@ def _month() -> str:
         abort(400, description=_("Tháng không hợp lệ (dùng dạng yyyy-mm)."))
 
 
-@bp.get("/work/reports")
+@bp.get("/tasks/reports")
 @require("view_work")
 def unit_reports():
     ward = common.ward()
@@ -51,7 +51,7 @@ def unit_reports():
              "next": analysis_common.shift_month(month, 1)})
 
 
-@bp.route("/work/units/<int:unit_id>/report", methods=["GET", "POST"])
+@bp.route("/tasks/units/<int:unit_id>/report", methods=["GET", "POST"])
 @require("view_work")
 def unit_report(unit_id: int):
     ward = common.ward()
@@ -96,19 +96,19 @@ def _download(kind: str):
                      download_name=f"bao-cao-don-vi-{month}.{kind}")
 
 
-@bp.get("/work/reports.xlsx")
+@bp.get("/tasks/reports.xlsx")
 @require("consolidate_reports")
 def consolidated_xlsx():
     return _download("xlsx")
 
 
-@bp.get("/work/reports.pdf")
+@bp.get("/tasks/reports.pdf")
 @require("consolidate_reports")
 def consolidated_pdf():
     return _download("pdf")
 
 
-@bp.get("/work/summary")
+@bp.get("/tasks/summary")
 @require("view_all_work")
 def summary():
     ward = common.ward()

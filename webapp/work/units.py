@@ -18,7 +18,7 @@ from webapp.services.model_streets import Refused
 from webapp.work import bp, common
 
 
-@bp.get("/work/units")
+@bp.get("/tasks/units")
 @require("manage_units")
 def units():
     ward = common.ward()
@@ -40,7 +40,7 @@ def _to_unit(unit_id: int) -> str:
     return url_for("work.edit_unit", unit_id=unit_id)
 
 
-@bp.route("/work/units/new", methods=["GET", "POST"])
+@bp.route("/tasks/units/new", methods=["GET", "POST"])
 @require("manage_units")
 def new_unit():
     ward = common.ward()
@@ -49,7 +49,7 @@ def new_unit():
                      _to_unit, _("Đã tạo đơn vị."))
 
 
-@bp.route("/work/units/<int:unit_id>", methods=["GET", "POST"])
+@bp.route("/tasks/units/<int:unit_id>", methods=["GET", "POST"])
 @require("manage_units")
 def edit_unit(unit_id: int):
     ward = common.ward()
@@ -62,7 +62,7 @@ def edit_unit(unit_id: int):
         _to_unit, _("Đã lưu đơn vị."))
 
 
-@bp.post("/work/units/<int:unit_id>/members")
+@bp.post("/tasks/units/<int:unit_id>/members")
 @require("manage_units")
 def members(unit_id: int):
     ward = common.ward()

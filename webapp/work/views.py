@@ -20,7 +20,7 @@ from webapp.services.model_streets import Refused
 from webapp.work import bp, common
 
 
-@bp.get("/work")
+@bp.get("/tasks")
 @require("view_work")
 def board():
     ward = common.ward()
@@ -40,7 +40,7 @@ def board():
                            settings=plan.work, mine=set(who.unit_ids))
 
 
-@bp.get("/work/overview")
+@bp.get("/tasks/overview")
 @require("view_all_work")
 def overview():
     ward = common.ward()
@@ -52,7 +52,7 @@ def overview():
         flagged=service.flagged(db.conn, ward.id, today, plan.work), settings=plan.work)
 
 
-@bp.get("/work/tasks/<int:task_id>")
+@bp.get("/tasks/<int:task_id>")
 @require("view_work")
 def task(task_id: int):
     ward = common.ward()
@@ -71,7 +71,7 @@ def task(task_id: int):
         may_report=can("report_progress") and common.acting().reports_for(row))
 
 
-@bp.post("/work/tasks/<int:task_id>/progress")
+@bp.post("/tasks/<int:task_id>/progress")
 @require("report_progress")
 def progress(task_id: int):
     ward = common.ward()
@@ -90,7 +90,7 @@ def progress(task_id: int):
     return redirect(url_for("work.task", task_id=task_id), 303)
 
 
-@bp.get("/work/evidence/<int:evidence_id>")
+@bp.get("/tasks/evidence/<int:evidence_id>")
 @require("view_work")
 def evidence(evidence_id: int):
     ward = common.ward()
@@ -117,7 +117,7 @@ def _to_task(task_id: int) -> str:
     return url_for("work.task", task_id=task_id)
 
 
-@bp.route("/work/tasks/new", methods=["GET", "POST"])
+@bp.route("/tasks/new", methods=["GET", "POST"])
 @require("manage_tasks")
 def new_task():
     ward = common.ward()
@@ -128,7 +128,7 @@ def new_task():
         _to_task, _("Đã tạo nhiệm vụ."))
 
 
-@bp.route("/work/tasks/<int:task_id>/edit", methods=["GET", "POST"])
+@bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
 @require("manage_tasks")
 def edit_task(task_id: int):
     ward = common.ward()

@@ -60,7 +60,7 @@ def head(app):
     if "head" not in app.signed_in:
         client = app.test_client()
         sign_in(client, app.head, HEAD_PASSWORD)
-        client.csrf = csrf_token(client, "/work")
+        client.csrf = csrf_token(client, "/tasks")
         app.signed_in["head"] = client
     return app.signed_in["head"]
 
@@ -108,43 +108,43 @@ def _appendix(app, extra_co: str = "") -> list[tuple]:
 def test_admin_creates_units_and_assigns_people(app, as_role):
     admin = as_role("admin")
     name = f"Hội Phụ nữ {app.tag}"
-    refused = admin.post("/work/units/new", data={"csrf_token": admin.csrf, "name": name,
+    refused = admin.post("/tasks/units/new", data={"csrf_token": admin.csrf, "name": name,
                                                   "kind": "neighbourhood"})
     assert refused.status_code == 400
     assert "Đơn vị khu phố phải gắn với một khu phố" in refused.get_data(as_text=True)
-    made = admin.post("/work/units/new", data={"csrf_token": admin.csrf, "name": name,
+    made = admin.post("/tasks/units/new", data={"csrf_token": admin.csrf, "name": name,
                                                "kind": "front", "aliases": "HPN, Hội PN"})
     assert made.status_code == 302
     unit_id = int(made.headers["Location"].rsplit("/", 1)[1])
     with app.app_context():
         assert store.unit(db.conn, app.ward.id, unit_id).aliases == ["HPN", "Hội PN"]
-    again = admin.post("/work/units/new", data={"csrf_token": admin.csrf, "name": name,
+    again = admin.post("/tasks/units/new", data={"csrf_token": admin.csrf, "name": name,
                                                 "kind": "front"})
     assert again.status_code == 400 and "Phường đã có đơn vị" in again.get_data(as_text=True)
-    added = admin.post(f"/work/units/{unit_id}/members", data={
+    added = admin.post(f"/tasks/units/{unit_id}/members", data={
         "csrf_token": admin.csrf, "username": "dothi", "position": "Cán bộ"})
     assert added.status_code == 303
-    page = admin.get(f"/work/units/{unit_id}").get_data(as_text=True)
+    page = admin.get(f"/tasks/units/{unit_id}").get_data(as_text=True)
     assert "dothi" in page and "Cán bộ" in page
     assert _count(app, AuditLog, action="work_member_added", entity_id=unit_id) == 1
     # Staff may not manage units.
-    assert as_role("urban_staff").get("/work/units").status_code == 403
+    assert as_role("urban_staff").get("/tasks/units").status_code == 403
 
 
 def test_the_khu_pho_head_sees_and_reports_only_for_their_unit(app, head, as_role):
     own = _task(app, f"H{app.tag}.1", "kp")
     other = _task(app, f"H{app.tag}.2", "police")
-    board = head.get("/work").get_data(as_text=True)
+    board = head.get("/tasks").get_data(as_text=True)
     assert f"H{app.tag}.1" in board and f"H{app.tag}.2" not in board
-    assert head.get(f"/work/tasks/{own}").status_code == 200
-    assert head.get(f"/work/tasks/{other}").status_code == 404
-    assert head.get("/work/overview").status_code == 403
+    assert head.get(f"/tasks/{own}").status_code == 200
+    assert head.get(f"/tasks/{other}").status_code == 404
+    assert head.get("/tasks/overview").status_code == 403
     assert head.get("/targets").status_code == 403
-    refused = head.post(f"/work/tasks/{other}/progress", data={
+    refused = head.post(f"/tasks/{other}/progress", data={
         "csrf_token": head.csrf, "percent": "10"})
     assert refused.status_code == 404
     # Staff see every unit's tasks.
-    assert f"H{app.tag}.2" in as_role("urban_staff").get("/work").get_data(as_text=True)
+    assert f"H{app.tag}.2" in as_role("urban_staff").get("/tasks").get_data(as_text=True)
 
 
 # --- the task table -----------------------------------------------------------------------------
@@ -152,7 +152,7 @@ def test_the_khu_pho_head_sees_and_reports_only_for_their_unit(app, head, as_rol
 def test_import_the_appendix_task_table_all_or_nothing(app, as_role):
     staff = as_role("urban_staff")
     before = _count(app, WorkTask)
-    dry = staff.post("/work/import", data={"csrf_token": staff.csrf,
+    dry = staff.post("/tasks/import", data={"csrf_token": staff.csrf,
                                            "file": (_xlsx(_appendix(app, ", doanh nghiệp")),
                                                     "phu-luc.xlsx")},
                      content_type="multipart/form-data")
@@ -160,16 +160,16 @@ def test_import_the_appendix_task_table_all_or_nothing(app, as_role):
     assert dry.status_code == 200 and "Không có đơn vị: “doanh nghiệp”" in page
     assert 'id="commit-import"' not in page
     token = page.split('name="token" value="')[1].split('"')[0]
-    forced = staff.post("/work/import", data={"csrf_token": staff.csrf, "token": token,
+    forced = staff.post("/tasks/import", data={"csrf_token": staff.csrf, "token": token,
                                               "action": "commit"})
     assert forced.status_code == 422 and _count(app, WorkTask) == before
-    dry = staff.post("/work/import", data={"csrf_token": staff.csrf,
+    dry = staff.post("/tasks/import", data={"csrf_token": staff.csrf,
                                            "file": (_xlsx(_appendix(app)), "phu-luc.xlsx")},
                      content_type="multipart/form-data")
     page = dry.get_data(as_text=True)
     assert 'id="commit-import"' in page and _count(app, WorkTask) == before
     token = page.split('name="token" value="')[1].split('"')[0]
-    done = staff.post("/work/import", data={"csrf_token": staff.csrf, "token": token,
+    done = staff.post("/tasks/import", data={"csrf_token": staff.csrf, "token": token,
                                             "action": "commit"})
     assert done.status_code == 302 and _count(app, WorkTask) == before + 2
     with app.app_context():
@@ -181,7 +181,7 @@ def test_import_the_appendix_task_table_all_or_nothing(app, as_role):
     assert tasks[f"A{app.tag}.2"].lead_unit_id == app.units["police"]
     assert _count(app, AuditLog, action="work_tasks_imported") >= 1
     # The same table again: every code is taken, nothing is added.
-    again = staff.post("/work/import", data={"csrf_token": staff.csrf,
+    again = staff.post("/tasks/import", data={"csrf_token": staff.csrf,
                                              "file": (_xlsx(_appendix(app)), "lai.xlsx")},
                        content_type="multipart/form-data").get_data(as_text=True)
     assert again.count("đã có trong phường") == 2
@@ -189,13 +189,13 @@ def test_import_the_appendix_task_table_all_or_nothing(app, as_role):
 
 def test_a_unit_cannot_register_less_than_the_ward(app, as_role):
     staff = as_role("urban_staff")
-    refused = staff.post("/work/tasks/new", data={
+    refused = staff.post("/tasks/new", data={
         "csrf_token": staff.csrf, "code": f"Q{app.tag}", "title": "Trồng cây",
         "product": "Cây xanh trên tuyến", "measure_unit": "cây", "ward_quantity": "50",
         "target_quantity": "40", "lead_unit_id": app.units["ubnd"], "deadline": "2027-03-31"})
     assert refused.status_code == 400
     assert "không được thấp hơn chỉ tiêu phường giao (50)" in refused.get_data(as_text=True)
-    made = staff.post("/work/tasks/new", data={
+    made = staff.post("/tasks/new", data={
         "csrf_token": staff.csrf, "code": f"Q{app.tag}", "title": "Trồng cây",
         "product": "Cây xanh trên tuyến", "measure_unit": "cây", "ward_quantity": "50",
         "target_quantity": "60", "lead_unit_id": app.units["ubnd"], "deadline": "2027-03-31",
@@ -215,14 +215,14 @@ def _pdf() -> bytes:
 
 def test_progress_with_evidence_as_a_unit_member(app, head, as_role):
     task_id = _task(app, f"P{app.tag}", "kp")
-    bad = head.post(f"/work/tasks/{task_id}/progress", data={
+    bad = head.post(f"/tasks/{task_id}/progress", data={
         "csrf_token": head.csrf, "percent": "40",
         "files": [(io.BytesIO(b"MZ not a pdf"), "bien-ban.pdf")]},
         content_type="multipart/form-data")
     assert bad.status_code == 303
     assert _count(app, WorkProgress, task_id=task_id) == 0
-    assert "không được nhận" in head.get(f"/work/tasks/{task_id}").get_data(as_text=True)
-    good = head.post(f"/work/tasks/{task_id}/progress", data={
+    assert "không được nhận" in head.get(f"/tasks/{task_id}").get_data(as_text=True)
+    good = head.post(f"/tasks/{task_id}/progress", data={
         "csrf_token": head.csrf, "percent": "40", "value": "4", "note": "Đã lắp 4 camera",
         "files": [(io.BytesIO(jpeg_with_gps()), "anh.jpg"), (io.BytesIO(_pdf()), "bb.pdf"),
                   (_xlsx([("Họ tên",), ("Nguyễn Văn A",)]), "danh-sach.xlsx")]},
@@ -238,15 +238,15 @@ def test_progress_with_evidence_as_a_unit_member(app, head, as_role):
     assert files["pdf"].data == _pdf()
     assert load_workbook(io.BytesIO(files["xlsx"].data)).active["A2"].value == "Nguyễn Văn A"
     assert (row.percent, row.result_value, row.done_on) == (40.0, 4.0, None)
-    shown = head.get(f"/work/evidence/{files['photo'].id}")
+    shown = head.get(f"/tasks/evidence/{files['photo'].id}")
     assert shown.status_code == 200 and shown.headers["Content-Type"] == "image/jpeg"
     assert _count(app, AuditLog, action="work_progress", entity_id=task_id) == 1
     # Police is no member of the khu phố unit: refused, nothing stored.
     police = as_role("police")
-    police.post(f"/work/tasks/{task_id}/progress", data={"csrf_token": police.csrf,
+    police.post(f"/tasks/{task_id}/progress", data={"csrf_token": police.csrf,
                                                          "percent": "90"})
     assert _count(app, WorkProgress, task_id=task_id) == 1
-    finished = head.post(f"/work/tasks/{task_id}/progress", data={
+    finished = head.post(f"/tasks/{task_id}/progress", data={
         "csrf_token": head.csrf, "percent": "100"})
     assert finished.status_code == 303
     with app.app_context():
@@ -257,26 +257,26 @@ def test_a_late_task_is_flagged(app, as_role, head):
     late = _task(app, f"L{app.tag}", "kp", days=-3)
     soon = _task(app, f"S{app.tag}", "kp", days=2)
     leader = as_role("leader")
-    board = leader.get("/work").get_data(as_text=True)
+    board = leader.get("/tasks").get_data(as_text=True)
     assert f'class="task-late" data-task="{late}"' in board
     assert f'class="task-due_soon" data-task="{soon}"' in board
-    overview = leader.get("/work/overview").get_data(as_text=True)
+    overview = leader.get("/tasks/overview").get_data(as_text=True)
     flagged = overview.split('id="flagged"')[1]
-    assert f"/work/tasks/{late}" in flagged and f"/work/tasks/{soon}" in flagged
-    assert "Quá hạn" in head.get("/work").get_data(as_text=True)
+    assert f"/tasks/{late}" in flagged and f"/tasks/{soon}" in flagged
+    assert "Quá hạn" in head.get("/tasks").get_data(as_text=True)
     targets = leader.get("/targets").get_data(as_text=True).split('id="flagged-tasks"')[1]
-    assert f"/work/tasks/{late}" in targets and "Quá hạn" in targets
+    assert f"/tasks/{late}" in targets and "Quá hạn" in targets
 
 
 # --- unit reports -------------------------------------------------------------------------------
 
 def test_a_unit_submits_its_report_and_the_office_consolidates(app, head, as_role):
     task_id = _task(app, f"R{app.tag}", "kp")
-    head.post(f"/work/tasks/{task_id}/progress", data={
+    head.post(f"/tasks/{task_id}/progress", data={
         "csrf_token": head.csrf, "percent": "30", "note": "Ra mắt tổ tự quản",
         "files": [(io.BytesIO(_pdf()), "quyet-dinh.pdf")]}, content_type="multipart/form-data")
     month = f"{local_now():%Y-%m}"
-    url = f"/work/units/{app.units['kp']}/report?month={month}"
+    url = f"/tasks/units/{app.units['kp']}/report?month={month}"
     page = head.get(url).get_data(as_text=True)
     assert "Ra mắt tổ tự quản" in page and "quyet-dinh.pdf" in page
     refused = head.post(url, data={"csrf_token": head.csrf, "month": month,
@@ -290,19 +290,19 @@ def test_a_unit_submits_its_report_and_the_office_consolidates(app, head, as_rol
     assert submitted.status_code == 303
     assert _count(app, WorkUnitReport, unit_id=app.units["kp"]) == 1
     # Another unit's report is not the head's to see or submit.
-    assert head.get(f"/work/units/{app.units['police']}/report").status_code == 404
+    assert head.get(f"/tasks/units/{app.units['police']}/report").status_code == 404
     office = as_role("urban_staff")
-    listing = office.get(f"/work/reports?month={month}").get_data(as_text=True)
+    listing = office.get(f"/tasks/reports?month={month}").get_data(as_text=True)
     assert f"Khu phố {app.tag}" in listing
-    xlsx = office.get(f"/work/reports.xlsx?month={month}")
+    xlsx = office.get(f"/tasks/reports.xlsx?month={month}")
     assert xlsx.status_code == 200
     cells = [c.value for r in load_workbook(io.BytesIO(xlsx.data)).active.iter_rows()
              for c in r if isinstance(c.value, str)]
     assert any("Ra mắt tổ tự quản" in c and "Minh chứng: quyet-dinh.pdf" in c for c in cells)
-    pdf = office.get(f"/work/reports.pdf?month={month}")
+    pdf = office.get(f"/tasks/reports.pdf?month={month}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
-    assert head.get(f"/work/reports.xlsx?month={month}").status_code == 403
-    summary = office.get("/work/summary?period=quarter").get_data(as_text=True)
+    assert head.get(f"/tasks/reports.xlsx?month={month}").status_code == 403
+    summary = office.get("/tasks/summary?period=quarter").get_data(as_text=True)
     assert "Quý" in summary and f"Khu phố {app.tag}" in summary
 
 
