@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from geo import work
 from geo.numbers import form_id
+from models import records
 from models import work_queries as store
 from webapp.auth.permissions import can, require
 from webapp.clock import local_now
@@ -98,6 +99,11 @@ def evidence(evidence_id: int):
     if row is None:
         abort(404)
     common.visible_task(ward.id, row.task_id)
+    if row.kind != "photo":
+        # Biên bản and lists name people: who opened which is kept in the audit log.
+        with db.transaction() as tx:
+            records.audit(tx, ward.id, current_user.id, "work_evidence_viewed", "work_evidence",
+                          row.id, task_id=row.task_id, kind=row.kind)
     inline = "inline" if row.kind in ("photo", "pdf") else "attachment"
     return bytes(row.data), 200, {
         "Content-Type": row.content_type, "Cache-Control": "private, max-age=86400",

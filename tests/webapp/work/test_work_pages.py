@@ -140,6 +140,10 @@ def test_the_khu_pho_head_sees_and_reports_only_for_their_unit(app, head, as_rol
     assert head.get(f"/tasks/{other}").status_code == 404
     assert head.get("/tasks/overview").status_code == 403
     assert head.get("/targets").status_code == 403
+    # The ward's map, records and API are not a khu phố head's: they land on their tasks.
+    assert head.get("/").headers["Location"].endswith("/tasks")
+    assert head.get("/incidents/").status_code == 403
+    assert head.get("/api/v1/incidents").status_code == 403
     refused = head.post(f"/tasks/{other}/progress", data={
         "csrf_token": head.csrf, "percent": "10"})
     assert refused.status_code == 404
@@ -240,6 +244,10 @@ def test_progress_with_evidence_as_a_unit_member(app, head, as_role):
     assert (row.percent, row.result_value, row.done_on) == (40.0, 4.0, None)
     shown = head.get(f"/tasks/evidence/{files['photo'].id}")
     assert shown.status_code == 200 and shown.headers["Content-Type"] == "image/jpeg"
+    listing = head.get(f"/tasks/evidence/{files['xlsx'].id}")
+    assert listing.status_code == 200 and "attachment" in listing.headers["Content-Disposition"]
+    assert _count(app, AuditLog, action="work_evidence_viewed", entity_id=files["xlsx"].id) == 1
+    assert as_role("leader").get(f"/tasks/evidence/{files['pdf'].id}").status_code == 200
     assert _count(app, AuditLog, action="work_progress", entity_id=task_id) == 1
     # Police is no member of the khu phố unit: refused, nothing stored.
     police = as_role("police")
