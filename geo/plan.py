@@ -59,6 +59,8 @@ class Plan:
     phases: tuple[dict, ...]  # {code, label, start, end}
     targets: tuple[dict, ...]  # {code, label, lead, metric, target, deadline, unit}
     report: dict = field(default_factory=dict)
+    # The ward's public page (no sign-in): published rankings and the model streets' map.
+    public_page: bool = False
     work: WorkSettings = field(default_factory=WorkSettings)  # early warning, unit reports
 
     # --- building ---------------------------------------------------------------------
@@ -94,10 +96,13 @@ class Plan:
         targets = _targets(data.get("targets"), metrics, problems)
         report = _report(data.get("report") or {}, problems)
         work = work_settings(data.get("work"), problems, due)
+        public = data.get("public_page", False)
+        if not isinstance(public, bool):
+            problems.append("“Trang công khai” phải là có (true) hoặc không (false).")
         if problems:
             raise PlanError(problems)
         return cls(version, name, start, base, cycle, due, route, criteria, phases, targets,
-                   report, work)
+                   report, public, work)
 
     @classmethod
     def from_yaml(cls, text: str) -> Plan:
@@ -127,7 +132,8 @@ class Plan:
             "phases": [{**p, "start": p["start"].isoformat(), "end": p["end"].isoformat()}
                        for p in self.phases],
             "targets": [{**t, "deadline": _iso(t["deadline"])} for t in self.targets],
-            "report": dict(self.report), "work": self.work.as_mapping(),
+            "report": dict(self.report),
+            "public_page": self.public_page, "work": self.work.as_mapping(),
         }
 
     def to_yaml(self) -> str:

@@ -8,7 +8,7 @@ bp = Blueprint("work", __name__)
 
 # A khu phố head works on their unit's tasks only: the ward's map, records and analyses
 # (every khu phố's incidents and houses) are not theirs to see.
-KHU_PHO_HEAD_BLUEPRINTS = frozenset({"work", "auth", "vendor"})
+KHU_PHO_HEAD_BLUEPRINTS = frozenset({"work", "auth", "vendor", "public"})
 
 
 @bp.before_app_request
