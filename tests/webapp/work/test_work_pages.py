@@ -343,3 +343,25 @@ def test_tasks_warn_hands_the_flagged_tasks_to_the_ward_command(app, tmp_path):
     finally:
         app.config["NOTIFY_COMMAND"] = ""
     assert failed.exit_code != 0 and "kết thúc với mã 3" in failed.output
+
+
+def test_editing_a_task_and_a_unit_shows_what_is_stored(app, as_role):
+    from tests.helpers import scrape_form
+
+    task_id = _task(app, f"E{app.tag}", "ubnd", co=("kp",))
+    staff = as_role("urban_staff")
+    form = scrape_form(staff, f"/tasks/{task_id}/edit", "task-form", lists=True)
+    assert form["code"] == [f"E{app.tag}"] and form["lead_unit_id"] == [str(app.units["ubnd"])]
+    assert form["co_unit_ids"] == [str(app.units["kp"])]
+    form["title"] = ["Nội dung đã sửa"]
+    form["milestones"] = ["15/01/2027: Mốc một\n31/03/2027: Mốc hai"]
+    saved = staff.post(f"/tasks/{task_id}/edit", data=form)
+    assert saved.status_code == 302
+    with app.app_context():
+        row = store.task(db.conn, app.ward.id, task_id)
+    assert row.title == "Nội dung đã sửa"
+    assert [m["text"] for m in row.milestones] == ["Mốc một", "Mốc hai"]
+    admin = as_role("admin")
+    unit = scrape_form(admin, f"/tasks/units/{app.units['kp']}", "unit-form")
+    assert unit["neighbourhood_id"] == str(app.kp.id) and unit["kind"] == "neighbourhood"
+    assert admin.post(f"/tasks/units/{app.units['kp']}", data=unit).status_code == 302
