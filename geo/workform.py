@@ -69,6 +69,12 @@ def validate_unit(form, neighbourhood_ids: set[int]) -> tuple[dict, list]:
             "neighbourhood_id": kp if kind == "neighbourhood" else None}, errors
 
 
+def validate_position(value) -> tuple[str | None, list]:
+    """A member's position in their unit (optional)."""
+    errors: list = []
+    return _text({"position": value}, "position", "chức vụ", errors), errors
+
+
 def validate_task(form, unit_ids: set[int], links: dict[str, set]) -> tuple[dict, list]:
     """A task's six "rõ" from the form. ``links``: the ids (or codes) a task may link to —
     ``target_code``, ``model_street_id``, ``campaign_id``, ``neighbourhood_id``."""

@@ -59,8 +59,7 @@ def add_member(tx, ward_id: int, by_user_id: int | None, unit_id: int, username:
         raise Refused([("username", f"Không có tài khoản “{username}” trong phường.")])
     if any(m.user_id == user.id for m in store.members(tx, ward_id, unit_id)):
         raise Refused([("username", f"“{user.username}” đã là thành viên của đơn vị.")])
-    errors: list = []
-    position = workform._text({"position": position}, "position", "chức vụ", errors)
+    position, errors = workform.validate_position(position)
     if errors:
         raise Refused(errors)
     store.add_member(tx, ward_id, unit_id, user.id, position)

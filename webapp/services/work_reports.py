@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from geo import formatting as fmt
 from geo import report as geo_report
 from geo import work, workreport
 from geo.numbers import NumberRefused, finite
@@ -127,7 +126,3 @@ def period_summary(conn, ward_id: int, plan, period: str, today: date) -> dict:
         out["units"].append({"unit": unit, **workreport.summary(
             mine, [u for u in updates if u["task_id"] in ids], start, end)})
     return out
-
-
-def month_label(month: str) -> str:
-    return fmt.month(month)
