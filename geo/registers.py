@@ -83,6 +83,8 @@ def _field(raw, where: str, seen: set, errors: Errors) -> dict | None:
                               f"{', '.join(KINDS)})."))
         return None
     field = {"name": name, "label": label, "kind": kind, "required": raw.get("required") is True}
+    if raw.get("personal") is True and kind == "text":
+        field["personal"] = True  # shown only to roles allowed personal data, audited
     if kind == "number":
         field["integer"] = raw.get("integer") is True
         lo = _limit(raw.get("min"), where, "dưới", errors)
@@ -285,6 +287,25 @@ def display(field: dict, value) -> str:
     if kind == "yesno":
         return "Có" if value else "Không"
     return str(value)
+
+
+def public_fields(definition: dict, personal: bool) -> list[dict]:
+    """The fields a reader sees: every one if ``personal`` is allowed, else those that are
+    not personal data."""
+    return [f for f in definition["fields"] if personal or not f.get("personal")]
+
+
+def load_presets(folder) -> dict[str, dict]:
+    """The presets shipped in ``folder`` (``data/registers/*.yaml``), each validated."""
+    import yaml
+
+    presets = {}
+    for path in sorted(folder.glob("*.yaml")):
+        clean, errors = validate_definition(yaml.safe_load(path.read_text(encoding="utf-8")))
+        if errors:
+            raise ValueError(f"{path.name}: {errors}")
+        presets[clean["code"]] = clean
+    return presets
 
 
 def filterable(definition: dict) -> list[dict]:

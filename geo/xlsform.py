@@ -72,6 +72,10 @@ def _bounds(constraint: str, where: str, problems: list) -> dict:
     return out
 
 
+def _yes(value) -> bool:
+    return str(value or "").strip().lower() in ("yes", "true", "true()", "1")
+
+
 def _question(q: dict, where: str, problems: list) -> dict | None:
     kind, name = q.get("type", ""), q.get("name", "")
     label = _label(q.get("label")) or name
@@ -85,8 +89,8 @@ def _question(q: dict, where: str, problems: list) -> dict | None:
     for key in ("relevant", "calculate"):
         if bind.get(key):
             problems.append((where, f"Câu “{label}”: cột {key} chưa được hỗ trợ."))
-    field = {"name": name, "label": label, "required": str(bind.get("required", "")).lower()
-             in ("yes", "true", "true()")}
+    field = {"name": name, "label": label, "required": _yes(bind.get("required")),
+             "personal": _yes(q.get("personal"))}
     if kind == "select one":
         choices = [{"value": str(c.get("name")), "label": _label(c.get("label"))
                     or str(c.get("name"))} for c in q.get("choices") or []]
@@ -165,8 +169,8 @@ def write_xlsform(definition: dict) -> bytes:
     survey = book.active
     survey.title = "survey"
     label = f"label::{LANGUAGE}"
-    survey.append(["type", "name", label, "required", "constraint"])
-    survey.append([XLSFORM_GEOMETRY[definition["geometry"]], "location", "Vị trí", "yes", ""])
+    survey.append(["type", "name", label, "required", "constraint", "personal"])
+    survey.append([XLSFORM_GEOMETRY[definition["geometry"]], "location", "Vị trí", "yes", "", ""])
     choices = book.create_sheet("choices")
     choices.append(["list_name", "name", label])
     has_yes_no = False
@@ -183,7 +187,8 @@ def write_xlsform(definition: dict) -> bytes:
         else:
             xls_type = {"text": "text", "date": "date", "photo": "image"}[kind]
         survey.append([xls_type, field["name"], field["label"],
-                       "yes" if field["required"] else "", _constraint(field)])
+                       "yes" if field["required"] else "", _constraint(field),
+                       "yes" if field.get("personal") else ""])
     if has_yes_no:
         choices.append(["yes_no", "yes", "Có"])
         choices.append(["yes_no", "no", "Không"])

@@ -140,6 +140,17 @@ def entry(conn: Connection, ward_id: int, type_id: int, entry_id: int):
     return conn.execute(stmt).first()
 
 
+def entry_by_id(conn: Connection, ward_id: int, entry_id: int):
+    """An entry's register code and khu phố name (for the answer to a submission)."""
+    kp = Neighbourhood.__table__
+    stmt = (select(ENTRIES.c.id, TYPES.c.code, kp.c.name.label("kp_name"),
+                   kp.c.code.label("kp_code"))
+            .join(TYPES, TYPES.c.id == ENTRIES.c.register_type_id)
+            .outerjoin(kp, kp.c.id == ENTRIES.c.neighbourhood_id)
+            .where(ENTRIES.c.ward_id == ward_id, ENTRIES.c.id == entry_id))
+    return conn.execute(stmt).first()
+
+
 def _where(ward_id: int, type_id: int, choices: dict, date_field: str | None,
            date_from: date | None, date_to: date | None) -> list:
     """``choices``: {field: code} (a yes/no as True/False); a date field's range as ISO text
