@@ -14,6 +14,7 @@ import shapely
 
 from geo import register_rows as rows
 from geo import registers as schema
+from geo.numbers import NumberRefused, finite
 from geo.resources import DATA_DIR
 from geo.xlsform import XLSFormRefused, read_xlsform
 from models import queries, records
@@ -125,11 +126,18 @@ def describe_entry(conn, entity_id: int, *, ward_id: int) -> dict:
 
 def save_entry(conn, ward, user_id, type_row, form, entry_id: int) -> int:
     """A desk edit (the entry's page): attributes as typed, geometry as drawn (GeoJSON)."""
-    payload = {k: form.get(k) for k in form if k not in ("csrf_token", "geometry")}
+    payload = {k: form.get(k) for k in form
+               if k not in ("csrf_token", "geometry", "geometry_mode", "street_ids", "lon", "lat")}
     for field in type_row.definition["fields"]:
-        if field["kind"] == "yesno" and field["name"] in form:
-            payload[field["name"]] = form.get(field["name"]) in ("yes", "on", "true")
+        if field["kind"] == "yesno" and form.get(field["name"]):
+            payload[field["name"]] = form.get(field["name"]) == "yes"
     drawn = form.get("geometry")
+    if type_row.geometry_kind == "point":  # typed as lon / lat at the desk
+        try:
+            xy = [finite(form.get("lon")), finite(form.get("lat"))]
+        except NumberRefused:
+            raise Refused([("geometry", "Kinh độ và vĩ độ phải là số.")]) from None
+        drawn = json.dumps({"type": "Point", "coordinates": xy})
     try:
         payload["geometry"] = json.loads(drawn) if drawn else None
     except ValueError:
