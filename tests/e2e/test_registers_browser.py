@@ -1,0 +1,115 @@
+"""A register defined as data, recorded from a phone (Chromium 360×740) offline then online,
+arriving once; the desk list shows it and the ward map draws it as an overlay."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from models import registers as store
+from models.engine import make_engine
+from models.registers import RegisterEntry
+from models.tables import Ward
+from tests.e2e.conftest import FORM, PHONE, WARD_POINT, save_record, sign_in_page, wait_until
+from webapp.services.registers import presets
+
+pytestmark = pytest.mark.e2e
+OUTBOX = "window.urbanField.outbox.all()"
+
+
+def shoot(page, name: str, full_page: bool = False) -> None:
+    folder = os.environ.get("URBANORDER_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / name), full_page=full_page)
+
+
+def _entries(url: str, *where) -> int:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        found = conn.execute(select(func.count()).select_from(RegisterEntry).where(*where))
+        count = found.scalar()
+    engine.dispose()
+    return count
+
+
+@pytest.fixture(scope="module")
+def trees(live_server):
+    """The trees preset added to the demo ward (as the admin's one click does)."""
+    engine = make_engine(live_server.database_url)
+    with engine.begin() as conn:
+        ward_id = conn.execute(select(Ward.id)).scalars().first()
+        if store.type_by_code(conn, ward_id, "trees") is None:
+            store.add_type(conn, ward_id, presets()["trees"], None)
+    engine.dispose()
+    return "trees"
+
+
+def test_phone_records_offline_then_online_once(browser, live_server, police_session, trees):
+    context = browser.new_context(**{**PHONE, "geolocation": WARD_POINT},
+                                  storage_state=police_session)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_server + "/field/")
+    wait_until(page, "document.body.dataset.sw === 'ready' && "
+                     "document.body.dataset.homeReady === 'true'")
+    page.reload()
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+    form_url = f"{live_server}/field/registers/{trees}/new"
+    page.goto(form_url)  # online once: the service worker keeps the form for offline use
+    wait_until(page, f"{FORM}.dataset.ready === 'true'")
+    context.set_offline(True)
+    response = page.goto(form_url)
+    assert response is not None and response.from_service_worker
+    wait_until(page, f"{FORM}.dataset.ready === 'true'")
+    wait_until(page, "document.getElementById('loc-status').dataset.level === 'ok'")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.fill("#f-species", "Sao đen")
+    page.fill("#f-height_m", "12,5")
+    page.select_option("#f-condition", "pruning")
+    page.fill("#f-planted_on", "2024-05-01")
+    page.evaluate("window.scrollTo(0, 0)")
+    shoot(page, "registers-phone.png", full_page=True)
+    record = save_record(page)
+    assert page.evaluate(f"{FORM}.dataset.state") == "queued", (errors, page.url)
+    queued = page.evaluate(f"{OUTBOX}.then(items => items.map(i => i.uuid))")
+    assert record in queued
+    context.set_offline(False)
+    page.goto(live_server + "/field/")
+    wait_until(page, "document.body.dataset.homeReady === 'true'")
+    wait_until(page, f"{OUTBOX}.then(items => items.length === 0)", timeout=90)
+    url = live_server.database_url
+    assert _entries(url, RegisterEntry.client_uuid == uuid.UUID(record)) == 1
+    assert errors == []
+    context.close()
+
+
+def test_desk_list_and_map_overlay(browser, live_server, trees):
+    context = browser.new_context(viewport={"width": 1366, "height": 850})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in_page(page, f"{live_server}/registers/{trees}", "dothi")
+    page.goto(f"{live_server}/registers/{trees}")
+    assert page.locator("#entries-table tbody tr").count() >= 1
+    assert "Sao đen" in page.inner_text("#entries-table")
+    shoot(page, "registers-list.png")
+    page.goto(live_server + "/")
+    wait_until(page, "document.body.dataset.registersReady === 'true'", timeout=60)
+    page.wait_for_timeout(1500)  # the map page never reaches networkidle
+    overlay = page.locator(".register-overlays")
+    overlay.hover()
+    overlay.locator("label:has-text('Cây xanh') input").check()
+    wait_until(page, "Number(document.body.dataset.register_trees || 0) >= 1", timeout=30)
+    page.evaluate("(() => { const c = JSON.parse(document.getElementById('map-config')"
+                  f".textContent); window[c.map].setView([{WARD_POINT['latitude']}, "
+                  f"{WARD_POINT['longitude']}], 18); }})()")
+    page.wait_for_timeout(2500)
+    shoot(page, "registers-map.png")
+    assert page.locator(".register-symbol").count() >= 1
+    assert errors == []
+    context.close()
