@@ -34,7 +34,8 @@ from models.tables import (
 )
 
 # What a ward holds, children first (SpatiaLite's triggers and foreign keys need the order).
-WARD_TABLES = (RegisterEntry, RegisterType, IncidentEvent, ModelStreetEvent, ModelStreetCheck, Photo, FieldSubmission,
+WARD_TABLES = (RegisterEntry, RegisterType, IncidentEvent, ModelStreetEvent, ModelStreetCheck,
+               Photo, FieldSubmission,
                AuditLog, RankingSnapshot, ManualScore, MonthlyReportEntry, TargetValue,
                RubricVersion, PlanVersion, Inspection, Incident, BoardingHouse, ModelStreet,
                Campaign, Street, Neighbourhood, UserSession, User)
