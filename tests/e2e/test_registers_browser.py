@@ -60,8 +60,10 @@ def test_phone_records_offline_then_online_once(browser, live_server, police_ses
     page.reload()
     wait_until(page, "navigator.serviceWorker.controller !== null")
     form_url = f"{live_server}/field/registers/{trees}/new"
-    page.goto(form_url)  # online once: the service worker keeps the form for offline use
-    wait_until(page, f"{FORM}.dataset.ready === 'true'")
+    page.click("#registers-link")  # the field home lists the ward's registers
+    wait_until(page, "document.body.dataset.registersReady === 'true'")
+    page.click(f"#register-forms a[href$='/{trees}/new']")
+    wait_until(page, f"{FORM} && {FORM}.dataset.ready === 'true'")  # kept for offline use
     context.set_offline(True)
     response = page.goto(form_url)
     assert response is not None and response.from_service_worker
@@ -104,12 +106,18 @@ def test_desk_list_and_map_overlay(browser, live_server, trees):
     overlay = page.locator(".register-overlays")
     overlay.hover()
     overlay.locator("label:has-text('Cây xanh') input").check()
+    overlay.locator("label:has-text('Camera an ninh') input").check()
     wait_until(page, "Number(document.body.dataset.register_trees || 0) >= 1", timeout=30)
+    wait_until(page, "Number(document.body.dataset.register_cameras || 0) >= 1", timeout=30)
     page.evaluate("(() => { const c = JSON.parse(document.getElementById('map-config')"
                   f".textContent); window[c.map].setView([{WARD_POINT['latitude']}, "
-                  f"{WARD_POINT['longitude']}], 18); }})()")
+                  f"{WARD_POINT['longitude']}], 17); }})()")
     page.wait_for_timeout(2500)
-    shoot(page, "registers-map.png")
     assert page.locator(".register-symbol").count() >= 1
+    page.locator(".register-symbol").first.click(force=True)
+    wait_until(page, "document.querySelector('.leaflet-popup-content')?.textContent"
+                     ".includes('Xem / sửa')")
+    page.wait_for_timeout(600)  # the popup fades in
+    shoot(page, "registers-map.png")
     assert errors == []
     context.close()

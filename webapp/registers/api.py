@@ -62,6 +62,16 @@ def create_entry(code: str):
     return field_api._submit("register_entry", code)
 
 
+@bp.get("/field/registers")
+@require("record_incident")
+def phone_index():
+    """The ward's registers, each a link to its phone form (kept for offline use)."""
+    ward = field_pages._ward()
+    return render_template("registers/phone_index.html", ward=ward,
+                           registers=store.types(db.conn, ward.id),
+                           config=field_pages._config(ward, page="registers"))
+
+
 @bp.get("/field/registers/<code>/new")
 @require("record_incident")
 def phone_form(code: str):

@@ -146,3 +146,47 @@ def test_presets_and_personal_fields(field_client, writable_app):  # noqa: F811
     assert "Trần Thị Tổ Trưởng" in seen.get_data(as_text=True)
     assert staff.post("/registers/presets", data={
         "preset": "trees", "csrf_token": staff.csrf_headers["X-CSRFToken"]}).status_code == 403
+
+
+def test_a_refused_xlsform_defines_nothing(field_client, writable_app):  # noqa: F811
+    admin = field_client("admin")
+    survey = [["type", "name", "label"], ["geopoint", "location", "Vị trí"],
+              ["select_multiple status", "many", "Nhiều"], ["integer", "n", "Số"]]
+    code = f"bad_{uuid.uuid4().hex[:6]}"
+    raw = xlsform(survey, settings=(("form_title", "form_id"), ("Sổ lỗi", code)))
+    response = admin.post("/registers/xlsform", data={
+        "xlsform": (io.BytesIO(raw), "bad.xlsx"), "csrf_token": admin.csrf_headers[
+            "X-CSRFToken"]}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Không có gì được lưu" in page and "select_multiple" in page
+    assert admin.get(f"/api/v1/registers/{code}").status_code == 404
+
+
+def test_desk_edit_and_the_phone_pages(field_client, writable_app):  # noqa: F811
+    admin = field_client("admin")
+    code = f"trees_{uuid.uuid4().hex[:6]}"
+    _define(admin, code)
+    police = field_client("police")
+    created = post(police, f"/api/v1/registers/{code}/entries", _payload(),
+                   [("cay.jpg", jpeg_with_gps())]).get_json()
+    page = f"/registers/{code}/{created['id']}"
+    token = police.csrf_headers["X-CSRFToken"]
+    form = {"csrf_token": token, "status": "bad", "height": "150", "planted": "2025-03-01",
+            "pruned": "yes", "remark": "", "trunk": "", "lon": str(INSIDE["lon"]),
+            "lat": str(INSIDE["lat"])}
+    refused = police.post(page, data=form)
+    assert refused.status_code == 400
+    assert "Chiều cao phải từ 0 đến 100" in refused.get_data(as_text=True)
+    saved = police.post(page, data={**form, "height": "15"})
+    assert saved.status_code == 302
+    shown = police.get(page).get_data(as_text=True)
+    assert "Hỏng" in shown and "15" in shown
+    layer = police.get(f"/api/v1/registers/{code}/features").get_json()
+    entry = next(f for f in layer["features"] if f["id"] == created["id"])
+    assert entry["properties"]["status"] == "bad" and entry["properties"]["pruned"] is True
+    phone = police.get(f"/field/registers/{code}/new").get_data(as_text=True)
+    assert 'name="status"' in phone and 'data-type="int"' in phone and "photo-input" in phone
+    listing = police.get("/field/registers").get_data(as_text=True)
+    assert f"/field/registers/{code}/new" in listing
+    assert field_client("leader").get(f"/field/registers/{code}/new").status_code == 403
