@@ -85,11 +85,6 @@ def add_type(conn: Connection, ward_id: int, definition: dict, user_id: int | No
         "created_by": user_id}]).scalar_one()
 
 
-def replace_definition(conn: Connection, ward_id: int, type_id: int, definition: dict) -> None:
-    conn.execute(TYPES.update().where(TYPES.c.ward_id == ward_id, TYPES.c.id == type_id)
-                 .values(name=definition["name"], definition=definition))
-
-
 # --- entries -------------------------------------------------------------------------------
 
 def insert_entry(conn: Connection, values: dict, geometry_ewkt: str) -> int:

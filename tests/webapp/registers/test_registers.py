@@ -11,7 +11,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from models.registers import RegisterEntry
-from models.tables import Photo
+from models.tables import AuditLog, Photo
 from tests.geo.test_registers import TREES, xlsform
 from tests.webapp.field.conftest import INSIDE, field_client, jpeg_with_gps, post  # noqa: F401
 from webapp.extensions import db
@@ -142,8 +142,17 @@ def test_presets_and_personal_fields(field_client, writable_app):  # noqa: F811
     assert "Tổ PCCC số 3" in export and "Trần Thị Tổ Trưởng" not in export
     layer = staff.get("/api/v1/registers/self_management_groups/features").get_data(as_text=True)
     assert "Tổ trưởng" not in layer
-    seen = police.get(f"/registers/self_management_groups/{created.get_json()['id']}")
+    entry_id = created.get_json()["id"]
+    seen = police.get(f"/registers/self_management_groups/{entry_id}")
     assert "Trần Thị Tổ Trưởng" in seen.get_data(as_text=True)
+    assert "Trần Thị Tổ Trưởng" in police.get(
+        "/registers/self_management_groups/export.csv").data.decode("utf-8-sig")
+    with writable_app.app_context():
+        audited = {row.action for row in db.conn.execute(select(AuditLog.action, AuditLog.entity,
+                   AuditLog.entity_id).where(AuditLog.action.in_(
+                       ("view_personal_data", "export_personal_data"))))
+                   if row.entity == "register_type" or row.entity_id == entry_id}
+    assert audited == {"view_personal_data", "export_personal_data"}
     assert staff.post("/registers/presets", data={
         "preset": "trees", "csrf_token": staff.csrf_headers["X-CSRFToken"]}).status_code == 403
 
