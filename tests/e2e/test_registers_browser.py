@@ -98,8 +98,13 @@ def test_desk_list_and_map_overlay(browser, live_server, trees):
     sign_in_page(page, f"{live_server}/registers/{trees}", "dothi")
     page.goto(f"{live_server}/registers/{trees}")
     assert page.locator("#entries-table tbody tr").count() >= 1
-    assert "Sao đen" in page.inner_text("#entries-table")
+    species = page.inner_text("#entries-table tbody tr:first-child td:nth-child(2)")
+    assert species.strip()
     shoot(page, "registers-list.png")
+    page.click("#entries-table tbody tr:first-child a")
+    assert page.locator("#entry-facts").is_visible() and page.locator("#entry-form").count() == 1
+    assert species in page.inner_text("#entry-facts")
+    shoot(page, "registers-entry.png", full_page=True)
     page.goto(live_server + "/")
     wait_until(page, "document.body.dataset.registersReady === 'true'", timeout=60)
     page.wait_for_timeout(1500)  # the map page never reaches networkidle
