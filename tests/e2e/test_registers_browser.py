@@ -126,3 +126,45 @@ def test_desk_list_and_map_overlay(browser, live_server, trees):
     shoot(page, "registers-map.png")
     assert errors == []
     context.close()
+
+
+def test_a_line_register_is_walked_point_by_point(browser, live_server, police_session):
+    engine = make_engine(live_server.database_url)
+    with engine.begin() as conn:
+        ward_id = conn.execute(select(Ward.id)).scalars().first()
+        if store.type_by_code(conn, ward_id, "alley_works") is None:
+            store.add_type(conn, ward_id, presets()["alley_works"], None)
+    engine.dispose()
+    context = browser.new_context(**{**PHONE, "geolocation": WARD_POINT},
+                                  storage_state=police_session)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server}/field/registers/alley_works/new")
+    wait_until(page, f"{FORM} && {FORM}.dataset.ready === 'true'")
+    wait_until(page, "document.getElementById('loc-status').dataset.level === 'ok'")
+    page.fill("#f-alley", "Hẻm 12")
+    page.select_option("#f-work", "paving")
+    page.fill("#f-progress_pct", "40")
+    page.click("#vertex-add")
+    page.click("#save-button")  # one point is no line: refused on the phone
+    wait_until(page, "!document.getElementById('e-geometry').hidden")
+    assert "Cần ít nhất 2 điểm" in page.inner_text("#e-geometry")
+    moved = {**WARD_POINT, "latitude": WARD_POINT["latitude"] + 0.0005}
+    context.set_geolocation(moved)
+    page.wait_for_timeout(1500)  # the next GPS fix moves the pin
+    page.click("#vertex-add")
+    assert "2 điểm" in page.inner_text("#vertex-status")
+    record = save_record(page)
+    page.goto(live_server + "/field/")
+    wait_until(page, "document.body.dataset.homeReady === 'true'")
+    wait_until(page, f"{OUTBOX}.then(items => items.length === 0)", timeout=60)
+    engine = make_engine(live_server.database_url)
+    with engine.connect() as conn:
+        kind, attributes = conn.execute(select(
+            func.ST_GeometryType(RegisterEntry.geom), RegisterEntry.attributes).where(
+            RegisterEntry.client_uuid == uuid.UUID(record))).one()
+    engine.dispose()
+    assert "LINESTRING" in kind.upper() and attributes["progress_pct"] == 40
+    assert errors == []
+    context.close()
