@@ -155,3 +155,16 @@ def test_lines_need_a_line():
         "line", {"geometry": {"type": "LineString", "coordinates": [[106.9, 10.8],
                                                                    [106.91, 10.81]]}})
     assert errors == [] and geometry.geom_type == "LineString"
+
+
+def test_exported_cells_never_run_as_formulas():
+    definition = read_xlsform(xlsform(TREES))
+    fields = definition["fields"]
+    row = register_rows.export_row(1, shapely.Point(106.9, 10.8),
+                                   {"remark": "=HYPERLINK(\"http://x\")", "status": "good"},
+                                   fields)
+    csv_text = register_rows.to_csv(register_rows.header_row(definition, fields), [row])
+    assert "'=HYPERLINK" in csv_text.decode("utf-8-sig")
+    book = openpyxl.load_workbook(io.BytesIO(register_rows.to_xlsx("Cây", ["a"], [row])))
+    cells = [c for c in book.active[2] if c.value and str(c.value).startswith("=")]
+    assert cells and all(c.data_type == "s" for c in cells)
