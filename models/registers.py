@@ -85,6 +85,19 @@ def add_type(conn: Connection, ward_id: int, definition: dict, user_id: int | No
         "created_by": user_id}]).scalar_one()
 
 
+def replace_definition(conn: Connection, ward_id: int, type_id: int, definition: dict) -> None:
+    conn.execute(TYPES.update().where(TYPES.c.ward_id == ward_id, TYPES.c.id == type_id)
+                 .values(name=definition["name"], definition=definition))
+
+
+def all_attributes(conn: Connection, ward_id: int, type_id: int) -> list:
+    """(id, attributes) of every entry of a register: to check them against a new form."""
+    stmt = select(ENTRIES.c.id, ENTRIES.c.attributes).where(
+        ENTRIES.c.ward_id == ward_id, ENTRIES.c.register_type_id == type_id).order_by(
+        ENTRIES.c.id)
+    return list(conn.execute(stmt))
+
+
 # --- entries -------------------------------------------------------------------------------
 
 def insert_entry(conn: Connection, values: dict, geometry_ewkt: str) -> int:

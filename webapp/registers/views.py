@@ -46,7 +46,7 @@ def index():
                            geometries=schema.GEOMETRIES, editable=can("edit_plan"))
 
 
-def _define(save) -> Response:
+def _define(save, message: str | None = None) -> Response:
     ward = common.ward()
     try:
         with db.transaction() as tx:
@@ -54,7 +54,7 @@ def _define(save) -> Response:
     except Refused as refused:
         return render_template("registers/refused.html", ward=ward,
                                errors=refused.errors), 400
-    flash(_("Đã thêm sổ vào phường."), "info")
+    flash(message or _("Đã thêm sổ vào phường."), "info")
     return redirect(url_for("registers.entries", code=code))
 
 
@@ -73,6 +73,20 @@ def upload_xlsform():
     name = upload.filename if upload else ""
     return _define(lambda tx, ward: service.define_from_xlsform(tx, ward, current_user.id,
                                                                 raw, name or "form.xlsx"))
+
+
+@bp.post("/registers/<code>/xlsform")
+@require("edit_plan")
+def replace_xlsform(code: str):
+    upload = request.files.get("xlsform")
+    raw, name = (upload.read(), upload.filename) if upload else (b"", "")
+
+    def save(tx, ward):
+        row = _type(ward, code)
+        return service.redefine_from_xlsform(tx, ward, current_user.id, row, raw,
+                                             name or "form.xlsx")
+
+    return _define(save, _("Đã cập nhật biểu mẫu của sổ."))
 
 
 @bp.get("/registers/<code>/xlsform.xlsx")

@@ -65,6 +65,30 @@ def define_from_xlsform(conn, ward, user_id, raw: bytes, filename: str) -> str:
     return definition["code"]
 
 
+def redefine_from_xlsform(conn, ward, user_id, type_row, raw: bytes, filename: str) -> str:
+    """A new version of a register's form (an XLSForm with the same ``form_id`` and kind of
+    position); refused unless every entry already stored still fits it, each misfit named."""
+    try:
+        definition = read_xlsform(raw, filename)
+    except XLSFormRefused as refused:
+        raise Refused(refused.problems) from None
+    problems = []
+    if definition["code"] != type_row.code:
+        problems.append(("code", f"form_id của tệp là “{definition['code']}”, không phải "
+                                 f"“{type_row.code}” của sổ này."))
+    if definition["geometry"] != type_row.geometry_kind:
+        problems.append(("geometry", "Không đổi được loại vị trí của sổ đã có bản ghi."))
+    for entry_id, attributes in store.all_attributes(conn, ward.id, type_row.id):
+        _clean, errors = schema.validate_attributes(definition, attributes, photos=1)
+        problems += [(f"bản ghi số {entry_id}", message) for _, message in errors]
+    if problems:
+        raise Refused(problems[:200])
+    store.replace_definition(conn, ward.id, type_row.id, definition)
+    records.audit(conn, ward.id, user_id, "redefine_register", "register_type", type_row.id,
+                  code=type_row.code)
+    return type_row.code
+
+
 def add_preset(conn, ward, user_id, code: str) -> str:
     definition = presets().get(code)
     if definition is None:

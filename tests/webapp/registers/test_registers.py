@@ -199,3 +199,30 @@ def test_desk_edit_and_the_phone_pages(field_client, writable_app):  # noqa: F81
     listing = police.get("/field/registers").get_data(as_text=True)
     assert f"/field/registers/{code}/new" in listing
     assert field_client("leader").get(f"/field/registers/{code}/new").status_code == 403
+
+
+def test_a_new_form_version_must_fit_the_entries_already_stored(field_client,  # noqa: F811
+                                                                 writable_app):
+    admin = field_client("admin")
+    code = f"trees_{uuid.uuid4().hex[:6]}"
+    _define(admin, code)
+    created = post(admin, f"/api/v1/registers/{code}/entries", _payload(height=70),
+                   [("cay.jpg", jpeg_with_gps())]).get_json()
+    token = admin.csrf_headers["X-CSRFToken"]
+
+    def upload(survey):
+        raw = xlsform(survey, settings=(("form_title", "form_id"), ("Cây (bản 2)", code)))
+        return admin.post(f"/registers/{code}/xlsform", data={
+            "xlsform": (io.BytesIO(raw), "v2.xlsx"), "csrf_token": token},
+            content_type="multipart/form-data")
+
+    tighter = [row if row[1] != "height" else [*row[:4], ". >= 0 and . <= 50"]
+               for row in TREES]
+    refused = upload(tighter)
+    assert refused.status_code == 400
+    assert f"bản ghi số {created['id']}" in refused.get_data(as_text=True)
+    wider = [*TREES, ["text", "gardener", "Người chăm sóc", "", ""]]
+    assert upload(wider).status_code == 302
+    body = admin.get(f"/api/v1/registers/{code}").get_json()
+    assert body["name"] == "Cây (bản 2)"
+    assert "gardener" in [f["name"] for f in body["definition"]["fields"]]
