@@ -100,6 +100,8 @@ def test_import_is_all_or_nothing(field_client, writable_app):  # noqa: F811
     admin = field_client("admin")
     code = f"trees_{uuid.uuid4().hex[:6]}"
     _define(admin, code)
+    page = admin.get(f"/registers/{code}").get_data(as_text=True)
+    assert f"/registers/{code}/import" in page and f"/registers/{code}/xlsform" in page
     lon, lat = INSIDE["lon"], INSIDE["lat"]
     header = ["lon", "lat", "Tình trạng", "Chiều cao", "Ngày trồng"]
     bad = _sheet([header, [lon, lat, "Tốt", 4, "01/02/2024"], [lon, lat, "Héo", 4, None],
