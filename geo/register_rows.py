@@ -11,7 +11,7 @@ from __future__ import annotations
 import shapely
 from shapely.geometry import mapping, shape
 
-from geo import registers
+from geo import register_values, registers
 from geo.numbers import NumberRefused, finite
 from geo.text import fold, tidy
 from geo.validate import validate_location
@@ -80,7 +80,7 @@ def export_row(entry_id: int, geometry, attributes: dict, fields: list[dict]) ->
     point = geometry.geom_type == "Point"
     return [entry_id, round(geometry.x, 7) if point else None,
             round(geometry.y, 7) if point else None, None if point else geometry.wkt,
-            *(registers.display(f, attributes.get(f["name"])) for f in fields
+            *(register_values.display(f, attributes.get(f["name"])) for f in fields
               if f["kind"] != "photo")]
 
 
@@ -118,7 +118,7 @@ def check_rows(definition: dict, headers: list, rows: list[list]) -> tuple[list[
         if problem:
             errors.append((number, "vị trí", problem))
         values = {k: v for k, v in row.items() if k not in HEADERS_BASE}
-        attributes, problems = registers.validate_attributes(definition, values, photos=1,
+        attributes, problems = register_values.validate_attributes(definition, values, photos=1,
                                                              strict=False)
         errors += [(number, field, message) for field, message in problems]
         clean.append({"row": number, "geometry": geometry, "attributes": attributes})
@@ -130,7 +130,7 @@ def check_rows(definition: dict, headers: list, rows: list[list]) -> tuple[list[
 def feature(entry_id: int, geojson_text_geometry: dict, attributes: dict,
             fields: list[dict]) -> dict:
     """A GeoJSON feature for the map: labels as people read them, the raw values too."""
-    shown = {f["label"]: registers.display(f, attributes.get(f["name"])) for f in fields
+    shown = {f["label"]: register_values.display(f, attributes.get(f["name"])) for f in fields
              if f["kind"] != "photo" and attributes.get(f["name"]) not in (None, "")}
     return {"type": "Feature", "id": entry_id, "geometry": geojson_text_geometry,
             "properties": {"id": entry_id, "shown": shown,

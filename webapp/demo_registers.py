@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import shapely
 
+from geo import register_values as values
 from geo import registers as schema
 from geo.resources import DATA_DIR
 from models import registers as store
@@ -44,7 +45,7 @@ def add_demo_registers(conn, ward_id: int, streets, kp_of, today: date, seed: in
         for n in range(count):
             point = shapely.line_interpolate_point(rng.choice(lines), rng.random(),
                                                    normalized=True)
-            attributes, errors = schema.validate_attributes(
+            attributes, errors = values.validate_attributes(
                 definition, {k: v for k, v in _values(code, n, rng, today).items()
                              if v is not None}, photos=1)
             assert not errors, errors  # the presets and these values must agree

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from geo import register_rows as rows
+from geo import register_values as values
 from geo import registers as schema
 from geo.xlsform import write_xlsform
 from models import queries, records
@@ -125,7 +126,7 @@ def _entry_page(ward, row, entry, errors=(), status=200):
     return render_template("registers/entry.html", ward=ward, register=row, entry=entry,
                            fields=fields, errors=list(errors), config=config,
                            photos=records.photos_of(conn, ward.id, "register_entry", entry.id),
-                           editable=can("record_incident"), display=schema.display), status
+                           editable=can("record_incident"), display=values.display), status
 
 
 @bp.route("/registers/<code>/<int:entry_id>", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ from datetime import date
 import shapely
 
 from geo import register_rows as rows
+from geo import register_values as values
 from geo import registers as schema
 from geo.numbers import NumberRefused, finite
 from geo.resources import DATA_DIR
@@ -79,7 +80,7 @@ def redefine_from_xlsform(conn, ward, user_id, type_row, raw: bytes, filename: s
     if definition["geometry"] != type_row.geometry_kind:
         problems.append(("geometry", "Không đổi được loại vị trí của sổ đã có bản ghi."))
     for entry_id, attributes in store.all_attributes(conn, ward.id, type_row.id):
-        _clean, errors = schema.validate_attributes(definition, attributes, photos=1)
+        _clean, errors = values.validate_attributes(definition, attributes, photos=1)
         problems += [(f"bản ghi số {entry_id}", message) for _, message in errors]
     if problems:
         raise Refused(problems[:200])
@@ -110,7 +111,7 @@ def _placed(conn, ward, geometry) -> tuple[int | None, dict, list]:
 def _clean(conn, ward, definition, payload, photos: int):
     attributes = payload.get("attributes", {k: v for k, v in payload.items()
                                             if k not in ("uuid", "location", "geometry")})
-    clean, errors = schema.validate_attributes(definition, attributes, photos)
+    clean, errors = values.validate_attributes(definition, attributes, photos)
     geometry, _location, geometry_errors = rows.geometry_from_payload(
         definition["geometry"], payload)
     errors += geometry_errors
@@ -212,7 +213,7 @@ def list_page(conn, ward, type_row, args, personal: bool, page: int = 1) -> dict
             "pages": max(1, -(-total // PAGE_SIZE)), "fields": fields,
             "filters": schema.filterable(definition), "chosen": shown,
             "date_field": date_field, "date_from": date_from, "date_to": date_to,
-            "cells": {e.id: [schema.display(f, e.attributes.get(f["name"])) for f in fields
+            "cells": {e.id: [values.display(f, e.attributes.get(f["name"])) for f in fields
                              if f["kind"] != "photo"] for e in found}}
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from models.registers import RegisterEntry
 from models.tables import AuditLog, Photo
-from tests.geo.test_registers import TREES, xlsform
+from tests.geo.test_register_definitions import TREES, xlsform
 from tests.webapp.field.conftest import INSIDE, field_client, jpeg_with_gps, post  # noqa: F401
 from webapp.extensions import db
 

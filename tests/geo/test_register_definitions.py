@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 import shapely
 
-from geo import register_rows, registers
+from geo import register_rows, register_values, registers
 from geo.resources import DATA_DIR
 from geo.xlsform import XLSFormRefused, read_xlsform, write_xlsform
 
@@ -122,13 +122,13 @@ def test_definition_problems_are_named():
 
 def test_entry_values_are_checked_against_the_type():
     definition = read_xlsform(xlsform(TREES))
-    clean, errors = registers.validate_attributes(definition, {
+    clean, errors = register_values.validate_attributes(definition, {
         "status": "Hỏng", "height": "12", "trunk": "3,5", "planted": "01/02/2025",
         "pruned": True, "remark": " ok "}, photos=1)
     assert errors == []
     assert clean == {"status": "bad", "height": 12, "trunk": 3.5, "planted": "2025-02-01",
                      "pruned": True, "remark": "ok"}
-    _clean, errors = registers.validate_attributes(definition, {
+    _clean, errors = register_values.validate_attributes(definition, {
         "status": "dead", "height": 101, "planted": "hôm qua", "colour": "x"}, photos=0)
     fields = {f for f, _ in errors}
     assert fields == {"colour", "status", "height", "planted", "photo"}
