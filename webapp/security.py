@@ -10,9 +10,10 @@ from flask_login import current_user
 
 from webapp.errors import ApiError
 
-# Endpoints reachable without signing in: the sign-in page and static assets.
+# Endpoints reachable without signing in: the sign-in page, static assets and a ward's
+# public page (which answers 404 unless the ward's plan turns it on).
 PUBLIC_ENDPOINTS = {"auth.login", "static", "vendor.asset", "field.service_worker",
-                    "setup.first_run"}
+                    "setup.first_run", "public.ward"}
 
 
 def csp_nonce() -> str:
