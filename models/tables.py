@@ -433,3 +433,4 @@ class MonthlyReportEntry(WardScoped, Base):
 
 
 import models.work  # noqa: E402,F401  (its tables complete the metadata)
+from models import registers as _registers  # noqa: E402,F401  (its tables join the metadata)

@@ -44,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.plan import bp as plan_bp
     from webapp.province import bp as province_bp
     from webapp.public import bp as public_bp
+    from webapp.registers import bp as registers_bp
     from webapp.reports import bp as reports_bp
     from webapp.setup import bp as setup_bp
     from webapp.tiles import bp as tiles_bp
@@ -88,6 +89,7 @@ def create_app(config: dict | None = None) -> Flask:
         (exchange_bp, None), (setup_bp, None), (plan_bp, None), (model_streets_bp, None),
         (campaigns_bp, None), (tiles_bp, None), (province_bp, None), (public_bp, None),
         (work_bp, None),
+        (registers_bp, None),
     ):
         app.register_blueprint(blueprint, url_prefix=prefix)
     app.jinja_env.globals.update(can=can, role_labels=ROLE_LABELS, nav_links=nav_links)

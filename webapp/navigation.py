@@ -22,6 +22,7 @@ LINKS = (
     ("incidents.index", "Vụ việc", "view_analysis"),
     ("houses.index", "Nhà trọ", "view_analysis"),
     ("houses.follow_ups", "Hẹn kiểm tra lại", "inspect_boarding_house"),
+    ("registers.index", "Sổ theo dõi", "view_analysis"),
     ("admin.users", "Tài khoản", "manage_users"),
     ("admin.audit", "Nhật ký truy cập", "read_audit"),
     ("exchange.index", "Xuất/nhập dữ liệu", "view_analysis"),
