@@ -2,12 +2,14 @@
 
 Published means a ranking snapshot in the ledger (``models.ledger``): the page shows the
 official revision of a published month, never a month still being scored. The map shows
-the khu phố coloured by that ranking and the model streets by name and status.
+the khu phố coloured by that ranking and the model streets by name and status; the task
+progress per unit is the figures of the unit's latest submitted report, not a live count.
 """
 
 from __future__ import annotations
 
 from models import ledger, public, queries
+from models import work_queries as work_store
 from webapp.services.plans import plan_for
 from webapp.services.province import SCORE_CLASSES
 
@@ -30,6 +32,23 @@ def public_ward(conn, code: str):
     return ward
 
 
+def unit_progress(conn, ward_id: int) -> list[dict]:
+    """Per unit, its latest *submitted* monthly report (Bảng 3) in figures only: how many
+    tasks, how many done, the mean % done. The rows' texts stay inside the ward: a unit's
+    result or difficulty may name a person."""
+    latest = {}
+    for report in work_store.unit_reports(conn, ward_id):  # ordered by month
+        latest[report.unit_id] = report
+    out = []
+    for report in sorted(latest.values(), key=lambda r: r.unit):
+        shares = [float(r["percent"]) for r in report.rows or []
+                  if isinstance(r.get("percent"), int | float)]
+        out.append({"unit": report.unit, "month": report.month, "tasks": len(report.rows or []),
+                    "done": sum(share >= 100 for share in shares),
+                    "mean_percent": sum(shares) / len(shares) if shares else None})
+    return out
+
+
 def page(conn, ward, month: str | None) -> dict | None:
     """The page's data for ``month`` (default: the latest published one); ``None`` when
     ``month`` is not a published month of the ward."""
@@ -50,5 +69,5 @@ def page(conn, ward, month: str | None) -> dict | None:
             "months": months[::-1], "month": shown, "rows": rows,
             "published_at": snapshot.published_at if snapshot else None,
             "revision": snapshot.revision if snapshot else None,
-            "neighbourhoods": areas,
+            "neighbourhoods": areas, "units": unit_progress(conn, ward.id),
             "model_streets": public.model_street_features(conn, ward.id)}

@@ -13,6 +13,8 @@ from tests.conftest import BACKENDS, database_factory, test_app
 from tests.helpers import DEMO_PASSWORDS
 
 PUBLISHED, UNPUBLISHED = "2026-03", "2026-04"
+# A unit's report row may name a person; the public page shows the report's figures only.
+REPORT_TEXT = "Đã nhắc hộ ông Trần Văn Riêng Tư"
 
 
 def _fill(engine, public: bool):
@@ -31,6 +33,13 @@ def _fill(engine, public: bool):
                 for i, kp in enumerate(queries.neighbourhood_names(tx, ward.id))]
         ledger.publish_snapshot(tx, ward.id, PUBLISHED, "v1", rows, "0" * 64, None,
                                 datetime(2026, 4, 2, 8, 0))
+        from models import work_queries
+
+        unit = work_queries.units(tx, ward.id)[0]
+        work_queries.save_unit_report(tx, ward.id, unit.id, PUBLISHED, [
+            {"task_id": 1, "stt": "1", "percent": 100.0, "result_text": REPORT_TEXT},
+            {"task_id": 2, "stt": "2", "percent": 50.0, "result_text": REPORT_TEXT}],
+            datetime(2026, 3, 20, 9, 0), None)
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +89,9 @@ def test_anyone_reads_the_published_ranking_and_the_model_streets(public_app):
         names = db.conn.execute(select(ModelStreet.name).where(
             ModelStreet.ward_id == ward.id)).scalars().all()
     assert names and all(name in html for name in names)
+    units = html[html.index('id="public-units"'):]
+    units = units[:units.index("</table>")]
+    assert units.count("<tr>") == 2 and "75%" in units  # one unit: 2 tasks, 1 done, 75 %
     assert page.headers["Cache-Control"].startswith("public")
     # the map's data travels in the page, drawn with our own shapes (no tiles needed)
     config = re.search(r'id="public-config">(.*?)</script>', html, re.S).group(1)
@@ -104,7 +116,7 @@ def test_no_personal_data_and_no_unpublished_month_in_any_public_answer(public_a
         heads = db.conn.execute(select(Neighbourhood.head_name).where(
             Neighbourhood.ward_id == ward.id)).scalars().all()
         staff = db.conn.execute(select(User.full_name, User.username)).all()
-    secrets = {v for row in owners for v in row if v} | {h for h in heads if h} | {
+    secrets = {REPORT_TEXT} | {v for row in owners for v in row if v} | {h for h in heads if h} | {
         v for row in staff for v in row if v and len(v) > 4}
     assert len(secrets) > 20
     for answer in answers:
