@@ -18,10 +18,12 @@ import io
 import threading
 from datetime import datetime
 
+import matplotlib
 from matplotlib import pyplot as plt
 from matplotlib.backends.backend_pdf import PdfPages
 
 from geo import formatting as fmt
+from geo.printmap import fonts
 from geo.printmap.frame import (
     Column,
     Page,
@@ -70,6 +72,7 @@ def _pdf(pages, meta: PrintMeta, title: str, on_page=None) -> bytes:
             "CreationDate": meta.printed_at if meta.printed_at.tzinfo else None}
     info = {k: v for k, v in info.items() if v is not None}
     with _LOCK:  # matplotlib is not thread-safe; printing is rare, one at a time is fine
+        matplotlib.rcParams["font.family"] = fonts.families()  # before any text is made
         placeholder = plt.figure(figsize=(0.1, 0.1))  # what geopandas' plt.draw() redraws
         try:
             with PdfPages(buffer, metadata=info) as pdf:
