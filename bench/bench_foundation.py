@@ -1,7 +1,12 @@
 """Foundation benchmark: demo load time and the incidents endpoint, on both backends.
 
-Run:  .venv/bin/python bench/bench_foundation.py [--postgres URL] [--repeat 7]
+Run:  .venv/bin/python bench/bench_foundation.py [--postgres URL] [--repeat 7] [--demo-runs 3]
 Prints a Markdown table; figures are recorded in bench/README.md.
+
+``--demo-runs N`` also times ``urbanorder demo`` as a user runs it: a new interpreter on a
+new, empty database (migration included), N times per backend, wall and CPU time (user +
+system) and the two times the command prints itself (the schema's, the demo's), next to
+``urbanorder --help`` as the start-up reference of the same run.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -21,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.bench_startup import run_timed  # noqa: E402
 from models import migrate  # noqa: E402
 from models.engine import make_engine  # noqa: E402
 from tests.helpers import sign_in  # noqa: E402
@@ -108,18 +115,66 @@ def _transfer_rows(name: str, client, repeat: int) -> list[tuple[str, str, str]]
     return rows
 
 
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_SAYS = {"schema": re.compile(r"Cơ sở dữ liệu sẵn sàng \(\w+, ([\d.]+) s\)"),
+             "demo": re.compile(r"Đã nạp dữ liệu mô phỏng sau ([\d.]+) s")}
+
+
+def _urbanorder(url: str, instance: str, *args: str) -> tuple[float, float, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": url,
+           "URBANORDER_INSTANCE": instance}
+    return run_timed([sys.executable, "-c", "from webapp.cli import main; main()", *args],
+                     ROOT, env)
+
+
+def demo_cli_rows(postgres: str, runs: int) -> list[tuple[str, str, str]]:
+    """``urbanorder demo`` on a new database each run (both backends), and ``--help``."""
+    samples: dict[str, list[tuple[float, ...]]] = {}
+
+    def once(name: str, url: str) -> list:
+        with tempfile.TemporaryDirectory() as instance:
+            help_wall, help_cpu, _ = _urbanorder(url, instance, "--help")
+            wall, cpu, out = _urbanorder(url, instance, "demo")
+        said = [float(DEMO_SAYS[key].search(out).group(1)) for key in ("schema", "demo")]
+        samples.setdefault(name, []).append((wall, cpu, *said, help_wall, help_cpu))
+        return []
+
+    for _ in range(runs):
+        on_both_backends(postgres, once)
+    rows = []
+    for name, runs_ in samples.items():
+        def med(i, runs_=runs_):
+            return f"{statistics.median(r[i] for r in runs_):.2f} s"
+
+        rows += [(name, "`urbanorder --help` (reference: start-up), wall / CPU",
+                  f"{med(4)} / {med(5)}"),
+                 (name, "`urbanorder demo` on an empty database, wall / CPU",
+                  f"{med(0)} / {med(1)}"),
+                 (name, "… as it reports itself: schema ready / demo loaded",
+                  f"{med(2)} / {med(3)}")]
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--postgres", default=os.environ.get(
         "URBANORDER_TEST_POSTGRES_URL", "postgresql+psycopg://root@127.0.0.1:5432/postgres"))
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--demo-runs", type=int, default=0,
+                        help="also time `urbanorder demo` from the command line, N runs")
+    parser.add_argument("--demo-only", action="store_true",
+                        help="only the `urbanorder demo` rows")
     args = parser.parse_args()
-    rows = on_both_backends(args.postgres, lambda name, url: bench_backend(
-        name, url, args.repeat))
+    print(f"load average before: {os.getloadavg()}")
+    rows = [] if args.demo_only else on_both_backends(
+        args.postgres, lambda name, url: bench_backend(name, url, args.repeat))
+    if args.demo_runs or args.demo_only:
+        rows += demo_cli_rows(args.postgres, args.demo_runs or 3)
     print("| backend | measurement | time |")
     print("|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
+    print(f"load average after: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

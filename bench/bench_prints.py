@@ -10,7 +10,8 @@ drawn from scratch (as every page was before the sheet was reused) times 27. Pag
 (khu phố detail, hotspots, follow-ups) through the Flask stack, first request of a new app
 and then warm; their reference is the SQL time of the same request (cursor execute
 time). ``--compare DIR`` also times the command-line prints of another checkout (the old
-code) on the same databases. Prints Markdown tables and the load average before/after.
+code) on the same databases, runs alternating; command-line rows give wall and CPU time
+(user + system). Prints Markdown tables and the load average before/after.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, event, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.bench_startup import run_timed  # noqa: E402
 from models import migrate  # noqa: E402
 from models.engine import make_engine  # noqa: E402
 from tests.helpers import csrf_token, sign_in  # noqa: E402
@@ -54,30 +55,36 @@ def _median(samples: list[float]) -> str:
     return f"{statistics.median(samples):.2f} s (best {min(samples):.2f} s)"
 
 
-def _cli(checkout: Path, url: str, instance: Path, *args: str) -> float:
+def _cli(checkout: Path, url: str, instance: Path, *args: str) -> tuple[float, float]:
+    """Wall and CPU time (user + system) of ``urbanorder ARGS`` in a new interpreter."""
     env = {**os.environ, "PYTHONPATH": str(checkout), "DATABASE_URL": url,
            "URBANORDER_INSTANCE": str(instance)}
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "from webapp.cli import main; main()", *args],
-                   cwd=checkout, env=env, check=True, capture_output=True)
-    return time.perf_counter() - started
+    wall, cpu, _ = run_timed([sys.executable, "-c", "from webapp.cli import main; main()",
+                              *args], checkout, env)
+    return wall, cpu
 
 
 def cli_rows(name: str, url: str, checkouts: list[Path], repeat: int) -> list[tuple]:
+    """The command-line prints; with several checkouts their runs alternate (old, new,
+    old, new…), so a load that changes during the run weighs on both alike."""
+    cases = [("reference: `urbanorder --help` (start-up)", ["--help"]),
+             ("`print-ranking --paper A3` (CLI)", ["print-ranking", "--month", MONTH,
+                                                   "--paper", "A3", "-o", "{out}"]),
+             ("`print-ranking --atlas` 27 pages (CLI)", ["print-ranking", "--month", MONTH,
+                                                         "--atlas", "-o", "{out}"])]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         out, instance = str(Path(tmp) / "out.pdf"), Path(tmp)
-        for checkout in checkouts:
-            tag = "" if checkout == ROOT else f" [{checkout}]"
-            for label, args in [
-                ("reference: `urbanorder --help` (start-up)", ["--help"]),
-                ("`print-ranking --paper A3` (CLI wall)",
-                 ["print-ranking", "--month", MONTH, "--paper", "A3", "-o", out]),
-                ("`print-ranking --atlas` 27 pages (CLI wall)",
-                 ["print-ranking", "--month", MONTH, "--atlas", "-o", out]),
-            ]:
-                samples = [_cli(checkout, url, instance, *args) for _ in range(repeat)]
-                rows.append((name, label + tag, _median(samples)))
+        for label, args in cases:
+            samples = {checkout: [] for checkout in checkouts}
+            for _ in range(repeat):
+                for checkout in checkouts:
+                    samples[checkout].append(_cli(checkout, url, instance,
+                                                  *(a.format(out=out) for a in args)))
+            for checkout, runs in samples.items():
+                tag = "" if checkout == ROOT else f" [{checkout}]"
+                rows.append((name, label + tag, _median([wall for wall, _ in runs]) +
+                             f"; CPU {_median([cpu for _, cpu in runs])}"))
     return rows
 
 
@@ -189,6 +196,8 @@ def main() -> None:
     parser.add_argument("--postgres", help="admin URL of a PostGIS server (adds that backend)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--compare", type=Path, help="another checkout for the CLI prints")
+    parser.add_argument("--cli-only", action="store_true",
+                        help="only the command-line prints (not the pages and the atlas)")
     args = parser.parse_args()
     print(f"load average before: {load()} ({os.cpu_count()} cores)")
     results = []
@@ -204,11 +213,13 @@ def main() -> None:
                 engine.dispose()
                 app = create_app({"DATABASE_URL": url, "TILE_URL": "", "SECRET_KEY": "bench",
                                   "RATELIMIT_ENABLED": False, "INSTANCE_DIR": Path(tmp)})
-                results += page_rows(name, url, args.repeat)
-                results += atlas_rows(name, app, args.repeat)
-                results += job_rows(name, app, args.repeat)
+                if not args.cli_only:
+                    results += page_rows(name, url, args.repeat)
+                    results += atlas_rows(name, app, args.repeat)
+                    results += job_rows(name, app, args.repeat)
                 app.extensions["urbanorder_engine"].dispose()
                 checkouts = [ROOT] + ([args.compare] if args.compare else [])
+                print(f"{name}: load average {load()} before the command-line prints")
                 results += cli_rows(name, url, checkouts, args.repeat)
             finally:
                 drop()

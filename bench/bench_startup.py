@@ -1,10 +1,12 @@
 """Start-up: building the app and ``urbanorder --help``, against the stack's own imports.
 
-Each measurement is a new interpreter (median of ``--runs``), wall time and peak RSS
-(``ru_maxrss`` of the child). The reference is importing the libraries every request
-needs anyway (flask, sqlalchemy, geoalchemy2, shapely, numpy, argon2) — what start-up
-cannot go below without dropping one. ``--compare DIR`` also times another checkout
-(e.g. a worktree of the commit before a change), same venv, same run.
+Each measurement is a new interpreter (median of ``--runs``): wall time, CPU time (user +
+system of the child: on a machine shared with other jobs the wall time is mostly waiting
+for a core, the CPU time much less so) and peak RSS (``ru_maxrss`` of the child). The
+reference is importing the libraries every request needs anyway (flask, sqlalchemy,
+geoalchemy2, shapely, numpy, argon2) — what start-up cannot go below without dropping one.
+``--compare DIR`` also times another checkout (e.g. a worktree of the commit before a
+change), same venv, same run.
 
     .venv/bin/python bench/bench_startup.py --runs 7 [--compare /tmp/old-checkout]
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -35,25 +38,31 @@ CASES = {
 PEAK = "\nimport resource\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
 
 
-def _run(code: str, cwd: Path) -> tuple[float, float]:
-    """Wall time of a new interpreter running ``code``, and its own peak RSS (MiB)."""
+def run_timed(argv: list[str], cwd: Path, env: dict) -> tuple[float, float, str]:
+    """Run ``argv`` (a new interpreter); its wall time, CPU time (user + system, from the
+    children's rusage) and standard output. Shared by the other benchmarks' CLI rows."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code + PEAK], cwd=cwd, check=True,
-                          capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(cwd)})
+    done = subprocess.run(argv, cwd=cwd, check=True, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - start
-    return elapsed, int(done.stdout.split()[-1]) / 1024  # ru_maxrss is KiB on Linux
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu, done.stdout
 
 
-def measure(cwd: Path, runs: int, db: str) -> dict[str, tuple[float, float]]:
+def _run(code: str, cwd: Path) -> tuple[float, float, float]:
+    """Wall and CPU time of a new interpreter running ``code``, and its peak RSS (MiB)."""
+    elapsed, cpu, out = run_timed([sys.executable, "-c", code + PEAK], cwd,
+                                  {**os.environ, "PYTHONPATH": str(cwd)})
+    return elapsed, cpu, int(out.split()[-1]) / 1024  # ru_maxrss is KiB on Linux
+
+
+def measure(cwd: Path, runs: int, db: str) -> dict[str, tuple[float, float, float]]:
     out = {}
     for label, code in CASES.items():
-        times, peaks = [], []
-        for _ in range(runs):
-            elapsed, peak = _run(code.format(db=db), cwd)
-            times.append(elapsed)
-            peaks.append(peak)
-        out[label] = (statistics.median(times), max(peaks))
+        samples = [_run(code.format(db=db), cwd) for _ in range(runs)]
+        out[label] = (statistics.median(s[0] for s in samples),
+                      statistics.median(s[1] for s in samples), max(s[2] for s in samples))
     return out
 
 
@@ -68,11 +77,11 @@ def main() -> None:
         results = {"this checkout": measure(ROOT, args.runs, db)}
         if args.compare:
             results[str(args.compare)] = measure(args.compare, args.runs, db)
-    print("| checkout | measurement | median wall | peak RSS |")
-    print("|---|---|---|---|")
+    print("| checkout | measurement | median wall | median CPU | peak RSS |")
+    print("|---|---|---|---|---|")
     for checkout, rows in results.items():
-        for label, (wall, peak) in rows.items():
-            print(f"| {checkout} | {label} | {wall:.2f} s | {peak:.0f} MiB |")
+        for label, (wall, cpu, peak) in rows.items():
+            print(f"| {checkout} | {label} | {wall:.2f} s | {cpu:.2f} s | {peak:.0f} MiB |")
     print(f"load average after: {os.getloadavg()}")
 
 

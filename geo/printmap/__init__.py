@@ -18,10 +18,11 @@ import io
 import threading
 from datetime import datetime
 
-from matplotlib import pyplot as plt
+import matplotlib
 from matplotlib.backends.backend_pdf import PdfPages
 
 from geo import formatting as fmt
+from geo.printmap import fonts
 from geo.printmap.frame import (
     Column,
     Page,
@@ -37,6 +38,7 @@ from geo.printmap.frame import (
 from geo.printmap.layers import (
     TIER_STYLES,
     base_handles,
+    draw,
     draw_outline,
     draw_route,
     draw_streets,
@@ -70,15 +72,12 @@ def _pdf(pages, meta: PrintMeta, title: str, on_page=None) -> bytes:
             "CreationDate": meta.printed_at if meta.printed_at.tzinfo else None}
     info = {k: v for k, v in info.items() if v is not None}
     with _LOCK:  # matplotlib is not thread-safe; printing is rare, one at a time is fine
-        placeholder = plt.figure(figsize=(0.1, 0.1))  # what geopandas' plt.draw() redraws
-        try:
-            with PdfPages(buffer, metadata=info) as pdf:
-                for done, page in enumerate(pages, start=1):
-                    pdf.savefig(page.fig)
-                    if on_page:
-                        on_page(done)
-        finally:
-            plt.close(placeholder)
+        matplotlib.rcParams["font.family"] = fonts.families()  # before any text is made
+        with PdfPages(buffer, metadata=info) as pdf:
+            for done, page in enumerate(pages, start=1):
+                pdf.savefig(page.fig)
+                if on_page:
+                    on_page(done)
     return buffer.getvalue()
 
 
@@ -176,12 +175,12 @@ def _ranking_page(layers: dict, rows: list[dict], meta: PrintMeta, paper: str,
     for tier, group in kp.groupby(kp["tier"].fillna("__none__"), sort=False):
         fill, hatch = TIER_STYLES.get(None if tier == "__none__" else tier,
                                       TIER_STYLES["below"])
-        group.plot(ax=ax, facecolor=fill, edgecolor="#222222", hatch=hatch,
-                   linewidth=0.45 * k, zorder=2)
+        draw(ax, group, facecolor=fill, edgecolor="#222222", hatch=hatch,
+             linewidth=0.45 * k, zorder=2)
     draw_streets(ax, streets, k)
     route = metric(layers.get("route"), epsg)
     draw_route(ax, route, k)
-    kp.boundary.plot(ax=ax, color="#222222", linewidth=0.6 * k, zorder=5)
+    draw(ax, kp.boundary, color="#222222", linewidth=0.6 * k, zorder=5)
     draw_outline(ax, ward, k)
     for item in kp.itertuples():
         row = by_code.get(item.code)

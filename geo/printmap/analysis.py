@@ -23,6 +23,7 @@ from geo.printmap.frame import (
 )
 from geo.printmap.layers import (
     base_handles,
+    draw,
     draw_outline,
     draw_streets,
     furniture,
@@ -77,20 +78,20 @@ def hotspot_page(layers: dict, cells, repeats, areas: list[dict], meta: PrintMet
     header(page, HOTSPOT_TITLE, meta, "Phân tích Getis-Ord Gi* (hiệu chỉnh FDR) — chỉ vẽ ô "
            "có ý nghĩa thống kê")
     ax, kp, ward, streets = _background(page, layers, meta)
-    kp.plot(ax=ax, facecolor="white", edgecolor="#777777", linewidth=0.4 * k, zorder=1)
+    draw(ax, kp, facecolor="white", edgecolor="#777777", linewidth=0.4 * k, zorder=1)
     handles = []
     cells = metric(cells, meta.metric_epsg)
     if cells is not None and len(cells):
         for cls, (fill, hatch, label) in HOTSPOT_STYLES.items():
             part = cells[cells["cls"] == cls]
             if len(part):
-                part.plot(ax=ax, facecolor=fill, hatch=hatch, edgecolor="#555555",
-                          linewidth=0.15 * k, zorder=2)
+                draw(ax, part, facecolor=fill, hatch=hatch, edgecolor="#555555",
+                     linewidth=0.15 * k, zorder=2)
                 handles.append(Patch(facecolor=fill, hatch=hatch, edgecolor="#555555",
                                      label=f"{label} ({len(part)} ô)"))
     draw_streets(ax, streets, k, alpha=0.8)
-    kp.boundary.plot(ax=ax, color="#555555", linewidth=0.4 * k, linestyle=(0, (4, 2)),
-                     zorder=5)
+    draw(ax, kp.boundary, color="#555555", linewidth=0.4 * k, linestyle=(0, (4, 2)),
+         zorder=5)
     draw_outline(ax, ward, k)
     _kp_labels(ax, kp, k)
     repeats = metric(repeats, meta.metric_epsg)
@@ -158,20 +159,20 @@ def coverage_page(layers: dict, rows, meta: PrintMeta, paper: str) -> Page:
     for item in kp.itertuples():
         row = by_code.get(item.code)
         fill, hatch = _coverage_style(row) if row else ("#ffffff", "--")
-        kp[kp["code"] == item.code].plot(ax=ax, facecolor=fill, hatch=hatch,
-                                         edgecolor="#333333", linewidth=0.45 * k, zorder=2)
+        draw(ax, kp[kp["code"] == item.code], facecolor=fill, hatch=hatch,
+             edgecolor="#333333", linewidth=0.45 * k, zorder=2)
     gaps = kp[[bool((by_code.get(c) or {}).get("gap")) for c in kp["code"]]]
     draw_streets(ax, streets, k, alpha=0.7)
     if len(gaps):
-        gaps.boundary.plot(ax=ax, color="#c00000", linewidth=1.3 * k, linestyle=(0, (3, 1.5)),
-                           zorder=6)
+        draw(ax, gaps.boundary, color="#c00000", linewidth=1.3 * k, linestyle=(0, (3, 1.5)),
+             zorder=6)
     draw_outline(ax, ward, k)
     houses = metric(layers.get("houses"), meta.metric_epsg)
     models = houses[houses["model_status"] == "recognised"] if houses is not None and \
         len(houses) else None
     if models is not None and len(models):
-        models.buffer(NEAR_MODEL_M).boundary.plot(ax=ax, color="#08519c", linewidth=0.5 * k,
-                                                  linestyle=(0, (2, 1.5)), zorder=6.5)
+        draw(ax, models.buffer(NEAR_MODEL_M).boundary, color="#08519c", linewidth=0.5 * k,
+             linestyle=(0, (2, 1.5)), zorder=6.5)
         ax.scatter(models.geometry.x, models.geometry.y, s=34 * k * k, marker="*",
                    facecolor="#fec44f", edgecolor=INK, linewidth=0.5 * k, zorder=7)
     _kp_labels(ax, kp, k)

@@ -21,6 +21,7 @@ from geo.printmap.frame import (
 )
 from geo.printmap.layers import (
     TIER_STYLES,
+    draw,
     draw_outline,
     draw_streets,
     furniture,
@@ -57,7 +58,7 @@ class AtlasSheet:
         self.spots = {code: geom.representative_point()
                       for code, geom in zip(kp["code"], kp.geometry, strict=True)}
         self.ax = ax = map_axes(page, kp.total_bounds, pad=0.12)
-        kp.plot(ax=ax, facecolor="#f2f2f2", edgecolor="#8a8a8a", linewidth=0.4 * k, zorder=1)
+        draw(ax, kp, facecolor="#f2f2f2", edgecolor="#8a8a8a", linewidth=0.4 * k, zorder=1)
         draw_streets(ax, layers.get("streets"), k * 1.4)
         draw_outline(ax, layers.get("ward"), k)
         furniture(page, ax, scale=False)
@@ -78,7 +79,7 @@ class AtlasSheet:
         set_extent(ax, mine.total_bounds, pad=0.12)
         fill, hatch = TIER_STYLES.get(row.get("tier") if row.get("rank") else None,
                                       TIER_STYLES[None])
-        mine.plot(ax=ax, facecolor="white", edgecolor=INK, linewidth=1.6 * k, zorder=2)
+        draw(ax, mine, facecolor="white", edgecolor=INK, linewidth=1.6 * k, zorder=2)
         (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
         for code, spot in self.spots.items():
             if code != row["code"] and x0 < spot.x < x1 and y0 < spot.y < y1:
@@ -103,7 +104,7 @@ class AtlasSheet:
         for status, meta_s in vocab.MODEL_STREET_STATUSES.items():
             part = model[model["status"] == status]
             if len(part):
-                part.plot(ax=self.ax, color=meta_s["colour"], linewidth=2.6 * k, zorder=5)
+                draw(self.ax, part, color=meta_s["colour"], linewidth=2.6 * k, zorder=5)
                 handles.append(Line2D([], [], color=meta_s["colour"], linewidth=2.6 * k,
                                       label=f"Tuyến kiểu mẫu: {meta_s['vi']} ({len(part)})"))
         return handles

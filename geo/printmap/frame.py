@@ -85,8 +85,8 @@ class Page:
         self.paper = paper
         self.width, self.height = PAPERS[paper]
         self.k = self.width / PAPERS["A4"][0]
-        # Not a pyplot figure: geopandas calls ``plt.draw()`` after each layer, which would
-        # redraw the whole page every time (see ``printmap._pdf``'s placeholder figure).
+        # Not a pyplot figure: pyplot is never imported (``layers.draw`` instead of
+        # geopandas' ``.plot``, which imports pyplot and redraws the figure per layer).
         self.fig = Figure(figsize=(self.width * MM, self.height * MM), dpi=100)
 
     def rect(self, x: float, y: float, w: float, h: float) -> list[float]:

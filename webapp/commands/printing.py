@@ -1,15 +1,13 @@
-"""Command-line printing of ranking maps ."""
+"""Command-line printing of ranking maps (no Flask app: only the database and the print code)."""
 
 from __future__ import annotations
 
 import click
-from flask.cli import with_appcontext
 
-from webapp.commands import database, ward_or_fail
+from webapp.commands import engine_without_app, ward_or_fail
 
 
 @click.command("print-ranking")
-@with_appcontext
 @click.option("--month", required=True, help="Tháng xếp hạng, dạng yyyy-mm (ví dụ 2026-10).")
 @click.option("--paper", default="A4", show_default=True, help="Khổ giấy: A4 hoặc A3 (ngang).")
 @click.option("--atlas", is_flag=True, help="Thêm một trang cho mỗi khu phố.")
@@ -24,7 +22,7 @@ def print_ranking_command(month, paper, atlas, ward_code, output) -> None:
         month, paper = fmt.parse_month(month), printing.check_paper(paper)
     except ValueError as bad:
         raise click.ClickException(str(bad)) from None
-    with database().engine.connect() as conn:
+    with engine_without_app() as engine, engine.connect() as conn:
         ward = ward_or_fail(conn, ward_code, "in bản đồ")
         body = printing.ranking_pdf(conn, ward, month, paper, atlas)
     with open(output, "wb") as out:

@@ -17,7 +17,6 @@ from geo.text import tidy
 from models import plans, queries, records
 from models import wards as ward_records
 from webapp.clock import local_now
-from webapp.services.exchange import reassign_neighbourhoods
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 OUTSIDE_TOLERANCE_M = 50.0
@@ -134,6 +133,10 @@ def set_boundary(tx, ward, outline: Outline, user_id: int | None) -> dict:
     """Replace the ward's outline; re-assign points to khu phố; report what lies outside."""
     beyond = outside(tx, ward, outline.shape)
     ward_records.set_boundary(tx, ward.id, outline.shape)
+    # Here, not at the top: finding a ward (every command's ward_named) needs none of the
+    # field and import services that this brings, nor the auth they import.
+    from webapp.services.exchange import reassign_neighbourhoods
+
     moved = reassign_neighbourhoods(tx, ward)
     area = geo_boundary.area_km2(outline.shape, ward.metric_epsg)
     records.audit(tx, ward.id, user_id, "ward_boundary_changed", "ward", ward.id,
