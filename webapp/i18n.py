@@ -18,6 +18,10 @@ from flask import Flask, request
 LANGUAGES = ("vi", "en")
 DEFAULT = "vi"
 COOKIE = "lang"
+COOKIE_AGE = 365 * 24 * 3600  # a phone's browser keeps the choice through a year of shifts
+# Each language named in itself: the switch must be readable by someone who cannot read the
+# page's current language. Not translated, on purpose.
+NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 
 def select_locale() -> str:
@@ -33,6 +37,19 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES, default=DEFAULT)
 
 
+def current_language() -> str:
+    """The language of this request (``vi`` outside a request: CLI, a worker process)."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT
+
+
+def chosen(value: str | None) -> str | None:
+    """``value`` if it names a language of the interface, else None (a form's "browser")."""
+    return value if value in LANGUAGES else None
+
+
 def init_app(app: Flask) -> None:
     from flask_babel import Babel
 
@@ -41,3 +58,4 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(DATA_DIR / "translations"))
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(current_language=current_language, language_names=NAMES)

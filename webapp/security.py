@@ -10,9 +10,10 @@ from flask_login import current_user
 
 from webapp.errors import ApiError
 
-# Endpoints reachable without signing in: the sign-in page and static assets.
-PUBLIC_ENDPOINTS = {"auth.login", "static", "vendor.asset", "field.service_worker",
-                    "setup.first_run"}
+# Endpoints reachable without signing in: the sign-in page (and its language switch) and
+# static assets.
+PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "static", "vendor.asset",
+                    "field.service_worker", "setup.first_run"}
 
 
 def csp_nonce() -> str:

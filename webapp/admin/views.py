@@ -12,6 +12,7 @@ from flask_login import current_user, login_user
 
 from geo.text import tidy
 from models import listings, records
+from webapp import i18n
 from webapp import users as accounts
 from webapp.admin import bp, labels
 from webapp.auth import SignedInUser
@@ -75,6 +76,12 @@ def _apply(row, form: UserEditForm) -> list[str]:
             records.audit(conn, row.ward_id, current_user.id, "user_role_changed", "user",
                           row.id, **{"from": row.role, "to": form.role.data})
             changed.append("vai trò")
+        language = i18n.chosen(form.language.data)
+        if language != row.language:
+            records.update_user(conn, row.id, language=language)
+            records.audit(conn, row.ward_id, current_user.id, "user_updated", "user", row.id,
+                          fields=["language"])
+            changed.append("ngôn ngữ")
         if bool(form.active.data) != bool(row.active):
             accounts.set_active(conn, row.username, bool(form.active.data), current_user.id)
             changed.append("mở khóa" if form.active.data else "khóa tài khoản")
@@ -94,6 +101,7 @@ def edit_user(user_id: int):
     if request.method == "GET":
         form.full_name.data, form.role.data, form.active.data = \
             row.full_name, row.role, bool(row.active)
+        form.language.data = row.language or ""
     error, status = None, 200
     if form.validate_on_submit():
         is_self = row.id == current_user.id

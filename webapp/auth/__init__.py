@@ -39,6 +39,7 @@ class SignedInUser(UserMixin):
         self.role = row.role
         self.active = row.active
         self.session_version = row.session_version
+        self.language = row.language  # webapp.i18n.select_locale reads it
 
     def get_id(self) -> str:
         # The version ends every session of a user whose password changed or who was disabled.

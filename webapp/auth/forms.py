@@ -5,8 +5,14 @@ from __future__ import annotations
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from flask_babel import lazy_gettext as _l
+
 from webapp.auth.permissions import WARD_ROLE_LABELS
 from webapp.forms import Form as FlaskForm
+from webapp.i18n import NAMES
+
+# The empty choice leaves the language to the browser (its Accept-Language, else Vietnamese).
+LANGUAGE_CHOICES = [("", _l("Theo trình duyệt")), *NAMES.items()]
 
 
 class LoginForm(FlaskForm):
@@ -27,4 +33,11 @@ class UserEditForm(FlaskForm):
     full_name = StringField("Họ và tên", validators=[Optional(), Length(max=200)])
     role = SelectField("Vai trò", choices=dict(WARD_ROLE_LABELS))
     active = BooleanField("Đang hoạt động")
+    language = SelectField(_l("Ngôn ngữ giao diện"), choices=LANGUAGE_CHOICES, default="")
     password = PasswordField("Đặt mật khẩu mới (để trống: giữ nguyên)", validators=[Optional()])
+
+
+class AccountForm(FlaskForm):
+    """The user's own page: what they may change about their account themselves."""
+
+    language = SelectField(_l("Ngôn ngữ giao diện"), choices=LANGUAGE_CHOICES, default="")
