@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
-
-from flask_babel import lazy_gettext as _l
 
 from webapp.auth.permissions import WARD_ROLE_LABELS
 from webapp.forms import Form as FlaskForm
