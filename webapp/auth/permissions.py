@@ -6,15 +6,18 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from geo.i18n import N_
+
 ROLE_LABELS = {
-    "superadmin": "Quản trị hệ thống (mọi phường)",
-    "admin": "Quản trị viên",
-    "police": "Công an phường",
-    "urban_staff": "Cán bộ quản lý đô thị",
-    "leader": "Lãnh đạo (chỉ xem)",
-    "province": "Cán bộ cấp tỉnh (xem mọi phường)",
+    "superadmin": _l("Quản trị hệ thống (mọi phường)"),
+    "admin": _l("Quản trị viên"),
+    "police": _l("Công an phường"),
+    "urban_staff": _l("Cán bộ quản lý đô thị"),
+    "leader": _l("Lãnh đạo (chỉ xem)"),
+    "province": _l("Cán bộ cấp tỉnh (xem mọi phường)"),
 }
 # Roles that belong to no ward (``users.ward_id`` NULL): they see across the installation.
 INSTALLATION_ROLES = frozenset({"superadmin", "province"})
@@ -83,8 +86,7 @@ def require(permission: str):
                 if request.path.startswith("/api/"):
                     from webapp.errors import ApiError
 
-                    raise ApiError(403, "Bạn không có quyền thực hiện thao tác này.",
-                                   "You are not allowed to do this.")
+                    raise ApiError(403, N_("Bạn không có quyền thực hiện thao tác này."))
                 abort(403)
             return view(*args, **kwargs)
 

@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from geo.i18n import N_
 from models import records
 from webapp import i18n, users  # the module: webapp.users imports webapp.auth, which imports this
 from webapp.auth import SignedInUser, bp, end_session, start_shift
@@ -32,9 +33,10 @@ def safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute; 60 per hour", methods=["POST"],
-               error_message="Quá nhiều lần đăng nhập. Vui lòng thử lại sau ít phút.")
+               error_message=N_("Quá nhiều lần đăng nhập. Vui lòng thử lại sau ít phút."))
 @limiter.limit("5 per minute; 30 per hour", methods=["POST"], key_func=_username_key,
-               error_message="Tài khoản này bị tạm khóa đăng nhập vài phút do nhập sai nhiều lần.")
+               error_message=N_("Tài khoản này bị tạm khóa đăng nhập vài phút do nhập sai "
+                                "nhiều lần."))
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
@@ -66,7 +68,7 @@ def login():
             start_shift()  # a permanent session, ending one shift after this time
             login_user(SignedInUser(signed_in))  # its server-side session: auth._on_login
             return redirect(safe_next(request.args.get("next")))
-        flash("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa.", "error")
+        flash(_("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa."), "error")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form)
 
@@ -76,7 +78,7 @@ def login():
 def logout():
     end_session()
     logout_user()
-    flash("Đã đăng xuất.", "info")
+    flash(_("Đã đăng xuất."), "info")
     # "Đổi người dùng" on a field page: the next person signs in straight back to the field.
     target = request.args.get("next")
     return redirect(url_for("auth.login", next=safe_next(target)) if target
