@@ -54,6 +54,11 @@ def N_(message: str) -> str:  # noqa: N802 — the gettext convention extractors
     return message
 
 
+class Msgid(str):
+    """A value that is itself a msgid (a parameter's name, a label), to be said in the
+    reader's language when it fills a placeholder of another message."""
+
+
 def has(message: str, locale: str) -> bool:
     """Whether the catalogue of ``locale`` translates ``message`` (always, for Vietnamese)."""
     language = str(locale).split("_")[0]

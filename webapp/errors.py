@@ -48,8 +48,10 @@ class ApiError(Exception):
     def in_language(self, locale: str) -> str:
         """The message in ``locale``: the catalogue's, else the English given, else Vietnamese."""
         if locale != "vi" and not i18n.has(self.msgid, locale) and self.fallback_en:
-            return self.fallback_en % self.params if self.params else self.fallback_en
-        return i18n.translate(self.msgid, locale, **self.params)
+            return self.fallback_en
+        params = {k: i18n.translate(v, locale) if isinstance(v, i18n.Msgid) else v
+                  for k, v in self.params.items()}
+        return i18n.translate(self.msgid, locale, **params)
 
     @property
     def message_vi(self) -> str:
