@@ -13,7 +13,9 @@ else Vietnamese.
 
 from __future__ import annotations
 
-from flask import Flask, request
+from collections.abc import Mapping
+
+from flask import Flask, has_request_context, request
 
 LANGUAGES = ("vi", "en")
 DEFAULT = "vi"
@@ -25,9 +27,12 @@ NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 
 def select_locale() -> str:
-    """The language of this request (one of ``LANGUAGES``)."""
+    """The language of this request (one of ``LANGUAGES``); Vietnamese outside a request
+    (a command run in the app's context: ``urbanorder user add``)."""
     from flask_login import current_user
 
+    if not has_request_context():
+        return DEFAULT
     chosen = getattr(current_user, "language", None) if current_user else None
     if chosen in LANGUAGES:
         return chosen
@@ -43,6 +48,24 @@ def current_language() -> str:
 
     locale = get_locale()
     return locale.language if locale is not None else DEFAULT
+
+
+class Labels(Mapping):
+    """Codes to msgids (a vocabulary's labels), read in the request's language."""
+
+    def __init__(self, msgids: Mapping[str, str]) -> None:
+        self.msgids = msgids
+
+    def __getitem__(self, code: str) -> str:
+        from flask_babel import gettext
+
+        return gettext(self.msgids[code])
+
+    def __iter__(self):
+        return iter(self.msgids)
+
+    def __len__(self) -> int:
+        return len(self.msgids)
 
 
 def chosen(value: str | None) -> str | None:

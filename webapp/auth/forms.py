@@ -11,6 +11,7 @@ from webapp.forms import Form as FlaskForm
 from webapp.i18n import NAMES
 
 # The empty choice leaves the language to the browser (its Accept-Language, else Vietnamese).
+ROLE_CHOICES = [(code, _l(msgid)) for code, msgid in WARD_ROLE_LABELS.items()]
 LANGUAGE_CHOICES = [("", _l("Theo trình duyệt")), *NAMES.items()]
 
 
@@ -25,13 +26,13 @@ class UserForm(FlaskForm):
         DataRequired(_l("Nhập tên đăng nhập.")), Length(3, 80, _l("Từ 3 đến 80 ký tự.")),
         Regexp(r"^[a-z0-9._-]+$", message=_l("Chỉ dùng chữ thường không dấu, số, dấu . _ -"))])
     full_name = StringField(_l("Họ và tên"), validators=[Optional(), Length(max=200)])
-    role = SelectField(_l("Vai trò"), choices=list(WARD_ROLE_LABELS.items()))
+    role = SelectField(_l("Vai trò"), choices=ROLE_CHOICES)
     password = PasswordField(_l("Mật khẩu (để trống: tạo ngẫu nhiên)"), validators=[Optional()])
 
 
 class UserEditForm(FlaskForm):
     full_name = StringField(_l("Họ và tên"), validators=[Optional(), Length(max=200)])
-    role = SelectField(_l("Vai trò"), choices=list(WARD_ROLE_LABELS.items()))
+    role = SelectField(_l("Vai trò"), choices=ROLE_CHOICES)
     active = BooleanField(_l("Đang hoạt động"))
     language = SelectField(_l("Ngôn ngữ giao diện"), choices=LANGUAGE_CHOICES, default="")
     password = PasswordField(_l("Đặt mật khẩu mới (để trống: giữ nguyên)"), validators=[Optional()])

@@ -6,18 +6,19 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from geo.i18n import N_
 
+# msgids (Vietnamese): said in the reader's language where shown (webapp.i18n.Labels for
+# templates, the forms' choices); the command line prints them as they are.
 ROLE_LABELS = {
-    "superadmin": _l("Quản trị hệ thống (mọi phường)"),
-    "admin": _l("Quản trị viên"),
-    "police": _l("Công an phường"),
-    "urban_staff": _l("Cán bộ quản lý đô thị"),
-    "leader": _l("Lãnh đạo (chỉ xem)"),
-    "province": _l("Cán bộ cấp tỉnh (xem mọi phường)"),
+    "superadmin": N_("Quản trị hệ thống (mọi phường)"),
+    "admin": N_("Quản trị viên"),
+    "police": N_("Công an phường"),
+    "urban_staff": N_("Cán bộ quản lý đô thị"),
+    "leader": N_("Lãnh đạo (chỉ xem)"),
+    "province": N_("Cán bộ cấp tỉnh (xem mọi phường)"),
 }
 # Roles that belong to no ward (``users.ward_id`` NULL): they see across the installation.
 INSTALLATION_ROLES = frozenset({"superadmin", "province"})
