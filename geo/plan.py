@@ -58,6 +58,8 @@ class Plan:
     phases: tuple[dict, ...]  # {code, label, start, end}
     targets: tuple[dict, ...]  # {code, label, lead, metric, target, deadline, unit}
     report: dict = field(default_factory=dict)
+    # The ward's public page (no sign-in): published rankings and the model streets' map.
+    public_page: bool = False
 
     # --- building ---------------------------------------------------------------------
 
@@ -91,10 +93,13 @@ class Plan:
         phases = _phases(data.get("phases"), problems)
         targets = _targets(data.get("targets"), metrics, problems)
         report = _report(data.get("report") or {}, problems)
+        public = data.get("public_page", False)
+        if not isinstance(public, bool):
+            problems.append("“Trang công khai” phải là có (true) hoặc không (false).")
         if problems:
             raise PlanError(problems)
         return cls(version, name, start, base, cycle, due, route, criteria, phases, targets,
-                   report)
+                   report, public)
 
     @classmethod
     def from_yaml(cls, text: str) -> Plan:
@@ -125,6 +130,7 @@ class Plan:
                        for p in self.phases],
             "targets": [{**t, "deadline": _iso(t["deadline"])} for t in self.targets],
             "report": dict(self.report),
+            "public_page": self.public_page,
         }
 
     def to_yaml(self) -> str:

@@ -43,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.navigation import nav_links
     from webapp.plan import bp as plan_bp
     from webapp.province import bp as province_bp
+    from webapp.public import bp as public_bp
     from webapp.reports import bp as reports_bp
     from webapp.setup import bp as setup_bp
     from webapp.tiles import bp as tiles_bp
@@ -84,7 +85,7 @@ def create_app(config: dict | None = None) -> Flask:
         (incidents_bp, "/incidents"), (houses_bp, "/boarding-houses"), (admin_bp, "/admin"),
         (field_bp, None), (photos.bp, None), (analysis_bp, None), (reports_bp, None),
         (exchange_bp, None), (setup_bp, None), (plan_bp, None), (model_streets_bp, None),
-        (campaigns_bp, None), (tiles_bp, None), (province_bp, None),
+        (campaigns_bp, None), (tiles_bp, None), (province_bp, None), (public_bp, None),
     ):
         app.register_blueprint(blueprint, url_prefix=prefix)
     app.jinja_env.globals.update(can=can, role_labels=i18n.Labels(ROLE_LABELS),

@@ -11,10 +11,10 @@ from flask_login import current_user
 from geo.i18n import N_
 from webapp.errors import ApiError
 
-# Endpoints reachable without signing in: the sign-in page (and its language switch) and
-# static assets.
+# Endpoints reachable without signing in: the sign-in page (and its language switch), static
+# assets and a ward's public page (which answers 404 unless the ward's plan turns it on).
 PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "static", "vendor.asset",
-                    "field.service_worker", "setup.first_run"}
+                    "field.service_worker", "setup.first_run", "public.ward"}
 
 
 def csp_nonce() -> str:

@@ -12,6 +12,7 @@
   const cfg = JSON.parse(document.getElementById("province-config").textContent);
   const status = document.getElementById("load-status");
   const state = { requested: 0, loaded: 0, failed: 0, pending: 0 };
+  const pendingTiles = new Set();
   window.provinceState = state;
 
   // VectorGrid 1.3's points are CircleMarkers without a latlng (they live in tile pixels);
@@ -68,9 +69,17 @@
       getFeatureId: (f) => f.id,
       ...options,
     });
-    tiles.on("tileloadstart", () => { state.requested += 1; state.pending += 1; showStatus(); });
-    tiles.on("tileload", () => { state.loaded += 1; state.pending = Math.max(0, state.pending - 1); showStatus(); });
-    tiles.on("tileerror", () => { state.failed += 1; state.pending = Math.max(0, state.pending - 1); showStatus(); });
+    // A tile removed before it arrives (a zoom or pan past it) fires no tileload: Leaflet
+    // drops its answer. Counting keys, and forgetting them on tileunload, keeps "loaded"
+    // from waiting for a tile that will never come.
+    const key = (e) => `${layer}/${e.coords.z}/${e.coords.x}/${e.coords.y}`;
+    const settle = (e) => { pendingTiles.delete(key(e)); state.pending = pendingTiles.size; };
+    tiles.on("tileloadstart", (e) => {
+      state.requested += 1; pendingTiles.add(key(e)); state.pending = pendingTiles.size; showStatus();
+    });
+    tiles.on("tileload", (e) => { state.loaded += 1; settle(e); showStatus(); });
+    tiles.on("tileerror", (e) => { state.failed += 1; settle(e); showStatus(); });
+    tiles.on("tileunload", (e) => { settle(e); showStatus(); });
     return tiles;
   }
 

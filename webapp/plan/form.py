@@ -71,6 +71,7 @@ def body_from_form(form, current: Plan) -> dict:
         "phases": _rows(form, "p", PHASE_FIELDS),
         "targets": targets,
         "report": report,
+        "public_page": form.get("public_page") == "on",
     }
 
 

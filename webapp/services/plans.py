@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from geo.plan import Plan, PlanError
@@ -11,7 +12,9 @@ from webapp.clock import local_now
 # A ward that never saved a plan (one set up before plans were the ward's own data):
 # the synthetic demo follows Tam Phước's plan, any other ward the neutral one.
 FALLBACK_PRESET = {True: "tam-phuoc", False: "mac-dinh"}
-_CACHE: dict[tuple[int, str], Plan] = {}
+# Checked plans by their stored text: a version name is unique in one database only, and
+# one process may serve several (the tests do).
+_CACHE: dict[str, Plan] = {}
 
 
 def plan_for(conn, ward) -> Plan:
@@ -19,7 +22,7 @@ def plan_for(conn, ward) -> Plan:
     body = plans.current_plan(conn, ward.id)
     if body is None:
         return Plan.preset(FALLBACK_PRESET[bool(getattr(ward, "is_synthetic", False))])
-    key = (ward.id, body.get("version", ""))
+    key = json.dumps(body, sort_keys=True, default=str)
     if key not in _CACHE:
         if len(_CACHE) > 256:
             _CACHE.clear()

@@ -458,3 +458,18 @@ def test_readers_cannot_enter_target_values(as_role, writable_app, role):
         "csrf_token": client.csrf, "month": month, f"value-{households}": "7"})
     assert response.status_code == 403
     assert _values(writable_app) == before
+
+
+def test_the_admin_turns_the_public_page_on_and_off(as_role, writable_app):
+    admin = as_role("admin")
+    code = writable_app.ward.code
+    anonymous = writable_app.test_client()
+    form = _form(admin)
+    assert "public_page" not in form  # a ward is private until its admin says otherwise
+    assert anonymous.get(f"/public/{code}").status_code == 404
+    assert admin.post("/admin/plan", data={**form, "public_page": "on"}).status_code == 302
+    assert _plan(writable_app).public_page is True
+    assert anonymous.get(f"/public/{code}").status_code == 200
+    assert admin.post("/admin/plan", data=_form(admin) | {"public_page": []}).status_code == 302
+    assert _plan(writable_app).public_page is False
+    assert anonymous.get(f"/public/{code}").status_code == 404

@@ -1,0 +1,45 @@
+"""``/public/<ward code>``: what a ward discloses to its residents, when its plan says so.
+
+Anyone may read it, signed in or not; a ward that has not turned it on (or a month not
+published) is a 404, the same answer as a ward that does not exist.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, request
+from flask_babel import gettext as _
+
+from geo import formatting as fmt
+from geo import vocabulary as vocab
+from webapp.extensions import db
+from webapp.public import bp
+from webapp.services import public as service
+from webapp.services.province import SCORE_CLASSES
+
+
+@bp.get("/public/<code>")
+def ward(code: str):
+    found = service.public_ward(db.conn, code)
+    if found is None:
+        abort(404)
+    month = None
+    if request.args.get("month"):
+        try:
+            month = fmt.parse_month(request.args["month"])
+        except ValueError:
+            abort(404)
+    data = service.page(db.conn, found, month)
+    if data is None:
+        abort(404)
+    config = {"tileUrl": current_app.config["TILE_URL"] or "",
+              "tileAttribution": current_app.config["TILE_ATTRIBUTION"] or "",
+              "neighbourhoods": {"type": "FeatureCollection", "features": data["neighbourhoods"]},
+              "modelStreets": {"type": "FeatureCollection", "features": data["model_streets"]},
+              "levels": vocab.MODEL_STREET_LEVELS, "statuses": vocab.MODEL_STREET_STATUSES,
+              "text": {"score": _("Điểm"), "unranked": _("Chưa xếp hạng")}}
+    response = current_app.make_response(render_template(
+        "public/ward.html", data=data, config=config, score_classes=SCORE_CLASSES,
+        levels=vocab.MODEL_STREET_LEVELS, statuses=vocab.MODEL_STREET_STATUSES))
+    # Published figures change only by a new revision: a few minutes' caching is safe.
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
