@@ -67,14 +67,13 @@ NOT_YET_TRANSLATED = {
     "webapp/services/exchange.py", "webapp/services/model_streets.py",
     "webapp/services/owners.py", "webapp/services/pg_backup.py", "webapp/services/photos.py",
     "webapp/services/plans.py", "webapp/services/print_jobs.py", "webapp/services/province.py",
-    "webapp/services/publishing.py", "webapp/services/reports.py",
-    "webapp/services/verification.py", "webapp/services/wards.py", "webapp/serving.py",
-    "webapp/synth.py", "webapp/uploads.py", "webapp/users.py", "geo/boundary.py", "geo/crs.py",
-    "geo/formatting.py", "geo/io/__init__.py", "geo/io/errors.py", "geo/io/osm.py",
-    "geo/io/read.py", "geo/io/street_files.py", "geo/io/tiling.py", "geo/locate.py",
-    "geo/numbers.py", "geo/plan.py", "geo/programme.py", "geo/ranking.py", "geo/report/pdf.py",
-    "geo/report/rows.py", "geo/report/xlsx.py", "geo/resources.py", "geo/streets.py",
-    "geo/synthetic.py", "geo/targets.py", "geo/topology.py",
+    "webapp/services/reports.py", "webapp/services/verification.py", "webapp/services/wards.py",
+    "webapp/serving.py", "webapp/synth.py", "webapp/uploads.py", "webapp/users.py",
+    "geo/boundary.py", "geo/crs.py", "geo/formatting.py", "geo/io/__init__.py",
+    "geo/io/errors.py", "geo/io/osm.py", "geo/io/read.py", "geo/io/street_files.py",
+    "geo/io/tiling.py", "geo/locate.py", "geo/numbers.py", "geo/plan.py", "geo/programme.py",
+    "geo/ranking.py", "geo/report/pdf.py", "geo/report/rows.py", "geo/report/xlsx.py",
+    "geo/resources.py", "geo/streets.py", "geo/synthetic.py", "geo/targets.py", "geo/topology.py",
 }
 COMMANDS = "webapp/commands/"  # owned by the `start` branch; wrapped after it merges
 
