@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # worker. PYTEST_WORKERS= runs them in this process (for -x, --pdb).
 PYTEST_WORKERS ?= -n auto --dist loadfile
 
-.PHONY: run test setup test-setup system-deps test-system-deps lint bench clean
+.PHONY: run test setup test-setup system-deps test-system-deps lint bench catalogue clean
 
 run: setup
 	$(BIN)/urbanorder init
@@ -46,6 +46,19 @@ lint: test-setup
 
 bench: test-setup
 	$(BIN)/python bench/bench_foundation.py
+
+# The message catalogue (docs/translating.md): extract the Vietnamese msgids into the .pot,
+# merge them into each language's .po (translators fill in the new ones), compile the .mo
+# that the app reads. The .mo is committed, so `make run` needs no build step.
+TRANSLATIONS := data/translations
+catalogue: test-setup
+	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords _l --keywords lazy_gettext \
+		--keywords translate --keywords translate_plural:1,2 \
+		--no-location --sort-output --ignore-dirs '.*' \
+		--output-file $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update --input-file $(TRANSLATIONS)/messages.pot \
+		--output-dir $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile --directory $(TRANSLATIONS) --statistics
 
 clean:
 	rm -rf $(VENV) instance/urbanorder.db

@@ -6,71 +6,74 @@ and for the common red-green colour blindness (no red/green pair carries meaning
 
 from __future__ import annotations
 
+from geo.i18n import N_
+
 INCIDENT_CATEGORIES: dict[str, dict[str, str]] = {
-    "encroachment_sidewalk": {"vi": "Lấn chiếm vỉa hè", "en": "Sidewalk encroachment",
+    "encroachment_sidewalk": {"vi": N_("Lấn chiếm vỉa hè"), "en": "Sidewalk encroachment",
                               "colour": "#d7301f"},
-    "encroachment_road": {"vi": "Lấn chiếm lòng đường", "en": "Road encroachment",
+    "encroachment_road": {"vi": N_("Lấn chiếm lòng đường"), "en": "Road encroachment",
                           "colour": "#7f0000"},
-    "illegal_advertising": {"vi": "Quảng cáo, rao vặt trái phép", "en": "Illegal advertising",
+    "illegal_advertising": {"vi": N_("Quảng cáo, rao vặt trái phép"), "en": "Illegal advertising",
                             "colour": "#ec7014"},
-    "construction_order": {"vi": "Vi phạm trật tự xây dựng", "en": "Construction order",
+    "construction_order": {"vi": N_("Vi phạm trật tự xây dựng"), "en": "Construction order",
                            "colour": "#8c6bb1"},
-    "residence": {"vi": "Vi phạm cư trú", "en": "Residence violation", "colour": "#2171b5"},
-    "drugs": {"vi": "Ma túy", "en": "Drugs", "colour": "#252525"},
-    "fire_safety": {"vi": "Vi phạm PCCC", "en": "Fire safety", "colour": "#fec44f"},
-    "sanitation": {"vi": "Vệ sinh môi trường", "en": "Sanitation", "colour": "#41ab5d"},
+    "residence": {"vi": N_("Vi phạm cư trú"), "en": "Residence violation", "colour": "#2171b5"},
+    "drugs": {"vi": N_("Ma túy"), "en": "Drugs", "colour": "#252525"},
+    "fire_safety": {"vi": N_("Vi phạm PCCC"), "en": "Fire safety", "colour": "#fec44f"},
+    "sanitation": {"vi": N_("Vệ sinh môi trường"), "en": "Sanitation", "colour": "#41ab5d"},
 }
 
 ENCROACHMENT = ("encroachment_sidewalk", "encroachment_road")
 PUBLIC_ORDER = ("residence", "drugs", "fire_safety")
 
 INCIDENT_STATUSES: dict[str, str] = {
-    "reported": "Mới ghi nhận",
-    "verified": "Đã xác minh",
-    "minutes_issued": "Đã lập biên bản",
-    "resolved": "Đã xử lý xong",
-    "dismissed": "Không vi phạm / hủy",
+    "reported": N_("Mới ghi nhận"),
+    "verified": N_("Đã xác minh"),
+    "minutes_issued": N_("Đã lập biên bản"),
+    "resolved": N_("Đã xử lý xong"),
+    "dismissed": N_("Không vi phạm / hủy"),
 }
 OPEN_INCIDENT_STATUSES = ("reported", "verified", "minutes_issued")
 
 MODEL_STREET_STATUSES: dict[str, dict[str, str]] = {
-    "registered": {"vi": "Đã đăng ký", "colour": "#9ecae1"},
-    "in_progress": {"vi": "Đang thực hiện", "colour": "#3182bd"},
-    "achieved": {"vi": "Đạt chuẩn", "colour": "#31a354"},
-    "accepted": {"vi": "Đã nghiệm thu, công nhận", "colour": "#006d2c"},
+    "registered": {"vi": N_("Đã đăng ký"), "colour": "#9ecae1"},
+    "in_progress": {"vi": N_("Đang thực hiện"), "colour": "#3182bd"},
+    "achieved": {"vi": N_("Đạt chuẩn"), "colour": "#31a354"},
+    "accepted": {"vi": N_("Đã nghiệm thu, công nhận"), "colour": "#006d2c"},
 }
-MODEL_STREET_LEVELS = {"ward": "Cấp phường (trục điểm)", "neighbourhood": "Cấp khu phố"}
-MODEL_STREET_KINDS = {"street": "Tuyến đường", "cluster": "Cụm dân cư"}
+MODEL_STREET_LEVELS = {"ward": N_("Cấp phường (trục điểm)"), "neighbourhood": N_("Cấp khu phố")}
+MODEL_STREET_KINDS = {"street": N_("Tuyến đường"), "cluster": N_("Cụm dân cư")}
 MODEL_STREET_CRITERIA: dict[str, str] = {
-    "clean": "Sạch, đẹp",
-    "no_encroachment": "Không lấn chiếm",
-    "no_illegal_ads": "Không quảng cáo trái phép",
-    "lighting": "Có chiếu sáng",
-    "trees": "Có cây xanh",
-    "camera": "Có camera an ninh",
+    "clean": N_("Sạch, đẹp"),
+    "no_encroachment": N_("Không lấn chiếm"),
+    "no_illegal_ads": N_("Không quảng cáo trái phép"),
+    "lighting": N_("Có chiếu sáng"),
+    "trees": N_("Có cây xanh"),
+    "camera": N_("Có camera an ninh"),
 }
 DEMONSTRATION_ROUTE_COLOUR = "#e31a1c"
 
 STREET_CLASSES: dict[str, str] = {
-    "national": "Quốc lộ",
-    "provincial": "Tỉnh lộ",
-    "main": "Đường chính",
-    "local": "Đường nội bộ",
-    "alley": "Hẻm",
+    "national": N_("Quốc lộ"),
+    "provincial": N_("Tỉnh lộ"),
+    "main": N_("Đường chính"),
+    "local": N_("Đường nội bộ"),
+    "alley": N_("Hẻm"),
 }
 
 HOUSE_TYPES: dict[str, str] = {
-    "rooming_house": "Nhà trọ",
-    "serviced_apartment": "Căn hộ dịch vụ",
-    "guesthouse": "Nhà nghỉ",
-    "hotel": "Khách sạn",
-    "dormitory": "Ký túc xá",
+    "rooming_house": N_("Nhà trọ"),
+    "serviced_apartment": N_("Căn hộ dịch vụ"),
+    "guesthouse": N_("Nhà nghỉ"),
+    "hotel": N_("Khách sạn"),
+    "dormitory": N_("Ký túc xá"),
 }
-CLASSIFICATIONS: dict[str, str] = {"good": "Tốt", "average": "Trung bình", "poor": "Yếu"}
+CLASSIFICATIONS: dict[str, str] = {"good": N_("Tốt"), "average": N_("Trung bình"),
+                                   "poor": N_("Yếu")}
 MODEL_HOUSE_STATUSES: dict[str, dict[str, str]] = {
-    "none": {"vi": "Chưa tham gia mô hình", "colour": "#969696"},
-    "candidate": {"vi": "Đang xây dựng mô hình", "colour": "#6baed6"},
-    "recognised": {"vi": "Nhà trọ an toàn, văn minh, tự quản", "colour": "#08519c"},
+    "none": {"vi": N_("Chưa tham gia mô hình"), "colour": "#969696"},
+    "candidate": {"vi": N_("Đang xây dựng mô hình"), "colour": "#6baed6"},
+    "recognised": {"vi": N_("Nhà trọ an toàn, văn minh, tự quản"), "colour": "#08519c"},
 }
 
 

@@ -283,6 +283,9 @@ class User(OptionallyWardScoped, Base):
     # Bumped on password change or disabling: old sessions stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The interface language the user chose (webapp.i18n.LANGUAGES); NULL: not chosen, the
+    # browser decides.
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class UserSession(OptionallyWardScoped, Base):

@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/screenshot.py --out docs/map.png [--path /?from=2026-06]
         [--size 1366x850] [--view LAT,LON,ZOOM] [--mobile] [--user NAME --password PW]
+        [--lang en]
 
 Serves the app (DATABASE_URL or instance/urbanorder.db, no basemap tiles) on a free
 localhost port, waits until the map reports its layers loaded, prints page errors.
@@ -43,6 +44,7 @@ def main() -> None:
     parser.add_argument("--user", help="sign in as this account first")
     parser.add_argument("--password", default=os.environ.get("URBANORDER_PASSWORD", ""))
     parser.add_argument("--full-page", action="store_true")
+    parser.add_argument("--lang", default="vi", help="the interface language (vi, en)")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -60,8 +62,12 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
                                              headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": width, "height": height}, locale="vi-VN",
+        page = browser.new_page(viewport={"width": width, "height": height},
+                                locale="en-GB" if args.lang == "en" else "vi-VN",
                                 is_mobile=args.mobile, has_touch=args.mobile)
+        # The language switch's cookie: the sign-in page and the pages after it speak it.
+        page.context.add_cookies([{"name": "lang", "value": args.lang,
+                                   "url": f"http://127.0.0.1:{port}/"}])
         page.on("pageerror", lambda exc: print("page error:", exc, file=sys.stderr))
         if args.user:
             page.goto(f"http://127.0.0.1:{port}/auth/login")

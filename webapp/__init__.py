@@ -92,6 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
         (registers_bp, None),
     ):
         app.register_blueprint(blueprint, url_prefix=prefix)
-    app.jinja_env.globals.update(can=can, role_labels=ROLE_LABELS, nav_links=nav_links)
+    app.jinja_env.globals.update(can=can, role_labels=i18n.Labels(ROLE_LABELS),
+                                 nav_links=nav_links)
     app.context_processor(lambda: {"current_ward": wards.current()})
     return app

@@ -1,5 +1,6 @@
-"""Errors as users should see them: JSON with Vietnamese and English on the API, a
-Vietnamese page elsewhere, never a server path or a traceback."""
+"""Errors as users should see them: JSON on the API (the message in the request's language,
+and in English beside it), a page in the request's language elsewhere, never a server path
+or a traceback. The messages are the catalogue's (Vietnamese msgids)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ import logging
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from geo import i18n
+from geo.i18n import N_
+from webapp.i18n import current_language
 
 log = logging.getLogger(__name__)
 
@@ -23,20 +28,49 @@ class ApiError(Exception):
     """A request refused: on the API it is answered with the JSON envelope (``envelope``);
     a page may show ``message`` instead. Nothing of the request was stored.
 
-    ``errors`` are (field, Vietnamese message) pairs, one per bad field; ``field`` is the first
-    bad field when not given."""
+    ``message`` is given in Vietnamese, the catalogue's msgid, with ``%(name)s`` placeholders
+    filled from ``params``; the envelope says it in the request's language and in English
+    from the catalogue (``message_en`` is only a fallback for a message the catalogue does
+    not hold yet). ``errors`` are (field, Vietnamese message) pairs, one per bad field;
+    ``field`` is the first bad field when not given."""
 
-    def __init__(self, status: int, message: str, message_en: str, field: str | None = None,
-                 *, code: str | None = None, errors: list[tuple[str, str]] | None = None) -> None:
-        super().__init__(message_en)
-        self.status, self.message, self.message_en = status, message, message_en
+    def __init__(self, status: int, message: str, message_en: str | None = None,
+                 field: str | None = None, *, code: str | None = None,
+                 errors: list[tuple[str, str]] | None = None,
+                 params: dict | None = None) -> None:
+        self.status, self.msgid, self.params = status, message, dict(params or {})
+        self.fallback_en = message_en
         self.code = code or default_code(status)
         self.errors = list(errors or ())
         self.field = field or (self.errors[0][0] if self.errors else None)
+        super().__init__(self.in_language("en"))
+
+    def in_language(self, locale: str) -> str:
+        """The message in ``locale``: the catalogue's, else the English given, else Vietnamese."""
+        if locale != "vi" and not i18n.has(self.msgid, locale) and self.fallback_en:
+            return self.fallback_en
+        params = {k: i18n.translate(v, locale) if isinstance(v, i18n.Msgid) else v
+                  for k, v in self.params.items()}
+        return i18n.translate(self.msgid, locale, **params)
+
+    @property
+    def message_vi(self) -> str:
+        return self.in_language("vi")
+
+    @property
+    def message_en(self) -> str:
+        return self.in_language("en")
+
+    @property
+    def message(self) -> str:
+        """In the language of the request (Vietnamese outside one)."""
+        return self.in_language(current_language())
 
     def to_dict(self) -> dict:
+        locale = current_language()
+        errors = [(f, i18n.translate(m, locale)) for f, m in self.errors]
         return envelope(self.status, self.message, self.message_en, code=self.code,
-                        field=self.field, errors=self.errors)
+                        field=self.field, errors=errors)
 
 
 def default_code(status: int) -> str:
@@ -60,56 +94,63 @@ def api_response(err: ApiError):
     return jsonify(err.to_dict()), err.status
 
 
+# The messages are the catalogue's msgids (Vietnamese, N_ marks them for extraction); each
+# is said in the request's language where it is answered.
 _GENERIC = {
-    400: ("Yêu cầu không hợp lệ.", "Bad request."),
-    401: ("Phiên đăng nhập đã hết hạn hoặc bạn chưa đăng nhập.",
-          "Not signed in or session expired."),
-    403: ("Bạn không có quyền truy cập.", "Forbidden."),
-    404: ("Không tìm thấy.", "Not found."),
-    405: ("Phương thức không được hỗ trợ.", "Method not allowed."),
-    413: ("Dữ liệu gửi lên quá lớn (tối đa {limit}).", "Request too large (at most {limit})."),
-    429: ("Quá nhiều yêu cầu, hãy thử lại sau ít phút.", "Too many requests."),
-    500: ("Lỗi máy chủ, vui lòng thử lại sau.", "Server error, please try again later."),
+    400: N_("Yêu cầu không hợp lệ."),
+    401: N_("Phiên đăng nhập đã hết hạn hoặc bạn chưa đăng nhập."),
+    403: N_("Bạn không có quyền truy cập."),
+    404: N_("Không tìm thấy."),
+    405: N_("Phương thức không được hỗ trợ."),
+    413: N_("Dữ liệu gửi lên quá lớn (tối đa %(limit)s)."),
+    429: N_("Quá nhiều yêu cầu, hãy thử lại sau ít phút."),
+    500: N_("Lỗi máy chủ, vui lòng thử lại sau."),
 }
 # Titles and explanations of the HTML error pages.
 _PAGES = {
-    400: ("Yêu cầu không hợp lệ", "Yêu cầu gửi lên không đọc được. Hãy tải lại trang rồi "
-                                  "thử lại."),
-    403: ("Không có quyền", "Tài khoản của bạn không có quyền xem trang này."),
-    404: ("Không tìm thấy", "Trang hoặc bản ghi này không có (hoặc không thuộc phường của "
-                            "bạn)."),
-    405: ("Thao tác không được hỗ trợ", "Trang này không nhận thao tác vừa gửi (phương "
-                                        "thức {method}). Hãy quay lại và dùng nút trên trang."),
-    413: ("Tệp hoặc dữ liệu quá lớn", "Dữ liệu gửi lên vượt giới hạn {limit}. Hãy chia nhỏ "
-                                      "tệp hoặc gửi ít ảnh hơn."),
+    400: (N_("Yêu cầu không hợp lệ"),
+          N_("Yêu cầu gửi lên không đọc được. Hãy tải lại trang rồi thử lại.")),
+    403: (N_("Không có quyền"), N_("Tài khoản của bạn không có quyền xem trang này.")),
+    404: (N_("Không tìm thấy"),
+          N_("Trang hoặc bản ghi này không có (hoặc không thuộc phường của bạn).")),
+    405: (N_("Thao tác không được hỗ trợ"),
+          N_("Trang này không nhận thao tác vừa gửi (phương thức %(method)s). Hãy quay lại "
+             "và dùng nút trên trang.")),
+    413: (N_("Tệp hoặc dữ liệu quá lớn"),
+          N_("Dữ liệu gửi lên vượt giới hạn %(limit)s. Hãy chia nhỏ tệp hoặc gửi ít ảnh hơn.")),
 }
-_FALLBACK_PAGE = ("Có lỗi", "Không thực hiện được yêu cầu này. Hãy tải lại trang rồi thử lại.")
+_FALLBACK_PAGE = (N_("Có lỗi"),
+                  N_("Không thực hiện được yêu cầu này. Hãy tải lại trang rồi thử lại."))
 
 
 def _limit() -> str:
     size = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-    return f"{size // (1024 * 1024)} MB" if size else "của máy chủ"
+    return f"{size // (1024 * 1024)} MB" if size else "—"
 
 
-CSRF_MESSAGE = ("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ (CSRF). Hãy tải lại "
-                "trang rồi thử lại.")
+CSRF_MESSAGE = N_("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ (CSRF). Hãy tải lại "
+                  "trang rồi thử lại.")
 
 
 def _refusal(err: HTTPException) -> tuple[ApiError, str, str]:
-    """What an HTTP error says: the API's error, and the title and text of its HTML page."""
+    """What an HTTP error says: the API's error, and the title and text of its HTML page (in
+    the request's language)."""
     status = err.code or 500
+    locale = current_language()
     if isinstance(err, CSRFError):
-        return ApiError(400, CSRF_MESSAGE, f"CSRF check failed: {err.description}",
-                        "csrf_token", code="csrf"), "Biểu mẫu hết hạn", CSRF_MESSAGE
-    vi, en = _GENERIC.get(status, _GENERIC[400] if status < 500 else _GENERIC[500])
+        return ApiError(400, CSRF_MESSAGE, field="csrf_token", code="csrf"), \
+            i18n.translate(N_("Biểu mẫu hết hạn"), locale), i18n.translate(CSRF_MESSAGE, locale)
+    message = _GENERIC.get(status, _GENERIC[400] if status < 500 else _GENERIC[500])
     title, page = _PAGES.get(status, _FALLBACK_PAGE)
-    if status == 429:  # the limiter's description says how long to wait
-        vi = page = str(err.description)
-        title = "Quá nhiều yêu cầu"
-    else:
-        vi, page = vi.format(limit=_limit()), page.format(method=request.method,
-                                                          limit=_limit())
-    return ApiError(status, vi, en.format(limit=_limit())), title, page
+    params = {"limit": _limit()} if "%(limit)s" in message else {}
+    if status == 429:  # the limiter's description (a msgid too) says how long to wait
+        # The limiter's text may be one the catalogue lacks: English then says it generally.
+        refusal = ApiError(status, str(err.description), i18n.translate(message, "en"))
+        return refusal, i18n.translate(N_("Quá nhiều yêu cầu"), locale), refusal.message
+    page_params = {"method": request.method, "limit": _limit()}
+    page_params = {k: v for k, v in page_params.items() if f"%({k})s" in page}
+    return ApiError(status, message, params=params), i18n.translate(title, locale), \
+        i18n.translate(page, locale, **page_params)
 
 
 def server_error_page() -> str:
@@ -127,7 +168,7 @@ def register(app: Flask) -> None:
         log.error("unhandled error on %s %s", request.method, request.path,
                   exc_info=getattr(err, "original_exception", None) or err)
         if request.path.startswith("/api/"):
-            return api_response(ApiError(500, *_GENERIC[500]))
+            return api_response(ApiError(500, _GENERIC[500]))
         return server_error_page(), 500
 
     @app.errorhandler(HTTPException)

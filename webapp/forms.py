@@ -1,48 +1,26 @@
-"""The base of every form: Flask-WTF (CSRF) with WTForms' own messages in Vietnamese.
-
-WTForms ships no Vietnamese catalogue; the few built-in messages our forms can show are
-translated here, so a bad choice never answers in English.
+"""The base of every form: Flask-WTF (CSRF) with WTForms' own messages in the request's
+language (``webapp.form_messages`` for Vietnamese, WTForms' own English otherwise).
 """
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
 
 from geo.text import TextRefused, clean_text
-
-MESSAGES = {
-    "Not a valid choice.": "Lựa chọn không hợp lệ.",
-    "Not a valid choice": "Lựa chọn không hợp lệ.",
-    "This field is required.": "Trường này bắt buộc.",
-    "Invalid input.": "Giá trị không hợp lệ.",
-    "Invalid value, must be one of: %(values)s.": "Giá trị không hợp lệ, chỉ nhận: %(values)s.",
-    "Field must be between %(min)d and %(max)d characters long.":
-        "Phải dài từ %(min)d đến %(max)d ký tự.",
-    "Field must be at least %(min)d character long.": "Phải dài ít nhất %(min)d ký tự.",
-    "Field must be at least %(min)d characters long.": "Phải dài ít nhất %(min)d ký tự.",
-    "Field cannot be longer than %(max)d character.": "Không được dài quá %(max)d ký tự.",
-    "Field cannot be longer than %(max)d characters.": "Không được dài quá %(max)d ký tự.",
-    "Field must be equal to %(other_name)s.": "Phải giống trường %(other_name)s.",
-    "Not a valid integer value.": "Không phải số nguyên.",
-    "Not a valid decimal value.": "Không phải số.",
-    "Not a valid float value.": "Không phải số.",
-    "Not a valid date value.": "Không phải ngày hợp lệ.",
-    "The CSRF token is missing.": "Biểu mẫu thiếu mã bảo vệ (CSRF): tải lại trang.",
-    "The CSRF token is invalid.": "Biểu mẫu hết hạn (CSRF): tải lại trang.",
-    "The CSRF token has expired.": "Biểu mẫu hết hạn (CSRF): tải lại trang.",
-    "The CSRF session token is missing.": "Phiên làm việc hết hạn: tải lại trang.",
-    "The CSRF tokens do not match.": "Biểu mẫu không khớp phiên làm việc: tải lại trang.",
-}
+from webapp.form_messages import MESSAGES
+from webapp.i18n import current_language
 
 
-class _Vietnamese:
+class _Translations:
+    """WTForms' own messages (English is their source) in the request's language."""
+
     def gettext(self, text: str) -> str:
-        return MESSAGES.get(text, text)
+        return text if current_language() != "vi" else MESSAGES.get(text, text)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        text = singular if n == 1 else plural
-        return MESSAGES.get(text, text)
+        return self.gettext(singular if n == 1 else plural)
 
 
 def _clean(multiline: bool):
@@ -53,7 +31,7 @@ def _clean(multiline: bool):
         try:
             return clean_text(value, multiline=multiline)
         except TextRefused as refused:
-            raise ValueError(f"Giá trị {refused}") from None
+            raise ValueError(_("Giá trị %(problem)s", problem=refused)) from None
     return clean
 
 
@@ -63,7 +41,7 @@ class Form(FlaskForm):
 
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
-            return _Vietnamese()
+            return _Translations()
 
         def bind_field(self, form, unbound_field, options):
             kind = unbound_field.field_class

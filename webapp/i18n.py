@@ -13,17 +13,26 @@ else Vietnamese.
 
 from __future__ import annotations
 
-from flask import Flask, request
+from collections.abc import Mapping
+
+from flask import Flask, has_request_context, request
 
 LANGUAGES = ("vi", "en")
 DEFAULT = "vi"
 COOKIE = "lang"
+COOKIE_AGE = 365 * 24 * 3600  # a phone's browser keeps the choice through a year of shifts
+# Each language named in itself: the switch must be readable by someone who cannot read the
+# page's current language. Not translated, on purpose.
+NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 
 def select_locale() -> str:
-    """The language of this request (one of ``LANGUAGES``)."""
+    """The language of this request (one of ``LANGUAGES``); Vietnamese outside a request
+    (a command run in the app's context: ``urbanorder user add``)."""
     from flask_login import current_user
 
+    if not has_request_context():
+        return DEFAULT
     chosen = getattr(current_user, "language", None) if current_user else None
     if chosen in LANGUAGES:
         return chosen
@@ -31,6 +40,37 @@ def select_locale() -> str:
     if cookie in LANGUAGES:
         return cookie
     return request.accept_languages.best_match(LANGUAGES, default=DEFAULT)
+
+
+def current_language() -> str:
+    """The language of this request (``vi`` outside a request: CLI, a worker process)."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT
+
+
+class Labels(Mapping):
+    """Codes to msgids (a vocabulary's labels), read in the request's language."""
+
+    def __init__(self, msgids: Mapping[str, str]) -> None:
+        self.msgids = msgids
+
+    def __getitem__(self, code: str) -> str:
+        from flask_babel import gettext
+
+        return gettext(self.msgids[code])
+
+    def __iter__(self):
+        return iter(self.msgids)
+
+    def __len__(self) -> int:
+        return len(self.msgids)
+
+
+def chosen(value: str | None) -> str | None:
+    """``value`` if it names a language of the interface, else None (a form's "browser")."""
+    return value if value in LANGUAGES else None
 
 
 def init_app(app: Flask) -> None:
@@ -41,3 +81,4 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(DATA_DIR / "translations"))
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(current_language=current_language, language_names=NAMES)

@@ -12,8 +12,10 @@
 from __future__ import annotations
 
 from flask import Flask, render_template, request
+from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
+from geo.i18n import N_
 from geo.numbers import INT32_MAX
 from geo.text import forbidden_character
 from webapp.errors import ApiError
@@ -53,9 +55,10 @@ def register(app: Flask) -> None:
             return None
         where, problem = found
         shown = "".join(c for c in where[:40] if not forbidden_character(c))  # not the bad byte
-        message = f"Yêu cầu không hợp lệ: trường “{shown}” {problem} Hãy xóa ký tự đó rồi " \
-                  "gửi lại."
+        refusal = ApiError(400, N_("Yêu cầu không hợp lệ: trường “%(field)s” %(problem)s Hãy "
+                                   "xóa ký tự đó rồi gửi lại."), field=shown,
+                           params={"field": shown, "problem": problem})
         if request.path.startswith("/api/"):
-            raise ApiError(400, message, f"Field {shown!r} holds a forbidden character.",
-                           shown)
-        return render_template("error.html", title="Yêu cầu không hợp lệ", message=message), 400
+            raise refusal
+        return render_template("error.html", title=_("Yêu cầu không hợp lệ"),
+                               message=refusal.message), 400

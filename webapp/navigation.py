@@ -3,29 +3,30 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from webapp.auth.permissions import can
 
 LINKS = (
-    ("setup.wards", "Phường", "manage_wards"),
-    ("province.index", "Toàn tỉnh", "view_province"),
-    ("analysis.ranking", "Xếp hạng", "view_analysis"),
-    ("analysis.hotspots", "Điểm nóng", "view_analysis"),
-    ("analysis.coverage", "Nhà trọ mô hình", "view_analysis"),
-    ("analysis.targets", "Chỉ tiêu", "view_analysis"),
-    ("plan.edit", "Kế hoạch", "edit_plan"),
-    ("model_streets.index", "Tuyến kiểu mẫu", "view_analysis"),
-    ("campaigns.index", "Đợt ra quân", "view_analysis"),
-    ("reports.monthly", "Báo cáo tháng", "view_analysis"),
-    ("work.board", "Nhiệm vụ", "view_work"),
-    ("field.home", "Thực địa", "record_incident"),
-    ("incidents.index", "Vụ việc", "view_analysis"),
-    ("houses.index", "Nhà trọ", "view_analysis"),
-    ("houses.follow_ups", "Hẹn kiểm tra lại", "inspect_boarding_house"),
-    ("registers.index", "Sổ theo dõi", "view_analysis"),
-    ("admin.users", "Tài khoản", "manage_users"),
-    ("admin.audit", "Nhật ký truy cập", "read_audit"),
-    ("exchange.index", "Xuất/nhập dữ liệu", "view_analysis"),
+    ("setup.wards", _l("Phường"), "manage_wards"),
+    ("province.index", _l("Toàn tỉnh"), "view_province"),
+    ("analysis.ranking", _l("Xếp hạng"), "view_analysis"),
+    ("analysis.hotspots", _l("Điểm nóng"), "view_analysis"),
+    ("analysis.coverage", _l("Nhà trọ mô hình"), "view_analysis"),
+    ("analysis.targets", _l("Chỉ tiêu"), "view_analysis"),
+    ("plan.edit", _l("Kế hoạch"), "edit_plan"),
+    ("model_streets.index", _l("Tuyến kiểu mẫu"), "view_analysis"),
+    ("campaigns.index", _l("Đợt ra quân"), "view_analysis"),
+    ("reports.monthly", _l("Báo cáo tháng"), "view_analysis"),
+    ("work.board", _l("Nhiệm vụ"), "view_work"),
+    ("field.home", _l("Thực địa"), "record_incident"),
+    ("incidents.index", _l("Vụ việc"), "view_analysis"),
+    ("houses.index", _l("Nhà trọ"), "view_analysis"),
+    ("houses.follow_ups", _l("Hẹn kiểm tra lại"), "inspect_boarding_house"),
+    ("registers.index", _l("Sổ theo dõi"), "view_analysis"),
+    ("admin.users", _l("Tài khoản"), "manage_users"),
+    ("admin.audit", _l("Nhật ký truy cập"), "read_audit"),
+    ("exchange.index", _l("Xuất/nhập dữ liệu"), "view_analysis"),
 )
 
 

@@ -8,12 +8,13 @@ from urllib.parse import urlsplit
 from flask import Flask, g, redirect, request, url_for
 from flask_login import current_user
 
+from geo.i18n import N_
 from webapp.errors import ApiError
 
-# Endpoints reachable without signing in: the sign-in page, static assets and a ward's
-# public page (which answers 404 unless the ward's plan turns it on).
-PUBLIC_ENDPOINTS = {"auth.login", "static", "vendor.asset", "field.service_worker",
-                    "setup.first_run", "public.ward"}
+# Endpoints reachable without signing in: the sign-in page (and its language switch), static
+# assets and a ward's public page (which answers 404 unless the ward's plan turns it on).
+PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "static", "vendor.asset",
+                    "field.service_worker", "setup.first_run", "public.ward"}
 
 
 def csp_nonce() -> str:
@@ -32,8 +33,7 @@ def register(app: Flask) -> None:
         if current_user.is_authenticated:
             return None
         if request.path.startswith("/api/"):
-            raise ApiError(401, "Phiên đăng nhập đã hết hạn hoặc bạn chưa đăng nhập.",
-                           "Not signed in or session expired.")
+            raise ApiError(401, N_("Phiên đăng nhập đã hết hạn hoặc bạn chưa đăng nhập."))
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     @app.after_request

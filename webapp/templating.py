@@ -8,11 +8,13 @@ system timestamp (``created_at``, stored in UTC) in the ward's time.
 
 from __future__ import annotations
 
+import inspect
 from datetime import datetime
 
 from flask import Flask, request, url_for
 
 from geo import formatting, wardzone
+from webapp.i18n import current_language
 
 FILTERS = ("number", "integer", "percent", "amount", "currency", "coordinate", "day", "day_month",
            "moment", "time_of_day", "long_date", "month")
@@ -44,9 +46,23 @@ def photo_url(photo_id: int) -> str:
     return f"{request.script_root}/photos/{int(photo_id)}"
 
 
+def _in_request_language(function):
+    """``function`` (a ``geo.formatting`` one) in the request's language unless the template
+    names a ``locale``: an English page shows "Nov 5, 2026" and "1,234.5". A function with
+    no ``locale`` (coordinates keep a decimal point everywhere) is returned as it is."""
+    if "locale" not in inspect.signature(function).parameters:
+        return function
+    def filter_(value, *args, **kwargs):
+        kwargs.setdefault("locale", current_language())
+        return function(value, *args, **kwargs)
+
+    filter_.__name__ = function.__name__
+    return filter_
+
+
 def register(app: Flask) -> None:
     for name in FILTERS:
-        app.add_template_filter(getattr(formatting, name), name)
-    app.add_template_filter(system_moment, "system_moment")
+        app.add_template_filter(_in_request_language(getattr(formatting, name)), name)
+    app.add_template_filter(_in_request_language(system_moment), "system_moment")
     app.add_template_global(page_url, "page_url")
     app.add_template_global(photo_url, "photo_url")

@@ -14,6 +14,7 @@ import unicodedata
 from pathlib import Path
 
 from flask import current_app, session
+from flask_babel import gettext as _
 
 from geo import io as geoio
 
@@ -55,7 +56,8 @@ def save(upload, suffixes) -> str:
     name = safe_name(upload.filename)
     suffix = Path(name).suffix.lower()
     if suffix not in suffixes:
-        raise UploadError("Định dạng tệp không hỗ trợ: dùng " + ", ".join(sorted(suffixes)) + ".")
+        raise UploadError(_("Định dạng tệp không hỗ trợ: dùng %(suffixes)s.",
+                            suffixes=", ".join(sorted(suffixes))))
     prune()
     token = secrets.token_hex(16)
     folder = _root() / token
@@ -67,7 +69,7 @@ def save(upload, suffixes) -> str:
     except (OSError, geoio.ReadError) as err:
         shutil.rmtree(folder, ignore_errors=True)
         raise UploadError(str(err) if isinstance(err, geoio.ReadError)
-                          else "Không lưu được tệp tải lên; hãy thử lại.") from None
+                          else _("Không lưu được tệp tải lên; hãy thử lại.")) from None
     session["imports"] = [*session.get("imports", [])[-(KEPT_PER_SESSION - 1):], token]
     return token
 

@@ -8,10 +8,13 @@ matters (password, disabling, role).
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 
 from geo.text import tidy
 from models import listings, records
+from webapp import i18n
 from webapp import users as accounts
 from webapp.admin import bp, labels
 from webapp.auth import SignedInUser
@@ -21,8 +24,8 @@ from webapp.extensions import db
 from webapp.templating import parse_page
 
 PER_PAGE = 50
-SELF_LOCKOUT = ("Bạn không thể tự khóa hoặc tự hạ quyền tài khoản quản trị của chính mình. "
-                "Nhờ một quản trị viên khác làm việc này nếu thật cần.")
+SELF_LOCKOUT = (_l("Bạn không thể tự khóa hoặc tự hạ quyền tài khoản quản trị của chính mình. "
+                "Nhờ một quản trị viên khác làm việc này nếu thật cần."))
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -46,7 +49,8 @@ def users():
         else:
             username = form.username.data
             if form.password.data:
-                flash(f"Đã tạo tài khoản “{username}” với mật khẩu bạn đã nhập.", "info")
+                flash(_("Đã tạo tài khoản “%(username)s” với mật khẩu bạn đã nhập.",
+                        username=username), "info")
                 return redirect(url_for("admin.users"))
             # A generated password is shown in this one response only: never stored in the
             # (signed, not encrypted) session cookie as a flash message would be.
@@ -69,18 +73,24 @@ def _apply(row, form: UserEditForm) -> list[str]:
             records.update_user(conn, row.id, full_name=full_name)
             records.audit(conn, row.ward_id, current_user.id, "user_updated", "user", row.id,
                           fields=["full_name"])
-            changed.append("họ tên")
+            changed.append(_("họ tên"))
         if form.role.data != row.role:
             records.update_user(conn, row.id, role=form.role.data, end_sessions=True)
             records.audit(conn, row.ward_id, current_user.id, "user_role_changed", "user",
                           row.id, **{"from": row.role, "to": form.role.data})
-            changed.append("vai trò")
+            changed.append(_("vai trò"))
+        language = i18n.chosen(form.language.data)
+        if language != row.language:
+            records.update_user(conn, row.id, language=language)
+            records.audit(conn, row.ward_id, current_user.id, "user_updated", "user", row.id,
+                          fields=["language"])
+            changed.append(_("ngôn ngữ"))
         if bool(form.active.data) != bool(row.active):
             accounts.set_active(conn, row.username, bool(form.active.data), current_user.id)
-            changed.append("mở khóa" if form.active.data else "khóa tài khoản")
+            changed.append(_("mở khóa") if form.active.data else _("khóa tài khoản"))
         if form.password.data:
             accounts.set_password(conn, row.username, form.password.data, current_user.id)
-            changed.append("mật khẩu")
+            changed.append(_("mật khẩu"))
     return changed
 
 
@@ -94,6 +104,7 @@ def edit_user(user_id: int):
     if request.method == "GET":
         form.full_name.data, form.role.data, form.active.data = \
             row.full_name, row.role, bool(row.active)
+        form.language.data = row.language or ""
     error, status = None, 200
     if form.validate_on_submit():
         is_self = row.id == current_user.id
@@ -108,9 +119,10 @@ def edit_user(user_id: int):
                 if is_self and form.password.data:
                     # The new password ended every session, this one too: start a new one.
                     login_user(SignedInUser(records.user_by_id(db.conn, row.id)))
-                flash(f"Đã cập nhật tài khoản “{row.username}”: {', '.join(changed)}."
-                      if changed else f"Tài khoản “{row.username}” không có gì thay đổi.",
-                      "info")
+                flash(_("Đã cập nhật tài khoản “%(username)s”: %(changed)s.",
+                        username=row.username, changed=", ".join(changed))
+                      if changed else _("Tài khoản “%(username)s” không có gì thay đổi.",
+                                        username=row.username), "info")
                 return redirect(url_for("admin.users"))
     elif request.method == "POST":
         status = 400

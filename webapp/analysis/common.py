@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 
 from flask import abort, current_app, request
+from flask_babel import gettext as _
 from shapely.geometry import mapping
 
 from geo import formatting as fmt
+from geo.i18n import N_
 from models import queries
 from webapp import jsonio, wards
 from webapp.analysis import bp
@@ -22,7 +24,8 @@ from webapp.services import analysis as service
 TIER_COLOURS = {"excellent": "#08306b", "good": "#2171b5", "pass": "#6baed6",
                 "below": "#deebf7"}
 TIER_TEXT = {"excellent": "#ffffff", "good": "#ffffff", "pass": "#08306b", "below": "#08306b"}
-STATUS_LABELS = {"ranked": "Đã xếp hạng", "insufficient_data": "Thiếu dữ liệu"}
+# msgids, said in the reader's language where shown
+STATUS_LABELS = {"ranked": N_("Đã xếp hạng"), "insufficient_data": N_("Thiếu dữ liệu")}
 
 
 def ward():
@@ -31,8 +34,8 @@ def ward():
         return wards.resolve(request.args.get("ward"))
     except wards.NoWard as missing:
         if request.path.startswith("/api/"):
-            raise ApiError(404, f"Không tìm thấy phường '{missing}'.",
-                           f"Ward '{missing}' not found.", "ward") from None
+            raise ApiError(404, N_("Không tìm thấy phường '%(missing)s'."), field="ward",
+                           params={"missing": str(missing)}) from None
         abort(404)
 
 
@@ -44,8 +47,8 @@ def month_arg(conn, ward_row) -> tuple[str, str | None]:
             return fmt.parse_month(raw), None
         except ValueError:
             return (service.latest_month(conn, ward_row),
-                    f"Tháng '{raw}' không hợp lệ (dùng dạng yyyy-mm); đang hiển thị tháng "
-                    "gần nhất.")
+                    _("Tháng '%(raw)s' không hợp lệ (dùng dạng yyyy-mm); đang hiển thị tháng "
+                      "gần nhất.", raw=raw))
     return service.latest_month(conn, ward_row), None
 
 
@@ -56,8 +59,8 @@ def api_month(conn, ward_row) -> str:
     try:
         return fmt.parse_month(raw)
     except ValueError:
-        raise ApiError(400, f"Tháng '{raw}' không hợp lệ ở tham số month: dùng dạng yyyy-mm.",
-                       f"Invalid month '{raw}': use yyyy-mm.", "month") from None
+        raise ApiError(400, N_("Tháng '%(raw)s' không hợp lệ ở tham số month: dùng dạng "
+                               "yyyy-mm."), field="month", params={"raw": raw}) from None
 
 
 def shift_month(month: str, months: int) -> str:

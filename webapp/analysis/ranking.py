@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -173,7 +174,8 @@ def ranking_api():
             "code": row["code"], "name": row["name"], "rank": row["rank"],
             "total": row["total"], "tier": row["tier"],
             "tier_label": labels.get(row["tier"], row["tier"] or ""),
-            "status": row["status"], "status_label": common.STATUS_LABELS.get(row["status"], ""),
+            "status": row["status"], "status_label": _(common.STATUS_LABELS[row["status"]])
+            if row["status"] in common.STATUS_LABELS else "",
             "rank_change": row.get("rank_change"), "total_change": row.get("total_change"),
             "published": published is not None,
             "label_point": [round(spot.x, 6), round(spot.y, 6)],

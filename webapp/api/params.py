@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from geo import vocabulary as vocab
+from geo.i18n import N_, Msgid
 from geo.numbers import INT32_MAX, NumberRefused, OutOfRange, whole
 from models.queries import Layer, LayerFilter
 from webapp.errors import ApiError
@@ -34,12 +35,11 @@ def parse_bbox(raw: str) -> tuple[float, float, float, float]:
     try:
         minx, miny, maxx, maxy = (float(p) for p in parts)
     except ValueError:
-        raise ApiError(400, "bbox phải gồm 4 số: kinh độ tây, vĩ độ nam, kinh độ đông, vĩ độ bắc.",
-                       "bbox must be four numbers: minlon,minlat,maxlon,maxlat.", "bbox") from None
+        raise ApiError(400, N_("bbox phải gồm 4 số: kinh độ tây, vĩ độ nam, kinh độ đông, vĩ "
+                               "độ bắc."), field="bbox") from None
     if not (-180 <= minx < maxx <= 180 and -90 <= miny < maxy <= 90):
-        raise ApiError(400, "bbox không hợp lệ: cần tây < đông, nam < bắc, trong giới hạn "
-                       "kinh độ ±180 và vĩ độ ±90.",
-                       "bbox out of range or min >= max.", "bbox")
+        raise ApiError(400, N_("bbox không hợp lệ: cần tây < đông, nam < bắc, trong giới hạn "
+                               "kinh độ ±180 và vĩ độ ±90."), field="bbox")
     return minx, miny, maxx, maxy
 
 
@@ -49,19 +49,20 @@ def parse_date(raw: str, field: str) -> date:
             return datetime.strptime(raw.strip(), fmt).date()
         except ValueError:
             continue
-    raise ApiError(400, f"Ngày '{raw}' không hợp lệ ở tham số {field}: dùng dạng yyyy-mm-dd "
-                   "hoặc dd/mm/yyyy.", f"Invalid date '{raw}' in {field}: use yyyy-mm-dd.", field)
+    raise ApiError(400, N_("Ngày '%(raw)s' không hợp lệ ở tham số %(field)s: dùng dạng "
+                           "yyyy-mm-dd hoặc dd/mm/yyyy."), field=field,
+                   params={"raw": raw, "field": field})
 
 
-def parse_codes(raw: str, vocabulary: dict, field: str, what_vi: str) -> tuple[str, ...]:
+def parse_codes(raw: str, vocabulary: dict, field: str, what: str) -> tuple[str, ...]:
+    """``what``: the parameter's name for people (a msgid)."""
     codes = tuple(c.strip() for c in raw.split(",") if c.strip())
     unknown = [c for c in codes if c not in vocabulary]
     if unknown or not codes:
-        known = ", ".join(vocabulary)
-        raise ApiError(400, f"{what_vi} không hợp lệ: {', '.join(unknown) or '(trống)'}. "
-                       f"Giá trị được phép: {known}.",
-                       f"Unknown {field}: {', '.join(unknown) or '(empty)'}. Allowed: {known}.",
-                       field)
+        raise ApiError(400, N_("%(what)s không hợp lệ: %(unknown)s. Giá trị được phép: "
+                               "%(known)s."), field=field,
+                       params={"what": Msgid(what), "unknown": ", ".join(unknown) or "—",
+                               "known": ", ".join(vocabulary)})
     return codes
 
 
@@ -73,11 +74,12 @@ def parse_int(raw: str, field: str, minimum: int, maximum: int | None = None) ->
     try:
         return whole(raw.strip() if isinstance(raw, str) else raw, minimum, upper)
     except OutOfRange:
-        raise ApiError(400, f"Tham số {field} phải ≥ {minimum} và ≤ {upper}.",
-                       f"{field} must be >= {minimum} and <= {upper}.", field) from None
+        raise ApiError(400, N_("Tham số %(field)s phải ≥ %(minimum)s và ≤ %(upper)s."),
+                       field=field, params={"field": field, "minimum": minimum,
+                                            "upper": upper}) from None
     except NumberRefused:
-        raise ApiError(400, f"Tham số {field} phải là số nguyên.",
-                       f"{field} must be an integer.", field) from None
+        raise ApiError(400, N_("Tham số %(field)s phải là số nguyên."), field=field,
+                       params={"field": field}) from None
 
 
 def layer_filter(layer: Layer, args, neighbourhoods: Callable[[], dict[str, int]]) -> LayerFilter:
@@ -86,10 +88,10 @@ def layer_filter(layer: Layer, args, neighbourhoods: Callable[[], dict[str, int]
     unknown = sorted(set(args) - allowed_parameters(layer))
     if unknown:
         allowed = ", ".join(sorted(allowed_parameters(layer)))
-        raise ApiError(400, f"Tham số không được hỗ trợ cho lớp {layer.name}: "
-                       f"{', '.join(unknown)}. Được phép: {allowed}.",
-                       f"Unsupported parameter(s) for {layer.name}: {', '.join(unknown)}. "
-                       f"Allowed: {allowed}.", unknown[0])
+        raise ApiError(400, N_("Tham số không được hỗ trợ cho lớp %(layer)s: %(unknown)s. "
+                               "Được phép: %(allowed)s."), field=unknown[0],
+                       params={"layer": layer.name, "unknown": ", ".join(unknown),
+                               "allowed": allowed})
     flt = LayerFilter()
     if "bbox" in args:
         flt.bbox = parse_bbox(args["bbox"])
@@ -98,19 +100,19 @@ def layer_filter(layer: Layer, args, neighbourhoods: Callable[[], dict[str, int]
     if "to" in args:
         flt.date_to = parse_date(args["to"], "to")
     if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
-        raise ApiError(400, "Ngày bắt đầu (from) phải trước hoặc bằng ngày kết thúc (to).",
-                       "'from' must not be after 'to'.", "from")
+        raise ApiError(400, N_("Ngày bắt đầu (from) phải trước hoặc bằng ngày kết thúc (to)."),
+                       field="from")
     if "category" in args:
         flt.categories = parse_codes(args["category"], vocab.INCIDENT_CATEGORIES, "category",
-                                     "Loại vi phạm")
+                                     N_("Loại vi phạm"))
     if "status" in args:
         flt.statuses = parse_codes(args["status"], STATUS_VOCABULARIES[layer.name], "status",
-                                   "Trạng thái")
+                                   N_("Trạng thái"))
     if "neighbourhood" in args:
         key = args["neighbourhood"].strip()
         neighbourhoods = neighbourhoods()
         if key not in neighbourhoods:
-            raise ApiError(400, f"Không có khu phố '{key}' trong phường này.",
-                           f"No neighbourhood '{key}' in this ward.", "neighbourhood")
+            raise ApiError(400, N_("Không có khu phố '%(key)s' trong phường này."),
+                           field="neighbourhood", params={"key": key})
         flt.neighbourhood_id = neighbourhoods[key]
     return flt

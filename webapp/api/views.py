@@ -8,6 +8,7 @@ from flask import Response, current_app, jsonify, request, url_for
 from flask_login import current_user
 from shapely.geometry import mapping
 
+from geo.i18n import N_
 from models import layer_json, queries
 from webapp import jsonio, wards
 from webapp.api import bp
@@ -22,8 +23,8 @@ from webapp.services.cache import TrustedWhile
 def _layer(name: str) -> queries.Layer:
     layer = queries.LAYERS.get(name)
     if layer is None:
-        raise ApiError(404, f"Không có lớp dữ liệu '{name}'. Các lớp: {', '.join(queries.LAYERS)}.",
-                       f"No layer '{name}'. Layers: {', '.join(queries.LAYERS)}.")
+        raise ApiError(404, N_("Không có lớp dữ liệu '%(name)s'. Các lớp: %(layers)s."),
+                       params={"name": name, "layers": ", ".join(queries.LAYERS)})
     return layer
 
 
@@ -31,8 +32,8 @@ def _ward():
     try:
         return wards.resolve(request.args.get("ward"))
     except wards.NoWard as missing:
-        raise ApiError(404, f"Không tìm thấy phường '{missing}'.",
-                       f"Ward '{missing}' not found.", "ward") from None
+        raise ApiError(404, N_("Không tìm thấy phường '%(missing)s'."), field="ward",
+                       params={"missing": str(missing)}) from None
 
 
 @bp.get("/")
@@ -104,8 +105,8 @@ def layer_feature(name: str, feature_id: int):
     flt = queries.LayerFilter(feature_id=feature_id)
     features, returned, _ = layer_json.features_json(db.conn, layer, ward.id, flt, 1)
     if not returned:
-        raise ApiError(404, f"Không tìm thấy đối tượng số {feature_id} trong lớp {name}.",
-                       f"No feature {feature_id} in layer {name}.")
+        raise ApiError(404, N_("Không tìm thấy đối tượng số %(id)s trong lớp %(name)s."),
+                       params={"id": feature_id, "name": name})
     return jsonio.geojson_text_response(features[1:-1])  # the array's one feature
 
 
@@ -114,8 +115,8 @@ def ward_boundary(code: str):
     """The ward's outline as a GeoJSON Feature: a super-admin sees any ward, others their own."""
     ward = queries.ward_by_code(db.conn, code)
     if ward is None or not (can("manage_wards") or ward.id == current_user.ward_id):
-        raise ApiError(404, f"Không tìm thấy phường '{code}'.", f"Ward '{code}' not found.",
-                       "ward")
+        raise ApiError(404, N_("Không tìm thấy phường '%(missing)s'."), field="ward",
+                       params={"missing": code})
     shape = queries.ward_boundary(db.conn, ward.id)
     return jsonio.geojson_response({"type": "Feature", "id": ward.id, "geometry": mapping(shape),
                      "properties": {"code": ward.code, "name": ward.name,

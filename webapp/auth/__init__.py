@@ -13,6 +13,7 @@ import time
 from datetime import UTC, datetime
 
 from flask import Blueprint, Flask, current_app, session
+from flask_babel import gettext as _
 from flask_login import LoginManager, UserMixin, user_logged_in
 
 from models import queries, sessions
@@ -39,6 +40,7 @@ class SignedInUser(UserMixin):
         self.role = row.role
         self.active = row.active
         self.session_version = row.session_version
+        self.language = row.language  # webapp.i18n.select_locale reads it
 
     def get_id(self) -> str:
         # The version ends every session of a user whose password changed or who was disabled.
@@ -132,7 +134,7 @@ def _load_user(session_id: str):
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message = _("Vui lòng đăng nhập để tiếp tục.")
     # No binding to the client's address: a phone moves between networks during a shift.
     login_manager.session_protection = None
     user_logged_in.connect(_on_login)

@@ -7,6 +7,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
 
 _hasher = PasswordHasher()
 MIN_LENGTH = 10
@@ -37,9 +38,9 @@ def needs_rehash(password_hash: str) -> bool:
 def password_problem(password: str) -> str | None:
     """Why ``password`` is not acceptable (Vietnamese), or ``None``."""
     if len(password) < MIN_LENGTH:
-        return f"Mật khẩu phải có ít nhất {MIN_LENGTH} ký tự."
+        return _("Mật khẩu phải có ít nhất %(count)s ký tự.", count=MIN_LENGTH)
     if password.isdigit() or password.isalpha():
-        return "Mật khẩu phải có cả chữ và số (hoặc ký tự khác)."
+        return _("Mật khẩu phải có cả chữ và số (hoặc ký tự khác).")
     return None
 
 

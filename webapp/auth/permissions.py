@@ -8,14 +8,18 @@ from functools import wraps
 from flask import abort, request
 from flask_login import current_user
 
+from geo.i18n import N_
+
+# msgids (Vietnamese): said in the reader's language where shown (webapp.i18n.Labels for
+# templates, the forms' choices); the command line prints them as they are.
 ROLE_LABELS = {
-    "superadmin": "Quản trị hệ thống (mọi phường)",
-    "admin": "Quản trị viên",
-    "police": "Công an phường",
-    "urban_staff": "Cán bộ quản lý đô thị",
-    "leader": "Lãnh đạo (chỉ xem)",
-    "khu_pho_head": "Trưởng khu phố (nhiệm vụ của khu phố mình)",
-    "province": "Cán bộ cấp tỉnh (xem mọi phường)",
+    "superadmin": N_("Quản trị hệ thống (mọi phường)"),
+    "admin": N_("Quản trị viên"),
+    "police": N_("Công an phường"),
+    "urban_staff": N_("Cán bộ quản lý đô thị"),
+    "leader": N_("Lãnh đạo (chỉ xem)"),
+    "khu_pho_head": N_("Trưởng khu phố (nhiệm vụ của khu phố mình)"),
+    "province": N_("Cán bộ cấp tỉnh (xem mọi phường)"),
 }
 # Roles that belong to no ward (``users.ward_id`` NULL): they see across the installation.
 INSTALLATION_ROLES = frozenset({"superadmin", "province"})
@@ -93,8 +97,7 @@ def require(permission: str):
                 if request.path.startswith("/api/"):
                     from webapp.errors import ApiError
 
-                    raise ApiError(403, "Bạn không có quyền thực hiện thao tác này.",
-                                   "You are not allowed to do this.")
+                    raise ApiError(403, N_("Bạn không có quyền thực hiện thao tác này."))
                 abort(403)
             return view(*args, **kwargs)
 

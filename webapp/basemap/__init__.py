@@ -10,6 +10,7 @@ ward's own vectors are the background.
 from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, current_app
+from flask_babel import lazy_gettext as _l
 
 from webapp.basemap.sources import BasemapError, Source, open_source
 from webapp.config import OSM_ATTRIBUTION, OSM_TILES
@@ -17,7 +18,7 @@ from webapp.config import OSM_ATTRIBUTION, OSM_TILES
 bp = Blueprint("basemap", __name__)
 
 EXTENSION_KEY = "urbanorder_basemap"
-DEFAULT_ATTRIBUTION = "Bản đồ nền của phường"
+DEFAULT_ATTRIBUTION = _l("Bản đồ nền của phường")
 MAX_ZOOM = 30
 CACHE = "public, max-age=604800"  # a week: the file changes only when IT replaces it
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from geo import vocabulary as vocab
@@ -64,7 +65,7 @@ def new():
     return form_view(
         lambda **page: _form_page(ward, **page),
         lambda tx: service.save_campaign(tx, ward, current_user.id, request.form),
-        _to_detail, "Đã tạo đợt ra quân.")
+        _to_detail, _("Đã tạo đợt ra quân."))
 
 
 @bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
@@ -77,7 +78,7 @@ def edit(campaign_id: int):
     return form_view(
         lambda **page: _form_page(ward, row, **page),
         lambda tx: service.save_campaign(tx, ward, current_user.id, request.form, campaign_id),
-        _to_detail, "Đã lưu đợt ra quân.")
+        _to_detail, _("Đã lưu đợt ra quân."))
 
 
 @bp.get("/campaigns/<int:campaign_id>")

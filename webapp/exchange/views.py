@@ -18,6 +18,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from geo import io as geoio
@@ -30,11 +32,11 @@ from webapp.extensions import db
 from webapp.services import exchange as service
 
 LAYER_LABELS = {
-    "neighbourhoods": "Khu phố (ranh giới)",
-    "streets": "Đường phố",
-    "model-streets": "Tuyến / cụm kiểu mẫu",
-    "boarding-houses": "Cơ sở cho thuê trọ, lưu trú",
-    "incidents": "Vụ vi phạm",
+    "neighbourhoods": _l("Khu phố (ranh giới)"),
+    "streets": _l("Đường phố"),
+    "model-streets": _l("Tuyến / cụm kiểu mẫu"),
+    "boarding-houses": _l("Cơ sở cho thuê trọ, lưu trú"),
+    "incidents": _l("Vụ vi phạm"),
 }
 MAX_ERRORS_SHOWN = 300
 _SUFFIXES = {*geoio.GIS_SUFFIXES, *geoio.TABLE_SUFFIXES}
@@ -127,7 +129,7 @@ def imports():
             if any(key.startswith("map:") for key in request.form) else None
     path = uploads.stored(token)
     if path is None:
-        flash("Chưa chọn tệp, hoặc tệp đã hết hạn: hãy tải tệp lên lại.", "error")
+        flash(_("Chưa chọn tệp, hoặc tệp đã hết hạn: hãy tải tệp lên lại."), "error")
         return redirect(url_for("exchange.imports"))
     req = service.ImportRequest(path, mapping=mapping, filename=path.name, **options)
     if request.form.get("action") == "commit":
@@ -164,17 +166,20 @@ def _commit(ward, req, token, options, choices):
 
 
 def _summary(result: dict) -> str:
-    text = f"Đã nhập {result['rows']} dòng vào lớp “{LAYER_LABELS[result['layer']]}”."
+    parts = [_("Đã nhập %(rows)s dòng vào lớp “%(layer)s”.", rows=result["rows"],
+               layer=LAYER_LABELS[result["layer"]])]
     if result["layer"] == "streets":
-        return text + " " + service.describe_streets(result)
+        return " ".join([*parts, service.describe_streets(result)])
     if "moved" in result:
         moved = result["moved"]
-        text += (f" Khu phố: thêm {result['added']}, cập nhật {result['updated']}, bỏ "
-                 f"{result['removed']}. Gán lại khu phố theo vị trí: {moved['boarding-houses']} "
-                 f"nhà trọ, {moved['incidents']} vụ việc, {moved['model-streets']} tuyến/cụm "
-                 "kiểu mẫu.")
+        parts.append(_("Khu phố: thêm %(added)s, cập nhật %(updated)s, bỏ %(removed)s. Gán lại "
+                       "khu phố theo vị trí: %(houses)s nhà trọ, %(incidents)s vụ việc, "
+                       "%(streets)s tuyến/cụm kiểu mẫu.", added=result["added"],
+                       updated=result["updated"], removed=result["removed"],
+                       houses=moved["boarding-houses"], incidents=moved["incidents"],
+                       streets=moved["model-streets"]))
     if result.get("unassigned"):
-        text += f" {result['unassigned']} điểm không thuộc khu phố nào."
+        parts.append(_("%(count)s điểm không thuộc khu phố nào.", count=result["unassigned"]))
     if "repeats" in result:
-        text += f" {result['repeats']} vụ tái vi phạm."
-    return text
+        parts.append(_("%(count)s vụ tái vi phạm.", count=result["repeats"]))
+    return " ".join(parts)

@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from geo import vocabulary as vocab
@@ -58,7 +59,7 @@ def owner_rights():
         with db.transaction() as tx:
             exported = owners.export(tx, ward, current_user.id, lookup, secret=_secret())
         if exported is None:
-            return _page(404, error="Không tìm thấy cơ sở nào của chủ cơ sở này.")
+            return _page(404, error=_("Không tìm thấy cơ sở nào của chủ cơ sở này."))
         body, name = exported
         return Response(body, mimetype="application/json", headers={
             "Content-Disposition": f'attachment; filename="{name}"',
@@ -74,11 +75,12 @@ def owner_rights():
         except OwnerRequestError as err:
             error = str(err)
         else:
-            flash(f"Đã xoá dữ liệu cá nhân của chủ cơ sở khỏi {erased} cơ sở (hồ sơ cơ sở giữ "
-                  f"nguyên, họ tên ghi “{ERASED_MARKER}”). Việc xoá đã được ghi nhật ký.", "info")
+            flash(_("Đã xoá dữ liệu cá nhân của chủ cơ sở khỏi %(count)s cơ sở (hồ sơ cơ sở giữ "
+                    "nguyên, họ tên ghi “%(marker)s”). Việc xoá đã được ghi nhật ký.",
+                    count=erased, marker=ERASED_MARKER), "info")
             return redirect(url_for("houses.owner_rights"))
     with db.transaction() as tx:
         found = owners.preview(tx, ward.id, current_user.id, lookup, secret=_secret())
     if found is None:
-        return _page(404, error=error or "Không tìm thấy cơ sở nào có chủ với số này.")
+        return _page(404, error=error or _("Không tìm thấy cơ sở nào có chủ với số này."))
     return _page(422 if error else 200, found=found, error=error)

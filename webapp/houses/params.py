@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from flask_babel import gettext as _
+
 from geo import vocabulary as vocab
 from models import listings
 
@@ -15,15 +17,15 @@ def house_filter(args, neighbourhoods) -> tuple[listings.HouseFilter, dict, list
     text = unicodedata.normalize("NFC", args.get("q", "")).strip()[:100]
     kp = args.get("kp", "")
     if kp and kp not in codes:
-        problems.append(f"khu phố '{kp}'")
+        problems.append(_("khu phố '%(value)s'", value=kp))
         kp = ""
     classification = args.get("classification", "")
     if classification and classification not in (*vocab.CLASSIFICATIONS, "unclassified"):
-        problems.append(f"xếp loại '{classification}'")
+        problems.append(_("xếp loại '%(value)s'", value=classification))
         classification = ""
     model = args.get("model", "")
     if model and model not in vocab.MODEL_HOUSE_STATUSES:
-        problems.append(f"mô hình '{model}'")
+        problems.append(_("mô hình '%(value)s'", value=model))
         model = ""
     no_commitment = args.get("no_commitment") == "1"
     fire_fail = args.get("fire_fail") == "1"

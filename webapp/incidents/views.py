@@ -10,6 +10,8 @@ from datetime import date
 from functools import wraps
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from geo import formatting as fmt
@@ -26,13 +28,13 @@ from webapp.templating import parse_page
 
 PER_PAGE = 50
 STEP_LABELS = {
-    "verified": "Xác minh: có vi phạm",
-    "minutes_issued": "Lập biên bản",
-    "resolved": "Đã xử lý xong",
-    "dismissed": "Không vi phạm / hủy",
+    "verified": _l("Xác minh: có vi phạm"),
+    "minutes_issued": _l("Lập biên bản"),
+    "resolved": _l("Đã xử lý xong"),
+    "dismissed": _l("Không vi phạm / hủy"),
 }
-STATUS_CHOICES = {"open": "Đang mở (chưa xử lý xong)", **vocab.INCIDENT_STATUSES,
-                  "all": "Tất cả"}
+STATUS_CHOICES = {"open": _l("Đang mở (chưa xử lý xong)"), **vocab.INCIDENT_STATUSES,
+                  "all": _l("Tất cả")}
 _KP_KEY = "incidents.neighbourhood"  # the last khu phố chosen, kept for the session
 _LIST_KEY = "incidents.list_query"  # the list's last query, for "back to the list"
 
@@ -61,16 +63,16 @@ def _list_filter(args, neighbourhoods) -> tuple[listings.IncidentFilter, dict, l
         session[_KP_KEY] = args.get("kp", "")
     kp = session.get(_KP_KEY, "")
     if kp and kp not in codes:
-        problems.append(f"khu phố '{kp}'")
+        problems.append(_("khu phố '%(value)s'", value=kp))
         kp = session[_KP_KEY] = ""
     status = args.get("status", "open")
     if status not in STATUS_CHOICES:
-        problems.append(f"trạng thái '{status}'")
+        problems.append(_("trạng thái '%(value)s'", value=status))
         status = "open"
     statuses = {"open": vocab.OPEN_INCIDENT_STATUSES, "all": ()}.get(status, (status,))
     category = args.get("category", "")
     if category and category not in vocab.INCIDENT_CATEGORIES:
-        problems.append(f"loại vi phạm '{category}'")
+        problems.append(_("loại vi phạm '%(value)s'", value=category))
         category = ""
     months = {}
     for name in ("from", "to"):
@@ -78,7 +80,7 @@ def _list_filter(args, neighbourhoods) -> tuple[listings.IncidentFilter, dict, l
             raw = (args.get(name) or "").strip()
             months[name] = fmt.month_start(raw) if raw else None
         except ValueError:
-            problems.append(f"tháng '{args.get(name)}' (nhập dạng yyyy-mm)")
+            problems.append(_("tháng '%(value)s' (nhập dạng yyyy-mm)", value=args.get(name)))
             months[name] = None
     repeat = args.get("repeat") == "1"
     flt = listings.IncidentFilter(statuses=statuses, category=category or None,
@@ -156,14 +158,14 @@ def set_campaign(incident_id: int):
         db.conn, ward_id, incident.observed_at.date(), incident.lon, incident.lat)}
     chosen = form_id(raw)
     if raw and chosen not in allowed:
-        flash("Đợt ra quân này không diễn ra vào ngày, tại nơi ghi nhận vụ việc.", "error")
+        flash(_("Đợt ra quân này không diễn ra vào ngày, tại nơi ghi nhận vụ việc."), "error")
         return redirect(url_for("incidents.detail", incident_id=incident_id))
     with db.transaction() as tx:
         queries.update_point_record(tx, Incident.__table__, ward_id, incident_id,
                                     {"campaign_id": chosen})
         records.audit(tx, ward_id, current_user.id, "incident_campaign", "incident",
                       incident_id, campaign_id=chosen)
-    flash("Đã cập nhật đợt ra quân của vụ việc.", "info")
+    flash(_("Đã cập nhật đợt ra quân của vụ việc."), "info")
     return redirect(url_for("incidents.detail", incident_id=incident_id))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from flask import url_for
+from flask_babel import gettext as _
 
 from geo.lazy import deferred
 
@@ -39,7 +40,7 @@ def ward_map(extent: tuple[float, float, float, float], tile_url: str, attributi
         zoom_snap=0.25,
     )
     if tile_url:
-        folium.TileLayer(tiles=tile_url, attr=attribution, name="Bản đồ nền", max_zoom=20,
+        folium.TileLayer(tiles=tile_url, attr=attribution, name=_("Bản đồ nền"), max_zoom=20,
                          max_native_zoom=19, overlay=False, control=False).add_to(fmap)
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     root = fmap.get_root()

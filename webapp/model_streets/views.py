@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from geo import programme
@@ -21,8 +23,8 @@ from webapp.model_streets import bp
 from webapp.services import model_streets as service
 from webapp.services.plans import plan_for
 
-EVENT_LABELS = {"created": "Đăng ký", "edited": "Sửa thông tin", "status": "Chuyển trạng thái",
-                "check": "Kiểm tra lại tiêu chí"}
+EVENT_LABELS = {"created": _l("Đăng ký"), "edited": _l("Sửa thông tin"),
+                "status": _l("Chuyển trạng thái"), "check": _l("Kiểm tra lại tiêu chí")}
 
 
 def _choices(conn, ward) -> dict:
@@ -76,7 +78,7 @@ def new():
     ward = common.ward()
     return form_view(lambda **page: _form_page(ward, **page),
                      lambda tx: service.save(tx, ward, current_user.id, request.form),
-                     _to_detail, "Đã đăng ký tuyến/cụm kiểu mẫu.")
+                     _to_detail, _("Đã đăng ký tuyến/cụm kiểu mẫu."))
 
 
 @bp.route("/model-streets/<int:model_street_id>/edit", methods=["GET", "POST"])
@@ -89,7 +91,7 @@ def edit(model_street_id: int):
     return form_view(
         lambda **page: _form_page(ward, row, **page),
         lambda tx: service.save(tx, ward, current_user.id, request.form, model_street_id),
-        _to_detail, "Đã lưu thay đổi.")
+        _to_detail, _("Đã lưu thay đổi."))
 
 
 def _detail(ward, model_street_id: int, errors=(), status=200):
@@ -124,14 +126,15 @@ def move(model_street_id: int):
     on = _parse_date(raw) if raw else None
     if raw and on is None:  # not silently today
         return _detail(ward, model_street_id, [
-            ("on_date", "Ngày chuyển trạng thái không đúng dạng ngày (dd/mm/yyyy).")], status=400)
+            ("on_date", _("Ngày chuyển trạng thái không đúng dạng ngày (dd/mm/yyyy)."))],
+            status=400)
     try:
         with db.transaction() as tx:
             service.move_status(tx, ward, current_user.id, model_street_id,
                                 request.form.get("to_status", ""), on, request.form.get("note"))
     except service.Refused as refused:
         return _detail(ward, model_street_id, refused.errors, status=400)
-    flash("Đã chuyển trạng thái.", "info")
+    flash(_("Đã chuyển trạng thái."), "info")
     return redirect(url_for("model_streets.detail", model_street_id=model_street_id))
 
 
@@ -146,5 +149,5 @@ def recheck(model_street_id: int):
                             request.files.getlist("photos"))
     except service.Refused as refused:
         return _detail(ward, model_street_id, refused.errors, status=400)
-    flash("Đã ghi kết quả kiểm tra lại.", "info")
+    flash(_("Đã ghi kết quả kiểm tra lại."), "info")
     return redirect(url_for("model_streets.detail", model_street_id=model_street_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from geo import formatting as fmt
@@ -13,6 +14,7 @@ from models import plans, records
 from webapp.analysis import common
 from webapp.auth.permissions import can, require
 from webapp.extensions import db
+from webapp.i18n import current_language
 from webapp.plan import bp
 from webapp.services import plans as service
 
@@ -26,9 +28,11 @@ def _parse(raw: str, label: str) -> tuple[float | None, str | None]:
         return None, None
     value = number(text)
     if not isinstance(value, int | float) or isinstance(value, bool):
-        return None, f"{label}: “{raw}” không phải là số (ví dụ 260 hoặc 12,5)."
+        return None, _("%(label)s: “%(raw)s” không phải là số (ví dụ 260 hoặc 12,5).",
+                       label=label, raw=raw)
     if not math.isfinite(value) or not 0 <= value <= MAX_VALUE:
-        return None, f"{label}: phải là một số từ 0 đến {MAX_VALUE:,.0f}."
+        return None, _("%(label)s: phải là một số từ 0 đến %(max)s.", label=label,
+                       max=fmt.number(MAX_VALUE, locale=current_language()))
     return value, None
 
 
@@ -46,8 +50,8 @@ def values():
     errors: dict[str, str] = {}
     if request.method == "POST":
         if not can("enter_target_values"):
-            return render_template("error.html", title="Không có quyền",
-                                   message="Tài khoản của bạn chỉ được xem số liệu."), 403
+            return render_template("error.html", title=_("Không có quyền"),
+                                   message=_("Tài khoản của bạn chỉ được xem số liệu.")), 403
         entered = {}
         for target in targets:
             value, problem = _parse(request.form.get(f"value-{target['code']}", ""),
@@ -62,7 +66,8 @@ def values():
                 records.audit(tx, ward.id, current_user.id, "enter_target_values",
                               "target_value", None, month=month,
                               targets=[c for c, (v, _) in entered.items() if v is not None])
-            flash(f"Đã lưu số liệu chỉ tiêu tháng {fmt.month(month)}.", "info")
+            flash(_("Đã lưu số liệu chỉ tiêu tháng %(month)s.",
+                    month=fmt.month(month, locale=current_language())), "info")
             return redirect(url_for("plan.values", month=month))
     current = plans.month_target_values(db.conn, ward.id, month)
     return render_template("plan/values.html", ward=ward, plan=plan, targets=targets,

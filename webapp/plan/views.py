@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from geo.i18n import N_
 from geo.plan import HEADERS, Plan, PlanError, presets, starting_plan
 from geo.targets import METRICS
 from models import plans
@@ -27,9 +29,10 @@ def _page(ward, plan: Plan, body: dict | None = None, errors=(), status: int = 2
         presets=presets()), status
 
 
-def _saved(ward, stored: Plan, verb: str):
-    flash(f"Đã {verb} kế hoạch thành phiên bản {stored.version}. Chỉ tiêu, báo cáo, bản đồ và "
-          "bản in dùng phiên bản này từ bây giờ.", "info")
+def _saved(ward, stored: Plan, done: str):
+    """``done``: what was done, a whole sentence with ``%(version)s`` (a msgid)."""
+    flash(_(done, version=stored.version) + " " + _(
+        "Chỉ tiêu, báo cáo, bản đồ và bản in dùng phiên bản này từ bây giờ."), "info")
     return redirect(url_for("plan.edit"))
 
 
@@ -42,8 +45,8 @@ def edit():
         return _page(ward, plan)
     if request.form.get("base_version") != plan.version:
         return _page(ward, plan, errors=[
-            f"Kế hoạch vừa được lưu thành phiên bản {plan.version} trong lúc bạn sửa: tải lại "
-            "trang và sửa lại."], status=409)
+            _("Kế hoạch vừa được lưu thành phiên bản %(version)s trong lúc bạn sửa: tải lại "
+              "trang và sửa lại.", version=plan.version)], status=409)
     body = body_from_form(request.form, plan)
     try:
         edited = Plan.from_mapping(body)
@@ -51,7 +54,7 @@ def edit():
         return _page(ward, plan, body, err.problems, status=400)
     with db.transaction() as tx:
         stored = service.save(tx, ward, edited, current_user.id)
-    return _saved(ward, stored, "lưu")
+    return _saved(ward, stored, N_("Đã lưu kế hoạch thành phiên bản %(version)s."))
 
 
 @bp.post("/admin/plan/import")
@@ -61,19 +64,19 @@ def import_yaml():
     plan = service.plan_for(db.conn, ward)
     upload = request.files.get("file")
     if not upload or not upload.filename:
-        return _page(ward, plan, errors=["Chọn tệp kế hoạch (.yaml) để nhập."], status=400)
+        return _page(ward, plan, errors=[_("Chọn tệp kế hoạch (.yaml) để nhập.")], status=400)
     raw = upload.read(MAX_UPLOAD + 1)
     try:
         if len(raw) > MAX_UPLOAD:
-            raise PlanError(["Tệp kế hoạch quá lớn (tối đa 500 KB)."])
+            raise PlanError([_("Tệp kế hoạch quá lớn (tối đa 500 KB).")])
         imported = service.from_upload(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        return _page(ward, plan, errors=["Tệp không phải văn bản UTF-8 (YAML)."], status=400)
+        return _page(ward, plan, errors=[_("Tệp không phải văn bản UTF-8 (YAML).")], status=400)
     except PlanError as err:
         return _page(ward, plan, errors=err.problems, status=400)
     with db.transaction() as tx:
         stored = service.save(tx, ward, imported, current_user.id, action="import_plan")
-    return _saved(ward, stored, "nhập")
+    return _saved(ward, stored, N_("Đã nhập kế hoạch thành phiên bản %(version)s."))
 
 
 @bp.post("/admin/plan/preset")
@@ -86,7 +89,10 @@ def adopt_preset():
     adopted = starting_plan(code, ward.name, local_now().date())
     with db.transaction() as tx:
         stored = service.save(tx, ward, adopted, current_user.id, action="adopt_plan_preset")
-    return _saved(ward, stored, f"áp dụng mẫu “{presets()[code]}” cho")
+    flash(_("Đã áp dụng mẫu “%(preset)s” cho kế hoạch thành phiên bản %(version)s.",
+            preset=presets()[code], version=stored.version) + " " + _(
+        "Chỉ tiêu, báo cáo, bản đồ và bản in dùng phiên bản này từ bây giờ."), "info")
+    return redirect(url_for("plan.edit"))
 
 
 @bp.get("/admin/plan.yaml")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from geo import formatting as fmt
@@ -18,6 +19,7 @@ from webapp.analysis import common
 from webapp.auth.permissions import can, require
 from webapp.clock import local_now
 from webapp.extensions import db
+from webapp.i18n import current_language
 from webapp.reports import bp
 from webapp.services import reports as service
 
@@ -32,8 +34,8 @@ def _month(raw: str | None) -> tuple[str, str | None]:
     try:
         return fmt.parse_month(raw), None
     except ValueError:
-        return common.this_month(), (f"Tháng '{raw}' không hợp lệ (dùng dạng yyyy-mm); đang "
-                                     "hiển thị tháng hiện tại.")
+        return common.this_month(), _("Tháng '%(raw)s' không hợp lệ (dùng dạng yyyy-mm).",
+                                      raw=raw)
 
 
 def _form_values(report: geo_report.Report) -> dict[str, str]:
@@ -74,24 +76,26 @@ def monthly():
         if not can("publish_ranking"):
             abort(403)
         if problem:
-            flash(problem.split(";")[0] + ". Không có gì được lưu.", "error")
+            flash(problem + " " + _("Không có gì được lưu."), "error")
             return redirect(url_for("reports.monthly"))
     elif problem:
-        flash(problem, "error")
+        flash(problem + " " + _("Đang hiển thị tháng hiện tại."), "error")
     report = service.build(db.conn, ward, month)
     if request.method == "GET":
         return _render(ward, report, _form_values(report), {})
     codes = [row.code for row in report.rows]
-    labels = {row.code: f"Dòng {row.stt} ({row.task})" for row in report.rows}
+    labels = {row.code: _("Dòng %(stt)s (%(task)s)", stt=row.stt, task=row.task)
+              for row in report.rows}
     new, errors = service.parse_entries(request.form, codes, labels)
     if errors:
-        flash(f"Chưa lưu: {len(errors)} ô không hợp lệ (đánh dấu đỏ). Không ô nào được lưu.",
-              "error")
+        flash(_("Chưa lưu: %(count)s ô không hợp lệ (đánh dấu đỏ). Không ô nào được lưu.",
+                count=len(errors)), "error")
         values = {k: request.form.get(k, "") for k in _form_values(report)}
         return _render(ward, report, values, errors, 400)
     with db.transaction() as tx:
         saved = service.save_entries(tx, ward.id, month, new, current_user.id)
-    flash(f"Đã lưu báo cáo tháng {fmt.month(month)} ({saved} dòng có nội dung).", "info")
+    flash(_("Đã lưu báo cáo tháng %(month)s (%(count)s dòng có nội dung).",
+            month=fmt.month(month, locale=current_language()), count=saved), "info")
     return redirect(url_for("reports.monthly", month=month))
 
 

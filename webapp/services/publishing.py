@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from geo import formatting as fmt
 from geo import ranking
+from geo.i18n import N_, Msgid
 from models import ledger, records
 from webapp.auth.permissions import can
 from webapp.clock import local_now
@@ -63,27 +64,26 @@ def _refusal(user, month: str, published, reason: str | None, supersede: bool):
     state = month_state(month)
     allowed = options(user, month, published)
     if state == "future":
-        return ApiError(400, "Không thể công bố xếp hạng của tháng chưa bắt đầu.",
-                        "Cannot publish a month that has not started.")
+        return ApiError(400, N_("Không thể công bố xếp hạng của tháng chưa bắt đầu."))
     if supersede and not allowed.supersede:
         if published is None:
-            return ApiError(400, f"Tháng {_label(month)} chưa công bố nên không có bản nào để "
-                                 "thay thế.", "Nothing published to supersede.")
-        return ApiError(403, "Chỉ quản trị viên mới được thay thế bảng xếp hạng đã công bố.",
-                        "Only an admin may supersede a published ranking.")
+            return ApiError(400, N_("Tháng %(month)s chưa công bố nên không có bản nào để thay "
+                                    "thế."), params={"month": _label(month)})
+        return ApiError(403, N_("Chỉ quản trị viên mới được thay thế bảng xếp hạng đã công bố."))
     if not supersede and published is not None:
-        return ApiError(409, f"Xếp hạng tháng {_label(month)} đã được công bố; bản đã công bố "
-                             "không thể sửa.", "This month is already published.")
+        return ApiError(409, N_("Xếp hạng tháng %(month)s đã được công bố; bản đã công bố "
+                                "không thể sửa."), params={"month": _label(month)})
     if not supersede and not allowed.publish:
         _, end = ranking.month_range(month)
-        return ApiError(403, f"Tháng {_label(month)} chưa kết thúc: chỉ công bố được từ ngày "
-                             f"{fmt.day(end)} (giờ phường). Quản trị viên có thể công bố sớm "
-                             "kèm lý do.", "The month has not ended yet.")
+        return ApiError(403, N_("Tháng %(month)s chưa kết thúc: chỉ công bố được từ ngày "
+                                "%(day)s (giờ phường). Quản trị viên có thể công bố sớm kèm lý "
+                                "do."), params={"month": _label(month), "day": fmt.day(end)})
     low, high = REASON_LENGTH
     if (supersede or allowed.early) and not (reason and low <= len(reason) <= high):
-        what = "Thay thế bản đã công bố" if supersede else "Công bố sớm (trước khi hết tháng)"
-        return ApiError(400, f"{what} cần ghi lý do, từ {low} đến {high} ký tự.",
-                        "A reason is required.")
+        what = N_("Thay thế bản đã công bố") if supersede else N_(
+            "Công bố sớm (trước khi hết tháng)")
+        return ApiError(400, N_("%(what)s cần ghi lý do, từ %(low)s đến %(high)s ký tự."),
+                        params={"what": Msgid(what), "low": low, "high": high})
     return None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
@@ -17,47 +19,48 @@ def _crs_choices(blank: str) -> list[tuple[str, str]]:
 
 
 class FirstAdminForm(FlaskForm):
-    username = StringField("Tên đăng nhập", validators=[
-        DataRequired("Nhập tên đăng nhập."), Length(3, 80, "Từ 3 đến 80 ký tự."),
-        Regexp(r"^[a-z0-9._-]+$", message="Chỉ dùng chữ thường không dấu, số, dấu . _ -")])
-    full_name = StringField("Họ và tên", validators=[Optional(), Length(max=200)])
-    password = PasswordField("Mật khẩu", validators=[DataRequired("Nhập mật khẩu.")])
-    confirm = PasswordField("Nhập lại mật khẩu", validators=[
-        EqualTo("password", "Hai lần nhập mật khẩu không khớp.")])
+    username = StringField(_l("Tên đăng nhập"), validators=[
+        DataRequired(_l("Nhập tên đăng nhập.")), Length(3, 80, _l("Từ 3 đến 80 ký tự.")),
+        Regexp(r"^[a-z0-9._-]+$", message=_l("Chỉ dùng chữ thường không dấu, số, dấu . _ -"))])
+    full_name = StringField(_l("Họ và tên"), validators=[Optional(), Length(max=200)])
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(_l("Nhập mật khẩu."))])
+    confirm = PasswordField(_l("Nhập lại mật khẩu"), validators=[
+        EqualTo("password", _l("Hai lần nhập mật khẩu không khớp."))])
 
 
 class WardForm(FlaskForm):
-    code = StringField("Mã phường", validators=[
-        DataRequired("Nhập mã phường."), Length(2, 64),
-        Regexp(r"^[a-z0-9][a-z0-9-]+$", message="Chữ thường không dấu, số và dấu gạch ngang.")])
-    name = StringField("Tên phường", validators=[DataRequired("Nhập tên phường."),
+    code = StringField(_l("Mã phường"), validators=[
+        DataRequired(_l("Nhập mã phường.")), Length(2, 64),
+        Regexp(r"^[a-z0-9][a-z0-9-]+$", message=_l("Chữ thường không dấu, số và dấu gạch ngang."))])
+    name = StringField(_l("Tên phường"), validators=[DataRequired(_l("Nhập tên phường.")),
                                                  Length(3, 200)])
-    province = StringField("Tỉnh / thành phố", validators=[Optional(), Length(max=200)])
-    boundary = FileField("Tệp ranh giới phường", validators=[FileRequired(
-        "Chọn tệp ranh giới (GeoJSON, GeoPackage, Shapefile .zip hoặc KML).")])
-    source_epsg = SelectField("Hệ tọa độ của tệp (khi tệp không ghi, ví dụ thiếu .prj)")
-    metric_epsg = SelectField("Hệ tọa độ mét của phường")
-    preset = SelectField("Kế hoạch khởi đầu")
+    province = StringField(_l("Tỉnh / thành phố"), validators=[Optional(), Length(max=200)])
+    boundary = FileField(_l("Tệp ranh giới phường"), validators=[FileRequired(
+        _l("Chọn tệp ranh giới (GeoJSON, GeoPackage, Shapefile .zip hoặc KML)."))])
+    source_epsg = SelectField(_l("Hệ tọa độ của tệp (khi tệp không ghi, ví dụ thiếu .prj)"))
+    metric_epsg = SelectField(_l("Hệ tọa độ mét của phường"))
+    preset = SelectField(_l("Kế hoạch khởi đầu"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.source_epsg.choices = [("", "Theo tệp"), ("4326", "EPSG:4326 — WGS 84")] + \
+        self.source_epsg.choices = [("", _("Theo tệp")), ("4326", "EPSG:4326 — WGS 84")] + \
             _crs_choices("")[1:]
-        self.metric_epsg.choices = _crs_choices("Tự chọn theo tỉnh")
+        self.metric_epsg.choices = _crs_choices(_("Tự chọn theo tỉnh"))
         self.preset.choices = list(presets().items())
 
 
 class BoundaryForm(FlaskForm):
-    boundary = FileField("Tệp ranh giới mới", validators=[FileRequired("Chọn tệp ranh giới.")])
-    source_epsg = SelectField("Hệ tọa độ của tệp (khi tệp không ghi)")
+    boundary = FileField(_l("Tệp ranh giới mới"),
+                         validators=[FileRequired(_l("Chọn tệp ranh giới."))])
+    source_epsg = SelectField(_l("Hệ tọa độ của tệp (khi tệp không ghi)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.source_epsg.choices = [("", "Theo tệp"), ("4326", "EPSG:4326 — WGS 84")] + \
+        self.source_epsg.choices = [("", _("Theo tệp")), ("4326", "EPSG:4326 — WGS 84")] + \
             _crs_choices("")[1:]
 
 
 class RemoveForm(FlaskForm):
-    confirm_code = StringField("Gõ lại mã phường để xác nhận",
-                               validators=[DataRequired("Gõ lại mã phường.")])
-    force = BooleanField("Xóa cả dữ liệu nghiệp vụ (vụ việc, nhà trọ, xếp hạng đã công bố…)")
+    confirm_code = StringField(_l("Gõ lại mã phường để xác nhận"),
+                               validators=[DataRequired(_l("Gõ lại mã phường."))])
+    force = BooleanField(_l("Xóa cả dữ liệu nghiệp vụ (vụ việc, nhà trọ, xếp hạng đã công bố…)"))

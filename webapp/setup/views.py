@@ -4,6 +4,7 @@ up the ward from its boundary file or load the synthetic demo to look around."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from geo.text import tidy
@@ -34,14 +35,14 @@ def first_run():
             with db.transaction() as tx:
                 if records.any_user(tx):  # someone else was quicker: never a second first admin
                     abort(409)
-                user_id, _ = accounts.create_user(
+                user_id, _password = accounts.create_user(
                     tx, None, form.username.data, "superadmin", form.password.data,
                     tidy(form.full_name.data) or None)
         except accounts.UserError as err:
             error, status = str(err), 400
         else:
             login_user(SignedInUser(records.user_by_id(db.conn, user_id)))
-            flash("Đã tạo tài khoản quản trị hệ thống. Bước tiếp theo: tạo phường.", "info")
+            flash(_("Đã tạo tài khoản quản trị hệ thống. Bước tiếp theo: tạo phường."), "info")
             return redirect(url_for("setup.first_ward"))
     elif request.method == "POST":
         status = 400
@@ -64,7 +65,7 @@ def load_demo():
 
     counts = load(db.engine)
     if counts is None:
-        flash("Dữ liệu mô phỏng đã có.", "info")
+        flash(_("Dữ liệu mô phỏng đã có."), "info")
         return redirect(url_for("setup.wards"))
     users = counts.pop("users")
     return render_template("setup/demo_loaded.html", counts=counts, users=users), 201

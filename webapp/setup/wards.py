@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from geo import io as geoio
@@ -39,8 +40,8 @@ def _read_upload(upload, source_epsg):
     """The outline in an uploaded file, read from a temporary copy that is then removed."""
     name = Path(upload.filename or "").name
     if Path(name).suffix.lower() not in BOUNDARY_SUFFIXES:
-        raise service.WardError("Tệp ranh giới phải là GeoJSON, GeoPackage, Shapefile nén .zip "
-                                "hoặc KML.")
+        raise service.WardError(_("Tệp ranh giới phải là GeoJSON, GeoPackage, Shapefile nén .zip "
+                                "hoặc KML."))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / ("boundary" + Path(name).suffix.lower())
         upload.save(path)
@@ -74,8 +75,9 @@ def new_ward():
         else:
             session[WARD_CHOICE] = made["id"]
             notes = " ".join(made["notes"])
-            flash(f"Đã tạo {made['name']}: hệ tọa độ mét EPSG:{made['metric_epsg']} "
-                  f"({made['crs_reason']}). {notes}", "info")
+            flash(_("Đã tạo %(name)s: hệ tọa độ mét EPSG:%(epsg)s (%(reason)s).",
+                    name=made["name"], epsg=made["metric_epsg"], reason=made["crs_reason"])
+                  + (" " + notes if notes else ""), "info")
             return redirect(url_for("setup.ward", code=made["code"]))
     elif request.method == "POST":
         status = 400
@@ -103,7 +105,7 @@ def _detail(row, report=None, token=None, error=None, status=200):
 def work_in(code: str):
     row = _ward_or_404(code)
     session[WARD_CHOICE] = row.id
-    flash(f"Đang làm việc tại {row.name}.", "info")
+    flash(_("Đang làm việc tại %(name)s.", name=row.name), "info")
     return redirect(safe_next(request.form.get("next")))
 
 
@@ -116,15 +118,17 @@ def set_boundary(code: str):
         if request.form.get("action") == "confirm":
             path = uploads.stored(token)
             if path is None:
-                raise service.WardError("Tệp đã hết hạn: hãy tải tệp ranh giới lên lại.")
+                raise service.WardError(_("Tệp đã hết hạn: hãy tải tệp ranh giới lên lại."))
             outline = service.read_outline(path, _epsg(request.form.get("source_epsg")))
             with db.transaction() as tx:
                 done = service.set_boundary(tx, row, outline, current_user.id)
             uploads.discard(token)
             moved = done["moved"]
-            flash(f"Đã đổi ranh giới {row.name}. Gán lại khu phố theo vị trí: "
-                  f"{moved.get('boarding-houses', 0)} cơ sở trọ, {moved.get('incidents', 0)} vụ "
-                  f"vi phạm, {moved.get('model-streets', 0)} tuyến/cụm kiểu mẫu.", "info")
+            flash(_("Đã đổi ranh giới %(name)s. Gán lại khu phố theo vị trí: %(houses)s cơ sở "
+                    "trọ, %(incidents)s vụ vi phạm, %(streets)s tuyến/cụm kiểu mẫu.",
+                    name=row.name, houses=moved.get("boarding-houses", 0),
+                    incidents=moved.get("incidents", 0),
+                    streets=moved.get("model-streets", 0)), "info")
             return redirect(url_for("setup.ward", code=code))
         form = BoundaryForm()
         if not form.validate_on_submit():
@@ -144,8 +148,8 @@ def remove(code: str):
     row = _ward_or_404(code)
     form = RemoveForm()
     if not form.validate_on_submit() or form.confirm_code.data.strip() != row.code:
-        return _detail(row, error=f"Gõ đúng mã phường “{row.code}” để xác nhận xóa.",
-                       status=400)
+        return _detail(row, error=_("Gõ đúng mã phường “%(code)s” để xác nhận xóa.",
+                                    code=row.code), status=400)
     try:
         with db.transaction() as tx:
             service.remove(tx, row, current_user.id, force=bool(form.force.data))
@@ -153,5 +157,5 @@ def remove(code: str):
         return _detail(row, error=str(err), status=400)
     if session.get(WARD_CHOICE) == row.id:
         session.pop(WARD_CHOICE)
-    flash(f"Đã xóa {row.name} và mọi dữ liệu của phường.", "info")
+    flash(_("Đã xóa %(name)s và mọi dữ liệu của phường.", name=row.name), "info")
     return redirect(url_for("setup.wards"))

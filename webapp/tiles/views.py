@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Response, request
 
 from geo import webtiles
+from geo.i18n import N_
 from models import queries, tiles
 from webapp import wards
 from webapp.api.params import layer_filter
@@ -33,9 +34,8 @@ def tile_filter(layer: tiles.TileLayer, ward_id: int | None) -> queries.LayerFil
     api_layer = tiles.filterable(layer)
     if api_layer is None or ward_id is None or FILTERS_REFUSED & set(args):
         names = ", ".join(sorted(args))
-        raise ApiError(400, f"Ô bản đồ lớp {layer.name} không nhận tham số: {names}.",
-                       f"Tiles of {layer.name} take no parameter(s): {names}.",
-                       sorted(args)[0])
+        raise ApiError(400, N_("Ô bản đồ lớp %(layer)s không nhận tham số: %(names)s."),
+                       field=sorted(args)[0], params={"layer": layer.name, "names": names})
     return layer_filter(api_layer, args, lambda: wards.neighbourhood_keys(ward_id))
 
 
@@ -43,25 +43,24 @@ def scope() -> int | None:
     """The ward the tiles are of (``None``: every ward, for province viewers)."""
     if request.args.get("scope") == PROVINCE:
         if not can("view_province"):
-            raise ApiError(403, "Chỉ cán bộ cấp tỉnh xem được bản đồ toàn tỉnh.",
-                           "Only province viewers may see the whole province.")
+            raise ApiError(403, N_("Chỉ cán bộ cấp tỉnh xem được bản đồ toàn tỉnh."))
         return None
     try:
         return wards.resolve(request.args.get("ward")).id
     except wards.NoWard as missing:
-        raise ApiError(404, f"Không tìm thấy phường '{missing}'.",
-                       f"Ward '{missing}' not found.", "ward") from None
+        raise ApiError(404, N_("Không tìm thấy phường '%(missing)s'."), field="ward",
+                       params={"missing": str(missing)}) from None
 
 
 @bp.get("/tiles/<layer_name>/<int:z>/<int:x>/<int:y>.mvt")
 def tile(layer_name: str, z: int, x: int, y: int):
     layer = tiles.TILE_LAYERS.get(layer_name)
     if layer is None:
-        raise ApiError(404, f"Không có lớp bản đồ '{layer_name}'. Các lớp: "
-                       f"{', '.join(tiles.TILE_LAYERS)}.", f"No tile layer '{layer_name}'.")
+        raise ApiError(404, N_("Không có lớp bản đồ '%(name)s'. Các lớp: %(layers)s."),
+                       params={"name": layer_name, "layers": ", ".join(tiles.TILE_LAYERS)})
     if not webtiles.is_tile(z, x, y):
-        raise ApiError(404, f"Không có ô bản đồ {z}/{x}/{y} (mức phóng 0–{webtiles.MAX_ZOOM}).",
-                       f"No tile {z}/{x}/{y}.")
+        raise ApiError(404, N_("Không có ô bản đồ %(tile)s (mức phóng 0–%(max)s)."),
+                       params={"tile": f"{z}/{x}/{y}", "max": webtiles.MAX_ZOOM})
     ward_id = scope()
     key = tile_service.tile_key(layer, z, x, y, ward_id, tile_filter(layer, ward_id))
     etag = tile_service.etag(key, PROCESS_STARTED)

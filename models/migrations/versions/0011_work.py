@@ -1,7 +1,7 @@
 """the plan as work: units and their members, "6 rõ" tasks, progress with evidence, unit reports
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-02 14:00:00
 
 ``work_unit`` (a ward's units: UBND, Công an, khu phố…) and ``work_unit_member`` (users of a
@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision: str = '0011'
-down_revision: Union[str, Sequence[str], None] = '0009'
+down_revision: Union[str, Sequence[str], None] = '0010'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

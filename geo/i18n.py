@@ -1,0 +1,65 @@
+"""Messages in the reader's language for what ``geo`` writes (PDFs, XLSX, validation
+messages), without Flask: the same catalogues the web pages use (``DATA_DIR/translations``),
+chosen by a ``locale`` argument as ``geo.formatting`` is.
+
+Vietnamese is the source language: a msgid is the Vietnamese text, so ``"vi"`` needs no
+catalogue and a message missing from another catalogue stays Vietnamese.
+
+>>> translate("Bản đồ", "en"), translate("Bản đồ", "vi")
+('Map', 'Bản đồ')
+>>> translate("Bản đồ %(name)s", "en", name="Tam Phước")
+'Map of Tam Phước'
+>>> translate("một câu chưa có trong danh mục", "en")
+'một câu chưa có trong danh mục'
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from babel.support import NullTranslations, Translations
+
+from geo.resources import DATA_DIR
+
+SOURCE = "vi"
+
+
+@lru_cache(maxsize=8)
+def translations(locale: str) -> NullTranslations:
+    """The compiled catalogue of ``locale`` (its language part: ``en_US`` reads ``en``)."""
+    language = str(locale).replace("-", "_").split("_")[0]
+    if language == SOURCE:
+        return NullTranslations()
+    return Translations.load(str(DATA_DIR / "translations"), [language])
+
+
+def translate(message: str, locale: str = SOURCE, **params) -> str:
+    """``message`` (a Vietnamese msgid) in ``locale``, its ``%(name)s`` placeholders filled
+    from ``params``."""
+    text = translations(locale).gettext(message)
+    return text % params if params else text
+
+
+def translate_plural(singular: str, plural: str, count: int, locale: str = SOURCE,
+                     **params) -> str:
+    """The form of ``singular``/``plural`` for ``count`` in ``locale`` (``%(count)s`` is
+    ``count`` unless ``params`` says otherwise)."""
+    text = translations(locale).ngettext(singular, plural, count)
+    return text % {"count": count, **params}
+
+
+def N_(message: str) -> str:  # noqa: N802 — the gettext convention extractors know
+    """Marks ``message`` for the catalogue where it is defined (a module-level label);
+    ``translate`` turns it into the reader's language where it is shown."""
+    return message
+
+
+class Msgid(str):
+    """A value that is itself a msgid (a parameter's name, a label), to be said in the
+    reader's language when it fills a placeholder of another message."""
+
+
+def has(message: str, locale: str) -> bool:
+    """Whether the catalogue of ``locale`` translates ``message`` (always, for Vietnamese)."""
+    language = str(locale).split("_")[0]
+    return language == SOURCE or translations(locale).gettext(message) != message
