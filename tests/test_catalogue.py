@@ -79,7 +79,8 @@ COMMANDS = "webapp/commands/"  # owned by the `start` branch; wrapped after it m
 
 # Template text that is not a message: code shown as code, brand and units.
 TEMPLATE_WORDS = {"urbanorder", "EPSG", "WGS", "VN", "km", "m", "z", "yaml", "dd", "mm",
-                  "yyyy", "A3", "A4", "GeoJSON", "GeoPackage", "CSV", "XLSX", "KML"}
+                  "yyyy", "A3", "A4", "GeoJSON", "GeoPackage", "CSV", "XLSX", "KML",
+                  "XLSForm"}
 ATTRIBUTES = ("title", "placeholder", "aria-label", "alt", "data-label", "data-confirm")
 _JINJA = re.compile(r"{#.*?#}|{%.*?%}|{{.*?}}", re.S)
 _ATTRIBUTE = re.compile(r'\s(?:' + "|".join(ATTRIBUTES) + r')="([^"]*)"')

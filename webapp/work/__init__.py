@@ -20,10 +20,10 @@ def _khu_pho_head_reaches_only_the_work_pages():
     if request.endpoint == "map.index":
         return redirect(url_for("work.board"))
     if request.path.startswith("/api/"):
+        from geo.i18n import N_
         from webapp.errors import ApiError
 
-        raise ApiError(403, "Trưởng khu phố chỉ làm việc với nhiệm vụ của đơn vị mình.",
-                       "A khu phố head works on their own unit's tasks only.")
+        raise ApiError(403, N_("Trưởng khu phố chỉ làm việc với nhiệm vụ của đơn vị mình."))
     abort(403)
 
 
