@@ -34,8 +34,12 @@ def translations(locale: str) -> NullTranslations:
 
 
 def translate(message: str, locale: str = SOURCE, **params) -> str:
-    """``message`` (a Vietnamese msgid) in ``locale``, its ``%(name)s`` placeholders filled
-    from ``params``."""
+    """``message`` (a Vietnamese msgid, or a ``Message`` with its values) in ``locale``, its
+    ``%(name)s`` placeholders filled from ``params``."""
+    if isinstance(message, Message) and not params:
+        message, params = message.msgid, {
+            k: translate(v, locale) if isinstance(v, Message | Msgid) else v
+            for k, v in message.params.items()}
     text = translations(locale).gettext(message)
     return text % params if params else text
 
@@ -57,6 +61,34 @@ def N_(message: str) -> str:  # noqa: N802 — the gettext convention extractors
 class Msgid(str):
     """A value that is itself a msgid (a parameter's name, a label), to be said in the
     reader's language when it fills a placeholder of another message."""
+
+
+class Message(str):
+    """A message and its values, for code that does not know who will read it (a service's
+    refusal, a validation): as a ``str`` it is the Vietnamese text (logs, a joined summary),
+    and ``translate`` says it in any language, where it is shown (the web's templates do so
+    for every ``Message`` they print).
+
+    >>> m = Message(N_("Bản đồ %(name)s"), name="Tam Phước")
+    >>> str(m), translate(m, "en")
+    ('Bản đồ Tam Phước', 'Map of Tam Phước')
+    """
+
+    msgid: str
+    params: dict
+
+    def __new__(cls, msgid: str, **params) -> Message:
+        self = super().__new__(cls, msgid % params if params else msgid)
+        self.msgid, self.params = msgid, params
+        return self
+
+    def __reduce__(self):
+        # Pickled (a worker's result) with its values, not as the Vietnamese text only.
+        return _message, (self.msgid, self.params)
+
+
+def _message(msgid: str, params: dict) -> Message:
+    return Message(msgid, **params)
 
 
 def has(message: str, locale: str) -> bool:

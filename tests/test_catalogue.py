@@ -77,15 +77,12 @@ NOT_YET_TRANSLATED = {
     "geo/numbers.py", "geo/plan.py", "geo/programme.py", "geo/ranking.py", "geo/report/pdf.py",
     "geo/report/rows.py", "geo/report/xlsx.py", "geo/resources.py", "geo/streets.py",
     "geo/synthetic.py", "geo/targets.py", "geo/topology.py",
-    # Merged with the catalogue in parallel (units/tasks, registers): their templates and
-    # views are translated, but these services' and geo modules' refusals, validation and
-    # report texts are Vietnamese only, not converted by the deadline. Services raise them
-    # through model_streets.Refused / submissions.invalid, which are not catalogue-aware
-    # yet (plain strings with values already filled in); geo/worktable.py also holds the
-    # regexes that match the Vietnamese headers of a ward's task tables (data, to stay).
-    "webapp/services/evidence.py", "webapp/services/notify.py",
-    "webapp/services/registers.py", "webapp/services/work.py",
-    "webapp/services/work_reports.py", "geo/register_rows.py", "geo/register_values.py",
+    # Merged with the catalogue in parallel (units/tasks, registers): their templates, views
+    # and services are translated, but these geo modules' validation and report texts and
+    # the notification's text are Vietnamese only, not converted by the deadline.
+    # geo/worktable.py also holds the regexes that match the Vietnamese headers of a ward's
+    # task tables (data, to stay once its messages are converted).
+    "webapp/services/notify.py", "geo/register_rows.py", "geo/register_values.py",
     "geo/registers.py", "geo/work.py", "geo/workform.py", "geo/workreport.py",
     "geo/worktable.py", "geo/xlsform.py",
 }

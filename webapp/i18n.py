@@ -82,3 +82,20 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(DATA_DIR / "translations"))
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(current_language=current_language, language_names=NAMES)
+    # A service's or geo's Message (a refusal, a row's problem) printed by a template is
+    # said in the reader's language; every other value is printed as it is.
+    app.jinja_env.finalize = _said
+
+
+def say(message: str) -> str:
+    """``message`` (a msgid, or a ``geo.i18n.Message`` with its values) in the request's
+    language: for a message leaving the request as text, e.g. a flash."""
+    from geo.i18n import translate
+
+    return translate(message, current_language())
+
+
+def _said(value):
+    from geo.i18n import Message
+
+    return say(value) if isinstance(value, Message) else value

@@ -172,7 +172,7 @@ def import_entries(code: str):
         headers, data = rows.read_xlsx(upload.read() if upload else b"")
     except ValueError as refused:
         return render_template("registers/import.html", ward=ward, register=row,
-                               errors=[(1, "", str(refused))]), 400
+                               errors=[(1, "", refused.args[0])]), 400
     with db.transaction() as tx:
         result = service.import_rows(tx, ward, current_user.id, row, headers, data)
     if "errors" in result:

@@ -10,12 +10,13 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+from geo.i18n import N_, Message, Msgid
 from webapp.services.photos import PhotoError, check_photo
 
 MAX_FILES = 5
 MAX_BYTES = 10 * 1024 * 1024
 MAX_XLSX_UNZIPPED = 50 * 1024 * 1024
-KINDS = {"photo": "Ảnh", "pdf": "PDF", "xlsx": "Bảng tính XLSX"}
+KINDS = {"photo": N_("Ảnh"), "pdf": "PDF", "xlsx": N_("Bảng tính XLSX")}
 CONTENT_TYPES = {"photo": "image/jpeg", "pdf": "application/pdf",
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 SUFFIXES = {"photo": ".jpg", "pdf": ".pdf", "xlsx": ".xlsx"}
@@ -34,7 +35,9 @@ class Evidence:
 
 
 def _label(name: str) -> str:
-    name = " ".join(str(name or "tệp").split())
+    name = " ".join(str(name or "").split())
+    if not name:
+        return Msgid(N_("tệp"))
     return name if len(name) <= 60 else name[:57] + "…"
 
 
@@ -57,26 +60,31 @@ def _is_xlsx(raw: bytes) -> bool:
 
 
 def check_evidence(name: str, raw: bytes) -> Evidence:
-    """One upload checked and cleaned; ``ValueError`` with a Vietnamese reason if refused."""
+    """One upload checked and cleaned; ``ValueError`` with the reason (a ``Message``) if
+    refused."""
     label = _label(name)
     if not raw:
-        raise ValueError(f"Tệp “{label}” rỗng.")
+        raise ValueError(Message(N_("Tệp “%(label)s” rỗng."), label=label))
     if len(raw) > MAX_BYTES:
-        raise ValueError(f"Tệp “{label}” lớn quá {MAX_BYTES // (1024 * 1024)} MB.")
+        raise ValueError(Message(N_("Tệp “%(label)s” lớn quá %(mb)s MB."), label=label,
+                                 mb=MAX_BYTES // (1024 * 1024)))
     if raw.startswith(b"%PDF-"):
         if b"%%EOF" not in raw[-2048:]:
-            raise ValueError(f"Tệp “{label}” không phải PDF hoàn chỉnh.")
+            raise ValueError(Message(N_("Tệp “%(label)s” không phải PDF hoàn chỉnh."),
+                                     label=label))
         kind, data = "pdf", raw
     elif raw.startswith(b"PK\x03\x04"):
         if not _is_xlsx(raw):
-            raise ValueError(f"Tệp “{label}” không phải bảng tính XLSX hợp lệ.")
+            raise ValueError(Message(N_("Tệp “%(label)s” không phải bảng tính XLSX hợp lệ."),
+                                     label=label))
         kind, data = "xlsx", raw
     else:
         try:
             data = check_photo(raw, name).clean().data
         except PhotoError:
-            raise ValueError(f"Tệp “{label}” không được nhận: minh chứng là ảnh (JPEG, PNG, "
-                             "WebP), PDF hoặc bảng tính XLSX.") from None
+            raise ValueError(Message(N_("Tệp “%(label)s” không được nhận: minh chứng là ảnh "
+                                        "(JPEG, PNG, WebP), PDF hoặc bảng tính XLSX."),
+                                     label=label)) from None
         kind = "photo"
     return Evidence(kind, _stem(name) + SUFFIXES[kind], data, hashlib.sha256(raw).hexdigest())
 
@@ -84,11 +92,12 @@ def check_evidence(name: str, raw: bytes) -> Evidence:
 def check_all(uploads: list[tuple[str, bytes]], errors: list) -> list[Evidence]:
     """Every upload of one update; problems go to ``errors`` as ``("files", message)``."""
     if len(uploads) > MAX_FILES:
-        errors.append(("files", f"Tối đa {MAX_FILES} tệp minh chứng cho một lần cập nhật."))
+        errors.append(("files", Message(N_("Tối đa %(n)s tệp minh chứng cho một lần cập nhật."),
+                                        n=MAX_FILES)))
     out = []
     for name, raw in uploads[:MAX_FILES]:
         try:
             out.append(check_evidence(name, raw))
         except ValueError as err:
-            errors.append(("files", str(err)))
+            errors.append(("files", err.args[0]))
     return out

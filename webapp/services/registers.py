@@ -15,6 +15,7 @@ import shapely
 from geo import register_rows as rows
 from geo import register_values as values
 from geo import registers as schema
+from geo.i18n import N_, Message
 from geo.numbers import NumberRefused, finite
 from geo.resources import DATA_DIR
 from geo.xlsform import XLSFormRefused, read_xlsform
@@ -43,13 +44,15 @@ def register_type(conn, ward, code: str):
     """The ward's register type ``code`` with its definition; 404 if there is none."""
     row = store.type_by_code(conn, ward.id, code)
     if row is None:
-        raise ApiError(404, f"Phường chưa có sổ “{code}”.", f"No register '{code}'.", "register")
+        raise ApiError(404, N_("Phường chưa có sổ “%(code)s”."), field="register",
+                       params={"code": code})
     return row
 
 
 def _add(conn, ward, user_id, definition: dict) -> int:
     if store.type_by_code(conn, ward.id, definition["code"]) is not None:
-        raise Refused([("code", f"Phường đã có sổ mã “{definition['code']}”.")])
+        raise Refused([("code", Message(N_("Phường đã có sổ mã “%(code)s”."),
+                                        code=definition["code"]))])
     type_id = store.add_type(conn, ward.id, definition, user_id)
     records.audit(conn, ward.id, user_id, "define_register", "register_type", type_id,
                   code=definition["code"])
@@ -75,13 +78,16 @@ def redefine_from_xlsform(conn, ward, user_id, type_row, raw: bytes, filename: s
         raise Refused(refused.problems) from None
     problems = []
     if definition["code"] != type_row.code:
-        problems.append(("code", f"form_id của tệp là “{definition['code']}”, không phải "
-                                 f"“{type_row.code}” của sổ này."))
+        problems.append(("code", Message(N_("form_id của tệp là “%(code)s”, không phải "
+                                            "“%(own)s” của sổ này."),
+                                         code=definition["code"], own=type_row.code)))
     if definition["geometry"] != type_row.geometry_kind:
-        problems.append(("geometry", "Không đổi được loại vị trí của sổ đã có bản ghi."))
+        problems.append(("geometry", Message(N_("Không đổi được loại vị trí của sổ đã có bản "
+                                                "ghi."))))
     for entry_id, attributes in store.all_attributes(conn, ward.id, type_row.id):
         _clean, errors = values.validate_attributes(definition, attributes, photos=1)
-        problems += [(f"bản ghi số {entry_id}", message) for _, message in errors]
+        problems += [(Message(N_("bản ghi số %(id)s"), id=entry_id), message)
+                     for _, message in errors]
     if problems:
         raise Refused(problems[:200])
     store.replace_definition(conn, ward.id, type_row.id, definition)
@@ -93,7 +99,7 @@ def redefine_from_xlsform(conn, ward, user_id, type_row, raw: bytes, filename: s
 def add_preset(conn, ward, user_id, code: str) -> str:
     definition = presets().get(code)
     if definition is None:
-        raise Refused([("preset", f"Không có sổ mẫu “{code}”.")])
+        raise Refused([("preset", Message(N_("Không có sổ mẫu “%(code)s”."), code=code))])
     _add(conn, ward, user_id, definition)
     return code
 
@@ -132,7 +138,7 @@ def record_entry(service, conn, submission: Submission):
     if errors:
         raise invalid(errors)
     if store.entry_uuid_taken(conn, ward.id, submission.uuid):
-        raise Raced(ApiError(409, "Bản ghi với mã này đã có.", "Entry UUID already exists."))
+        raise Raced(ApiError(409, N_("Bản ghi với mã này đã có.")))
     entry_id = store.insert_entry(conn, {
         "ward_id": ward.id, "register_type_id": row.id, "client_uuid": submission.uuid,
         "attributes": clean, "neighbourhood_id": kp_id, "created_by": user.id,
@@ -161,7 +167,7 @@ def save_entry(conn, ward, user_id, type_row, form, entry_id: int) -> int:
         try:
             xy = [finite(form.get("lon")), finite(form.get("lat"))]
         except NumberRefused:
-            raise Refused([("geometry", "Kinh độ và vĩ độ phải là số.")]) from None
+            raise Refused([("geometry", Message(N_("Kinh độ và vĩ độ phải là số.")))]) from None
         drawn = json.dumps({"type": "Point", "coordinates": xy})
     try:
         payload["geometry"] = json.loads(drawn) if drawn else None
@@ -252,7 +258,7 @@ def import_rows(conn, ward, user_id, type_row, headers: list, data: list[list]) 
         if row["geometry"] is None:
             continue
         kp_id, _notes, problems = _placed(conn, ward, row["geometry"])
-        errors += [(row["row"], "vị trí", message) for _, message in problems]
+        errors += [(row["row"], Message(N_("vị trí")), message) for _, message in problems]
         placed.append({"ward_id": ward.id, "register_type_id": type_row.id,
                        "attributes": row["attributes"], "neighbourhood_id": kp_id,
                        "created_by": user_id, "updated_by": user_id,

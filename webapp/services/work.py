@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from geo import work, workform, worktable
+from geo.i18n import N_, Message
 from models import queries, records
 from models import work_queries as store
 from webapp.services import evidence as evidence_checks
@@ -38,10 +39,11 @@ def save_unit(tx, ward_id: int, user_id: int | None, form, unit_id: int | None =
     kp_ids = {r.id for r in queries.neighbourhood_names(tx, ward_id)}
     clean, errors = workform.validate_unit(form, kp_ids)
     if unit_id is not None and store.unit(tx, ward_id, unit_id) is None:
-        raise Refused([("id", "Không có đơn vị này trong phường.")])
+        raise Refused([("id", Message(N_("Không có đơn vị này trong phường.")))])
     same = store.unit_by_name(tx, ward_id, clean["name"]) if clean["name"] else None
     if same is not None and same != unit_id:
-        errors.append(("name", f"Phường đã có đơn vị “{clean['name']}”."))
+        errors.append(("name", Message(N_("Phường đã có đơn vị “%(name)s”."),
+                                       name=clean["name"])))
     if errors:
         raise Refused(errors)
     saved = store.save_unit(tx, ward_id, clean, unit_id)
@@ -53,12 +55,14 @@ def save_unit(tx, ward_id: int, user_id: int | None, form, unit_id: int | None =
 def add_member(tx, ward_id: int, by_user_id: int | None, unit_id: int, username: str,
                position: str | None) -> int:
     if store.unit(tx, ward_id, unit_id) is None:
-        raise Refused([("unit", "Không có đơn vị này trong phường.")])
+        raise Refused([("unit", Message(N_("Không có đơn vị này trong phường.")))])
     user = records.user_by_username(tx, (username or "").strip().casefold())
     if user is None or user.ward_id != ward_id:
-        raise Refused([("username", f"Không có tài khoản “{username}” trong phường.")])
+        raise Refused([("username", Message(N_("Không có tài khoản “%(username)s” trong phường."),
+                                            username=username))])
     if any(m.user_id == user.id for m in store.members(tx, ward_id, unit_id)):
-        raise Refused([("username", f"“{user.username}” đã là thành viên của đơn vị.")])
+        raise Refused([("username", Message(N_("“%(username)s” đã là thành viên của đơn vị."),
+                                            username=user.username))])
     position, errors = workform.validate_position(position)
     if errors:
         raise Refused(errors)
@@ -70,7 +74,7 @@ def add_member(tx, ward_id: int, by_user_id: int | None, unit_id: int, username:
 
 def remove_member(tx, ward_id: int, by_user_id: int | None, unit_id: int, user_id: int) -> int:
     if not store.remove_member(tx, ward_id, unit_id, user_id):
-        raise Refused([("user", "Người này không thuộc đơn vị.")])
+        raise Refused([("user", Message(N_("Người này không thuộc đơn vị.")))])
     records.audit(tx, ward_id, by_user_id, "work_member_removed", "work_unit", unit_id,
                   user_id=user_id)
     return unit_id
@@ -94,10 +98,11 @@ def save_task(tx, ward_id: int, plan, user_id: int | None, form,
         k: set(v) for k, v in task_links(tx, ward_id, plan).items()})
     before = store.task(tx, ward_id, task_id) if task_id is not None else None
     if task_id is not None and before is None:
-        raise Refused([("id", "Không có nhiệm vụ này trong phường.")])
+        raise Refused([("id", Message(N_("Không có nhiệm vụ này trong phường.")))])
     if clean["code"] and clean["code"] in store.task_codes(tx, ward_id) and \
             (before is None or before.code != clean["code"]):
-        errors.append(("code", f"STT “{clean['code']}” đã có nhiệm vụ khác."))
+        errors.append(("code", Message(N_("STT “%(code)s” đã có nhiệm vụ khác."),
+                                       code=clean["code"])))
     if errors:
         raise Refused(errors)
     saved = store.save_task(tx, ward_id, clean, user_id, task_id)
@@ -131,7 +136,7 @@ def import_task_table(engine, ward_id: int, path, user_id: int | None, filename:
         table = check_task_table(tx, ward_id, path)
         if not table.ok or not table.rows:
             if not table.rows and not table.problems:
-                table.problems.append("Bảng không có dòng nhiệm vụ nào.")
+                table.problems.append(Message(N_("Bảng không có dòng nhiệm vụ nào.")))
             raise ImportRefused(table)
         count = store.insert_tasks(tx, ward_id, [r.values for r in table.rows], user_id)
         records.audit(tx, ward_id, user_id, "work_tasks_imported", "work_task", None,
@@ -147,10 +152,10 @@ def record_progress(tx, ward_id: int, who: Worker, task_id: int, form,
     the task's latest result, each file, one audit row."""
     task = store.task(tx, ward_id, task_id)
     if task is None:
-        raise Refused([("id", "Không có nhiệm vụ này trong phường.")])
+        raise Refused([("id", Message(N_("Không có nhiệm vụ này trong phường.")))])
     if not who.reports_for(task):
-        raise Refused([("unit", "Chỉ đơn vị chủ trì hoặc phối hợp mới cập nhật được tiến độ "
-                                "nhiệm vụ này.")])
+        raise Refused([("unit", Message(N_("Chỉ đơn vị chủ trì hoặc phối hợp mới cập nhật "
+                                           "được tiến độ nhiệm vụ này.")))])
     clean, errors = workform.validate_progress(form)
     files = evidence_checks.check_all(uploads, errors)
     if errors:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from geo import report as geo_report
 from geo import work, workreport
+from geo.i18n import N_, Message
 from geo.numbers import NumberRefused, finite
 from geo.text import TextRefused, clean_text
 from models import records
@@ -43,10 +44,10 @@ def _text(value, what: str, errors: list) -> str:
     try:
         text = clean_text(value or "", multiline=True).strip()
     except TextRefused as err:
-        errors.append(f"{what}: {err}")
+        errors.append(Message(N_("%(where)s: %(problem)s"), where=what, problem=err.args[0]))
         return ""
     if len(text) > 4000:
-        errors.append(f"{what}: dài quá 4000 ký tự.")
+        errors.append(Message(N_("%(where)s: dài quá %(n)s ký tự."), where=what, n=4000))
     return text
 
 
@@ -55,7 +56,7 @@ def parse_rows(form, rows: list[dict]) -> tuple[list[dict], list[str]]:
     out, errors = [], []
     for row in rows:
         tid = row["task_id"]
-        where = f"Dòng {row['stt']}"
+        where = Message(N_("Dòng %(stt)s"), stt=row["stt"])
         filled = dict(row)
         for key in ("result_text", "product", "difficulties", "proposals"):
             filled[key] = _text(form.get(field_name(key, tid), row.get(key)), where, errors)
@@ -65,13 +66,15 @@ def parse_rows(form, rows: list[dict]) -> tuple[list[dict], list[str]]:
             if filled["percent"] is not None and not 0 <= filled["percent"] <= 100:
                 raise NumberRefused("range")
         except NumberRefused:
-            errors.append(f"{where}: tỷ lệ hoàn thành phải là số từ 0 đến 100.")
+            errors.append(Message(N_("%(where)s: tỷ lệ hoàn thành phải là số từ 0 đến 100."),
+                                  where=where))
             filled["percent"] = None
         when = form.get(field_name("next_deadline", tid))
         try:
             filled["next_deadline"] = date.fromisoformat(when).isoformat() if when else None
         except ValueError:
-            errors.append(f"{where}: thời hạn xử lý tiếp theo không hợp lệ.")
+            errors.append(Message(N_("%(where)s: thời hạn xử lý tiếp theo không hợp lệ."),
+                                  where=where))
         errors += workreport.row_problems(filled)
         out.append(filled)
     return out, errors
@@ -81,11 +84,11 @@ def submit(tx, ward_id: int, who: Worker, unit_id: int, month: str, form, now: d
            today: date) -> int:
     """Check every row and submit the unit's report; ``Refused`` stores nothing."""
     if not (who.whole_ward or unit_id in who.unit_ids):
-        raise Refused([("unit", "Chỉ người của đơn vị mới nộp báo cáo của đơn vị.")])
+        raise Refused([("unit", Message(N_("Chỉ người của đơn vị mới nộp báo cáo của đơn vị.")))])
     rows, _saved = unit_rows(tx, ward_id, unit_id, month, today)
     filled, errors = parse_rows(form, rows)
     if not filled:
-        errors.append("Đơn vị chưa có nhiệm vụ nào để báo cáo.")
+        errors.append(Message(N_("Đơn vị chưa có nhiệm vụ nào để báo cáo.")))
     if errors:
         raise Refused([("rows", e) for e in errors])
     saved = store.save_unit_report(tx, ward_id, unit_id, month, filled, now, who.user_id)

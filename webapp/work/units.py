@@ -13,6 +13,7 @@ from models import work_queries as store
 from webapp.auth.permissions import require
 from webapp.desk_forms import form_view
 from webapp.extensions import db
+from webapp.i18n import say
 from webapp.services import work as service
 from webapp.services.model_streets import Refused
 from webapp.work import bp, common
@@ -77,7 +78,7 @@ def members(unit_id: int):
                                    request.form.get("position"))
     except Refused as refused:
         for _field, message in refused.errors:
-            flash(message, "error")
+            flash(say(message), "error")
         return redirect(_to_unit(unit_id), 303)
     flash(_("Đã bỏ người khỏi đơn vị.") if removed else _("Đã thêm người vào đơn vị."), "info")
     return redirect(_to_unit(unit_id), 303)

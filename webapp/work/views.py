@@ -15,6 +15,7 @@ from webapp.auth.permissions import can, require
 from webapp.clock import local_now
 from webapp.desk_forms import form_view
 from webapp.extensions import db
+from webapp.i18n import say
 from webapp.services import evidence as evidence_kinds
 from webapp.services import work as service
 from webapp.services.model_streets import Refused
@@ -85,7 +86,7 @@ def progress(task_id: int):
                                     uploads, local_now())
     except Refused as refused:
         for _field, message in refused.errors:
-            flash(message, "error")
+            flash(say(message), "error")
         return redirect(url_for("work.task", task_id=task_id), 303)
     flash(_("Đã cập nhật tiến độ."), "info")
     return redirect(url_for("work.task", task_id=task_id), 303)
