@@ -131,6 +131,32 @@ def test_admin_creates_units_and_assigns_people(app, as_role):
     assert as_role("urban_staff").get("/tasks/units").status_code == 403
 
 
+def test_refusals_are_said_in_the_readers_language(app, as_role):
+    # The service's refusals carry their msgid and values (geo.i18n.Message): an English
+    # reader gets them in English, on the form page and in a flash after a redirect.
+    admin = as_role("admin")
+    admin.set_cookie("lang", "en")
+    try:
+        name = f"Đoàn Thanh niên {app.tag}"
+        form = {"csrf_token": admin.csrf, "name": name, "kind": "front"}
+        made = admin.post("/tasks/units/new", data=form)
+        assert made.status_code == 302
+        again = admin.post("/tasks/units/new", data=form).get_data(as_text=True)
+        assert "The ward already has a unit" in again and name in again
+        assert "Phường đã có đơn vị" not in again
+        unit_id = int(made.headers["Location"].rsplit("/", 1)[1])
+        page = admin.post(f"/tasks/units/{unit_id}/members", data={
+            "csrf_token": admin.csrf, "username": f"nobody-{app.tag}"}, follow_redirects=True)
+        text = page.get_data(as_text=True)
+        assert "The ward has no account" in text and f"nobody-{app.tag}" in text
+    finally:
+        admin.delete_cookie("lang")
+    # The same refusal, in Vietnamese again without the cookie.
+    form = {"csrf_token": admin.csrf, "name": name, "kind": "front"}
+    assert "Phường đã có đơn vị" in admin.post("/tasks/units/new", data=form).get_data(
+        as_text=True)
+
+
 def test_the_khu_pho_head_sees_and_reports_only_for_their_unit(app, head, as_role):
     own = _task(app, f"H{app.tag}.1", "kp")
     other = _task(app, f"H{app.tag}.2", "police")
