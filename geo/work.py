@@ -20,21 +20,22 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from geo import formatting as fmt
+from geo.i18n import N_, Message, Msgid
 
 UNIT_KINDS = {
-    "ubnd": "UBND phường",
-    "police": "Công an phường",
-    "urban": "Kinh tế – Hạ tầng – Đô thị",
-    "neighbourhood": "Khu phố",
-    "front": "MTTQ và các đoàn thể",
-    "other": "Khác",
+    "ubnd": N_("UBND phường"),
+    "police": N_("Công an phường"),
+    "urban": N_("Kinh tế – Hạ tầng – Đô thị"),
+    "neighbourhood": N_("Khu phố"),
+    "front": N_("MTTQ và các đoàn thể"),
+    "other": N_("Khác"),
 }
 WARNINGS = {
-    "done": "Đã hoàn thành",
-    "on_track": "Đúng tiến độ",
-    "due_soon": "Sắp đến hạn, chưa có tiến độ",
-    "stuck": "Lâu không cập nhật",
-    "late": "Quá hạn",
+    "done": N_("Đã hoàn thành"),
+    "on_track": N_("Đúng tiến độ"),
+    "due_soon": N_("Sắp đến hạn, chưa có tiến độ"),
+    "stuck": N_("Lâu không cập nhật"),
+    "late": N_("Quá hạn"),
 }
 # The warnings a notification or a leader's overview lists.
 FLAGGED = ("late", "due_soon", "stuck")
@@ -63,17 +64,19 @@ cập nhật thì cảnh báo phải là số nguyên từ 1 đến 365.'])
     if value in (None, ""):
         return WorkSettings(unit_report_day=report_due_day)
     if not isinstance(value, dict):
-        problems.append("Phần “work” (cảnh báo sớm, hạn báo cáo đơn vị) phải là một bảng.")
+        problems.append(Message(N_("Phần “work” (cảnh báo sớm, hạn báo cáo đơn vị) phải là một "
+                                    "bảng.")))
         return WorkSettings(unit_report_day=report_due_day)
-    limits = {"due_soon_days": ("Số ngày trước hạn để cảnh báo", 1, 365, 7),
-              "stuck_days": ("Số ngày không cập nhật thì cảnh báo", 1, 365, 14),
-              "unit_report_day": ("Hạn nộp báo cáo của đơn vị (ngày trong tháng)", 1, 28,
+    limits = {"due_soon_days": (N_("Số ngày trước hạn để cảnh báo"), 1, 365, 7),
+              "stuck_days": (N_("Số ngày không cập nhật thì cảnh báo"), 1, 365, 14),
+              "unit_report_day": (N_("Hạn nộp báo cáo của đơn vị (ngày trong tháng)"), 1, 28,
                                   report_due_day)}
     out = {}
     for key, (what, lo, hi, default) in limits.items():
         raw = value.get(key, default)
         if not isinstance(raw, int) or isinstance(raw, bool) or not lo <= raw <= hi:
-            problems.append(f"{what} phải là số nguyên từ {lo} đến {hi}.")
+            problems.append(Message(N_("%(what)s phải là số nguyên từ %(lo)s đến %(hi)s."),
+                                    what=Msgid(what), lo=lo, hi=hi))
             raw = default
         out[key] = raw
     return WorkSettings(**out)
@@ -89,8 +92,9 @@ def quantity_problem(ward_quantity: float | None, registered: float | None) -> s
     """
     if ward_quantity is None or registered is None or registered >= ward_quantity:
         return None
-    return (f"Chỉ tiêu đơn vị đăng ký ({fmt.number(registered, 2, trim=True)}) không được "
-            f"thấp hơn chỉ tiêu phường giao ({fmt.number(ward_quantity, 2, trim=True)}).")
+    return Message(N_("Chỉ tiêu đơn vị đăng ký (%(registered)s) không được thấp hơn chỉ tiêu "
+                      "phường giao (%(ward)s)."), registered=fmt.number(registered, 2, trim=True),
+                   ward=fmt.number(ward_quantity, 2, trim=True))
 
 
 def _day(value) -> date | None:
@@ -153,8 +157,9 @@ def on_time_share(tasks, today: date) -> tuple[float | None, str]:
         counted += 1
         hits += bool(on_time(task))
     if not counted:
-        return None, "chưa có nhiệm vụ đến hạn"
-    return hits / counted, f"{hits}/{counted} nhiệm vụ đúng hạn"
+        return None, Message(N_("chưa có nhiệm vụ đến hạn"))
+    return hits / counted, Message(N_("%(hits)s/%(counted)s nhiệm vụ đúng hạn"), hits=hits,
+                                   counted=counted)
 
 
 def report_due(month: str, settings: WorkSettings) -> date:

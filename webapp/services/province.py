@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import shapely
 
+from geo.i18n import N_
 from models import province, tiles
 from webapp.services.cache import VersionedCache
 from webapp.services.tiles import version
 
 _VIEWS = VersionedCache(maxsize=4)
 # Classes of the choropleth, by published total (0–100), the default rubric's tier marks.
-SCORE_CLASSES = ({"min": 90, "colour": "#006d2c", "label": "Từ 90 điểm"},
-                 {"min": 75, "colour": "#31a354", "label": "75 – dưới 90 điểm"},
-                 {"min": 50, "colour": "#fdae61", "label": "50 – dưới 75 điểm"},
-                 {"min": 0, "colour": "#d7191c", "label": "Dưới 50 điểm"})
+# The labels are msgids, said in the reader's language where shown.
+SCORE_CLASSES = ({"min": 90, "colour": "#006d2c", "label": N_("Từ 90 điểm")},
+                 {"min": 75, "colour": "#31a354", "label": N_("75 – dưới 90 điểm")},
+                 {"min": 50, "colour": "#fdae61", "label": N_("50 – dưới 75 điểm")},
+                 {"min": 0, "colour": "#d7191c", "label": N_("Dưới 50 điểm")})
 
 # Incident density of the counted cells (incidents per km², all recorded time).
 DENSITY_CLASSES = ({"min": 1600, "colour": "#bd0026", "label": "Từ 1.600 vụ/km²"},
