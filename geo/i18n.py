@@ -36,6 +36,9 @@ def translations(locale: str) -> NullTranslations:
 def translate(message: str, locale: str = SOURCE, **params) -> str:
     """``message`` (a Vietnamese msgid, or a ``Message`` with its values) in ``locale``, its
     ``%(name)s`` placeholders filled from ``params``."""
+    if isinstance(message, Capital):
+        text = translate(message.msgid, locale)
+        return text[:1].upper() + text[1:]
     if isinstance(message, Message) and not params:
         message, params = message.msgid, {
             k: translate(v, locale) if isinstance(v, Message | Msgid) else v
@@ -61,6 +64,25 @@ def N_(message: str) -> str:  # noqa: N802 — the gettext convention extractors
 class Msgid(str):
     """A value that is itself a msgid (a parameter's name, a label), to be said in the
     reader's language when it fills a placeholder of another message."""
+
+
+class Capital(Msgid):
+    """A msgid that opens a sentence where it fills a placeholder: its first letter
+    capitalised, in Vietnamese and in its translation.
+
+    >>> str(Capital("tên đơn vị")), translate(Capital("tệp"), "en")
+    ('Tên đơn vị', 'File')
+    """
+
+    msgid: str
+
+    def __new__(cls, msgid: str) -> Capital:
+        self = super().__new__(cls, msgid[:1].upper() + msgid[1:])
+        self.msgid = msgid
+        return self
+
+    def __reduce__(self):
+        return Capital, (self.msgid,)
 
 
 class Message(str):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from geo.i18n import N_, Capital, Message, Msgid
 from geo.numbers import NumberRefused, finite, form_id, form_ids
 from geo.text import TextRefused, clean_text
 from geo.work import UNIT_KINDS, quantity_problem
@@ -26,17 +27,19 @@ def _text(form, key: str, what: str, errors: list, *, required=False, limit=200,
     raw = form.get(key)
     if raw in (None, ""):
         if required:
-            errors.append((key, f"Chưa nhập {what}."))
+            errors.append((key, Message(N_("Chưa nhập %(what)s."), what=Msgid(what))))
         return None
     try:
         text = clean_text(raw, multiline).strip()
     except TextRefused as err:
-        errors.append((key, f"{what.capitalize()}: {err}"))
+        errors.append((key, Message(N_("%(where)s: %(problem)s"), where=Capital(what),
+                                    problem=err.args[0])))
         return None
     if required and not text:
-        errors.append((key, f"Chưa nhập {what}."))
+        errors.append((key, Message(N_("Chưa nhập %(what)s."), what=Msgid(what))))
     if len(text) > limit:
-        errors.append((key, f"{what.capitalize()} dài quá {limit} ký tự."))
+        errors.append((key, Message(N_("%(what)s dài quá %(limit)s ký tự."),
+                                    what=Capital(what), limit=limit)))
     return text or None
 
 
@@ -47,24 +50,26 @@ def _number(form, key: str, what: str, errors: list, lo=0.0, hi=MAX_QUANTITY) ->
     try:
         value = finite(raw)
     except NumberRefused:
-        errors.append((key, f"{what} phải là số."))
+        errors.append((key, Message(N_("%(what)s phải là số."), what=Msgid(what))))
         return None
     if not lo <= value <= hi:
-        errors.append((key, f"{what} phải từ {lo:g} đến {hi:g}."))
+        errors.append((key, Message(N_("%(what)s phải từ %(lo)s đến %(hi)s."), what=Msgid(what),
+                                    lo=f"{lo:g}", hi=f"{hi:g}")))
         return None
     return value
 
 
 def validate_unit(form, neighbourhood_ids: set[int]) -> tuple[dict, list]:
     errors: list = []
-    name = _text(form, "name", "tên đơn vị", errors, required=True)
+    name = _text(form, "name", N_("tên đơn vị"), errors, required=True)
     kind = form.get("kind")
     if kind not in UNIT_KINDS:
-        errors.append(("kind", "Chọn loại đơn vị."))
+        errors.append(("kind", Message(N_("Chọn loại đơn vị."))))
     kp = form_id(form.get("neighbourhood_id"))
     if kind == "neighbourhood" and kp not in neighbourhood_ids:
-        errors.append(("neighbourhood_id", "Đơn vị khu phố phải gắn với một khu phố của phường."))
-    aliases = names(_text(form, "aliases", "tên gọi khác", errors, limit=500) or "")
+        errors.append(("neighbourhood_id", Message(N_("Đơn vị khu phố phải gắn với một khu phố "
+                                                      "của phường."))))
+    aliases = names(_text(form, "aliases", N_("tên gọi khác"), errors, limit=500) or "")
     return {"name": name, "kind": kind, "aliases": aliases,
             "neighbourhood_id": kp if kind == "neighbourhood" else None}, errors
 
@@ -72,7 +77,7 @@ def validate_unit(form, neighbourhood_ids: set[int]) -> tuple[dict, list]:
 def validate_position(value) -> tuple[str | None, list]:
     """A member's position in their unit (optional)."""
     errors: list = []
-    return _text({"position": value}, "position", "chức vụ", errors), errors
+    return _text({"position": value}, "position", N_("chức vụ"), errors), errors
 
 
 def validate_task(form, unit_ids: set[int], links: dict[str, set]) -> tuple[dict, list]:
@@ -80,17 +85,17 @@ def validate_task(form, unit_ids: set[int], links: dict[str, set]) -> tuple[dict
     ``target_code``, ``model_street_id``, ``campaign_id``, ``neighbourhood_id``."""
     errors: list = []
     clean = {
-        "code": _text(form, "code", "số thứ tự (STT)", errors, required=True, limit=32),
-        "title": _text(form, "title", "nội dung nhiệm vụ", errors, required=True,
+        "code": _text(form, "code", N_("số thứ tự (STT)"), errors, required=True, limit=32),
+        "title": _text(form, "title", N_("nội dung nhiệm vụ"), errors, required=True,
                        limit=MAX_TEXT, multiline=True),
-        "product": _text(form, "product", "sản phẩm", errors, required=True, limit=MAX_TEXT,
+        "product": _text(form, "product", N_("sản phẩm"), errors, required=True, limit=MAX_TEXT,
                          multiline=True),
-        "measure_unit": _text(form, "measure_unit", "đơn vị tính", errors, limit=64),
-        "responsible_name": _text(form, "responsible_name", "người phụ trách", errors),
-        "approver_name": _text(form, "approver_name", "người phê duyệt", errors),
-        "phase": _text(form, "phase", "giai đoạn", errors),
-        "ward_quantity": _number(form, "ward_quantity", "Chỉ tiêu phường giao", errors),
-        "target_quantity": _number(form, "target_quantity", "Chỉ tiêu đơn vị đăng ký", errors),
+        "measure_unit": _text(form, "measure_unit", N_("đơn vị tính"), errors, limit=64),
+        "responsible_name": _text(form, "responsible_name", N_("người phụ trách"), errors),
+        "approver_name": _text(form, "approver_name", N_("người phê duyệt"), errors),
+        "phase": _text(form, "phase", N_("giai đoạn"), errors),
+        "ward_quantity": _number(form, "ward_quantity", N_("Chỉ tiêu phường giao"), errors),
+        "target_quantity": _number(form, "target_quantity", N_("Chỉ tiêu đơn vị đăng ký"), errors),
     }
     problem = quantity_problem(clean["ward_quantity"], clean["target_quantity"])
     if problem:
@@ -99,7 +104,7 @@ def validate_task(form, unit_ids: set[int], links: dict[str, set]) -> tuple[dict
         clean["target_quantity"] = clean["ward_quantity"]
     lead = form_id(form.get("lead_unit_id"))
     if lead not in unit_ids:
-        errors.append(("lead_unit_id", "Chọn đơn vị chủ trì."))
+        errors.append(("lead_unit_id", Message(N_("Chọn đơn vị chủ trì."))))
     clean["lead_unit_id"] = lead
     co = [i for i in form_ids(form.getlist("co_unit_ids") if hasattr(form, "getlist")
                               else form.get("co_unit_ids") or []) if i in unit_ids and i != lead]
@@ -108,7 +113,7 @@ def validate_task(form, unit_ids: set[int], links: dict[str, set]) -> tuple[dict
     clean["approver_unit_id"] = approver if approver in unit_ids else None
     deadline = parse_day(form.get("deadline"))
     if deadline is None:
-        errors.append(("deadline", "Chưa nhập thời hạn hoàn thành (dd/mm/yyyy)."))
+        errors.append(("deadline", Message(N_("Chưa nhập thời hạn hoàn thành (dd/mm/yyyy)."))))
     clean["deadline"] = deadline
     clean["milestones"] = _milestones(form.get("milestones") or "", errors)
     for key in ("model_street_id", "campaign_id", "neighbourhood_id"):
@@ -129,8 +134,8 @@ def _milestones(text: str, errors: list) -> list[dict]:
         when_text, _, what = line.partition(":")
         when = parse_day(when_text)
         if when is None or not what.strip():
-            errors.append(("milestones", f"Mốc “{line[:60]}” phải có dạng “dd/mm/yyyy: nội "
-                                         "dung”."))
+            errors.append(("milestones", Message(N_("Mốc “%(line)s” phải có dạng “dd/mm/yyyy: "
+                                                    "nội dung”."), line=line[:60])))
             continue
         out.append({"on": when.isoformat(), "text": what.strip()[:500]})
     return sorted(out, key=lambda m: m["on"])[:50]
@@ -138,11 +143,11 @@ def _milestones(text: str, errors: list) -> list[dict]:
 
 def validate_progress(form) -> tuple[dict, list]:
     errors: list = []
-    value = _number(form, "value", "Giá trị đạt được", errors)
-    percent = _number(form, "percent", "Tỷ lệ hoàn thành", errors, 0.0, 100.0)
+    value = _number(form, "value", N_("Giá trị đạt được"), errors)
+    percent = _number(form, "percent", N_("Tỷ lệ hoàn thành"), errors, 0.0, 100.0)
     if percent is None and not any(e[0] == "percent" for e in errors):
-        errors.append(("percent", "Chưa nhập tỷ lệ hoàn thành (%)."))
-    note = _text(form, "note", "ghi chú", errors, limit=MAX_TEXT, multiline=True)
+        errors.append(("percent", Message(N_("Chưa nhập tỷ lệ hoàn thành (%)."))))
+    note = _text(form, "note", N_("ghi chú"), errors, limit=MAX_TEXT, multiline=True)
     return {"value": value, "percent": percent, "note": note}, errors
 
 

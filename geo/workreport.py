@@ -14,12 +14,13 @@ from datetime import date, timedelta
 
 from geo import formatting as fmt
 from geo import report as geo_report
+from geo.i18n import N_, Message, translate
 from geo.text import fold
 from geo.work import on_time_share
 
 FIELDS = ("result_text", "product", "percent", "difficulties", "proposals", "next_deadline")
-PERIODS = {"week": "Tuần", "month": "Tháng", "quarter": "Quý", "phase": "Giai đoạn",
-           "year": "Năm"}
+PERIODS = {"week": N_("Tuần"), "month": N_("Tháng"), "quarter": N_("Quý"),
+           "phase": N_("Giai đoạn"), "year": N_("Năm")}
 
 
 def _month_bounds(month: str) -> tuple[date, date]:
@@ -56,8 +57,8 @@ def row_problems(row: dict) -> list[str]:
     said = fold(row.get("result_text") or "")
     if "dang thuc hien" in said and (not (row.get("product") or "").strip()
                                      or row.get("percent") is None):
-        return [f"Dòng {row['stt']}: không ghi “đang thực hiện” nếu không nêu rõ sản phẩm và "
-                "tỷ lệ hoàn thành."]
+        return [Message(N_("Dòng %(stt)s: không ghi “đang thực hiện” nếu không nêu rõ sản phẩm "
+                           "và tỷ lệ hoàn thành."), stt=row["stt"])]
     return []
 
 
@@ -71,7 +72,9 @@ def consolidate(ward_name: str, month: str, reports: list[dict], letterhead, tod
             stt += 1
             result = row.get("result_text") or ""
             if row.get("evidence"):
-                result += ("\n" if result else "") + "Minh chứng: " + ", ".join(row["evidence"])
+                # The ward's report is a Vietnamese document, whoever downloads it.
+                result += ("\n" if result else "") + translate(
+                    "Minh chứng: %(files)s", "vi", files=", ".join(row["evidence"]))
             percent = row.get("percent")
             out.append(geo_report.ReportRow(
                 stt=stt, code=str(row.get("task_id")), task=row["task"],
@@ -96,19 +99,22 @@ def period_bounds(period: str, today: date, phases=()) -> tuple[date, date, str]
     if period == "week":
         start = today - timedelta(days=today.weekday())
         end = start + timedelta(days=6)
-        return start, end, f"Tuần {fmt.day(start)} – {fmt.day(end)}"
+        return start, end, Message(N_("Tuần %(start)s – %(end)s"), start=fmt.day(start),
+                                   end=fmt.day(end))
     if period == "quarter":
         q = (today.month - 1) // 3 + 1
         start = date(today.year, 3 * q - 2, 1)
-        return start, _month_bounds(f"{today.year}-{3 * q:02d}")[1], f"Quý {q}/{today.year}"
+        return start, _month_bounds(f"{today.year}-{3 * q:02d}")[1], Message(
+            N_("Quý %(q)s/%(year)s"), q=q, year=today.year)
     if period == "year":
-        return date(today.year, 1, 1), date(today.year, 12, 31), f"Năm {today.year}"
+        return date(today.year, 1, 1), date(today.year, 12, 31), Message(
+            N_("Năm %(year)s"), year=today.year)
     if period == "phase":
         phase = next((p for p in phases if p["start"] <= today <= p["end"]), None)
         if phase:
             return phase["start"], phase["end"], phase["label"]
     start, end = _month_bounds(fmt.month_key(today))
-    return start, end, f"Tháng {fmt.month(fmt.month_key(today))}"
+    return start, end, Message(N_("Tháng %(month)s"), month=fmt.month(fmt.month_key(today)))
 
 
 def summary(tasks: list[dict], updates: list[dict], start: date, end: date) -> dict:

@@ -184,3 +184,16 @@ def test_reports_on_time_counts_the_units_submissions_once_a_ward_has_units():
         (0.5, "2/4 báo cáo đơn vị đúng hạn")
     assert targets._unit_reports_on_time(data, date(2026, 6, 24), "2026-06", 25) == \
         (None, "chưa đến hạn")
+
+
+def test_form_problems_keep_their_msgid_for_the_readers_language():
+    from geo.i18n import translate
+
+    _clean, errors = workform.validate_task({"code": "x" * 40, "ward_quantity": "abc"}, set(),
+                                            {})
+    said = {field: (str(message), translate(message, "en")) for field, message in errors}
+    assert said["code"] == ("Số thứ tự (STT) dài quá 32 ký tự.",
+                            "Number (No.) is longer than 32 characters.")
+    assert said["title"] == ("Chưa nhập nội dung nhiệm vụ.", "Enter the task.")
+    assert said["ward_quantity"][1] == "Target set by the ward must be a number."
+    assert said["lead_unit_id"][1] == "Choose the lead unit."
