@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from geo.i18n import N_, Message
 from geo.text import fold, tidy
 
 MAX_ROWS = 2000
@@ -170,7 +171,7 @@ def read_rows(path) -> list[tuple]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a file it cannot read
-        raise ValueError("Không đọc được tệp: cần bảng tính Excel (.xlsx).") from None
+        raise ValueError(Message(N_("Không đọc được tệp: cần bảng tính Excel (.xlsx)."))) from None
     try:
         return [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)]
     finally:
@@ -182,20 +183,22 @@ def check_table(rows: list[tuple], units, taken_codes=frozenset()) -> TaskTable:
     ``taken_codes`` are task codes (STT) the ward already has."""
     start, columns, milestones = _header_row(rows)
     if start < 0:
-        return TaskTable({}, [], [], ["Không tìm thấy dòng tiêu đề của bảng nhiệm vụ (cần ít "
-                                      "nhất cột “Nội dung nhiệm vụ” và hai cột khác như STT, "
-                                      "Sản phẩm, Đơn vị chủ trì, Thời gian hoàn thành)."])
+        return TaskTable({}, [], [], [Message(N_(
+            "Không tìm thấy dòng tiêu đề của bảng nhiệm vụ (cần ít nhất cột “Nội dung nhiệm vụ” "
+            "và hai cột khác như STT, Sản phẩm, Đơn vị chủ trì, Thời gian hoàn thành)."))])
     header = rows[start]
     named = {key: tidy(header[col]) for col, key in columns.items()}
     problems = []
     if not ({"lead", "lead_co"} & set(columns.values())):
-        problems.append("Thiếu cột “Đơn vị chủ trì” (hoặc “Chủ trì/phối hợp”).")
+        problems.append(Message(N_("Thiếu cột “Đơn vị chủ trì” (hoặc “Chủ trì/phối hợp”).")))
     if "deadline" not in columns.values() and not milestones:
-        problems.append("Thiếu cột “Thời gian hoàn thành” (hoặc các cột mốc “Đến …”).")
+        problems.append(Message(N_("Thiếu cột “Thời gian hoàn thành” (hoặc các cột mốc "
+                                   "“Đến …”).")))
     body = [(start + 2 + i, cells) for i, cells in enumerate(rows[start + 1:])
             if any(c not in (None, "") for c in cells)]
     if len(body) > MAX_ROWS:
-        problems.append(f"Bảng có {len(body)} dòng; tối đa {MAX_ROWS} dòng một lần nhập.")
+        problems.append(Message(N_("Bảng có %(n)s dòng; tối đa %(max)s dòng một lần nhập."),
+                                n=len(body), max=MAX_ROWS))
         body = body[:MAX_ROWS]
     index = unit_index(units)
     seen: set[str] = set()
@@ -211,35 +214,39 @@ def _check_row(number, cells, columns, milestones, index, taken, seen) -> TableR
     problems = row.problems
     code = text.get("code") or str(number)
     if code in taken or code in seen:
-        problems.append(f"STT “{code}” đã có trong phường hoặc lặp lại trong tệp.")
+        problems.append(Message(N_("STT “%(code)s” đã có trong phường hoặc lặp lại trong tệp."),
+                                code=code))
     seen.add(code)
     if not text.get("title"):
-        problems.append("Thiếu nội dung nhiệm vụ.")
+        problems.append(Message(N_("Thiếu nội dung nhiệm vụ.")))
     lead, co = split_lead_co(text["lead_co"]) if text.get("lead_co") else ([], [])
     lead = names(text["lead"]) if text.get("lead") else lead
     co = names(text["co"]) if text.get("co") else co
     if not lead:
-        problems.append("Thiếu đơn vị chủ trì.")
+        problems.append(Message(N_("Thiếu đơn vị chủ trì.")))
     unknown = [n for n in (*lead, *co) if unit_key(n) not in index]
     if unknown:
-        problems.append("Không có đơn vị: " + ", ".join(f"“{n}”" for n in unknown)
-                        + " (thêm đơn vị, hoặc tên gọi khác của đơn vị, rồi nhập lại).")
+        problems.append(Message(N_("Không có đơn vị: %(units)s (thêm đơn vị, hoặc tên gọi khác "
+                                   "của đơn vị, rồi nhập lại)."),
+                                units=", ".join(f"“{n}”" for n in unknown)))
     marks = [{"on": when.isoformat(), "text": tidy(cells[col])}
              for col, _, when in milestones if col < len(cells) and tidy(cells[col] or "")]
     deadline = parse_day(raw.get("deadline")) if raw.get("deadline") not in (None, "") else None
     if raw.get("deadline") not in (None, "") and deadline is None:
-        problems.append(f"Thời gian hoàn thành “{text['deadline']}” không đọc được (dùng "
-                        "dd/mm/yyyy, tháng/năm, quý/năm hoặc năm).")
+        problems.append(Message(N_("Thời gian hoàn thành “%(text)s” không đọc được (dùng "
+                                   "dd/mm/yyyy, tháng/năm, quý/năm hoặc năm)."),
+                                text=text["deadline"]))
     deadline = deadline or max((date.fromisoformat(m["on"]) for m in marks), default=None)
     if deadline is None and not problems:
-        problems.append("Thiếu thời gian hoàn thành.")
+        problems.append(Message(N_("Thiếu thời gian hoàn thành.")))
     product = text.get("product") or ""
     quantity, measure = _quantity(product)
     if text.get("quantity"):
         try:
             quantity = float(str(text["quantity"]).replace(",", "."))
         except ValueError:
-            problems.append(f"Số lượng “{text['quantity']}” không phải là số.")
+            problems.append(Message(N_("Số lượng “%(text)s” không phải là số."),
+                                    text=text["quantity"]))
     ids = [index.get(unit_key(n)) for n in lead]
     row.values = {
         "code": code[:32], "title": text.get("title", ""), "product": product or

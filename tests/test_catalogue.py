@@ -52,6 +52,14 @@ DATA_MODULES = {
     "webapp/demo_registers.py": "entries of the synthetic ward's registers",
 }
 
+# Vietnamese literals that are data inside a module otherwise translated: matched, never shown.
+DATA_LITERALS = {
+    # The labels and the word "và" of a task table's "Chủ trì: … Phối hợp: …" cells, as the
+    # wards' own files spell them (regexes on the cell text).
+    "geo/worktable.py": {r"ph[oốôồổỗộ]i\s*h[oợ]p\s*:?", r"^\s*ch[uủ]\s*tr[iì]\s*:?",
+                         r"[,;\n]|\s+và\s+"},
+}
+
 # Files not converted yet: each holds user-facing Vietnamese outside gettext. This set only
 # shrinks; a file leaves it when its strings are wrapped and translated.
 NOT_YET_TRANSLATED = {
@@ -80,10 +88,8 @@ NOT_YET_TRANSLATED = {
     # Merged with the catalogue in parallel (units/tasks, registers): their templates, views
     # and services are translated, but these geo modules' validation and report texts and
     # the notification's text are Vietnamese only, not converted by the deadline.
-    # geo/worktable.py also holds the regexes that match the Vietnamese headers of a ward's
-    # task tables (data, to stay once its messages are converted).
     "webapp/services/notify.py", "geo/register_rows.py", "geo/register_values.py",
-    "geo/registers.py", "geo/worktable.py", "geo/xlsform.py",
+    "geo/registers.py", "geo/xlsform.py",
 }
 COMMANDS = "webapp/commands/"  # owned by the `start` branch; wrapped after it merges
 
@@ -198,7 +204,8 @@ def test_python_modules_translate_every_vietnamese_literal():
     for rel in _modules():
         if rel in DATA_MODULES:
             continue
-        problems = module_problems((ROOT / rel).read_text(encoding="utf-8"))
+        problems = [p for p in module_problems((ROOT / rel).read_text(encoding="utf-8"))
+                    if p.split(": ", 1)[1] not in DATA_LITERALS.get(rel, ())]
         waiting = rel in NOT_YET_TRANSLATED or rel.startswith(COMMANDS)
         if problems and not waiting:
             untranslated[rel] = problems[:5]

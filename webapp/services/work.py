@@ -125,7 +125,7 @@ def check_task_table(conn, ward_id: int, path) -> worktable.TaskTable:
     try:
         rows = worktable.read_rows(path)
     except ValueError as err:
-        return worktable.TaskTable({}, [], [], [str(err)])
+        return worktable.TaskTable({}, [], [], [err.args[0]])
     return worktable.check_table(rows, units, store.task_codes(conn, ward_id))
 
 
