@@ -158,10 +158,11 @@ class FieldService:
         }
         if clean["boarding_house_uuid"]:
             values["boarding_house_id"] = self._house(conn, clean["boarding_house_uuid"])
-        incident_id = queries.insert_point_record(conn, Incident.__table__, values,
-                                                  location["lon"], location["lat"])
-        records.add_incident_event(conn, self.ward.id, incident_id, None, "reported",
-                                   self.user.id, clean["description"])
+        event = {"ward_id": self.ward.id, "from_status": None, "to_status": "reported",
+                 "user_id": self.user.id, "note": clean["description"]}
+        incident_id = records.add_incident(conn, values, location["lon"], location["lat"],
+                                           event, submission.receipt(self.ward.id, self.user.id,
+                                                                     "incident"))
         derived = self._places.names(values["neighbourhood_id"], values["street_id"],
                                      values["model_street_id"])
         derived["is_repeat"] = bool(values["is_repeat"])
