@@ -61,3 +61,35 @@ def test_json_body_still_needs_the_csrf_token(field_client, writable_app):
     payload = incident_payload()
     assert post_json(police, payload, headers={}).status_code == 400
     assert stored(writable_app, payload["uuid"]) == 0
+
+
+def test_the_one_statement_write_keeps_cells_events_and_receipt(field_client, writable_app):
+    # On PostgreSQL the incident, its event and its receipt are one statement
+    # (models.records.add_incident): the tile_cell trigger still counts the new point.
+    from models.tables import FieldSubmission, IncidentEvent
+    from models.tile_cells import tile_cell
+
+    def counts():
+        with writable_app.app_context():
+            conn = db.conn
+            cells = conn.execute(select(func.coalesce(func.sum(tile_cell.c.count), 0)).where(
+                tile_cell.c.layer == "incidents")).scalar()
+            return cells, conn.execute(select(func.count()).select_from(Incident)).scalar()
+
+    police = field_client("police")
+    before = counts()
+    payload = incident_payload()
+    created = post_json(police, payload)
+    assert created.status_code == 201
+    assert counts() == (before[0] + 1, before[1] + 1) and before[0] == before[1]
+    with writable_app.app_context():
+        conn = db.conn
+        event = conn.execute(select(IncidentEvent.to_status, IncidentEvent.created_at,
+                                    IncidentEvent.note).where(
+            IncidentEvent.incident_id == created.get_json()["id"])).one()
+        receipt = conn.execute(select(FieldSubmission.entity, FieldSubmission.entity_id,
+                                      FieldSubmission.kind).where(
+            FieldSubmission.client_uuid == uuid.UUID(payload["uuid"]))).one()
+    assert event.to_status == "reported" and event.created_at is not None
+    assert event.note == payload["description"]
+    assert tuple(receipt) == ("incident", created.get_json()["id"], "incident.create")
