@@ -122,7 +122,8 @@ def add_incident(conn: Connection, values: dict, lon: float, lat: float, event: 
 
     On PostgreSQL one statement (data-modifying CTEs): one round trip instead of three, and
     the incident's row — whose ``tile_cell`` trigger locks the cell's count until commit —
-    is written last thing before the commit, so writers in one cell wait the least.
+    is written last before the commit (a record's photos aside), so writers in one cell wait
+    the least.
     """
     if conn.dialect.name != "postgresql":  # SQLite: no round trips to save
         incident_id = queries.insert_point_record(conn, Incident.__table__, values, lon, lat)
