@@ -8,7 +8,6 @@ import { load as loadWorkset } from "./workset.js";
 
 const WARN_M = 30;
 const BLOCK_M = 100;
-const L = window.L;
 
 function round(value, digits) {
   const f = 10 ** digits;

@@ -65,7 +65,8 @@ def test_ranking_page_is_a_draft_with_table_and_map(client_as):
     assert html.count('<tr data-code="KP') == 26
     assert 'type="month"' in html and 'value="2026-10"' in html
     assert "/ranking?month=2026-09" in html  # previous month
-    assert "/vendor/leaflet/leaflet.js" in html and "UrbanRanking.init" in html
+    assert "/vendor/leaflet/leaflet.js" in html and "/static/js/analysis/ranking.js" in html
+    assert 'id="analysis-config"' in html
     for label in ("Xuất sắc", "Tốt", "Đạt", "Chưa đạt", "Thiếu dữ liệu"):
         assert label in html
 
