@@ -16,7 +16,7 @@ TARGETS = ["static/js", "static/sw.js", "eslint.config.js"]
 
 
 def test_eslint_passes_on_static_js():
-    assert shutil.which("node"), "Node.js is missing: run `make test-setup` (scripts/system-deps.sh test)"
+    assert shutil.which("node"), "Node.js is missing: run `make test-setup` (system-deps.sh)"
     assert ESLINT.exists(), "eslint is missing: run `make test-setup` (npm ci)"
     result = subprocess.run([str(ESLINT), "--max-warnings", "0", *TARGETS], cwd=ROOT,
                             capture_output=True, text=True, timeout=180)
