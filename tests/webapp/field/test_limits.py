@@ -1,0 +1,47 @@
+"""The field pages take their limits from geo/schema.py: the inputs' maxlength/min/max and
+the #limits JSON their scripts read are the Python definition, not copies."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from geo import schema
+
+HOUSE, INSPECT, INCIDENT = "/field/boarding-houses/new", "/field/inspect", "/field/incidents/new"
+
+
+def embedded_limits(html: str) -> dict:
+    match = re.search(r'<script type="application/json" id="limits">(.*?)</script>', html, re.S)
+    assert match, "the page embeds no #limits"
+    return json.loads(match.group(1))
+
+
+def input_attrs(html: str, name: str) -> dict[str, str]:
+    match = re.search(rf'<input id="f-{name}" name="{name}"[^>]*>', html)
+    assert match, name
+    return dict(re.findall(r'\b(maxlength|min|max)="([^"]*)"', match.group(0)))
+
+
+def test_every_field_page_embeds_the_schema_limits(client_as):
+    client = client_as("police")
+    expected = json.loads(json.dumps(schema.client_limits()))
+    for path in (HOUSE, INSPECT, INCIDENT, "/field/"):
+        assert embedded_limits(client.get(path).get_data(as_text=True)) == expected, path
+
+
+def test_form_attributes_are_the_schema_numbers(client_as):
+    client = client_as("police")
+    pages = {HOUSE: schema.BOARDING_HOUSE, INSPECT: schema.INSPECTION}
+    checked = 0
+    for path, limits in pages.items():
+        html = client.get(path).get_data(as_text=True)
+        for name, limit in limits.items():
+            if f'name="{name}"' not in html or f'<input id="f-{name}"' not in html:
+                continue  # a field the form leaves to the server (textarea, hidden)
+            attrs = input_attrs(html, name)
+            want = {"maxlength": limit.get("max_len"), "min": limit.get("min"),
+                    "max": limit.get("max")}
+            assert attrs == {k: str(v) for k, v in want.items() if v is not None}, (path, name)
+            checked += 1
+    assert checked >= 9  # name, address, owner ×3, rooms, residents, extinguishers ×2…
