@@ -23,8 +23,8 @@ class ApiError(Exception):
     """A request refused: on the API it is answered with the JSON envelope (``envelope``);
     a page may show ``message`` instead. Nothing of the request was stored.
 
-    ``errors`` are (field, Vietnamese message) pairs, one per bad field; ``field`` is the first
-    bad field when not given."""
+    ``errors`` are (field, Vietnamese message) pairs, one per bad field (``geo.schema.FieldError``
+    adds its code); ``field`` is the first bad field when not given."""
 
     def __init__(self, status: int, message: str, message_en: str, field: str | None = None,
                  *, code: str | None = None, errors: list[tuple[str, str]] | None = None) -> None:
@@ -52,8 +52,19 @@ def envelope(status: int, message: str, message_en: str, *, code: str | None = N
     if field:
         body["field"] = field
     if errors:
-        body["errors"] = [{"field": f, "message": m} for f, m in errors]
+        body["errors"] = [_field_error(error) for error in errors]
     return {"error": body}
+
+
+def _field_error(error) -> dict:
+    """One bad field for the envelope; its stable ``code`` too when the validator gave one
+    (``geo.schema.FieldError``: ``required``, ``too_long``, ``out_of_range``…)."""
+    field, message = error
+    item = {"field": field, "message": message}
+    code = getattr(error, "code", None)
+    if code:
+        item["code"] = code
+    return item
 
 
 def api_response(err: ApiError):

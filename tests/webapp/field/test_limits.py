@@ -7,6 +7,7 @@ import json
 import re
 
 from geo import schema
+from tests.webapp.field.conftest import house_payload, post
 
 HOUSE, INSPECT, INCIDENT = "/field/boarding-houses/new", "/field/inspect", "/field/incidents/new"
 
@@ -45,3 +46,14 @@ def test_form_attributes_are_the_schema_numbers(client_as):
             assert attrs == {k: str(v) for k, v in want.items() if v is not None}, (path, name)
             checked += 1
     assert checked >= 9  # name, address, owner ×3, rooms, residents, extinguishers ×2…
+
+
+def test_the_api_answers_each_bad_field_with_its_code(field_client):
+    """Clients branch on the code of a field's error, never on its Vietnamese text."""
+    police = field_client("police")
+    top = schema.BOARDING_HOUSE["rooms"]["max"]
+    response = post(police, "/api/v1/field/boarding-houses",
+                    house_payload(rooms=top + 1, owner_phone="123", name=""))
+    assert response.status_code == 400
+    errors = {e["field"]: e["code"] for e in response.get_json()["error"]["errors"]}
+    assert errors == {"rooms": "out_of_range", "owner_phone": "bad_phone", "name": "required"}
