@@ -27,6 +27,7 @@ from geo import formatting as fmt
 from geo.resources import DATA_DIR
 from geo.targets import METRIC_ALIASES, METRICS
 from geo.text import tidy
+from geo.work import WorkSettings, work_settings
 
 PRESETS_DIR = DATA_DIR / "plans"
 CODE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
@@ -60,6 +61,7 @@ class Plan:
     report: dict = field(default_factory=dict)
     # The ward's public page (no sign-in): published rankings and the model streets' map.
     public_page: bool = False
+    work: WorkSettings = field(default_factory=WorkSettings)  # early warning, unit reports
 
     # --- building ---------------------------------------------------------------------
 
@@ -93,13 +95,14 @@ class Plan:
         phases = _phases(data.get("phases"), problems)
         targets = _targets(data.get("targets"), metrics, problems)
         report = _report(data.get("report") or {}, problems)
+        work = work_settings(data.get("work"), problems, due)
         public = data.get("public_page", False)
         if not isinstance(public, bool):
             problems.append("“Trang công khai” phải là có (true) hoặc không (false).")
         if problems:
             raise PlanError(problems)
         return cls(version, name, start, base, cycle, due, route, criteria, phases, targets,
-                   report, public)
+                   report, public, work)
 
     @classmethod
     def from_yaml(cls, text: str) -> Plan:
@@ -130,7 +133,7 @@ class Plan:
                        for p in self.phases],
             "targets": [{**t, "deadline": _iso(t["deadline"])} for t in self.targets],
             "report": dict(self.report),
-            "public_page": self.public_page,
+            "public_page": self.public_page, "work": self.work.as_mapping(),
         }
 
     def to_yaml(self) -> str:

@@ -17,6 +17,7 @@ from datetime import date, datetime
 import numpy as np
 
 from geo import formatting as fmt
+from geo import work
 from geo.lazy import deferred
 from geo.vocabulary import MODEL_STREET_STATUSES, PUBLIC_ORDER
 
@@ -42,6 +43,7 @@ METRICS: dict[str, tuple[str, str]] = {
                                        "năm gốc", "reduction"),
     "rankings_published_before_due_share": ("Tỷ lệ tháng công bố xếp hạng trước hạn báo cáo",
                                             "share"),
+    "tasks_on_time_share": ("Tỷ lệ nhiệm vụ được giao hoàn thành đúng hạn", "share"),
 }
 METRIC_ALIASES = {"public_order_reduction_vs_2025": "public_order_reduction_vs_base",
                   "rankings_published_before_25th_share": "rankings_published_before_due_share"}
@@ -69,6 +71,12 @@ class PlanData:
     snapshots: pd.DataFrame  # month ("yyyy-mm"), published_at
     # Manual targets: {target code: [(month "yyyy-mm", value), …]} as staff entered them.
     manual_values: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    # The ward's tasks (deadline, done_on, percent…; ``geo.work``), when the caller has them.
+    tasks: list[dict] = field(default_factory=list)
+    # The ward's units and their submitted monthly reports [(month, submitted_at)]: once a
+    # ward has units, "reports on time" counts the units' submissions (geo.work).
+    units: int = 0
+    unit_reports: list[tuple[str, datetime]] = field(default_factory=list)
 
 
 def _share(mask: pd.Series) -> tuple[float | None, str]:
@@ -134,8 +142,13 @@ def _metric(code: str, data: PlanData, today: date, deadline: date, plan):
         reduction = (base - this_year) / base
         return float(reduction), f"{int(this_year)} vụ so với {int(base)} vụ cùng kỳ {base_year}"
     if code == "rankings_published_before_due_share":
+        if data.units:
+            return _unit_reports_on_time(data, today, plan.report_cycle_start,
+                                         plan.work.unit_report_day)
         return _reports_on_time(data.snapshots, today, plan.report_cycle_start,
                                 plan.report_due_day)
+    if code == "tasks_on_time_share":
+        return work.on_time_share(data.tasks, today)
     raise ValueError(f"unknown metric {code}")
 
 
@@ -152,6 +165,21 @@ def _reports_on_time(snapshots: pd.DataFrame, today: date, cycle_start: str,
                   if (ts := published.get(str(p))) is not None
                   and ts.date() < date(p.year, p.month, due_day))
     return on_time / len(due), f"{on_time}/{len(due)} tháng"
+
+
+def _unit_reports_on_time(data: PlanData, today: date, cycle_start: str,
+                          due_day: int) -> tuple[float | None, str]:
+    """Each unit's report of each month since the first report month whose due day has
+    passed, submitted before that day."""
+    due = [p for p in pd.period_range(cycle_start, pd.Period(today, "M"), freq="M")
+           if date(p.year, p.month, due_day) <= today]
+    if not due:
+        return None, "chưa đến hạn"
+    months = {str(p): date(p.year, p.month, due_day) for p in due}
+    on_time = sum(1 for month, at in data.unit_reports
+                  if month in months and at is not None and at.date() < months[month])
+    expected = data.units * len(due)
+    return min(1.0, on_time / expected), f"{on_time}/{expected} báo cáo đơn vị đúng hạn"
 
 
 def _manual_value(target: dict, data: PlanData, today: date) -> tuple[float | None, str]:

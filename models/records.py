@@ -28,7 +28,7 @@ from models.tables import (
     Ward,
 )
 
-ROLES = ("superadmin", "admin", "police", "urban_staff", "leader", "province")
+ROLES = ("superadmin", "admin", "police", "urban_staff", "leader", "province", "khu_pho_head")
 
 
 # --- users --------------------------------------------------------------------------------

@@ -430,3 +430,7 @@ class MonthlyReportEntry(WardScoped, Base):
     next_deadline: Mapped[date | None] = mapped_column(Date)
     percent_override: Mapped[float | None] = mapped_column(Float)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+import models.work  # noqa: E402,F401  (its tables complete the metadata)
+from models import registers as _registers  # noqa: E402,F401  (its tables join the metadata)

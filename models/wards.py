@@ -7,6 +7,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from models import ledger
 from models.queries import delete_ward_rows, ewkt
+from models.registers import RegisterEntry, RegisterType
 from models.tables import (
     AuditLog,
     BoardingHouse,
@@ -31,9 +32,19 @@ from models.tables import (
     UserSession,
     Ward,
 )
+from models.work import (
+    WorkEvidence,
+    WorkProgress,
+    WorkTask,
+    WorkUnit,
+    WorkUnitMember,
+    WorkUnitReport,
+)
 
 # What a ward holds, children first (SpatiaLite's triggers and foreign keys need the order).
-WARD_TABLES = (IncidentEvent, ModelStreetEvent, ModelStreetCheck, Photo, FieldSubmission,
+WARD_TABLES = (RegisterEntry, RegisterType, WorkEvidence, WorkProgress, WorkUnitReport,
+               WorkUnitMember, WorkTask, WorkUnit,
+               IncidentEvent, ModelStreetEvent, ModelStreetCheck, Photo, FieldSubmission,
                AuditLog, RankingSnapshot, ManualScore, MonthlyReportEntry, TargetValue,
                RubricVersion, PlanVersion, Inspection, Incident, BoardingHouse, ModelStreet,
                Campaign, Street, Neighbourhood, UserSession, User)
@@ -41,7 +52,7 @@ WARD_TABLES = (IncidentEvent, ModelStreetEvent, ModelStreetCheck, Photo, FieldSu
 RECORD_TABLES = {"boarding_house": BoardingHouse, "inspection": Inspection,
                  "incident": Incident, "model_street": ModelStreet, "campaign": Campaign,
                  "ranking_snapshot": RankingSnapshot, "monthly_report_entry": MonthlyReportEntry,
-                 "target_value": TargetValue}
+                 "target_value": TargetValue, "register_entry": RegisterEntry}
 SETUP_TABLES = {"neighbourhood": Neighbourhood, "street": Street, "app_user": User}
 
 

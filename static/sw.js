@@ -36,11 +36,13 @@ const ASSETS = [
   "/static/js/field/incident.js",
   "/static/js/field/boarding-house.js",
   "/static/js/field/inspection.js",
+  "/static/js/registers/phone.js", // registers defined as data: their phone form
+  "/static/js/registers/index.js",
   "/vendor/leaflet/leaflet.js",
   "/vendor/leaflet/leaflet.css",
 ];
 // Field pages kept for offline use (the edit page has owners' data: never kept).
-const CACHED_PAGE = /^\/field\/(incidents\/new|boarding-houses\/new|inspect|boarding-houses\/[0-9a-f-]{36}\/inspect)?$/;
+const CACHED_PAGE = /^\/field\/(incidents\/new|boarding-houses\/new|inspect|boarding-houses\/[0-9a-f-]{36}\/inspect|registers|registers\/[a-z][a-z0-9_]{0,39}\/new)?$/;
 const TILE_PATH = /\/(\d{1,2})\/(\d{1,7})\/(\d{1,7})(@2x)?\.(png|jpe?g|webp|pbf|mvt)$/;
 const ASSET_SET = new Set(ASSETS);
 

@@ -44,9 +44,11 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.plan import bp as plan_bp
     from webapp.province import bp as province_bp
     from webapp.public import bp as public_bp
+    from webapp.registers import bp as registers_bp
     from webapp.reports import bp as reports_bp
     from webapp.setup import bp as setup_bp
     from webapp.tiles import bp as tiles_bp
+    from webapp.work import bp as work_bp
 
     app = Flask(
         __name__,
@@ -86,6 +88,8 @@ def create_app(config: dict | None = None) -> Flask:
         (field_bp, None), (photos.bp, None), (analysis_bp, None), (reports_bp, None),
         (exchange_bp, None), (setup_bp, None), (plan_bp, None), (model_streets_bp, None),
         (campaigns_bp, None), (tiles_bp, None), (province_bp, None), (public_bp, None),
+        (work_bp, None),
+        (registers_bp, None),
     ):
         app.register_blueprint(blueprint, url_prefix=prefix)
     app.jinja_env.globals.update(can=can, role_labels=ROLE_LABELS, nav_links=nav_links)

@@ -96,6 +96,9 @@ def from_environment() -> dict:
         "TILE_VERSION_MAX_AGE": float(os.environ.get("URBANORDER_TILE_VERSION_MAX_AGE", "5")),
         # The same for the low-zoom tiles of counted points (a density a minute old).
         "TILE_CELLS_MAX_AGE": float(os.environ.get("URBANORDER_TILE_CELLS_MAX_AGE", "60")),
+        # `urbanorder tasks warn` (cron) runs this command with the flagged tasks as JSON on
+        # its standard input (e.g. a script that sends Zalo/e-mail); empty: print them only.
+        "NOTIFY_COMMAND": os.environ.get("URBANORDER_NOTIFY_COMMAND", ""),
         "COMPRESS_LEVEL": 6,
         "COMPRESS_BR_LEVEL": 4,
     }

@@ -25,6 +25,8 @@ from models.tables import (
     Neighbourhood,
     Street,
 )
+from webapp.clock import local_now
+from webapp.services import work_demo
 from webapp.services.streets import STREET_WITHIN_M, anchor
 from webapp.users import create_demo_users
 
@@ -66,9 +68,28 @@ def load_demo(
         plan = Plan.preset(DEMO_PLAN)
         plans.save_plan(conn, ward_id, plan.as_mapping(), None)
         counts["users"] = create_demo_users(conn, ward_id, passwords)
+        counts.update(work_demo.load(conn, ward_id, local_now()))  # units, "6 rõ" tasks
+        _registers(conn, ward_id, data, seed)
     with engine.begin() as conn:
         dialects.refresh_statistics(conn)
     return counts
+
+
+def _registers(conn, ward_id: int, data: dict, seed: int) -> None:
+    """The demo's trees and cameras registers (webapp/demo_registers.py)."""
+    from webapp.clock import local_now
+    from webapp.demo_registers import add_demo_registers
+
+    ids = {row.code: row.id for row in queries.neighbourhood_names(conn, ward_id)}
+    kp = data["neighbourhoods"]
+    outlines = list(zip(kp["code"], kp.geometry, strict=True))
+
+    def kp_of(point):
+        return next((ids.get(code) for code, outline in outlines if outline.covers(point)),
+                    None)
+
+    add_demo_registers(conn, ward_id, list(data["streets"].geometry), kp_of,
+                       local_now().date(), seed)
 
 
 def _demo_ward(conn):

@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import render_template
 
 from geo import formatting as fmt
+from geo import work
 from geo.targets import STATUS_LABELS
 from webapp.analysis import bp, common
 from webapp.auth.permissions import require
 from webapp.clock import local_now
 from webapp.extensions import db
 from webapp.services import analysis as service
+from webapp.services import work as work_service
 from webapp.services.plans import plan_for
 
 STATUS_ORDER = ("missed", "at_risk", "on_track", "met")
@@ -44,6 +46,22 @@ def targets():
     today = local_now().date()
     rows = [_shown(row) for row in service.targets_view(db.conn, ward, today)]
     counts = {status: sum(r["status"] == status for r in rows) for status in STATUS_ORDER}
+    plan = plan_for(db.conn, ward)
+    # The plan's tasks flagged by the early warning, and each target's linked tasks.
+    tasks = work_service.board(db.conn, ward.id, today, plan.work)
     return render_template("analysis/targets.html", ward=ward, rows=rows, counts=counts,
-                           plan=plan_for(db.conn, ward),
-                           labels=STATUS_LABELS, today=today, status_order=STATUS_ORDER)
+                           plan=plan, labels=STATUS_LABELS, today=today,
+                           status_order=STATUS_ORDER, work_labels=work.WARNINGS,
+                           flagged_tasks=[t for t in tasks if t["warning"] in work.FLAGGED],
+                           linked_tasks=_linked(tasks))
+
+
+def _linked(tasks: list[dict]) -> dict[str, dict]:
+    """``{target code: {"tasks": n, "flagged": m}}`` of the tasks linked to a target."""
+    out: dict[str, dict] = {}
+    for task in tasks:
+        if task["target_code"]:
+            item = out.setdefault(task["target_code"], {"tasks": 0, "flagged": 0})
+            item["tasks"] += 1
+            item["flagged"] += task["warning"] in work.FLAGGED
+    return out

@@ -14,6 +14,7 @@ ROLE_LABELS = {
     "police": "Công an phường",
     "urban_staff": "Cán bộ quản lý đô thị",
     "leader": "Lãnh đạo (chỉ xem)",
+    "khu_pho_head": "Trưởng khu phố (nhiệm vụ của khu phố mình)",
     "province": "Cán bộ cấp tỉnh (xem mọi phường)",
 }
 # Roles that belong to no ward (``users.ward_id`` NULL): they see across the installation.
@@ -45,6 +46,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_analysis": frozenset({"admin", "police", "urban_staff", "leader"}),
     "manage_users": frozenset({"admin"}),
     "read_audit": frozenset({"admin"}),
+    # The plan as work (webapp.work): units and their people, tasks, progress, unit reports.
+    # A khu phố head sees and reports only the tasks of their own unit(s).
+    "view_work": frozenset({"admin", "police", "urban_staff", "leader", "khu_pho_head"}),
+    "view_all_work": frozenset({"admin", "police", "urban_staff", "leader"}),
+    "report_progress": frozenset({"admin", "police", "urban_staff", "khu_pho_head"}),
+    "manage_units": frozenset({"admin"}),
+    "manage_tasks": frozenset({"urban_staff", "admin"}),
+    "consolidate_reports": frozenset({"urban_staff", "admin"}),
 }
 
 # Which violations each role records in the field; police handle residence, drugs and fire
@@ -58,6 +67,7 @@ RECORDABLE_CATEGORIES: dict[str, tuple[str, ...]] = {
               "construction_order", "residence", "drugs", "fire_safety", "sanitation"),
     "leader": (),
     "province": (),
+    "khu_pho_head": (),
 }
 RECORDABLE_CATEGORIES["superadmin"] = RECORDABLE_CATEGORIES["admin"]
 

@@ -8,12 +8,13 @@ from datetime import date, datetime, timedelta
 from geo import assign, coverage, hotspots, ranking, targets
 from geo import formatting as fmt
 from geo.lazy import deferred
-from models import ledger, ledger_verify, queries, records
+from models import ledger, ledger_verify, queries, records, work_queries
 from models import plans as plan_records
 from models.queries import LAYERS, LayerFilter
 from webapp.clock import local_now
 from webapp.services.cache import VersionedCache
 from webapp.services.plans import plan_for
+from webapp.services.work import task_dict
 
 gpd = deferred("geopandas")
 pd = deferred("pandas")
@@ -242,7 +243,10 @@ def targets_view(conn, ward, today: date | None = None) -> list[dict]:
         model_streets=_layer(conn, "model-streets", ward.id, MODEL_STREET_COLUMNS),
         houses=_layer(conn, "boarding-houses", ward.id, HOUSE_COLUMNS),
         incidents=incidents, campaigns=campaigns, snapshots=snapshots,
-        manual_values=plan_records.target_values(conn, ward.id))
+        manual_values=plan_records.target_values(conn, ward.id),
+        tasks=[task_dict(t) for t in work_queries.tasks(conn, ward.id)],
+        units=len(work_queries.units(conn, ward.id)),
+        unit_reports=[(r.month, r.submitted_at) for r in work_queries.unit_reports(conn, ward.id)])
     return targets.evaluate(plan, data, today)
 
 

@@ -22,6 +22,7 @@ from models.tables import BoardingHouse, Incident
 from webapp.auth.permissions import RECORDABLE_CATEGORIES
 from webapp.clock import local_now, ward_now
 from webapp.errors import ApiError
+from webapp.services import registers  # the register_entry kind
 from webapp.services.locator import ward_locator
 from webapp.services.submissions import Raced, Submission, invalid
 
@@ -242,11 +243,15 @@ OPERATIONS = {
     "inspection.create": FieldService.inspect_house,
     "incident.create": FieldService.record_incident,
     "incident.transition": FieldService.transition,
+    # Registers defined as data (webapp/services/registers.py); target: the register's code.
+    "register_entry": registers.record_entry,
 }
 
 
 def describe(conn, entity: str, entity_id: int, *, ward_id: int) -> dict:
     """The answer body for a stored record: its id, page and what was derived for it."""
+    if entity == "register_entry":  # registers defined as data
+        return registers.describe_entry(conn, entity_id, ward_id=ward_id)
     if entity == "inspection":
         house_id = records.inspected_house(conn, ward_id, entity_id)
         return {"id": entity_id, "entity": entity, "url": f"/boarding-houses/{house_id}",

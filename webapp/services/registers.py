@@ -1,0 +1,265 @@
+"""Registers defined as data: define a type (XLSForm or preset), record, edit, list, map,
+export and import entries. Every write runs on the caller's one transaction (``conn``).
+
+The checks are ``geo.registers`` / ``geo.register_rows``; the SQL is ``models.registers``;
+the khu phố of an entry comes from the ward's locator, like a field record's.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import shapely
+
+from geo import register_rows as rows
+from geo import register_values as values
+from geo import registers as schema
+from geo.numbers import NumberRefused, finite
+from geo.resources import DATA_DIR
+from geo.xlsform import XLSFormRefused, read_xlsform
+from models import queries, records
+from models import registers as store
+from webapp.errors import ApiError
+from webapp.services.locator import ward_locator
+from webapp.services.model_streets import Refused
+from webapp.services.submissions import Raced, Submission, invalid
+
+PAGE_SIZE = 50
+MAP_LIMIT = 5000
+PRESETS_DIR = DATA_DIR / "registers"
+_presets: dict | None = None
+
+
+def presets() -> dict[str, dict]:
+    """The shipped presets (``data/registers/*.yaml``), read once."""
+    global _presets
+    if _presets is None:
+        _presets = schema.load_presets(PRESETS_DIR)
+    return _presets
+
+
+def register_type(conn, ward, code: str):
+    """The ward's register type ``code`` with its definition; 404 if there is none."""
+    row = store.type_by_code(conn, ward.id, code)
+    if row is None:
+        raise ApiError(404, f"Phường chưa có sổ “{code}”.", f"No register '{code}'.", "register")
+    return row
+
+
+def _add(conn, ward, user_id, definition: dict) -> int:
+    if store.type_by_code(conn, ward.id, definition["code"]) is not None:
+        raise Refused([("code", f"Phường đã có sổ mã “{definition['code']}”.")])
+    type_id = store.add_type(conn, ward.id, definition, user_id)
+    records.audit(conn, ward.id, user_id, "define_register", "register_type", type_id,
+                  code=definition["code"])
+    return type_id
+
+
+def define_from_xlsform(conn, ward, user_id, raw: bytes, filename: str) -> str:
+    """A new register type from an XLSForm; ``Refused`` with every problem, nothing saved."""
+    try:
+        definition = read_xlsform(raw, filename)
+    except XLSFormRefused as refused:
+        raise Refused(refused.problems) from None
+    _add(conn, ward, user_id, definition)
+    return definition["code"]
+
+
+def redefine_from_xlsform(conn, ward, user_id, type_row, raw: bytes, filename: str) -> str:
+    """A new version of a register's form (an XLSForm with the same ``form_id`` and kind of
+    position); refused unless every entry already stored still fits it, each misfit named."""
+    try:
+        definition = read_xlsform(raw, filename)
+    except XLSFormRefused as refused:
+        raise Refused(refused.problems) from None
+    problems = []
+    if definition["code"] != type_row.code:
+        problems.append(("code", f"form_id của tệp là “{definition['code']}”, không phải "
+                                 f"“{type_row.code}” của sổ này."))
+    if definition["geometry"] != type_row.geometry_kind:
+        problems.append(("geometry", "Không đổi được loại vị trí của sổ đã có bản ghi."))
+    for entry_id, attributes in store.all_attributes(conn, ward.id, type_row.id):
+        _clean, errors = values.validate_attributes(definition, attributes, photos=1)
+        problems += [(f"bản ghi số {entry_id}", message) for _, message in errors]
+    if problems:
+        raise Refused(problems[:200])
+    store.replace_definition(conn, ward.id, type_row.id, definition)
+    records.audit(conn, ward.id, user_id, "redefine_register", "register_type", type_row.id,
+                  code=type_row.code)
+    return type_row.code
+
+
+def add_preset(conn, ward, user_id, code: str) -> str:
+    definition = presets().get(code)
+    if definition is None:
+        raise Refused([("preset", f"Không có sổ mẫu “{code}”.")])
+    _add(conn, ward, user_id, definition)
+    return code
+
+
+# --- entries -------------------------------------------------------------------------------
+
+def _placed(conn, ward, geometry) -> tuple[int | None, dict, list]:
+    """The khu phố of an entry (at its representative point) and a note; an error when it
+    lies outside the ward."""
+    at = geometry if geometry.geom_type == "Point" else geometry.representative_point()
+    kp_id, note, error = ward_locator(conn, ward).place(at.x, at.y)
+    return kp_id, ({"location_note": note} if note else {}), [("location", error)] if error else []
+
+
+def _clean(conn, ward, definition, payload, photos: int):
+    attributes = payload.get("attributes", {k: v for k, v in payload.items()
+                                            if k not in ("uuid", "location", "geometry")})
+    clean, errors = values.validate_attributes(definition, attributes, photos)
+    geometry, _location, geometry_errors = rows.geometry_from_payload(
+        definition["geometry"], payload)
+    errors += geometry_errors
+    kp_id, notes = None, {}
+    if geometry is not None:
+        kp_id, notes, place_errors = _placed(conn, ward, geometry)
+        errors += place_errors
+    return clean, geometry, kp_id, notes, errors
+
+
+def record_entry(service, conn, submission: Submission):
+    """The field operation ``register_entry`` (``OPERATIONS``): ``submission.target`` is the
+    register's code; exactly once by the submission's UUID (``submissions.run``)."""
+    ward, user = service.ward, service.user
+    row = register_type(conn, ward, str(submission.target))
+    clean, geometry, kp_id, notes, errors = _clean(conn, ward, row.definition,
+                                                   submission.payload, len(submission.photos))
+    if errors:
+        raise invalid(errors)
+    if store.entry_uuid_taken(conn, ward.id, submission.uuid):
+        raise Raced(ApiError(409, "Bản ghi với mã này đã có.", "Entry UUID already exists."))
+    entry_id = store.insert_entry(conn, {
+        "ward_id": ward.id, "register_type_id": row.id, "client_uuid": submission.uuid,
+        "attributes": clean, "neighbourhood_id": kp_id, "created_by": user.id,
+        "updated_by": user.id}, queries.ewkt(geometry))
+    return "register_entry", entry_id, notes
+
+
+def describe_entry(conn, entity_id: int, *, ward_id: int) -> dict:
+    """The answer body of a stored entry (``services.field.describe`` for this entity)."""
+    found = store.entry_by_id(conn, ward_id, entity_id)
+    url = f"/registers/{found.code}/{entity_id}" if found else None
+    return {"id": entity_id, "entity": "register_entry", "url": url,
+            "derived": {"neighbourhood": {"code": found.kp_code, "name": found.kp_name}
+                        if found and found.kp_code else None}}
+
+
+def save_entry(conn, ward, user_id, type_row, form, entry_id: int) -> int:
+    """A desk edit (the entry's page): attributes as typed, geometry as drawn (GeoJSON)."""
+    payload = {k: form.get(k) for k in form
+               if k not in ("csrf_token", "geometry", "geometry_mode", "street_ids", "lon", "lat")}
+    for field in type_row.definition["fields"]:
+        if field["kind"] == "yesno" and form.get(field["name"]):
+            payload[field["name"]] = form.get(field["name"]) == "yes"
+    drawn = form.get("geometry")
+    if type_row.geometry_kind == "point":  # typed as lon / lat at the desk
+        try:
+            xy = [finite(form.get("lon")), finite(form.get("lat"))]
+        except NumberRefused:
+            raise Refused([("geometry", "Kinh độ và vĩ độ phải là số.")]) from None
+        drawn = json.dumps({"type": "Point", "coordinates": xy})
+    try:
+        payload["geometry"] = json.loads(drawn) if drawn else None
+    except ValueError:
+        payload["geometry"] = None
+    if payload["geometry"] and payload["geometry"].get("type") == "Feature":
+        payload["geometry"] = payload["geometry"].get("geometry")
+    geometry_json = payload.pop("geometry")
+    clean, geometry, kp_id, _notes, errors = _clean(
+        conn, ward, type_row.definition, {"attributes": payload, "geometry": geometry_json},
+        photos=1)  # photos are added on the entry's page, not required again by an edit
+    if errors:
+        raise Refused(errors)
+    store.update_entry(conn, ward.id, entry_id, {"attributes": clean, "neighbourhood_id": kp_id,
+                                                 "updated_by": user_id}, queries.ewkt(geometry))
+    return entry_id
+
+
+def _filters(definition: dict, args) -> tuple[dict, dict]:
+    """Choice, yes/no and date filters from the query string: (for SQL, as typed)."""
+    choices, shown = {}, {}
+    for field in schema.filterable(definition):
+        name = field["name"]
+        if field["kind"] == "choice" and args.get(name) in {c["value"] for c in field["choices"]}:
+            choices[name] = shown[name] = args[name]
+        elif field["kind"] == "yesno" and args.get(name) in ("yes", "no"):
+            choices[name], shown[name] = args[name] == "yes", args[name]
+    return choices, shown
+
+
+def _day(raw) -> date | None:
+    try:
+        return date.fromisoformat(str(raw)) if raw else None
+    except ValueError:
+        return None
+
+
+def list_page(conn, ward, type_row, args, personal: bool, page: int = 1) -> dict:
+    definition = type_row.definition
+    choices, shown = _filters(definition, args)
+    dates = [f["name"] for f in definition["fields"] if f["kind"] == "date"]
+    date_field = args.get("date_field") if args.get("date_field") in dates else None
+    date_from, date_to = _day(args.get("from")), _day(args.get("to"))
+    found, total = store.list_entries(
+        conn, ward.id, type_row.id, choices=choices, date_field=date_field,
+        date_from=date_from, date_to=date_to, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    fields = schema.public_fields(definition, personal)
+    return {"entries": found, "total": total, "page": page,
+            "pages": max(1, -(-total // PAGE_SIZE)), "fields": fields,
+            "filters": schema.filterable(definition), "chosen": shown,
+            "date_field": date_field, "date_from": date_from, "date_to": date_to,
+            "cells": {e.id: [values.display(f, e.attributes.get(f["name"])) for f in fields
+                             if f["kind"] != "photo"] for e in found}}
+
+
+def map_features(conn, ward, type_row, bbox) -> dict:
+    """The entries in ``bbox`` as a GeoJSON collection, without personal fields."""
+    fields = schema.public_fields(type_row.definition, personal=False)
+    found = store.entries_in_bbox(conn, ward.id, type_row.id, bbox, MAP_LIMIT)
+    return {"type": "FeatureCollection", "register": {
+                "code": type_row.code, "name": type_row.name,
+                "symbol": type_row.definition["symbol"],
+                "geometry": type_row.geometry_kind},
+            "features": [rows.feature(e.id, json.loads(e.geojson), e.attributes, fields)
+                         for e in found],
+            "truncated": len(found) >= MAP_LIMIT}
+
+
+def export_rows(conn, ward, type_row, personal: bool, user_id) -> tuple[list, list[list]]:
+    """Header and rows of the whole register for XLSX/CSV (cells go through
+    ``geo.spreadsheet`` in the view); personal fields only when allowed, audited."""
+    fields = schema.public_fields(type_row.definition, personal)
+    found, _total = store.list_entries(conn, ward.id, type_row.id, limit=None)
+    if personal and any(f.get("personal") for f in fields):
+        records.audit(conn, ward.id, user_id, "export_personal_data", "register_type",
+                      type_row.id, rows=len(found))
+    return rows.header_row(type_row.definition, fields), [
+        rows.export_row(e.id, shapely.from_geojson(e.geojson), e.attributes, fields)
+        for e in found]
+
+
+def import_rows(conn, ward, user_id, type_row, headers: list, data: list[list]) -> dict:
+    """All or nothing: every row checked (and placed in the ward) before one is stored.
+    ``{"stored": n}`` or ``{"errors": [(row, column, message)]}`` (nothing stored)."""
+    clean, errors = rows.check_rows(type_row.definition, headers, data)
+    placed = []
+    for row in clean:
+        if row["geometry"] is None:
+            continue
+        kp_id, _notes, problems = _placed(conn, ward, row["geometry"])
+        errors += [(row["row"], "vị trí", message) for _, message in problems]
+        placed.append({"ward_id": ward.id, "register_type_id": type_row.id,
+                       "attributes": row["attributes"], "neighbourhood_id": kp_id,
+                       "created_by": user_id, "updated_by": user_id,
+                       "geom": queries.ewkt(row["geometry"])})
+    if errors:
+        return {"errors": sorted(errors, key=lambda e: (e[0], str(e[1])))}
+    store.insert_entries(conn, placed)
+    records.audit(conn, ward.id, user_id, "import_register", "register_type", type_row.id,
+                  rows=len(placed))
+    return {"stored": len(placed)}
