@@ -24,10 +24,11 @@ from webapp.field import bp
 PERSONAL_FIELDS = ["owner_name", "owner_phone", "owner_id_number"]
 
 
-@bp.context_processor
+@bp.app_context_processor
 def _validation_limits() -> dict:
     """``geo.schema``'s limits, for the field forms' maxlength/min/max and (as JSON in the
-    page) for their scripts: the phone checks the numbers the server checks."""
+    page) for their scripts: the phone checks the numbers the server checks. App-wide: other
+    blueprints' phone pages (registers) extend field/_layout.html too."""
     return {"limits": schema.client_limits()}
 
 
