@@ -31,8 +31,8 @@ class ApiError(Exception):
     ``message`` is given in Vietnamese, the catalogue's msgid, with ``%(name)s`` placeholders
     filled from ``params``; the envelope says it in the request's language and in English
     from the catalogue (``message_en`` is only a fallback for a message the catalogue does
-    not hold yet). ``errors`` are (field, Vietnamese message) pairs, one per bad field;
-    ``field`` is the first bad field when not given."""
+    not hold yet). ``errors`` are (field, Vietnamese message) pairs, one per bad field
+    (``geo.schema.FieldError`` adds its code); ``field`` is the first bad field when not given."""
 
     def __init__(self, status: int, message: str, message_en: str | None = None,
                  field: str | None = None, *, code: str | None = None,
@@ -86,8 +86,19 @@ def envelope(status: int, message: str, message_en: str, *, code: str | None = N
     if field:
         body["field"] = field
     if errors:
-        body["errors"] = [{"field": f, "message": m} for f, m in errors]
+        body["errors"] = [_field_error(error) for error in errors]
     return {"error": body}
+
+
+def _field_error(error) -> dict:
+    """One bad field for the envelope; its stable ``code`` too when the validator gave one
+    (``geo.schema.FieldError``: ``required``, ``too_long``, ``out_of_range``…)."""
+    field, message = error
+    item = {"field": field, "message": message}
+    code = getattr(error, "code", None)
+    if code:
+        item["code"] = code
+    return item
 
 
 def api_response(err: ApiError):
