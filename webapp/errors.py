@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from geo import i18n
 from geo.i18n import N_
+from geo.schema import FieldError
 from webapp.i18n import current_language
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,9 @@ class ApiError(Exception):
 
     def to_dict(self) -> dict:
         locale = current_language()
-        errors = [(f, i18n.translate(m, locale)) for f, m in self.errors]
+        # Translated, each keeping its validator's code (geo.schema.FieldError).
+        errors = [FieldError(f, i18n.translate(m, locale), e.code) if isinstance(e, FieldError)
+                  else (f, i18n.translate(m, locale)) for e in self.errors for f, m in (e,)]
         return envelope(self.status, self.message, self.message_en, code=self.code,
                         field=self.field, errors=errors)
 
