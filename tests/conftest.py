@@ -15,7 +15,8 @@ from sqlalchemy.engine import make_url
 
 from models import migrate
 from models.engine import make_engine
-from tests.helpers import DEMO_PASSWORDS, sign_in
+from tests.databases import Templates, signed_in_client
+from tests.helpers import DEMO_PASSWORDS
 
 BACKENDS = ("spatialite", "postgis")
 POSTGRES_URL = os.environ.get(
@@ -78,9 +79,15 @@ def fresh_url(request, tmp_path):
 
 
 def pytest_generate_tests(metafunc):
-    for name in ("fresh_url", "backend_url", "demo_url", "writable_url", "province_url"):
+    for name in ("fresh_url", "backend", "demo_url", "_writable_copy", "province_url"):
         if name in metafunc.fixturenames:
             metafunc.parametrize(name, BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def backend(request):
+    """The backend's name, for a fixture that makes its own database of it."""
+    return request.param
 
 
 @pytest.fixture
@@ -111,12 +118,35 @@ def database_factory(request, tmp_path_factory, name: str, fill):
     return get
 
 
+def demo_fill(**sizes):
+    """``fill(engine)``: a synthetic demo of ``sizes`` with the test passwords."""
+    def fill(engine):
+        from webapp.demo import load_demo
+
+        load_demo(engine, passwords=DEMO_PASSWORDS, **sizes)
+
+    return fill
+
+
 def demo_database_factory(request, tmp_path_factory, name: str, **sizes):
     """Per backend, one database holding a small synthetic demo, made on first use."""
-    from webapp.demo import load_demo
+    return database_factory(request, tmp_path_factory, name, demo_fill(**sizes))
 
-    return database_factory(request, tmp_path_factory, name, lambda engine: load_demo(
-        engine, passwords=DEMO_PASSWORDS, **sizes))
+
+@pytest.fixture(scope="session")
+def templates(request, tmp_path_factory):
+    """The session's template databases (``tests/databases.py``), copied per test."""
+    made = Templates(request, tmp_path_factory)
+    yield made
+    made.close()
+
+
+def database_copy(template, tmp_path):
+    """A fixture body: ``{"url": a copy of template, "written": False}`` for one test; set
+    ``written`` when something other than this process's SQLAlchemy may have written."""
+    holder = {"url": template.copy(tmp_path), "written": False}
+    yield holder
+    template.release(holder["url"], written=holder["written"])
 
 
 def test_app(url: str, **config):
@@ -135,10 +165,7 @@ def test_app(url: str, **config):
 test_app.__test__ = False  # a helper, not a test
 
 
-@pytest.fixture(scope="session")
-def _demo_databases(request, tmp_path_factory):
-    """Read-only demo databases shared by the whole session."""
-    return demo_database_factory(request, tmp_path_factory, "demo", **DEMO_SIZES)
+WRITABLE_SIZES = {"boarding_houses": 300, "incidents": 600}
 
 
 # Two small synthetic wards side by side (webapp.synth): ward isolation and the province.
@@ -178,27 +205,30 @@ def province_url(request, province_databases):
     return province_databases(request.param)
 
 
-@pytest.fixture(scope="session")
-def _writable_databases(request, tmp_path_factory):
-    """A small demo per backend that tests may write to (each test uses fresh UUIDs)."""
-    return demo_database_factory(request, tmp_path_factory, "writable",
-                                 boarding_houses=300, incidents=600)
+@pytest.fixture
+def _writable_copy(request, templates, tmp_path):
+    """This test's own copy of the small writable demo of ``request.param``."""
+    template = templates.get("writable", request.param, demo_fill(**WRITABLE_SIZES))
+    yield from database_copy(template, tmp_path)
 
 
 @pytest.fixture
-def writable_url(request, _writable_databases):
-    return _writable_databases(request.param)
+def writable_url(_writable_copy):
+    """URL of this test's own copy of the writable demo (dropped after the test)."""
+    _writable_copy["written"] = True  # the test may hand it to a child process
+    return _writable_copy["url"]
 
 
 @pytest.fixture
-def writable_app(writable_url):
-    yield from test_app(writable_url)
+def writable_app(_writable_copy):
+    yield from test_app(_writable_copy["url"])
 
 
 @pytest.fixture
-def demo_url(request, _demo_databases):
-    """URL of a database holding the (small) synthetic demo; do not write to it."""
-    return _demo_databases(request.param)
+def demo_url(request, templates):
+    """URL of the database holding the (small) synthetic demo, shared by the session: do
+    not write to it (a test that writes takes ``writable_url``)."""
+    return templates.get("demo", request.param, demo_fill(**DEMO_SIZES)).shared()
 
 
 @pytest.fixture
@@ -214,9 +244,7 @@ def anonymous(demo_app):
 @pytest.fixture
 def client(demo_app):
     """Signed in as urban-management staff (no access to personal data)."""
-    client = demo_app.test_client()
-    sign_in(client, "dothi")
-    return client
+    return signed_in_client(demo_app, "dothi")
 
 
 @pytest.fixture
@@ -224,22 +252,17 @@ def client_as(demo_app):
     """``client_as("police")``: a test client signed in with that role's demo account."""
     from tests.helpers import ROLE_USERS
 
-    def make(role: str):
-        client = demo_app.test_client()
-        sign_in(client, ROLE_USERS[role])
-        return client
-
-    return make
+    return lambda role: signed_in_client(demo_app, ROLE_USERS[role])
 
 
-def writable_demo_app(backend: str, databases):
-    """One app per test module on the shared writable demo of ``backend``: its demo ward as
-    ``app.ward``; ``signed_in_as(app, role)`` signs a client in once per role."""
+def writable_demo_app(url: str):
+    """An app on ``url`` (a copy of the writable demo): its demo ward as ``app.ward``;
+    ``signed_in_as(app, role)`` gives one signed-in client per role."""
     from models import queries
     from webapp.demo import DEMO_WARD
     from webapp.extensions import db
 
-    for app in test_app(databases(backend)):
+    for app in test_app(url):
         app.signed_in = {}
         with app.app_context():
             app.ward = queries.ward_by_code(db.conn, DEMO_WARD)
@@ -248,14 +271,13 @@ def writable_demo_app(backend: str, databases):
 
 def signed_in_as(app, role: str):
     """A client of ``app`` signed in with ``role``'s demo account (``.csrf``, ``.csrf_headers``),
-    made once per app: sign-in is rate limited and slow by design (Argon2)."""
-    from tests.helpers import ROLE_USERS, api_headers, csrf_token
+    made once per app."""
+    from tests.helpers import ROLE_USERS, csrf_token
 
     if role not in app.signed_in:
-        client = app.test_client()
-        sign_in(client, ROLE_USERS[role])
+        client = signed_in_client(app, ROLE_USERS[role])
         client.csrf = csrf_token(client, "/")
-        client.csrf_headers = api_headers(client)
+        client.csrf_headers = {"X-CSRFToken": client.csrf}
         app.signed_in[role] = client
     return app.signed_in[role]
 

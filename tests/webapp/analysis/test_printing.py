@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from tests.helpers import ROLE_USERS, csrf_token, sign_in
+from tests.databases import signed_in_client
+from tests.helpers import ROLE_USERS, csrf_token
 
 
 @pytest.fixture(autouse=True)
@@ -22,9 +23,7 @@ def _poppler():
 
 
 def _client(app, role: str):
-    client = app.test_client()
-    sign_in(client, ROLE_USERS[role])
-    return client
+    return signed_in_client(app, ROLE_USERS[role])
 
 
 def _is_pdf(response, stem: str):

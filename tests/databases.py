@@ -1,0 +1,208 @@
+"""Databases for tests: filled once per session as templates, handed to each test as a copy.
+
+A test that writes gets its own copy of a template, made before it and dropped after it, so
+it leaves nothing behind and no test depends on another having run first (issue 12). A
+SQLite copy is a file copy (milliseconds); a PostgreSQL copy is ``CREATE DATABASE ..
+TEMPLATE`` (a tenth of a second). A PostgreSQL copy no test committed to is handed to the
+next test instead of being dropped, and copies are dropped by a thread of their own: ``DROP
+DATABASE`` may wait seconds for the server's checkpoint, and no test should wait with it.
+Copies are real databases: commits, triggers, constraints, other connections, threads and
+child processes behave as in production, which a rollback of one shared connection would
+not give (the app opens its own connections and refreshes caches in threads).
+
+Each template is signed in once per demo role when it is made, and each copy carries those
+server-side sessions, so a test's client starts signed in by its cookie instead of paying
+an Argon2 check (0.2 s of CPU) per test. The sign-in form itself is tested in
+``tests/webapp/auth``.
+"""
+
+from __future__ import annotations
+
+import queue
+import shutil
+import sys
+import threading
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Engine, event, text
+from sqlalchemy.engine import make_url
+
+from tests.helpers import ROLE_USERS, sign_in
+
+SESSION_COOKIES = ("session", "remember_token")
+# database name -> whether anything in this process committed to it (PostgreSQL copies).
+_COMMITTED: set[str] = set()
+
+
+@event.listens_for(Engine, "commit")
+def _note_commit(conn) -> None:
+    _COMMITTED.add(conn.engine.url.database)
+
+
+class DatabaseURL(str):
+    """A database URL (a str) that knows its template's signed-in cookies."""
+
+    cookies: dict[str, dict[str, str]]
+
+
+def _backend(url: str) -> str:
+    return "spatialite" if url.startswith("sqlite") else "postgis"
+
+
+def _database(url: str) -> str:
+    return make_url(url).database
+
+
+def _signed_in_cookies(url: str) -> dict[str, dict[str, str]]:
+    """Sign each demo role in on ``url`` once: ``{username: {cookie name: value}}``."""
+    from tests.conftest import test_app
+
+    cookies = {}
+    for app in test_app(url):
+        for username in ROLE_USERS.values():
+            client = app.test_client()
+            sign_in(client, username)
+            cookies[username] = {name: cookie.value for name in SESSION_COOKIES
+                                 if (cookie := client.get_cookie(name)) is not None}
+    return cookies
+
+
+def signed_in_client(app, username: str):
+    """A test client of ``app`` signed in as ``username`` through the session its
+    database's template made for it, or through the sign-in form where there is none."""
+    client = app.test_client()
+    cookies = getattr(app.config["DATABASE_URL"], "cookies", {}).get(username)
+    if cookies:
+        for name, value in cookies.items():
+            client.set_cookie(name, value)
+    else:
+        sign_in(client, username)
+    return client
+
+
+def _forget_cached_results() -> None:
+    """Empty the per-process caches of computed results (``webapp.services``). They are
+    keyed by the data's fingerprints (count, last id, last update), which two copies of one
+    template may share after different writes: a test must not get another's result."""
+    from webapp.services.cache import VersionedCache
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("webapp.services."):
+            for value in vars(module).values():
+                if isinstance(value, VersionedCache):
+                    value.clear()
+
+
+class _Dropper:
+    """Drops PostgreSQL databases one after another in a thread, while tests go on."""
+
+    def __init__(self, admin) -> None:
+        self.admin, self.names = admin, queue.Queue()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (name := self.names.get()) is not None:
+            with self.admin.admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    def drop(self, name: str) -> None:
+        self.names.put(name)
+
+    def close(self) -> None:
+        self.names.put(None)
+        self.thread.join()
+
+
+class Template:
+    """One migrated, filled database of one backend, copied for each test that asks."""
+
+    def __init__(self, url: str, cookies: dict, admin, dropper: _Dropper | None) -> None:
+        self.url, self.cookies, self.admin, self.dropper = url, cookies, admin, dropper
+        self.spare: str | None = None  # a PostgreSQL copy no test committed to
+
+    def _wrap(self, url: str) -> DatabaseURL:
+        wrapped = DatabaseURL(url)
+        wrapped.cookies = self.cookies
+        return wrapped
+
+    def shared(self) -> DatabaseURL:
+        """The template itself, for tests that only read."""
+        return self._wrap(self.url)
+
+    def copy(self, folder: Path) -> DatabaseURL:
+        """A database holding what the template holds, for one test (see ``release``)."""
+        if _backend(self.url) == "spatialite":
+            target = folder / f"copy-{uuid.uuid4().hex[:8]}.db"
+            shutil.copyfile(_database(self.url), target)
+            return self._wrap(f"sqlite:///{target}")
+        if self.spare is not None:
+            url, self.spare = self.spare, None
+        else:
+            name = f"urbanorder_test_{uuid.uuid4().hex[:10]}"
+            with self.admin.admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_database(self.url)}"'))
+            url = self.admin.url.set(database=name).render_as_string(hide_password=False)
+        _COMMITTED.discard(_database(url))
+        return self._wrap(url)
+
+    def release(self, url: str, *, written: bool = False) -> None:
+        """The test using ``url`` ended: drop it, or keep it as the next test's copy when
+        nothing committed to it here and ``written`` (a child process may have) is false."""
+        _forget_cached_results()
+        if _backend(url) == "spatialite":
+            return  # the file lives in the test's own tmp_path
+        name = _database(url)
+        if not written and name not in _COMMITTED and self.spare is None:
+            self.spare = url
+            return
+        self.dropper.drop(name)
+
+
+class Templates:
+    """The session's templates, made on first use, per name and backend."""
+
+    def __init__(self, request, tmp_path_factory) -> None:
+        self.request, self.tmp_path_factory = request, tmp_path_factory
+        self.made: dict[tuple[str, str], Template] = {}
+        self.dropper: _Dropper | None = None
+
+    def close(self) -> None:
+        """Drop the spare copies, and wait for every drop (before the server's own
+        clean-up drops the templates)."""
+        if self.dropper is not None:
+            for template in self.made.values():
+                if template.spare is not None:
+                    self.dropper.drop(_database(template.spare))
+            self.dropper.close()
+
+    def get(self, name: str, backend: str, fill: Callable[[Engine], None], *,
+            sign_in_roles: bool = True) -> Template:
+        """The template ``name`` of ``backend``: migrated, then ``fill(engine)``, then
+        (``sign_in_roles``) signed in once per demo role."""
+        from models import migrate
+        from models.engine import make_engine
+
+        key = (name, backend)
+        if key not in self.made:
+            admin = None
+            if backend == "spatialite":
+                url = f"sqlite:///{self.tmp_path_factory.mktemp(name) / f'{name}.db'}"
+            else:
+                admin = self.request.getfixturevalue("postgres_databases")
+                url = admin.create()
+                self.dropper = self.dropper or _Dropper(admin)
+            engine = make_engine(url)
+            migrate.upgrade(engine)
+            fill(engine)
+            engine.dispose()
+            cookies = _signed_in_cookies(url) if sign_in_roles else {}
+            if backend == "spatialite":  # everything in the main file: one file to copy
+                engine = make_engine(url)
+                with engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                engine.dispose()
+            self.made[key] = Template(url, cookies, admin, self.dropper)
+        return self.made[key]
