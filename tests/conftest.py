@@ -79,7 +79,7 @@ def fresh_url(request, tmp_path):
 
 
 def pytest_generate_tests(metafunc):
-    for name in ("fresh_url", "backend", "demo_url", "_writable_copy", "province_url"):
+    for name in ("fresh_url", "backend", "_demo_template", "_writable_copy", "province_url"):
         if name in metafunc.fixturenames:
             metafunc.parametrize(name, BACKENDS, indirect=True)
 
@@ -141,12 +141,29 @@ def templates(request, tmp_path_factory):
     made.close()
 
 
-def database_copy(template, tmp_path):
-    """A fixture body: ``{"url": a copy of template, "written": False}`` for one test; set
-    ``written`` when something other than this process's SQLAlchemy may have written."""
-    holder = {"url": template.copy(tmp_path), "written": False}
+def database_copy(template):
+    """A fixture body: ``{"url": the template's workspace, "written": False, "template"}``
+    for one test; set ``written`` when something other than this process's SQLAlchemy may
+    have written to it."""
+    holder = {"url": template.checkout(), "written": False, "template": template}
     yield holder
-    template.release(holder["url"], written=holder["written"])
+    template.checkin(written=holder["written"])
+
+
+def shared_app(template, url=None):
+    """A fixture body: the template's app for the session (on its workspace, or ``url``);
+    the settings a test changes are put back after it."""
+    from webapp.extensions import limiter
+
+    app = template.shared_app(url)
+    config = dict(app.config)
+    app.signed_in = {}
+    # Flask-Limiter keeps "enabled" on its one instance, set by the latest create_app: a
+    # test that made a rate-limited app of its own must not leave this one limited.
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]
+    yield app
+    app.config.clear()
+    app.config.update(config)
 
 
 def test_app(url: str, **config):
@@ -206,10 +223,10 @@ def province_url(request, province_databases):
 
 
 @pytest.fixture
-def _writable_copy(request, templates, tmp_path):
+def _writable_copy(request, templates):
     """This test's own copy of the small writable demo of ``request.param``."""
     template = templates.get("writable", request.param, demo_fill(**WRITABLE_SIZES))
-    yield from database_copy(template, tmp_path)
+    yield from database_copy(template)
 
 
 @pytest.fixture
@@ -221,19 +238,24 @@ def writable_url(_writable_copy):
 
 @pytest.fixture
 def writable_app(_writable_copy):
-    yield from test_app(_writable_copy["url"])
+    yield from shared_app(_writable_copy["template"])
 
 
 @pytest.fixture
-def demo_url(request, templates):
+def _demo_template(request, templates):
+    return templates.get("demo", request.param, demo_fill(**DEMO_SIZES))
+
+
+@pytest.fixture
+def demo_url(_demo_template):
     """URL of the database holding the (small) synthetic demo, shared by the session: do
     not write to it (a test that writes takes ``writable_url``)."""
-    return templates.get("demo", request.param, demo_fill(**DEMO_SIZES)).shared()
+    return _demo_template.shared()
 
 
 @pytest.fixture
-def demo_app(demo_url):
-    yield from test_app(demo_url)
+def demo_app(_demo_template):
+    yield from shared_app(_demo_template, _demo_template.shared())
 
 
 @pytest.fixture
@@ -255,17 +277,17 @@ def client_as(demo_app):
     return lambda role: signed_in_client(demo_app, ROLE_USERS[role])
 
 
-def writable_demo_app(url: str):
-    """An app on ``url`` (a copy of the writable demo): its demo ward as ``app.ward``;
-    ``signed_in_as(app, role)`` gives one signed-in client per role."""
+def writable_demo_app(copy):
+    """The app on ``copy`` (``_writable_copy``: this test's writable demo), its demo ward as
+    ``app.ward``; ``signed_in_as(app, role)`` gives one signed-in client per role."""
     from models import queries
     from webapp.demo import DEMO_WARD
     from webapp.extensions import db
 
-    for app in test_app(url):
-        app.signed_in = {}
-        with app.app_context():
-            app.ward = queries.ward_by_code(db.conn, DEMO_WARD)
+    for app in shared_app(copy["template"]):
+        if not hasattr(app, "ward"):
+            with app.app_context():
+                app.ward = queries.ward_by_code(db.conn, DEMO_WARD)
         yield app
 
 

@@ -29,7 +29,7 @@ SERVER_PATHS = ("/tmp", "/work", "/home", "/root", "site-packages", "Traceback")
 
 @pytest.fixture
 def app(_writable_copy):
-    yield from writable_demo_app(_writable_copy["url"])
+    yield from writable_demo_app(_writable_copy)
 
 
 @pytest.fixture

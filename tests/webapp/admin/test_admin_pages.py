@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from models.tables import BoardingHouse, Incident, User, Ward
-from tests.conftest import database_copy, test_app
+from tests.conftest import database_copy, shared_app
 from tests.databases import signed_in_client
 from tests.helpers import DEMO_PASSWORDS, csrf_token, sign_in
 from webapp.extensions import db
@@ -46,12 +46,12 @@ def _fill(backend: str):
 
 
 @pytest.fixture
-def admin_app(backend, templates, tmp_path):
+def admin_app(backend, templates):
     """This test's copy of the small demo plus a second ward with its own admin, house and
     incident."""
     template = templates.get("admin", backend, _fill(backend))
-    for copy in database_copy(template, tmp_path):
-        for app in test_app(copy["url"]):
+    for _copy in database_copy(template):
+        for app in shared_app(template):
             app.other_ward = _OTHER_WARD[backend]
             yield app
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import database_copy, demo_fill, test_app
+from tests.conftest import database_copy, demo_fill, shared_app
 from tests.databases import signed_in_client
 from tests.helpers import ROLE_USERS, csrf_token
 
@@ -14,8 +14,8 @@ BACKENDS = ("spatialite", "postgis")  # as tests/conftest.py
 
 
 def pytest_generate_tests(metafunc):
-    if "private_url" in metafunc.fixturenames:
-        metafunc.parametrize("private_url", BACKENDS, indirect=True)
+    if "_private_copy" in metafunc.fixturenames:
+        metafunc.parametrize("_private_copy", BACKENDS, indirect=True)
 
 
 def _make_client(app, role: str):
@@ -33,17 +33,22 @@ def writer(writable_app):
 
 
 @pytest.fixture
-def private_url(request, templates, tmp_path):
+def _private_copy(request, templates):
     """This test's own copy of a small demo (the rubric tests change ward-wide settings)."""
     template = templates.get("analysis", request.param,
                              demo_fill(boarding_houses=200, incidents=500))
-    for copy in database_copy(template, tmp_path):
-        yield copy["url"]
+    yield from database_copy(template)
 
 
 @pytest.fixture
-def private_app(private_url):
-    yield from test_app(private_url)
+def private_url(_private_copy):
+    _private_copy["written"] = True  # the test may hand it to a child process
+    return _private_copy["url"]
+
+
+@pytest.fixture
+def private_app(_private_copy):
+    yield from shared_app(_private_copy["template"])
 
 
 @pytest.fixture

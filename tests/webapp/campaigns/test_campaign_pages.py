@@ -29,7 +29,7 @@ INCIDENTS = "/api/v1/field/incidents"
 
 @pytest.fixture
 def app(_writable_copy):
-    for app in writable_demo_app(_writable_copy["url"]):
+    for app in writable_demo_app(_writable_copy):
         with app.app_context():
             kp = queries.read_layer(db.conn, queries.LAYERS["neighbourhoods"], app.ward.id,
                                     columns=["id", "code", "name"]).sort_values("code")

@@ -33,7 +33,7 @@ URL = "/boarding-houses/owner-rights"
 
 @pytest.fixture
 def app(_writable_copy):
-    yield from writable_demo_app(_writable_copy["url"])
+    yield from writable_demo_app(_writable_copy)
 
 
 def _house(conn, ward_id, where, owner, name):

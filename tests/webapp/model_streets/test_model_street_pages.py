@@ -33,7 +33,7 @@ from webapp.services.plans import plan_for
 
 @pytest.fixture
 def app(_writable_copy):
-    for app in writable_demo_app(_writable_copy["url"]):
+    for app in writable_demo_app(_writable_copy):
         with app.app_context():
             conn = db.conn
             app.kp = queries.read_layer(conn, queries.LAYERS["neighbourhoods"], app.ward.id,

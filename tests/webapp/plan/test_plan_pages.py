@@ -98,7 +98,7 @@ def _xlsx_cells(client, month: str) -> list[str]:
 @pytest.fixture
 def writable_app(_writable_copy):
     """This test's own copy of the writable demo of one backend."""
-    yield from writable_demo_app(_writable_copy["url"])
+    yield from writable_demo_app(_writable_copy)
 
 
 @pytest.fixture
