@@ -79,7 +79,7 @@ def fresh_url(request, tmp_path):
 
 
 def pytest_generate_tests(metafunc):
-    for name in ("fresh_url", "backend", "_demo_template", "_writable_copy", "province_url"):
+    for name in ("fresh_url", "backend", "_demo_template", "_writable_copy", "_province_copy"):
         if name in metafunc.fixturenames:
             metafunc.parametrize(name, BACKENDS, indirect=True)
 
@@ -135,7 +135,7 @@ def demo_database_factory(request, tmp_path_factory, name: str, **sizes):
 
 @pytest.fixture(scope="session")
 def templates(request, tmp_path_factory):
-    """The session's template databases (``tests/databases.py``), copied per test."""
+    """The session's template databases (``tests/databases.py``), reset per test."""
     made = Templates(request, tmp_path_factory)
     yield made
     made.close()
@@ -203,23 +203,36 @@ def add_province_users(engine) -> None:
             create_user(conn, ward.id if ward else None, username, role, password)
 
 
-@pytest.fixture(scope="session")
-def province_databases(request, tmp_path_factory):
-    """Per backend, a database with the small two-ward province, made on first use; tests
-    that write add rows of their own and count from the database."""
+def fill_province(engine) -> None:
     from webapp.synth import generate_province
 
-    def fill(engine):
-        sizes = dict(PROVINCE_SIZES)
-        list(generate_province(engine, sizes.pop("wards"), **sizes))
-        add_province_users(engine)
+    sizes = dict(PROVINCE_SIZES)
+    list(generate_province(engine, sizes.pop("wards"), **sizes))
+    add_province_users(engine)
 
-    return database_factory(request, tmp_path_factory, "province", fill)
+
+def _province_template(templates, backend: str):
+    return templates.get("province", backend, fill_province, users={
+        username: password for username, (_role, _ward, password) in PROVINCE_USERS.items()})
 
 
 @pytest.fixture
-def province_url(request, province_databases):
-    return province_databases(request.param)
+def province_databases(templates):
+    """``province_databases(backend)``: the two-ward province's template, for a test that
+    only reads it (and disposes its engine: the template is copied)."""
+    return lambda backend: _province_template(templates, backend).shared()
+
+
+@pytest.fixture
+def _province_copy(request, templates):
+    yield from database_copy(_province_template(templates, request.param))
+
+
+@pytest.fixture
+def province_url(_province_copy):
+    """URL of this test's copy of the two-ward province (reset after the test), its users
+    signed in once (``signed_in_client``)."""
+    return _province_copy["url"]
 
 
 @pytest.fixture
@@ -231,7 +244,7 @@ def _writable_copy(request, templates):
 
 @pytest.fixture
 def writable_url(_writable_copy):
-    """URL of this test's own copy of the writable demo (dropped after the test)."""
+    """URL of this test's own copy of the writable demo (reset after the test)."""
     _writable_copy["written"] = True  # the test may hand it to a child process
     return _writable_copy["url"]
 
@@ -293,7 +306,7 @@ def writable_demo_app(copy):
 
 def signed_in_as(app, role: str):
     """A client of ``app`` signed in with ``role``'s demo account (``.csrf``, ``.csrf_headers``),
-    made once per app."""
+    made once per test."""
     from tests.helpers import ROLE_USERS, csrf_token
 
     if role not in app.signed_in:

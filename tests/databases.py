@@ -1,16 +1,18 @@
-"""Databases for tests: filled once per session as templates, handed to each test as a copy.
+"""Databases for tests: filled once per session as templates, reset before each test.
 
-A test that writes gets its own copy of a template, made before it and dropped after it, so
-it leaves nothing behind and no test depends on another having run first (issue 12). A
-SQLite copy is a file copy (milliseconds); a PostgreSQL copy is ``CREATE DATABASE ..
-TEMPLATE`` (a tenth of a second). A PostgreSQL copy no test committed to is handed to the
-next test instead of being dropped, and copies are dropped by a thread of their own: ``DROP
-DATABASE`` may wait seconds for the server's checkpoint, and no test should wait with it.
-Copies are real databases: commits, triggers, constraints, other connections, threads and
-child processes behave as in production, which a rollback of one shared connection would
-not give (the app opens its own connections and refreshes caches in threads).
+A test that writes works on its template's workspace, a copy at a fixed URL that is reset
+to the template before the next test, so it leaves nothing behind and no test depends on
+another having run first (issue 12). A SQLite reset copies the template's file over the
+workspace (milliseconds); a PostgreSQL reset renames the workspace away and makes it again
+with ``CREATE DATABASE .. TEMPLATE`` (a tenth of a second), only when something committed
+to it, and the old one is dropped by a thread of its own (``DROP DATABASE`` may wait
+seconds for the server's checkpoint; no test should wait with it). The workspace is a real
+database: commits, triggers, constraints, other connections, threads and child processes
+behave as in production, which a rollback of one shared connection would not give (the
+app opens its own connections and refreshes caches in threads). Since its URL does not
+change, one app per template serves the whole session.
 
-Each template is signed in once per demo role when it is made, and each copy carries those
+Each template is signed in once per demo role when it is made, and each reset carries those
 server-side sessions, so a test's client starts signed in by its cookie instead of paying
 an Argon2 check (0.2 s of CPU) per test. The sign-in form itself is tested in
 ``tests/webapp/auth``.
@@ -57,15 +59,16 @@ def _database(url: str) -> str:
     return make_url(url).database
 
 
-def _signed_in_cookies(url: str) -> dict[str, dict[str, str]]:
-    """Sign each demo role in on ``url`` once: ``{username: {cookie name: value}}``."""
+def _signed_in_cookies(url: str, users: dict[str, str | None]) -> dict[str, dict[str, str]]:
+    """Sign each of ``users`` ({username: password, None for a demo account's}) in on
+    ``url`` once: ``{username: {cookie name: value}}``."""
     from tests.conftest import test_app
 
     cookies = {}
     for app in test_app(url):
-        for username in ROLE_USERS.values():
+        for username, password in users.items():
             client = app.test_client()
-            sign_in(client, username)
+            sign_in(client, username, password)
             cookies[username] = {name: cookie.value for name in SESSION_COOKIES
                                  if (cookie := client.get_cookie(name)) is not None}
     return cookies
@@ -218,9 +221,10 @@ class Templates:
             self.dropper.close()
 
     def get(self, name: str, backend: str, fill: Callable[[Engine], None], *,
-            sign_in_roles: bool = True) -> Template:
+            users: dict[str, str | None] | None = None) -> Template:
         """The template ``name`` of ``backend``: migrated, then ``fill(engine)``, then
-        (``sign_in_roles``) signed in once per demo role."""
+        signed in once as each of ``users`` ({username: password}; by default the demo's
+        accounts, whose passwords ``tests.helpers`` knows)."""
         from models import migrate
         from models.engine import make_engine
 
@@ -237,7 +241,7 @@ class Templates:
             migrate.upgrade(engine)
             fill(engine)
             engine.dispose()
-            cookies = _signed_in_cookies(url) if sign_in_roles else {}
+            cookies = _signed_in_cookies(url, users or dict.fromkeys(ROLE_USERS.values()))
             if backend == "spatialite":  # everything in the main file: one file to copy
                 engine = make_engine(url)
                 with engine.connect() as conn:
