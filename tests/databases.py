@@ -2,10 +2,10 @@
 
 A test that writes works on its template's workspace, a copy at a fixed URL that is reset
 to the template before the next test, so it leaves nothing behind and no test depends on
-another having run first (issue 12). A SQLite reset copies the template's file over the
-workspace (milliseconds); a PostgreSQL reset renames the workspace away and makes it again
-with ``CREATE DATABASE .. TEMPLATE`` (a tenth of a second), only when something committed
-to it, and the old one is dropped by a thread of its own (``DROP DATABASE`` may wait
+another having run first (issue 12). Only a workspace that was written to is reset: a
+SQLite reset copies the template's file over it (milliseconds); a PostgreSQL reset renames
+it away and makes it again with ``CREATE DATABASE .. TEMPLATE`` (a tenth of a second), and
+the old one is dropped by a thread of its own (``DROP DATABASE`` may wait
 seconds for the server's checkpoint; no test should wait with it). The workspace is a real
 database: commits, triggers, constraints, other connections, threads and child processes
 behave as in production, which a rollback of one shared connection would not give (the
@@ -148,16 +148,37 @@ class Template:
         if self.dirty:
             self._reset()
         _COMMITTED.discard(_database(self.work))
+        self.signature = self._file_signature()
         return self.work
 
     def checkin(self, *, written: bool = False) -> None:
-        """The test ended. The next one gets a reset workspace unless nothing committed to
-        it on PostgreSQL in this process and ``written`` (a child process may have) is
-        false; a SQLite file is copied again each time (it costs less than knowing)."""
-        self.dirty = written or _backend(self.url) == "spatialite" or \
-            _database(self.work) in _COMMITTED
+        """The test ended. The next one gets a reset workspace if ``written`` (a child
+        process may have written), if something in this process committed to it
+        (PostgreSQL) or if its files changed (SQLite: a write leaves frames in the WAL)."""
+        self.dirty = written or _database(self.work) in _COMMITTED or \
+            self._file_signature() != self.signature
         if self.dirty:
             _forget_cached_results()
+
+    def _file_signature(self) -> tuple | None:
+        if _backend(self.url) != "spatialite":
+            return None
+        files = (Path(_database(self.work)), Path(_database(self.work) + "-wal"))
+        stats = [f.stat() if f.exists() else None for f in files]
+        # Opening the file makes an empty WAL: only one holding frames means a write.
+        return tuple((st.st_mtime_ns, st.st_size) if st and st.st_size else None
+                     for st in stats)
+
+    def fresh_copy(self, folder: Path) -> str:
+        """A new database of the template's, for one test (dropped at the session's end)."""
+        if _backend(self.url) == "spatialite":
+            shutil.copyfile(_database(self.url), folder / "test.db")
+            return f"sqlite:///{folder / 'test.db'}"
+        name = f"urbanorder_test_{uuid.uuid4().hex[:10]}"
+        with self.admin.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_database(self.url)}"'))
+        self.admin.created.append(name)
+        return self.admin.url.set(database=name).render_as_string(hide_password=False)
 
     def shared_app(self, url: DatabaseURL | None = None):
         """The session's app on the workspace (or on ``url``); ``close`` disposes it."""
@@ -241,7 +262,8 @@ class Templates:
             migrate.upgrade(engine)
             fill(engine)
             engine.dispose()
-            cookies = _signed_in_cookies(url, users or dict.fromkeys(ROLE_USERS.values()))
+            cookies = _signed_in_cookies(
+                url, dict.fromkeys(ROLE_USERS.values()) if users is None else users)
             if backend == "spatialite":  # everything in the main file: one file to copy
                 engine = make_engine(url)
                 with engine.connect() as conn:
