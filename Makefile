@@ -21,7 +21,8 @@ test: test-setup
 
 setup: system-deps $(VENV)/.installed
 
-test-setup: test-system-deps $(VENV)/.installed-test
+# eslint (tests/test_eslint.py) comes from npm, for the tests only: `make run` needs no npm.
+test-setup: test-system-deps $(VENV)/.installed-test node_modules/.installed
 
 system-deps:
 	@bash scripts/system-deps.sh run
@@ -41,8 +42,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(VENV)/.installed $@
 
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 lint: test-setup
 	$(BIN)/ruff check .
+	node_modules/.bin/eslint static/js static/sw.js eslint.config.js
 
 bench: test-setup
 	$(BIN)/python bench/bench_foundation.py
@@ -61,4 +67,4 @@ catalogue: test-setup
 	$(BIN)/pybabel compile --directory $(TRANSLATIONS) --statistics
 
 clean:
-	rm -rf $(VENV) instance/urbanorder.db
+	rm -rf $(VENV) node_modules instance/urbanorder.db

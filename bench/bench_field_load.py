@@ -3,15 +3,17 @@
 Per backend: a fresh database with the demo ward and 50 police accounts; the server started
 as in production (``urbanorder serve --workers N``, gunicorn; ``--workers 1`` is waitress);
 50 async clients, each signed in as its own officer from its own loopback address (so the
-sign-in limits stay on, as deployed), each sending incidents (multipart, as the phones do)
-with new UUIDs, resending some at once (a phone's retry: must be a 200 replay) and retrying
+sign-in limits stay on, as deployed), each sending incidents (a JSON body, as phones send a
+record without photos; ``--multipart``: the form older phones send) with new UUIDs,
+resending some at once (a phone's retry: must be a 200 replay) and retrying
 every unanswered one with the same UUID until it is answered. ``--kill`` SIGKILLs the whole
 server mid-run and starts it again. Then the database is checked: every answered UUID is
 stored once (lost, duplicated). The reference, same run: the same rows written by plain
 SQLAlchemy INSERTs, one transaction per record, no HTTP, no derivation.
 
     .venv/bin/python bench/bench_field_load.py [--backend postgis|spatialite|both]
-        [--clients 50] [--seconds 20] [--workers 4] [--threads 4] [--kill] [--code DIR]
+        [--clients 50] [--seconds 20] [--workers 4] [--threads 4] [--kill] [--multipart]
+        [--code DIR]
 
 ``--code DIR`` serves another checkout (e.g. the commit before a change) with this script.
 """
@@ -159,6 +161,7 @@ class Officer:
         self.n, self.base, self.points, self.stats = n, base, points, stats
         self.rng, self.give_up, self.token = random.Random(n), give_up, None
         self.answered: dict[str, int] = {}
+        self.multipart = False
         self.sent: set[str] = set()
 
     async def sign_in(self, http) -> None:
@@ -189,12 +192,15 @@ class Officer:
 
     async def send(self, http, payload: dict) -> int | None:
         """One POST; its status (``None``: no answer) and, when answered, its latency."""
-        form = aiohttp.FormData({"payload": json.dumps(payload, ensure_ascii=False)},
-                                default_to_multipart=True)
+        raw = json.dumps(payload, ensure_ascii=False)
+        if self.multipart:
+            sent = {"data": aiohttp.FormData({"payload": raw}, default_to_multipart=True)}
+        else:
+            sent = {"data": raw.encode(), "headers": {"Content-Type": "application/json"}}
+        headers = {"X-CSRFToken": self.token, **sent.pop("headers", {})}
         started = time.perf_counter()
         try:
-            async with http.post(self.base + URL, data=form,
-                                 headers={"X-CSRFToken": self.token}) as answer:
+            async with http.post(self.base + URL, headers=headers, **sent) as answer:
                 body = await answer.json(content_type=None)
                 status = answer.status
         except (TimeoutError, aiohttp.ClientError, json.JSONDecodeError):
@@ -247,6 +253,8 @@ async def drive(server: Server, points, args) -> tuple[list[Officer], dict, floa
     signed_in, go = asyncio.Queue(), asyncio.Event()
     officers = [Officer(n, server.base, points, stats, time.monotonic() + 600)
                 for n in range(args.clients)]
+    for officer in officers:
+        officer.multipart = args.multipart
     tasks = [asyncio.create_task(o.run(signed_in, go, args.retry_share)) for o in officers]
     while signed_in.qsize() < len(officers):
         for task in tasks:
@@ -346,7 +354,8 @@ def run_backend(name: str, url: str, args, instance: str) -> dict:
     all_created = stats["statuses"].get(201, 1)
     return {
         "backend": name, "workers": args.workers, "threads": args.threads,
-        "clients": args.clients, "kill": args.kill, "ready_s": round(ready_s, 1),
+        "clients": args.clients, "kill": args.kill, "multipart": args.multipart,
+        "ready_s": round(ready_s, 1),
         "created_per_s": round(created / args.seconds, 1),
         "answers_per_s": round(len(in_time) / args.seconds, 1),
         "p50_ms": round(_percentile(latency, 50), 1),
@@ -375,6 +384,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--retry-share", type=float, default=0.1)
     parser.add_argument("--kill", action="store_true")
+    parser.add_argument("--multipart", action="store_true",
+                        help="send multipart forms, as phones did before JSON bodies")
     parser.add_argument("--reference", type=int, default=2000, help="reference records")
     parser.add_argument("--port", type=int, default=5391)
     parser.add_argument("--code", type=Path, default=ROOT)

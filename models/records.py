@@ -2,17 +2,20 @@
 
 The audit log and published snapshots are written by ``models.ledger`` (re-exported here).
 
-Spatial SQL stays in ``models.queries``; this module never touches geometry.
+Spatial SQL stays in ``models.queries``; this module never touches geometry, but for
+``add_incident``, which passes a new incident's point (made by ``models.queries``) along.
 """
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+import shapely
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
-from models import ledger
+from models import ledger, queries
 from models.tables import (
     AuditLog,
     BoardingHouse,
@@ -110,6 +113,46 @@ def record_submission(conn: Connection, ward_id: int, client_uuid: uuid.UUID, ki
         "ward_id": ward_id, "client_uuid": client_uuid, "kind": kind, "entity": entity,
         "entity_id": entity_id, "content_hash": content_hash, "user_id": user_id,
     }])
+
+
+def add_incident(conn: Connection, values: dict, lon: float, lat: float, event: dict,
+                 receipt: dict) -> int:
+    """A new incident at (lon, lat), its first event and its submission's receipt (each
+    without ``incident_id``/``entity_id``: the new id); returns the id.
+
+    On PostgreSQL one statement (data-modifying CTEs): one round trip instead of three, and
+    the incident's row — whose ``tile_cell`` trigger locks the cell's count until commit —
+    is written last before the commit (a record's photos aside), so writers in one cell wait
+    the least.
+    """
+    if conn.dialect.name != "postgresql":  # SQLite: no round trips to save
+        incident_id = queries.insert_point_record(conn, Incident.__table__, values, lon, lat)
+        conn.execute(insert(IncidentEvent), [{**event, "incident_id": incident_id}])
+        conn.execute(insert(FieldSubmission), [{**receipt, "entity_id": incident_id}])
+        return incident_id
+    row = {**values, "geom": queries.ewkt(shapely.Point(lon, lat))}
+    stmt = _incident_statement(tuple(row), tuple(event), tuple(receipt))
+    params = {**{f"i_{k}": v for k, v in row.items()}, **{f"e_{k}": v for k, v in event.items()},
+              **{f"r_{k}": v for k, v in receipt.items()}}
+    return conn.execute(stmt, params).scalar_one()
+
+
+@functools.lru_cache(maxsize=16)
+def _incident_statement(row: tuple, event: tuple, receipt: tuple):
+    """``add_incident``'s statement for these columns, built once per process: building
+    it anew (``values(**row)``, three inserts) costs more than running it."""
+    def bound(table, prefix: str, names: tuple):
+        return [bindparam(f"{prefix}_{n}", type_=table.__table__.c[n].type) for n in names]
+
+    new = (insert(Incident).values(dict(zip(row, bound(Incident, "i", row), strict=True)))
+           .returning(Incident.id).cte("new_incident"))
+    stmt = select(new.c.id)
+    for table, names, prefix, key in ((IncidentEvent, event, "e", "incident_id"),
+                                      (FieldSubmission, receipt, "r", "entity_id")):
+        stmt = stmt.add_cte(insert(table).from_select(
+            [key, *names], select(new.c.id, *bound(table, prefix, names)))
+            .cte(f"new_{table.__tablename__}"))
+    return stmt
 
 
 # --- photos -------------------------------------------------------------------------------

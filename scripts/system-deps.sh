@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages urbanorder needs, only those that are missing.
 #   system-deps.sh run   SpatiaLite and Python venv support (for `make run`)
-#   system-deps.sh test  also PostgreSQL + PostGIS, Chromium, poppler, GDAL (for `make test`),
+#   system-deps.sh test  also PostgreSQL + PostGIS, Chromium, poppler, GDAL, Node.js + npm
+#                        (eslint, for `make test`),
 #                        and start a local PostgreSQL with a superuser for the test database.
 set -euo pipefail
 mode=${1:-run}
@@ -26,6 +27,9 @@ if [ "$mode" = test ]; then
   # The replica test runs a PgBouncer of its own (tests/webapp/test_replicas.py).
   [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
   fc-list 2>/dev/null | grep -qi "dejavu" || missing+=(fonts-dejavu-core)
+  # eslint (package.json, tests/test_eslint.py) needs Node.js ≥ 18.18 and npm to install it.
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -19,6 +19,8 @@ const ASSETS = [
   "/static/css/setup.css",
   "/static/icons/favicon.svg",
   "/static/manifest.webmanifest",
+  "/static/js/html.js",
+  "/static/js/dates.js",
   "/static/js/field/common.js",
   "/static/js/field/queue.js",
   "/static/js/field/sender.js",

@@ -15,7 +15,8 @@ from sqlalchemy.engine import make_url
 
 from models import migrate
 from models.engine import make_engine
-from tests.helpers import DEMO_PASSWORDS, sign_in
+from tests.databases import Templates, signed_in_client
+from tests.helpers import DEMO_PASSWORDS
 
 BACKENDS = ("spatialite", "postgis")
 POSTGRES_URL = os.environ.get(
@@ -69,24 +70,38 @@ def postgres_databases():
     databases.drop_all()
 
 
+# The fixtures that migrate ``fresh_url``: they get a copy of a database migrated once per
+# session instead (Alembic's upgrade costs about a second of CPU).
+MIGRATED = frozenset({"migrated_engine", "empty_app"})
+
+
 @pytest.fixture
-def fresh_url(request, tmp_path):
-    """A URL of a new, empty database on the backend named by ``request.param``."""
+def fresh_url(request, tmp_path, templates):
+    """A URL of a new database on the backend named by ``request.param``: empty, or
+    migrated for a test that takes ``migrated_engine`` or ``empty_app``."""
+    if MIGRATED & set(request.fixturenames):
+        return templates.get("migrated", request.param, lambda _engine: None,
+                             users={}).fresh_copy(tmp_path)
     if request.param == "spatialite":
         return f"sqlite:///{tmp_path / 'test.db'}"
     return request.getfixturevalue("postgres_databases").create()
 
 
 def pytest_generate_tests(metafunc):
-    for name in ("fresh_url", "backend_url", "demo_url", "writable_url", "province_url"):
+    for name in ("fresh_url", "backend", "_demo_template", "_writable_copy", "_province_copy"):
         if name in metafunc.fixturenames:
             metafunc.parametrize(name, BACKENDS, indirect=True)
 
 
 @pytest.fixture
+def backend(request):
+    """The backend's name, for a fixture that makes its own database of it."""
+    return request.param
+
+
+@pytest.fixture
 def migrated_engine(fresh_url):
-    engine = make_engine(fresh_url)
-    migrate.upgrade(engine)
+    engine = make_engine(fresh_url)  # migrated already (``MIGRATED``)
     yield engine
     engine.dispose()
 
@@ -111,12 +126,52 @@ def database_factory(request, tmp_path_factory, name: str, fill):
     return get
 
 
+def demo_fill(**sizes):
+    """``fill(engine)``: a synthetic demo of ``sizes`` with the test passwords."""
+    def fill(engine):
+        from webapp.demo import load_demo
+
+        load_demo(engine, passwords=DEMO_PASSWORDS, **sizes)
+
+    return fill
+
+
 def demo_database_factory(request, tmp_path_factory, name: str, **sizes):
     """Per backend, one database holding a small synthetic demo, made on first use."""
-    from webapp.demo import load_demo
+    return database_factory(request, tmp_path_factory, name, demo_fill(**sizes))
 
-    return database_factory(request, tmp_path_factory, name, lambda engine: load_demo(
-        engine, passwords=DEMO_PASSWORDS, **sizes))
+
+@pytest.fixture(scope="session")
+def templates(request, tmp_path_factory):
+    """The session's template databases (``tests/databases.py``), reset per test."""
+    made = Templates(request, tmp_path_factory)
+    yield made
+    made.close()
+
+
+def database_copy(template):
+    """A fixture body: ``{"url": the template's workspace, "written": False, "template"}``
+    for one test; set ``written`` when something other than this process's SQLAlchemy may
+    have written to it."""
+    holder = {"url": template.checkout(), "written": False, "template": template}
+    yield holder
+    template.checkin(written=holder["written"])
+
+
+def shared_app(template, url=None):
+    """A fixture body: the template's app for the session (on its workspace, or ``url``);
+    the settings a test changes are put back after it."""
+    from webapp.extensions import limiter
+
+    app = template.shared_app(url)
+    config = dict(app.config)
+    app.signed_in = {}
+    # Flask-Limiter keeps "enabled" on its one instance, set by the latest create_app: a
+    # test that made a rate-limited app of its own must not leave this one limited.
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]
+    yield app
+    app.config.clear()
+    app.config.update(config)
 
 
 def test_app(url: str, **config):
@@ -135,10 +190,7 @@ def test_app(url: str, **config):
 test_app.__test__ = False  # a helper, not a test
 
 
-@pytest.fixture(scope="session")
-def _demo_databases(request, tmp_path_factory):
-    """Read-only demo databases shared by the whole session."""
-    return demo_database_factory(request, tmp_path_factory, "demo", **DEMO_SIZES)
+WRITABLE_SIZES = {"boarding_houses": 300, "incidents": 600}
 
 
 # Two small synthetic wards side by side (webapp.synth): ward isolation and the province.
@@ -159,51 +211,72 @@ def add_province_users(engine) -> None:
             create_user(conn, ward.id if ward else None, username, role, password)
 
 
-@pytest.fixture(scope="session")
-def province_databases(request, tmp_path_factory):
-    """Per backend, a database with the small two-ward province, made on first use; tests
-    that write add rows of their own and count from the database."""
+def fill_province(engine) -> None:
     from webapp.synth import generate_province
 
-    def fill(engine):
-        sizes = dict(PROVINCE_SIZES)
-        list(generate_province(engine, sizes.pop("wards"), **sizes))
-        add_province_users(engine)
-
-    return database_factory(request, tmp_path_factory, "province", fill)
+    sizes = dict(PROVINCE_SIZES)
+    list(generate_province(engine, sizes.pop("wards"), **sizes))
+    add_province_users(engine)
 
 
-@pytest.fixture
-def province_url(request, province_databases):
-    return province_databases(request.param)
-
-
-@pytest.fixture(scope="session")
-def _writable_databases(request, tmp_path_factory):
-    """A small demo per backend that tests may write to (each test uses fresh UUIDs)."""
-    return demo_database_factory(request, tmp_path_factory, "writable",
-                                 boarding_houses=300, incidents=600)
+def _province_template(templates, backend: str):
+    return templates.get("province", backend, fill_province, users={
+        username: password for username, (_role, _ward, password) in PROVINCE_USERS.items()})
 
 
 @pytest.fixture
-def writable_url(request, _writable_databases):
-    return _writable_databases(request.param)
+def province_databases(templates):
+    """``province_databases(backend)``: the two-ward province's template, for a test that
+    only reads it (and disposes its engine: the template is copied)."""
+    return lambda backend: _province_template(templates, backend).shared()
 
 
 @pytest.fixture
-def writable_app(writable_url):
-    yield from test_app(writable_url)
+def _province_copy(request, templates):
+    yield from database_copy(_province_template(templates, request.param))
 
 
 @pytest.fixture
-def demo_url(request, _demo_databases):
-    """URL of a database holding the (small) synthetic demo; do not write to it."""
-    return _demo_databases(request.param)
+def province_url(_province_copy):
+    """URL of this test's copy of the two-ward province (reset after the test), its users
+    signed in once (``signed_in_client``)."""
+    return _province_copy["url"]
 
 
 @pytest.fixture
-def demo_app(demo_url):
-    yield from test_app(demo_url)
+def _writable_copy(request, templates):
+    """This test's own copy of the small writable demo of ``request.param``."""
+    template = templates.get("writable", request.param, demo_fill(**WRITABLE_SIZES))
+    yield from database_copy(template)
+
+
+@pytest.fixture
+def writable_url(_writable_copy):
+    """URL of this test's own copy of the writable demo (reset after the test)."""
+    _writable_copy["written"] = True  # the test may hand it to a child process
+    return _writable_copy["url"]
+
+
+@pytest.fixture
+def writable_app(_writable_copy):
+    yield from shared_app(_writable_copy["template"])
+
+
+@pytest.fixture
+def _demo_template(request, templates):
+    return templates.get("demo", request.param, demo_fill(**DEMO_SIZES))
+
+
+@pytest.fixture
+def demo_url(_demo_template):
+    """URL of the database holding the (small) synthetic demo, shared by the session: do
+    not write to it (a test that writes takes ``writable_url``)."""
+    return _demo_template.shared()
+
+
+@pytest.fixture
+def demo_app(_demo_template):
+    yield from shared_app(_demo_template, _demo_template.shared())
 
 
 @pytest.fixture
@@ -214,9 +287,7 @@ def anonymous(demo_app):
 @pytest.fixture
 def client(demo_app):
     """Signed in as urban-management staff (no access to personal data)."""
-    client = demo_app.test_client()
-    sign_in(client, "dothi")
-    return client
+    return signed_in_client(demo_app, "dothi")
 
 
 @pytest.fixture
@@ -224,38 +295,32 @@ def client_as(demo_app):
     """``client_as("police")``: a test client signed in with that role's demo account."""
     from tests.helpers import ROLE_USERS
 
-    def make(role: str):
-        client = demo_app.test_client()
-        sign_in(client, ROLE_USERS[role])
-        return client
-
-    return make
+    return lambda role: signed_in_client(demo_app, ROLE_USERS[role])
 
 
-def writable_demo_app(backend: str, databases):
-    """One app per test module on the shared writable demo of ``backend``: its demo ward as
-    ``app.ward``; ``signed_in_as(app, role)`` signs a client in once per role."""
+def writable_demo_app(copy):
+    """The app on ``copy`` (``_writable_copy``: this test's writable demo), its demo ward as
+    ``app.ward``; ``signed_in_as(app, role)`` gives one signed-in client per role."""
     from models import queries
     from webapp.demo import DEMO_WARD
     from webapp.extensions import db
 
-    for app in test_app(databases(backend)):
-        app.signed_in = {}
-        with app.app_context():
-            app.ward = queries.ward_by_code(db.conn, DEMO_WARD)
+    for app in shared_app(copy["template"]):
+        if not hasattr(app, "ward"):
+            with app.app_context():
+                app.ward = queries.ward_by_code(db.conn, DEMO_WARD)
         yield app
 
 
 def signed_in_as(app, role: str):
     """A client of ``app`` signed in with ``role``'s demo account (``.csrf``, ``.csrf_headers``),
-    made once per app: sign-in is rate limited and slow by design (Argon2)."""
-    from tests.helpers import ROLE_USERS, api_headers, csrf_token
+    made once per test."""
+    from tests.helpers import ROLE_USERS, csrf_token
 
     if role not in app.signed_in:
-        client = app.test_client()
-        sign_in(client, ROLE_USERS[role])
+        client = signed_in_client(app, ROLE_USERS[role])
         client.csrf = csrf_token(client, "/")
-        client.csrf_headers = api_headers(client)
+        client.csrf_headers = {"X-CSRFToken": client.csrf}
         app.signed_in[role] = client
     return app.signed_in[role]
 
@@ -263,7 +328,4 @@ def signed_in_as(app, role: str):
 @pytest.fixture
 def empty_app(fresh_url):
     """An app on a migrated database with no ward and no account (a first run)."""
-    engine = make_engine(fresh_url)
-    migrate.upgrade(engine)
-    engine.dispose()
-    yield from test_app(fresh_url)
+    yield from test_app(fresh_url)  # migrated already (``MIGRATED``)

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from geo import i18n
 from geo.i18n import N_
+from geo.schema import FieldError
 from webapp.i18n import current_language
 
 log = logging.getLogger(__name__)
@@ -31,8 +32,8 @@ class ApiError(Exception):
     ``message`` is given in Vietnamese, the catalogue's msgid, with ``%(name)s`` placeholders
     filled from ``params``; the envelope says it in the request's language and in English
     from the catalogue (``message_en`` is only a fallback for a message the catalogue does
-    not hold yet). ``errors`` are (field, Vietnamese message) pairs, one per bad field;
-    ``field`` is the first bad field when not given."""
+    not hold yet). ``errors`` are (field, Vietnamese message) pairs, one per bad field
+    (``geo.schema.FieldError`` adds its code); ``field`` is the first bad field when not given."""
 
     def __init__(self, status: int, message: str, message_en: str | None = None,
                  field: str | None = None, *, code: str | None = None,
@@ -68,7 +69,9 @@ class ApiError(Exception):
 
     def to_dict(self) -> dict:
         locale = current_language()
-        errors = [(f, i18n.translate(m, locale)) for f, m in self.errors]
+        # Translated, each keeping its validator's code (geo.schema.FieldError).
+        errors = [FieldError(f, i18n.translate(m, locale), e.code) if isinstance(e, FieldError)
+                  else (f, i18n.translate(m, locale)) for e in self.errors for f, m in (e,)]
         return envelope(self.status, self.message, self.message_en, code=self.code,
                         field=self.field, errors=errors)
 
@@ -86,8 +89,19 @@ def envelope(status: int, message: str, message_en: str, *, code: str | None = N
     if field:
         body["field"] = field
     if errors:
-        body["errors"] = [{"field": f, "message": m} for f, m in errors]
+        body["errors"] = [_field_error(error) for error in errors]
     return {"error": body}
+
+
+def _field_error(error) -> dict:
+    """One bad field for the envelope; its stable ``code`` too when the validator gave one
+    (``geo.schema.FieldError``: ``required``, ``too_long``, ``out_of_range``…)."""
+    field, message = error
+    item = {"field": field, "message": message}
+    code = getattr(error, "code", None)
+    if code:
+        item["code"] = code
+    return item
 
 
 def api_response(err: ApiError):

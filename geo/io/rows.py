@@ -16,7 +16,7 @@ from datetime import date, datetime
 import numpy as np
 import shapely
 
-from geo import validate
+from geo import schema, validate
 from geo import vocabulary as vocab
 from geo.io.fields import LAYER_FIELDS, code_of
 from geo.lazy import deferred
@@ -235,8 +235,9 @@ def check_attributes(layer: str, payload: dict, now: datetime) -> tuple[dict, li
     if layer == "boarding-houses":
         clean, errors = validate.validate_boarding_house(payload, now.date())
         # A ward's list may lack owners' details: imports do not require them.
-        errors = [(f, m) for f, m in errors
-                  if not (f in ("owner_name", "owner_phone") and m.startswith("Chưa nhập"))]
+        optional = ("owner_name", "owner_phone")
+        errors = [e for e in errors
+                  if not (e[0] in optional and schema.code_of(e) == "required")]
         r = validate._Reader(payload)
         r.day("last_inspection_on", "ngày kiểm tra gần nhất", now.date())
         r.boolean("fire_safety_pass", "kết quả PCCC")
@@ -246,22 +247,23 @@ def check_attributes(layer: str, payload: dict, now: datetime) -> tuple[dict, li
         clean, errors = validate.validate_incident(payload, now, categories)
         for key in ("attach_to", "boarding_house_uuid"):
             clean.pop(key, None)
-        r = validate._Reader(payload)
+        r = validate._Reader(payload, schema.TRANSITION)
         r.choice("status", "trạng thái", vocab.INCIDENT_STATUSES)
         r.clean["status"] = r.clean.get("status") or "reported"
-        r.text("minutes_no", "số biên bản", max_len=64)
-        r.integer("fine_vnd", "số tiền phạt", 0, 2_000_000_000, column_max=INT64_MAX)
+        r.text("minutes_no", "số biên bản")
+        r.integer("fine_vnd", "số tiền phạt", column_max=INT64_MAX)
         r.moment("resolved_at", "ngày xử lý xong", now)
         return {**clean, **r.clean}, errors + r.errors
-    r = validate._Reader(payload)
+    r = validate._Reader(payload, schema.NEIGHBOURHOOD if layer == "neighbourhoods"
+                         else schema.STREET)
     if layer == "neighbourhoods":
-        r.text("code", "mã khu phố", required=True, max_len=32)
-        r.text("name", "tên khu phố", required=True, max_len=200)
-        r.integer("population", "dân số", 0, 2_000_000)
-        r.integer("households", "số hộ", 0, 1_000_000)
-        r.text("head_name", "trưởng khu phố", max_len=200)
+        r.text("code", "mã khu phố", required=True)
+        r.text("name", "tên khu phố", required=True)
+        r.integer("population", "dân số")
+        r.integer("households", "số hộ")
+        r.text("head_name", "trưởng khu phố")
     else:
-        r.text("name", "tên đường", required=True, max_len=200)
+        r.text("name", "tên đường", required=True)
         r.choice("street_class", "loại đường", vocab.STREET_CLASSES)
         r.clean["street_class"] = r.clean.get("street_class") or "local"
     return r.clean, r.errors
@@ -300,6 +302,7 @@ def _model_street(payload: dict, now: datetime) -> tuple[dict, list]:
         elif isinstance(parsed, list):
             criteria = {str(code): True for code in parsed}
         else:
-            errors.append(("criteria", "Tiêu chí đạt phải là JSON hoặc các mã cách nhau bởi ;"))
+            errors.append(schema.FieldError(
+                "criteria", "Tiêu chí đạt phải là JSON hoặc các mã cách nhau bởi ;", "invalid"))
     clean["criteria"] = criteria
     return clean, errors

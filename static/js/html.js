@@ -4,21 +4,22 @@
  * a DOM node whose textContent is the text (``text``: tooltips), or through ``escapeHtml``
  * before it joins an HTML string (popups). Numbers are escaped too: nothing from an API
  * answer is trusted to be what its field name says. */
-(function () {
-  "use strict";
 
-  const ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
-  function escapeHtml(value) {
-    return String(value == null ? "" : value).replace(/[&<>"']/g, (c) => ENTITIES[c]);
-  }
+export function escapeHtml(value) {
+  return String(value == null ? "" : value).replace(/[&<>"']/g, (c) => ENTITIES[c]);
+}
 
-  /** An element showing ``value`` literally (never parsed as HTML). */
-  function text(value, tag = "span") {
-    const node = document.createElement(tag);
-    node.textContent = value == null ? "" : String(value);
-    return node;
-  }
+/** An element showing ``value`` literally (never parsed as HTML). */
+export function text(value, tag = "span") {
+  const node = document.createElement(tag);
+  node.textContent = value == null ? "" : String(value);
+  return node;
+}
 
-  window.UrbanHtml = Object.freeze({ escapeHtml, text });
-})();
+/** The JSON a page embeds in ``<script type="application/json" id="…">`` ({} when absent). */
+export function readJson(id) {
+  const node = document.getElementById(id);
+  return node ? JSON.parse(node.textContent) : {};
+}

@@ -5,10 +5,10 @@
 import { housePopup, incidentPopup, modelPopup, neighbourhoodPopup, streetPopup } from "./map/popups.js";
 import { pointTiles } from "./map/point-tiles.js";
 import { pointMethods } from "./map/points.js";
+import { escapeHtml, readJson, text } from "./html.js";
 
 const MAX_FEATURES = 50000; // per layer and view: beyond this the map asks to zoom in
 
-const { escapeHtml, text } = window.UrbanHtml; // static/js/html.js
 
 function monthBounds(form) {
   const from = form.elements.from.value;
@@ -248,7 +248,7 @@ const UrbanMap = {
   },
 };
 
-const cfg = JSON.parse(document.getElementById("map-config").textContent);
+const cfg = readJson("map-config");
 Object.assign(UrbanMap, pointMethods);
 UrbanMap.init(window[cfg.map], cfg);
 window.UrbanMap = UrbanMap; // for the browser tests and the console

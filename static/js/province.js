@@ -2,14 +2,12 @@
  * Khu phố are coloured by their latest published total; incidents are counted per grid cell
  * by the server below zoom 14 and drawn one by one (with popups) from zoom 14. Text from
  * data reaches HTML only through escapeHtml (static/js/html.js). */
-(function () {
-  "use strict";
+import { escapeHtml, readJson } from "./html.js";
 
-  const POINTS_FROM_ZOOM = 14; // models/tiles.py AGGREGATE_BELOW_ZOOM
-  const { escapeHtml } = window.UrbanHtml;
-  const box = document.getElementById("province-map");
-  if (!box || !window.L || !L.vectorGrid) return;
-  const cfg = JSON.parse(document.getElementById("province-config").textContent);
+const POINTS_FROM_ZOOM = 14; // models/tiles.py AGGREGATE_BELOW_ZOOM
+
+function startProvince(box) {
+  const cfg = readJson("province-config");
   const status = document.getElementById("load-status");
   const state = { requested: 0, loaded: 0, failed: 0, pending: 0 };
   const pendingTiles = new Set();
@@ -199,4 +197,7 @@
   });
   map.on("zoomend", () => { box.dataset.zoom = String(map.getZoom()); box.dataset.points = String(map.getZoom() >= POINTS_FROM_ZOOM); });
   showStatus();
-})();
+}
+
+const provinceBox = document.getElementById("province-map");
+if (provinceBox && window.L && L.vectorGrid) startProvince(provinceBox);

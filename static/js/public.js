@@ -1,8 +1,8 @@
 // The ward's public page: khu phố coloured by the published ranking, model streets by
 // status. The data is in the page (#public-config); without tiles our own shapes still draw.
-/* global L */
+import { readJson } from "./html.js";
 
-const cfg = JSON.parse(document.getElementById("public-config").textContent);
+const cfg = readJson("public-config");
 const map = L.map("public-map", { zoomSnap: 0.25 });
 if (cfg.tileUrl) {
   L.tileLayer(cfg.tileUrl, { attribution: cfg.tileAttribution, maxZoom: 19 }).addTo(map);

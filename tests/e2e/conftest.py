@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import socket
 import threading
 import time
@@ -52,18 +53,31 @@ def serve(wsgi_app, database_url: str, threads: int = 4):
     return base, server
 
 
+_DEMO_FILES: dict[tuple, Path] = {}  # demo sizes -> a SQLite file of that demo
+
+
 def demo_database(tmp_path_factory, name: str, **sizes):
     """A new SpatiaLite file holding a demo of ``sizes``: (its URL, an engine on it — the
-    caller adds what its tests need and disposes it)."""
+    caller adds what its tests need and disposes it). Each module's server gets its own
+    file, copied from one made once per session and size."""
     from models import migrate
     from models.engine import make_engine
     from webapp.demo import load_demo
 
-    url = f"sqlite:///{tmp_path_factory.mktemp(name) / 'e2e.db'}"
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    load_demo(engine, passwords=DEMO_PASSWORDS, **sizes)
-    return url, engine
+    key = tuple(sorted(sizes.items()))
+    if key not in _DEMO_FILES:
+        made = tmp_path_factory.mktemp("e2e-demo") / "demo.db"
+        engine = make_engine(f"sqlite:///{made}")
+        migrate.upgrade(engine)
+        load_demo(engine, passwords=DEMO_PASSWORDS, **sizes)
+        with engine.connect() as conn:  # everything in the main file: one file to copy
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+        _DEMO_FILES[key] = made
+    target = tmp_path_factory.mktemp(name) / "e2e.db"
+    shutil.copyfile(_DEMO_FILES[key], target)
+    url = f"sqlite:///{target}"
+    return url, make_engine(url)
 
 
 @pytest.fixture(scope="module")

@@ -36,14 +36,9 @@ def _jpeg() -> bytes:
     return out.getvalue()
 
 
-_PHOTO_ADDED: dict[str, bytes] = {}
-
-
 @pytest.fixture
 def source(writable_url):
-    """The writable demo, with a photo added once per session (a photo must survive)."""
-    if writable_url in _PHOTO_ADDED:
-        return writable_url, _PHOTO_ADDED[writable_url]
+    """This test's writable demo, with a photo added (a photo must survive)."""
     engine = make_engine(writable_url)
     data = _jpeg()
     with engine.begin() as conn:
@@ -53,7 +48,6 @@ def source(writable_url):
                           content_type="image/jpeg", width=40, height=30,
                           sha256=hashlib.sha256(data).hexdigest(), user_id=None)
     engine.dispose()
-    _PHOTO_ADDED[writable_url] = data
     return writable_url, data
 
 

@@ -20,7 +20,6 @@ from tests.helpers import csrf_token, sign_in
 from webapp.extensions import db
 from webapp.services import exchange
 
-BACKENDS = ("spatialite", "postgis")  # as tests/conftest.py
 HOUSES = "/api/v1/field/boarding-houses"
 INCIDENTS = "/api/v1/field/incidents"
 LAYERS = ("neighbourhoods", "streets", "model-streets", "boarding-houses", "incidents")
@@ -28,9 +27,9 @@ INSIDE = {"lon": 106.925, "lat": 10.853, "accuracy_m": 8.0, "manual": False}
 SERVER_PATHS = ("/tmp", "/work", "/home", "/root", "site-packages", "Traceback")
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def app(request, _writable_databases):
-    yield from writable_demo_app(request.param, _writable_databases)
+@pytest.fixture
+def app(_writable_copy):
+    yield from writable_demo_app(_writable_copy)
 
 
 @pytest.fixture

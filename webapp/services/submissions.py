@@ -46,6 +46,15 @@ class Submission:
     uuid: object = None
     photos: list[PhotoUpload] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    receipted: bool = False  # the handler wrote the receipt with the record (``receipt``)
+
+    def receipt(self, ward_id: int, user_id: int | None, entity: str) -> dict:
+        """The receipt's row (without ``entity_id``) for a handler that writes it in the
+        record's own statement; ``run`` then writes none."""
+        self.receipted = True
+        return {"ward_id": ward_id, "client_uuid": self.uuid, "kind": self.kind,
+                "entity": entity, "content_hash": self.content_hash,
+                "user_id": user_id}
 
     @property
     def content_hash(self) -> str:
@@ -94,8 +103,9 @@ def run(submission: Submission, ward, user, handler: Handler,
                 records.add_photo(conn, ward.id, entity, entity_id, data=photo.data,
                                   content_type="image/jpeg", width=photo.width,
                                   height=photo.height, sha256=photo.sha256, user_id=user.id)
-            records.record_submission(conn, ward.id, submission.uuid, submission.kind, entity,
-                                      entity_id, submission.content_hash, user.id)
+            if not submission.receipted:
+                records.record_submission(conn, ward.id, submission.uuid, submission.kind,
+                                          entity, entity_id, submission.content_hash, user.id)
             body = describe(conn, entity, entity_id)
             body["uuid"] = str(submission.uuid)
             body["derived"].update(notes)

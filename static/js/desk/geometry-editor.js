@@ -2,12 +2,10 @@
  * draw a line or a polygon with Leaflet-Geoman, or pick street segments by clicking them.
  * Our own vectors (khu phố, streets) are drawn whether or not a basemap loads.
  * Writes GeoJSON into the form's hidden "geometry" input, picked ids into "street_ids". */
-(function () {
-  "use strict";
+import { readJson, text } from "../html.js";
 
-  const box = document.getElementById("geometry-editor");
-  if (!box || !window.L) return;
-  const cfg = JSON.parse(document.getElementById("editor-config").textContent);
+function startEditor(box) {
+  const cfg = readJson("editor-config");
   const form = box.closest("form");
   const geometryInput = form.elements.geometry;
   const streetInput = form.elements.street_ids;
@@ -105,7 +103,7 @@
       L.geoJSON({ type: "FeatureCollection", features }, {
         pane: "lines", style: streetStyle,
         onEachFeature: (f, layer) => {
-          layer.bindTooltip(window.UrbanHtml.text(f.properties.name), { sticky: true });
+          layer.bindTooltip(text(f.properties.name), { sticky: true });
           layer.on("click", () => togglePick(f, layer));
           if (cfg.picked.includes(f.id)) { picked.set(f.id, layer); layer.setStyle(pickStyle); }
         },
@@ -158,5 +156,8 @@
       }
     });
   });
-  window.urbanEditor = { map, drawn, picked };
-})();
+  window.urbanEditor = { map, drawn, picked }; // for the browser tests and the console
+}
+
+const editorBox = document.getElementById("geometry-editor");
+if (editorBox && window.L) startEditor(editorBox);

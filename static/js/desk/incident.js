@@ -1,11 +1,7 @@
 // Incident record page: the status buttons post to POST /api/v1/incidents/<id>/transition
 // (docs/field-api.md) as multipart/form-data with a `payload` JSON field and a fresh uuid.
 // A retry of the same content after a network failure reuses its uuid, so it is stored once.
-(function () {
-  "use strict";
-
-  const form = document.getElementById("transition-form");
-  if (!form) return;
+function bindTransitions(form) {
   const message = form.querySelector(".form-message");
   const buttons = Array.from(form.querySelectorAll("button[data-to]"));
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
@@ -105,4 +101,7 @@
   buttons.forEach((button) => button.addEventListener("click", () => send(button)));
   // A message about the previous attempt goes away as soon as the form is changed.
   form.addEventListener("input", () => { if (!message.classList.contains("info")) show(""); });
-})();
+}
+
+const transitionForm = document.getElementById("transition-form");
+if (transitionForm) bindTransitions(transitionForm);

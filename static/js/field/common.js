@@ -4,10 +4,10 @@
 import { draftKey, drafts, onChange, outbox, sent, workset } from "./queue.js";
 import { sendAll, startSender } from "./sender.js";
 import { forgetSession, whoIsSignedIn } from "./session.js";
+import { readJson } from "../html.js";
 
 export function readConfig() {
-  const node = document.getElementById("field-config");
-  return node ? JSON.parse(node.textContent) : {};
+  return readJson("field-config");
 }
 
 /** ``h("li", {class: "x"}, "text", child)``: a DOM element (text is never parsed as HTML). */
@@ -28,17 +28,6 @@ export function h(tag, attrs = {}, ...children) {
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
   return node;
-}
-
-const pad = (n) => String(n).padStart(2, "0");
-
-/** dd/mm/yyyy hh:mm of a Date, epoch ms or ISO text. */
-export function formatDateTime(value) {
-  if (value == null || value === "") return "";
-  const d = value instanceof Date ? value : new Date(value);
-  if (Number.isNaN(d.getTime())) return String(value);
-  return `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()} ` +
-    `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 /** "3 bản ghi đang chờ gửi" etc. */

@@ -1,10 +1,14 @@
 /* Form fields by their data-type: read/write raw values (drafts), typed JSON payload,
  * validation with Vietnamese messages, and showing errors next to the fields. */
 
-// As the server reads them: mobile 0[35789]xxxxxxxx, landline 02xxxxxxxxx; +84 for the 0.
-const PHONE = /^0([35789]\d{8}|2\d{9})$/;
-const ID_NUMBER = /^(\d{9}|\d{12})$/;
-const SKEW_MS = 5 * 60 * 1000; // phones' clocks drift a little
+import { readJson } from "../html.js";
+
+// The server's own rules (geo/schema.py, embedded in the page as #limits): the phone refuses
+// what the server would, no number copied here. Phone numbers: +84 stands for the 0.
+const LIMITS = readJson("limits");
+const whole = (pattern) => new RegExp(`^(?:${pattern})$`);
+const PHONE = whole(LIMITS.phonePattern);
+const ID_NUMBER = whole(LIMITS.idNumberPattern);
 
 function nodes(form) {
   return Array.from(form.querySelectorAll("[name][data-type]"));
@@ -136,14 +140,13 @@ export function validate(form) {
       }
     } else if (type === "phone" && !PHONE.test(value.replace(/[\s.\-()]/g, "")
       .replace(/^\+84/, "0"))) {
-      add("Số điện thoại không hợp lệ: di động 10 số (03, 05, 07, 08, 09…), máy bàn 11 số "
-        + "(02…); có thể viết +84 thay cho số 0.");
+      add(LIMITS.messages.phone);
     } else if (type === "digits" && !ID_NUMBER.test(value)) {
-      add("Số CCCD gồm 12 số, CMND gồm 9 số.");
+      add(LIMITS.messages.idNumber);
     } else if (type === "date" && node.dataset.notFuture && value > todayText()) {
       add(`${label}: không được là ngày trong tương lai.`);
     } else if (type === "datetime" && node.dataset.notFuture &&
-               new Date(value).getTime() > Date.now() + SKEW_MS) {
+               new Date(value).getTime() > Date.now() + LIMITS.clockSkewMs) {
       add(`${label}: không được là thời điểm trong tương lai.`);
     }
   }

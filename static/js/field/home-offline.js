@@ -3,7 +3,8 @@
  * server, else from the working set and the houses recorded here and not sent yet), and the
  * phone's storage (asked to be kept, with how much is used). */
 
-import { formatDateTime, h } from "./common.js";
+import { h } from "./common.js";
+import { formatDateTime } from "../dates.js";
 import { inspectUrl, nearbyHouses } from "./nearby.js";
 import { download, load, refreshIfStale } from "./workset.js";
 

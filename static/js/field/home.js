@@ -3,7 +3,8 @@
  * accounts on a shared phone are only counted (an admin can export them); the working set,
  * houses nearby and the phone's storage are in home-offline.js. */
 
-import { derivedList, formatDateTime, h, initPage, stateText, waitingText } from "./common.js";
+import { derivedList, h, initPage, stateText, waitingText } from "./common.js";
+import { formatDateTime } from "../dates.js";
 import { initOffline } from "./home-offline.js";
 import { drafts, onChange, outbox, sent } from "./queue.js";
 import { sendAll } from "./sender.js";

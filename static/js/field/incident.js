@@ -3,7 +3,8 @@
  * before queueing (when online) it asks the server for open incidents of the same category
  * within 15 m and offers to attach. */
 
-import { formatDateTime, h, initPage } from "./common.js";
+import { h, initPage } from "./common.js";
+import { formatDateTime } from "../dates.js";
 import { initRecordForm } from "./form.js";
 import { createLocationPicker } from "./location.js";
 import { nearbyHouses } from "./nearby.js";

@@ -2,7 +2,8 @@
  * the house named by ``?house=<uuid>`` — found in the phone's working set, among the houses
  * recorded here and not sent yet, or (online) through the API. Works with no signal. */
 
-import { formatDateTime, initPage } from "./common.js";
+import { initPage } from "./common.js";
+import { formatDate } from "../dates.js";
 import { initRecordForm } from "./form.js";
 import { createPhotoPicker } from "./photos.js";
 import { draftKey } from "./queue.js";
@@ -40,8 +41,8 @@ function showHouse(house) {
                  house.neighbourhood_name].filter(Boolean);
   $("house-facts").textContent = facts.join(" · ");
   $("house-inspected").textContent = house.last_inspection_on
-    ? `Lần kiểm tra gần nhất: ${formatDateTime(house.last_inspection_on).slice(0, 10)}`
-      + (house.follow_up_on ? ` · hẹn kiểm tra lại ${formatDateTime(house.follow_up_on).slice(0, 10)}` : "")
+    ? `Lần kiểm tra gần nhất: ${formatDate(house.last_inspection_on)}`
+      + (house.follow_up_on ? ` · hẹn kiểm tra lại ${formatDate(house.follow_up_on)}` : "")
     : "Chưa có lần kiểm tra nào.";
   $("house-pending").hidden = !house.pending;
 }

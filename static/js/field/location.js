@@ -1,14 +1,15 @@
 /* Where the record is: GPS (watchPosition, high accuracy) on a small Leaflet map with a pin
- * that can always be dragged. Accuracy worse than 30 m warns; worse than 100 m blocks saving
- * until the officer places the pin by hand (then ``manual: true``). The ward's own vectors
+ * that can always be dragged. Poor accuracy warns; very poor accuracy blocks saving until
+ * the officer places the pin by hand (then ``manual: true``). The ward's own vectors
  * (khu phố, streets, model streets) are always drawn — from the working set on the phone,
  * else from the API — so the map is useful with no tiles and no signal. */
 
+import { readJson } from "../html.js";
 import { load as loadWorkset } from "./workset.js";
 
-const WARN_M = 30;
-const BLOCK_M = 100;
-const L = window.L;
+// GPS accuracy: warn beyond warnAccuracyM, refuse (pin by hand) beyond maxAccuracyM, as
+// the server does (geo/schema.py, in the page as #limits).
+const { warnAccuracyM: WARN_M, maxAccuracyM: BLOCK_M } = readJson("limits");
 
 function round(value, digits) {
   const f = 10 ** digits;

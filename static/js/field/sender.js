@@ -59,15 +59,21 @@ function errorOf(body, fallback) {
 }
 
 async function post(item, tokenRetried = false) {
-  const form = new FormData();
-  form.append("payload", JSON.stringify(item.payload));
-  (item.photos || []).forEach((blob, i) => form.append("photos", blob, `anh-${i + 1}.jpg`));
+  const photos = item.photos || [];
+  const headers = { "X-CSRFToken": csrfToken(), Accept: "application/json" };
+  let sent = JSON.stringify(item.payload);
+  if (photos.length) {  // photos travel as files; a record without is its JSON (cheaper to parse)
+    sent = new FormData();
+    sent.append("payload", JSON.stringify(item.payload));
+    photos.forEach((blob, i) => sent.append("photos", blob, `anh-${i + 1}.jpg`));
+  } else {
+    headers["Content-Type"] = "application/json";
+  }
+  if (item.userId != null) headers["X-Urbanorder-User"] = String(item.userId);
   let response;
   try {
-    const headers = { "X-CSRFToken": csrfToken(), Accept: "application/json" };
-    if (item.userId != null) headers["X-Urbanorder-User"] = String(item.userId);
     response = await fetch(item.url, {
-      method: "POST", body: form, credentials: "same-origin", cache: "no-store", headers,
+      method: "POST", body: sent, credentials: "same-origin", cache: "no-store", headers,
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch {

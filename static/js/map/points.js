@@ -1,9 +1,8 @@
 /* The ward map's incidents and boarding houses: vector tiles below the detail zoom
  * (point-tiles.js), GeoJSON by bounding box with full popups and clusters from it. Mixed
  * into UrbanMap (map.js): ``this`` is the map object, with its cfg, layers, state and load. */
+import { escapeHtml } from "../html.js";
 import { housePopup, incidentPopup } from "./popups.js";
-
-const { escapeHtml } = window.UrbanHtml; // static/js/html.js
 
 /** The incident filters as API/tile parameters (``null``: no category ticked, nothing to draw). */
 function incidentQuery(f) {

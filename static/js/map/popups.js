@@ -1,14 +1,8 @@
 /* The ward map's popups: the facts of a khu phố, street, model street, boarding house or
  * incident, in Vietnamese. Text from data joins the HTML only through escapeHtml. */
 
-const { escapeHtml } = window.UrbanHtml; // static/js/html.js
-
-export function formatDate(iso) {
-  if (!iso) return "";
-  const [day, time] = iso.split("T");
-  const [y, m, d] = day.split("-");
-  return `${d}/${m}/${y}` + (time ? ` ${time}` : "");
-}
+import { formatDate } from "../dates.js";
+import { escapeHtml } from "../html.js";
 
 function formatMoney(value) {
   return value == null ? "" : Number(value).toLocaleString("vi-VN") + " đ";

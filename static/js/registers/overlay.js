@@ -3,7 +3,7 @@
  * box from /api/v1/registers/<code>/features, reloaded when the map moves. Off by default:
  * a register is a layer the user turns on. */
 
-const { escapeHtml } = window.UrbanHtml; // static/js/html.js
+import { escapeHtml, readJson } from "../html.js";
 
 const SHAPES = {
   square: '<rect x="3" y="3" width="14" height="14"/>',
@@ -76,5 +76,5 @@ export async function addRegisterOverlays(map, url) {
   return overlays;
 }
 
-const cfg = JSON.parse(document.getElementById("map-config").textContent);
+const cfg = readJson("map-config");
 addRegisterOverlays(window[cfg.map], "/api/v1/registers").catch((err) => console.warn(err));

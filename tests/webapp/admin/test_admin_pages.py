@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import insert, select
 
 from models.tables import BoardingHouse, Incident, User, Ward
+from tests.conftest import database_copy, shared_app
+from tests.databases import signed_in_client
 from tests.helpers import DEMO_PASSWORDS, csrf_token, sign_in
 from webapp.extensions import db
 
@@ -17,34 +19,46 @@ ROLES = ("admin", "police", "urban_staff", "leader")
 SQUARE = "SRID=4326;MULTIPOLYGON(((107.1 10.9,107.11 10.9,107.11 10.91,107.1 10.91,107.1 10.9)))"
 
 
-@pytest.fixture
-def admin_app(migrated_engine, fresh_url):
-    """The small demo plus a second ward with its own admin, house and incident."""
-    from webapp import create_app
-    from webapp.demo import load_demo
-    from webapp.users import create_user
+_OTHER_WARD: dict[str, dict] = {}  # per backend: the second ward's user, house, incident
 
-    load_demo(migrated_engine, passwords=DEMO_PASSWORDS, boarding_houses=200, incidents=400)
-    with migrated_engine.begin() as conn:
-        other = conn.execute(insert(Ward).returning(Ward.id), [{
-            "code": "khac", "name": "Phường Khác", "metric_epsg": 5899,
-            "boundary": SQUARE}]).scalar_one()
-        other_user, _ = create_user(conn, other, "quantri2", "admin", "other-admin-2026")
-        point = "SRID=4326;POINT(107.105 10.905)"
-        house = conn.execute(insert(BoardingHouse).returning(BoardingHouse.id), [{
-            "ward_id": other, "name": "Nhà trọ phường khác", "house_type": "rooming_house",
-            "owner_name": "Chủ Phường Khác", "geom": point}]).scalar_one()
-        incident = conn.execute(insert(Incident).returning(Incident.id), [{
-            "ward_id": other, "category": "drugs", "observed_at": datetime(2026, 1, 1, 8),
-            "geom": point}]).scalar_one()
-    app = create_app({"DATABASE_URL": fresh_url, "TILE_URL": "", "TESTING": True,
-                      "SECRET_KEY": "test", "RATELIMIT_ENABLED": False})
-    app.other_ward = {"user": other_user, "house": house, "incident": incident}
-    yield app
-    app.extensions["urbanorder_engine"].dispose()
+
+def _fill(backend: str):
+    def fill(engine):
+        from webapp.demo import load_demo
+        from webapp.users import create_user
+
+        load_demo(engine, passwords=DEMO_PASSWORDS, boarding_houses=200, incidents=400)
+        with engine.begin() as conn:
+            other = conn.execute(insert(Ward).returning(Ward.id), [{
+                "code": "khac", "name": "Phường Khác", "metric_epsg": 5899,
+                "boundary": SQUARE}]).scalar_one()
+            other_user, _ = create_user(conn, other, "quantri2", "admin", "other-admin-2026")
+            point = "SRID=4326;POINT(107.105 10.905)"
+            house = conn.execute(insert(BoardingHouse).returning(BoardingHouse.id), [{
+                "ward_id": other, "name": "Nhà trọ phường khác", "house_type": "rooming_house",
+                "owner_name": "Chủ Phường Khác", "geom": point}]).scalar_one()
+            incident = conn.execute(insert(Incident).returning(Incident.id), [{
+                "ward_id": other, "category": "drugs", "observed_at": datetime(2026, 1, 1, 8),
+                "geom": point}]).scalar_one()
+        _OTHER_WARD[backend] = {"user": other_user, "house": house, "incident": incident}
+
+    return fill
+
+
+@pytest.fixture
+def admin_app(backend, templates):
+    """This test's copy of the small demo plus a second ward with its own admin, house and
+    incident."""
+    template = templates.get("admin", backend, _fill(backend))
+    for _copy in database_copy(template):
+        for app in shared_app(template):
+            app.other_ward = _OTHER_WARD[backend]
+            yield app
 
 
 def _signed_in(app, username, password=None):
+    if password is None:  # a demo account: signed in once, when the template was made
+        return signed_in_client(app, username)
     client = app.test_client()
     sign_in(client, username, password)
     return client

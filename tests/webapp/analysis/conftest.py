@@ -1,75 +1,54 @@
-"""Fixtures for the analysis pages: signed-in clients on the shared writable demo, and a
-private demo database for tests that change ward-wide settings (the rubric)."""
+"""Fixtures for the analysis pages: signed-in clients on this test's copy of the writable
+demo, and on a copy of a smaller private demo for tests that change ward-wide settings (the
+rubric)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.helpers import DEMO_PASSWORDS, ROLE_USERS, api_headers, sign_in
+from tests.conftest import database_copy, demo_fill, shared_app
+from tests.databases import signed_in_client
+from tests.helpers import ROLE_USERS, csrf_token
 
 BACKENDS = ("spatialite", "postgis")  # as tests/conftest.py
 
 
 def pytest_generate_tests(metafunc):
-    if "private_url" in metafunc.fixturenames:
-        metafunc.parametrize("private_url", BACKENDS, indirect=True)
+    if "_private_copy" in metafunc.fixturenames:
+        metafunc.parametrize("_private_copy", BACKENDS, indirect=True)
 
 
 def _make_client(app, role: str):
-    client = app.test_client()
-    sign_in(client, ROLE_USERS[role])
-    client.csrf_headers = api_headers(client)
-    client.csrf = client.csrf_headers["X-CSRFToken"]
+    client = signed_in_client(app, ROLE_USERS[role])
+    client.csrf = csrf_token(client, "/")
+    client.csrf_headers = {"X-CSRFToken": client.csrf}
     return client
 
 
 @pytest.fixture
 def writer(writable_app):
-    """``writer("urban_staff")``: a signed-in client on the shared writable demo.
-
-    Publishing a month there is permanent for the session: every test uses its own months.
-    """
+    """``writer("urban_staff")``: a signed-in client on this test's copy of the writable
+    demo."""
     return lambda role: _make_client(writable_app, role)
 
 
-@pytest.fixture(scope="session")
-def _private_databases(request, tmp_path_factory):
-    """One small demo per backend that only these tests write to (rubric edits)."""
-    from models import migrate
-    from models.engine import make_engine
-    from webapp.demo import load_demo
-
-    cache: dict[str, str] = {}
-
-    def get(backend: str) -> str:
-        if backend not in cache:
-            if backend == "spatialite":
-                url = f"sqlite:///{tmp_path_factory.mktemp('analysis') / 'a.db'}"
-            else:
-                url = request.getfixturevalue("postgres_databases").create()
-            engine = make_engine(url)
-            migrate.upgrade(engine)
-            load_demo(engine, passwords=DEMO_PASSWORDS, boarding_houses=200, incidents=500)
-            engine.dispose()
-            cache[backend] = url
-        return cache[backend]
-
-    return get
+@pytest.fixture
+def _private_copy(request, templates):
+    """This test's own copy of a small demo (the rubric tests change ward-wide settings)."""
+    template = templates.get("analysis", request.param,
+                             demo_fill(boarding_houses=200, incidents=500))
+    yield from database_copy(template)
 
 
 @pytest.fixture
-def private_url(request, _private_databases):
-    return _private_databases(request.param)
+def private_url(_private_copy):
+    _private_copy["written"] = True  # the test may hand it to a child process
+    return _private_copy["url"]
 
 
 @pytest.fixture
-def private_app(private_url):
-    from webapp import create_app
-
-    app = create_app({"DATABASE_URL": private_url, "TILE_URL": "", "TESTING": True,
-                      "SECRET_KEY": "test", "RATELIMIT_ENABLED": False})
-    yield app
-    app.extensions["urbanorder_engine"].dispose()
+def private_app(_private_copy):
+    yield from shared_app(_private_copy["template"])
 
 
 @pytest.fixture

@@ -49,10 +49,11 @@ def test_heavier_pages_render_for_a_leader(client_as):
         assert response.status_code == 200, url
         html = response.get_data(as_text=True)
         assert '<html lang="vi">' in html and "DỮ LIỆU MÔ PHỎNG" in html
-        # No inline handlers; every inline script carries this response's nonce.
+        # No inline handlers; every inline script carries this response's nonce (a JSON data
+        # block is not run, so it needs none).
         assert not re.search(r"\son[a-z]+=", html)
         nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"])[1]
-        for tag in re.findall(r"<script(?![^>]*\ssrc=)[^>]*>", html):
+        for tag in re.findall(r"<script(?![^>]*\ssrc=)(?![^>]*application/json)[^>]*>", html):
             assert f'nonce="{nonce}"' in tag, (url, tag)
         assert not re.findall(r'(?:src|href)="https?://', html)  # no CDN
 
@@ -65,7 +66,8 @@ def test_ranking_page_is_a_draft_with_table_and_map(client_as):
     assert html.count('<tr data-code="KP') == 26
     assert 'type="month"' in html and 'value="2026-10"' in html
     assert "/ranking?month=2026-09" in html  # previous month
-    assert "/vendor/leaflet/leaflet.js" in html and "UrbanRanking.init" in html
+    assert "/vendor/leaflet/leaflet.js" in html and "/static/js/analysis/ranking.js" in html
+    assert 'id="analysis-config"' in html
     for label in ("Xuất sắc", "Tốt", "Đạt", "Chưa đạt", "Thiếu dữ liệu"):
         assert label in html
 

@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from tests.helpers import ROLE_USERS, csrf_token, sign_in
+from tests.databases import signed_in_client
+from tests.helpers import ROLE_USERS, csrf_token
 
 
 @pytest.fixture(autouse=True)
@@ -22,9 +23,7 @@ def _poppler():
 
 
 def _client(app, role: str):
-    client = app.test_client()
-    sign_in(client, ROLE_USERS[role])
-    return client
+    return signed_in_client(app, ROLE_USERS[role])
 
 
 def _is_pdf(response, stem: str):
@@ -35,10 +34,14 @@ def _is_pdf(response, stem: str):
     assert f'filename="{stem}' in disposition and disposition.endswith('.pdf"')
 
 
-@pytest.mark.parametrize("role", ["leader", "police"])
-def test_ranking_pdf(demo_app, role):
-    client = _client(demo_app, role)
-    _is_pdf(client.get("/ranking/print.pdf?month=2026-10&paper=A3"), "xep-hang-")
+def test_ranking_pdf(demo_app):
+    """One render per backend: the police, who may print it too, need only the access check
+    (a bad month answered 400, not 403), not a second render."""
+    _is_pdf(_client(demo_app, "leader").get("/ranking/print.pdf?month=2026-10&paper=A3"),
+            "xep-hang-")
+    refused = _client(demo_app, "police").get("/ranking/print.pdf?month=2026-13&paper=A3")
+    assert refused.status_code == 400
+    assert "Tháng '2026-13' không hợp lệ" in refused.get_data(as_text=True)
 
 
 def test_ranking_atlas_is_a_background_job_with_progress(demo_app, tmp_path):

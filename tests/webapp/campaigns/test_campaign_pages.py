@@ -22,15 +22,14 @@ from tests.helpers import csrf_token, scrape_form
 from webapp.clock import local_now
 from webapp.extensions import db
 
-BACKENDS = ("spatialite", "postgis")  # as tests/conftest.py
 INCIDENTS = "/api/v1/field/incidents"
 
 
 # --- fixtures and helpers ---------------------------------------------------------------------
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def app(request, _writable_databases):
-    for app in writable_demo_app(request.param, _writable_databases):
+@pytest.fixture
+def app(_writable_copy):
+    for app in writable_demo_app(_writable_copy):
         with app.app_context():
             kp = queries.read_layer(db.conn, queries.LAYERS["neighbourhoods"], app.ward.id,
                                     columns=["id", "code", "name"]).sort_values("code")

@@ -9,7 +9,8 @@ import uuid
 import pytest
 from PIL import Image
 
-from tests.helpers import ROLE_USERS, api_headers, sign_in
+from tests.databases import signed_in_client
+from tests.helpers import ROLE_USERS, api_headers
 
 INSIDE = {"lon": 106.925, "lat": 10.853, "accuracy_m": 8.0, "manual": False}
 
@@ -17,8 +18,7 @@ INSIDE = {"lon": 106.925, "lat": 10.853, "accuracy_m": 8.0, "manual": False}
 @pytest.fixture
 def field_client(writable_app):
     def make(role: str):
-        client = writable_app.test_client()
-        sign_in(client, ROLE_USERS[role])
+        client = signed_in_client(writable_app, ROLE_USERS[role])
         client.csrf_headers = api_headers(client)
         return client
 

@@ -214,6 +214,18 @@ def test_service_worker_precaches_assets_that_exist(anonymous):
         assert anonymous.get(asset).status_code == 200, asset
     from pathlib import Path
 
-    modules = Path(__file__).resolve().parents[3] / "static" / "js" / "field"
-    for module in modules.glob("*.js"):
-        assert f"/static/js/field/{module.name}" in assets, f"{module.name} is not precached"
+    # Every field module and every module it imports (../html.js, ../dates.js…), followed
+    # through the imports: one missing file and the page's module graph fails offline.
+    static = Path(__file__).resolve().parents[3] / "static"
+    todo, seen = list((static / "js" / "field").glob("*.js")), set()
+    while todo:
+        module = todo.pop().resolve()
+        if module in seen:
+            continue
+        seen.add(module)
+        url = "/static/" + module.relative_to(static).as_posix()
+        assert url in assets, f"{url} is not precached"
+        for target in re.findall(r'^\s*(?:import|export)\b[^;]*?from\s+"(\.[^"]+)"',
+                                 module.read_text(encoding="utf-8"), flags=re.M):
+            todo.append(module.parent / target)
+    assert len(seen) > len(list((static / "js" / "field").glob("*.js")))  # the shared ones

@@ -59,7 +59,8 @@ def stored(app, client_uuid: str) -> tuple[int, int]:
 
 
 def test_session_endpoint_says_who_and_until_when(field_client, writable_app):
-    police = field_client("police")
+    police = writable_app.test_client()
+    sign_in(police, "congan")  # now: field_client's session began when the template was made
     response = police.get(SESSION)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"

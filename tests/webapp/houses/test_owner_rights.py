@@ -28,13 +28,12 @@ from models.tables import AuditLog, BoardingHouse, Incident, Inspection
 from tests.conftest import signed_in_as, writable_demo_app
 from webapp.extensions import db
 
-BACKENDS = ("spatialite", "postgis")  # as tests/conftest.py
 URL = "/boarding-houses/owner-rights"
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def app(request, _writable_databases):
-    yield from writable_demo_app(request.param, _writable_databases)
+@pytest.fixture
+def app(_writable_copy):
+    yield from writable_demo_app(_writable_copy)
 
 
 def _house(conn, ward_id, where, owner, name):

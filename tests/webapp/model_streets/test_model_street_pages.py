@@ -29,14 +29,11 @@ from webapp.extensions import db
 from webapp.services import analysis, exchange
 from webapp.services.plans import plan_for
 
-BACKENDS = ("spatialite", "postgis")  # as tests/conftest.py
-
-
 # --- fixtures and helpers ------------------------------------------------------------------------
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def app(request, _writable_databases):
-    for app in writable_demo_app(request.param, _writable_databases):
+@pytest.fixture
+def app(_writable_copy):
+    for app in writable_demo_app(_writable_copy):
         with app.app_context():
             conn = db.conn
             app.kp = queries.read_layer(conn, queries.LAYERS["neighbourhoods"], app.ward.id,

@@ -27,7 +27,6 @@ from webapp.services.plans import plan_for
 
 ROUTE = "Trục điểm kiểu mẫu đường Nguyễn Ái Quốc (thử nghiệm)"
 PLAN_NAME = "Kế hoạch thử nghiệm lập lại trật tự đô thị 2027"
-BACKENDS = ("spatialite", "postgis")  # as tests/conftest.py
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -96,10 +95,10 @@ def _xlsx_cells(client, month: str) -> list[str]:
     return [str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None]
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def writable_app(request, _writable_databases):
-    """The shared writable demo of one backend, one app for the whole module."""
-    yield from writable_demo_app(request.param, _writable_databases)
+@pytest.fixture
+def writable_app(_writable_copy):
+    """This test's own copy of the writable demo of one backend."""
+    yield from writable_demo_app(_writable_copy)
 
 
 @pytest.fixture

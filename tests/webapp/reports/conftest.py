@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import ROLE_USERS, csrf_token, sign_in
+from tests.databases import signed_in_client
+from tests.helpers import ROLE_USERS, csrf_token
 
 
 def _make_client(app, role: str):
-    client = app.test_client()
-    sign_in(client, ROLE_USERS[role])
+    client = signed_in_client(app, ROLE_USERS[role])
     client.csrf = csrf_token(client, "/reports/monthly")
     return client
 
 
 @pytest.fixture
 def report_writer(writable_app):
-    """``report_writer("urban_staff")``: a signed-in client on the shared writable demo.
-
-    Every test that saves uses its own month, so the tests do not see each other's entries.
-    """
+    """``report_writer("urban_staff")``: a signed-in client on this test's copy of the
+    writable demo."""
     return lambda role: _make_client(writable_app, role)

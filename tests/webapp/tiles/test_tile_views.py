@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from models import queries, tiles
 from models.tables import Incident
-from tests.conftest import PROVINCE_USERS, test_app
-from tests.helpers import sign_in
+from tests.conftest import test_app
+from tests.databases import signed_in_client
 from webapp.extensions import db
 
 pytestmark = pytest.mark.slow
@@ -42,9 +42,7 @@ def app(province_url):
 
 
 def signed_in(app, username: str):
-    client = app.test_client()
-    sign_in(client, username, PROVINCE_USERS[username][2])
-    return client
+    return signed_in_client(app, username)
 
 
 def features(response, layer="incidents") -> list[dict]:
