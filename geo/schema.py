@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from geo.i18n import N_
+
 # --- error codes ------------------------------------------------------------------------
 
 CODES = {
@@ -110,9 +112,10 @@ WARN_ACCURACY_M = 30.0  # worse than this, the phone warns
 PHONE_PATTERN = "0(?:[35789][0-9]{8}|2[0-9]{9})"
 ID_NUMBER_PATTERN = "[0-9]{12}|[0-9]{9}"  # CCCD, or the old CMND
 
-PHONE_PROBLEM = ("Số điện thoại không hợp lệ: di động 10 số (03, 05, 07, 08, 09…), máy bàn "
-                 "11 số (02…); có thể viết +84 thay cho số 0.")
-ID_NUMBER_PROBLEM = "Số CCCD phải gồm 12 chữ số (hoặc CMND 9 chữ số)."
+# msgids: said in the reader's language where shown
+PHONE_PROBLEM = N_("Số điện thoại không hợp lệ: di động 10 số (03, 05, 07, 08, 09…), máy "
+                   "bàn 11 số (02…); có thể viết +84 thay cho số 0.")
+ID_NUMBER_PROBLEM = N_("Số CCCD phải gồm 12 chữ số (hoặc CMND 9 chữ số).")
 
 FORMS = {"boarding_house": BOARDING_HOUSE, "inspection": INSPECTION, "incident": INCIDENT,
          "transition": TRANSITION}
