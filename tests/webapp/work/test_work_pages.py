@@ -25,13 +25,13 @@ from webapp.clock import local_now
 from webapp.extensions import db
 from webapp.users import create_user
 
-BACKENDS = ("spatialite", "postgis")  # as tests/conftest.py
 HEAD_PASSWORD = "khu-pho-head-pass-2026"
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def app(request, _writable_databases):
-    for app in writable_demo_app(request.param, _writable_databases):
+@pytest.fixture
+def app(_writable_copy):
+    # This test's own copy of the writable demo (tests/conftest.py, both backends).
+    for app in writable_demo_app(_writable_copy):
         tag = uuid.uuid4().hex[:6]
         with app.app_context(), db.transaction() as tx:
             kp = queries.neighbourhood_names(tx, app.ward.id)[0]
