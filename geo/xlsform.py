@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import re
 
+from geo.i18n import N_, Message
 from geo.lazy import deferred
 from geo.registers import validate_definition
 
@@ -64,8 +65,9 @@ def _bounds(constraint: str, where: str, problems: list) -> dict:
     for part in parts:
         match = _BOUND.fullmatch(part)
         if not match:
-            problems.append((where, f"Ràng buộc “{constraint}” chưa được hỗ trợ: chỉ nhận "
-                                    "khoảng đơn giản như “. >= 0 and . <= 100”."))
+            problems.append((where, Message(N_("Ràng buộc “%(constraint)s” chưa được hỗ trợ: "
+                                               "chỉ nhận khoảng đơn giản như “. >= 0 and . <= "
+                                               "100”."), constraint=constraint)))
             return {}
         operator, number = match.groups()
         out["min" if operator.startswith(">") else "max"] = float(number)
@@ -83,12 +85,14 @@ def _question(q: dict, where: str, problems: list) -> dict | None:
     if kind in SKIPPED or (kind == "group" and name == "meta"):
         return None
     if kind in ("group", "repeat"):
-        problems.append((where, f"Nhóm/lặp “{name}” chưa được hỗ trợ: sổ là một bảng phẳng, "
-                                "hãy bỏ begin_group/begin_repeat."))
+        problems.append((where, Message(N_("Nhóm/lặp “%(name)s” chưa được hỗ trợ: sổ là một "
+                                           "bảng phẳng, hãy bỏ begin_group/begin_repeat."),
+                                        name=name)))
         return None
     for key in ("relevant", "calculate"):
         if bind.get(key):
-            problems.append((where, f"Câu “{label}”: cột {key} chưa được hỗ trợ."))
+            problems.append((where, Message(N_("Câu “%(label)s”: cột %(column)s chưa được hỗ "
+                                               "trợ."), label=label, column=key)))
     field = {"name": name, "label": label, "required": _yes(bind.get("required")),
              "personal": _yes(q.get("personal"))}
     if kind == "select one":
@@ -103,15 +107,17 @@ def _question(q: dict, where: str, problems: list) -> dict | None:
         field.update(kind=base, **extra)
     else:
         kind = {"select all that apply": "select_multiple"}.get(kind, kind)
-        problems.append((where, f"Câu “{label}”: loại “{kind}” chưa được hỗ trợ (nhận text, "
-                                "integer, decimal, date, select_one, image, acknowledge, "
-                                "geopoint/geotrace/geoshape)."))
+        problems.append((where, Message(N_("Câu “%(label)s”: loại “%(kind)s” chưa được hỗ trợ "
+                                           "(nhận text, integer, decimal, date, select_one, "
+                                           "image, acknowledge, geopoint/geotrace/geoshape)."),
+                                        label=label, kind=kind)))
         return None
     if bind.get("constraint"):
         if field["kind"] == "number":
             field.update(_bounds(bind["constraint"], where, problems))
         else:
-            problems.append((where, f"Câu “{label}”: ràng buộc chỉ nhận cho câu số."))
+            problems.append((where, Message(N_("Câu “%(label)s”: ràng buộc chỉ nhận cho câu "
+                                               "số."), label=label)))
     return field
 
 
@@ -123,17 +129,19 @@ def read_xlsform(raw: bytes, filename: str = "form.xlsx") -> dict:
 
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ".xlsx"
     if suffix not in (".xlsx", ".xls"):
-        raise XLSFormRefused([("file", "Biểu mẫu phải là tệp XLSForm .xlsx hoặc .xls.")])
+        raise XLSFormRefused([("file", Message(N_("Biểu mẫu phải là tệp XLSForm .xlsx hoặc "
+                                                  ".xls.")))])
     try:
         workbook = xls2json_backends.get_xlsform(io.BytesIO(raw), file_type=suffix)
         survey = xls2json.workbook_to_json(workbook, form_name="register", warnings=[])
     except (PyXFormError, ValueError, KeyError, OSError) as err:
-        raise XLSFormRefused([("file", f"Tệp không đọc được như một XLSForm: {err}")]) from None
+        raise XLSFormRefused([("file", Message(N_("Tệp không đọc được như một XLSForm: "
+                                                  "%(error)s"), error=str(err)))]) from None
     settings = (workbook.settings or [{}])[0] if hasattr(workbook, "settings") else {}
     problems: list[tuple[str, str]] = []
     fields, geometries = [], []
     for question in survey.get("children", []):
-        where = f"survey: câu “{question.get('name', '')}”"
+        where = Message(N_("survey: câu “%(name)s”"), name=question.get("name", ""))
         if question.get("type") in GEOMETRY_TYPES:
             geometries.append(GEOMETRY_TYPES[question["type"]])
             continue
@@ -141,8 +149,9 @@ def read_xlsform(raw: bytes, filename: str = "form.xlsx") -> dict:
         if field is not None:
             fields.append(field)
     if len(geometries) != 1:
-        problems.append(("survey", "Biểu mẫu cần đúng một câu vị trí (geopoint, geotrace hoặc "
-                                   f"geoshape); tệp có {len(geometries)}."))
+        problems.append(("survey", Message(N_("Biểu mẫu cần đúng một câu vị trí (geopoint, "
+                                              "geotrace hoặc geoshape); tệp có %(n)s."),
+                                           n=len(geometries))))
     document = {"code": str(settings.get("form_id") or survey.get("id_string") or ""),
                 "name": str(settings.get("form_title") or survey.get("title") or ""),
                 "geometry": geometries[0] if geometries else None,

@@ -58,6 +58,9 @@ DATA_LITERALS = {
     # wards' own files spell them (regexes on the cell text).
     "geo/worktable.py": {r"ph[oốôồổỗộ]i\s*h[oợ]p\s*:?", r"^\s*ch[uủ]\s*tr[iì]\s*:?",
                          r"[,;\n]|\s+và\s+"},
+    # The labels an exported XLSForm writes in its "label::Vietnamese (vi)" column (the
+    # position question, yes/no): the form's own Vietnamese text, whoever downloads it.
+    "geo/xlsform.py": {"Vị trí", "Có", "Không"},
 }
 
 # Files not converted yet: each holds user-facing Vietnamese outside gettext. This set only
@@ -89,7 +92,7 @@ NOT_YET_TRANSLATED = {
     # and services are translated, but these geo modules' validation and report texts and
     # the notification's text are Vietnamese only, not converted by the deadline.
     "webapp/services/notify.py", "geo/register_rows.py", "geo/register_values.py",
-    "geo/registers.py", "geo/xlsform.py",
+    "geo/registers.py",
 }
 COMMANDS = "webapp/commands/"  # owned by the `start` branch; wrapped after it merges
 
