@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from geo import formatting as fmt
+from geo.i18n import N_, Message
 from geo.numbers import INT64_MAX, NumberRefused, finite
 from geo.text import TextRefused, clean_text, fold
 
@@ -54,16 +55,19 @@ def _number(field: dict, value):
     number = finite(value.replace(",", ".") if isinstance(value, str) else value)
     if field.get("integer"):
         if number != int(number):
-            raise NumberRefused("phải là số nguyên.")
+            raise NumberRefused(Message(N_("phải là số nguyên.")))
         number = int(number)
     if abs(number) > INT64_MAX:
-        raise NumberRefused("quá lớn.")
+        raise NumberRefused(Message(N_("quá lớn.")))
     lo, hi = field.get("min"), field.get("max")
     if (lo is not None and number < lo) or (hi is not None and number > hi):
         shown = [fmt.number(v, 2, trim=True) for v in (lo, hi)]
-        span = (f"từ {shown[0]} đến {shown[1]}" if lo is not None and hi is not None
-                else f"từ {shown[0]} trở lên" if lo is not None else f"tối đa {shown[1]}")
-        raise NumberRefused(f"phải {span}.")
+        lo_text, hi_text = shown
+        raise NumberRefused(
+            Message(N_("phải từ %(lo)s đến %(hi)s."), lo=lo_text, hi=hi_text)
+            if lo is not None and hi is not None
+            else Message(N_("phải từ %(lo)s trở lên."), lo=lo_text) if lo is not None
+            else Message(N_("phải tối đa %(hi)s."), hi=hi_text))
     return number
 
 
@@ -74,24 +78,24 @@ def _value(field: dict, value):
         text = clean_text(str(value) if isinstance(value, int | float) else value,
                           multiline=True).strip()
         if len(text) > MAX_TEXT:
-            raise TextRefused(f"dài quá {MAX_TEXT} ký tự.")
+            raise TextRefused(Message(N_("dài quá %(n)s ký tự."), n=MAX_TEXT))
         return text
     if kind == "number":
         return _number(field, value)
     if kind == "date":
         parsed = _parse_date(value)
         if parsed is None:
-            raise ValueError("phải là ngày (dd/mm/yyyy).")
+            raise ValueError(Message(N_("phải là ngày (dd/mm/yyyy).")))
         return parsed.isoformat()
     if kind == "choice":
         chosen = _choice(field, value)
         if chosen is None:
-            raise ValueError("không có trong các lựa chọn ("
-                             + ", ".join(c["label"] for c in field["choices"]) + ").")
+            raise ValueError(Message(N_("không có trong các lựa chọn (%(choices)s)."),
+                                     choices=", ".join(c["label"] for c in field["choices"])))
         return chosen
     answer = _yesno(value)
     if answer is None:
-        raise ValueError("phải là Có hoặc Không.")
+        raise ValueError(Message(N_("phải là Có hoặc Không.")))
     return answer
 
 
@@ -113,25 +117,27 @@ def validate_attributes(definition: dict, values, photos: int = 0,
     [('height', 'Chiều cao phải từ 0 đến 40.')]
     """
     if not isinstance(values, dict):
-        return {}, [("attributes", "Thuộc tính phải là một đối tượng.")]
+        return {}, [("attributes", Message(N_("Thuộc tính phải là một đối tượng.")))]
     fields = {f["name"]: f for f in definition["fields"]}
-    errors: Errors = [(key, f"Sổ không có trường “{key}”.") for key in values
+    errors: Errors = [(key, Message(N_("Sổ không có trường “%(key)s”."), key=key)) for key in values
                       if strict and key not in fields]
     clean = {}
     for name, field in fields.items():
         if field["kind"] == "photo":
             if field["required"] and photos < 1:
-                errors.append((name, f"Cần ít nhất một ảnh cho “{field['label']}”."))
+                errors.append((name, Message(N_("Cần ít nhất một ảnh cho “%(label)s”."),
+                                             label=field["label"])))
             continue
         value = values.get(name)
         if _blank(value):
             if field["required"]:
-                errors.append((name, f"Chưa nhập “{field['label']}”."))
+                errors.append((name, Message(N_("Chưa nhập “%(label)s”."), label=field["label"])))
             continue
         try:
             clean[name] = _value(field, value)
         except ValueError as refused:
-            errors.append((name, f"{field['label']} {refused}"))
+            errors.append((name, Message(N_("%(label)s %(problem)s"), label=field["label"],
+                                         problem=refused.args[0])))
     return clean, errors
 
 
@@ -147,5 +153,5 @@ def display(field: dict, value) -> str:
     if kind == "choice":
         return next((c["label"] for c in field["choices"] if c["value"] == value), str(value))
     if kind == "yesno":
-        return "Có" if value else "Không"
+        return Message(N_("Có")) if value else Message(N_("Không"))
     return str(value)
