@@ -11,28 +11,31 @@ from __future__ import annotations
 import shapely
 from shapely.geometry import mapping, shape
 
-from geo import register_values, registers
+from geo import register_values
+from geo.i18n import N_, Message, Msgid
 from geo.numbers import NumberRefused, finite
 from geo.text import fold, tidy
 from geo.validate import validate_location
 
 SHAPES = {"point": ("Point",), "line": ("LineString", "MultiLineString"),
           "polygon": ("Polygon", "MultiPolygon")}
+# What a position must be, as a sentence names it (msgids).
+SHAPE_WORDS = {"point": N_("điểm"), "line": N_("đường"), "polygon": N_("vùng")}
 MAX_VERTICES = 5000
 HEADERS_BASE = ("id", "lon", "lat", "wkt")
 
 
 def _checked(geometry, kind: str) -> tuple[object | None, str | None]:
     if geometry.geom_type not in SHAPES[kind]:
-        return None, (f"Vị trí phải là {registers.GEOMETRIES[kind].lower()}, không phải "
-                      f"{geometry.geom_type}.")
+        return None, Message(N_("Vị trí phải là %(kind)s, không phải %(shape)s."),
+                             kind=Msgid(SHAPE_WORDS[kind]), shape=geometry.geom_type)
     if geometry.is_empty or shapely.get_num_coordinates(geometry) > MAX_VERTICES:
-        return None, f"Hình vẽ trống hoặc quá {MAX_VERTICES} đỉnh."
+        return None, Message(N_("Hình vẽ trống hoặc quá %(n)s đỉnh."), n=MAX_VERTICES)
     minx, miny, maxx, maxy = geometry.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        return None, "Vị trí ngoài phạm vi kinh độ/vĩ độ."
+        return None, Message(N_("Vị trí ngoài phạm vi kinh độ/vĩ độ."))
     if not geometry.is_valid:
-        return None, "Hình vẽ tự cắt hoặc không hợp lệ: hãy vẽ lại."
+        return None, Message(N_("Hình vẽ tự cắt hoặc không hợp lệ: hãy vẽ lại."))
     return geometry, None
 
 
@@ -45,11 +48,11 @@ def geometry_from_payload(kind: str, payload: dict) -> tuple[object | None, dict
         return shapely.Point(location["lon"], location["lat"]), location, []
     raw = payload.get("geometry")
     if not isinstance(raw, dict):
-        return None, {}, [("geometry", "Chưa vẽ vị trí trên bản đồ.")]
+        return None, {}, [("geometry", Message(N_("Chưa vẽ vị trí trên bản đồ.")))]
     try:
         geometry = shape(raw)
     except (ValueError, TypeError, AttributeError, KeyError, shapely.errors.GEOSException):
-        return None, {}, [("geometry", "Hình vẽ không đọc được (GeoJSON).")]
+        return None, {}, [("geometry", Message(N_("Hình vẽ không đọc được (GeoJSON).")))]
     geometry, problem = _checked(geometry, kind)
     return (None, {}, [("geometry", problem)]) if problem else (geometry, {}, [])
 
@@ -60,15 +63,15 @@ def geometry_from_row(kind: str, row: dict) -> tuple[object | None, str | None]:
         try:
             return _checked(shapely.Point(finite(row["lon"]), finite(row["lat"])), kind)
         except NumberRefused as refused:
-            return None, f"Kinh độ/vĩ độ {refused}"
+            return None, Message(N_("Kinh độ/vĩ độ %(problem)s"), problem=refused.args[0])
     text = tidy(row.get("wkt"))
     if not text:
-        return None, ("Thiếu vị trí: cột lon và lat" if kind == "point" else "Thiếu vị trí: "
-                      "cột wkt") + "."
+        return None, Message(N_("Thiếu vị trí: cột lon và lat.") if kind == "point"
+                             else N_("Thiếu vị trí: cột wkt."))
     try:
         return _checked(shapely.from_wkt(text), kind)
     except shapely.errors.GEOSException:
-        return None, "Cột wkt không phải hình học WKT hợp lệ."
+        return None, Message(N_("Cột wkt không phải hình học WKT hợp lệ."))
 
 
 def header_row(definition: dict, fields: list[dict]) -> list[str]:
@@ -108,7 +111,8 @@ def check_rows(definition: dict, headers: list, rows: list[list]) -> tuple[list[
     ``(row number, column, message)``; the import stores nothing unless errors is empty.
     A clean row is ``{"row": number, "geometry": shapely, "attributes": {...}}``."""
     columns, unknown = match_headers(definition, headers)
-    errors = [(1, header, f"Cột “{header}” không có trong sổ.") for header in unknown]
+    errors = [(1, header, Message(N_("Cột “%(header)s” không có trong sổ."), header=header))
+              for header in unknown]
     clean = []
     for number, cells in enumerate(rows, start=2):
         if all(c is None or not tidy(c) for c in cells):
@@ -116,14 +120,14 @@ def check_rows(definition: dict, headers: list, rows: list[list]) -> tuple[list[
         row = {name: cells[i] for i, name in columns.items() if i < len(cells)}
         geometry, problem = geometry_from_row(definition["geometry"], row)
         if problem:
-            errors.append((number, "vị trí", problem))
+            errors.append((number, Message(N_("vị trí")), problem))
         values = {k: v for k, v in row.items() if k not in HEADERS_BASE}
         attributes, problems = register_values.validate_attributes(definition, values, photos=1,
                                                              strict=False)
         errors += [(number, field, message) for field, message in problems]
         clean.append({"row": number, "geometry": geometry, "attributes": attributes})
     if not clean and not errors:
-        errors.append((1, "", "Tệp không có dòng dữ liệu nào."))
+        errors.append((1, "", Message(N_("Tệp không có dòng dữ liệu nào."))))
     return clean, errors
 
 
@@ -186,12 +190,12 @@ def read_xlsx(raw: bytes, max_rows: int = 20_000) -> tuple[list, list[list]]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError):
-        raise ValueError("Tệp không phải bảng tính XLSX đọc được.") from None
+        raise ValueError(Message(N_("Tệp không phải bảng tính XLSX đọc được."))) from None
     sheet = book.worksheets[0]
     found = [list(r) for r in sheet.iter_rows(max_row=max_rows + 2, values_only=True)]
     book.close()
     if not found:
-        raise ValueError("Bảng tính trống.")
+        raise ValueError(Message(N_("Bảng tính trống.")))
     if len(found) > max_rows + 1:
-        raise ValueError(f"Tối đa {max_rows} dòng cho một lần nhập.")
+        raise ValueError(Message(N_("Tối đa %(n)s dòng cho một lần nhập."), n=max_rows))
     return found[0], found[1:]
