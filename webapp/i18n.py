@@ -7,8 +7,8 @@ found through ``geo.resources``) so that ``geo`` can translate the PDFs and mess
 writes too.
 
 The language is chosen per request: the signed-in user's own choice, else the ``lang``
-cookie (set by the language switch before sign-in), else the browser's ``Accept-Language``,
-else Vietnamese.
+cookie (set by the language switch before sign-in), else (before sign-in) the browser's
+``Accept-Language``, else Vietnamese.
 """
 
 from __future__ import annotations
@@ -39,6 +39,11 @@ def select_locale() -> str:
     cookie = request.cookies.get(COOKIE)
     if cookie in LANGUAGES:
         return cookie
+    # Signed in with no choice made: Vietnamese. Many ward offices' browsers are set to
+    # English; staff get English only by choosing it. The browser's wish serves before
+    # sign-in (the sign-in page, a ward's public page).
+    if current_user and current_user.is_authenticated:
+        return DEFAULT
     return request.accept_languages.best_match(LANGUAGES, default=DEFAULT)
 
 

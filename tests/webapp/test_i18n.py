@@ -142,3 +142,15 @@ def test_an_error_page_in_english(demo_app):
     page = client.get("/incidents/999999999")
     text = page.get_data(as_text=True)
     assert page.status_code == 404 and '<html lang="en">' in text and "Not found" in text
+
+
+def test_signed_in_staff_stay_in_vietnamese_whatever_the_browser_says(demo_app):
+    # A ward office's browser set to English must not turn the staff's pages English: only
+    # their own choice (or the switch's cookie) does. Before sign-in the browser decides.
+    client = demo_app.test_client()
+    english = {"Accept-Language": "en-US,en;q=0.9"}
+    assert '<html lang="en">' in client.get("/auth/login", headers=english).get_data(as_text=True)
+    sign_in(client, "dothi")
+    assert '<html lang="vi">' in client.get("/", headers=english).get_data(as_text=True)
+    client.set_cookie(i18n.COOKIE, "en")
+    assert '<html lang="en">' in client.get("/", headers=english).get_data(as_text=True)
