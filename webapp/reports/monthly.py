@@ -99,15 +99,20 @@ def monthly():
     return redirect(url_for("reports.monthly", month=month))
 
 
+def report_file(report: geo_report.Report, kind: str, stem: str):
+    """A Bảng 3 report as the download ``stem.kind`` (``xlsx`` or ``pdf``): the ward's
+    monthly report and the units' consolidated one are written the same way."""
+    body = geo_report.write_xlsx(report) if kind == "xlsx" else geo_report.write_pdf(report)
+    return send_file(io.BytesIO(body), mimetype=MIMETYPES[kind], as_attachment=True,
+                     download_name=f"{stem}.{kind}")
+
+
 def _download(kind: str):
     ward = common.ward()
     month, problem = _month(request.args.get("month"))
     if problem:
         abort(400, description=problem)
-    report = service.build(db.conn, ward, month)
-    body = geo_report.write_xlsx(report) if kind == "xlsx" else geo_report.write_pdf(report)
-    return send_file(io.BytesIO(body), mimetype=MIMETYPES[kind], as_attachment=True,
-                     download_name=f"bao-cao-tien-do-{month}.{kind}")
+    return report_file(service.build(db.conn, ward, month), kind, f"bao-cao-tien-do-{month}")
 
 
 @bp.get("/reports/monthly.xlsx")

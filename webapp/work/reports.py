@@ -3,10 +3,9 @@ submitted, a unit's own report, the consolidated ward report (XLSX, PDF) and sum
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from geo import formatting as fmt
@@ -17,12 +16,10 @@ from webapp.analysis import common as analysis_common
 from webapp.auth.permissions import can, require
 from webapp.clock import local_now
 from webapp.extensions import db
+from webapp.reports.monthly import report_file
 from webapp.services import work_reports as service
 from webapp.services.model_streets import Refused
 from webapp.work import bp, common
-
-MIMETYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             "pdf": "application/pdf"}
 
 
 def _month() -> str:
@@ -91,9 +88,7 @@ def _download(kind: str):
     ward = common.ward()
     month = _month()
     report = service.consolidated(db.conn, ward, common.plan(ward), month, local_now().date())
-    body = geo_report.write_xlsx(report) if kind == "xlsx" else geo_report.write_pdf(report)
-    return send_file(io.BytesIO(body), mimetype=MIMETYPES[kind], as_attachment=True,
-                     download_name=f"bao-cao-don-vi-{month}.{kind}")
+    return report_file(report, kind, f"bao-cao-don-vi-{month}")
 
 
 @bp.get("/tasks/reports.xlsx")
