@@ -18,13 +18,14 @@ import numpy as np
 
 from geo import formatting as fmt
 from geo import work
+from geo.i18n import N_
 from geo.lazy import deferred
 from geo.vocabulary import MODEL_STREET_STATUSES, PUBLIC_ORDER
 
 pd = deferred("pandas")
 
-STATUS_LABELS = {"met": "Đã đạt", "on_track": "Đúng tiến độ", "at_risk": "Có nguy cơ chậm",
-                 "missed": "Không đạt (quá hạn)"}
+STATUS_LABELS = {"met": N_("Đã đạt"), "on_track": N_("Đúng tiến độ"),
+                 "at_risk": N_("Có nguy cơ chậm"), "missed": N_("Không đạt (quá hạn)")}
 # The computed metrics a plan's target may use: code → (what it measures, kind). Kinds:
 # share (0–1), done (0 or 1), count, reduction (share fewer than the base year).
 METRICS: dict[str, tuple[str, str]] = {

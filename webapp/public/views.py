@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from geo import formatting as fmt
 from geo import vocabulary as vocab
+from geo.targets import STATUS_LABELS
 from webapp.extensions import db
 from webapp.public import bp
 from webapp.services import public as service
@@ -39,7 +40,8 @@ def ward(code: str):
               "text": {"score": _("Điểm"), "unranked": _("Chưa xếp hạng")}}
     response = current_app.make_response(render_template(
         "public/ward.html", data=data, config=config, score_classes=SCORE_CLASSES,
-        levels=vocab.MODEL_STREET_LEVELS, statuses=vocab.MODEL_STREET_STATUSES))
+        levels=vocab.MODEL_STREET_LEVELS, statuses=vocab.MODEL_STREET_STATUSES,
+        target_labels=STATUS_LABELS))
     # Published figures change only by a new revision: a few minutes' caching is safe.
     response.headers["Cache-Control"] = "public, max-age=300"
     return response

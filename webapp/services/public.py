@@ -3,7 +3,9 @@
 Published means a ranking snapshot in the ledger (``models.ledger``): the page shows the
 official revision of a published month, never a month still being scored. The map shows
 the khu phố coloured by that ranking and the model streets by name and status; the task
-progress per unit is the figures of the unit's latest submitted report, not a live count.
+progress per unit is the figures of the unit's latest submitted report, not a live count;
+the target progress is the figures the ward froze when it published them
+(``publishing.publish_targets``), never a live computation.
 """
 
 from __future__ import annotations
@@ -49,6 +51,17 @@ def unit_progress(conn, ward_id: int) -> list[dict]:
     return out
 
 
+def published_targets(conn, ward_id: int, month: str | None) -> dict | None:
+    """The target figures published for ``month``, or for the latest month before it (the
+    latest of all when ``month`` is ``None``): ``{"month", "published_at", "rows"}``, or
+    ``None``."""
+    snapshot = ledger.latest_target_snapshot(conn, ward_id, month)
+    if snapshot is None:
+        return None
+    return {"month": snapshot.month, "published_at": snapshot.published_at,
+            "rows": list(snapshot.rows)}
+
+
 def page(conn, ward, month: str | None) -> dict | None:
     """The page's data for ``month`` (default: the latest published one); ``None`` when
     ``month`` is not a published month of the ward."""
@@ -70,4 +83,6 @@ def page(conn, ward, month: str | None) -> dict | None:
             "published_at": snapshot.published_at if snapshot else None,
             "revision": snapshot.revision if snapshot else None,
             "neighbourhoods": areas, "units": unit_progress(conn, ward.id),
+            # By default the latest published figures; for a chosen month, that month's.
+            "targets": published_targets(conn, ward.id, month),
             "model_streets": public.model_street_features(conn, ward.id)}
