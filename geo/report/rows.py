@@ -124,6 +124,9 @@ class Report:
     letterhead: Letterhead = field(default_factory=Letterhead)
     due_day: int = 25
     synthetic: bool = False
+    # A sentence about the report itself, printed above the table: e.g. which units have
+    # not submitted theirs to a consolidated report (``geo.workreport.consolidate``).
+    notice: str = ""
 
     @property
     def month_label(self) -> str:

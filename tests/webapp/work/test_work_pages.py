@@ -333,11 +333,38 @@ def test_a_unit_submits_its_report_and_the_office_consolidates(app, head, as_rol
     cells = [c.value for r in load_workbook(io.BytesIO(xlsx.data)).active.iter_rows()
              for c in r if isinstance(c.value, str)]
     assert any("Ra mắt tổ tự quản" in c and "Minh chứng: quyet-dinh.pdf" in c for c in cells)
+    # The other units have not reported: the report names them.
+    notice = next(c for c in cells if c.startswith("Còn "))
+    assert f"Công an phường {app.tag}" in notice and f"UBND phường {app.tag}" in notice
+    assert f"Khu phố {app.tag}" not in notice
     pdf = office.get(f"/tasks/reports.pdf?month={month}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert head.get(f"/tasks/reports.xlsx?month={month}").status_code == 403
     summary = office.get("/tasks/summary?period=quarter").get_data(as_text=True)
     assert "Quý" in summary and f"Khu phố {app.tag}" in summary
+
+
+def _pdf_text(data: bytes) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
+                          check=True).stdout.decode()
+
+
+def test_a_consolidated_report_nobody_submitted_says_so(app, as_role):
+    office = as_role("urban_staff")
+    month = "2025-01"  # no unit has reported
+    xlsx = office.get(f"/tasks/reports.xlsx?month={month}")
+    assert xlsx.status_code == 200
+    cells = [c.value for r in load_workbook(io.BytesIO(xlsx.data)).active.iter_rows()
+             for c in r if isinstance(c.value, str)]
+    notice = next(c for c in cells if c.startswith("Chưa đơn vị nào nộp báo cáo tháng 01/2025"))
+    assert all(f"{name} {app.tag}" in notice
+               for name in ("UBND phường", "Công an phường", "Khu phố"))
+    pdf = office.get(f"/tasks/reports.pdf?month={month}")
+    assert pdf.status_code == 200
+    text = " ".join(_pdf_text(pdf.data).split())
+    assert "Chưa đơn vị nào nộp báo cáo tháng 01/2025" in text and f"Khu phố {app.tag}" in text
 
 
 # --- the notification hook ----------------------------------------------------------------------
