@@ -398,6 +398,42 @@ def test_tasks_warn_hands_the_flagged_tasks_to_the_ward_command(app, tmp_path):
     assert failed.exit_code != 0 and "kết thúc với mã 3" in failed.output
 
 
+def test_tasks_import_from_the_command_line_is_all_or_nothing(app, tmp_path):
+    from webapp.cli import cli
+
+    runner = app.test_cli_runner()
+    before = _count(app, WorkTask)
+    wrong = tmp_path / "phu-luc-loi.xlsx"
+    wrong.write_bytes(_xlsx(_appendix(app, ", doanh nghiệp")).getvalue())
+    for extra in ([], ["--dry-run"]):
+        refused = runner.invoke(cli, ["tasks", "import", str(wrong), "--ward", app.ward.code,
+                                      *extra])
+        assert refused.exit_code == 1, refused.output
+        assert "Không có đơn vị: “doanh nghiệp”" in refused.output
+        assert "2 dòng, 1 dòng có lỗi." in refused.output
+        assert _count(app, WorkTask) == before
+    good = tmp_path / "phu-luc.xlsx"
+    good.write_bytes(_xlsx(_appendix(app)).getvalue())
+    dry = runner.invoke(cli, ["tasks", "import", str(good), "--ward", app.ward.code,
+                              "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert f"[A{app.tag}.1]" in dry.output and "chưa lưu gì" in dry.output
+    assert _count(app, WorkTask) == before
+    done = runner.invoke(cli, ["tasks", "import", str(good), "--ward", app.ward.code])
+    assert done.exit_code == 0 and "Đã nhập 2 nhiệm vụ" in done.output
+    assert _count(app, WorkTask) == before + 2
+    # The same codes again: refused as a whole, nothing stored twice.
+    again = runner.invoke(cli, ["tasks", "import", str(good), "--ward", app.ward.code])
+    assert again.exit_code == 1 and _count(app, WorkTask) == before + 2
+    with app.app_context():
+        audit = db.conn.execute(select(AuditLog.detail).where(
+            AuditLog.ward_id == app.ward.id, AuditLog.action == "work_tasks_imported")
+        ).scalars().all()
+    assert {"rows": 2, "file": "phu-luc.xlsx"} in audit
+    missing = runner.invoke(cli, ["tasks", "import", str(tmp_path / "khong-co.xlsx")])
+    assert missing.exit_code == 2
+
+
 def test_editing_a_task_and_a_unit_shows_what_is_stored(app, as_role):
     from tests.helpers import scrape_form
 
