@@ -306,6 +306,8 @@ class User(OptionallyWardScoped, Base):
     # The interface language the user chose (webapp.i18n.LANGUAGES); NULL: not chosen, the
     # browser decides.
     language: Mapped[str | None] = mapped_column(String(8))
+    # Where the early-warning digest goes (``webapp.services.mail``); None: no e-mail.
+    email: Mapped[str | None] = mapped_column(String(254))
 
 
 class UserSession(OptionallyWardScoped, Base):

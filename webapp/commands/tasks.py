@@ -21,12 +21,14 @@ def tasks_group() -> None:
 @click.option("--day", help="Ngày xét, dạng yyyy-mm-dd (mặc định: hôm nay).")
 def warn_command(ward_code, day) -> None:
     """Cảnh báo nhiệm vụ quá hạn, sắp đến hạn, lâu không cập nhật; gửi qua lệnh
-    URBANORDER_NOTIFY_COMMAND. Warn about late, due-soon and stuck tasks."""
+    URBANORDER_NOTIFY_COMMAND và e-mail (URBANORDER_SMTP_HOST) tới người của từng đơn vị.
+    Warn about late, due-soon and stuck tasks."""
     from datetime import date
 
     from models import queries
+    from models import work_queries as work_store
     from webapp.clock import local_today
-    from webapp.services import notify
+    from webapp.services import mail, notify
     from webapp.services import work as service
     from webapp.services.plans import plan_for
 
@@ -35,6 +37,7 @@ def warn_command(ward_code, day) -> None:
     except ValueError:
         raise click.ClickException(f"Ngày “{day}” không hợp lệ (dùng yyyy-mm-dd).") from None
     command = current_app.config.get("NOTIFY_COMMAND") or ""
+    smtp = mail.SmtpSettings.from_config(current_app.config)
     with database().engine.connect() as conn:
         wards = [ward_or_fail(conn, ward_code, "cảnh báo nhiệm vụ")] if ward_code else \
             queries.wards(conn)
@@ -50,6 +53,14 @@ def warn_command(ward_code, day) -> None:
                 except notify.NotifyError as err:
                     raise click.ClickException(str(err)) from None
                 click.echo(f"Đã gửi thông báo ({len(flagged)} nhiệm vụ).")
+            if smtp and flagged:
+                recipients = work_store.unit_recipients(conn, ward.id)
+                try:
+                    sent = mail.send(smtp, mail.messages(smtp, ward, today, flagged,
+                                                         recipients))
+                except mail.MailError as err:
+                    raise click.ClickException(str(err)) from None
+                click.echo(f"Đã gửi e-mail tới {sent} người.")
 
 
 def _echo_table(table) -> None:
