@@ -96,6 +96,8 @@ def test_anyone_reads_the_published_ranking_and_the_model_streets(public_app):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "91,5" in html and "Xếp hạng khu phố — 03/2026" in html
+    # published_at is ward time already (models.wardtime): shown as stored, not shifted.
+    assert "Công bố ngày 02/04/2026 08:00" in html
     ranking = html[html.index('id="public-ranking"'):html.index("</table>",
                                                                  html.index('id="public-ranking"'))]
     assert ranking.count("<tr>") == 1 + len(re.findall(r'data-label="Khu phố"', ranking)) > 10
