@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import demo_database, serve
+from tests.e2e.conftest import demo_database, serve, wait_until
 from tests.helpers import DEMO_PASSWORDS
 
 pytestmark = pytest.mark.e2e
@@ -126,8 +126,17 @@ def test_a_khu_pho_head_updates_progress_and_submits_the_report_on_a_phone(
     page.wait_for_selector("#submitted")
     _fits(page, 360)
     page.screenshot(path=str(shots / "unit-report-phone.png"), full_page=True)
-    # A khu phố head reaches no other page.
-    assert page.request.get(f"{work_server}/map").status in (403, 404)
+    # Their own khu phố's map, drawn from the page's data (no tiles needed).
+    page.goto(f"{work_server}/tasks")
+    page.click("#own-map-link")
+    wait_until(page, "document.body.dataset.mapReady === 'true'")
+    assert page.locator("#public-map path").count() >= 1
+    assert KP_UNIT.replace("Ban điều hành k", "K") in page.locator("h1").inner_text()
+    _fits(page, 360)
+    page.screenshot(path=str(shots / "own-map-phone.png"), full_page=True)
+    # A khu phố head reaches no other page: the ward's map sends them back to the tasks.
+    page.goto(f"{work_server}/")
+    assert page.url.endswith("/tasks")
     assert errors == []
     context.close()
 

@@ -25,6 +25,25 @@ def score_colour(total: float | None) -> str:
     return next((c["colour"] for c in SCORE_CLASSES if total >= c["min"]), UNRANKED_COLOUR)
 
 
+def map_layers(conn, ward_id: int, totals: dict,
+               neighbourhoods: list[int] | None = None) -> tuple[list[dict], list[dict]]:
+    """The khu phố (``neighbourhoods`` only, if given) coloured by the published ``totals``
+    (code → total) and the model streets in them, as GeoJSON features: what the public page
+    draws, and a khu phố head's map of their own khu phố."""
+    areas = public.neighbourhood_features(conn, ward_id, neighbourhoods)
+    for feature in areas:
+        total = totals.get(feature["properties"]["code"])
+        feature["properties"].update(total=total, colour=score_colour(total))
+    return areas, public.model_street_features(conn, ward_id, neighbourhoods)
+
+
+def latest_totals(conn, ward_id: int) -> dict:
+    """Code → total of the latest published ranking (empty when none is published)."""
+    months = ledger.snapshots(conn, ward_id)
+    snapshot = ledger.snapshot(conn, ward_id, months[-1].month) if months else None
+    return {r["code"]: r["total"] for r in snapshot.rows} if snapshot else {}
+
+
 def public_ward(conn, code: str):
     """The ward whose public page is ``code``'s, or ``None`` (no such ward, or its plan has
     not turned the page on: a ward is private until it says otherwise)."""
@@ -72,11 +91,7 @@ def page(conn, ward, month: str | None) -> dict | None:
     snapshot = ledger.snapshot(conn, ward.id, shown) if shown else None
     rows = sorted(snapshot.rows, key=lambda r: (r.get("rank") is None, r.get("rank") or 0,
                                                  r["code"])) if snapshot else []
-    totals = {r["code"]: r["total"] for r in rows}
-    areas = public.neighbourhood_features(conn, ward.id)
-    for feature in areas:
-        total = totals.get(feature["properties"]["code"])
-        feature["properties"].update(total=total, colour=score_colour(total))
+    areas, streets = map_layers(conn, ward.id, {r["code"]: r["total"] for r in rows})
     plan = plan_for(conn, ward)
     return {"ward": ward, "plan_name": plan.name, "route_name": plan.route_name,
             "months": months[::-1], "month": shown, "rows": rows,
@@ -85,4 +100,4 @@ def page(conn, ward, month: str | None) -> dict | None:
             "neighbourhoods": areas, "units": unit_progress(conn, ward.id),
             # By default the latest published figures; for a chosen month, that month's.
             "targets": published_targets(conn, ward.id, month),
-            "model_streets": public.model_street_features(conn, ward.id)}
+            "model_streets": streets}

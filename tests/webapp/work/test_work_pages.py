@@ -398,6 +398,32 @@ def test_tasks_warn_hands_the_flagged_tasks_to_the_ward_command(app, tmp_path):
     assert failed.exit_code != 0 and "kết thúc với mã 3" in failed.output
 
 
+def test_a_khu_pho_head_sees_the_map_of_their_own_khu_pho(app, head, as_role):
+    import json
+    import re
+
+    from models.tables import ModelStreet
+
+    assert 'id="own-map-link"' in head.get("/tasks").get_data(as_text=True)
+    page = head.get("/tasks/map")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    config = json.loads(re.search(r'id="public-config">(.*?)</script>', html, re.S).group(1))
+    areas = config["neighbourhoods"]["features"]
+    assert [a["id"] for a in areas] == [app.kp.id] and app.kp.name in html
+    assert "head_name" not in json.dumps(areas[0]["properties"])
+    with app.app_context():
+        theirs = set(db.conn.execute(select(ModelStreet.id).where(
+            ModelStreet.ward_id == app.ward.id,
+            ModelStreet.neighbourhood_id == app.kp.id)).scalars())
+    assert {f["id"] for f in config["modelStreets"]["features"]} == theirs
+    ward_map = head.get("/")  # the ward's map stays closed to them: back to the tasks
+    assert ward_map.status_code == 302 and ward_map.headers["Location"].endswith("/tasks")
+    # Someone in no khu phố unit gets a sentence, not an empty map.
+    leader = as_role("leader").get("/tasks/map").get_data(as_text=True)
+    assert 'id="no-khu-pho"' in leader and 'id="public-map"' not in leader
+
+
 def test_tasks_import_from_the_command_line_is_all_or_nothing(app, tmp_path):
     from webapp.cli import cli
 
