@@ -73,6 +73,13 @@ def parse(kind: str, target: str | None, raw_payload: str | None,
         payload = jsonio.loads(raw_payload)
     except jsonio.JsonRefused as refused:
         raise invalid([("payload", refused.vi)]) from None
+    return from_payload(kind, target, payload, files)
+
+
+def from_payload(kind: str, target: str | None, payload,
+                 files: list[tuple[str, bytes]]) -> Submission:
+    """The submission of an already decoded payload (``parse``, or one record of a batch:
+    the same record gets the same content hash however it travelled)."""
     if not isinstance(payload, dict):
         raise invalid([("payload", "Nội dung bản ghi phải là một đối tượng JSON.")])
     submission = Submission(kind, target, nfc(payload))
