@@ -9,14 +9,16 @@ resending some at once (a phone's retry: must be a 200 replay) and retrying
 every unanswered one with the same UUID until it is answered (``--batch N``: each phone
 sends its records N to a request, as a phone flushes its backlog, ``POST
 /api/v1/field/batch``; a batch is resent whole at once or later, and what got no answer is
-resent). ``--kill`` SIGKILLs the whole
+resent; ``--rate R`` offers R records/s in all — each phone a batch every
+clients × N / R seconds — instead of sending as fast as it is answered, so latency is that of
+a server keeping up, not of a queue). ``--kill`` SIGKILLs the whole
 server mid-run and starts it again. Then the database is checked: every answered UUID is
 stored once (lost, duplicated). The reference, same run: the same rows written by plain
 SQLAlchemy INSERTs, one transaction per record, no HTTP, no derivation.
 
     .venv/bin/python bench/bench_field_load.py [--backend postgis|spatialite|both]
         [--clients 50] [--seconds 20] [--workers 4] [--threads 4] [--kill] [--multipart]
-        [--batch N] [--code DIR]
+        [--batch N [--rate R]] [--code DIR]
 
 ``--code DIR`` serves another checkout (e.g. the commit before a change) with this script.
 """
@@ -279,7 +281,12 @@ class Officer:
             await self.sign_in(http)
             signed_in.put_nowait(self.n)
             await go.wait()  # the clock starts when every officer is signed in
+            pace = self.stats.get("interval")  # --rate: one batch per interval, open loop
+            due = time.monotonic() + (self.rng.uniform(0, pace) if pace else 0)
             while batch > 1 and time.monotonic() < self.stats["until"]:
+                if pace:
+                    await asyncio.sleep(max(0.0, due - time.monotonic()))
+                    due += pace
                 payloads = [self.payload() for _ in range(batch)]
                 self.sent.update(p["uuid"] for p in payloads)
                 if self.rng.random() < retry_share / 2:  # the same batch twice at once
@@ -304,6 +311,8 @@ class Officer:
 async def drive(server: Server, points, args) -> tuple[list[Officer], dict, float]:
     stats = {"answers": [], "requests": [], "statuses": {}, "no_answer": 0,
              "until": float("inf")}
+    if args.rate:  # each phone sends a batch every interval: args.rate records/s offered
+        stats["interval"] = args.clients * args.batch / args.rate
     signed_in, go = asyncio.Queue(), asyncio.Event()
     officers = [Officer(n, server.base, points, stats, time.monotonic() + 600)
                 for n in range(args.clients)]
@@ -416,7 +425,7 @@ def run_backend(name: str, url: str, args, instance: str) -> dict:
         "p50_ms": round(_percentile(latency, 50), 1),
         "p95_ms": round(_percentile(latency, 95), 1),
         "p99_ms": round(_percentile(latency, 99), 1),
-        **({"batch": args.batch, "requests": len(stats["requests"]),
+        **({"batch": args.batch, "offered_per_s": args.rate, "requests": len(stats["requests"]),
             "request_p99_ms": round(_percentile(stats["requests"], 99), 1)}
            if args.batch > 1 else {}),
         "server_cpu_ms_per_created": round(cpu / all_created * 1000, 2),
@@ -446,6 +455,9 @@ def main() -> None:
                         help="send multipart forms, as phones did before JSON bodies")
     parser.add_argument("--batch", type=int, default=1,
                         help="records per request (POST /api/v1/field/batch); 1: one each")
+    parser.add_argument("--rate", type=float, default=0,
+                        help="with --batch: records/s offered in all (each phone sends a batch "
+                             "every clients×batch/rate s, open loop); 0: as fast as answered")
     parser.add_argument("--reference", type=int, default=2000, help="reference records")
     parser.add_argument("--port", type=int, default=5391)
     parser.add_argument("--code", type=Path, default=ROOT)
