@@ -152,7 +152,7 @@ def header(page: Page, title: str, meta: PrintMeta, state: str | None = None):
     second = meta.ward_name + (f" — {meta.subtitle}" if meta.subtitle else "")
     page.text(148.5, 192.5, second, 9, ha="center", va="center")
     if state:
-        draft = meta.published_at is None
+        draft = meta.published_at is None and state == publication_state(meta)
         page.text(148.5, 187.5, state, 8.5, ha="center", va="center", weight="bold",
                   color=BANNER_RED if draft else INK, style="italic" if draft else "normal")
     if meta.synthetic:

@@ -147,3 +147,19 @@ def test_the_vietnamese_faces_hold_every_glyph_of_the_english_prints(tmp_path):
     missing = {c for text in said for c in text if c != "\n"
                and not all(ord(c) in cmap for cmap in cmaps)}
     assert not missing, missing
+
+
+def test_only_the_draft_state_of_a_ranking_is_red():
+    """The line under the ward is a draft warning on a ranking, a plain description on the
+    hotspot and coverage maps (also unpublished): red italics for the first only."""
+    from matplotlib.colors import to_hex
+
+    from geo.printmap.frame import BANNER_RED, Page, header, publication_state
+
+    meta = _meta()
+    for state, red in ((publication_state(meta), True), ("Getis-Ord Gi* analysis", False)):
+        page = Page("A4")
+        header(page, "TITLE", meta, state)
+        line = next(t for t in page.fig.texts if t.get_text() == state)
+        assert (to_hex(line.get_color()) == BANNER_RED) is red, state
+        page.close()
