@@ -120,9 +120,9 @@ def hotspot_page(layers: dict, cells, repeats, areas: list[dict], meta: PrintMet
     legend_box(ax, handles, translate("Chú giải", locale), 5.8 * k)
     furniture(page, ax, locale=locale)
     columns = [Column(translate(title, locale), width, align) for title, width, align in (
-        (N_("TT"), 8, "center"), (N_("Khu phố"), 25, "left"),
-        (N_("Đường gần nhất"), 31, "left"), (N_("Gi* (z)"), 12, "right"),
-        (N_("Số vụ"), 11, "right"), (N_("Số ô"), 12, "right"))]
+        (N_("TT"), 8, "center"), (N_("Khu phố"), 23, "left"),
+        (N_("Đường gần nhất"), 29, "left"), (N_("Gi* (z)"), 12, "right"),
+        (N_("Số vụ"), 15, "right"), (N_("Số ô"), 12, "right"))]  # room for "Incidents"
     shown = areas[:24]
     body = [[i + 1, a.get("neighbourhood") or "", a.get("street") or "",
              fmt.number(a["z"], 2, missing=fmt.DASH, locale=locale),
