@@ -226,9 +226,9 @@ def js_problems(source: str) -> list[str]:
         elif token.type == "operator" and token.value in _CLOSING:
             if stack:
                 stack.pop()
-        elif token.type in ("string", "template_string") and VIETNAMESE.search(token.value):
-            if not (token.type == "string" and stack and stack[-1]):
-                problems.append(f"{token.lineno}: {token.value}")
+        elif token.type in ("string", "template_string") and VIETNAMESE.search(token.value) \
+                and not (token.type == "string" and stack and stack[-1]):
+            problems.append(f"{token.lineno}: {token.value}")
         if not token.type.endswith("comment"):
             previous = token
     return problems
