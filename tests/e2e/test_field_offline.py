@@ -130,8 +130,15 @@ def test_twenty_records_offline_arrive_exactly_once(phone, live_server):
     queued = page.evaluate(f"{OUTBOX}.then(items => items.map(i => ({{uuid: i.uuid, "
                            "url: i.url, payload: i.payload, photos: i.photos.length})))")
     assert sorted(i["uuid"] for i in queued) == sorted(houses + incidents)
+    posts = []
+    page.on("request", lambda r: posts.append(r.url.split("/api/v1/")[1])
+            if r.method == "POST" and "/api/v1/" in r.url else None)
     context.set_offline(False)
     wait_until(page, f"{OUTBOX}.then(items => items.length === 0)", timeout=90)
+    # The backlog goes in batches: the runs without photos (records 0–3, 5–6, 8–19) each in
+    # one request, the two records with photos alone, oldest first.
+    assert posts.count("field/batch") == 3, posts
+    assert len(posts) == 5, posts
     wait_until(page, "document.getElementById('queue-count').dataset.count === '0'")
     assert "Khu phố" in page.locator("#sent-list").inner_text()
 
