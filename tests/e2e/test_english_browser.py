@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import FORM, PHONE, save_record, sign_in_page, wait_until
+from tests.e2e.conftest import FORM, PHONE, open_field_home, save_record, sign_in_page, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -72,14 +72,7 @@ def test_the_map_layer_control_status_and_popups_are_english(browser, live_serve
 def test_the_phone_queue_speaks_english_offline(browser, live_server, police_session):
     context = browser.new_context(**{**PHONE, "locale": "en-GB"}, storage_state=police_session)
     english(context, live_server)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(live_server + "/field/")
-    wait_until(page, "document.body.dataset.sw === 'ready' && "
-                     "document.body.dataset.homeReady === 'true'")
-    page.reload()  # now controlled by the service worker, which kept the English pages
-    wait_until(page, "navigator.serviceWorker.controller !== null")
+    page, errors = open_field_home(context, live_server)
     assert page.evaluate("document.documentElement.lang") == "en"
 
     context.set_offline(True)
