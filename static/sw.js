@@ -21,6 +21,7 @@ const ASSETS = [
   "/static/manifest.webmanifest",
   "/static/js/html.js",
   "/static/js/dates.js",
+  "/static/js/i18n.js",
   "/static/js/field/common.js",
   "/static/js/field/queue.js",
   "/static/js/field/sender.js",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -19,12 +20,15 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from scripts import js_catalogue
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "webapp" / "templates"
 TRANSLATIONS = ROOT / "data" / "translations"
 POT = TRANSLATIONS / "messages.pot"
 EN_PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
 EN_MO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.mo"
+STATIC_JS = ROOT / "static" / "js"
 
 # Letters peculiar to Vietnamese (the diacritics): a literal holding one is Vietnamese text.
 VIETNAMESE = re.compile(r"[À-ÃÈ-ÊÌÍÒ-ÕÙÚÝà-ãè-êìíò-õùúýĂăĐđĨĩŨũƠơƯưẠ-ỹ]")
@@ -194,6 +198,46 @@ def module_problems(source: str) -> list[str]:
     return [p for p in problems if p]
 
 
+JS_GETTEXT = set(js_catalogue.KEYWORDS)  # static/js/i18n.js's `_` and `ngettext`
+_OPENING, _CLOSING = {"(": ")", "[": "]", "{": "}"}, {")", "]", "}"}
+
+
+def js_problems(source: str) -> list[str]:
+    """The Vietnamese string and template literals of a browser module that are not a
+    message given to ``_()`` or ``ngettext()`` (comments aside). A template literal is never
+    a message (the extractor reads plain strings): its words go in ``_()`` with placeholders.
+
+    >>> js_problems('const a = _("Lưu %(n)s", { n: "Hủy" }); // Đã chạy')
+    ['1: "Hủy"']
+    >>> js_problems('x = ngettext("một vụ", "%(n)s vụ", n) + `Đã ${_("gửi")}` + "Gửi"')
+    ['1: `Đã ${_("gửi")}`', '1: "Gửi"']
+    >>> js_problems('const re = /[à-ỹ]/; y = _("Bản đồ " +\\n  "phường");')
+    []
+    """
+    from babel.messages import jslexer
+
+    with warnings.catch_warnings():  # Babel calls its JS lexer an implementation detail
+        warnings.simplefilter("ignore", DeprecationWarning)
+        tokens = list(jslexer.tokenize(source, template_string=True))
+    # The brackets open around each token: a string is a message when the innermost one is
+    # the parenthesis of a gettext call (its first arguments, not an object given to it).
+    stack: list[bool] = []
+    problems, previous = [], None
+    for token in tokens:
+        if token.type == "operator" and token.value in _OPENING:
+            stack.append(token.value == "(" and previous is not None
+                         and previous.type == "name" and previous.value in JS_GETTEXT)
+        elif token.type == "operator" and token.value in _CLOSING:
+            if stack:
+                stack.pop()
+        elif token.type in ("string", "template_string") and VIETNAMESE.search(token.value) \
+                and not (token.type == "string" and stack and stack[-1]):
+            problems.append(f"{token.lineno}: {token.value}")
+        if not token.type.endswith("comment"):
+            previous = token
+    return problems
+
+
 def _modules():
     for package in ("webapp", "geo"):
         for path in sorted((ROOT / package).rglob("*.py")):
@@ -227,9 +271,17 @@ def test_python_modules_translate_every_vietnamese_literal():
     assert not converted, f"translated now, remove from NOT_YET_TRANSLATED: {converted}"
 
 
+@pytest.mark.parametrize("module", sorted(
+    p.relative_to(ROOT).as_posix() for p in STATIC_JS.rglob("*.js")))
+def test_browser_modules_translate_every_vietnamese_literal(module):
+    problems = js_problems((ROOT / module).read_text(encoding="utf-8"))
+    assert not problems, f"{module}: wrap in _() from static/js/i18n.js — {problems[:10]}"
+
+
 def test_the_pot_holds_every_message_of_the_code():
     method_map = [("webapp/**.py", "python"), ("geo/**.py", "python"),
-                  ("webapp/templates/**.html", "jinja2.ext.babel_extract")]
+                  ("webapp/templates/**.html", "jinja2.ext.babel_extract"),
+                  ("static/js/**.js", "javascript")]
     options = {"webapp/templates/**.html": {"trimmed": "true"}}
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None,
                 "_l": None, "N_": None, "translate": None, "translate_plural": (1, 2)}
@@ -271,3 +323,15 @@ def test_the_committed_mo_is_the_compiled_po():
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     assert EN_MO.read_bytes() == compiled.getvalue(), "run `make catalogue` (it compiles)"
+
+
+def test_the_committed_browser_catalogues_are_the_compiled_po():
+    """static/i18n/<lang>.json is what ``make catalogue`` writes from the .po: every message
+    of static/js with its English, nothing else."""
+    outputs = js_catalogue.outputs()
+    assert outputs, "no language's .po found"
+    for path, text in outputs.items():
+        assert path.exists() and path.read_text(encoding="utf-8") == text, \
+            f"run `make catalogue`: {path.relative_to(ROOT)} is not the compiled .po"
+    english = js_catalogue.js_msgids()
+    assert english, "no message found in static/js: the extraction no longer matches"

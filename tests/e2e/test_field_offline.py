@@ -14,7 +14,15 @@ from sqlalchemy import func, select
 
 from models.engine import make_engine
 from models.tables import BoardingHouse, FieldSubmission, Incident, Photo
-from tests.e2e.conftest import FORM, PHONE, WARD_POINT, save_record, sign_in_page, wait_until
+from tests.e2e.conftest import (
+    FORM,
+    PHONE,
+    WARD_POINT,
+    open_field_home,
+    save_record,
+    sign_in_page,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -34,14 +42,7 @@ def phone(request, browser, live_server, police_session):
     """A signed-in police phone, /field/ opened once online; param: GPS accuracy (m)."""
     gps = {**WARD_POINT, "accuracy": getattr(request, "param", WARD_POINT["accuracy"])}
     context = browser.new_context(**{**PHONE, "geolocation": gps}, storage_state=police_session)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(live_server + "/field/")
-    wait_until(page, "document.body.dataset.sw === 'ready' && "
-                     "document.body.dataset.homeReady === 'true'")
-    page.reload()  # now controlled by the service worker
-    wait_until(page, "navigator.serviceWorker.controller !== null")
+    page, errors = open_field_home(context, live_server)
     yield context, page, errors
     context.close()
 

@@ -16,6 +16,7 @@
 import { readJson } from "../html.js";
 import { outbox } from "./queue.js";
 import { whoIsSignedIn } from "./session.js";
+import { _ } from "../i18n.js";
 
 const LOCK = "urbanorder-field-sender";
 const RETRY_MS = 30000;
@@ -30,12 +31,12 @@ let again = null;
 let pageConfig = {};
 
 export const MESSAGES = {
-  offline: "Chưa gửi được: không có kết nối mạng. Sẽ tự gửi lại.",
-  unreachable: "Chưa gửi được: không kết nối được máy chủ (mạng yếu?). Sẽ tự gửi lại.",
-  server: "Máy chủ đang lỗi, sẽ tự gửi lại sau.",
-  auth: "Phiên đăng nhập đã hết: đăng nhập lại để gửi.",
-  otherUser: "Của tài khoản khác: chờ người ghi nhận đăng nhập để gửi.",
-  busy: "Máy chủ đang bận, sẽ tự gửi lại sau.",
+  offline: _("Chưa gửi được: không có kết nối mạng. Sẽ tự gửi lại."),
+  unreachable: _("Chưa gửi được: không kết nối được máy chủ (mạng yếu?). Sẽ tự gửi lại."),
+  server: _("Máy chủ đang lỗi, sẽ tự gửi lại sau."),
+  auth: _("Phiên đăng nhập đã hết: đăng nhập lại để gửi."),
+  otherUser: _("Của tài khoản khác: chờ người ghi nhận đăng nhập để gửi."),
+  busy: _("Máy chủ đang bận, sẽ tự gửi lại sau."),
 };
 
 function csrfToken() {
@@ -73,7 +74,7 @@ function outcome(status, body) {
   }
   if (status === 401) return { kind: "auth", status, message: MESSAGES.auth };
   if (REFUSED.has(status)) {
-    const fallback = `Máy chủ từ chối bản ghi (mã ${status}).`;
+    const fallback = _("Máy chủ từ chối bản ghi (mã %(status)s).", { status });
     return { kind: "refused", status, ...errorOf(body, fallback) };
   }
   if (status === 429) return { kind: "retry", status, message: MESSAGES.busy };
