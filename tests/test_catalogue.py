@@ -37,9 +37,6 @@ DATA_MODULES = {
     # The synthetic ward's invented names of streets, people and places: data of a demo
     # ward, shown as the ward's own records (never translated, like a real ward's).
     "geo/_synthetic_names.py": "names of the synthetic demo ward",
-    # Header spellings a ward's files use (fold keys matched against spreadsheet headers):
-    # input vocabulary to recognise, not text shown to anyone.
-    "geo/io/fields.py": "header spellings of the wards' files, matched, not shown",
     # The text map of accents folded for search and keys (the same map SQL's translate uses).
     "geo/text.py": "the accent-folding map",
     # WTForms' English messages in Vietnamese: a reverse catalogue (WTForms' source language is
@@ -61,6 +58,9 @@ DATA_LITERALS = {
     # The labels an exported XLSForm writes in its "label::Vietnamese (vi)" column (the
     # position question, yes/no): the form's own Vietnamese text, whoever downloads it.
     "geo/xlsform.py": {"Vị trí", "Có", "Không"},
+    # The sheet our own XLSX export writes beside the rows (its CRS): looked up by that name
+    # when the file comes back, never shown.
+    "geo/io/read.py": {"Thông tin"},
     # An exported register's sheet name when the register has none: the file's own text,
     # Vietnamese like the register's labels and field names in it.
     "geo/register_rows.py": {"Sổ"},
@@ -72,7 +72,7 @@ NOT_YET_TRANSLATED = {
     # Owned by other helpers during issue 12 (field, js, start branches): wrapped after merge.
     "webapp/field/api.py", "webapp/field/pages.py", "webapp/field/views.py",
     "webapp/services/field.py",
-    "webapp/services/submissions.py", "webapp/cli.py", "geo/io/rows.py",
+    "webapp/services/submissions.py", "webapp/cli.py",
     "geo/printmap/__init__.py", "geo/printmap/analysis.py", "geo/printmap/atlas.py",
     "geo/printmap/frame.py", "geo/printmap/layers.py",
     # Not converted in time (issue 12, item 2): messages of these modules are Vietnamese only.
@@ -86,9 +86,8 @@ NOT_YET_TRANSLATED = {
     "webapp/services/plans.py", "webapp/services/print_jobs.py", "webapp/services/province.py",
     "webapp/services/reports.py", "webapp/services/verification.py", "webapp/services/wards.py",
     "webapp/serving.py", "webapp/synth.py", "webapp/users.py", "geo/boundary.py", "geo/crs.py",
-    "geo/formatting.py", "geo/io/__init__.py", "geo/io/errors.py", "geo/io/osm.py",
-    "geo/io/read.py", "geo/io/street_files.py", "geo/io/tiling.py", "geo/locate.py",
-    "geo/plan.py", "geo/programme.py", "geo/ranking.py", "geo/report/pdf.py",
+    "geo/formatting.py", "geo/locate.py", "geo/plan.py", "geo/programme.py", "geo/ranking.py",
+    "geo/report/pdf.py",
     "geo/report/rows.py", "geo/report/xlsx.py", "geo/streets.py",
     "geo/synthetic.py", "geo/targets.py", "geo/topology.py",
     # Merged with the catalogue in parallel (units/tasks): the rest of that feature is

@@ -71,7 +71,7 @@ def new_ward():
                                       metric_epsg=_epsg(form.metric_epsg.data),
                                       preset=form.preset.data, user_id=current_user.id)
         except (service.WardError, geoio.ReadError) as err:
-            error, status = str(err), 400
+            error, status = err.args[0], 400
         else:
             session[WARD_CHOICE] = made["id"]
             notes = " ".join(made["notes"])
@@ -138,7 +138,7 @@ def set_boundary(code: str):
         report = {"outside": service.outside(db.conn, row, outline.shape),
                   "notes": outline.notes, "source_epsg": form.source_epsg.data or ""}
     except (service.WardError, uploads.UploadError, geoio.ReadError) as err:
-        return _detail(row, error=str(err), status=400)
+        return _detail(row, error=err.args[0], status=400)
     return _detail(row, report=report, token=token)
 
 
@@ -154,7 +154,7 @@ def remove(code: str):
         with db.transaction() as tx:
             service.remove(tx, row, current_user.id, force=bool(form.force.data))
     except service.WardError as err:
-        return _detail(row, error=str(err), status=400)
+        return _detail(row, error=err.args[0], status=400)
     if session.get(WARD_CHOICE) == row.id:
         session.pop(WARD_CHOICE)
     flash(_("Đã xóa %(name)s và mọi dữ liệu của phường.", name=row.name), "info")
