@@ -119,10 +119,10 @@ def _message(msgid: str, params: dict) -> Message:
     return Message(msgid, **params)
 
 
-class Joined(Msgid):
-    """Msgids listed in one placeholder ("Đã xác minh, Đã xử lý xong"), each said in the
-    reader's language.
 
+class Joined(Message):
+    """Msgids (or Messages) listed as one text ("Đã xác minh, Đã xử lý xong"), each said in
+    the reader's language: a placeholder's value, or a line of its own.
     >>> translate(Joined([N_("tệp"), N_("Bản đồ")]), "en")
     'file, Map'
     """

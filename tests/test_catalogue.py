@@ -61,6 +61,15 @@ DATA_LITERALS = {
     # The sheet our own XLSX export writes beside the rows (its CRS): looked up by that name
     # when the file comes back, never shown.
     "geo/io/read.py": {"Thông tin"},
+    # The Vietnamese locale's own date pattern and đồng sign (how Vietnamese documents write
+    # them, as CLDR data is for other languages): formats, not messages.
+    "geo/formatting.py": {"'ngày' dd 'tháng' MM 'năm' yyyy", "đ"},
+    # The words a street name opens with (a regex on the ward's names), and the name given
+    # to an unnamed segment ("Hẻm gần đường Lê Lợi"), stored as the street's name: the
+    # ward's data, Vietnamese like its named streets.
+    "geo/streets.py": {r"(đường|quốc lộ|ql|tỉnh lộ|đt|hẻm|hương lộ|kiệt|ngõ|ngách|phố|đại lộ)"
+                       r"(?![^\W\d_])", "{kind} không tên", "đường {nearest}",
+                       "{kind} gần {street}"},
     # An exported register's sheet name when the register has none: the file's own text,
     # Vietnamese like the register's labels and field names in it.
     "geo/register_rows.py": {"Sổ"},
@@ -85,11 +94,9 @@ NOT_YET_TRANSLATED = {
     "webapp/services/owners.py", "webapp/services/pg_backup.py", "webapp/services/photos.py",
     "webapp/services/plans.py", "webapp/services/print_jobs.py", "webapp/services/province.py",
     "webapp/services/reports.py", "webapp/services/verification.py", "webapp/services/wards.py",
-    "webapp/serving.py", "webapp/synth.py", "webapp/users.py", "geo/boundary.py", "geo/crs.py",
-    "geo/formatting.py", "geo/locate.py", "geo/plan.py", "geo/programme.py", "geo/ranking.py",
-    "geo/report/pdf.py",
-    "geo/report/rows.py", "geo/report/xlsx.py", "geo/streets.py",
-    "geo/synthetic.py", "geo/targets.py", "geo/topology.py",
+    "webapp/serving.py", "webapp/synth.py", "webapp/users.py",
+    "geo/report/pdf.py", "geo/report/rows.py", "geo/report/xlsx.py",
+    "geo/plan.py", "geo/programme.py", "geo/ranking.py", "geo/synthetic.py", "geo/targets.py",
     # Merged with the catalogue in parallel (units/tasks): the rest of that feature is
     # translated, but not, by the deadline, the early-warning notification's text.
     "webapp/services/notify.py",
