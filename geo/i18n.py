@@ -45,6 +45,8 @@ def translate(message: str, locale: str = SOURCE, **params) -> str:
     if isinstance(message, Capital):
         text = translate(message.msgid, locale)
         return text[:1].upper() + text[1:]
+    if isinstance(message, Lower):
+        return translate(message.msgid, locale).lower()
     if isinstance(message, Message) and not params:
         message, params = message.msgid, {
             k: translate(v, locale) if isinstance(v, Message | Msgid) else v
@@ -89,6 +91,25 @@ class Capital(Msgid):
 
     def __reduce__(self):
         return Capital, (self.msgid,)
+
+
+class Lower(Msgid):
+    """A msgid (a label, "Đã đăng ký") said inside a sentence in lower case, in Vietnamese
+    and in its translation.
+
+    >>> str(Lower("Bản đồ")), translate(Lower("Bản đồ"), "en")
+    ('bản đồ', 'map')
+    """
+
+    msgid: str
+
+    def __new__(cls, msgid: str) -> Lower:
+        self = super().__new__(cls, msgid.lower())
+        self.msgid = msgid
+        return self
+
+    def __reduce__(self):
+        return Lower, (self.msgid,)
 
 
 class Message(str):

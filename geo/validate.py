@@ -79,7 +79,7 @@ class _Reader:
             value = value.strip()
         if value in (None, ""):
             if required:
-                self.fail(field, Message(N_("Chưa nhập %(what)s."), what=Msgid(label)),
+                self.fail(field, Message(N_("Chưa nhập %(what)s."), what=_said(label)),
                           "required")
             return None
         return value
@@ -100,7 +100,7 @@ class _Reader:
             return
         if not value:  # only zero-width characters
             if required:
-                self.fail(field, Message(N_("Chưa nhập %(what)s."), what=Msgid(label)),
+                self.fail(field, Message(N_("Chưa nhập %(what)s."), what=_said(label)),
                           "required")
             self.clean[field] = None
             return
@@ -139,7 +139,7 @@ class _Reader:
         value = self.payload.get(field)
         if value is None or value == "":
             if required:
-                self.fail(field, Message(N_("Chưa chọn %(what)s."), what=Msgid(label)),
+                self.fail(field, Message(N_("Chưa chọn %(what)s."), what=_said(label)),
                           "required")
             self.clean[field] = None
             return
@@ -205,6 +205,12 @@ class _Reader:
                                      day=fmt.day(EARLIEST)), "too_early")
         else:
             self.clean[field] = parsed
+
+
+def _said(label: str) -> str:
+    """A field's label as a placeholder's value: a msgid, or a ``Message`` of its own (a
+    criterion's note, "ghi chú tiêu chí …")."""
+    return label if isinstance(label, Message) else Msgid(label)
 
 
 def _parse_date(value) -> date | None:
