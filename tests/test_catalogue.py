@@ -37,6 +37,9 @@ DATA_MODULES = {
     # The synthetic ward's invented names of streets, people and places: data of a demo
     # ward, shown as the ward's own records (never translated, like a real ward's).
     "geo/_synthetic_names.py": "names of the synthetic demo ward",
+    # The synthetic ward's generator: its places, streets, model streets and addresses are
+    # the demo ward's records (never translated, like a real ward's).
+    "geo/synthetic.py": "records of the synthetic demo ward",
     # The text map of accents folded for search and keys (the same map SQL's translate uses).
     "geo/text.py": "the accent-folding map",
     # WTForms' English messages in Vietnamese: a reverse catalogue (WTForms' source language is
@@ -67,6 +70,11 @@ DATA_LITERALS = {
     # The words a street name opens with (a regex on the ward's names), and the name given
     # to an unnamed segment ("Hẻm gần đường Lê Lợi"), stored as the street's name: the
     # ward's data, Vietnamese like its named streets.
+    # A letterhead a preset gets for its new ward: the issuing body's name in Vietnamese
+    # administrative style ("ỦY BAN NHÂN DÂN PHƯỜNG …"), and the regex taking "Phường" off a
+    # ward's name: the report's own text and the ward's name, not interface text.
+    "geo/plan.py": {r"^(phường|xã|thị trấn)\s+", "ĐẢNG ỦY", "ỦY BAN NHÂN DÂN",
+                    "{body_name} PHƯỜNG {place.upper()}"},
     "geo/streets.py": {r"(đường|quốc lộ|ql|tỉnh lộ|đt|hẻm|hương lộ|kiệt|ngõ|ngách|phố|đại lộ)"
                        r"(?![^\W\d_])", "{kind} không tên", "đường {nearest}",
                        "{kind} gần {street}"},
@@ -96,7 +104,6 @@ NOT_YET_TRANSLATED = {
     "webapp/services/reports.py", "webapp/services/verification.py", "webapp/services/wards.py",
     "webapp/serving.py", "webapp/synth.py", "webapp/users.py",
     "geo/report/pdf.py", "geo/report/rows.py", "geo/report/xlsx.py",
-    "geo/plan.py", "geo/synthetic.py",
     # Merged with the catalogue in parallel (units/tasks): the rest of that feature is
     # translated, but not, by the deadline, the early-warning notification's text.
     "webapp/services/notify.py",
