@@ -60,7 +60,7 @@ bench: test-setup
 TRANSLATIONS := data/translations
 catalogue: test-setup
 	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords _l --keywords lazy_gettext \
-		--keywords translate --keywords translate_plural:1,2 \
+		--keywords translate --keywords translate_plural:1,2 --keywords pgettext:1c,2 \
 		--no-location --sort-output --ignore-dirs '.*' \
 		--output-file $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update --input-file $(TRANSLATIONS)/messages.pot \
