@@ -199,6 +199,7 @@ def _breakdown(page: Page, row: dict, meta: PrintMeta) -> float:
         got = not_applied if points is None else \
             f"{fmt.number(points, 1, locale=locale)}/" \
             f"{fmt.number(item.get('max'), missing=fmt.DASH, locale=locale)}"
-        body.append([label, got, item.get("note") or ""])
+        note = item.get("note")  # geo.ranking's Message, or a published snapshot's text
+        body.append([label, got, translate(note, locale) if note else ""])
     return table(page, RIGHT_X, 164, columns, body, line_mm=3.3, size=5.6,
                  shade=[i % 2 == 1 for i in range(len(body))])

@@ -37,10 +37,13 @@ class MonthCounts:
     ranking_published_on: date | None = None
 
 
-def _dotted(detail: str, locale: str) -> str:
-    """Thousands separators in "a/b" figures: "2349/3000" → "2.349/3.000"."""
+def _dotted(detail, locale: str) -> str:
+    """The data's detail in ``locale`` (``geo.targets`` gives a ``Message``; a stored
+    report, its Vietnamese text), with thousands separators in "a/b" figures: "2349/3000"
+    → "2.349/3.000"."""
+    said = translate(detail, locale) if detail else ""
     return re.sub(r"(\d+)/(\d+)", lambda m: f"{fmt.integer(int(m.group(1)), locale=locale)}/"
-                  f"{fmt.integer(int(m.group(2)), locale=locale)}", detail or "")
+                  f"{fmt.integer(int(m.group(2)), locale=locale)}", said)
 
 
 def _kind(row: dict) -> str:

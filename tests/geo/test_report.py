@@ -206,3 +206,17 @@ def test_english_pdf_has_no_vietnamese_frame(tmp_path):
                                                                "detail"))])
     words = {w for w in re.findall(r"\w+", text) if VIETNAMESE.search(w)}
     assert words and not words - set(re.findall(r"\w+", own)), words - set(own.split())
+
+
+def test_a_targets_detail_is_said_in_the_reports_language():
+    """geo.targets gives its details as Messages; a stored report keeps Vietnamese text."""
+    from geo.i18n import N_, Message
+    from geo.report.figures import _dotted
+
+    not_due = Message(N_("chưa đến hạn"))
+    assert _dotted(not_due, "en") == "not due yet"
+    assert _dotted(not_due, "vi") == "chưa đến hạn"
+    households = Message(N_("%(signed)s/%(total)s hộ"), signed=2349, total=3000)
+    assert _dotted(households, "vi") == "2.349/3.000 hộ"
+    assert _dotted(households, "en").startswith("2,349/3,000")
+    assert _dotted("", "en") == ""
