@@ -102,8 +102,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(current_language=current_language, language_names=NAMES,
                                  js_catalogue=js_catalogue)
     # A service's or geo's Message (a refusal, a row's problem) printed by a template is
-    # said in the reader's language; every other value is printed as it is.
+    # said in the reader's language; every other value is printed as it is — also when
+    # it fills another message's placeholder (``_("Lưu ý: %(note)s", note=note)``: Jinja
+    # would fill it with the Message's Vietnamese text).
     app.jinja_env.finalize = _said
+    for name in ("gettext", "ngettext", "pgettext", "npgettext"):
+        app.jinja_env.globals[name] = _saying_values(app.jinja_env.globals[name])
 
 
 def say(message: str) -> str:
@@ -112,6 +116,17 @@ def say(message: str) -> str:
     from geo.i18n import translate
 
     return translate(message, current_language())
+
+
+def _saying_values(gettext):
+    """The template's ``gettext`` (Jinja's new style) with its Message values said first."""
+    from jinja2 import pass_context
+
+    @pass_context
+    def with_values_said(context, *args, **variables):
+        return context.call(gettext, *args, **{k: _said(v) for k, v in variables.items()})
+
+    return with_values_said
 
 
 def _said(value):

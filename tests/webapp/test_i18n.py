@@ -176,3 +176,16 @@ def test_an_english_page_embeds_the_browser_codes_english(demo_app):
     assert catalogue["%(count)s bản ghi đang chờ gửi"] == [
         "%(count)s record waiting to be sent", "%(count)s records waiting to be sent"]
     assert catalogue == i18n.js_catalogue("en") and i18n.js_catalogue("vi") == {}
+
+
+def test_a_message_filling_a_placeholder_is_said_in_the_readers_language(demo_app):
+    """``_("Lưu ý: %(note)s", note=note)`` with a geo Message as the note: both parts in the
+    reader's language, not the Message's Vietnamese text inside an English sentence."""
+    from geo.i18n import N_, Message
+
+    note = Message(N_("chưa đến hạn"))
+    page = '{{ _("Lưu ý: %(note)s", note=note) }}'
+    with demo_app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        assert render_template_string(page, note=note) == "Note: not due yet"
+    with demo_app.test_request_context("/"):
+        assert render_template_string(page, note=note) == "Lưu ý: chưa đến hạn"
