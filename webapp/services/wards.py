@@ -49,14 +49,14 @@ def read_outline(path: Path, source_epsg: int | None = None) -> Outline:
     try:
         raw = geoio.read_file(path, layer_hint="ward")
     except geoio.ReadError as err:
-        raise WardError(str(err)) from None
+        raise WardError(err.args[0]) from None
     if raw.tabular:
         raise WardError("Ranh giới phường phải là tệp bản đồ (GeoJSON, GeoPackage, Shapefile "
                         "nén .zip hoặc KML), không phải bảng tính.")
     try:
         shape, notes = geo_boundary.ward_outline(raw.frame, source_epsg)
     except geo_boundary.BoundaryError as err:
-        raise WardError(str(err)) from None
+        raise WardError(err.args[0]) from None
     return Outline(shape, [*raw.notes, *notes])
 
 
@@ -99,7 +99,7 @@ def create(tx, *, code: str, name: str, province: str | None, outline: Outline,
     try:
         plan = starting_plan(preset, name, local_now().date())
     except ValueError as err:
-        raise WardError(str(err)) from None
+        raise WardError(err.args[0]) from None
     ward_id = ward_records.insert_ward(tx, code, name, outline.shape, epsg, synthetic, province)
     plans.save_plan(tx, ward_id, plan.as_mapping(), user_id)
     area = geo_boundary.area_km2(outline.shape, epsg)
