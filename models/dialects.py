@@ -115,7 +115,11 @@ def _python_default(column):
 # --- append-only ledger tables (models.ledger) ----------------------------------------------
 
 # Each table with the unique keys a REPLACE could collide on (besides ``id``).
-LEDGER_TABLES = {"audit_log": (), "ranking_snapshot": (("ward_id", "month", "revision"),)}
+LEDGER_TABLES = {"audit_log": (), "ranking_snapshot": (("ward_id", "month", "revision"),),
+                 "target_snapshot": (("ward_id", "month"),)}
+# The tables a migration before ``target_snapshot`` (0013) guarded: a migration runs with
+# the tables of its own time, not today's.
+FIRST_LEDGER_TABLES = ("audit_log", "ranking_snapshot")
 LEDGER_REFUSED = "is append-only (models.ledger)"
 
 
@@ -125,16 +129,24 @@ def _chain_index(table: str) -> str:
             f"(coalesce(ward_id, 0), prev_hash)")
 
 
-def ledger_guard_ddl(dialect: str) -> list[str]:
+def _tables(only: tuple[str, ...] | None) -> dict[str, tuple]:
+    return LEDGER_TABLES if only is None else {name: LEDGER_TABLES[name] for name in only}
+
+
+def ledger_guard_ddl(dialect: str, only: tuple[str, ...] | None = None,
+                     function: bool = True) -> list[str]:
     """Triggers that refuse UPDATE, DELETE (unless the ward has a ``ledger_purge`` permit),
-    REPLACE and TRUNCATE on the ledger tables, and the chain indexes.
+    REPLACE and TRUNCATE on the ledger tables (``only`` these, when given), and the chain
+    indexes; on PostgreSQL also the triggers' function unless ``function`` is false (it
+    exists already when a later migration guards one more table).
 
     SQLite's REPLACE deletes the conflicting row without firing DELETE triggers (unless
     recursive_triggers is on), so a BEFORE INSERT trigger refuses any row that would
     collide with an existing one on any unique key.
     """
-    statements = [_chain_index(table) for table in LEDGER_TABLES]
-    if dialect == "postgresql":
+    tables = _tables(only)
+    statements = [_chain_index(table) for table in tables]
+    if dialect == "postgresql" and function:
         statements.append(f"""
             CREATE FUNCTION ledger_append_only() RETURNS trigger AS $$
             BEGIN
@@ -146,14 +158,15 @@ def ledger_guard_ddl(dialect: str) -> list[str]:
               RAISE EXCEPTION '% {LEDGER_REFUSED}: % refused', TG_TABLE_NAME, TG_OP
                 USING ERRCODE = 'restrict_violation';
             END; $$ LANGUAGE plpgsql""")
-        for table in LEDGER_TABLES:
+    if dialect == "postgresql":
+        for table in tables:
             statements += [
                 f"""CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
                     FOR EACH ROW EXECUTE FUNCTION ledger_append_only()""",
                 f"""CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
                     FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only()"""]
         return statements
-    for table, keys in LEDGER_TABLES.items():
+    for table, keys in tables.items():
         collisions = " OR ".join(
             ["id = NEW.id", "(coalesce(ward_id, 0) = coalesce(NEW.ward_id, 0) "
              "AND prev_hash = NEW.prev_hash)",
@@ -172,16 +185,19 @@ def ledger_guard_ddl(dialect: str) -> list[str]:
     return statements
 
 
-def ledger_unguard_ddl(dialect: str) -> list[str]:
+def ledger_unguard_ddl(dialect: str, only: tuple[str, ...] | None = None,
+                       function: bool = True) -> list[str]:
     """What ``ledger_guard_ddl`` created, dropped (for downgrades and for tests that play
     an attacker with full access to the database file)."""
-    statements = [f"DROP INDEX IF EXISTS uq_{table}_chain" for table in LEDGER_TABLES]
+    tables = _tables(only)
+    statements = [f"DROP INDEX IF EXISTS uq_{table}_chain" for table in tables]
     if dialect == "postgresql":
-        for table in LEDGER_TABLES:
+        for table in tables:
             statements += [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
                            f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}"]
-        return [*statements, "DROP FUNCTION IF EXISTS ledger_append_only()"]
-    for table in LEDGER_TABLES:
+        return [*statements, "DROP FUNCTION IF EXISTS ledger_append_only()"] if function \
+            else statements
+    for table in tables:
         statements += [f"DROP TRIGGER IF EXISTS {table}_{what}"
                        for what in ("no_update", "no_delete", "no_replace")]
     return statements

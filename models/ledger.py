@@ -19,12 +19,14 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Table, delete, func, insert, select
 
 from models.dialects import chain_lock
-from models.tables import AuditLog, LedgerPurge, RankingSnapshot, User
+from models.tables import AuditLog, LedgerPurge, RankingSnapshot, TargetSnapshot, User
 
 GENESIS = "0" * 64
 AUDIT_FIELDS = ("ward_id", "user_id", "action", "entity", "entity_id", "detail", "created_at")
 SNAPSHOT_FIELDS = ("ward_id", "month", "revision", "rubric_version", "content_hash",
                    "published_at", "published_by", "early", "supersedes_id", "reason")
+TARGET_FIELDS = ("ward_id", "month", "plan_version", "content_hash", "published_at",
+                 "published_by")
 
 
 def _plain(value):
@@ -142,6 +144,44 @@ def publish_snapshot(conn: Connection, ward_id: int, month: str, rubric_version:
         "supersedes_id": supersedes.id if supersedes else None, "reason": reason})
 
 
+# --- published target figures -------------------------------------------------------------
+
+_TARGET_COLUMNS = (*(TargetSnapshot.__table__.c[name] for name in TARGET_FIELDS),
+                   TargetSnapshot.id, TargetSnapshot.rows, TargetSnapshot.prev_hash,
+                   TargetSnapshot.row_hash)
+
+
+def target_snapshot(conn: Connection, ward_id: int, month: str):
+    """The target figures published for ``month`` (``None``: none)."""
+    stmt = select(*_TARGET_COLUMNS).where(TargetSnapshot.ward_id == ward_id,
+                                          TargetSnapshot.month == month)
+    return conn.execute(stmt).first()
+
+
+def latest_target_snapshot(conn: Connection, ward_id: int, up_to: str | None = None):
+    """The latest month's published target figures, of a month up to ``up_to`` if given."""
+    stmt = select(*_TARGET_COLUMNS).where(TargetSnapshot.ward_id == ward_id)
+    if up_to is not None:
+        stmt = stmt.where(TargetSnapshot.month <= up_to)
+    return conn.execute(stmt.order_by(TargetSnapshot.month.desc()).limit(1)).first()
+
+
+def target_months(conn: Connection, ward_id: int) -> list[str]:
+    """The months whose target figures are published, oldest first."""
+    stmt = select(TargetSnapshot.month).where(TargetSnapshot.ward_id == ward_id)
+    return list(conn.execute(stmt.order_by(TargetSnapshot.month)).scalars())
+
+
+def publish_targets(conn: Connection, ward_id: int, month: str, plan_version: str,
+                    rows: list[dict], content_hash: str, user_id: int | None,
+                    at: datetime) -> int:
+    """Freeze ``month``'s target figures; once only (a second one: IntegrityError)."""
+    chain_lock(conn, TargetSnapshot.__tablename__, ward_id)
+    return _append(conn, TargetSnapshot.__table__, TARGET_FIELDS, {
+        "ward_id": ward_id, "month": month, "plan_version": plan_version, "rows": rows,
+        "content_hash": content_hash, "published_by": user_id, "published_at": at})
+
+
 # --- purge: the one way a ward's history is deleted ---------------------------------------
 
 @contextmanager
@@ -150,7 +190,8 @@ def purge_permit(conn: Connection, ward_id: int, user_id: int | None,
     """Within the block, the ward's audit log and snapshots may be deleted; the purge is
     recorded in the installation's chain with the heads of the chains it removed."""
     heads = {table.name: chain_head(conn, table, ward_id)
-             for table in (AuditLog.__table__, RankingSnapshot.__table__)}
+             for table in (AuditLog.__table__, RankingSnapshot.__table__,
+                           TargetSnapshot.__table__)}
     conn.execute(insert(LedgerPurge), [{"ward_id": ward_id, "reason": reason}])
     yield
     conn.execute(delete(LedgerPurge).where(LedgerPurge.ward_id == ward_id))

@@ -15,15 +15,20 @@ from sqlalchemy import Connection, select
 
 from geo.ranking import content_hash
 from models import ledger
-from models.tables import AuditLog, RankingSnapshot
+from models.tables import AuditLog, RankingSnapshot, TargetSnapshot
 
-TABLE_LABELS = {"audit_log": "nhật ký thao tác", "ranking_snapshot": "xếp hạng đã công bố"}
+TABLE_LABELS = {"audit_log": "nhật ký thao tác", "ranking_snapshot": "xếp hạng đã công bố",
+                "target_snapshot": "tiến độ chỉ tiêu đã công bố"}
+TABLES = {"audit_log": AuditLog, "ranking_snapshot": RankingSnapshot,
+          "target_snapshot": TargetSnapshot}
 PUBLISH_ACTIONS = ("publish_ranking", "supersede_ranking")
-FIELDS = {"audit_log": ledger.AUDIT_FIELDS, "ranking_snapshot": ledger.SNAPSHOT_FIELDS}
+FIELDS = {"audit_log": ledger.AUDIT_FIELDS, "ranking_snapshot": ledger.SNAPSHOT_FIELDS,
+          "target_snapshot": ledger.TARGET_FIELDS}
 
 UNLINKED = "không nối với dòng trước trong chuỗi (có dòng bị xóa, chèn hoặc đổi thứ tự)"
 ALTERED = "nội dung khác với mã kiểm tra của dòng (đã bị sửa sau khi ghi)"
 ROWS_ALTERED = "bảng xếp hạng khác với mã kiểm tra nội dung (đã bị sửa sau khi công bố)"
+TARGETS_ALTERED = "số liệu chỉ tiêu khác với mã kiểm tra nội dung (đã bị sửa sau khi công bố)"
 NOT_AUDITED = "nhật ký không ghi việc công bố bản này với cùng mã kiểm tra"
 REPLACED = "dòng sau nó trong chuỗi không nối vào nó (bản này đã bị thay)"
 MISSING = "nhật ký ghi việc công bố bản #{id} nhưng bản này không còn trong cơ sở dữ liệu"
@@ -60,6 +65,9 @@ def _own_problem(table: str, row, expected_prev: str | None) -> str | None:
     if table == "ranking_snapshot" and \
             content_hash(row.month, row.rubric_version, row.rows) != row.content_hash:
         return ROWS_ALTERED
+    if table == "target_snapshot" and \
+            content_hash(row.month, row.plan_version, row.rows) != row.content_hash:
+        return TARGETS_ALTERED
     return None
 
 
@@ -76,7 +84,7 @@ def _publications(conn: Connection, ward_id: int) -> dict[int, set[str]]:
 
 def check_chain(conn: Connection, table_name: str, ward_id: int | None) -> ChainReport:
     """The first broken row of one chain (in id order), if any."""
-    table = {"audit_log": AuditLog, "ranking_snapshot": RankingSnapshot}[table_name]
+    table = TABLES[table_name]
     published = _publications(conn, ward_id) if table_name == "ranking_snapshot" else {}
     stmt = select(table.__table__).where(ledger.same_chain(table.__table__, ward_id))
     prev, count, seen = ledger.GENESIS, 0, set()
@@ -97,7 +105,7 @@ def check_chain(conn: Connection, table_name: str, ward_id: int | None) -> Chain
 
 
 def check_ward(conn: Connection, ward_id: int | None) -> list[ChainReport]:
-    tables = ("audit_log",) if ward_id is None else ("audit_log", "ranking_snapshot")
+    tables = ("audit_log",) if ward_id is None else tuple(TABLES)
     return [check_chain(conn, table, ward_id) for table in tables]
 
 

@@ -47,7 +47,8 @@ ROLES = ("superadmin", "admin", "police", "urban_staff", "leader", "province", "
 # --- users --------------------------------------------------------------------------------
 
 USER_COLUMNS = (User.id, User.ward_id, User.username, User.full_name, User.role, User.active,
-                 User.session_version, User.password_hash, User.last_login_at, User.language)
+                 User.session_version, User.password_hash, User.last_login_at, User.language,
+                 User.email)
 
 
 def user_by_id(conn: Connection, user_id: int):

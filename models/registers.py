@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     Uuid,
+    delete,
     func,
     insert,
     select,
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models import dialects
 from models.base import Base, JsonDocument, WardScoped
-from models.tables import SRID, Neighbourhood, User
+from models.tables import SRID, Neighbourhood, Photo, User
 
 
 class RegisterType(WardScoped, Base):
@@ -118,6 +119,15 @@ def update_entry(conn: Connection, ward_id: int, entry_id: int, values: dict,
         values = {**values, "geom": geometry_ewkt}
     conn.execute(ENTRIES.update().where(ENTRIES.c.ward_id == ward_id, ENTRIES.c.id == entry_id)
                  .values(**values))
+
+
+def delete_entry(conn: Connection, ward_id: int, entry_id: int) -> int:
+    """Delete an entry and its photos; how many photos went with it."""
+    photos = conn.execute(delete(Photo).where(
+        Photo.ward_id == ward_id, Photo.entity == "register_entry",
+        Photo.entity_id == entry_id)).rowcount
+    conn.execute(delete(ENTRIES).where(ENTRIES.c.ward_id == ward_id, ENTRIES.c.id == entry_id))
+    return photos
 
 
 def entry_uuid_taken(conn: Connection, ward_id: int, client_uuid: uuid.UUID) -> bool:

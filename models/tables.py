@@ -259,6 +259,26 @@ class RankingSnapshot(WardScoped, Base):
     row_hash: Mapped[str] = mapped_column(String(64))
 
 
+class TargetSnapshot(WardScoped, Base):
+    """The plan's target figures of a month as published, append-only like the rankings
+    (``models.ledger``): frozen once, when the month's ranking is published or by the
+    explicit "công bố tiến độ chỉ tiêu"; never revised, so the public page never shows a
+    figure the ward did not publish.
+    """
+
+    __tablename__ = "target_snapshot"
+    __table_args__ = (UniqueConstraint("ward_id", "month"),)
+
+    month: Mapped[str] = mapped_column(String(7))
+    plan_version: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[list] = mapped_column(JsonDocument)
+    published_at: Mapped[datetime] = mapped_column(WardTime)
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
+
+
 class LedgerPurge(WardScoped, Base):
     """Permission, for the length of one transaction, to delete a ward's audit log and
     snapshots: the triggers refuse every other delete (``models.ledger.purge_permit``)."""
@@ -286,6 +306,8 @@ class User(OptionallyWardScoped, Base):
     # The interface language the user chose (webapp.i18n.LANGUAGES); NULL: not chosen, the
     # browser decides.
     language: Mapped[str | None] = mapped_column(String(8))
+    # Where the early-warning digest goes (``webapp.services.mail``); None: no e-mail.
+    email: Mapped[str | None] = mapped_column(String(254))
 
 
 class UserSession(OptionallyWardScoped, Base):

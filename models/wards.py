@@ -27,6 +27,7 @@ from models.tables import (
     RankingSnapshot,
     RubricVersion,
     Street,
+    TargetSnapshot,
     TargetValue,
     User,
     UserSession,
@@ -45,13 +46,14 @@ from models.work import (
 WARD_TABLES = (RegisterEntry, RegisterType, WorkEvidence, WorkProgress, WorkUnitReport,
                WorkUnitMember, WorkTask, WorkUnit,
                IncidentEvent, ModelStreetEvent, ModelStreetCheck, Photo, FieldSubmission,
-               AuditLog, RankingSnapshot, ManualScore, MonthlyReportEntry, TargetValue,
-               RubricVersion, PlanVersion, Inspection, Incident, BoardingHouse, ModelStreet,
-               Campaign, Street, Neighbourhood, UserSession, User)
+               AuditLog, RankingSnapshot, TargetSnapshot, ManualScore, MonthlyReportEntry,
+               TargetValue, RubricVersion, PlanVersion, Inspection, Incident, BoardingHouse,
+               ModelStreet, Campaign, Street, Neighbourhood, UserSession, User)
 # The ward's records: what staff and police made. Khu phố, streets and accounts are its set-up.
 RECORD_TABLES = {"boarding_house": BoardingHouse, "inspection": Inspection,
                  "incident": Incident, "model_street": ModelStreet, "campaign": Campaign,
-                 "ranking_snapshot": RankingSnapshot, "monthly_report_entry": MonthlyReportEntry,
+                 "ranking_snapshot": RankingSnapshot, "target_snapshot": TargetSnapshot,
+                 "monthly_report_entry": MonthlyReportEntry,
                  "target_value": TargetValue, "register_entry": RegisterEntry}
 SETUP_TABLES = {"neighbourhood": Neighbourhood, "street": Street, "app_user": User}
 

@@ -60,6 +60,18 @@ def members(conn: Connection, ward_id: int, unit_id: int) -> list:
     return list(conn.execute(stmt))
 
 
+def unit_recipients(conn: Connection, ward_id: int) -> list:
+    """The units' people who have an e-mail and an active account: unit id, name, e-mail,
+    language (for the early-warning digest)."""
+    stmt = (select(WorkUnitMember.unit_id, User.id.label("user_id"), User.username,
+                   User.full_name, User.email, User.language)
+            .join(User, User.id == WorkUnitMember.user_id)
+            .where(WorkUnitMember.ward_id == ward_id, User.active.is_(True),
+                   User.email.is_not(None), User.email != "")
+            .order_by(WorkUnitMember.unit_id, User.username))
+    return list(conn.execute(stmt))
+
+
 def add_member(conn: Connection, ward_id: int, unit_id: int, user_id: int,
                position: str | None) -> int:
     return conn.execute(insert(WorkUnitMember).returning(WorkUnitMember.id), [{

@@ -223,6 +223,6 @@ def main() -> None:
 
 for _command in (*backup.COMMANDS, *exchange.COMMANDS, *printing.COMMANDS, *setup.COMMANDS):
     cli.add_command(_command)
-from webapp.commands.tasks import tasks_group  # noqa: E402  (the plan's tasks: warn)
+from webapp.commands.tasks import tasks_group  # noqa: E402  (the plan's tasks: warn, import)
 
 cli.add_command(tasks_group)

@@ -99,6 +99,15 @@ def from_environment() -> dict:
         # `urbanorder tasks warn` (cron) runs this command with the flagged tasks as JSON on
         # its standard input (e.g. a script that sends Zalo/e-mail); empty: print them only.
         "NOTIFY_COMMAND": os.environ.get("URBANORDER_NOTIFY_COMMAND", ""),
+        # …and, with an SMTP host, e-mails each unit's people (those with an e-mail on their
+        # account) the flagged tasks of their unit (webapp.services.mail). STARTTLS is on
+        # unless URBANORDER_SMTP_STARTTLS=0; the user and password are sent only when set.
+        "SMTP_HOST": os.environ.get("URBANORDER_SMTP_HOST", ""),
+        "SMTP_PORT": int(os.environ.get("URBANORDER_SMTP_PORT", "587")),
+        "SMTP_USER": os.environ.get("URBANORDER_SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("URBANORDER_SMTP_PASSWORD", ""),
+        "SMTP_FROM": os.environ.get("URBANORDER_SMTP_FROM", ""),
+        "SMTP_STARTTLS": os.environ.get("URBANORDER_SMTP_STARTTLS", "1") != "0",
         "COMPRESS_LEVEL": 6,
         "COMPRESS_BR_LEVEL": 4,
     }

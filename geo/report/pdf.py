@@ -12,6 +12,7 @@ PAGE_W, PAGE_H = 841.89, 595.28  # A4 landscape, points
 MARGIN = 28.0
 PDF_FRACTIONS = (0.035, 0.165, 0.095, 0.125, 0.205, 0.065, 0.115, 0.115, 0.08)
 FONT_SIZE, LINE, PAD = 7.0, 8.6, 3.0
+NOTICE_LINE = 11.0
 
 
 class _Measure:
@@ -68,8 +69,11 @@ def write_pdf(report: Report) -> bytes:
                    for t, w in zip(cells(row, report.locale), widths, strict=True)]
         body_rows.append((wrapped, max(map(len, wrapped)) * LINE + 2 * PAD))
 
+    # The report's notice (e.g. units not reported) between the title block and the table.
+    notice = _Measure(8.5, bold=True).wrap(report.notice, table_w)
+    notice_h = len(notice) * NOTICE_LINE + (6 if notice else 0)
     # Pagination: the title block on page one, the header row on every page.
-    title_bottom, top_other, bottom = PAGE_H - 150, PAGE_H - MARGIN, MARGIN + 16
+    title_bottom, top_other, bottom = PAGE_H - 150 - notice_h, PAGE_H - MARGIN, MARGIN + 16
     note_h, sign_h = 4 * LINE, 110
     pages: list[list[int]] = [[]]
     y = title_bottom - header_h
@@ -97,6 +101,10 @@ def write_pdf(report: Report) -> bytes:
                         fontstyle=style, family="DejaVu Sans")
 
             y = _title_block(report, text, ax) if number == 0 else top_other
+            if number == 0:
+                for k, line in enumerate(notice):
+                    text(MARGIN, y - k * NOTICE_LINE, line, size=8.5, weight="bold")
+                y -= notice_h
             if number < len(pages):
                 # header row
                 for x, w, lines in zip(xs, widths, header, strict=True):

@@ -117,6 +117,9 @@ class Report:
     due_day: int = 25
     synthetic: bool = False
     locale: str = "vi"  # the reader's language: the frame's words, numbers and dates
+    # A sentence about the report itself, printed above the table: e.g. which units have
+    # not submitted theirs to a consolidated report (``geo.workreport.consolidate``).
+    notice: str = ""
 
     def say(self, msgid: str, **values) -> str:
         """``msgid`` in the report's language."""

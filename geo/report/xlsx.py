@@ -52,6 +52,8 @@ def write_xlsx(report: Report) -> bytes:
         translate("DỮ LIỆU MÔ PHỎNG, không phải số liệu thật", report.locale)
         if report.synthetic else ""))), italic=True)
     banner(5, report.note, italic=True, size=10, height=42)
+    if report.notice:
+        banner(6, report.notice, bold=True, height=32)
     header_row = 7
     for col, title in enumerate(report.columns, start=1):
         cell = put(ws, header_row, col, title)

@@ -19,7 +19,7 @@ from geo.ranking import content_hash
 from models import ledger, ledger_verify, migrate
 from models import wards as ward_records
 from models.engine import make_engine
-from models.tables import AuditLog, RankingSnapshot
+from models.tables import AuditLog, RankingSnapshot, TargetSnapshot
 from tests.conftest import BACKENDS
 from tests.helpers import as_attacker
 
@@ -247,7 +247,8 @@ def test_ward_removal_purges_through_a_permit_and_is_audited(fresh_world):
     engine, ids = fresh_world
     with engine.connect() as conn:
         heads = {t.name: ledger.chain_head(conn, t, ids["a"])
-                 for t in (AuditLog.__table__, RankingSnapshot.__table__)}
+                 for t in (AuditLog.__table__, RankingSnapshot.__table__,
+                           TargetSnapshot.__table__)}
     with engine.begin() as conn:
         ward_records.delete_ward(conn, ids["a"], None)
     with engine.connect() as conn:

@@ -74,6 +74,12 @@ def _apply(row, form: UserEditForm) -> list[str]:
             records.audit(conn, row.ward_id, current_user.id, "user_updated", "user", row.id,
                           fields=["full_name"])
             changed.append(_("họ tên"))
+        email = (form.email.data or "").strip() or None
+        if email != row.email:
+            records.update_user(conn, row.id, email=email)
+            records.audit(conn, row.ward_id, current_user.id, "user_updated", "user", row.id,
+                          fields=["email"])
+            changed.append(_("e-mail"))
         if form.role.data != row.role:
             records.update_user(conn, row.id, role=form.role.data, end_sessions=True)
             records.audit(conn, row.ward_id, current_user.id, "user_role_changed", "user",
@@ -104,6 +110,7 @@ def edit_user(user_id: int):
     if request.method == "GET":
         form.full_name.data, form.role.data, form.active.data = \
             row.full_name, row.role, bool(row.active)
+        form.email.data = row.email or ""
         form.language.data = row.language or ""
     error, status = None, 200
     if form.validate_on_submit():

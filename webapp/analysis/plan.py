@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from geo import formatting as fmt
 from geo import work
 from geo.targets import STATUS_LABELS
+from models import ledger
 from webapp.analysis import bp, common
 from webapp.auth.permissions import require
 from webapp.clock import local_now
+from webapp.errors import ApiError
 from webapp.extensions import db
 from webapp.services import analysis as service
+from webapp.services import publishing
 from webapp.services import work as work_service
 from webapp.services.plans import plan_for
 
 STATUS_ORDER = ("missed", "at_risk", "on_track", "met")
+# How far back the targets page offers an ended month to publish.
+PUBLISHABLE_MONTHS = 12
 
 
 def _shown(row: dict) -> dict:
@@ -42,7 +50,10 @@ def _shown(row: dict) -> dict:
 @bp.get("/targets")
 @require("view_analysis")
 def targets():
-    ward = common.ward()
+    return _page(common.ward())
+
+
+def _page(ward, http_status: int = 200):
     today = local_now().date()
     rows = [_shown(row) for row in service.targets_view(db.conn, ward, today)]
     counts = {status: sum(r["status"] == status for r in rows) for status in STATUS_ORDER}
@@ -53,7 +64,41 @@ def targets():
                            plan=plan, labels=STATUS_LABELS, today=today,
                            status_order=STATUS_ORDER, work_labels=work.WARNINGS,
                            flagged_tasks=[t for t in tasks if t["warning"] in work.FLAGGED],
-                           linked_tasks=_linked(tasks))
+                           linked_tasks=_linked(tasks), **_publication(ward, today)), http_status
+
+
+def _publication(ward, today) -> dict:
+    """The months whose targets are published, and the ended ones that may still be."""
+    published = ledger.target_months(db.conn, ward.id)
+    last_ended = common.shift_month(fmt.month_key(today), -1)
+    recent = [common.shift_month(last_ended, -i) for i in range(PUBLISHABLE_MONTHS)]
+    return {"published_target_months": published[::-1],
+            "publishable_months": [m for m in recent if m not in published]}
+
+
+@bp.post("/targets/publish")
+@require("publish_ranking")
+def publish_targets():
+    """"Công bố tiến độ chỉ tiêu": freeze an ended month's target figures for good."""
+    ward = common.ward()
+    try:
+        month = fmt.parse_month(request.form.get("month"))
+    except ValueError:
+        flash(_("Tháng cần công bố không hợp lệ."), "error")
+        return _page(ward, 400)
+    try:
+        with db.transaction() as conn:
+            publishing.publish_targets(conn, ward, current_user, month)
+    except ApiError as refused:
+        flash(refused.message, "error")
+        return _page(ward, refused.status)
+    except IntegrityError:  # published by someone else at the same moment
+        flash(_("Tiến độ chỉ tiêu tháng %(month)s vừa được người khác công bố.",
+                month=fmt.month(month)), "error")
+        return _page(ward, 409)
+    flash(_("Đã công bố tiến độ chỉ tiêu tháng %(month)s. Số liệu công bố được giữ nguyên, "
+            "không thay đổi về sau.", month=fmt.month(month)), "info")
+    return redirect(url_for("analysis.targets"))
 
 
 def _linked(tasks: list[dict]) -> dict[str, dict]:

@@ -32,6 +32,9 @@ class UserForm(FlaskForm):
 
 class UserEditForm(FlaskForm):
     full_name = StringField(_l("Họ và tên"), validators=[Optional(), Length(max=200)])
+    email = StringField(_l("E-mail (nhận cảnh báo nhiệm vụ của đơn vị)"), validators=[
+        Optional(), Length(max=254, message=_l("Tối đa 254 ký tự.")),
+        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("E-mail không hợp lệ."))])
     role = SelectField(_l("Vai trò"), choices=ROLE_CHOICES)
     active = BooleanField(_l("Đang hoạt động"))
     language = SelectField(_l("Ngôn ngữ giao diện"), choices=LANGUAGE_CHOICES, default="")

@@ -43,6 +43,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "enter_target_values": frozenset({"urban_staff", "admin"}),
     "edit_model_streets": frozenset({"urban_staff", "admin"}),
     "manage_campaigns": frozenset({"urban_staff", "admin"}),
+    # Remove a register entry for good (a tree felled, a camera taken down, a mistake): the
+    # desk staff who keep the registers; police record on the phone but do not remove.
+    "delete_register_entries": frozenset({"urban_staff", "admin"}),
     "manage_wards": frozenset({"superadmin"}),
     # The province view: every ward's map tiles, published rankings and summaries (no
     # personal data, no record pages).

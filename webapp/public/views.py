@@ -11,10 +11,22 @@ from flask_babel import gettext as _
 
 from geo import formatting as fmt
 from geo import vocabulary as vocab
+from geo.targets import STATUS_LABELS
 from webapp.extensions import db
 from webapp.public import bp
 from webapp.services import public as service
 from webapp.services.province import SCORE_CLASSES
+
+
+def map_config(neighbourhoods: list[dict], model_streets: list[dict]) -> dict:
+    """What ``static/js/public.js`` draws (``#public-config``): the khu phố and model
+    streets, the tiles if any, and the labels in the request's language."""
+    return {"tileUrl": current_app.config["TILE_URL"] or "",
+            "tileAttribution": current_app.config["TILE_ATTRIBUTION"] or "",
+            "neighbourhoods": {"type": "FeatureCollection", "features": neighbourhoods},
+            "modelStreets": {"type": "FeatureCollection", "features": model_streets},
+            "levels": vocab.MODEL_STREET_LEVELS, "statuses": vocab.MODEL_STREET_STATUSES,
+            "text": {"score": _("Điểm"), "unranked": _("Chưa xếp hạng")}}
 
 
 @bp.get("/public/<code>")
@@ -31,15 +43,11 @@ def ward(code: str):
     data = service.page(db.conn, found, month)
     if data is None:
         abort(404)
-    config = {"tileUrl": current_app.config["TILE_URL"] or "",
-              "tileAttribution": current_app.config["TILE_ATTRIBUTION"] or "",
-              "neighbourhoods": {"type": "FeatureCollection", "features": data["neighbourhoods"]},
-              "modelStreets": {"type": "FeatureCollection", "features": data["model_streets"]},
-              "levels": vocab.MODEL_STREET_LEVELS, "statuses": vocab.MODEL_STREET_STATUSES,
-              "text": {"score": _("Điểm"), "unranked": _("Chưa xếp hạng")}}
+    config = map_config(data["neighbourhoods"], data["model_streets"])
     response = current_app.make_response(render_template(
         "public/ward.html", data=data, config=config, score_classes=SCORE_CLASSES,
-        levels=vocab.MODEL_STREET_LEVELS, statuses=vocab.MODEL_STREET_STATUSES))
+        levels=vocab.MODEL_STREET_LEVELS, statuses=vocab.MODEL_STREET_STATUSES,
+        target_labels=STATUS_LABELS))
     # Published figures change only by a new revision: a few minutes' caching is safe.
     response.headers["Cache-Control"] = "public, max-age=300"
     return response

@@ -32,6 +32,16 @@ def _type(ward, code: str):
         abort(404)
 
 
+def _entry(code: str, entry_id: int):
+    """The ward, the register ``code`` and its entry ``entry_id``, or a 404."""
+    ward = common.ward()
+    row = _type(ward, code)
+    found = store.entry(db.conn, ward.id, row.id, entry_id)
+    if found is None:
+        abort(404)
+    return ward, row, found
+
+
 def _personal() -> bool:
     return can("view_personal_data")
 
@@ -126,17 +136,14 @@ def _entry_page(ward, row, entry, errors=(), status=200):
     return render_template("registers/entry.html", ward=ward, register=row, entry=entry,
                            fields=fields, errors=list(errors), config=config,
                            photos=records.photos_of(conn, ward.id, "register_entry", entry.id),
-                           editable=can("record_incident"), display=values.display), status
+                           editable=can("record_incident"), display=values.display,
+                           deletable=can("delete_register_entries")), status
 
 
 @bp.route("/registers/<code>/<int:entry_id>", methods=["GET", "POST"])
 @require("view_analysis")
 def entry(code: str, entry_id: int):
-    ward = common.ward()
-    row = _type(ward, code)
-    found = store.entry(db.conn, ward.id, row.id, entry_id)
-    if found is None:
-        abort(404)
+    ward, row, found = _entry(code, entry_id)
     if request.method == "GET":
         return _entry_page(ward, row, found)
     if not can("record_incident"):
@@ -148,6 +155,21 @@ def entry(code: str, entry_id: int):
         return _entry_page(ward, row, found, refused.errors, 400)
     flash(_("Đã lưu."), "info")
     return redirect(url_for("registers.entry", code=code, entry_id=entry_id))
+
+
+@bp.post("/registers/<code>/<int:entry_id>/delete")
+@require("delete_register_entries")
+def delete_entry(code: str, entry_id: int):
+    ward, row, found = _entry(code, entry_id)
+    try:
+        with db.transaction() as tx:
+            service.delete_entry(tx, ward, current_user.id, row, found,
+                                 request.form.get("reason"))
+    except Refused as refused:
+        return _entry_page(ward, row, found, refused.errors, 400)
+    flash(_("Đã xóa bản ghi số %(id)s khỏi sổ; nhật ký thao tác giữ lại nội dung và lý do.",
+            id=entry_id), "info")
+    return redirect(url_for("registers.entries", code=code))
 
 
 @bp.get("/registers/<code>/export.<any(xlsx, csv):fmt>")

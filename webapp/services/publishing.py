@@ -4,6 +4,13 @@ published month with a new revision and a reason. Both are audited.
 
 ``options`` says what a user may do for a month; the page shows only those buttons and
 ``publish`` refuses the rest, from the same rules.
+
+The plan's target figures are published the same way. A live computation of the targets is
+not a published figure — the public page must not show one — so the month's figures are
+frozen into ``target_snapshot`` (append-only, in the ledger) when its ranking is first
+published, or by the explicit "công bố tiến độ chỉ tiêu" of an ended month
+(``publish_targets``); both audited. A later change of the data changes the targets page,
+never what was published.
 """
 
 from __future__ import annotations
@@ -18,9 +25,14 @@ from models import ledger, records
 from webapp.auth.permissions import can
 from webapp.clock import local_now
 from webapp.errors import ApiError
-from webapp.services.analysis import compute, rubric_for
+from webapp.services.analysis import compute, rubric_for, targets_view
+from webapp.services.plans import plan_for
+from webapp.services.reports import as_of
 
 REASON_LENGTH = (5, 500)
+# What a published target keeps: the plan's own texts and the figures, nothing else.
+FROZEN_TARGET_KEYS = ("code", "label", "lead", "metric", "kind", "unit", "value", "detail",
+                      "target", "deadline", "phase", "status", "is_share")
 
 
 @dataclass(frozen=True)
@@ -112,4 +124,47 @@ def publish(conn, ward, user, month: str, reason: str | None = None,
         records.audit(conn, ward.id, user.id, "publish_ranking", "ranking_snapshot",
                       snapshot_id, month=month, content_hash=digest,
                       **({"reason": reason, **extra} if early else {}))
+        if ledger.target_snapshot(conn, ward.id, month) is None:
+            _freeze_targets(conn, ward, user, month, with_ranking=True)
     return snapshot_id
+
+
+# --- the plan's target figures ------------------------------------------------------------
+
+def frozen_targets(conn, ward, month: str) -> list[dict]:
+    """The month's target figures as of its last day (or today, if the month is open)."""
+    day = as_of(month, local_now().date())
+    return [{key: row.get(key) for key in FROZEN_TARGET_KEYS}
+            for row in targets_view(conn, ward, day)]
+
+
+def _freeze_targets(conn, ward, user, month: str, with_ranking: bool) -> int | None:
+    rows = frozen_targets(conn, ward, month)
+    if not rows:  # a plan without targets has nothing to publish
+        return None
+    version = plan_for(conn, ward).version
+    digest = ranking.content_hash(month, version, rows)
+    snapshot_id = ledger.publish_targets(conn, ward.id, month, version, rows, digest,
+                                         user.id, local_now())
+    records.audit(conn, ward.id, user.id, "publish_targets", "target_snapshot", snapshot_id,
+                  month=month, content_hash=digest, plan_version=version,
+                  with_ranking=with_ranking)
+    return snapshot_id
+
+
+def publish_targets(conn, ward, user, month: str) -> int:
+    """The explicit "công bố tiến độ chỉ tiêu" of an ended month; the snapshot's id.
+    Had another writer published it meanwhile, the database refuses (IntegrityError)."""
+    if month_state(month) != "ended":
+        raise ApiError(400, N_("Tháng %(month)s chưa kết thúc: chỉ công bố được tiến độ chỉ "
+                               "tiêu của tháng đã qua."),
+                       params={"month": _label(month)})
+    if ledger.target_snapshot(conn, ward.id, month) is not None:
+        raise ApiError(409, N_("Tiến độ chỉ tiêu tháng %(month)s đã được công bố; bản đã "
+                               "công bố không thể sửa."),
+                       params={"month": _label(month)})
+    snapshot_id = _freeze_targets(conn, ward, user, month, with_ranking=False)
+    if snapshot_id is None:
+        raise ApiError(400, N_("Kế hoạch của phường chưa có chỉ tiêu nào để công bố."))
+    return snapshot_id
+

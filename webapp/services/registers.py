@@ -18,6 +18,7 @@ from geo import registers as schema
 from geo.i18n import N_, Message
 from geo.numbers import NumberRefused, finite
 from geo.resources import DATA_DIR
+from geo.text import tidy
 from geo.xlsform import XLSFormRefused, read_xlsform
 from models import queries, records
 from models import registers as store
@@ -184,6 +185,32 @@ def save_entry(conn, ward, user_id, type_row, form, entry_id: int) -> int:
     store.update_entry(conn, ward.id, entry_id, {"attributes": clean, "neighbourhood_id": kp_id,
                                                  "updated_by": user_id}, queries.ewkt(geometry))
     return entry_id
+
+
+DELETE_REASON_LENGTH = (5, 500)
+
+
+def delete_entry(conn, ward, user_id, type_row, entry, reason: str | None) -> None:
+    """Remove ``entry`` (a row of ``store.entry``) and its photos, with a reason.
+
+    A hard delete, not a "deleted" flag: a register lists what is there now, and a flag
+    every reader (list, map, export, phone working set) must remember to filter is a leak
+    waiting for one forgotten filter. What the entry was stays in the append-only audit log
+    — its non-personal fields, geometry, reason and who — so the ward can always say what
+    was removed; personal fields are not copied into a log that cannot be erased."""
+    text = " ".join(tidy(reason or "").split())
+    low, high = DELETE_REASON_LENGTH
+    if not low <= len(text) <= high:
+        raise Refused([("reason", Message(N_("Ghi lý do xóa, từ %(low)s đến %(high)s ký tự."),
+                                          low=low, high=high))])
+    kept = {f["name"]: entry.attributes.get(f["name"])
+            for f in schema.public_fields(type_row.definition, personal=False)
+            if f["kind"] != "photo"}
+    photos = store.delete_entry(conn, ward.id, entry.id)
+    records.audit(conn, ward.id, user_id, "register_entry_deleted", "register_entry", entry.id,
+                  register=type_row.code, reason=text, attributes=kept,
+                  geometry=json.loads(entry.geojson), photos=photos,
+                  client_uuid=str(entry.client_uuid) if entry.client_uuid else None)
 
 
 def _filters(definition: dict, args) -> tuple[dict, dict]:

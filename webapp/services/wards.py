@@ -27,6 +27,7 @@ LAYER_LABELS = {"neighbourhoods": "khu phố", "streets": "đoạn đường",
 RECORD_LABELS = {"boarding_house": "cơ sở cho thuê trọ", "inspection": "lượt kiểm tra",
                  "incident": "vụ vi phạm", "model_street": "tuyến/cụm kiểu mẫu",
                  "campaign": "đợt ra quân", "ranking_snapshot": "xếp hạng đã công bố",
+                 "target_snapshot": "tiến độ chỉ tiêu đã công bố",
                  "monthly_report_entry": "mục báo cáo tháng", "target_value": "số liệu chỉ tiêu",
                  "register_entry": "bản ghi sổ theo dõi"}
 

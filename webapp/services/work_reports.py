@@ -114,7 +114,8 @@ def consolidated(conn, ward, plan, month: str, today: date) -> geo_report.Report
     reports = [{"unit": r.unit, "rows": r.rows} for r in store.unit_reports(conn, ward.id, month)]
     return workreport.consolidate(
         ward.name, month, reports, geo_report.Letterhead.from_plan(plan.report), today,
-        plan.work.unit_report_day, ward.is_synthetic)
+        plan.work.unit_report_day, ward.is_synthetic,
+        units=[unit.name for unit in store.units(conn, ward.id)])
 
 
 def period_summary(conn, ward_id: int, plan, period: str, today: date) -> dict:

@@ -27,4 +27,4 @@ def _khu_pho_head_reaches_only_the_work_pages():
     abort(403)
 
 
-from webapp.work import imports, reports, units, views  # noqa: E402,F401  (routes register)
+from webapp.work import imports, kpmap, reports, units, views  # noqa: E402,F401  (routes)

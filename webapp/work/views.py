@@ -39,7 +39,9 @@ def board():
     counts = {key: sum(t["warning"] == key for t in tasks) for key in work.WARNINGS}
     return render_template("work/board.html", ward=ward, tasks=tasks, units=units,
                            chosen=chosen, counts=counts, labels=work.WARNINGS, today=today,
-                           settings=plan.work, mine=set(who.unit_ids))
+                           settings=plan.work, mine=set(who.unit_ids),
+                           mine_kp=bool(store.unit_neighbourhoods(db.conn, ward.id,
+                                                                  list(who.unit_ids))))
 
 
 @bp.get("/tasks/overview")

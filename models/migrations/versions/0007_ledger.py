@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from models import ledger
-from models.dialects import ledger_guard_ddl, ledger_unguard_ddl
+from models.dialects import FIRST_LEDGER_TABLES, ledger_guard_ddl, ledger_unguard_ddl
 
 # revision identifiers, used by Alembic.
 revision: str = '0007'
@@ -110,12 +110,12 @@ def upgrade() -> None:
     with op.batch_alter_table('ledger_purge', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ledger_purge_ward_id'), ['ward_id'], unique=False)
 
-    for statement in ledger_guard_ddl(op.get_bind().dialect.name):
+    for statement in ledger_guard_ddl(op.get_bind().dialect.name, FIRST_LEDGER_TABLES):
         op.execute(statement)
 
 
 def downgrade() -> None:
-    for statement in ledger_unguard_ddl(op.get_bind().dialect.name):
+    for statement in ledger_unguard_ddl(op.get_bind().dialect.name, FIRST_LEDGER_TABLES):
         op.execute(statement)
     with op.batch_alter_table('ledger_purge', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ledger_purge_ward_id'))

@@ -16,7 +16,7 @@ from alembic import op
 import sqlalchemy as sa
 
 from geo import wardzone
-from models.dialects import ledger_guard_ddl, ledger_unguard_ddl
+from models.dialects import FIRST_LEDGER_TABLES, ledger_guard_ddl, ledger_unguard_ddl
 
 # revision identifiers, used by Alembic.
 revision: str = '0008'
@@ -31,7 +31,8 @@ COLUMNS = {'incident': ('observed_at', 'resolved_at'), 'inspection': ('inspected
 def _shift(by: timedelta) -> None:
     bind = op.get_bind()
     dialect = bind.dialect.name
-    for statement in ledger_unguard_ddl(dialect):  # ranking_snapshot refuses UPDATE
+    # ranking_snapshot refuses UPDATE
+    for statement in ledger_unguard_ddl(dialect, FIRST_LEDGER_TABLES):
         op.execute(statement)
     for name, columns in COLUMNS.items():
         if dialect == 'postgresql':
@@ -49,7 +50,7 @@ def _shift(by: timedelta) -> None:
         if rows:
             bind.execute(table.update().where(table.c.id == sa.bindparam('row_id')).values(
                 {c: sa.bindparam(f'new_{c}') for c in columns}), rows)
-    for statement in ledger_guard_ddl(dialect):
+    for statement in ledger_guard_ddl(dialect, FIRST_LEDGER_TABLES):
         op.execute(statement)
 
 

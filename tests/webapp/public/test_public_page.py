@@ -1,5 +1,6 @@
 """A ward's public page: off until the ward's plan turns it on; then, signed in or not, the
-published ranking and the model streets — never personal data, never an unpublished month."""
+published ranking, the published target figures and the model streets — never personal
+data, never an unpublished month, never a live figure."""
 
 from __future__ import annotations
 
@@ -18,9 +19,12 @@ REPORT_TEXT = "Đã nhắc hộ ông Trần Văn Riêng Tư"
 
 
 def _fill(engine, public: bool):
-    from models import ledger, queries
+    from sqlalchemy import update
+
+    from models import ledger, queries, records
+    from models.tables import BoardingHouse
     from webapp.demo import DEMO_WARD, load_demo
-    from webapp.services import plans
+    from webapp.services import plans, publishing
 
     load_demo(engine, passwords=DEMO_PASSWORDS, boarding_houses=60, incidents=120)
     with engine.begin() as tx:
@@ -40,6 +44,16 @@ def _fill(engine, public: bool):
             {"task_id": 1, "stt": "1", "percent": 100.0, "result_text": REPORT_TEXT},
             {"task_id": 2, "stt": "2", "percent": 50.0, "result_text": REPORT_TEXT}],
             datetime(2026, 3, 20, 9, 0), None)
+        # Half the houses reviewed when March's targets are published…
+        houses = BoardingHouse.__table__
+        tx.execute(update(houses).where(houses.c.ward_id == ward.id,
+                                        houses.c.id % 2 == 0).values(classification=None))
+        tx.execute(update(houses).where(houses.c.ward_id == ward.id,
+                                        houses.c.id % 2 == 1).values(classification="good"))
+        publishing.publish_targets(tx, ward, records.user_by_username(tx, "admin"), PUBLISHED)
+        # …and all of them afterwards: the live figure moves, the published one does not.
+        tx.execute(update(houses).where(houses.c.ward_id == ward.id).values(
+            classification="good"))
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +96,8 @@ def test_anyone_reads_the_published_ranking_and_the_model_streets(public_app):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "91,5" in html and "Xếp hạng khu phố — 03/2026" in html
+    # published_at is ward time already (models.wardtime): shown as stored, not shifted.
+    assert "Công bố ngày 02/04/2026 08:00" in html
     ranking = html[html.index('id="public-ranking"'):html.index("</table>",
                                                                  html.index('id="public-ranking"'))]
     assert ranking.count("<tr>") == 1 + len(re.findall(r'data-label="Khu phố"', ranking)) > 10
@@ -98,6 +114,35 @@ def test_anyone_reads_the_published_ranking_and_the_model_streets(public_app):
     assert '"neighbourhoods"' in config and '"modelStreets"' in config
 
 
+def _targets_table(html: str) -> str:
+    start = html.index('id="public-targets"')
+    return html[start:html.index("</table>", start)]
+
+
+def test_the_target_progress_is_the_published_figures_not_the_live_ones(public_app):
+    from geo import formatting as fmt
+    from models import ledger
+    from webapp.extensions import db
+    from webapp.services import analysis
+
+    ward = _ward(public_app)
+    with public_app.app_context():
+        frozen = {r["code"]: r for r in ledger.target_snapshot(db.conn, ward.id, PUBLISHED).rows}
+        live = {r["code"]: r for r in analysis.targets_view(db.conn, ward)}
+    reviewed = next(code for code, r in live.items() if r["metric"] == "houses_reviewed_share")
+    assert live[reviewed]["value"] == 1.0 and 0.3 < frozen[reviewed]["value"] < 0.7
+    html = public_app.test_client().get(f"/public/{ward.code}").get_data(as_text=True)
+    assert "Tiến độ thực hiện chỉ tiêu — 03/2026" in html
+    table = _targets_table(html)
+    assert table.count("<tr") == 1 + len(frozen)
+    row = table[table.index(frozen[reviewed]["label"]):]
+    row = row[:row.index("</tr>")]
+    assert fmt.percent(frozen[reviewed]["value"]) in row and "100%" not in row.split("</td>")[1]
+    # The same figures for the month chosen; none for a month before any publication.
+    chosen = public_app.test_client().get(f"/public/{ward.code}?month={PUBLISHED}")
+    assert _targets_table(chosen.get_data(as_text=True)) == table
+
+
 def test_no_personal_data_and_no_unpublished_month_in_any_public_answer(public_app):
     from models.tables import BoardingHouse, Neighbourhood, User
     from webapp.extensions import db
@@ -109,6 +154,7 @@ def test_no_personal_data_and_no_unpublished_month_in_any_public_answer(public_a
     answers = [client.get(f"/public/{ward.code}"),
                client.get(f"/public/{ward.code}?month={PUBLISHED}")]
     assert all(a.status_code == 200 for a in answers)
+    assert all('id="public-targets"' in a.get_data(as_text=True) for a in answers)
     with public_app.app_context():
         owners = db.conn.execute(select(BoardingHouse.owner_name, BoardingHouse.owner_phone,
                                         BoardingHouse.owner_id_number)

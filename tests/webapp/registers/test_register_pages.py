@@ -228,3 +228,50 @@ def test_a_new_form_version_must_fit_the_entries_already_stored(field_client,  #
     body = admin.get(f"/api/v1/registers/{code}").get_json()
     assert body["name"] == "Cây (bản 2)"
     assert "gardener" in [f["name"] for f in body["definition"]["fields"]]
+
+
+def test_deleting_an_entry_is_role_checked_reasoned_and_audited(field_client,  # noqa: F811
+                                                                writable_app):
+    admin = field_client("admin")
+    if "self_management_groups" not in admin.get("/api/v1/registers").get_data(as_text=True):
+        assert admin.post("/registers/presets", data={
+            "preset": "self_management_groups",
+            "csrf_token": admin.csrf_headers["X-CSRFToken"]}).status_code == 302
+    ring = [[106.924, 10.852], [106.926, 10.852], [106.926, 10.854], [106.924, 10.852]]
+    police = field_client("police")
+    created = post(police, "/api/v1/registers/self_management_groups/entries", {
+        "uuid": str(uuid.uuid4()), "group_name": "Tổ ANTT số 9", "group_kind": "antt",
+        "leader_name": "Nguyễn Văn Riêng Tư", "leader_phone": "0912000999",
+        "geometry": {"type": "Polygon", "coordinates": [ring]}},
+        [("to.jpg", jpeg_with_gps())])
+    assert created.status_code == 201, created.get_json()
+    entry_id = created.get_json()["id"]
+    page = f"/registers/self_management_groups/{entry_id}"
+    url = f"{page}/delete"
+    # Police record on the phone but do not remove; the page offers them no button.
+    assert 'id="delete-form"' not in police.get(page).get_data(as_text=True)
+    assert police.post(url, data={"csrf_token": police.csrf_headers["X-CSRFToken"],
+                                  "reason": "Tổ đã giải thể"}).status_code == 403
+    staff = field_client("urban_staff")
+    token = staff.csrf_headers["X-CSRFToken"]
+    assert 'id="delete-form"' in staff.get(page).get_data(as_text=True)
+    refused = staff.post(url, data={"csrf_token": token, "reason": "  "})
+    assert refused.status_code == 400 and "Ghi lý do xóa" in refused.get_data(as_text=True)
+    assert staff.get(page).status_code == 200  # still there
+    done = staff.post(url, data={"csrf_token": token, "reason": "Tổ đã giải thể, sáp nhập"})
+    assert done.status_code == 302
+    assert staff.get(page).status_code == 404
+    assert staff.post(url, data={"csrf_token": token, "reason": "lần nữa"}).status_code == 404
+    layer = staff.get("/api/v1/registers/self_management_groups/features").get_json()
+    assert entry_id not in {f["id"] for f in layer["features"]}
+    with writable_app.app_context():
+        assert db.conn.execute(select(func.count()).select_from(Photo).where(
+            Photo.entity == "register_entry", Photo.entity_id == entry_id)).scalar() == 0
+        (audit,) = db.conn.execute(select(AuditLog.detail, AuditLog.user_id).where(
+            AuditLog.action == "register_entry_deleted", AuditLog.entity_id == entry_id)).all()
+    detail = audit.detail
+    assert detail["reason"] == "Tổ đã giải thể, sáp nhập" and detail["photos"] == 1
+    assert detail["attributes"]["group_name"] == "Tổ ANTT số 9"
+    assert detail["geometry"]["type"] == "Polygon" and audit.user_id is not None
+    # Personal fields are not copied into the append-only log.
+    assert "Nguyễn Văn Riêng Tư" not in str(detail) and "0912000999" not in str(detail)

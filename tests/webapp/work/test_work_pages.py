@@ -333,11 +333,38 @@ def test_a_unit_submits_its_report_and_the_office_consolidates(app, head, as_rol
     cells = [c.value for r in load_workbook(io.BytesIO(xlsx.data)).active.iter_rows()
              for c in r if isinstance(c.value, str)]
     assert any("Ra mắt tổ tự quản" in c and "Minh chứng: quyet-dinh.pdf" in c for c in cells)
+    # The other units have not reported: the report names them.
+    notice = next(c for c in cells if c.startswith("Còn "))
+    assert f"Công an phường {app.tag}" in notice and f"UBND phường {app.tag}" in notice
+    assert f"Khu phố {app.tag}" not in notice
     pdf = office.get(f"/tasks/reports.pdf?month={month}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert head.get(f"/tasks/reports.xlsx?month={month}").status_code == 403
     summary = office.get("/tasks/summary?period=quarter").get_data(as_text=True)
     assert "Quý" in summary and f"Khu phố {app.tag}" in summary
+
+
+def _pdf_text(data: bytes) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
+                          check=True).stdout.decode()
+
+
+def test_a_consolidated_report_nobody_submitted_says_so(app, as_role):
+    office = as_role("urban_staff")
+    month = "2025-01"  # no unit has reported
+    xlsx = office.get(f"/tasks/reports.xlsx?month={month}")
+    assert xlsx.status_code == 200
+    cells = [c.value for r in load_workbook(io.BytesIO(xlsx.data)).active.iter_rows()
+             for c in r if isinstance(c.value, str)]
+    notice = next(c for c in cells if c.startswith("Chưa đơn vị nào nộp báo cáo tháng 01/2025"))
+    assert all(f"{name} {app.tag}" in notice
+               for name in ("UBND phường", "Công an phường", "Khu phố"))
+    pdf = office.get(f"/tasks/reports.pdf?month={month}")
+    assert pdf.status_code == 200
+    text = " ".join(_pdf_text(pdf.data).split())
+    assert "Chưa đơn vị nào nộp báo cáo tháng 01/2025" in text and f"Khu phố {app.tag}" in text
 
 
 # --- the notification hook ----------------------------------------------------------------------
@@ -369,6 +396,68 @@ def test_tasks_warn_hands_the_flagged_tasks_to_the_ward_command(app, tmp_path):
     finally:
         app.config["NOTIFY_COMMAND"] = ""
     assert failed.exit_code != 0 and "kết thúc với mã 3" in failed.output
+
+
+def test_a_khu_pho_head_sees_the_map_of_their_own_khu_pho(app, head, as_role):
+    import json
+    import re
+
+    from models.tables import ModelStreet
+
+    assert 'id="own-map-link"' in head.get("/tasks").get_data(as_text=True)
+    page = head.get("/tasks/map")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    config = json.loads(re.search(r'id="public-config">(.*?)</script>', html, re.S).group(1))
+    areas = config["neighbourhoods"]["features"]
+    assert [a["id"] for a in areas] == [app.kp.id] and app.kp.name in html
+    assert "head_name" not in json.dumps(areas[0]["properties"])
+    with app.app_context():
+        theirs = set(db.conn.execute(select(ModelStreet.id).where(
+            ModelStreet.ward_id == app.ward.id,
+            ModelStreet.neighbourhood_id == app.kp.id)).scalars())
+    assert {f["id"] for f in config["modelStreets"]["features"]} == theirs
+    ward_map = head.get("/")  # the ward's map stays closed to them: back to the tasks
+    assert ward_map.status_code == 302 and ward_map.headers["Location"].endswith("/tasks")
+    # Someone in no khu phố unit gets a sentence, not an empty map.
+    leader = as_role("leader").get("/tasks/map").get_data(as_text=True)
+    assert 'id="no-khu-pho"' in leader and 'id="public-map"' not in leader
+
+
+def test_tasks_import_from_the_command_line_is_all_or_nothing(app, tmp_path):
+    from webapp.cli import cli
+
+    runner = app.test_cli_runner()
+    before = _count(app, WorkTask)
+    wrong = tmp_path / "phu-luc-loi.xlsx"
+    wrong.write_bytes(_xlsx(_appendix(app, ", doanh nghiệp")).getvalue())
+    for extra in ([], ["--dry-run"]):
+        refused = runner.invoke(cli, ["tasks", "import", str(wrong), "--ward", app.ward.code,
+                                      *extra])
+        assert refused.exit_code == 1, refused.output
+        assert "Không có đơn vị: “doanh nghiệp”" in refused.output
+        assert "2 dòng, 1 dòng có lỗi." in refused.output
+        assert _count(app, WorkTask) == before
+    good = tmp_path / "phu-luc.xlsx"
+    good.write_bytes(_xlsx(_appendix(app)).getvalue())
+    dry = runner.invoke(cli, ["tasks", "import", str(good), "--ward", app.ward.code,
+                              "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert f"[A{app.tag}.1]" in dry.output and "chưa lưu gì" in dry.output
+    assert _count(app, WorkTask) == before
+    done = runner.invoke(cli, ["tasks", "import", str(good), "--ward", app.ward.code])
+    assert done.exit_code == 0 and "Đã nhập 2 nhiệm vụ" in done.output
+    assert _count(app, WorkTask) == before + 2
+    # The same codes again: refused as a whole, nothing stored twice.
+    again = runner.invoke(cli, ["tasks", "import", str(good), "--ward", app.ward.code])
+    assert again.exit_code == 1 and _count(app, WorkTask) == before + 2
+    with app.app_context():
+        audit = db.conn.execute(select(AuditLog.detail).where(
+            AuditLog.ward_id == app.ward.id, AuditLog.action == "work_tasks_imported")
+        ).scalars().all()
+    assert {"rows": 2, "file": "phu-luc.xlsx"} in audit
+    missing = runner.invoke(cli, ["tasks", "import", str(tmp_path / "khong-co.xlsx")])
+    assert missing.exit_code == 2
 
 
 def test_editing_a_task_and_a_unit_shows_what_is_stored(app, as_role):
