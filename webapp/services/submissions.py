@@ -37,7 +37,8 @@ def invalid(errors: list[tuple[str, str]]) -> ApiError:
 @dataclass
 class Submission:
     """What a device sent: its UUID, the payload (NFC), its photos (headers checked, not yet
-    decoded: ``run`` decodes them outside the write transaction), the fingerprint."""
+    decoded: ``run`` decodes them once the handler has validated the record), the
+    fingerprint."""
 
     kind: str
     target: str | None
@@ -97,16 +98,6 @@ Handler = Callable[..., tuple[str, int, dict]]
 def run(submission: Submission, ward, user, handler: Handler,
         describe: Callable[..., dict]) -> tuple[int, dict]:
     """Store ``submission`` exactly once; returns (HTTP status, body)."""
-    photos = []
-    if submission.photos and not submission.errors:
-        # Decoding takes tens of milliseconds a photo: done before the write transaction,
-        # whose rows (the new record's tile cell count) stay locked until it commits. A
-        # replay, the usual resend of a record with photos, decodes nothing.
-        with db.transaction() as conn:
-            prior = records.submission(conn, ward.id, submission.uuid)
-            if prior is not None:
-                return _replay(conn, prior, submission, ward, describe)
-        photos = _decoded(submission.photos)
     try:
         with db.transaction() as conn:
             prior = records.submission(conn, ward.id, submission.uuid)
@@ -115,7 +106,7 @@ def run(submission: Submission, ward, user, handler: Handler,
             if submission.errors:
                 raise invalid(submission.errors)
             entity, entity_id, notes = handler(conn, submission)  # validates, then stores
-            for photo in photos:
+            for photo in _decoded(submission.photos):
                 records.add_photo(conn, ward.id, entity, entity_id, data=photo.data,
                                   content_type="image/jpeg", width=photo.width,
                                   height=photo.height, sha256=photo.sha256, user_id=user.id)
@@ -138,8 +129,8 @@ def run(submission: Submission, ward, user, handler: Handler,
 
 
 def _decoded(photos: list[PhotoUpload]):
-    """The photos decoded; a photo that fails refuses the whole record (before anything of
-    it is stored)."""
+    """The photos decoded, after the record validated; a photo that fails refuses the
+    whole record (raised inside the transaction, so the row just written is rolled back)."""
     try:
         return [photo.clean() for photo in photos]
     except PhotoError as err:
