@@ -107,6 +107,8 @@ def test_removing_a_photo_is_audited(field_client, writable_app):  # noqa: F811
     assert photos == [kept]
     assert audited[-1][0] == "remove_register_photo" and audited[-1][1]["photo"] == wrong
     assert police.get(f"/photos/{wrong}").status_code == 404
+    log = field_client("admin").get("/admin/audit?action=remove_register_photo")
+    assert log.status_code == 200 and "Xoá ảnh của bản ghi sổ" in log.get_data(as_text=True)
 
 
 def test_a_required_photo_field_cannot_be_emptied(field_client, writable_app):  # noqa: F811
