@@ -211,6 +211,18 @@ def photos_of(conn: Connection, ward_id: int, entity: str, entity_id: int) -> li
     return list(conn.execute(stmt))
 
 
+def remove_photos(conn: Connection, ward_id: int, entity: str, entity_id: int,
+                  photo_ids: list[int]) -> list[tuple[int, str]]:
+    """Delete those of ``photo_ids`` that belong to the record; ``(id, sha256)`` of each
+    deleted, in id order (what an audit row names)."""
+    if not photo_ids:
+        return []
+    stmt = (delete(Photo).where(Photo.ward_id == ward_id, Photo.entity == entity,
+                                Photo.entity_id == entity_id, Photo.id.in_(photo_ids))
+            .returning(Photo.id, Photo.sha256))
+    return sorted((row.id, row.sha256) for row in conn.execute(stmt))
+
+
 def photo(conn: Connection, ward_id: int, photo_id: int):
     stmt = select(Photo.id, Photo.entity, Photo.entity_id, Photo.content_type, Photo.data).where(
         Photo.ward_id == ward_id, Photo.id == photo_id)

@@ -20,6 +20,8 @@ ACTIONS = {
     "export_personal_data": _l("Xuất thông tin cá nhân (CSV)"),
     "export_owner_data": _l("Xuất dữ liệu theo yêu cầu của chủ cơ sở"),
     "erase_personal_data": _l("Xoá/ẩn danh thông tin chủ cơ sở"),
+    "add_register_photo": _l("Thêm ảnh vào bản ghi sổ"),
+    "remove_register_photo": _l("Xoá ảnh của bản ghi sổ"),
 }
 
 ENTITIES = {
@@ -28,6 +30,7 @@ ENTITIES = {
     "inspection": _l("Kiểm tra"),
     "incident": _l("Vụ việc"),
     "photo": _l("Ảnh"),
+    "register_entry": _l("Bản ghi sổ"),
 }
 
 DETAIL_KEYS = {

@@ -21,6 +21,7 @@ from webapp.extensions import db
 from webapp.registers import bp
 from webapp.services import registers as service
 from webapp.services.model_streets import Refused
+from webapp.services.photos import MAX_PHOTOS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -137,7 +138,9 @@ def _entry_page(ward, row, entry, errors=(), status=200):
                            fields=fields, errors=list(errors), config=config,
                            photos=records.photos_of(conn, ward.id, "register_entry", entry.id),
                            editable=can("record_incident"), display=values.display,
-                           deletable=can("delete_register_entries")), status
+                           deletable=can("delete_register_entries"),
+                           has_photo=any(f["kind"] == "photo" for f in row.definition["fields"]),
+                           max_photos=MAX_PHOTOS), status
 
 
 @bp.route("/registers/<code>/<int:entry_id>", methods=["GET", "POST"])
@@ -148,9 +151,12 @@ def entry(code: str, entry_id: int):
         return _entry_page(ward, row, found)
     if not can("record_incident"):
         abort(403)
+    uploads = [(f.filename, f.read()) for f in request.files.getlist("photos") if f.filename]
+    remove = [int(v) for v in request.form.getlist("remove_photos") if v.isdigit()]
     try:
         with db.transaction() as tx:
-            service.save_entry(tx, ward, current_user.id, row, request.form, entry_id)
+            service.save_entry(tx, ward, current_user.id, row, request.form, entry_id,
+                               uploads, remove)
     except Refused as refused:
         return _entry_page(ward, row, found, refused.errors, 400)
     flash(_("Đã lưu."), "info")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from geo import formatting as fmt
+from geo.i18n import N_, Message
 
 MAX_PHOTOS = 5
 MAX_BYTES = 8 * 1024 * 1024
@@ -39,7 +40,17 @@ class CleanPhoto:
 
 
 class PhotoError(ValueError):
-    """Why a photo was refused (Vietnamese)."""
+    """Why a photo was refused: ``args[0]`` is a ``geo.i18n.Message`` (Vietnamese as a
+    ``str``, said in the reader's language where it is shown)."""
+
+
+def _not_an_image(name: str) -> PhotoError:
+    return PhotoError(Message(N_("Tệp “%(label)s” không phải ảnh hợp lệ."), label=_label(name)))
+
+
+def too_many_photos() -> Message:
+    """The refusal of a record with more than ``MAX_PHOTOS`` photos."""
+    return Message(N_("Tối đa %(n)s ảnh cho một bản ghi."), n=MAX_PHOTOS)
 
 
 def _label(name: str) -> str:
@@ -66,7 +77,7 @@ class PhotoUpload:
         try:
             with Image.open(io.BytesIO(self.raw), formats=ACCEPTED) as image:
                 if image.size != (self.width, self.height):
-                    raise PhotoError(f"Tệp “{_label(self.name)}” không phải ảnh hợp lệ.")
+                    raise _not_an_image(self.name)
                 image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a reduced scale
                 # Apply the orientation tag before it is dropped with the rest of the metadata.
                 image = ImageOps.exif_transpose(image).convert("RGB")
@@ -79,27 +90,32 @@ class PhotoUpload:
         except Image.DecompressionBombError:
             raise _too_many_pixels(self.name, None) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            raise PhotoError(f"Tệp “{_label(self.name)}” không phải ảnh hợp lệ.") from None
+            raise _not_an_image(self.name) from None
 
 
 def _too_many_pixels(name: str, size: tuple[int, int] | None) -> PhotoError:
-    limit = f"tối đa {MAX_PIXELS / 1_000_000:g} megapixel"
+    limit = f"{MAX_PIXELS / 1_000_000:g}"
     if size is None:
-        return PhotoError(f"Ảnh “{_label(name)}” quá nhiều điểm ảnh ({limit}).")
+        return PhotoError(Message(N_("Ảnh “%(label)s” quá nhiều điểm ảnh (tối đa %(limit)s "
+                                     "megapixel)."), label=_label(name), limit=limit))
     width, height = size
-    return PhotoError(f"Ảnh “{_label(name)}” quá lớn: {width} × {height} điểm ảnh "
-                      f"({fmt.integer(width * height / 1_000_000)} megapixel; {limit}).")
+    return PhotoError(Message(N_("Ảnh “%(label)s” quá lớn: %(width)s × %(height)s điểm ảnh "
+                                 "(%(megapixels)s megapixel; tối đa %(limit)s megapixel)."),
+                              label=_label(name), width=width, height=height, limit=limit,
+                              megapixels=fmt.integer(width * height / 1_000_000)))
 
 
 def check_photo(raw: bytes, name: str) -> PhotoUpload:
     """Size, format and pixel count from the header alone; raise ``PhotoError`` if refused."""
     if len(raw) > MAX_BYTES:
-        raise PhotoError(f"Ảnh “{_label(name)}” lớn quá {MAX_BYTES // (1024 * 1024)} MB.")
+        raise PhotoError(Message(N_("Ảnh “%(label)s” lớn quá %(mb)s MB."), label=_label(name),
+                                 mb=MAX_BYTES // (1024 * 1024)))
     try:
         with Image.open(io.BytesIO(raw)) as probe:
             kind, size = probe.format, probe.size
             if kind not in ACCEPTED:
-                raise PhotoError(f"Ảnh “{_label(name)}” phải là JPEG, PNG hoặc WebP.")
+                raise PhotoError(Message(N_("Ảnh “%(label)s” phải là JPEG, PNG hoặc WebP."),
+                                         label=_label(name)))
             if size[0] * size[1] > MAX_PIXELS:
                 raise _too_many_pixels(name, size)
             probe.verify()  # chunk checksums; decodes no pixels
@@ -108,7 +124,7 @@ def check_photo(raw: bytes, name: str) -> PhotoUpload:
     except Image.DecompressionBombError:
         raise _too_many_pixels(name, None) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise PhotoError(f"Tệp “{_label(name)}” không phải ảnh hợp lệ.") from None
+        raise _not_an_image(name) from None
     return PhotoUpload(name, raw, kind, *size)
 
 
@@ -120,11 +136,11 @@ def clean_photo(raw: bytes, name: str) -> CleanPhoto:
 def check_photos(uploads: list[tuple[str, bytes]], errors: list) -> list[PhotoUpload]:
     """Header checks of a record's photos (``(name, raw)``); problems go to ``errors``."""
     if len(uploads) > MAX_PHOTOS:
-        errors.append(("photos", f"Tối đa {MAX_PHOTOS} ảnh cho một bản ghi."))
+        errors.append(("photos", too_many_photos()))
     checked = []
     for name, raw in uploads[:MAX_PHOTOS]:
         try:
             checked.append(check_photo(raw, name))
         except PhotoError as err:
-            errors.append(("photos", str(err)))
+            errors.append(("photos", err.args[0]))
     return checked

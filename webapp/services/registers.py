@@ -25,6 +25,7 @@ from models import registers as store
 from webapp.errors import ApiError
 from webapp.services.locator import ward_locator
 from webapp.services.model_streets import Refused
+from webapp.services.photos import MAX_PHOTOS, PhotoError, check_photos, too_many_photos
 from webapp.services.submissions import Raced, Submission, invalid
 
 PAGE_SIZE = 50
@@ -156,10 +157,14 @@ def describe_entry(conn, entity_id: int, *, ward_id: int) -> dict:
                         if found and found.kp_code else None}}
 
 
-def save_entry(conn, ward, user_id, type_row, form, entry_id: int) -> int:
-    """A desk edit (the entry's page): attributes as typed, geometry as drawn (GeoJSON)."""
+def save_entry(conn, ward, user_id, type_row, form, entry_id: int, uploads=(),
+               remove=()) -> int:
+    """A desk edit (the entry's page): attributes as typed, geometry as drawn (GeoJSON),
+    photos added (``uploads``: ``(name, raw)``) and removed (``remove``: photo ids of this
+    entry; others are ignored) — all of it or, ``Refused``, nothing."""
     payload = {k: form.get(k) for k in form
-               if k not in ("csrf_token", "geometry", "geometry_mode", "street_ids", "lon", "lat")}
+               if k not in ("csrf_token", "geometry", "geometry_mode", "street_ids", "lon", "lat",
+                            "remove_photos")}
     for field in type_row.definition["fields"]:
         if field["kind"] == "yesno" and form.get(field["name"]):
             payload[field["name"]] = form.get(field["name"]) == "yes"
@@ -177,13 +182,38 @@ def save_entry(conn, ward, user_id, type_row, form, entry_id: int) -> int:
     if payload["geometry"] and payload["geometry"].get("type") == "Feature":
         payload["geometry"] = payload["geometry"].get("geometry")
     geometry_json = payload.pop("geometry")
-    clean, geometry, kp_id, _notes, errors = _clean(
+    kept = [p.id for p in records.photos_of(conn, ward.id, "register_entry", entry_id)]
+    wanted = set(remove)
+    removed = [photo_id for photo_id in kept if photo_id in wanted]
+    errors: list = []
+    checked = _checked_photos(type_row.definition, uploads, errors)
+    count = len(kept) - len(removed) + len(checked)
+    if count > MAX_PHOTOS:
+        errors.append(("photos", too_many_photos()))
+    # An entry imported from a spreadsheet has no photos yet and stays editable; one that
+    # has photos keeps at least one while its photo field is required.
+    clean, geometry, kp_id, _notes, problems = _clean(
         conn, ward, type_row.definition, {"attributes": payload, "geometry": geometry_json},
-        photos=1)  # photos are added on the entry's page, not required again by an edit
+        photos=count if kept else max(count, 1))
+    errors = problems + errors
     if errors:
         raise Refused(errors)
+    try:
+        photos = [photo.clean() for photo in checked]  # the entry validated: decode now
+    except PhotoError as err:
+        raise Refused([("photos", err.args[0])]) from None
     store.update_entry(conn, ward.id, entry_id, {"attributes": clean, "neighbourhood_id": kp_id,
                                                  "updated_by": user_id}, queries.ewkt(geometry))
+    for photo in photos:
+        photo_id = records.add_photo(conn, ward.id, "register_entry", entry_id, data=photo.data,
+                                     content_type="image/jpeg", width=photo.width,
+                                     height=photo.height, sha256=photo.sha256, user_id=user_id)
+        records.audit(conn, ward.id, user_id, "add_register_photo", "register_entry", entry_id,
+                      photo=photo_id, sha256=photo.sha256, register=type_row.code)
+    for photo_id, sha256 in records.remove_photos(conn, ward.id, "register_entry", entry_id,
+                                                  removed):
+        records.audit(conn, ward.id, user_id, "remove_register_photo", "register_entry",
+                      entry_id, photo=photo_id, sha256=sha256, register=type_row.code)
     return entry_id
 
 
@@ -211,6 +241,15 @@ def delete_entry(conn, ward, user_id, type_row, entry, reason: str | None) -> No
                   register=type_row.code, reason=text, attributes=kept,
                   geometry=json.loads(entry.geojson), photos=photos,
                   client_uuid=str(entry.client_uuid) if entry.client_uuid else None)
+
+
+def _checked_photos(definition: dict, uploads, errors: list) -> list:
+    """The headers of a desk edit's new photos (``photos.check_photos``); refused when the
+    register has no photo field."""
+    if uploads and not any(f["kind"] == "photo" for f in definition["fields"]):
+        errors.append(("photos", Message(N_("Sổ này không có trường ảnh."))))
+        return []
+    return check_photos(list(uploads), errors)
 
 
 def _filters(definition: dict, args) -> tuple[dict, dict]:
