@@ -19,7 +19,7 @@ from pyproj import CRS
 
 from geo import formatting as fmt
 from geo.crs import STORAGE_EPSG
-from geo.i18n import N_, Message
+from geo.i18n import N_, Figure, Message
 from geo.lazy import deferred
 
 gpd = deferred("geopandas")
@@ -69,7 +69,7 @@ def ward_outline(frame: gpd.GeoDataFrame, source_epsg: int | None = None
     if not MIN_AREA_M2 <= area <= MAX_AREA_M2:
         raise BoundaryError(Message(N_("Diện tích ranh giới %(km2)s km² không hợp lý cho một "
                                        "phường: kiểm tra hệ tọa độ của tệp."),
-                                    km2=fmt.number(area / 1e6, 3)))
+                                    km2=Figure(fmt.number, area / 1e6, 3)))
     result = outline.to_crs(STORAGE_EPSG).iloc[0]
     lon, lat = result.centroid.x, result.centroid.y
     if not (100 <= lon <= 112 and 7 <= lat <= 24):

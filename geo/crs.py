@@ -13,7 +13,7 @@ import shapely
 import yaml
 
 from geo import formatting as fmt
-from geo.i18n import N_, Message
+from geo.i18n import N_, Figure, Message
 from geo.lazy import deferred
 from geo.resources import DATA_DIR
 from geo.text import fold
@@ -70,7 +70,7 @@ def metric_epsg_for(province: str | None, centre_lon: float) -> tuple[int, str]:
     for fallback in _zones()["fallback"]:
         if centre_lon < fallback["west_of"]:
             why = Message(N_("không rõ tỉnh: vùng 3° theo kinh độ tâm ranh giới (%(lon)s°)"),
-                          lon=fmt.number(centre_lon, 2))
+                          lon=Figure(fmt.number, centre_lon, 2))
             return int(fallback["epsg"]), why
     raise ValueError(centre_lon)
 

@@ -47,9 +47,11 @@ def translate(message: str, locale: str = SOURCE, **params) -> str:
         return text[:1].upper() + text[1:]
     if isinstance(message, Lower):
         return translate(message.msgid, locale).lower()
+    if isinstance(message, Figure):
+        return message.said(locale)
     if isinstance(message, Message) and not params:
         message, params = message.msgid, {
-            k: translate(v, locale) if isinstance(v, Message | Msgid) else v
+            k: translate(v, locale) if isinstance(v, Message | Msgid | Figure) else v
             for k, v in message.params.items()}
     text = translations(locale).gettext(message)
     return text % params if params else text
@@ -110,6 +112,33 @@ class Lower(Msgid):
 
     def __reduce__(self):
         return Lower, (self.msgid,)
+
+
+class Figure(str):
+    """A number or date inside a ``Message``, written in the reader's locale when the message
+    is said: ``format`` is a ``geo.formatting`` function taking ``locale=``. As a ``str`` it
+    is the Vietnamese writing.
+
+    >>> from geo import formatting as fmt
+    >>> m = Message(N_("Đọc %(n)s đối tượng từ tệp"), n=Figure(fmt.integer, 12345))
+    >>> str(m), translate(m, "en")
+    ('Đọc 12.345 đối tượng từ tệp', 'Read 12,345 objects from the file')
+    """
+
+    def __new__(cls, format, *args, **kwargs) -> Figure:
+        self = super().__new__(cls, format(*args, **kwargs))
+        self.format, self.args, self.kwargs = format, args, kwargs
+        return self
+
+    def said(self, locale: str) -> str:
+        return self.format(*self.args, **{**self.kwargs, "locale": locale})
+
+    def __reduce__(self):
+        return _figure, (self.format, self.args, self.kwargs)
+
+
+def _figure(format, args: tuple, kwargs: dict) -> Figure:
+    return Figure(format, *args, **kwargs)
 
 
 class Message(str):

@@ -21,7 +21,7 @@ import shapely
 
 from geo import formatting as fmt
 from geo import vocabulary as vocab
-from geo.i18n import N_, Lower, Message, Msgid
+from geo.i18n import N_, Figure, Lower, Message, Msgid
 from geo.numbers import INT64_MAX
 from geo.validate import _Reader as Reader
 
@@ -116,7 +116,7 @@ def status_step(current: dict, to_status: str, on: date | None, note: str | None
     previous = current.get(STATUS_DATES[status]) if not back else None
     if previous and on < previous:
         return {}, Message(N_("Ngày chuyển không được trước ngày %(status)s (%(day)s)."),
-                           status=Lower(_label(status)), day=fmt.day(previous))
+                           status=Lower(_label(status)), day=Figure(fmt.day, previous))
     values = {"status": to_status}
     if back:
         for later in STATUS_ORDER[STATUS_ORDER.index(to_status) + 1:]:

@@ -24,7 +24,7 @@ import yaml
 
 from geo import formatting as fmt
 from geo.crs import to_metric
-from geo.i18n import N_, Message
+from geo.i18n import N_, Figure, Message
 from geo.lazy import deferred
 from geo.resources import DATA_DIR
 from geo.vocabulary import ENCROACHMENT, PUBLIC_ORDER
@@ -196,7 +196,7 @@ def _encroachment_per_km(d: MonthData, ids, points, start, end, km, **_) -> Scor
             continue
         share = 1.0 if worst == best else (worst - rates[kp]) / (worst - best)
         out[kp] = (points * share, rates[kp],
-                   Message(N_("%(rate)s vụ/km"), rate=fmt.number(rates[kp], 2)))
+                   Message(N_("%(rate)s vụ/km"), rate=Figure(fmt.number, rates[kp], 2)))
     return out
 
 

@@ -20,7 +20,7 @@ import shapely
 
 from geo import formatting as fmt
 from geo.crs import STORAGE_EPSG, require_crs, to_metric
-from geo.i18n import N_, Joined, Message, Msgid
+from geo.i18n import N_, Figure, Joined, Message, Msgid
 from geo.lazy import deferred
 from geo.resources import DATA_DIR
 from geo.vocabulary import STREET_CLASSES
@@ -172,27 +172,29 @@ class StreetSummary:
         Bỏ 1 đoạn: trùng lặp 1
         Đường chính 1,3 km; Hẻm 0,30 km
         """
-        out = [Message(N_("Đọc %(n)s đối tượng từ tệp"), n=fmt.integer(self.read)),
-               Message(N_("Giữ %(n)s đoạn đường (tổng %(km)s km)"), n=fmt.integer(self.kept),
-                       km=_km(sum(self.km_by_class.values())))]
+        out = [Message(N_("Đọc %(n)s đối tượng từ tệp"), n=Figure(fmt.integer, self.read)),
+               Message(N_("Giữ %(n)s đoạn đường (tổng %(km)s km)"),
+                       n=Figure(fmt.integer, self.kept), km=_km(sum(self.km_by_class.values())))]
         if self.merged:
-            out.append(Message(N_("Gộp %(n)s đoạn nối tiếp cùng tên"), n=fmt.integer(self.merged)))
+            out.append(Message(N_("Gộp %(n)s đoạn nối tiếp cùng tên"),
+                               n=Figure(fmt.integer, self.merged)))
         if self.clipped:
             out.append(Message(N_("Cắt %(n)s đoạn tại ranh giới phường"),
-                               n=fmt.integer(self.clipped)))
+                               n=Figure(fmt.integer, self.clipped)))
         if self.dropped:
             reasons = sorted(self.dropped.items(), key=lambda item: (-item[1], item[0]))
-            shown = [Message(N_("%(reason)s %(n)s"), n=fmt.integer(count),
+            shown = [Message(N_("%(reason)s %(n)s"), n=Figure(fmt.integer, count),
                              reason=reason if isinstance(reason, Message) else Msgid(reason))
                      for reason, count in reasons[:8]]
             if len(reasons) > 8:
                 shown.append(Message(N_("lý do khác %(n)s"),
-                                     n=fmt.integer(sum(count for _, count in reasons[8:]))))
+                                     n=Figure(fmt.integer, sum(count for _, count in reasons[8:]))))
             out.append(Message(N_("Bỏ %(n)s đoạn: %(reasons)s"),
-                               n=fmt.integer(sum(self.dropped.values())), reasons=Joined(shown)))
+                               n=Figure(fmt.integer, sum(self.dropped.values())),
+                               reasons=Joined(shown)))
         if self.unnamed:
             out.append(Message(N_("%(n)s đoạn không tên: đặt tên theo loại và đường có tên gần "
-                                  "nhất"), n=fmt.integer(self.unnamed)))
+                                  "nhất"), n=Figure(fmt.integer, self.unnamed)))
         by_class = [Message(N_("%(kind)s %(km)s km"), kind=Msgid(STREET_CLASSES[code]),
                             km=_km(km)) for code, km in self.km_by_class.items() if km > 0]
         if by_class:
@@ -426,4 +428,4 @@ def _round_degrees(geoms):
 
 
 def _km(km: float) -> str:
-    return fmt.number(km, 1 if km >= 1 or km == 0 else 2)
+    return Figure(fmt.number, km, 1 if km >= 1 or km == 0 else 2)

@@ -18,7 +18,7 @@ import numpy as np
 
 from geo import formatting as fmt
 from geo import work
-from geo.i18n import N_, Message
+from geo.i18n import N_, Figure, Message
 from geo.lazy import deferred
 from geo.vocabulary import MODEL_STREET_STATUSES, PUBLIC_ORDER
 
@@ -199,7 +199,7 @@ def _manual_value(target: dict, data: PlanData, today: date) -> tuple[float | No
     unit = f" {target['unit']}" if target.get("unit") else ""
     shown = fmt.number(value, 2, trim=True)
     return float(value), Message(N_("%(value)s (số liệu tháng %(month)s)"),
-                                 value=f"{shown}{unit}", month=fmt.month(when))
+                                 value=f"{shown}{unit}", month=Figure(fmt.month, when))
 
 
 def _deadline(raw, today: date) -> date:

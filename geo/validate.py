@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from geo import formatting as fmt
 from geo import vocabulary as vocab
-from geo.i18n import N_, Capital, Joined, Message, Msgid
+from geo.i18n import N_, Capital, Figure, Joined, Message, Msgid
 from geo.numbers import INT32_MAX, INT64_MAX, NumberRefused, OutOfRange, finite, whole
 from geo.schema import (
     BOARDING_HOUSE,
@@ -179,7 +179,7 @@ class _Reader:
                       "in_future")
         elif not_before and parsed < not_before:
             self.fail(field, Message(N_("%(what)s không được trước %(day)s."), what=Capital(label),
-                                     day=fmt.day(not_before)), "too_early")
+                                     day=Figure(fmt.day, not_before)), "too_early")
         else:
             self.clean[field] = parsed
 
@@ -202,7 +202,7 @@ class _Reader:
                       "in_future")
         elif parsed < EARLIEST:
             self.fail(field, Message(N_("%(what)s quá cũ (trước %(day)s)."), what=Capital(label),
-                                     day=fmt.day(EARLIEST)), "too_early")
+                                     day=Figure(fmt.day, EARLIEST)), "too_early")
         else:
             self.clean[field] = parsed
 
@@ -290,7 +290,7 @@ def validate_location(location) -> tuple[dict, Errors]:
         shown = Msgid(N_("không rõ")) if accuracy is None else f"±{fmt.integer(accuracy)} m"
         return refuse(Message(N_("Vị trí GPS kém chính xác (%(shown)s, cần ≤ %(limit)s m): hãy "
                                  "đặt ghim bằng tay trên bản đồ."),
-                              shown=shown, limit=fmt.integer(MAX_ACCURACY_M)),
+                              shown=shown, limit=Figure(fmt.integer, MAX_ACCURACY_M)),
                       "inaccurate_location")
     return {"lon": lon, "lat": lat, "accuracy_m": accuracy, "manual": manual}, []
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from geo import formatting as fmt
-from geo.i18n import N_, Message, Msgid
+from geo.i18n import N_, Figure, Message, Msgid
 
 UNIT_KINDS = {
     "ubnd": N_("UBND phường"),
@@ -93,8 +93,9 @@ def quantity_problem(ward_quantity: float | None, registered: float | None) -> s
     if ward_quantity is None or registered is None or registered >= ward_quantity:
         return None
     return Message(N_("Chỉ tiêu đơn vị đăng ký (%(registered)s) không được thấp hơn chỉ tiêu "
-                      "phường giao (%(ward)s)."), registered=fmt.number(registered, 2, trim=True),
-                   ward=fmt.number(ward_quantity, 2, trim=True))
+                      "phường giao (%(ward)s)."),
+                   registered=Figure(fmt.number, registered, 2, trim=True),
+                   ward=Figure(fmt.number, ward_quantity, 2, trim=True))
 
 
 def _day(value) -> date | None:

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from geo import formatting as fmt
 from geo import report as geo_report
-from geo.i18n import N_, Message, translate
+from geo.i18n import N_, Figure, Message, translate
 from geo.text import fold
 from geo.work import on_time_share
 
@@ -129,8 +129,8 @@ def period_bounds(period: str, today: date, phases=()) -> tuple[date, date, str]
     if period == "week":
         start = today - timedelta(days=today.weekday())
         end = start + timedelta(days=6)
-        return start, end, Message(N_("Tuần %(start)s – %(end)s"), start=fmt.day(start),
-                                   end=fmt.day(end))
+        return start, end, Message(N_("Tuần %(start)s – %(end)s"), start=Figure(fmt.day, start),
+                                   end=Figure(fmt.day, end))
     if period == "quarter":
         q = (today.month - 1) // 3 + 1
         start = date(today.year, 3 * q - 2, 1)
@@ -144,7 +144,7 @@ def period_bounds(period: str, today: date, phases=()) -> tuple[date, date, str]
         if phase:
             return phase["start"], phase["end"], phase["label"]
     start, end = _month_bounds(fmt.month_key(today))
-    return start, end, Message(N_("Tháng %(month)s"), month=fmt.month(fmt.month_key(today)))
+    return start, end, Message(N_("Tháng %(month)s"), month=Figure(fmt.month, fmt.month_key(today)))
 
 
 def summary(tasks: list[dict], updates: list[dict], start: date, end: date) -> dict:

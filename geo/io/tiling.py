@@ -7,7 +7,7 @@ from __future__ import annotations
 from geo import formatting as fmt
 from geo import topology
 from geo.crs import to_metric
-from geo.i18n import N_, Message
+from geo.i18n import N_, Figure, Message
 from geo.io.read import RawFile
 from geo.io.results import ImportCheck, RowError
 from geo.io.rows import cell, number
@@ -31,7 +31,7 @@ def check_tiling(check: ImportCheck, raw: RawFile, mapping: dict[str, str], ward
                                       "“khớp khe hở nhỏ” (--snap) để sửa khi nhập, hoặc nhập "
                                       "nguyên như tệp."),
                                    n=len(report.slivers),
-                                   tolerance=fmt.number(tolerance_m, 2, trim=True)))
+                                   tolerance=Figure(fmt.number, tolerance_m, 2, trim=True)))
     for overlap in report.refused_overlaps:
         where = ", ".join(fmt.coordinate(overlap.where[i], 5) for i in (1, 0))  # lat, lon
         for row, other, code in ((overlap.rows[0], overlap.rows[1], overlap.codes[1]),
@@ -39,9 +39,9 @@ def check_tiling(check: ImportCheck, raw: RawFile, mapping: dict[str, str], ward
             check.errors.append(RowError(row, Message(N_("ranh giới")), Message(
                 N_("Chồng lấn với dòng %(other)s (%(code)s): %(area)s m², dày khoảng %(width)s "
                    "m, tại %(where)s — vượt dung sai %(tolerance)s m: sửa ranh giới."),
-                other=other, code=code, area=fmt.integer(overlap.area_m2),
-                width=fmt.integer(overlap.width_m), where=where,
-                tolerance=fmt.number(tolerance_m, 2, trim=True))))
+                other=other, code=code, area=Figure(fmt.integer, overlap.area_m2),
+                width=Figure(fmt.integer, overlap.width_m), where=where,
+                tolerance=Figure(fmt.number, tolerance_m, 2, trim=True))))
     check.errors.sort(key=lambda e: (e.row, e.field))
     check.topology = report
     check.summary = report.lines() + area_notes(check, raw, mapping, metric_epsg)

@@ -75,4 +75,4 @@ def test_notes_and_refusals_read_english_through_translate():
     assert str(refused.value).startswith("Tệp không có vùng (polygon) nào")
     _, why = metric_epsg_for(None, 106.7)
     assert translate(why, "en") == \
-        "province unknown: the 3° zone of the boundary centre's longitude (106,70°)"
+        "province unknown: the 3° zone of the boundary centre's longitude (106.70°)"

@@ -177,3 +177,20 @@ def test_templates_use_the_filters_not_hand_formatting():
     hand = re.compile(r"""strftime\(|"%\.\d+f"\s*\|\s*format|\|\s*(vn_\w+|month_vi|vnd)\b""")
     assert [str(t.relative_to(ROOT)) for t in templates if hand.search(t.read_text("utf-8"))] \
         == []
+
+
+def test_a_figure_in_a_message_is_written_in_the_readers_locale():
+    """Numbers and dates inside a geo Message follow the language it is said in."""
+    import pickle
+    from datetime import date
+
+    from geo import formatting as fmt
+    from geo.i18n import N_, Figure, Message, translate
+
+    message = Message(N_("Gộp %(n)s đoạn nối tiếp cùng tên"), n=Figure(fmt.integer, 12345))
+    assert str(message) == "Gộp 12.345 đoạn nối tiếp cùng tên"
+    assert "12,345" in translate(message, "en")
+    day = Figure(fmt.day, date(2026, 11, 5))
+    assert str(day) == "05/11/2026" and translate(day, "en") == "Nov 5, 2026"
+    again = pickle.loads(pickle.dumps(message))  # a worker's result keeps its figures
+    assert translate(again, "en") == translate(message, "en")

@@ -276,6 +276,6 @@ def test_the_summary_reads_english_through_translate_and_vietnamese_as_text():
     english = [translate(line, "en") for line in lines]
     assert english[0] == "Read 5 objects from the file"
     assert english[3] == "Dropped 3 segments: not a road for vehicles (footway) 2, duplicate 1"
-    assert english[4] == (f"{translate(STREET_CLASSES['main'], 'en')} 1,3 km; "
-                          f"{translate(STREET_CLASSES['alley'], 'en')} 0,30 km")
+    assert english[4] == (f"{translate(STREET_CLASSES['main'], 'en')} 1.3 km; "
+                          f"{translate(STREET_CLASSES['alley'], 'en')} 0.30 km")
     assert translate(reasons[1], "en") == "unknown highway type (xyz)"
