@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from webapp.commands import database, ward_or_fail
+from webapp.commands import N_, _, database, option, refused, ward_or_fail
 
 
 @click.group("tasks")
@@ -16,8 +16,8 @@ def tasks_group() -> None:
 
 @tasks_group.command("warn")
 @with_appcontext
-@click.option("--ward", "ward_code", help="Mã phường (mặc định: mọi phường).")
-@click.option("--day", help="Ngày xét, dạng yyyy-mm-dd (mặc định: hôm nay).")
+@option("--ward", "ward_code", help=N_("Mã phường (mặc định: mọi phường)."))
+@option("--day", help=N_("Ngày xét, dạng yyyy-mm-dd (mặc định: hôm nay)."))
 def warn_command(ward_code, day) -> None:
     """Cảnh báo nhiệm vụ quá hạn, sắp đến hạn, lâu không cập nhật; gửi qua lệnh
     URBANORDER_NOTIFY_COMMAND. Warn about late, due-soon and stuck tasks."""
@@ -32,10 +32,11 @@ def warn_command(ward_code, day) -> None:
     try:
         today = date.fromisoformat(day) if day else local_today()
     except ValueError:
-        raise click.ClickException(f"Ngày “{day}” không hợp lệ (dùng yyyy-mm-dd).") from None
+        raise click.ClickException(_("Ngày “%(day)s” không hợp lệ (dùng yyyy-mm-dd).",
+                                     day=day)) from None
     command = current_app.config.get("NOTIFY_COMMAND") or ""
     with database().engine.connect() as conn:
-        wards = [ward_or_fail(conn, ward_code, "cảnh báo nhiệm vụ")] if ward_code else \
+        wards = [ward_or_fail(conn, ward_code, N_("cảnh báo nhiệm vụ"))] if ward_code else \
             queries.wards(conn)
         for ward in wards:
             flagged = service.flagged(conn, ward.id, today, plan_for(conn, ward).work)
@@ -47,8 +48,8 @@ def warn_command(ward_code, day) -> None:
                 try:
                     notify.send(command, document)
                 except notify.NotifyError as err:
-                    raise click.ClickException(str(err)) from None
-                click.echo(f"Đã gửi thông báo ({len(flagged)} nhiệm vụ).")
+                    raise refused(err) from None
+                click.echo(_("Đã gửi thông báo (%(count)s nhiệm vụ).", count=len(flagged)))
 
 
 COMMANDS = (tasks_group,)

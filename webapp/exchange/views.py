@@ -29,6 +29,7 @@ from webapp.auth.permissions import can, effective_roles, require
 from webapp.exchange import bp
 from webapp.exchange.files import export_layer
 from webapp.extensions import db
+from webapp.i18n import say
 from webapp.services import exchange as service
 
 LAYER_LABELS = {
@@ -155,7 +156,7 @@ def _commit(ward, req, token, options, choices):
     try:
         result = service.commit(db.engine, ward, req, current_user.id)
     except service.ImportRefused as refused:
-        flash(refused.message, "error")
+        flash(say(refused.message), "error")
         return _report(ward, req, token, options, choices, status=422)
     except geoio.ReadError as err:
         flash(str(err), "error")
@@ -169,7 +170,7 @@ def _summary(result: dict) -> str:
     parts = [_("Đã nhập %(rows)s dòng vào lớp “%(layer)s”.", rows=result["rows"],
                layer=LAYER_LABELS[result["layer"]])]
     if result["layer"] == "streets":
-        return " ".join([*parts, service.describe_streets(result)])
+        return " ".join([*parts, say(service.describe_streets(result))])
     if "moved" in result:
         moved = result["moved"]
         parts.append(_("Khu phố: thêm %(added)s, cập nhật %(updated)s, bỏ %(removed)s. Gán lại "

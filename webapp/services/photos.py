@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from geo import formatting as fmt
+from geo.i18n import N_, Message, Msgid
 
 MAX_PHOTOS = 5
 MAX_BYTES = 8 * 1024 * 1024
@@ -39,12 +40,19 @@ class CleanPhoto:
 
 
 class PhotoError(ValueError):
-    """Why a photo was refused (Vietnamese)."""
+    """Why a photo was refused: ``args[0]``, a ``geo.i18n.Message`` said in the reader's
+    language where shown."""
 
 
 def _label(name: str) -> str:
-    name = " ".join(str(name or "ảnh").split())
+    if not name or not str(name).split():
+        return Msgid(N_("ảnh"))
+    name = " ".join(str(name).split())
     return name if len(name) <= 60 else name[:57] + "…"
+
+
+def _not_a_photo(name: str) -> PhotoError:
+    return PhotoError(Message(N_("Tệp “%(name)s” không phải ảnh hợp lệ."), name=_label(name)))
 
 
 @dataclass(frozen=True)
@@ -66,7 +74,7 @@ class PhotoUpload:
         try:
             with Image.open(io.BytesIO(self.raw), formats=ACCEPTED) as image:
                 if image.size != (self.width, self.height):
-                    raise PhotoError(f"Tệp “{_label(self.name)}” không phải ảnh hợp lệ.")
+                    raise _not_a_photo(self.name)
                 image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a reduced scale
                 # Apply the orientation tag before it is dropped with the rest of the metadata.
                 image = ImageOps.exif_transpose(image).convert("RGB")
@@ -79,27 +87,32 @@ class PhotoUpload:
         except Image.DecompressionBombError:
             raise _too_many_pixels(self.name, None) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            raise PhotoError(f"Tệp “{_label(self.name)}” không phải ảnh hợp lệ.") from None
+            raise _not_a_photo(self.name) from None
 
 
 def _too_many_pixels(name: str, size: tuple[int, int] | None) -> PhotoError:
-    limit = f"tối đa {MAX_PIXELS / 1_000_000:g} megapixel"
+    limit = Message(N_("tối đa %(count)s megapixel"), count=f"{MAX_PIXELS / 1_000_000:g}")
     if size is None:
-        return PhotoError(f"Ảnh “{_label(name)}” quá nhiều điểm ảnh ({limit}).")
+        return PhotoError(Message(N_("Ảnh “%(name)s” quá nhiều điểm ảnh (%(limit)s)."),
+                                  name=_label(name), limit=limit))
     width, height = size
-    return PhotoError(f"Ảnh “{_label(name)}” quá lớn: {width} × {height} điểm ảnh "
-                      f"({fmt.integer(width * height / 1_000_000)} megapixel; {limit}).")
+    return PhotoError(Message(N_("Ảnh “%(name)s” quá lớn: %(width)s × %(height)s điểm ảnh "
+                                 "(%(megapixels)s megapixel; %(limit)s)."), name=_label(name),
+                              width=width, height=height,
+                              megapixels=fmt.integer(width * height / 1_000_000), limit=limit))
 
 
 def check_photo(raw: bytes, name: str) -> PhotoUpload:
     """Size, format and pixel count from the header alone; raise ``PhotoError`` if refused."""
     if len(raw) > MAX_BYTES:
-        raise PhotoError(f"Ảnh “{_label(name)}” lớn quá {MAX_BYTES // (1024 * 1024)} MB.")
+        raise PhotoError(Message(N_("Ảnh “%(name)s” lớn quá %(megabytes)s MB."),
+                                 name=_label(name), megabytes=MAX_BYTES // (1024 * 1024)))
     try:
         with Image.open(io.BytesIO(raw)) as probe:
             kind, size = probe.format, probe.size
             if kind not in ACCEPTED:
-                raise PhotoError(f"Ảnh “{_label(name)}” phải là JPEG, PNG hoặc WebP.")
+                raise PhotoError(Message(N_("Ảnh “%(name)s” phải là JPEG, PNG hoặc WebP."),
+                                         name=_label(name)))
             if size[0] * size[1] > MAX_PIXELS:
                 raise _too_many_pixels(name, size)
             probe.verify()  # chunk checksums; decodes no pixels
@@ -108,7 +121,7 @@ def check_photo(raw: bytes, name: str) -> PhotoUpload:
     except Image.DecompressionBombError:
         raise _too_many_pixels(name, None) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise PhotoError(f"Tệp “{_label(name)}” không phải ảnh hợp lệ.") from None
+        raise _not_a_photo(name) from None
     return PhotoUpload(name, raw, kind, *size)
 
 
@@ -120,11 +133,12 @@ def clean_photo(raw: bytes, name: str) -> CleanPhoto:
 def check_photos(uploads: list[tuple[str, bytes]], errors: list) -> list[PhotoUpload]:
     """Header checks of a record's photos (``(name, raw)``); problems go to ``errors``."""
     if len(uploads) > MAX_PHOTOS:
-        errors.append(("photos", f"Tối đa {MAX_PHOTOS} ảnh cho một bản ghi."))
+        errors.append(("photos", Message(N_("Tối đa %(count)s ảnh cho một bản ghi."),
+                                         count=MAX_PHOTOS)))
     checked = []
     for name, raw in uploads[:MAX_PHOTOS]:
         try:
             checked.append(check_photo(raw, name))
         except PhotoError as err:
-            errors.append(("photos", str(err)))
+            errors.append(("photos", err.args[0]))
     return checked

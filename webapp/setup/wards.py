@@ -18,6 +18,7 @@ from webapp.auth import WARD_CHOICE
 from webapp.auth.permissions import require
 from webapp.auth.views import safe_next
 from webapp.extensions import db
+from webapp.i18n import Labels
 from webapp.services import wards as service
 from webapp.setup import bp
 from webapp.setup.forms import BoundaryForm, RemoveForm, WardForm
@@ -71,7 +72,7 @@ def new_ward():
                                       metric_epsg=_epsg(form.metric_epsg.data),
                                       preset=form.preset.data, user_id=current_user.id)
         except (service.WardError, geoio.ReadError) as err:
-            error, status = str(err), 400
+            error, status = err.args[0], 400
         else:
             session[WARD_CHOICE] = made["id"]
             notes = " ".join(made["notes"])
@@ -97,7 +98,7 @@ def _detail(row, report=None, token=None, error=None, status=200):
         "setup/ward.html", ward=row, held=service.holdings(conn, row.id),
         extent=queries.ward_extent(conn, row.id), boundary_form=BoundaryForm(),
         remove_form=RemoveForm(), report=report, token=token, error=error,
-        labels=service.RECORD_LABELS, working=current_user.ward_id == row.id), status
+        labels=Labels(service.RECORD_LABELS), working=current_user.ward_id == row.id), status
 
 
 @bp.post("/admin/wards/<code>/work")
@@ -138,7 +139,7 @@ def set_boundary(code: str):
         report = {"outside": service.outside(db.conn, row, outline.shape),
                   "notes": outline.notes, "source_epsg": form.source_epsg.data or ""}
     except (service.WardError, uploads.UploadError, geoio.ReadError) as err:
-        return _detail(row, error=str(err), status=400)
+        return _detail(row, error=err.args[0], status=400)
     return _detail(row, report=report, token=token)
 
 
@@ -154,7 +155,7 @@ def remove(code: str):
         with db.transaction() as tx:
             service.remove(tx, row, current_user.id, force=bool(form.force.data))
     except service.WardError as err:
-        return _detail(row, error=str(err), status=400)
+        return _detail(row, error=err.args[0], status=400)
     if session.get(WARD_CHOICE) == row.id:
         session.pop(WARD_CHOICE)
     flash(_("Đã xóa %(name)s và mọi dữ liệu của phường.", name=row.name), "info")
