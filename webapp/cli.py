@@ -67,8 +67,9 @@ def _migrate() -> None:
     db = _database()
     started = time.perf_counter()
     migrate.upgrade(db.engine)
+    seconds = f"{time.perf_counter() - started:.1f}"
     click.echo(_("Cơ sở dữ liệu sẵn sàng (%(dialect)s, %(seconds)s s).",
-                 dialect=db.engine.dialect.name, seconds=f"{time.perf_counter() - started:.1f}"))
+                 dialect=db.engine.dialect.name, seconds=seconds))
 
 
 @cli.command("init")
@@ -106,8 +107,9 @@ def demo_command(replace: bool, if_empty: bool, remove: bool, seed: int) -> None
         return
     users = counts.pop("users")
     summary = ", ".join(f"{name}: {count}" for name, count in counts.items())
+    seconds = f"{time.perf_counter() - started:.1f}"
     click.echo(_("Đã nạp dữ liệu mô phỏng sau %(seconds)s s — %(summary)s.",
-                 seconds=f"{time.perf_counter() - started:.1f}", summary=summary))
+                 seconds=seconds, summary=summary))
     if users:
         click.echo("\n" + _("Tài khoản mô phỏng (mật khẩu chỉ in MỘT lần này — hãy ghi lại):"))
         for username, (role, password) in users.items():
@@ -136,8 +138,8 @@ def synth_command(wards: int, houses_per_ward: int, incidents_per_ward: int) -> 
                 if name != "ward_id":
                     totals[name] = totals.get(name, 0) + value
     summary = ", ".join(f"{name}: {count:,}" for name, count in totals.items())
-    click.echo(_("Xong sau %(seconds)s s — %(summary)s.",
-                 seconds=f"{time.perf_counter() - started:.0f}",
+    seconds = f"{time.perf_counter() - started:.0f}"
+    click.echo(_("Xong sau %(seconds)s s — %(summary)s.", seconds=seconds,
                  summary=summary or _("đã có sẵn")))
 
 

@@ -20,7 +20,8 @@ def test_a_refusal_is_vietnamese_by_default_and_english_with_lang_en(runner):
     assert "Không có phường mã “khong-co” (có: demo-tam-phuoc)." in vietnamese.output
     english = runner.invoke(cli, ["--lang", "en", "ward", "remove", "khong-co", "--yes"])
     assert english.exit_code != 0
-    assert "There is no ward with the code “khong-co” (there are: demo-tam-phuoc)." in english.output
+    assert ("There is no ward with the code “khong-co” (there are: demo-tam-phuoc)."
+            in english.output)
     assert "Không có" not in english.output
 
 

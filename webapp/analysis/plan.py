@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import render_template
+from flask_babel import gettext as _
 
 from geo import formatting as fmt
 from geo import work
@@ -11,6 +12,7 @@ from webapp.analysis import bp, common
 from webapp.auth.permissions import require
 from webapp.clock import local_now
 from webapp.extensions import db
+from webapp.i18n import current_language
 from webapp.services import analysis as service
 from webapp.services import work as work_service
 from webapp.services.plans import plan_for
@@ -21,22 +23,24 @@ STATUS_ORDER = ("missed", "at_risk", "on_track", "met")
 def _shown(row: dict) -> dict:
     value, goal = row["value"], row["target"]
     unit = f" {row['unit']}" if row.get("unit") else ""
+    locale = current_language()
     if row["kind"] == "done":  # done or not (e.g. the demonstration route)
-        value_text = "—" if value is None else ("Hoàn thành" if value >= goal else "Chưa xong")
-        target_text = "Hoàn thành"
+        value_text = "—" if value is None else (_("Hoàn thành") if value >= goal
+                                                else _("Chưa xong"))
+        target_text = _("Hoàn thành")
     elif row["is_share"]:
-        value_text = fmt.percent(value, missing=fmt.DASH)
-        target_text = fmt.percent(goal, missing=fmt.DASH)
+        value_text = fmt.percent(value, missing=fmt.DASH, locale=locale)
+        target_text = fmt.percent(goal, missing=fmt.DASH, locale=locale)
     else:
-        value_text = "—" if value is None else fmt.amount(value) + unit
-        target_text = fmt.amount(goal) + unit
+        value_text = "—" if value is None else fmt.amount(value, locale=locale) + unit
+        target_text = fmt.amount(goal, locale=locale) + unit
     progress = None
     if value is not None and goal:
         progress = max(0.0, min(1.0, float(value) / float(goal)))
     return {**row, "value_text": value_text, "target_text": target_text,
             "progress": progress,
-            "progress_text": "chưa có số liệu" if progress is None
-            else f"đạt {fmt.percent(progress)} mục tiêu"}
+            "progress_text": _("chưa có số liệu") if progress is None
+            else _("đạt %(share)s mục tiêu", share=fmt.percent(progress, locale=locale))}
 
 
 @bp.get("/targets")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from webapp.commands import N_, LazyChoice, _, database, option, refused, ward_or_fail
+from webapp.commands import N_, LazyChoice, _, database, language, option, refused, ward_or_fail
 
 
 def _layers() -> list[str]:
@@ -39,7 +39,8 @@ def export_command(layer, fmt, crs, ward_code, personal, output) -> None:
 
     with database().transaction() as conn:
         ward = ward_or_fail(conn, ward_code, N_("xuất dữ liệu"))
-        out = export_layer(conn, ward, layer, fmt, crs, personal, None, via="cli")
+        out = export_layer(conn, ward, layer, fmt, crs, personal, None, via="cli",
+                           locale=language())
     Path(output).write_bytes(out.body)
     done = dict(rows=out.rows, layer=layer, format=fmt, path=output)
     click.echo(_("Đã xuất %(rows)s đối tượng (%(layer)s, %(format)s) vào %(path)s — CÓ thông "

@@ -29,7 +29,7 @@ from webapp.auth.permissions import can, effective_roles, require
 from webapp.exchange import bp
 from webapp.exchange.files import export_layer
 from webapp.extensions import db
-from webapp.i18n import say
+from webapp.i18n import current_language, say
 from webapp.services import exchange as service
 
 LAYER_LABELS = {
@@ -72,9 +72,10 @@ def download(layer: str, fmt: str):
     ward = _ward()
     if personal:
         with db.transaction() as conn:
-            out = export_layer(conn, ward, layer, fmt, crs, True, current_user.id)
+            out = export_layer(conn, ward, layer, fmt, crs, True, current_user.id,
+                               locale=current_language())
     else:
-        out = export_layer(db.conn, ward, layer, fmt, crs)
+        out = export_layer(db.conn, ward, layer, fmt, crs, locale=current_language())
     return Response(out.body, mimetype=out.mimetype, headers={
         "Content-Disposition": f'attachment; filename="{out.filename}"',
         "Cache-Control": "private, no-store",
