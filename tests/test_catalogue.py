@@ -100,8 +100,8 @@ NOT_YET_TRANSLATED = {
     # Merged with the catalogue in parallel (units/tasks, registers): the rest of those
     # features is translated, but not, by the deadline, the register definition's checks
     # and labels (geo/registers.py: its GEOMETRIES "Điểm" would need a context, as the
-    # catalogue's "Điểm" is the ranking's points) nor the early-warning notification's text.
-    "webapp/services/notify.py", "geo/registers.py",
+    # catalogue's "Điểm" is the ranking's points).
+    "geo/registers.py",
 }
 
 # Template text that is not a message: code shown as code, brand and units.

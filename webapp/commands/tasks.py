@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from webapp.commands import N_, _, database, option, refused, ward_or_fail
+from webapp.commands import N_, _, database, language, option, refused, ward_or_fail
 
 
 @click.group("tasks")
@@ -40,7 +40,7 @@ def warn_command(ward_code, day) -> None:
             queries.wards(conn)
         for ward in wards:
             flagged = service.flagged(conn, ward.id, today, plan_for(conn, ward).work)
-            document = notify.payload(ward, today, flagged)
+            document = notify.payload(ward, today, flagged, language())
             click.echo(document["subject"])
             if document["text"]:
                 click.echo(document["text"])
