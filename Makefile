@@ -55,16 +55,18 @@ bench: test-setup
 
 # The message catalogue (docs/translating.md): extract the Vietnamese msgids into the .pot,
 # merge them into each language's .po (translators fill in the new ones), compile the .mo
-# that the app reads. The .mo is committed, so `make run` needs no build step.
+# that the app reads, and the browser's share of it (static/i18n/<lang>.json, read by
+# static/js/i18n.js). The .mo and the JSON are committed, so `make run` needs no build step.
 TRANSLATIONS := data/translations
 catalogue: test-setup
 	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords _l --keywords lazy_gettext \
-		--keywords translate --keywords translate_plural:1,2 \
+		--keywords translate --keywords translate_plural:1,2 --keywords pgettext:1c,2 \
 		--no-location --sort-output --ignore-dirs '.*' \
 		--output-file $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update --input-file $(TRANSLATIONS)/messages.pot \
 		--output-dir $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile --directory $(TRANSLATIONS) --statistics
+	$(BIN)/python scripts/js_catalogue.py
 
 clean:
 	rm -rf $(VENV) node_modules instance/urbanorder.db

@@ -6,14 +6,19 @@ as in production (``urbanorder serve --workers N``, gunicorn; ``--workers 1`` is
 sign-in limits stay on, as deployed), each sending incidents (a JSON body, as phones send a
 record without photos; ``--multipart``: the form older phones send) with new UUIDs,
 resending some at once (a phone's retry: must be a 200 replay) and retrying
-every unanswered one with the same UUID until it is answered. ``--kill`` SIGKILLs the whole
+every unanswered one with the same UUID until it is answered (``--batch N``: each phone
+sends its records N to a request, as a phone flushes its backlog, ``POST
+/api/v1/field/batch``; a batch is resent whole at once or later, and what got no answer is
+resent; ``--rate R`` offers R records/s in all — each phone a batch every
+clients × N / R seconds — instead of sending as fast as it is answered, so latency is that of
+a server keeping up, not of a queue). ``--kill`` SIGKILLs the whole
 server mid-run and starts it again. Then the database is checked: every answered UUID is
 stored once (lost, duplicated). The reference, same run: the same rows written by plain
 SQLAlchemy INSERTs, one transaction per record, no HTTP, no derivation.
 
     .venv/bin/python bench/bench_field_load.py [--backend postgis|spatialite|both]
         [--clients 50] [--seconds 20] [--workers 4] [--threads 4] [--kill] [--multipart]
-        [--code DIR]
+        [--batch N [--rate R]] [--code DIR]
 
 ``--code DIR`` serves another checkout (e.g. the commit before a change) with this script.
 """
@@ -53,6 +58,7 @@ from webapp.users import create_user  # noqa: E402
 
 PASSWORD = "bench-officer-2026"
 URL = "/api/v1/field/incidents"
+BATCH_URL = "/api/v1/field/batch"
 TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -228,7 +234,46 @@ class Officer:
                 return
             await asyncio.sleep(0.2)
 
-    async def run(self, signed_in: asyncio.Queue, go: asyncio.Event, retry_share: float) -> None:
+    async def send_batch(self, http, payloads: list[dict]) -> list[int | None]:
+        """One batch POST; each record's status (``None``: no answer)."""
+        raw = json.dumps({"records": [{"url": URL, "payload": p} for p in payloads]},
+                         ensure_ascii=False).encode()
+        headers = {"X-CSRFToken": self.token, "Content-Type": "application/json"}
+        started = time.perf_counter()
+        try:
+            async with http.post(self.base + BATCH_URL, headers=headers, data=raw) as answer:
+                body = await answer.json(content_type=None)
+                status = answer.status
+        except (TimeoutError, aiohttp.ClientError, json.JSONDecodeError):
+            self.stats["no_answer"] += len(payloads)
+            return [None] * len(payloads)
+        latency = time.perf_counter() - started
+        self.stats["requests"].append(latency)
+        results = body["results"] if status == 200 else [{"status": status}] * len(payloads)
+        statuses = []
+        for payload, result in zip(payloads, results, strict=True):
+            code = result["status"]
+            statuses.append(code)
+            self.stats["statuses"][code] = self.stats["statuses"].get(code, 0) + 1
+            if code in (200, 201):
+                self.stats["answers"].append((time.monotonic(), latency, code))
+                known = self.answered.setdefault(payload["uuid"], result["id"])
+                assert known == result["id"], "one UUID answered with two records"
+        return statuses
+
+    async def deliver_batch(self, http, payloads: list[dict]) -> None:
+        """Send until each record is answered; what got no answer or a 5xx is resent."""
+        while payloads and time.monotonic() < self.give_up:
+            statuses = await self.send_batch(http, payloads)
+            if 401 in statuses:
+                await self.sign_in(http)
+            payloads = [p for p, s in zip(payloads, statuses, strict=True)
+                        if s is None or s >= 500 or s == 401]
+            if payloads:
+                await asyncio.sleep(0.2)
+
+    async def run(self, signed_in: asyncio.Queue, go: asyncio.Event, retry_share: float,
+                  batch: int = 1) -> None:
         connector = aiohttp.TCPConnector(local_addr=(f"127.0.1.{self.n + 1}", 0))
         jar = aiohttp.CookieJar(unsafe=True)  # keep cookies of an IP address (127.0.0.1)
         async with aiohttp.ClientSession(connector=connector, cookie_jar=jar,
@@ -236,7 +281,22 @@ class Officer:
             await self.sign_in(http)
             signed_in.put_nowait(self.n)
             await go.wait()  # the clock starts when every officer is signed in
-            while time.monotonic() < self.stats["until"]:
+            pace = self.stats.get("interval")  # --rate: one batch per interval, open loop
+            due = time.monotonic() + (self.rng.uniform(0, pace) if pace else 0)
+            while batch > 1 and time.monotonic() < self.stats["until"]:
+                if pace:
+                    await asyncio.sleep(max(0.0, due - time.monotonic()))
+                    due += pace
+                payloads = [self.payload() for _ in range(batch)]
+                self.sent.update(p["uuid"] for p in payloads)
+                if self.rng.random() < retry_share / 2:  # the same batch twice at once
+                    await asyncio.gather(self.deliver_batch(http, payloads),
+                                         self.deliver_batch(http, payloads))
+                else:
+                    await self.deliver_batch(http, payloads)
+                if self.rng.random() < retry_share / 2:  # resent later: 200 replays
+                    await self.send_batch(http, payloads)
+            while batch == 1 and time.monotonic() < self.stats["until"]:
                 payload = self.payload()
                 self.sent.add(payload["uuid"])
                 if self.rng.random() < retry_share / 2:  # the same record twice at once
@@ -249,13 +309,17 @@ class Officer:
 
 
 async def drive(server: Server, points, args) -> tuple[list[Officer], dict, float]:
-    stats = {"answers": [], "statuses": {}, "no_answer": 0, "until": float("inf")}
+    stats = {"answers": [], "requests": [], "statuses": {}, "no_answer": 0,
+             "until": float("inf")}
+    if args.rate:  # each phone sends a batch every interval: args.rate records/s offered
+        stats["interval"] = args.clients * args.batch / args.rate
     signed_in, go = asyncio.Queue(), asyncio.Event()
     officers = [Officer(n, server.base, points, stats, time.monotonic() + 600)
                 for n in range(args.clients)]
     for officer in officers:
         officer.multipart = args.multipart
-    tasks = [asyncio.create_task(o.run(signed_in, go, args.retry_share)) for o in officers]
+    tasks = [asyncio.create_task(o.run(signed_in, go, args.retry_share, args.batch))
+             for o in officers]
     while signed_in.qsize() < len(officers):
         for task in tasks:
             if task.done():
@@ -361,6 +425,9 @@ def run_backend(name: str, url: str, args, instance: str) -> dict:
         "p50_ms": round(_percentile(latency, 50), 1),
         "p95_ms": round(_percentile(latency, 95), 1),
         "p99_ms": round(_percentile(latency, 99), 1),
+        **({"batch": args.batch, "offered_per_s": args.rate, "requests": len(stats["requests"]),
+            "request_p99_ms": round(_percentile(stats["requests"], 99), 1)}
+           if args.batch > 1 else {}),
         "server_cpu_ms_per_created": round(cpu / all_created * 1000, 2),
         "db_cpu_ms_per_created": round(db_cpu / all_created * 1000, 2),
         "statuses": stats["statuses"], "no_answer": stats["no_answer"],
@@ -386,6 +453,11 @@ def main() -> None:
     parser.add_argument("--kill", action="store_true")
     parser.add_argument("--multipart", action="store_true",
                         help="send multipart forms, as phones did before JSON bodies")
+    parser.add_argument("--batch", type=int, default=1,
+                        help="records per request (POST /api/v1/field/batch); 1: one each")
+    parser.add_argument("--rate", type=float, default=0,
+                        help="with --batch: records/s offered in all (each phone sends a batch "
+                             "every clients×batch/rate s, open loop); 0: as fast as answered")
     parser.add_argument("--reference", type=int, default=2000, help="reference records")
     parser.add_argument("--port", type=int, default=5391)
     parser.add_argument("--code", type=Path, default=ROOT)

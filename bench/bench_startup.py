@@ -5,6 +5,9 @@ system of the child: on a machine shared with other jobs the wall time is mostly
 for a core, the CPU time much less so) and peak RSS (``ru_maxrss`` of the child). The
 reference is importing the libraries every request needs anyway (flask, sqlalchemy,
 geoalchemy2, shapely, numpy, argon2) — what start-up cannot go below without dropping one.
+"server ready" is ``urbanorder serve`` (waitress, one process; ``--workers 2``: gunicorn)
+from its start to its first answer of the sign-in page, on an initialised SQLite database —
+also how long the server is down after a crash, before the supervisor's restart delay.
 ``--compare DIR`` also times another checkout (e.g. a worktree of the commit before a
 change), same venv, same run.
 
@@ -16,11 +19,13 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,8 +62,37 @@ def _run(code: str, cwd: Path) -> tuple[float, float, float]:
     return elapsed, cpu, int(out.split()[-1]) / 1024  # ru_maxrss is KiB on Linux
 
 
+def server_ready(cwd: Path, db: str, workers: int, port: int = 5397) -> float:
+    """Seconds from starting ``urbanorder serve`` to its first answer of ``/auth/login``."""
+    env = {**os.environ, "PYTHONPATH": str(cwd), "DATABASE_URL": f"sqlite:///{db}",
+           "SECRET_KEY": "bench-startup"}
+    command = [sys.executable, "-c", "from webapp.cli import main; main()", "serve",
+               "--port", str(port)] + (["--workers", str(workers)] if workers > 1 else [])
+    start = time.perf_counter()
+    server = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while time.perf_counter() - start < 60:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/auth/login", timeout=5).close()
+                return time.perf_counter() - start
+            except OSError:
+                time.sleep(0.01)
+        raise RuntimeError("the server did not answer within 60 s")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def measure(cwd: Path, runs: int, db: str) -> dict[str, tuple[float, float, float]]:
     out = {}
+    subprocess.run([sys.executable, "-c", "from webapp.cli import main; main()", "init"],
+                   cwd=cwd, check=True, capture_output=True,
+                   env={**os.environ, "PYTHONPATH": str(cwd), "DATABASE_URL": f"sqlite:///{db}"})
+    servers = ((1, "server ready (waitress)"), (2, "server ready (gunicorn, 2 workers)"))
+    for workers, label in servers:
+        wall = statistics.median(server_ready(cwd, db, workers) for _ in range(runs))
+        out[label] = (wall, float("nan"), float("nan"))
     for label, code in CASES.items():
         samples = [_run(code.format(db=db), cwd) for _ in range(runs)]
         out[label] = (statistics.median(s[0] for s in samples),
@@ -81,7 +115,9 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for checkout, rows in results.items():
         for label, (wall, cpu, peak) in rows.items():
-            print(f"| {checkout} | {label} | {wall:.2f} s | {cpu:.2f} s | {peak:.0f} MiB |")
+            cpu_s = "—" if cpu != cpu else f"{cpu:.2f} s"  # NaN: a server's CPU is not timed
+            peak_s = "—" if peak != peak else f"{peak:.0f} MiB"
+            print(f"| {checkout} | {label} | {wall:.2f} s | {cpu_s} | {peak_s} |")
     print(f"load average after: {os.getloadavg()}")
 
 

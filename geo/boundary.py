@@ -19,6 +19,7 @@ from pyproj import CRS
 
 from geo import formatting as fmt
 from geo.crs import STORAGE_EPSG
+from geo.i18n import N_, Message
 from geo.lazy import deferred
 
 gpd = deferred("geopandas")
@@ -29,12 +30,13 @@ MAX_AREA_M2 = 2_000_000_000  # 2,000 km²: larger is a province or a CRS in the 
 
 
 class BoundaryError(ValueError):
-    """The file does not give a usable outline (message in Vietnamese)."""
+    """The file does not give a usable outline (``args[0]``: a ``geo.i18n.Message``)."""
 
 
 def ward_outline(frame: gpd.GeoDataFrame, source_epsg: int | None = None
                  ) -> tuple[shapely.MultiPolygon, list[str]]:
-    """The union of the polygons of ``frame`` as a MultiPolygon in EPSG:4326, and notes.
+    """The union of the polygons of ``frame`` as a MultiPolygon in EPSG:4326, and notes
+    (``geo.i18n.Message``).
 
     ``source_epsg`` overrides or supplies the file's CRS (a Shapefile without ``.prj``).
     Raises ``BoundaryError`` when there is no polygon, no CRS, or the area is implausible.
@@ -42,35 +44,41 @@ def ward_outline(frame: gpd.GeoDataFrame, source_epsg: int | None = None
     notes: list[str] = []
     crs = source_epsg or frame.crs
     if crs is None:
-        raise BoundaryError("Tệp ranh giới không có hệ tọa độ (.prj): hãy chọn hệ tọa độ, ví "
-                            "dụ VN-2000 EPSG:5899 (Đồng Nai) hoặc 9210 (TP. Hồ Chí Minh).")
+        raise BoundaryError(Message(N_("Tệp ranh giới không có hệ tọa độ (.prj): hãy chọn hệ "
+                                       "tọa độ, ví dụ VN-2000 EPSG:5899 (Đồng Nai) hoặc 9210 "
+                                       "(TP. Hồ Chí Minh).")))
     shapes = gpd.GeoSeries(frame.geometry.to_numpy(), crs=crs)
     polygonal = shapes[shapes.notna() & ~shapes.is_empty
                        & shapes.geom_type.isin(["Polygon", "MultiPolygon"])]
     if polygonal.empty:
-        raise BoundaryError("Tệp không có vùng (polygon) nào: ranh giới phường phải là một "
-                            "vùng khép kín.")
+        raise BoundaryError(Message(N_("Tệp không có vùng (polygon) nào: ranh giới phường phải "
+                                       "là một vùng khép kín.")))
     if len(polygonal) < len(shapes):
-        notes.append(f"Bỏ qua {len(shapes) - len(polygonal)} đối tượng không phải vùng.")
+        notes.append(Message(N_("Bỏ qua %(n)s đối tượng không phải vùng."),
+                             n=len(shapes) - len(polygonal)))
     invalid = int((~polygonal.is_valid).sum())
     if invalid:
-        notes.append(f"Đã sửa {invalid} vùng có hình học không hợp lệ (tự cắt, trùng điểm).")
+        notes.append(Message(N_("Đã sửa %(n)s vùng có hình học không hợp lệ (tự cắt, trùng "
+                                "điểm)."), n=invalid))
     if len(polygonal) > 1:
-        notes.append(f"Ghép {len(polygonal)} vùng thành một ranh giới phường.")
+        notes.append(Message(N_("Ghép %(n)s vùng thành một ranh giới phường."), n=len(polygonal)))
     merged = shapely.union_all(shapely.make_valid(polygonal.to_numpy()))
     outline = gpd.GeoSeries([_polygonal(merged)], crs=crs)
     metric = outline.to_crs(outline.estimate_utm_crs())
     area = float(metric.area.iloc[0])
     if not MIN_AREA_M2 <= area <= MAX_AREA_M2:
-        raise BoundaryError(f"Diện tích ranh giới {fmt.number(area / 1e6, 3)} km² không hợp lý "
-                            "cho một phường: kiểm tra hệ tọa độ của tệp.")
+        raise BoundaryError(Message(N_("Diện tích ranh giới %(km2)s km² không hợp lý cho một "
+                                       "phường: kiểm tra hệ tọa độ của tệp."),
+                                    km2=fmt.number(area / 1e6, 3)))
     result = outline.to_crs(STORAGE_EPSG).iloc[0]
     lon, lat = result.centroid.x, result.centroid.y
     if not (100 <= lon <= 112 and 7 <= lat <= 24):
         centre = f"{fmt.coordinate(lat, 4)}, {fmt.coordinate(lon, 4)}"
-        notes.append(f"Tâm ranh giới ({centre}) nằm ngoài Việt Nam: kiểm tra hệ tọa độ của tệp.")
+        notes.append(Message(N_("Tâm ranh giới (%(centre)s) nằm ngoài Việt Nam: kiểm tra hệ tọa "
+                                "độ của tệp."), centre=centre))
     if CRS.from_user_input(crs).to_epsg() != STORAGE_EPSG:
-        notes.append(f"Đã chuyển từ {CRS.from_user_input(crs).name} sang WGS 84 (EPSG:4326).")
+        notes.append(Message(N_("Đã chuyển từ %(crs)s sang WGS 84 (EPSG:4326)."),
+                             crs=CRS.from_user_input(crs).name))
     return _polygonal(result), notes
 
 

@@ -13,6 +13,7 @@ import shapely
 import yaml
 
 from geo import formatting as fmt
+from geo.i18n import N_, Message
 from geo.lazy import deferred
 from geo.resources import DATA_DIR
 from geo.text import fold
@@ -41,13 +42,14 @@ def metric_crs_choices() -> dict[int, str]:
         choices[int(epsg)] = f"{zone['label']} ({shown})"
     for fallback in _zones()["fallback"]:
         choices.setdefault(int(fallback["epsg"]), fallback["label"])
-    choices.update({3405: "VN-2000 / UTM vùng 48N", 3406: "VN-2000 / UTM vùng 49N"})
+    choices.update({3405: Message(N_("VN-2000 / UTM vùng 48N")),
+                    3406: Message(N_("VN-2000 / UTM vùng 49N"))})
     return choices
 
 
 def metric_epsg_for(province: str | None, centre_lon: float) -> tuple[int, str]:
     """The metric CRS of a new ward: its province's TM-3 zone, else the national 3° zone of
-    the boundary's centre. Returns ``(epsg, why)`` (Vietnamese).
+    the boundary's centre. Returns ``(epsg, why)``, ``why`` a ``geo.i18n.Message``.
 
     >>> metric_epsg_for("Tỉnh Đồng Nai", 106.9)[0], metric_epsg_for("ha noi", 105.8)[0]
     (5899, 5897)
@@ -63,11 +65,12 @@ def metric_epsg_for(province: str | None, centre_lon: float) -> tuple[int, str]:
             for prefix in ("thanh pho ", "tp "):
                 key = key.removeprefix(prefix)
             if wanted and key == wanted:
-                return int(epsg), f"kinh tuyến trục của {place} ({zone['label']})"
+                return int(epsg), Message(N_("kinh tuyến trục của %(place)s (%(zone)s)"),
+                                          place=place, zone=zone["label"])
     for fallback in _zones()["fallback"]:
         if centre_lon < fallback["west_of"]:
-            why = (f"không rõ tỉnh: vùng 3° theo kinh độ tâm ranh giới "
-                   f"({fmt.number(centre_lon, 2)}°)")
+            why = Message(N_("không rõ tỉnh: vùng 3° theo kinh độ tâm ranh giới (%(lon)s°)"),
+                          lon=fmt.number(centre_lon, 2))
             return int(fallback["epsg"]), why
     raise ValueError(centre_lon)
 

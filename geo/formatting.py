@@ -32,6 +32,8 @@ from functools import lru_cache
 from babel import Locale
 from babel import dates as babel_dates
 
+from geo.i18n import N_, Message
+
 LOCALE = "vi"
 DASH = "—"
 
@@ -47,11 +49,12 @@ _DONG = {"vi": "đ"}
 
 
 class BadMonth(ValueError):
-    """A month that is not ``yyyy-mm`` (or ``mm/yyyy``) between 2000 and 2100; ``str()`` is
-    the Vietnamese message for the user."""
+    """A month that is not ``yyyy-mm`` (or ``mm/yyyy``) between 2000 and 2100; ``args[0]`` is
+    the message for the user (a ``geo.i18n.Message``), ``str()`` its Vietnamese."""
 
     def __init__(self, raw) -> None:
-        super().__init__(f"Tháng '{raw}' không hợp lệ: dùng dạng yyyy-mm, ví dụ 2026-10.")
+        super().__init__(Message(N_("Tháng '%(raw)s' không hợp lệ: dùng dạng yyyy-mm, ví dụ "
+                                    "2026-10."), raw=raw))
         self.raw = raw
 
 

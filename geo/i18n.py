@@ -1,6 +1,7 @@
 """Messages in the reader's language for what ``geo`` writes (PDFs, XLSX, validation
-messages), without Flask: the same catalogues the web pages use (``DATA_DIR/translations``),
-chosen by a ``locale`` argument as ``geo.formatting`` is.
+messages), without Flask: the same catalogues the web pages use
+(``geo.resources.DATA_DIR/translations``), chosen by a ``locale`` argument as
+``geo.formatting`` is.
 
 Vietnamese is the source language: a msgid is the Vietnamese text, so ``"vi"`` needs no
 catalogue and a message missing from another catalogue stays Vietnamese.
@@ -19,14 +20,15 @@ from functools import lru_cache
 
 from babel.support import NullTranslations, Translations
 
-from geo.resources import DATA_DIR
-
 SOURCE = "vi"
 
 
 @lru_cache(maxsize=8)
 def translations(locale: str) -> NullTranslations:
     """The compiled catalogue of ``locale`` (its language part: ``en_US`` reads ``en``)."""
+    # Imported here: geo.resources says its own refusal through Message (it imports this).
+    from geo.resources import DATA_DIR
+
     language = str(locale).replace("-", "_").split("_")[0]
     if language == SOURCE:
         return NullTranslations()
@@ -36,9 +38,15 @@ def translations(locale: str) -> NullTranslations:
 def translate(message: str, locale: str = SOURCE, **params) -> str:
     """``message`` (a Vietnamese msgid, or a ``Message`` with its values) in ``locale``, its
     ``%(name)s`` placeholders filled from ``params``."""
+    if isinstance(message, Joined):
+        return message.separator.join(translate(part, locale) for part in message.parts)
+    if isinstance(message, InContext):
+        return translations(locale).pgettext(message.context, message.msgid)
     if isinstance(message, Capital):
         text = translate(message.msgid, locale)
         return text[:1].upper() + text[1:]
+    if isinstance(message, Lower):
+        return translate(message.msgid, locale).lower()
     if isinstance(message, Message) and not params:
         message, params = message.msgid, {
             k: translate(v, locale) if isinstance(v, Message | Msgid) else v
@@ -85,6 +93,25 @@ class Capital(Msgid):
         return Capital, (self.msgid,)
 
 
+class Lower(Msgid):
+    """A msgid (a label, "Đã đăng ký") said inside a sentence in lower case, in Vietnamese
+    and in its translation.
+
+    >>> str(Lower("Bản đồ")), translate(Lower("Bản đồ"), "en")
+    ('bản đồ', 'map')
+    """
+
+    msgid: str
+
+    def __new__(cls, msgid: str) -> Lower:
+        self = super().__new__(cls, msgid.lower())
+        self.msgid = msgid
+        return self
+
+    def __reduce__(self):
+        return Lower, (self.msgid,)
+
+
 class Message(str):
     """A message and its values, for code that does not know who will read it (a service's
     refusal, a validation): as a ``str`` it is the Vietnamese text (logs, a joined summary),
@@ -111,6 +138,54 @@ class Message(str):
 
 def _message(msgid: str, params: dict) -> Message:
     return Message(msgid, **params)
+
+
+
+class Joined(Message):
+    """Msgids (or Messages) listed as one text ("Đã xác minh, Đã xử lý xong"), each said in
+    the reader's language: a placeholder's value, or a line of its own.
+    >>> translate(Joined([N_("tệp"), N_("Bản đồ")]), "en")
+    'file, Map'
+    """
+
+    parts: tuple[str, ...]
+    separator: str
+
+    def __new__(cls, parts, separator: str = ", ") -> Joined:
+        parts = tuple(parts)
+        self = super().__new__(cls, separator.join(parts))
+        self.parts, self.separator = parts, separator
+        return self
+
+    def __reduce__(self):
+        return Joined, (self.parts, self.separator)
+
+
+class InContext(Message):
+    """A label whose Vietnamese is also another message's msgid with another meaning (a
+    register's geometry "Điểm", a point, is not the ranking's "Điểm", its score): the
+    catalogue holds it under ``context`` (``msgctxt``). Made by ``pgettext``; said in the
+    reader's language by ``translate`` and, as a ``Message``, by the web's templates.
+
+    >>> translate(pgettext("register geometry", "Điểm"), "en"), translate("Điểm", "en")
+    ('Point', 'Points')
+    """
+
+    context: str
+
+    def __new__(cls, context: str, msgid: str) -> InContext:
+        self = super().__new__(cls, msgid)
+        self.context = context
+        return self
+
+    def __reduce__(self):
+        return InContext, (self.context, self.msgid)
+
+
+def pgettext(context: str, message: str) -> InContext:
+    """Marks ``message`` for the catalogue under ``context`` (the extractors' ``pgettext``,
+    keyword ``pgettext:1c,2``), to be translated where it is shown, like ``N_``."""
+    return InContext(context, message)
 
 
 def has(message: str, locale: str) -> bool:

@@ -19,6 +19,7 @@ import shapely
 from geo import formatting as fmt
 from geo.assign import EDGE_TOLERANCE_M, REPEAT_RADIUS_M, REPEAT_WINDOW_DAYS
 from geo.crs import project_to_metric, require_crs
+from geo.i18n import N_, Message
 from geo.lazy import deferred
 
 gpd = deferred("geopandas")
@@ -94,13 +95,13 @@ class WardLocator:
         point = self.metric_point(lon, lat)
         distance = float(self._boundary.distance(point))
         if distance > tolerance_m:
-            return None, None, (f"Vị trí nằm ngoài địa bàn phường ({fmt.integer(distance)} m "
-                                "từ ranh giới).")
+            return None, None, Message(N_("Vị trí nằm ngoài địa bàn phường (%(metres)s m từ "
+                                          "ranh giới)."), metres=fmt.integer(distance))
         nearest = self._kp.nearest(point, tolerance_m + 1)
         if nearest is None:
-            return None, None, "Vị trí nằm ngoài địa bàn các khu phố."
-        note = (f"Vị trí cách ranh giới phường {fmt.integer(distance)} m (sai số GPS): "
-                "gán vào khu phố gần nhất.")
+            return None, None, Message(N_("Vị trí nằm ngoài địa bàn các khu phố."))
+        note = Message(N_("Vị trí cách ranh giới phường %(metres)s m (sai số GPS): gán vào khu "
+                          "phố gần nhất."), metres=fmt.integer(distance))
         return nearest, note, None
 
     def street(self, lon: float, lat: float, within_m: float) -> int | None:

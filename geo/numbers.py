@@ -10,20 +10,23 @@ from __future__ import annotations
 
 import math
 
+from geo.i18n import N_, Message
+
 INT32_MAX = 2**31 - 1  # Integer columns (and every id) on PostgreSQL
 INT64_MAX = 2**63 - 1  # BigInteger columns (amounts in đồng)
 
 
 class NumberRefused(ValueError):
-    """A number that cannot be stored; ``str()`` is a Vietnamese predicate such as
-    "phải là số nguyên." (the caller puts the field's label in front)."""
+    """A number that cannot be stored; ``args[0]`` is a ``geo.i18n.Message``, a predicate
+    such as "phải là số nguyên." (the caller puts the field's label in front), and
+    ``str()`` its Vietnamese."""
 
 
 class OutOfRange(NumberRefused):
     """A well-formed number outside the allowed range."""
 
 
-NOT_FINITE = "phải là số hữu hạn (không nhận NaN hay vô cực)."
+NOT_FINITE = N_("phải là số hữu hạn (không nhận NaN hay vô cực).")
 
 
 def finite(value) -> float:
@@ -37,13 +40,13 @@ def finite(value) -> float:
     geo.numbers.NumberRefused: phải là số hữu hạn (không nhận NaN hay vô cực).
     """
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise NumberRefused("phải là số.")
+        raise NumberRefused(Message(N_("phải là số.")))
     try:
         number = float(value)
     except (ValueError, OverflowError):  # OverflowError: an int beyond a float's range
-        raise NumberRefused("phải là số.") from None
+        raise NumberRefused(Message(N_("phải là số."))) from None
     if not math.isfinite(number):
-        raise NumberRefused(NOT_FINITE)
+        raise NumberRefused(Message(NOT_FINITE))
     return number
 
 
@@ -64,12 +67,12 @@ def whole(value, lo: int, hi: int, column_max: int = INT32_MAX) -> int:
     hi = min(hi, column_max)
     lo = max(lo, -column_max - 1)
     if isinstance(value, bool):
-        raise NumberRefused("phải là số nguyên.")
+        raise NumberRefused(Message(N_("phải là số nguyên.")))
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise NumberRefused(NOT_FINITE)
+            raise NumberRefused(Message(NOT_FINITE))
         if not value.is_integer():
-            raise NumberRefused("phải là số nguyên.")
+            raise NumberRefused(Message(N_("phải là số nguyên.")))
         number = int(value)
     elif isinstance(value, int):
         number = value
@@ -78,11 +81,11 @@ def whole(value, lo: int, hi: int, column_max: int = INT32_MAX) -> int:
         number = int(value.strip())
     elif isinstance(value, str) and value.strip().lower().lstrip("+-") in (
             "nan", "inf", "infinity"):
-        raise NumberRefused(NOT_FINITE)
+        raise NumberRefused(Message(NOT_FINITE))
     else:
-        raise NumberRefused("phải là số nguyên.")
+        raise NumberRefused(Message(N_("phải là số nguyên.")))
     if not lo <= number <= hi:
-        raise OutOfRange(f"phải từ {lo} đến {hi}.")
+        raise OutOfRange(Message(N_("phải từ %(lo)s đến %(hi)s."), lo=lo, hi=hi))
     return number
 
 

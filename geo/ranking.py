@@ -24,6 +24,7 @@ import yaml
 
 from geo import formatting as fmt
 from geo.crs import to_metric
+from geo.i18n import N_, Message
 from geo.lazy import deferred
 from geo.resources import DATA_DIR
 from geo.vocabulary import ENCROACHMENT, PUBLIC_ORDER
@@ -48,23 +49,26 @@ class Rubric:
 
     @classmethod
     def from_mapping(cls, data: dict) -> Rubric:
-        """Check and build a rubric; raises ``ValueError`` with a Vietnamese message."""
+        """Check and build a rubric; raises ``ValueError`` with a ``geo.i18n.Message``."""
         criteria = tuple({**c, "code": CRITERION_ALIASES.get(c.get("code"), c.get("code"))}
                          for c in data.get("criteria") or () if isinstance(c, dict))
         if not criteria:
-            raise ValueError("Bộ tiêu chí không có tiêu chí nào.")
+            raise ValueError(Message(N_("Bộ tiêu chí không có tiêu chí nào.")))
         for criterion in criteria:
             code, source = criterion.get("code"), criterion.get("source")
             if source == "data" and code not in DATA_CRITERIA:
-                raise ValueError(f"Tiêu chí dữ liệu không được hỗ trợ: {code}.")
+                raise ValueError(Message(N_("Tiêu chí dữ liệu không được hỗ trợ: %(code)s."),
+                                         code=code))
             if source not in ("data", "manual"):
-                raise ValueError(f"Nguồn của tiêu chí {code} phải là data hoặc manual.")
+                raise ValueError(Message(N_("Nguồn của tiêu chí %(code)s phải là data hoặc "
+                                            "manual."), code=code))
             points = criterion.get("points")
             if not isinstance(points, int | float) or points < 0:
-                raise ValueError(f"Điểm tối đa của tiêu chí {code} phải là số ≥ 0.")
+                raise ValueError(Message(N_("Điểm tối đa của tiêu chí %(code)s phải là số ≥ 0."),
+                                         code=code))
         tiers = tuple(sorted(data.get("tiers") or (), key=lambda t: -t["min"]))
         if not tiers or tiers[-1]["min"] != 0:
-            raise ValueError("Các mức xếp loại phải có một mức bắt đầu từ 0 điểm.")
+            raise ValueError(Message(N_("Các mức xếp loại phải có một mức bắt đầu từ 0 điểm.")))
         return cls(str(data["version"]), data.get("name", ""), tiers, criteria)
 
     @classmethod
@@ -167,11 +171,12 @@ def _model_street_progress(d: MonthData, ids, points, start, end, **_) -> Scores
     out: Scores = {}
     for kp_id in ids:
         if kp_id not in per_kp.index:
-            out[kp_id] = (0.0, 0.0, "Chưa đăng ký tuyến/cụm kiểu mẫu")
+            out[kp_id] = (0.0, 0.0, Message(N_("Chưa đăng ký tuyến/cụm kiểu mẫu")))
             continue
         row = per_kp.loc[kp_id]
         out[kp_id] = (points * row["progress"], float(row["progress"]),
-                      f"{int(row['streets'])} tuyến/cụm, hoàn thành {int(row['done'])}")
+                      Message(N_("%(streets)s tuyến/cụm, hoàn thành %(done)s"),
+                              streets=int(row["streets"]), done=int(row["done"])))
     return out
 
 
@@ -182,15 +187,16 @@ def _encroachment_per_km(d: MonthData, ids, points, start, end, km, **_) -> Scor
     weighted = weight.groupby(inc["neighbourhood_id"]).sum()
     rates = {kp: float(weighted.get(kp, 0)) / km[kp] for kp in ids if km[kp] >= MIN_STREET_KM}
     if not rates:
-        return {kp: (None, None, "Không có số liệu chiều dài đường") for kp in ids}
+        return {kp: (None, None, Message(N_("Không có số liệu chiều dài đường"))) for kp in ids}
     best, worst = min(rates.values()), max(rates.values())
     out: Scores = {}
     for kp in ids:
         if kp not in rates:
-            out[kp] = (None, None, "Không có số liệu chiều dài đường")
+            out[kp] = (None, None, Message(N_("Không có số liệu chiều dài đường")))
             continue
         share = 1.0 if worst == best else (worst - rates[kp]) / (worst - best)
-        out[kp] = (points * share, rates[kp], f"{fmt.number(rates[kp], 2)} vụ/km")
+        out[kp] = (points * share, rates[kp],
+                   Message(N_("%(rate)s vụ/km"), rate=fmt.number(rates[kp], 2)))
     return out
 
 
@@ -202,10 +208,12 @@ def _ads_handled_48h(d: MonthData, ids, points, start, end, **_) -> Scores:
     out: Scores = {}
     for kp in ids:
         if kp not in on_time.index:
-            out[kp] = (None, None, "Không phát sinh quảng cáo trái phép trên tuyến kiểu mẫu")
+            out[kp] = (None, None, Message(N_("Không phát sinh quảng cáo trái phép trên tuyến "
+                                              "kiểu mẫu")))
             continue
         done, total = on_time.loc[kp, "sum"], on_time.loc[kp, "count"]
-        out[kp] = (points * done / total, done / total, f"{int(done)}/{int(total)} vụ")
+        out[kp] = (points * done / total, done / total,
+                   Message(N_("%(done)s/%(total)s vụ"), done=int(done), total=int(total)))
     return out
 
 
@@ -215,25 +223,27 @@ def _frontage_commitments(d: MonthData, ids, points, **_) -> Scores:
     out: Scores = {}
     for kp in ids:
         if kp not in sums.index or sums.loc[kp, "frontage_households"] <= 0:
-            out[kp] = (None, None, "Chưa có số hộ mặt tiền")
+            out[kp] = (None, None, Message(N_("Chưa có số hộ mặt tiền")))
             continue
         signed, total = sums.loc[kp, "commitments_signed"], sums.loc[kp, "frontage_households"]
         share = min(1.0, signed / total)
-        out[kp] = (points * share, share, f"{int(signed)}/{int(total)} hộ")
+        out[kp] = (points * share, share,
+                   Message(N_("%(signed)s/%(total)s hộ"), signed=int(signed), total=int(total)))
     return out
 
 
-def _house_share(predicate: Callable[[pd.DataFrame], pd.Series], unit: str):
+def _house_share(predicate: Callable[[pd.DataFrame], pd.Series]):
     def criterion(d: MonthData, ids, points, **_) -> Scores:
         houses = d.houses
         ok = predicate(houses).groupby(houses["neighbourhood_id"]).agg(["sum", "count"])
         out: Scores = {}
         for kp in ids:
             if kp not in ok.index or ok.loc[kp, "count"] == 0:
-                out[kp] = (None, None, "Không có cơ sở cho thuê trọ")
+                out[kp] = (None, None, Message(N_("Không có cơ sở cho thuê trọ")))
                 continue
             done, total = ok.loc[kp, "sum"], ok.loc[kp, "count"]
-            out[kp] = (points * done / total, done / total, f"{int(done)}/{int(total)} {unit}")
+            out[kp] = (points * done / total, done / total,
+                       Message(N_("%(done)s/%(total)s cơ sở"), done=int(done), total=int(total)))
         return out
 
     return criterion
@@ -247,10 +257,11 @@ def _model_house(d: MonthData, ids, points, end, **_) -> Scores:
     out: Scores = {}
     for kp in ids:
         if kp not in counts.index or counts.loc[kp, "count"] == 0:
-            out[kp] = (None, None, "Không có cơ sở cho thuê trọ")
+            out[kp] = (None, None, Message(N_("Không có cơ sở cho thuê trọ")))
             continue
         n = int(counts.loc[kp, "sum"])
-        out[kp] = (float(points) if n else 0.0, float(n), f"{n} nhà trọ mô hình")
+        out[kp] = (float(points) if n else 0.0, float(n),
+                   Message(N_("%(n)s nhà trọ mô hình"), n=n))
     return out
 
 
@@ -265,12 +276,15 @@ def _public_order_vs_base(d: MonthData, ids, points, start, end, **_) -> Scores:
         current, before = int(now.get(kp, 0)), int(base.get(kp, 0))
         if before == 0:
             share = 1.0 if current == 0 else 0.0
-            out[kp] = (points * share, None, f"{current} vụ (cùng kỳ {d.base_year}: 0)")
+            out[kp] = (points * share, None, Message(N_("%(now)s vụ (cùng kỳ %(year)s: 0)"),
+                                                     now=current, year=d.base_year))
             continue
         reduction = (before - current) / before
         share = float(np.clip(reduction / PUBLIC_ORDER_GOAL, 0.0, 1.0))
         out[kp] = (points * share, reduction,
-                   f"{current} vụ, cùng kỳ {d.base_year}: {before} ({reduction:+.0%})")
+                   Message(N_("%(now)s vụ, cùng kỳ %(year)s: %(before)s (%(change)s)"),
+                           now=current, year=d.base_year, before=before,
+                           change=f"{reduction:+.0%}"))
     return out
 
 
@@ -279,10 +293,9 @@ DATA_CRITERIA: dict[str, Callable[..., Scores]] = {
     "encroachment_per_km": _encroachment_per_km,
     "ads_handled_48h": _ads_handled_48h,
     "frontage_commitments": _frontage_commitments,
-    "houses_classified": _house_share(lambda h: h["classification"].notna(), "cơ sở"),
-    "antt_commitments": _house_share(lambda h: h["antt_commitment_on"].notna(), "cơ sở"),
-    "fire_safety_pass": _house_share(lambda h: h["fire_safety_pass"].fillna(False).astype(bool),
-                                     "cơ sở"),
+    "houses_classified": _house_share(lambda h: h["classification"].notna()),
+    "antt_commitments": _house_share(lambda h: h["antt_commitment_on"].notna()),
+    "fire_safety_pass": _house_share(lambda h: h["fire_safety_pass"].fillna(False).astype(bool)),
     "model_house": _model_house,
     "public_order_vs_base": _public_order_vs_base,
 }
@@ -332,8 +345,10 @@ def score_month(data: MonthData, rubric: Rubric, month: str) -> list[dict]:
 
 def _manual(manual: pd.DataFrame, code: str, ids, points: float) -> Scores:
     mine = manual[manual["criterion"] == code].set_index("neighbourhood_id")["points"]
-    return {kp: ((float(np.clip(mine[kp], 0, points)), float(mine[kp]), "Cán bộ chấm")
-                 if kp in mine.index and pd.notna(mine[kp]) else (None, None, "Chưa chấm"))
+    return {kp: ((float(np.clip(mine[kp], 0, points)), float(mine[kp]),
+                  Message(N_("Cán bộ chấm")))
+                 if kp in mine.index and pd.notna(mine[kp])
+                 else (None, None, Message(N_("Chưa chấm"))))
             for kp in ids}
 
 

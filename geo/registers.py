@@ -13,7 +13,7 @@ document, once clean::
 Field kinds: ``text``, ``number`` (``integer``, ``min``, ``max``), ``date``, ``choice``
 (``choices``), ``photo`` (photos attached to the entry; ``required`` asks for one at least)
 and ``yesno``; a text field may be ``personal`` (``public_fields``). Every problem is a
-``(path, Vietnamese message)`` pair. An entry's values are checked in
+``(path, message)`` pair, the message a ``geo.i18n.Message``. An entry's values are checked in
 ``geo.register_values``.
 """
 
@@ -21,14 +21,18 @@ from __future__ import annotations
 
 import re
 
+from geo.i18n import N_, Message, pgettext
 from geo.numbers import NumberRefused, finite
 from geo.text import TextRefused, clean_text, tidy
 
-GEOMETRIES = {"point": "Điểm", "line": "Đường", "polygon": "Vùng"}
-KINDS = {"text": "Chữ", "number": "Số", "date": "Ngày", "choice": "Lựa chọn",
-         "photo": "Ảnh", "yesno": "Có/Không"}
-SHAPES = {"circle": "Tròn", "square": "Vuông", "triangle": "Tam giác", "diamond": "Thoi",
-          "star": "Sao"}
+# In context: the catalogue's plain "Điểm" is the ranking's points (a score).
+GEOMETRIES = {"point": pgettext("register geometry", "Điểm"),
+              "line": pgettext("register geometry", "Đường"),
+              "polygon": pgettext("register geometry", "Vùng")}
+KINDS = {"text": N_("Chữ"), "number": N_("Số"), "date": N_("Ngày"), "choice": N_("Lựa chọn"),
+         "photo": N_("Ảnh"), "yesno": N_("Có/Không")}
+SHAPES = {"circle": N_("Tròn"), "square": N_("Vuông"), "triangle": N_("Tam giác"),
+          "diamond": N_("Thoi"), "star": N_("Sao")}
 NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 # Names the entry itself uses (its columns, the payload's keys, export headers).
@@ -47,47 +51,51 @@ def _text(raw, limit: int = 200) -> str:
         return ""
 
 
-def _limit(raw, where: str, label: str, errors: Errors) -> float | None:
+def _limit(raw, where: str, refusal: str, errors: Errors) -> float | None:
     if raw in (None, ""):
         return None
     try:
         return finite(raw)
     except NumberRefused as refused:
-        errors.append((where, f"Giới hạn {label} {refused}"))
+        errors.append((where, Message(refusal, problem=refused.args[0])))
         return None
 
 
 def _field(raw, where: str, seen: set, errors: Errors) -> dict | None:
     if not isinstance(raw, dict):
-        errors.append((where, "Mỗi trường phải là một đối tượng (tên, nhãn, loại)."))
+        errors.append((where, Message(N_("Mỗi trường phải là một đối tượng (tên, nhãn, loại)."))))
         return None
     name = _text(raw.get("name"), 40)
     label = _text(raw.get("label")) or name
     kind = raw.get("kind")
     if not NAME.fullmatch(name):
-        errors.append((where, f"Tên trường “{name}” không hợp lệ: chữ thường không dấu, số "
-                              "và “_”, bắt đầu bằng chữ, tối đa 40 ký tự."))
+        errors.append((where, Message(N_("Tên trường “%(name)s” không hợp lệ: chữ thường không "
+                                         "dấu, số và “_”, bắt đầu bằng chữ, tối đa 40 ký tự."),
+                                      name=name)))
         return None
     if name in RESERVED:
-        errors.append((where, f"Tên trường “{name}” trùng tên dành riêng của sổ."))
+        errors.append((where, Message(N_("Tên trường “%(name)s” trùng tên dành riêng của sổ."),
+                                      name=name)))
         return None
     if name in seen:
-        errors.append((where, f"Tên trường “{name}” bị lặp."))
+        errors.append((where, Message(N_("Tên trường “%(name)s” bị lặp."), name=name)))
         return None
     seen.add(name)
     if kind not in KINDS:
-        errors.append((where, f"Trường “{label}”: loại “{kind}” không được hỗ trợ (chỉ nhận "
-                              f"{', '.join(KINDS)})."))
+        errors.append((where, Message(N_("Trường “%(label)s”: loại “%(kind)s” không được hỗ trợ "
+                                         "(chỉ nhận %(kinds)s)."),
+                                      label=label, kind=kind, kinds=", ".join(KINDS))))
         return None
     field = {"name": name, "label": label, "kind": kind, "required": raw.get("required") is True}
     if raw.get("personal") is True and kind == "text":
         field["personal"] = True  # shown only to roles allowed personal data, audited
     if kind == "number":
         field["integer"] = raw.get("integer") is True
-        lo = _limit(raw.get("min"), where, "dưới", errors)
-        hi = _limit(raw.get("max"), where, "trên", errors)
+        lo = _limit(raw.get("min"), where, N_("Giới hạn dưới %(problem)s"), errors)
+        hi = _limit(raw.get("max"), where, N_("Giới hạn trên %(problem)s"), errors)
         if lo is not None and hi is not None and lo > hi:
-            errors.append((where, f"Trường “{label}”: giới hạn dưới lớn hơn giới hạn trên."))
+            errors.append((where, Message(N_("Trường “%(label)s”: giới hạn dưới lớn hơn giới hạn "
+                                             "trên."), label=label)))
         field.update({k: v for k, v in (("min", lo), ("max", hi)) if v is not None})
     if kind == "choice":
         field["choices"] = _choices(raw.get("choices"), where, label, errors)
@@ -96,16 +104,19 @@ def _field(raw, where: str, seen: set, errors: Errors) -> dict | None:
 
 def _choices(raw, where: str, label: str, errors: Errors) -> list[dict]:
     if not isinstance(raw, list) or not raw:
-        errors.append((where, f"Trường lựa chọn “{label}” chưa có lựa chọn nào."))
+        errors.append((where, Message(N_("Trường lựa chọn “%(label)s” chưa có lựa chọn nào."),
+                                      label=label)))
         return []
     if len(raw) > MAX_CHOICES:
-        errors.append((where, f"Trường “{label}”: tối đa {MAX_CHOICES} lựa chọn."))
+        errors.append((where, Message(N_("Trường “%(label)s”: tối đa %(n)s lựa chọn."),
+                                      label=label, n=MAX_CHOICES)))
     out, values = [], set()
     for item in raw[:MAX_CHOICES]:
         value = _text(item.get("value") if isinstance(item, dict) else None, 80)
         if not value or value in values:
-            errors.append((where, f"Trường “{label}”: mỗi lựa chọn cần một mã riêng, không "
-                                  f"trống, không lặp (“{value}”)."))
+            errors.append((where, Message(N_("Trường “%(label)s”: mỗi lựa chọn cần một mã riêng, "
+                                             "không trống, không lặp (“%(value)s”)."),
+                                          label=label, value=value)))
             continue
         values.add(value)
         out.append({"value": value, "label": _text(item.get("label")) or value})
@@ -123,29 +134,32 @@ def validate_definition(raw) -> tuple[dict, Errors]:
     """
     errors: Errors = []
     if not isinstance(raw, dict):
-        return {}, [("definition", "Định nghĩa sổ phải là một đối tượng.")]
+        return {}, [("definition", Message(N_("Định nghĩa sổ phải là một đối tượng.")))]
     code, name = _text(raw.get("code"), 40), _text(raw.get("name"))
     if not NAME.fullmatch(code):
-        errors.append(("code", f"Mã sổ “{code}” không hợp lệ: chữ thường không dấu, số và "
-                               "“_”, bắt đầu bằng chữ."))
+        errors.append(("code", Message(N_("Mã sổ “%(code)s” không hợp lệ: chữ thường không dấu, "
+                                          "số và “_”, bắt đầu bằng chữ."), code=code)))
     if not name:
-        errors.append(("name", "Sổ cần có tên."))
+        errors.append(("name", Message(N_("Sổ cần có tên."))))
     geometry = raw.get("geometry")
     if geometry not in GEOMETRIES:
-        errors.append(("geometry", "Sổ cần đúng một loại vị trí: điểm, đường hoặc vùng."))
+        errors.append(("geometry", Message(N_("Sổ cần đúng một loại vị trí: điểm, đường hoặc "
+                                              "vùng."))))
     symbol = raw.get("symbol") if isinstance(raw.get("symbol"), dict) else {}
     colour, shape = symbol.get("colour") or "#1f78b4", symbol.get("shape") or "circle"
     if not isinstance(colour, str) or not COLOUR.fullmatch(colour):
-        errors.append(("symbol.colour", f"Màu ký hiệu “{colour}” phải có dạng #RRGGBB."))
+        errors.append(("symbol.colour", Message(N_("Màu ký hiệu “%(colour)s” phải có dạng "
+                                                   "#RRGGBB."), colour=colour)))
     if shape not in SHAPES:
-        errors.append(("symbol.shape", f"Hình ký hiệu “{shape}” không có (chỉ nhận "
-                                       f"{', '.join(SHAPES)})."))
+        errors.append(("symbol.shape", Message(N_("Hình ký hiệu “%(shape)s” không có (chỉ nhận "
+                                                  "%(shapes)s)."),
+                                               shape=shape, shapes=", ".join(SHAPES))))
     fields_raw = raw.get("fields")
     if not isinstance(fields_raw, list) or not fields_raw:
-        errors.append(("fields", "Sổ cần ít nhất một trường."))
+        errors.append(("fields", Message(N_("Sổ cần ít nhất một trường."))))
         fields_raw = []
     if len(fields_raw) > MAX_FIELDS:
-        errors.append(("fields", f"Tối đa {MAX_FIELDS} trường cho một sổ."))
+        errors.append(("fields", Message(N_("Tối đa %(n)s trường cho một sổ."), n=MAX_FIELDS)))
     seen: set = set()
     fields = [f for i, item in enumerate(fields_raw[:MAX_FIELDS])
               if (f := _field(item, f"fields[{i}]", seen, errors)) is not None]

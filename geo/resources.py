@@ -14,6 +14,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from geo.i18n import N_, Message
+
 SOURCE_ROOT = Path(__file__).resolve().parent.parent
 # An installed wheel has no pyproject.toml beside its packages; a checkout (also one
 # installed in editable mode) does, and then its own folders are used even when another
@@ -26,8 +28,9 @@ def _shipped_folder(folder: str, package: str) -> Path:
         return SOURCE_ROOT / folder
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(f"Cài đặt urbanorder thiếu gói {package} (thư mục {folder}/): "
-                           "hãy cài lại gói urbanorder.")
+        raise RuntimeError(Message(N_("Cài đặt urbanorder thiếu gói %(package)s (thư mục "
+                                      "%(folder)s/): hãy cài lại gói urbanorder."),
+                                   package=package, folder=folder))
     return Path(next(iter(spec.submodule_search_locations)))
 
 

@@ -107,6 +107,9 @@ EARLIEST = datetime(2020, 1, 1)
 CLOCK_SKEW = timedelta(minutes=10)
 MAX_ACCURACY_M = 100.0  # worse than this, the officer places the pin by hand
 WARN_ACCURACY_M = 30.0  # worse than this, the phone warns
+# A phone sends its backlog (records without photos) this many to a request
+# (``POST /api/v1/field/batch``); each record is still its own transaction.
+BATCH_MAX_RECORDS = 25
 # Written in the regex dialect Python's ``re`` and JavaScript's ``RegExp`` share; matched
 # whole. Mobile 0[35789] + 8 digits, landline 02 + 9 digits (after +84 → 0).
 PHONE_PATTERN = "0(?:[35789][0-9]{8}|2[0-9]{9})"
@@ -136,4 +139,5 @@ def client_limits() -> dict:
         "clockSkewMs": int(CLOCK_SKEW.total_seconds() * 1000),
         "maxAccuracyM": MAX_ACCURACY_M,
         "warnAccuracyM": WARN_ACCURACY_M,
+        "batchMaxRecords": BATCH_MAX_RECORDS,
     }

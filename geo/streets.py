@@ -20,6 +20,7 @@ import shapely
 
 from geo import formatting as fmt
 from geo.crs import STORAGE_EPSG, require_crs, to_metric
+from geo.i18n import N_, Joined, Message, Msgid
 from geo.lazy import deferred
 from geo.resources import DATA_DIR
 from geo.vocabulary import STREET_CLASSES
@@ -31,10 +32,11 @@ NEAREST_NAMED_M = 300.0
 MIN_PIECE_M = 1.0  # shorter leftovers of a cut are slivers along the ward edge
 MIN_LINE_M = 0.01  # below this a line has collapsed to a point
 MAX_TEXT = 200
-OUTSIDE = "ngoài ranh giới phường"
-DUPLICATE = "trùng lặp"
-NOT_A_LINE = "không phải hình học đường"
-NO_CLASS = "không rõ loại đường"
+# Why a row is dropped (msgids; a reason with a value is a ``geo.i18n.Message``).
+OUTSIDE = N_("ngoài ranh giới phường")
+DUPLICATE = N_("trùng lặp")
+NOT_A_LINE = N_("không phải hình học đường")
+NO_CLASS = N_("không rõ loại đường")
 STREET_COLUMNS = ["name", "street_class", "named", "source_ref", "length_m", "geometry"]
 _CLASS_RANK = {code: rank for rank, code in enumerate(STREET_CLASSES)}
 # A name already saying what kind of road it is takes no "đường" in front of it.
@@ -66,12 +68,14 @@ def load_highway_table(path: str | Path = DATA_DIR / "osm_highway.yaml") -> dict
     path = Path(path)
     table = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(table, dict):
-        raise ValueError(f"{path.name}: cần một bảng “giá trị highway: loại đường”")
+        raise ValueError(Message(N_("%(file)s: cần một bảng “giá trị highway: loại đường”"),
+                                 file=path.name))
     wrong = sorted(f"{k}: {v}" for k, v in table.items() if v is not None and v not in
                    STREET_CLASSES)
     if wrong:
-        raise ValueError(f"{path.name}: loại đường không hợp lệ ({', '.join(wrong)}); "
-                         f"dùng {', '.join(STREET_CLASSES)} hoặc null")
+        raise ValueError(Message(N_("%(file)s: loại đường không hợp lệ (%(wrong)s); dùng "
+                                    "%(classes)s hoặc null"), file=path.name,
+                                 wrong=", ".join(wrong), classes=", ".join(STREET_CLASSES)))
     return {str(key).strip().lower(): value for key, value in table.items()}
 
 
@@ -103,9 +107,11 @@ def classify_highway(
         if code is not None:
             reasons.append(None)
         elif key in table:
-            reasons.append(f"không phải đường xe ({key})")
+            reasons.append(Message(N_("không phải đường xe (%(key)s)"), key=key))
+        elif key:
+            reasons.append(Message(N_("loại highway không rõ (%(key)s)"), key=key))
         else:
-            reasons.append(f"loại highway không rõ ({key or 'trống'})")
+            reasons.append(Message(N_("loại highway không rõ (trống)")))
     return (pd.Series(classes, index=values.index, dtype=object),
             pd.Series(reasons, index=values.index, dtype=object))
 
@@ -153,7 +159,8 @@ class StreetSummary:
     km_by_class: dict[str, float] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
-        """Short Vietnamese sentences, one per thing done.
+        """Short sentences, one per thing done (each a ``geo.i18n.Message``, Vietnamese as a
+        ``str``).
 
         >>> summary = StreetSummary(read=5, kept=3, merged=1, dropped={"trùng lặp": 1},
         ...                         km_by_class={"main": 1.26, "alley": 0.3})
@@ -165,26 +172,31 @@ class StreetSummary:
         Bỏ 1 đoạn: trùng lặp 1
         Đường chính 1,3 km; Hẻm 0,30 km
         """
-        out = [f"Đọc {fmt.integer(self.read)} đối tượng từ tệp",
-               f"Giữ {fmt.integer(self.kept)} đoạn đường "
-               f"(tổng {_km(sum(self.km_by_class.values()))} km)"]
+        out = [Message(N_("Đọc %(n)s đối tượng từ tệp"), n=fmt.integer(self.read)),
+               Message(N_("Giữ %(n)s đoạn đường (tổng %(km)s km)"), n=fmt.integer(self.kept),
+                       km=_km(sum(self.km_by_class.values())))]
         if self.merged:
-            out.append(f"Gộp {fmt.integer(self.merged)} đoạn nối tiếp cùng tên")
+            out.append(Message(N_("Gộp %(n)s đoạn nối tiếp cùng tên"), n=fmt.integer(self.merged)))
         if self.clipped:
-            out.append(f"Cắt {fmt.integer(self.clipped)} đoạn tại ranh giới phường")
+            out.append(Message(N_("Cắt %(n)s đoạn tại ranh giới phường"),
+                               n=fmt.integer(self.clipped)))
         if self.dropped:
             reasons = sorted(self.dropped.items(), key=lambda item: (-item[1], item[0]))
-            shown = [f"{reason} {fmt.integer(count)}" for reason, count in reasons[:8]]
+            shown = [Message(N_("%(reason)s %(n)s"), n=fmt.integer(count),
+                             reason=reason if isinstance(reason, Message) else Msgid(reason))
+                     for reason, count in reasons[:8]]
             if len(reasons) > 8:
-                shown.append(f"lý do khác {fmt.integer(sum(count for _, count in reasons[8:]))}")
-            out.append(f"Bỏ {fmt.integer(sum(self.dropped.values()))} đoạn: {', '.join(shown)}")
+                shown.append(Message(N_("lý do khác %(n)s"),
+                                     n=fmt.integer(sum(count for _, count in reasons[8:]))))
+            out.append(Message(N_("Bỏ %(n)s đoạn: %(reasons)s"),
+                               n=fmt.integer(sum(self.dropped.values())), reasons=Joined(shown)))
         if self.unnamed:
-            out.append(f"{fmt.integer(self.unnamed)} đoạn không tên: đặt tên theo loại và đường "
-                       "có tên gần nhất")
-        by_class = [f"{STREET_CLASSES[code]} {_km(km)} km" for code, km in self.km_by_class.items()
-                    if km > 0]
+            out.append(Message(N_("%(n)s đoạn không tên: đặt tên theo loại và đường có tên gần "
+                                  "nhất"), n=fmt.integer(self.unnamed)))
+        by_class = [Message(N_("%(kind)s %(km)s km"), kind=Msgid(STREET_CLASSES[code]),
+                            km=_km(km)) for code, km in self.km_by_class.items() if km > 0]
         if by_class:
-            out.append("; ".join(by_class))
+            out.append(Joined(by_class, "; "))
         return out
 
 
@@ -228,7 +240,8 @@ def prepare_streets(lines: gpd.GeoDataFrame, ward_boundary, metric_epsg: int) ->
     """
     require_crs(lines)
     if shapely.get_type_id(ward_boundary) not in (3, 6):
-        raise ValueError("ranh giới phường phải là một vùng (Polygon / MultiPolygon)")
+        raise ValueError(Message(N_("ranh giới phường phải là một vùng (Polygon / "
+                                    "MultiPolygon)")))
     dropped: Counter = Counter()
     frame = _standardise(lines, dropped)
     boundary = shapely.make_valid(
@@ -255,13 +268,17 @@ def _standardise(lines: gpd.GeoDataFrame, dropped: Counter) -> gpd.GeoDataFrame:
 
     n = len(lines)
     names = [_shortened(name) for name in texts("name")]
-    classes, reasons, refs = texts("street_class"), texts("drop_reason"), texts("source_ref")
+    classes, refs = texts("street_class"), texts("source_ref")
+    # Kept as given: a reason is a Message (its values said in the reader's language).
+    reasons = [r if isinstance(r, str) and r.strip() else None
+               for r in (lines["drop_reason"] if "drop_reason" in lines else [None] * n)]
     geoms = shapely.force_2d(np.asarray(lines.geometry.values, dtype=object))
     keep = np.zeros(n, dtype=bool)
     is_line = np.isin(shapely.get_type_id(geoms), (1, 5)) & ~shapely.is_empty(geoms)
     for i, code in enumerate(classes):
         if code not in STREET_CLASSES:
-            dropped[reasons[i] or (f"loại đường không hợp lệ ({code})" if code else NO_CLASS)] += 1
+            dropped[reasons[i] or (Message(N_("loại đường không hợp lệ (%(code)s)"), code=code)
+                                   if code else NO_CLASS)] += 1
         elif not is_line[i]:
             dropped[NOT_A_LINE] += 1
         else:

@@ -18,32 +18,33 @@ import numpy as np
 
 from geo import formatting as fmt
 from geo import work
+from geo.i18n import N_, Message
 from geo.lazy import deferred
 from geo.vocabulary import MODEL_STREET_STATUSES, PUBLIC_ORDER
 
 pd = deferred("pandas")
 
-STATUS_LABELS = {"met": "Đã đạt", "on_track": "Đúng tiến độ", "at_risk": "Có nguy cơ chậm",
-                 "missed": "Không đạt (quá hạn)"}
+STATUS_LABELS = {"met": N_("Đã đạt"), "on_track": N_("Đúng tiến độ"),
+                 "at_risk": N_("Có nguy cơ chậm"), "missed": N_("Không đạt (quá hạn)")}
 # The computed metrics a plan's target may use: code → (what it measures, kind). Kinds:
 # share (0–1), done (0 or 1), count, reduction (share fewer than the base year).
 METRICS: dict[str, tuple[str, str]] = {
-    "houses_reviewed_share": ("Tỷ lệ cơ sở cho thuê trọ đã rà soát, phân loại", "share"),
-    "antt_commitment_share": ("Tỷ lệ chủ cơ sở đã ký cam kết ANTT", "share"),
-    "fire_equipment_share": ("Tỷ lệ cơ sở có bình chữa cháy và lối thoát nạn", "share"),
-    "kp_with_model_house_share": ("Tỷ lệ khu phố có nhà trọ mô hình được công nhận", "share"),
-    "demonstration_route_done": ("Trục điểm kiểu mẫu cấp phường đạt chuẩn", "done"),
-    "kp_with_model_street_done_share": ("Tỷ lệ khu phố có tuyến/cụm kiểu mẫu hoàn thành",
+    "houses_reviewed_share": (N_("Tỷ lệ cơ sở cho thuê trọ đã rà soát, phân loại"), "share"),
+    "antt_commitment_share": (N_("Tỷ lệ chủ cơ sở đã ký cam kết ANTT"), "share"),
+    "fire_equipment_share": (N_("Tỷ lệ cơ sở có bình chữa cháy và lối thoát nạn"), "share"),
+    "kp_with_model_house_share": (N_("Tỷ lệ khu phố có nhà trọ mô hình được công nhận"), "share"),
+    "demonstration_route_done": (N_("Trục điểm kiểu mẫu cấp phường đạt chuẩn"), "done"),
+    "kp_with_model_street_done_share": (N_("Tỷ lệ khu phố có tuyến/cụm kiểu mẫu hoàn thành"),
                                         "share"),
-    "campaigns_this_year": ("Số đợt ra quân cao điểm trong năm", "count"),
-    "ads_on_model_streets_handled_share": ("Tỷ lệ quảng cáo trái phép trên tuyến kiểu mẫu đã "
-                                           "xử lý", "share"),
-    "frontage_commitment_share": ("Tỷ lệ hộ mặt tiền tuyến kiểu mẫu đã ký cam kết", "share"),
-    "public_order_reduction_vs_base": ("Mức giảm vi phạm cư trú, ma túy, PCCC so với cùng kỳ "
-                                       "năm gốc", "reduction"),
-    "rankings_published_before_due_share": ("Tỷ lệ tháng công bố xếp hạng trước hạn báo cáo",
+    "campaigns_this_year": (N_("Số đợt ra quân cao điểm trong năm"), "count"),
+    "ads_on_model_streets_handled_share": (N_("Tỷ lệ quảng cáo trái phép trên tuyến kiểu mẫu đã "
+                                           "xử lý"), "share"),
+    "frontage_commitment_share": (N_("Tỷ lệ hộ mặt tiền tuyến kiểu mẫu đã ký cam kết"), "share"),
+    "public_order_reduction_vs_base": (N_("Mức giảm vi phạm cư trú, ma túy, PCCC so với cùng kỳ "
+                                       "năm gốc"), "reduction"),
+    "rankings_published_before_due_share": (N_("Tỷ lệ tháng công bố xếp hạng trước hạn báo cáo"),
                                             "share"),
-    "tasks_on_time_share": ("Tỷ lệ nhiệm vụ được giao hoàn thành đúng hạn", "share"),
+    "tasks_on_time_share": (N_("Tỷ lệ nhiệm vụ được giao hoàn thành đúng hạn"), "share"),
 }
 METRIC_ALIASES = {"public_order_reduction_vs_2025": "public_order_reduction_vs_base",
                   "rankings_published_before_25th_share": "rankings_published_before_due_share"}
@@ -82,7 +83,7 @@ class PlanData:
 def _share(mask: pd.Series) -> tuple[float | None, str]:
     total = len(mask)
     if total == 0:
-        return None, "chưa có dữ liệu"
+        return None, Message(N_("chưa có dữ liệu"))
     done = int(mask.sum())
     return done / total, f"{done}/{total}"
 
@@ -108,10 +109,11 @@ def _metric(code: str, data: PlanData, today: date, deadline: date, plan):
     if code == "demonstration_route_done":
         route = ms[ms["level"] == "ward"]
         if route.empty:
-            return None, "chưa đăng ký trục điểm"
+            return None, Message(N_("chưa đăng ký trục điểm"))
         done = bool(_done(route["status"], route["achieved_on"], deadline).any())
         status = route["status"].iloc[0]
-        return float(done), MODEL_STREET_STATUSES.get(status, {}).get("vi", status)
+        label = MODEL_STREET_STATUSES.get(status, {}).get("vi")
+        return float(done), Message(label) if label else status
     if code == "kp_with_model_street_done_share":
         local = ms[ms["level"] == "neighbourhood"]
         done_kp = set(local.loc[_done(local["status"], local["achieved_on"], deadline),
@@ -120,7 +122,7 @@ def _metric(code: str, data: PlanData, today: date, deadline: date, plan):
     if code == "campaigns_this_year":
         starts = pd.to_datetime(data.campaigns["starts_on"])
         n = int(((starts.dt.year == today.year) & (starts <= pd.Timestamp(today))).sum())
-        return float(n), f"{n} đợt năm {today.year}"
+        return float(n), Message(N_("%(n)s đợt năm %(year)s"), n=n, year=today.year)
     if code == "ads_on_model_streets_handled_share":
         ads = inc[(inc["category"] == "illegal_advertising") & inc["model_street_id"].notna()]
         return _share(ads["status"].isin(["resolved", "dismissed"]))
@@ -128,9 +130,10 @@ def _metric(code: str, data: PlanData, today: date, deadline: date, plan):
         local = ms[ms["level"] == "neighbourhood"]
         total = local["frontage_households"].sum()
         if total <= 0:
-            return None, "chưa có số hộ mặt tiền"
+            return None, Message(N_("chưa có số hộ mặt tiền"))
         signed = local["commitments_signed"].sum()
-        return min(1.0, signed / total), f"{int(signed)}/{int(total)} hộ"
+        return min(1.0, signed / total), Message(N_("%(signed)s/%(total)s hộ"),
+                                                 signed=int(signed), total=int(total))
     if code == "public_order_reduction_vs_base":
         base_year = plan.baseline_year
         when = pd.to_datetime(inc.loc[inc["category"].isin(PUBLIC_ORDER), "observed_at"])
@@ -138,9 +141,10 @@ def _metric(code: str, data: PlanData, today: date, deadline: date, plan):
         this_year = ((when.dt.year == today.year) & (when.dt.day_of_year <= day_of_year)).sum()
         base = ((when.dt.year == base_year) & (when.dt.day_of_year <= day_of_year)).sum()
         if base == 0:
-            return None, f"không có số liệu năm {base_year}"
+            return None, Message(N_("không có số liệu năm %(year)s"), year=base_year)
         reduction = (base - this_year) / base
-        return float(reduction), f"{int(this_year)} vụ so với {int(base)} vụ cùng kỳ {base_year}"
+        return float(reduction), Message(N_("%(now)s vụ so với %(base)s vụ cùng kỳ %(year)s"),
+                                         now=int(this_year), base=int(base), year=base_year)
     if code == "rankings_published_before_due_share":
         if data.units:
             return _unit_reports_on_time(data, today, plan.report_cycle_start,
@@ -159,12 +163,13 @@ def _reports_on_time(snapshots: pd.DataFrame, today: date, cycle_start: str,
     due = pd.period_range(cycle_start, pd.Period(today, "M"), freq="M")
     due = [p for p in due if date(p.year, p.month, due_day) <= today]
     if not due:
-        return None, "chưa đến hạn"
+        return None, Message(N_("chưa đến hạn"))
     published = {row.month: pd.Timestamp(row.published_at) for row in snapshots.itertuples()}
     on_time = sum(1 for p in due
                   if (ts := published.get(str(p))) is not None
                   and ts.date() < date(p.year, p.month, due_day))
-    return on_time / len(due), f"{on_time}/{len(due)} tháng"
+    return on_time / len(due), Message(N_("%(on_time)s/%(due)s tháng"), on_time=on_time,
+                                       due=len(due))
 
 
 def _unit_reports_on_time(data: PlanData, today: date, cycle_start: str,
@@ -174,12 +179,14 @@ def _unit_reports_on_time(data: PlanData, today: date, cycle_start: str,
     due = [p for p in pd.period_range(cycle_start, pd.Period(today, "M"), freq="M")
            if date(p.year, p.month, due_day) <= today]
     if not due:
-        return None, "chưa đến hạn"
+        return None, Message(N_("chưa đến hạn"))
     months = {str(p): date(p.year, p.month, due_day) for p in due}
     on_time = sum(1 for month, at in data.unit_reports
                   if month in months and at is not None and at.date() < months[month])
     expected = data.units * len(due)
-    return min(1.0, on_time / expected), f"{on_time}/{expected} báo cáo đơn vị đúng hạn"
+    return min(1.0, on_time / expected), Message(N_("%(on_time)s/%(expected)s báo cáo đơn vị "
+                                                    "đúng hạn"),
+                                                 on_time=on_time, expected=expected)
 
 
 def _manual_value(target: dict, data: PlanData, today: date) -> tuple[float | None, str]:
@@ -187,11 +194,12 @@ def _manual_value(target: dict, data: PlanData, today: date) -> tuple[float | No
     month = fmt.month_key(today)
     entered = sorted(v for v in data.manual_values.get(target["code"], ()) if v[0] <= month)
     if not entered:
-        return None, "chưa nhập số liệu"
+        return None, Message(N_("chưa nhập số liệu"))
     when, value = entered[-1]
     unit = f" {target['unit']}" if target.get("unit") else ""
     shown = fmt.number(value, 2, trim=True)
-    return float(value), f"{shown}{unit} (số liệu tháng {fmt.month(when)})"
+    return float(value), Message(N_("%(value)s (số liệu tháng %(month)s)"),
+                                 value=f"{shown}{unit}", month=fmt.month(when))
 
 
 def _deadline(raw, today: date) -> date:
@@ -224,7 +232,7 @@ def evaluate(plan, data: PlanData, today: date) -> list[dict]:
             "is_share": goal <= 1.0 and kind in ("share", "reduction", "done"),
         })
     for row in rows:
-        row["status_label"] = STATUS_LABELS[row["status"]]
+        row["status_label"] = Message(STATUS_LABELS[row["status"]])
     return rows
 
 

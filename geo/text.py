@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from geo.i18n import N_, Message
+
 
 def nfc(value):
     """NFC-normalise every string in ``value`` (dicts and lists included).
@@ -61,8 +63,9 @@ _LINE_BREAKS_AS_SPACES = {ord(c): " " for c in MULTILINE_CONTROLS}
 
 
 class TextRefused(ValueError):
-    """A text value that cannot be stored; ``str()`` is a Vietnamese predicate such as
-    "phải là chữ." (the caller puts the field's label in front)."""
+    """A text value that cannot be stored; ``args[0]`` is a ``geo.i18n.Message``, a
+    predicate such as "phải là chữ." (the caller puts the field's label in front), and
+    ``str()`` its Vietnamese."""
 
 
 def forbidden_character(text: str, multiline: bool = False) -> str | None:
@@ -73,14 +76,15 @@ def forbidden_character(text: str, multiline: bool = False) -> str | None:
     """
     for char in text:
         if char == "\0":
-            return "có ký tự rỗng (NUL, U+0000)."
+            return Message(N_("có ký tự rỗng (NUL, U+0000)."))
         if char in BIDI_CONTROLS:
-            return f"có ký tự đảo chiều văn bản (U+{ord(char):04X})."
+            return Message(N_("có ký tự đảo chiều văn bản (U+%(code)s)."), code=f"{ord(char):04X}")
         category = unicodedata.category(char)
         if category == "Cc" and not (multiline and char in MULTILINE_CONTROLS):
-            return f"có ký tự điều khiển không in được (U+{ord(char):04X})."
+            return Message(N_("có ký tự điều khiển không in được (U+%(code)s)."),
+                           code=f"{ord(char):04X}")
         if category == "Cs":
-            return f"có ký tự hỏng (U+{ord(char):04X})."
+            return Message(N_("có ký tự hỏng (U+%(code)s)."), code=f"{ord(char):04X}")
     return None
 
 
@@ -96,7 +100,7 @@ def clean_text(value, multiline: bool = False) -> str:
     geo.text.TextRefused: phải là chữ.
     """
     if not isinstance(value, str):
-        raise TextRefused("phải là chữ.")
+        raise TextRefused(Message(N_("phải là chữ.")))
     value = unicodedata.normalize("NFC", value).translate(_STRIP_ZERO_WIDTH)
     if not multiline:
         value = value.translate(_LINE_BREAKS_AS_SPACES)
@@ -121,7 +125,7 @@ def ascii_digits(value: str, separators: str = " .-()") -> str:
     text = "".join(c for c in text if c not in separators and not c.isspace())
     body = text[1:] if text.startswith("+") else text
     if not body.isascii() or not body.isdigit():
-        raise TextRefused("chỉ được gồm chữ số 0-9.")
+        raise TextRefused(Message(N_("chỉ được gồm chữ số 0-9.")))
     return text
 
 

@@ -22,6 +22,7 @@ import shapely
 
 from geo import formatting as fmt
 from geo.crs import STORAGE_EPSG, require_crs, to_metric
+from geo.i18n import N_, Message
 from geo.lazy import deferred
 
 gpd = deferred("geopandas")
@@ -79,7 +80,8 @@ class TopologyReport:
         return [o for o in self.overlaps if o.sliver] + [g for g in self.gaps if g.sliver]
 
     def lines(self) -> list[str]:
-        """The report in Vietnamese, one sentence a line: coverage, what to fix, what to snap.
+        """The report, one sentence a line (each a ``geo.i18n.Message``, Vietnamese as a
+        ``str``): coverage, what to fix, what to snap.
 
         >>> gap = Gap(12345.0, 40.0, (106.9, 10.86), ("KP01",), True, False)
         >>> report = TopologyReport([], [gap], 950_000.0, 937_655.0, 0.0, 2.0)
@@ -89,31 +91,36 @@ class TopologyReport:
           — vượt dung sai 2 m, phải sửa ranh giới.']
         """
         tolerance = _amount(self.tolerance_m, "m")
-        refuse = f" — vượt dung sai {tolerance}, phải sửa ranh giới."
         if self.gaps:  # never "100%" while a gap is reported
             share = fmt.number(100 * min(self.coverage, 0.999), 1, trim=True)
             uncovered = _amount(max(self.ward_area_m2 - self.covered_m2, 0.0))
-            lines = [f"Các khu phố phủ {share}% diện tích phường "
-                     f"(còn {uncovered} chưa thuộc khu phố nào)."]
+            lines = [Message(N_("Các khu phố phủ %(share)s%% diện tích phường (còn %(uncovered)s "
+                                "chưa thuộc khu phố nào)."), share=share, uncovered=uncovered)]
         else:
-            lines = ["Các khu phố phủ kín diện tích phường."]
+            lines = [Message(N_("Các khu phố phủ kín diện tích phường."))]
         if self.outside_m2:
-            lines.append(f"Có {_amount(self.outside_m2)} diện tích khu phố nằm ngoài ranh giới "
-                         "phường.")
+            lines.append(Message(N_("Có %(area)s diện tích khu phố nằm ngoài ranh giới phường."),
+                                 area=_amount(self.outside_m2)))
         for o in self.refused_overlaps:
-            thick = _amount(o.width_m, "m")
-            lines.append(f"Chồng lấn {o.codes[0]} – {o.codes[1]}: {_amount(o.area_m2)} "
-                         f"(dày khoảng {thick}) tại {_place(o.where)}{refuse}")
+            lines.append(Message(N_("Chồng lấn %(first)s – %(second)s: %(area)s (dày khoảng "
+                                    "%(thick)s) tại %(place)s — vượt dung sai %(tolerance)s, "
+                                    "phải sửa ranh giới."),
+                                 first=o.codes[0], second=o.codes[1], area=_amount(o.area_m2),
+                                 thick=_amount(o.width_m, "m"), place=_place(o.where),
+                                 tolerance=tolerance))
         for g in (g for g in self.gaps if not g.sliver):
-            wide = _amount(g.width_m, "m")
-            lines.append(f"{_gap_label(g)}: {_amount(g.area_m2)} (rộng khoảng {wide}) "
-                         f"tại {_place(g.where)}{refuse}")
+            lines.append(Message(N_("%(gap)s: %(area)s (rộng khoảng %(wide)s) tại %(place)s — "
+                                    "vượt dung sai %(tolerance)s, phải sửa ranh giới."),
+                                 gap=_gap_label(g), area=_amount(g.area_m2),
+                                 wide=_amount(g.width_m, "m"), place=_place(g.where),
+                                 tolerance=tolerance))
         if slivers := self.slivers:
-            total = _amount(sum(s.area_m2 for s in slivers))
-            lines.append(f"{len(slivers)} khe/chồng lấn nhỏ (mỏng hơn {tolerance}, "
-                         f"tổng {total}) có thể khớp tự động.")
+            lines.append(Message(N_("%(n)s khe/chồng lấn nhỏ (mỏng hơn %(tolerance)s, tổng "
+                                    "%(total)s) có thể khớp tự động."), n=len(slivers),
+                                 tolerance=tolerance,
+                                 total=_amount(sum(s.area_m2 for s in slivers))))
         if not self.overlaps and not self.gaps:
-            lines.append("Không có chồng lấn hay khe hở giữa các khu phố.")
+            lines.append(Message(N_("Không có chồng lấn hay khe hở giữa các khu phố.")))
         return lines
 
 
@@ -150,7 +157,7 @@ def check_topology(neighbourhoods: gpd.GeoDataFrame, ward_boundary, metric_epsg:
     survey = _Survey(*_metric(neighbourhoods, ward_boundary, metric_epsg), tolerance_m,
                      min_area_m2)
     labels = [x.item() if isinstance(x, np.generic) else x for x in neighbourhoods.index]
-    codes = [str(c) if pd.notna(c) else f"dòng {label}"
+    codes = [str(c) if pd.notna(c) else Message(N_("dòng %(row)s"), row=label)
              for c, label in zip(neighbourhoods[code_column], labels, strict=True)]
     wheres = iter(_lonlat([p.point for p in survey.overlaps + survey.gaps], metric_epsg))
     overlaps = [
@@ -363,13 +370,15 @@ def _lonlat(points: list, metric_epsg: int) -> list[tuple[float, float]]:
     return [(round(p.x, 7), round(p.y, 7)) for p in lonlat]
 
 
-def _gap_label(gap: Gap) -> str:
+def _gap_label(gap: Gap) -> Message:
     names = ", ".join(gap.neighbours)
     if gap.at_edge:
-        return f"Khe hở ở rìa phường cạnh {names}" if names else "Khe hở ở rìa phường"
+        return Message(N_("Khe hở ở rìa phường cạnh %(names)s"), names=names) if names \
+            else Message(N_("Khe hở ở rìa phường"))
     if len(gap.neighbours) == 1:
-        return f"Lỗ hổng trong {names}"
-    return f"Khe hở giữa {names}" if names else "Vùng chưa thuộc khu phố nào"
+        return Message(N_("Lỗ hổng trong %(names)s"), names=names)
+    return Message(N_("Khe hở giữa %(names)s"), names=names) if names \
+        else Message(N_("Vùng chưa thuộc khu phố nào"))
 
 
 def _amount(value: float, unit: str = "m²") -> str:

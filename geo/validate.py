@@ -1,8 +1,9 @@
-"""Validation of records entered in the field: pure, with Vietnamese messages per field.
+"""Validation of records entered in the field: pure, with a message per field.
 
 Each ``validate_*`` takes the submitted payload (already parsed from JSON) and returns
 ``(clean, errors)``: ``clean`` holds typed values ready to store, ``errors`` is a list of
-``geo.schema.FieldError`` — ``(field, message)`` pairs with a stable ``code``; a caller
+``geo.schema.FieldError`` — ``(field, message)`` pairs with a stable ``code``, the message
+a ``geo.i18n.Message`` (Vietnamese as a ``str``, any language through ``translate``); a caller
 stores nothing unless ``errors`` is empty. The limits are ``geo.schema``'s, which the field
 pages and their scripts read too.
 """
@@ -15,6 +16,7 @@ from datetime import date, datetime
 
 from geo import formatting as fmt
 from geo import vocabulary as vocab
+from geo.i18n import N_, Capital, Joined, Message, Msgid
 from geo.numbers import INT32_MAX, INT64_MAX, NumberRefused, OutOfRange, finite, whole
 from geo.schema import (
     BOARDING_HOUSE,
@@ -63,6 +65,11 @@ class _Reader:
     def fail(self, field: str, message: str, code: str = "invalid") -> None:
         self.errors.append(FieldError(field, message, code))
 
+    def _refuse(self, field: str, label: str, refused: ValueError, code: str) -> None:
+        """A value ``geo.text`` or ``geo.numbers`` refused: the label, then their reason."""
+        self.fail(field, Message(N_("%(what)s %(problem)s"), what=Capital(label),
+                                 problem=refused.args[0]), code)
+
     def _limit(self, field: str, key: str, given, default=None):
         return given if given is not None else self.limits.get(field, {}).get(key, default)
 
@@ -72,7 +79,8 @@ class _Reader:
             value = value.strip()
         if value in (None, ""):
             if required:
-                self.fail(field, f"Chưa nhập {label}.", "required")
+                self.fail(field, Message(N_("Chưa nhập %(what)s."), what=_said(label)),
+                          "required")
             return None
         return value
 
@@ -87,16 +95,18 @@ class _Reader:
         try:
             value = clean_text(value, multiline=multiline).strip()
         except TextRefused as refused:
-            self.fail(field, f"{label.capitalize()} {refused}", "bad_text")
+            self._refuse(field, label, refused, "bad_text")
             self.clean[field] = None
             return
         if not value:  # only zero-width characters
             if required:
-                self.fail(field, f"Chưa nhập {label}.", "required")
+                self.fail(field, Message(N_("Chưa nhập %(what)s."), what=_said(label)),
+                          "required")
             self.clean[field] = None
             return
         if len(value) > max_len:
-            self.fail(field, f"{label.capitalize()} dài quá {max_len} ký tự.", "too_long")
+            self.fail(field, Message(N_("%(what)s dài quá %(limit)s ký tự."), what=Capital(label),
+                                     limit=max_len), "too_long")
         self.clean[field] = value if multiline else re.sub(r"\s+", " ", value)
 
     def digits(self, field: str, label: str, required: bool = False, max_len: int | None = None):
@@ -107,7 +117,7 @@ class _Reader:
         try:
             self.clean[field] = ascii_digits(self.clean[field])
         except TextRefused as refused:
-            self.fail(field, f"{label.capitalize()} {refused}", "bad_text")
+            self._refuse(field, label, refused, "bad_text")
             self.clean[field] = None
 
     def integer(self, field: str, label: str, lo: int | None = None, hi: int | None = None,
@@ -123,13 +133,14 @@ class _Reader:
             self.clean[field] = whole(value, lo, hi, column_max)
         except NumberRefused as refused:
             code = "out_of_range" if isinstance(refused, OutOfRange) else "not_a_number"
-            self.fail(field, f"{label.capitalize()} {refused}", code)
+            self._refuse(field, label, refused, code)
 
     def boolean(self, field: str, label: str, required: bool = False):
         value = self.payload.get(field)
         if value is None or value == "":
             if required:
-                self.fail(field, f"Chưa chọn {label}.", "required")
+                self.fail(field, Message(N_("Chưa chọn %(what)s."), what=_said(label)),
+                          "required")
             self.clean[field] = None
             return
         if isinstance(value, bool):
@@ -139,7 +150,8 @@ class _Reader:
         elif value in ("false", "0", 0, "off", "no"):
             self.clean[field] = False
         else:
-            self.fail(field, f"{label.capitalize()}: chỉ nhận có/không.", "bad_boolean")
+            self.fail(field, Message(N_("%(what)s: chỉ nhận có/không."), what=Capital(label)),
+                      "bad_boolean")
 
     def choice(self, field: str, label: str, options, required: bool = False):
         value = self._raw(field, required, label)
@@ -147,7 +159,8 @@ class _Reader:
             self.clean[field] = None
             return
         if not isinstance(value, str) or value not in options:
-            self.fail(field, f"{label.capitalize()} không hợp lệ: {value}.", "bad_choice")
+            self.fail(field, Message(N_("%(what)s không hợp lệ: %(value)s."), what=Capital(label),
+                                     value=value), "bad_choice")
             return
         self.clean[field] = value
 
@@ -159,12 +172,14 @@ class _Reader:
             return
         parsed = _parse_date(value)
         if parsed is None:
-            self.fail(field, f"{label.capitalize()} không đúng dạng ngày (dd/mm/yyyy).", "bad_date")
+            self.fail(field, Message(N_("%(what)s không đúng dạng ngày (dd/mm/yyyy)."),
+                                     what=Capital(label)), "bad_date")
         elif not_future and parsed > today:
-            self.fail(field, f"{label.capitalize()} không được ở tương lai.", "in_future")
+            self.fail(field, Message(N_("%(what)s không được ở tương lai."), what=Capital(label)),
+                      "in_future")
         elif not_before and parsed < not_before:
-            self.fail(field, f"{label.capitalize()} không được trước {fmt.day(not_before)}.",
-                      "too_early")
+            self.fail(field, Message(N_("%(what)s không được trước %(day)s."), what=Capital(label),
+                                     day=fmt.day(not_before)), "too_early")
         else:
             self.clean[field] = parsed
 
@@ -176,18 +191,26 @@ class _Reader:
         try:
             parsed = datetime.fromisoformat(str(value))
         except ValueError:
-            self.fail(field, f"{label.capitalize()} không đúng dạng ngày giờ.", "bad_date")
+            self.fail(field, Message(N_("%(what)s không đúng dạng ngày giờ."), what=Capital(label)),
+                      "bad_date")
             return
         if parsed.tzinfo is not None:  # stored as the ward's local wall time
             parsed = parsed.astimezone(now.tzinfo).replace(tzinfo=None) if now.tzinfo \
                 else parsed.replace(tzinfo=None)
         if parsed > now.replace(tzinfo=None) + CLOCK_SKEW:
-            self.fail(field, f"{label.capitalize()} không được ở tương lai.", "in_future")
+            self.fail(field, Message(N_("%(what)s không được ở tương lai."), what=Capital(label)),
+                      "in_future")
         elif parsed < EARLIEST:
-            self.fail(field, f"{label.capitalize()} quá cũ (trước {fmt.day(EARLIEST)}).",
-                      "too_early")
+            self.fail(field, Message(N_("%(what)s quá cũ (trước %(day)s)."), what=Capital(label),
+                                     day=fmt.day(EARLIEST)), "too_early")
         else:
             self.clean[field] = parsed
+
+
+def _said(label: str) -> str:
+    """A field's label as a placeholder's value: a msgid, or a ``Message`` of its own (a
+    criterion's note, "ghi chú tiêu chí …")."""
+    return label if isinstance(label, Message) else Msgid(label)
 
 
 def _parse_date(value) -> date | None:
@@ -235,8 +258,8 @@ def validate_uuid(payload: dict, field: str = "uuid") -> tuple[uuid.UUID | None,
     try:
         return uuid.UUID(str(payload.get(field))), []
     except ValueError:
-        return None, [FieldError(field, "Thiếu mã định danh bản ghi (UUID) hoặc mã không hợp lệ.",
-                                 "bad_uuid")]
+        return None, [FieldError(field, Message(N_("Thiếu mã định danh bản ghi (UUID) hoặc mã "
+                                                   "không hợp lệ.")), "bad_uuid")]
 
 
 def validate_location(location) -> tuple[dict, Errors]:
@@ -245,60 +268,63 @@ def validate_location(location) -> tuple[dict, Errors]:
         return {}, [FieldError("location", message, code)]
 
     if not isinstance(location, dict):
-        return refuse("Chưa có vị trí: bật GPS hoặc đặt ghim trên bản đồ.")
+        return refuse(Message(N_("Chưa có vị trí: bật GPS hoặc đặt ghim trên bản đồ.")))
     try:
         lon, lat = finite(location["lon"]), finite(location["lat"])
     except KeyError:
-        return refuse("Vị trí không hợp lệ (thiếu kinh độ/vĩ độ).")
+        return refuse(Message(N_("Vị trí không hợp lệ (thiếu kinh độ/vĩ độ).")))
     except NumberRefused as refused:
-        return refuse(f"Kinh độ/vĩ độ {refused}")
+        return refuse(Message(N_("Kinh độ/vĩ độ %(problem)s"), problem=refused.args[0]))
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        return refuse("Vị trí không hợp lệ (ngoài phạm vi kinh độ/vĩ độ).")
+        return refuse(Message(N_("Vị trí không hợp lệ (ngoài phạm vi kinh độ/vĩ độ).")))
     manual = location.get("manual") in (True, "true", 1)
     accuracy = location.get("accuracy_m")
     try:
         accuracy = None if accuracy in (None, "") else finite(accuracy)
     except NumberRefused as refused:
-        return refuse(f"Độ chính xác GPS {refused}", "inaccurate_location")
+        return refuse(Message(N_("Độ chính xác GPS %(problem)s"), problem=refused.args[0]),
+                      "inaccurate_location")
     if accuracy is not None and accuracy < 0:
-        return refuse("Độ chính xác GPS không được âm.", "inaccurate_location")
+        return refuse(Message(N_("Độ chính xác GPS không được âm.")), "inaccurate_location")
     if not manual and (accuracy is None or accuracy > MAX_ACCURACY_M):
-        shown = "không rõ" if accuracy is None else f"±{fmt.integer(accuracy)} m"
-        return refuse(f"Vị trí GPS kém chính xác ({shown}, cần ≤ {fmt.integer(MAX_ACCURACY_M)} "
-                      "m): hãy đặt ghim bằng tay trên bản đồ.", "inaccurate_location")
+        shown = Msgid(N_("không rõ")) if accuracy is None else f"±{fmt.integer(accuracy)} m"
+        return refuse(Message(N_("Vị trí GPS kém chính xác (%(shown)s, cần ≤ %(limit)s m): hãy "
+                                 "đặt ghim bằng tay trên bản đồ."),
+                              shown=shown, limit=fmt.integer(MAX_ACCURACY_M)),
+                      "inaccurate_location")
     return {"lon": lon, "lat": lat, "accuracy_m": accuracy, "manual": manual}, []
 
 
 def validate_boarding_house(payload: dict, today: date) -> tuple[dict, Errors]:
     r = _Reader(payload, BOARDING_HOUSE)
-    r.text("name", "tên cơ sở", required=True)
-    r.text("address", "địa chỉ", required=True)
-    r.text("owner_name", "họ tên chủ cơ sở", required=True)
-    r.text("owner_phone", "số điện thoại chủ cơ sở", required=True)
+    r.text("name", N_("tên cơ sở"), required=True)
+    r.text("address", N_("địa chỉ"), required=True)
+    r.text("owner_name", N_("họ tên chủ cơ sở"), required=True)
+    r.text("owner_phone", N_("số điện thoại chủ cơ sở"), required=True)
     if r.clean.get("owner_phone"):
         phone = normalise_phone(r.clean["owner_phone"])
         if phone is None:
-            r.fail("owner_phone", PHONE_PROBLEM, "bad_phone")
+            r.fail("owner_phone", Message(PHONE_PROBLEM), "bad_phone")
         r.clean["owner_phone"] = phone
-    r.digits("owner_id_number", "số CCCD/CMND")
+    r.digits("owner_id_number", N_("số CCCD/CMND"))
     if r.clean.get("owner_id_number") and not normalise_id_number(r.clean["owner_id_number"]):
-        r.fail("owner_id_number", ID_NUMBER_PROBLEM, "bad_id_number")
-    r.choice("house_type", "loại hình", vocab.HOUSE_TYPES, required=True)
-    r.integer("rooms", "số phòng", required=True)
-    r.integer("residents", "số người đang ở", required=True)
-    r.choice("classification", "phân loại", vocab.CLASSIFICATIONS)
-    r.day("antt_commitment_on", "ngày ký cam kết ANTT", today)
-    r.integer("extinguishers", "số bình chữa cháy")
-    r.boolean("has_alarm", "hệ thống báo cháy")
-    r.boolean("has_escape_route", "lối thoát nạn")
-    r.choice("model_status", "trạng thái mô hình", vocab.MODEL_HOUSE_STATUSES)
-    r.day("model_recognised_on", "ngày công nhận mô hình", today)
+        r.fail("owner_id_number", Message(ID_NUMBER_PROBLEM), "bad_id_number")
+    r.choice("house_type", N_("loại hình"), vocab.HOUSE_TYPES, required=True)
+    r.integer("rooms", N_("số phòng"), required=True)
+    r.integer("residents", N_("số người đang ở"), required=True)
+    r.choice("classification", N_("phân loại"), vocab.CLASSIFICATIONS)
+    r.day("antt_commitment_on", N_("ngày ký cam kết ANTT"), today)
+    r.integer("extinguishers", N_("số bình chữa cháy"))
+    r.boolean("has_alarm", N_("hệ thống báo cháy"))
+    r.boolean("has_escape_route", N_("lối thoát nạn"))
+    r.choice("model_status", N_("trạng thái mô hình"), vocab.MODEL_HOUSE_STATUSES)
+    r.day("model_recognised_on", N_("ngày công nhận mô hình"), today)
     status = r.clean.get("model_status") or "none"
     r.clean["model_status"] = status
     if status == "recognised" and not r.clean.get("model_recognised_on") and \
             not any(f == "model_recognised_on" for f, _ in r.errors):
-        r.fail("model_recognised_on", "Cơ sở đã được công nhận mô hình: nhập ngày công nhận.",
-               "required")
+        r.fail("model_recognised_on", Message(N_("Cơ sở đã được công nhận mô hình: nhập ngày "
+                                                 "công nhận.")), "required")
     if status != "recognised":
         r.clean["model_recognised_on"] = None
     for field in ("extinguishers",):
@@ -307,26 +333,27 @@ def validate_boarding_house(payload: dict, today: date) -> tuple[dict, Errors]:
         r.clean[field] = bool(r.clean.get(field))
     if r.clean.get("residents") is not None and r.clean.get("rooms") and \
             r.clean["residents"] > r.clean["rooms"] * MAX_RESIDENTS_PER_ROOM:
-        r.fail("residents", "Số người ở quá lớn so với số phòng (hơn "
-               f"{MAX_RESIDENTS_PER_ROOM} người/phòng).", "inconsistent")
+        r.fail("residents", Message(N_("Số người ở quá lớn so với số phòng (hơn %(n)s "
+                                       "người/phòng)."), n=MAX_RESIDENTS_PER_ROOM), "inconsistent")
     return r.clean, r.errors
 
 
 def validate_inspection(payload: dict, now: datetime) -> tuple[dict, Errors]:
     r = _Reader(payload, INSPECTION)
-    r.moment("inspected_at", "thời điểm kiểm tra", now, required=True)
-    r.text("findings", "nội dung ghi nhận")
-    r.boolean("fire_safety_pass", "kết quả PCCC", required=True)
-    r.integer("residents_counted", "số người thực tế")
+    r.moment("inspected_at", N_("thời điểm kiểm tra"), now, required=True)
+    r.text("findings", N_("nội dung ghi nhận"))
+    r.boolean("fire_safety_pass", N_("kết quả PCCC"), required=True)
+    r.integer("residents_counted", N_("số người thực tế"))
     inspected = r.clean.get("inspected_at")
-    r.day("follow_up_on", "ngày hẹn kiểm tra lại", now.date(), not_future=False,
+    r.day("follow_up_on", N_("ngày hẹn kiểm tra lại"), now.date(), not_future=False,
           not_before=inspected.date() if inspected else None)
     if r.clean.get("fire_safety_pass") is False and not r.clean.get("follow_up_on") and \
             not any(f == "follow_up_on" for f, _ in r.errors):
-        r.fail("follow_up_on", "Không đạt PCCC: cần hẹn ngày kiểm tra lại.", "required")
-    r.integer("extinguishers", "số bình chữa cháy")
-    r.boolean("has_alarm", "hệ thống báo cháy")
-    r.boolean("has_escape_route", "lối thoát nạn")
+        r.fail("follow_up_on", Message(N_("Không đạt PCCC: cần hẹn ngày kiểm tra lại.")),
+               "required")
+    r.integer("extinguishers", N_("số bình chữa cháy"))
+    r.boolean("has_alarm", N_("hệ thống báo cháy"))
+    r.boolean("has_escape_route", N_("lối thoát nạn"))
     return r.clean, r.errors
 
 
@@ -334,13 +361,14 @@ def validate_incident(payload: dict, now: datetime,
                       categories: tuple[str, ...]) -> tuple[dict, Errors]:
     r = _Reader(payload, INCIDENT)
     labels = {c: vocab.INCIDENT_CATEGORIES[c] for c in categories}
-    r.choice("category", "loại vi phạm", labels, required=True)
+    r.choice("category", N_("loại vi phạm"), labels, required=True)
     if payload.get("category") in vocab.INCIDENT_CATEGORIES and payload["category"] not in labels:
         r.errors = [error for error in r.errors if error.field != "category"]
-        r.fail("category", "Vai trò của bạn không ghi nhận loại vi phạm này.", "not_allowed")
-    r.moment("observed_at", "thời điểm phát hiện", now, required=True)
-    r.text("description", "mô tả")
-    r.integer("attach_to", "vụ việc gộp vào")
+        r.fail("category", Message(N_("Vai trò của bạn không ghi nhận loại vi phạm này.")),
+               "not_allowed")
+    r.moment("observed_at", N_("thời điểm phát hiện"), now, required=True)
+    r.text("description", N_("mô tả"))
+    r.integer("attach_to", N_("vụ việc gộp vào"))
     house, errors = (None, [])
     if payload.get("boarding_house_uuid"):
         house, errors = validate_uuid(payload, "boarding_house_uuid")
@@ -352,15 +380,18 @@ def validate_incident(payload: dict, now: datetime,
 def validate_transition(payload: dict, current: str) -> tuple[dict, Errors]:
     r = _Reader(payload, TRANSITION)
     allowed = INCIDENT_TRANSITIONS.get(current, ())
-    r.choice("to", "bước xử lý", vocab.INCIDENT_STATUSES, required=True)
+    r.choice("to", N_("bước xử lý"), vocab.INCIDENT_STATUSES, required=True)
     target = r.clean.get("to")
     if target and target not in allowed:
-        names = ", ".join(vocab.INCIDENT_STATUSES[s] for s in allowed) or "không còn bước nào"
-        r.fail("to", f"Vụ việc đang ở trạng thái “{vocab.INCIDENT_STATUSES[current]}”: chỉ "
-                     f"chuyển được sang {names}.", "not_allowed")
-    r.text("minutes_no", "số biên bản")
-    r.integer("fine_vnd", "số tiền phạt", column_max=INT64_MAX)
-    r.text("note", "ghi chú")
+        names = Joined(vocab.INCIDENT_STATUSES[s] for s in allowed) if allowed \
+            else Msgid(N_("không còn bước nào"))
+        r.fail("to", Message(N_("Vụ việc đang ở trạng thái “%(current)s”: chỉ chuyển được sang "
+                                "%(names)s."),
+                             current=Msgid(vocab.INCIDENT_STATUSES[current]), names=names),
+               "not_allowed")
+    r.text("minutes_no", N_("số biên bản"))
+    r.integer("fine_vnd", N_("số tiền phạt"), column_max=INT64_MAX)
+    r.text("note", N_("ghi chú"))
     if target == "minutes_issued" and not r.clean.get("minutes_no"):
-        r.fail("minutes_no", "Lập biên bản: cần nhập số biên bản.", "required")
+        r.fail("minutes_no", Message(N_("Lập biên bản: cần nhập số biên bản.")), "required")
     return r.clean, r.errors

@@ -13,9 +13,19 @@ import uuid
 from datetime import datetime
 
 import shapely
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Float,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
-from models import ledger, queries
+from models import dialects, ledger, queries
 from models.tables import (
     AuditLog,
     BoardingHouse,
@@ -153,6 +163,31 @@ def _incident_statement(row: tuple, event: tuple, receipt: tuple):
             [key, *names], select(new.c.id, *bound(table, prefix, names)))
             .cte(f"new_{table.__tablename__}"))
     return stmt
+
+
+def repeat_candidates(conn: Connection, ward_id: int, category: str, bbox, since: datetime
+                      ) -> list[tuple]:
+    """``(geometry, resolved_at)`` of the ward's incidents of ``category`` observed from
+    ``since`` whose point is in ``bbox`` (what a new record's repeat check compares it with),
+    in id order — the rows ``queries.read_rows`` gives for that filter, by a statement built
+    once per dialect."""
+    minx, miny, maxx, maxy = bbox
+    rows = conn.execute(_repeat_statement(conn.dialect.name), {
+        "ward_id": ward_id, "category": category, "since": since,
+        "minx": minx, "miny": miny, "maxx": maxx, "maxy": maxy})
+    return [(shapely.from_wkb(bytes(wkb)), resolved_at) for resolved_at, wkb in rows]
+
+
+@functools.lru_cache(maxsize=4)
+def _repeat_statement(dialect: str):
+    table = Incident.__table__
+    box = tuple(bindparam(name, type_=Float) for name in ("minx", "miny", "maxx", "maxy"))
+    return (select(table.c.resolved_at, dialects.wkb(table.c.geom))
+            .where(table.c.ward_id == bindparam("ward_id"),
+                   table.c.category == bindparam("category"),
+                   table.c.observed_at >= bindparam("since", type_=DateTime),
+                   dialects.bbox_filter(dialect, table, "geom", box))
+            .order_by(table.c.id))
 
 
 # --- photos -------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ const ASSETS = [
   "/static/manifest.webmanifest",
   "/static/js/html.js",
   "/static/js/dates.js",
+  "/static/js/i18n.js",
   "/static/js/field/common.js",
   "/static/js/field/queue.js",
   "/static/js/field/sender.js",
@@ -79,12 +80,18 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
+/* The service worker knows neither the page's language nor the catalogue: the page for a
+ * page never cached says it in both languages, Vietnamese first. */
 function offlinePage() {
   const html = "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\">" +
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
-    "<title>Không có mạng</title><body style=\"font-family: sans-serif; padding: 1rem\">" +
+    "<title>Không có mạng · Offline</title>" +
+    "<body style=\"font-family: sans-serif; padding: 1rem\">" +
     "<h1>Không có mạng</h1><p>Trang này chưa được lưu trên máy để dùng khi không có mạng.</p>" +
-    "<p><a href=\"/field/\">Về trang thực địa</a> (mở được khi không có mạng).</p></body></html>";
+    "<p><a href=\"/field/\">Về trang thực địa</a> (mở được khi không có mạng).</p>" +
+    "<div lang=\"en\"><h2>Offline</h2><p>This page has not been kept on the phone for use " +
+    "without a connection.</p><p><a href=\"/field/\">Back to the field home</a> (it opens " +
+    "offline).</p></div></body></html>";
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 

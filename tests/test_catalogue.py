@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -19,12 +20,15 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from scripts import js_catalogue
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "webapp" / "templates"
 TRANSLATIONS = ROOT / "data" / "translations"
 POT = TRANSLATIONS / "messages.pot"
 EN_PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
 EN_MO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.mo"
+STATIC_JS = ROOT / "static" / "js"
 
 # Letters peculiar to Vietnamese (the diacritics): a literal holding one is Vietnamese text.
 VIETNAMESE = re.compile(r"[À-ÃÈ-ÊÌÍÒ-ÕÙÚÝà-ãè-êìíò-õùúýĂăĐđĨĩŨũƠơƯưẠ-ỹ]")
@@ -37,9 +41,9 @@ DATA_MODULES = {
     # The synthetic ward's invented names of streets, people and places: data of a demo
     # ward, shown as the ward's own records (never translated, like a real ward's).
     "geo/_synthetic_names.py": "names of the synthetic demo ward",
-    # Header spellings a ward's files use (fold keys matched against spreadsheet headers):
-    # input vocabulary to recognise, not text shown to anyone.
-    "geo/io/fields.py": "header spellings of the wards' files, matched, not shown",
+    # The synthetic ward's generator: its places, streets, model streets and addresses are
+    # the demo ward's records (never translated, like a real ward's).
+    "geo/synthetic.py": "records of the synthetic demo ward",
     # The text map of accents folded for search and keys (the same map SQL's translate uses).
     "geo/text.py": "the accent-folding map",
     # WTForms' English messages in Vietnamese: a reverse catalogue (WTForms' source language is
@@ -61,9 +65,33 @@ DATA_LITERALS = {
     # The labels an exported XLSForm writes in its "label::Vietnamese (vi)" column (the
     # position question, yes/no): the form's own Vietnamese text, whoever downloads it.
     "geo/xlsform.py": {"Vị trí", "Có", "Không"},
+    # The sheet our own XLSX export writes beside the rows (its CRS): looked up by that name
+    # when the file comes back, never shown.
+    "geo/io/read.py": {"Thông tin"},
+    # The Vietnamese locale's own date pattern and đồng sign (how Vietnamese documents write
+    # them, as CLDR data is for other languages): formats, not messages.
+    "geo/formatting.py": {"'ngày' dd 'tháng' MM 'năm' yyyy", "đ"},
+    # The words a street name opens with (a regex on the ward's names), and the name given
+    # to an unnamed segment ("Hẻm gần đường Lê Lợi"), stored as the street's name: the
+    # ward's data, Vietnamese like its named streets.
+    # A letterhead a preset gets for its new ward: the issuing body's name in Vietnamese
+    # administrative style ("ỦY BAN NHÂN DÂN PHƯỜNG …"), and the regex taking "Phường" off a
+    # ward's name: the report's own text and the ward's name, not interface text.
+    "geo/plan.py": {r"^(phường|xã|thị trấn)\s+", "ĐẢNG ỦY", "ỦY BAN NHÂN DÂN",
+                    "{body_name} PHƯỜNG {place.upper()}"},
+    "geo/streets.py": {r"(đường|quốc lộ|ql|tỉnh lộ|đt|hẻm|hương lộ|kiệt|ngõ|ngách|phố|đại lộ)"
+                       r"(?![^\W\d_])", "{kind} không tên", "đường {nearest}",
+                       "{kind} gần {street}"},
     # An exported register's sheet name when the register has none: the file's own text,
     # Vietnamese like the register's labels and field names in it.
     "geo/register_rows.py": {"Sổ"},
+    # A printed map's place of signing is the ward's name without its kind ("Phường Tam
+    # Phước" → "Tam Phước"), and a ward whose name says "mô phỏng" gets no second mark.
+    "geo/printmap/frame.py": {"Phường ", "phường ", "Xã ", "Thị trấn ", "mô phỏng"},
+    # The same cut for the monthly report's date line (a regex on the ward's name).
+    "geo/report/rows.py": {r"^(phường|xã|thị trấn)\s+"},
+    # example_meta: the synthetic ward's name and its rubric's tier labels (a ward's data).
+    "geo/printmap/__init__.py": {"Phường Tam Phước", "Xuất sắc", "Tốt", "Đạt", "Chưa đạt"},
     # Notes the system writes into a record's stored history (a model street's event): kept
     # with the record as written, like the notes staff type.
     "webapp/services/exchange.py": {"Nhập từ tệp"},
@@ -77,6 +105,11 @@ DATA_LITERALS = {
                         "Lãnh đạo phường (mô phỏng)"},
     "webapp/demo.py": {"Đồng Nai"},
     "webapp/synth.py": {"Phường mô phỏng {number:03d} (dữ liệu mô phỏng)"},
+    # An exported XLSX's information sheet, read back by geo.io.read (by its sheet name and
+    # its "Hệ tọa độ" row) when the file is imported again: part of the file's format.
+    "webapp/exchange/files.py": {"Thông tin", "WGS 84 (kinh độ/vĩ độ)", "Phường", "Lớp",
+                                 "Số dòng", "Hệ tọa độ", "Dữ liệu", "MÔ PHỎNG (synthetic)",
+                                 "Xuất lúc"},
 }
 
 # Files not converted yet: each holds user-facing Vietnamese outside gettext. This set only
@@ -85,23 +118,7 @@ NOT_YET_TRANSLATED = {
     # Owned by other helpers during issue 12 (field, js, start branches): wrapped after merge.
     "webapp/field/api.py", "webapp/field/pages.py",
     "webapp/services/field.py",
-    "webapp/services/submissions.py", "geo/validate.py", "geo/io/rows.py",
-    "geo/printmap/__init__.py", "geo/printmap/analysis.py", "geo/printmap/atlas.py",
-    "geo/printmap/frame.py", "geo/printmap/layers.py",
-    # Not converted in time (issue 12, item 2): messages of these modules are Vietnamese only.
-    "webapp/analysis/atlas.py", "webapp/analysis/printing.py",
-    "webapp/printing.py", "webapp/services/print_jobs.py", "webapp/services/reports.py",
-    "geo/boundary.py", "geo/crs.py",
-    "geo/formatting.py", "geo/io/__init__.py", "geo/io/errors.py", "geo/io/osm.py",
-    "geo/io/read.py", "geo/io/street_files.py", "geo/io/tiling.py", "geo/locate.py",
-    "geo/numbers.py", "geo/plan.py", "geo/programme.py", "geo/ranking.py", "geo/report/pdf.py",
-    "geo/report/rows.py", "geo/report/xlsx.py", "geo/resources.py", "geo/streets.py",
-    "geo/synthetic.py", "geo/targets.py", "geo/topology.py",
-    # Merged with the catalogue in parallel (units/tasks, registers): the rest of those
-    # features is translated, but not, by the deadline, the register definition's checks
-    # and labels (geo/registers.py: its GEOMETRIES "Điểm" would need a context, as the
-    # catalogue's "Điểm" is the ranking's points).
-    "geo/registers.py",
+    "webapp/services/submissions.py",
 }
 
 # Template text that is not a message: code shown as code, brand and units.
@@ -195,6 +212,46 @@ def module_problems(source: str) -> list[str]:
     return [p for p in problems if p]
 
 
+JS_GETTEXT = set(js_catalogue.KEYWORDS)  # static/js/i18n.js's `_` and `ngettext`
+_OPENING, _CLOSING = {"(": ")", "[": "]", "{": "}"}, {")", "]", "}"}
+
+
+def js_problems(source: str) -> list[str]:
+    """The Vietnamese string and template literals of a browser module that are not a
+    message given to ``_()`` or ``ngettext()`` (comments aside). A template literal is never
+    a message (the extractor reads plain strings): its words go in ``_()`` with placeholders.
+
+    >>> js_problems('const a = _("Lưu %(n)s", { n: "Hủy" }); // Đã chạy')
+    ['1: "Hủy"']
+    >>> js_problems('x = ngettext("một vụ", "%(n)s vụ", n) + `Đã ${_("gửi")}` + "Gửi"')
+    ['1: `Đã ${_("gửi")}`', '1: "Gửi"']
+    >>> js_problems('const re = /[à-ỹ]/; y = _("Bản đồ " +\\n  "phường");')
+    []
+    """
+    from babel.messages import jslexer
+
+    with warnings.catch_warnings():  # Babel calls its JS lexer an implementation detail
+        warnings.simplefilter("ignore", DeprecationWarning)
+        tokens = list(jslexer.tokenize(source, template_string=True))
+    # The brackets open around each token: a string is a message when the innermost one is
+    # the parenthesis of a gettext call (its first arguments, not an object given to it).
+    stack: list[bool] = []
+    problems, previous = [], None
+    for token in tokens:
+        if token.type == "operator" and token.value in _OPENING:
+            stack.append(token.value == "(" and previous is not None
+                         and previous.type == "name" and previous.value in JS_GETTEXT)
+        elif token.type == "operator" and token.value in _CLOSING:
+            if stack:
+                stack.pop()
+        elif token.type in ("string", "template_string") and VIETNAMESE.search(token.value) \
+                and not (token.type == "string" and stack and stack[-1]):
+            problems.append(f"{token.lineno}: {token.value}")
+        if not token.type.endswith("comment"):
+            previous = token
+    return problems
+
+
 def _modules():
     for package in ("webapp", "geo"):
         for path in sorted((ROOT / package).rglob("*.py")):
@@ -228,29 +285,39 @@ def test_python_modules_translate_every_vietnamese_literal():
     assert not converted, f"translated now, remove from NOT_YET_TRANSLATED: {converted}"
 
 
+@pytest.mark.parametrize("module", sorted(
+    p.relative_to(ROOT).as_posix() for p in STATIC_JS.rglob("*.js")))
+def test_browser_modules_translate_every_vietnamese_literal(module):
+    problems = js_problems((ROOT / module).read_text(encoding="utf-8"))
+    assert not problems, f"{module}: wrap in _() from static/js/i18n.js — {problems[:10]}"
+
+
 def test_the_pot_holds_every_message_of_the_code():
     method_map = [("webapp/**.py", "python"), ("geo/**.py", "python"),
-                  ("webapp/templates/**.html", "jinja2.ext.babel_extract")]
+                  ("webapp/templates/**.html", "jinja2.ext.babel_extract"),
+                  ("static/js/**.js", "javascript")]
     options = {"webapp/templates/**.html": {"trimmed": "true"}}
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None,
-                "_l": None, "N_": None, "translate": None, "translate_plural": (1, 2)}
+                "_l": None, "N_": None, "translate": None, "translate_plural": (1, 2),
+                "pgettext": ((1, "c"), 2)}
     # Only hidden folders are skipped: the default filter also skips "_macros".
-    found = {message[2] if isinstance(message[2], str) else message[2][0]
+    found = {(message[2] if isinstance(message[2], str) else message[2][0], message[4])
              for message in extract_from_dir(
                  str(ROOT), method_map, options, keywords=keywords,
                  directory_filter=lambda path: Path(path).name not in ("node_modules",)
                  and not Path(path).name.startswith("."))}
     with POT.open("rb") as pot:
-        held = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(pot) if m.id}
+        held = {(m.id if isinstance(m.id, str) else m.id[0], m.context)
+                for m in read_po(pot) if m.id}
     assert not found - held, f"run `make catalogue`: not in the .pot {sorted(found - held)[:10]}"
     assert not held - found, f"run `make catalogue`: gone from the code {sorted(held - found)[:10]}"
 
 
 def test_every_message_has_its_english():
     with POT.open("rb") as pot:
-        wanted = {m.id for m in read_po(pot) if m.id}
+        wanted = {(m.id, m.context) for m in read_po(pot) if m.id}
     with EN_PO.open("rb") as po:
-        english = {m.id: m.string for m in read_po(po) if m.id}
+        english = {(m.id, m.context): m.string for m in read_po(po) if m.id}
     missing = [i for i in wanted if not (english.get(i) and all(english[i])
                                          if isinstance(english.get(i), tuple)
                                          else english.get(i))]
@@ -272,3 +339,15 @@ def test_the_committed_mo_is_the_compiled_po():
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     assert EN_MO.read_bytes() == compiled.getvalue(), "run `make catalogue` (it compiles)"
+
+
+def test_the_committed_browser_catalogues_are_the_compiled_po():
+    """static/i18n/<lang>.json is what ``make catalogue`` writes from the .po: every message
+    of static/js with its English, nothing else."""
+    outputs = js_catalogue.outputs()
+    assert outputs, "no language's .po found"
+    for path, text in outputs.items():
+        assert path.exists() and path.read_text(encoding="utf-8") == text, \
+            f"run `make catalogue`: {path.relative_to(ROOT)} is not the compiled .po"
+    english = js_catalogue.js_msgids()
+    assert english, "no message found in static/js: the extraction no longer matches"

@@ -50,7 +50,8 @@ class ApiError(Exception):
         """The message in ``locale``: the catalogue's, else the English given, else Vietnamese."""
         if locale != "vi" and not i18n.has(self.msgid, locale) and self.fallback_en:
             return self.fallback_en
-        params = {k: i18n.translate(v, locale) if isinstance(v, i18n.Msgid) else v
+        params = {k: i18n.translate(v, locale) if isinstance(v, i18n.Msgid | i18n.Message)
+                  else v
                   for k, v in self.params.items()}
         return i18n.translate(self.msgid, locale, **params)
 

@@ -13,7 +13,9 @@ cookie (set by the language switch before sign-in), else (before sign-in) the br
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from functools import cache
 
 from flask import Flask, has_request_context, request
 
@@ -78,6 +80,17 @@ def chosen(value: str | None) -> str | None:
     return value if value in LANGUAGES else None
 
 
+@cache
+def js_catalogue(language: str) -> dict:
+    """The messages of the browser code in ``language`` (``static/i18n/<language>.json``,
+    written by ``make catalogue``; empty for Vietnamese, the msgids' language), which the base
+    template embeds for ``static/js/i18n.js``."""
+    from geo.resources import STATIC_DIR
+
+    path = STATIC_DIR / "i18n" / f"{language}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
 def init_app(app: Flask) -> None:
     from flask_babel import Babel
 
@@ -86,7 +99,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(DATA_DIR / "translations"))
     Babel(app, locale_selector=select_locale)
-    app.jinja_env.globals.update(current_language=current_language, language_names=NAMES)
+    app.jinja_env.globals.update(current_language=current_language, language_names=NAMES,
+                                 js_catalogue=js_catalogue)
     # A service's or geo's Message (a refusal, a row's problem) printed by a template is
     # said in the reader's language; every other value is printed as it is.
     app.jinja_env.finalize = _said

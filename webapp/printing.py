@@ -9,6 +9,7 @@ from geo import formatting as fmt
 from geo import ranking
 from geo import vocabulary as vocab
 from geo.hotspots import hotspot_areas
+from geo.i18n import N_, Message, translate
 from geo.lazy import deferred
 from models import queries
 from models.queries import LAYERS, LayerFilter
@@ -25,22 +26,24 @@ SIGNIFICANT = ("hot_99", "hot_95", "hot_90", "cold_99", "cold_95", "cold_90")
 
 
 class PrintError(ValueError):
-    """A request that cannot be printed; the message is Vietnamese, for the user."""
+    """A request that cannot be printed; ``args[0]`` is the message for the user (a
+    ``geo.i18n.Message``, said in the reader's language where it is shown)."""
 
 
 def check_paper(raw: str | None) -> str:
     paper = (raw or "A4").strip().upper()
     if paper not in PAPERS:
-        raise PrintError(f"Khổ giấy '{raw}' không hợp lệ: chỉ in được khổ A4 hoặc A3.")
+        raise PrintError(Message(N_("Khổ giấy '%(paper)s' không hợp lệ: chỉ in được khổ A4 "
+                                    "hoặc A3."), paper=raw))
     return paper
 
 
-def _meta(conn, ward, **values) -> printmap.PrintMeta:
+def _meta(conn, ward, locale: str, **values) -> printmap.PrintMeta:
     plan = plan_for(conn, ward)
     return printmap.PrintMeta(ward_name=ward.name, metric_epsg=ward.metric_epsg,
                               printed_at=local_now().replace(second=0, microsecond=0),
                               synthetic=bool(ward.is_synthetic), route_name=plan.route_name,
-                              place=plan.report.get("place") or None,
+                              place=plan.report.get("place") or None, locale=locale,
                               **({"signatures": tuple(plan.report["signatures"])}
                                  if plan.report.get("signatures") else {}), **values)
 
@@ -64,18 +67,18 @@ ATLAS_WORKERS = 1
 
 
 def ranking_pdf(conn, ward, month: str, paper: str = "A4", atlas: bool = False,
-                on_page=None, workers: int | None = ATLAS_WORKERS) -> bytes:
+                on_page=None, workers: int | None = ATLAS_WORKERS, locale: str = "vi") -> bytes:
     """The month's ranking as printed: the published snapshot if any, else the draft.
 
     The atlas's pages are drawn by ``workers`` processes (``None``: one per core);
-    ``on_page(done, total)`` follows them."""
+    ``on_page(done, total)`` follows them. ``locale``: the reader's language."""
     view = service.ranking_view(conn, ward, month)
     published = view["published"]
     rows = list(published.rows) if published else view["current"]
     rubric = view["rubric"]
     known = {c["code"]: c.get("label", c["code"])
              for c in (*ranking.Rubric.default().criteria, *rubric.criteria)}
-    meta = _meta(conn, ward, month=month, tiers=tuple(rubric.tiers), criteria_labels=known,
+    meta = _meta(conn, ward, locale, month=month, tiers=tuple(rubric.tiers), criteria_labels=known,
                  published_at=published.published_at if published else None,
                  published_by=published.published_by_name if published else None)
     layers = _base_layers(conn, ward)
@@ -98,7 +101,7 @@ def ranking_pdf(conn, ward, month: str, paper: str = "A4", atlas: bool = False,
                                 on_page=on_page and (lambda done: on_page(done, total)))
 
 
-def hotspot_pdf(conn, ward, params: dict, paper: str = "A4") -> bytes:
+def hotspot_pdf(conn, ward, params: dict, paper: str = "A4", locale: str = "vi") -> bytes:
     """``params`` as ``webapp.analysis.maps.hotspot_params`` returns them."""
     start, end = params["start"], params["end"]
     cells, repeats = service.hotspot_analysis(conn, ward, params["categories"], start, end,
@@ -113,14 +116,17 @@ def hotspot_pdf(conn, ward, params: dict, paper: str = "A4") -> bytes:
                           "cells": int(area.cells),
                           "neighbourhood": significant.at[peak, "neighbourhood"],
                           "street": significant.at[peak, "street"]})
-    names = ", ".join(vocab.label(vocab.INCIDENT_CATEGORIES, c) for c in params["categories"])
-    subtitle = (f"từ {fmt.day(start)} đến {fmt.day(end)}; ô lưới {params['cell']} m; {names}")
-    meta = _meta(conn, ward, subtitle=subtitle)
+    names = ", ".join(translate(vocab.label(vocab.INCIDENT_CATEGORIES, c), locale)
+                      for c in params["categories"])
+    subtitle = translate("từ %(start)s đến %(end)s; ô lưới %(cell)s m; %(categories)s", locale,
+                         start=fmt.day(start, locale=locale), end=fmt.day(end, locale=locale),
+                         cell=params["cell"], categories=names)
+    meta = _meta(conn, ward, locale, subtitle=subtitle)
     return printmap.hotspot_pdf(_base_layers(conn, ward), significant, repeats, areas, meta,
                                 paper)
 
 
-def coverage_pdf(conn, ward, paper: str = "A4") -> bytes:
+def coverage_pdf(conn, ward, paper: str = "A4", locale: str = "vi") -> bytes:
     table = service.coverage_table(conn, ward)
     rows = [{"code": r.code, "name": r.name, "houses": int(r.houses),
              "model_houses": int(r.model_houses),
@@ -129,7 +135,7 @@ def coverage_pdf(conn, ward, paper: str = "A4") -> bytes:
     layers = _base_layers(conn, ward)
     layers["houses"] = queries.read_layer(conn, LAYERS["boarding-houses"], ward.id,
                                           columns=["id", "model_status"])
-    return printmap.coverage_pdf(layers, rows, _meta(conn, ward), paper)
+    return printmap.coverage_pdf(layers, rows, _meta(conn, ward, locale), paper)
 
 
 def filename(kind: str, ward, paper: str, month: str | None = None,

@@ -27,7 +27,8 @@ ARCHIVE_SUFFIXES = {".zip", ".xlsx"}
 
 
 class UploadError(ValueError):
-    """The upload cannot be kept (message in Vietnamese)."""
+    """The upload cannot be kept (``args[0]``: the message, a ``geo.i18n.Message`` from a
+    reader)."""
 
 
 def _root() -> Path:
@@ -68,7 +69,7 @@ def save(upload, suffixes) -> str:
             geoio.check_archive(folder / name)
     except (OSError, geoio.ReadError) as err:
         shutil.rmtree(folder, ignore_errors=True)
-        raise UploadError(str(err) if isinstance(err, geoio.ReadError)
+        raise UploadError(err.args[0] if isinstance(err, geoio.ReadError)
                           else _("Không lưu được tệp tải lên; hãy thử lại.")) from None
     session["imports"] = [*session.get("imports", [])[-(KEPT_PER_SESSION - 1):], token]
     return token

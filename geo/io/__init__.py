@@ -31,6 +31,7 @@ from pyproj import CRS
 
 from geo import formatting
 from geo.crs import VN2000_TM3
+from geo.i18n import N_, Message, translate
 from geo.io import gpkg, street_files, tiling
 from geo.io.errors import ReadError
 from geo.io.fields import (  # noqa: F401 - re-exported
@@ -72,7 +73,7 @@ EXPORT_FORMATS = {
              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "csv": ("CSV", "text/csv"),
 }
-SOURCE_CRS_CHOICES = {4326: "WGS 84 (kinh độ / vĩ độ)", **VN2000_TM3}
+SOURCE_CRS_CHOICES = {4326: N_("WGS 84 (kinh độ / vĩ độ)"), **VN2000_TM3}
 
 
 def layer_file_name(layer: str) -> str:
@@ -165,14 +166,22 @@ def write_gis(gdf: gpd.GeoDataFrame, fmt: str, layer: str) -> bytes:
         return buffer.getvalue()
 
 
+# Whoever opens the zip reads its README: each line in Vietnamese, then in English.
+README_LANGUAGES = ("vi", "en")
+
+
 def _shp_readme(layer: str, renamed: dict[str, str], suffixes: list[str]) -> str:
-    lines = [f"Lớp {layer} — Shapefile, bảng mã UTF-8 (tệp .cpg).",
-             "Tên trường Shapefile tối đa 10 ký tự; tên đầy đủ của từng trường:",
-             "Field names are cut to 10 characters; the full names:", ""]
+    def said(msgid: str, **params) -> list[str]:
+        return [translate(msgid, locale, **params) for locale in README_LANGUAGES]
+
+    lines = [*said(N_("Lớp %(layer)s — Shapefile, bảng mã UTF-8 (tệp .cpg)."), layer=layer),
+             *said(N_("Tên trường Shapefile tối đa 10 ký tự; tên đầy đủ của từng trường:")),
+             ""]
     lines += [f"{short:<10}  {full}" for full, short in renamed.items()]
     if len(suffixes) > 1:
-        lines += ["", "Lớp có nhiều loại hình học: mỗi loại một Shapefile "
-                  f"({', '.join(s.strip('_') for s in suffixes)})."]
+        lines += ["", *said(N_("Lớp có nhiều loại hình học: mỗi loại một Shapefile "
+                               "(%(kinds)s)."),
+                            kinds=", ".join(s.strip("_") for s in suffixes))]
     return "\r\n".join(lines) + "\r\n"
 
 
@@ -209,13 +218,13 @@ def build_geometry(raw: RawFile, mapping: dict[str, str], source_epsg: int | Non
         geoms = frame.geometry
         crs = frame.crs
         if source_epsg and crs is not None and CRS.from_user_input(crs).to_epsg() != source_epsg:
-            notes.append(f"Dùng hệ tọa độ đã chọn EPSG:{source_epsg} thay cho hệ tọa độ của "
-                         f"tệp ({_epsg_label(crs)}).")
+            notes.append(Message(N_("Dùng hệ tọa độ đã chọn EPSG:%(epsg)s thay cho hệ tọa độ "
+                                    "của tệp (%(crs)s)."), epsg=source_epsg, crs=_epsg_label(crs)))
         if source_epsg:
             crs = source_epsg
         if crs is None:
-            raise ReadError("Tệp không có hệ tọa độ (.prj): hãy chọn hệ tọa độ, ví dụ VN-2000 "
-                            "EPSG:5899 (Đồng Nai) hoặc 9210 (TP.HCM).")
+            raise ReadError(Message(N_("Tệp không có hệ tọa độ (.prj): hãy chọn hệ tọa độ, ví dụ "
+                                       "VN-2000 EPSG:5899 (Đồng Nai) hoặc 9210 (TP.HCM).")))
         series = gpd.GeoSeries(geoms.to_numpy(), index=frame.index, crs=crs)
         return series.to_crs(4326), errors, notes, _epsg_label(crs)
     shapes = pd.Series([None] * len(frame), index=frame.index, dtype=object)
@@ -224,36 +233,37 @@ def build_geometry(raw: RawFile, mapping: dict[str, str], source_epsg: int | Non
             try:
                 shapes[index] = shapely.from_wkt(str(text)) if text not in (None, "") else None
             except shapely.errors.GEOSException:
-                errors[index] = "Hình học (WKT) không đọc được."
+                errors[index] = Message(N_("Hình học (WKT) không đọc được."))
     elif mapping.get("x") and mapping.get("y"):
         for index, (x, y) in frame[[mapping["x"], mapping["y"]]].iterrows():
             x, y = coordinate(x), coordinate(y)
             if x is None or y is None:
-                errors[index] = "Thiếu tọa độ (kinh độ/vĩ độ hoặc X/Y)."
+                errors[index] = Message(N_("Thiếu tọa độ (kinh độ/vĩ độ hoặc X/Y)."))
             elif not all(isinstance(v, int | float) for v in (x, y)):
-                errors[index] = f"Tọa độ không phải số: {x}, {y}."
+                errors[index] = Message(N_("Tọa độ không phải số: %(x)s, %(y)s."), x=x, y=y)
             elif not all(math.isfinite(v) for v in (x, y)):
-                errors[index] = f"Tọa độ {NOT_FINITE[:-1]}: {x}, {y}."
+                errors[index] = Message(N_("Tọa độ %(problem)s: %(x)s, %(y)s."),
+                                        problem=Message(NOT_FINITE), x=x, y=y)
             else:
                 shapes[index] = shapely.Point(x, y)
     else:
-        raise ReadError("Không tìm thấy cột tọa độ: cần cột kinh độ/vĩ độ (lon/lat), X/Y "
-                        "hoặc WKT — chọn ở phần ghép cột.")
+        raise ReadError(Message(N_("Không tìm thấy cột tọa độ: cần cột kinh độ/vĩ độ (lon/lat), "
+                                   "X/Y hoặc WKT — chọn ở phần ghép cột.")))
     present = [g for g in shapes if g is not None]
     coords = shapely.get_coordinates(present) if present else None
     geographic = coords is not None and (abs(coords[:, 0]) <= 180).all() and \
         (abs(coords[:, 1]) <= 90).all()
     crs = source_epsg or raw.epsg or (4326 if geographic or coords is None else None)
     if crs is None:
-        raise ReadError("Tọa độ là X/Y mét nhưng tệp không cho biết hệ tọa độ: hãy chọn "
-                        "VN-2000 (EPSG:5899 Đồng Nai, 9210 TP.HCM, 3405…).")
+        raise ReadError(Message(N_("Tọa độ là X/Y mét nhưng tệp không cho biết hệ tọa độ: hãy "
+                                   "chọn VN-2000 (EPSG:5899 Đồng Nai, 9210 TP.HCM, 3405…).")))
     if crs != 4326 and coords is not None and (coords[:, 0] > 900_000).all() and \
             (coords[:, 1] < 900_000).all():
         # Vietnamese surveyors write X for northing and Y for easting.
         shapes = shapes.map(lambda g: None if g is None else
                             shapely.transform(g, lambda xy: xy[:, ::-1]))
-        notes.append("Cột X là tọa độ Bắc, Y là tọa độ Đông (quy ước trắc địa Việt Nam): "
-                     "đã đổi chỗ.")
+        notes.append(Message(N_("Cột X là tọa độ Bắc, Y là tọa độ Đông (quy ước trắc địa Việt "
+                                "Nam): đã đổi chỗ.")))
     series = gpd.GeoSeries(shapes.to_numpy(), index=frame.index, crs=crs)
     return series.to_crs(4326), errors, notes, _epsg_label(crs)
 
@@ -288,9 +298,9 @@ def check_import(raw: RawFile, layer: str, mapping: dict[str, str], *, ward_boun
     placed = gpd.GeoSeries(pd.Series(checked, dtype=object), crs=4326)
     for row, metres in outside_ward(placed, ward_boundary, metric_epsg, tolerance_m).items():
         if metres > 0:
-            errors.append(RowError(row, labels["location"],
-                                   f"Nằm ngoài địa bàn phường ({formatting.integer(metres)} m "
-                                   f"từ ranh giới, cho phép {formatting.integer(tolerance_m)} m)."))
+            errors.append(RowError(row, labels["location"], Message(
+                N_("Nằm ngoài địa bàn phường (%(metres)s m từ ranh giới, cho phép %(allowed)s m)."),
+                metres=formatting.integer(metres), allowed=formatting.integer(tolerance_m))))
     names = [f.name for f in LAYER_FIELDS[layer]]
     records, seen_codes = {}, {}
     for row, values in raw.frame.iterrows():
@@ -300,8 +310,9 @@ def check_import(raw: RawFile, layer: str, mapping: dict[str, str], *, ward_boun
         errors += [RowError(row, labels.get(f, f), m) for f, m in problems]
         if layer == "neighbourhoods" and clean.get("code"):
             if clean["code"] in seen_codes:
-                errors.append(RowError(row, labels["code"], f"Mã khu phố “{clean['code']}” "
-                                       f"trùng với dòng {seen_codes[clean['code']]}."))
+                errors.append(RowError(row, labels["code"], Message(
+                    N_("Mã khu phố “%(code)s” trùng với dòng %(row)s."), code=clean["code"],
+                    row=seen_codes[clean["code"]])))
             seen_codes.setdefault(clean["code"], row)
         records[row] = clean
     errors.sort(key=lambda e: (e.row, e.field))
@@ -322,11 +333,12 @@ def _check_streets(raw: RawFile, mapping: dict[str, str], geoms: gpd.GeoSeries, 
     """A street file as a whole (``geo.io.street_files``); nothing in it is a row error."""
     prep, class_notes = street_files.prepare(raw, mapping, geoms, ward_boundary, metric_epsg)
     if raw.osm:
-        class_notes.append("Dữ liệu OpenStreetMap: tên lấy theo name:vi, rồi name, rồi ref; loại "
-                           "đường theo thẻ highway (bảng data/osm_highway.yaml).")
+        class_notes.append(Message(N_("Dữ liệu OpenStreetMap: tên lấy theo name:vi, rồi name, "
+                                      "rồi ref; loại đường theo thẻ highway (bảng "
+                                      "data/osm_highway.yaml).")))
     errors = [] if len(prep.streets) else [RowError(
-        0, "hình học", "Không còn đoạn đường nào trong ranh giới phường: kiểm tra hệ tọa độ "
-        "và ranh giới phường.")]
+        0, Message(N_("hình học")), Message(N_("Không còn đoạn đường nào trong ranh giới "
+                                               "phường: kiểm tra hệ tọa độ và ranh giới phường.")))]
     return ImportCheck("streets", len(raw.frame), prep.streets, errors, [*notes, *class_notes],
                        crs_label, summary=prep.summary.lines())
 

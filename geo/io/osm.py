@@ -15,6 +15,7 @@ from pathlib import Path
 
 import shapely
 
+from geo.i18n import N_, Message
 from geo.io.errors import ReadError
 from geo.lazy import deferred
 
@@ -111,8 +112,9 @@ def read_osm(
             geometries.append(geometry)
     except RuntimeError as exc:  # libosmium reports malformed input this way
         log.warning("osmium could not read %s: %r", path, exc)  # its text names our paths
-        raise ReadError(f"Không đọc được tệp OpenStreetMap {Path(path).name}: tệp hỏng "
-                        "hoặc bị cắt dở (tải lại bản trích xuất).") from exc
+        raise ReadError(Message(N_("Không đọc được tệp OpenStreetMap %(name)s: tệp hỏng hoặc "
+                                   "bị cắt dở (tải lại bản trích xuất)."),
+                                name=Path(path).name)) from exc
     # object columns: pandas 3 would turn the missing tags into NaN in a "str" column
     frame = gpd.GeoDataFrame({column: pd.Series(values, dtype=object)
                               for column, values in rows.items()},

@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geo.i18n import N_, Message, Msgid
 from geo.io.errors import ReadError, unreadable
 from geo.lazy import deferred
 from geo.text import fold
@@ -28,8 +29,8 @@ pyogrio = deferred("pyogrio")
 GIS_SUFFIXES = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage",
                 ".zip": "Shapefile (zip)", ".kml": "KML", ".osm": "OpenStreetMap (.osm)",
                 ".pbf": "OpenStreetMap (.osm.pbf)"}
-OSM_SKIPPED = {"no_highway_tag": "không có thẻ highway (nhà, sông, đất…)",
-               "area": "vùng (area=yes)", "broken_geometry": "thiếu tọa độ nút"}
+OSM_SKIPPED = {"no_highway_tag": N_("không có thẻ highway (nhà, sông, đất…)"),
+               "area": N_("vùng (area=yes)"), "broken_geometry": N_("thiếu tọa độ nút")}
 TABLE_SUFFIXES = {".xlsx": "Excel (XLSX)", ".csv": "CSV"}
 # Archives (.zip, and .xlsx, which is a zip): a ward's layers unpack to a few MB; a bomb of
 # zeros compresses 1000:1, so these bound the disk and memory one upload can cost.
@@ -56,7 +57,7 @@ class RawFile:
 
 
 def read_file(path: str | os.PathLike, layer_hint: str | None = None) -> RawFile:
-    """Read ``path`` by its suffix; raise ``ReadError`` with a Vietnamese message."""
+    """Read ``path`` by its suffix; raise ``ReadError`` with a ``geo.i18n.Message``."""
     path = Path(path)
     suffix = path.suffix.lower()
     try:
@@ -68,7 +69,8 @@ def read_file(path: str | os.PathLike, layer_hint: str | None = None) -> RawFile
         if suffix in (".osm", ".pbf"):
             return _read_osm(path)
         if suffix == ".shp":
-            raise ReadError("Shapefile phải được nén .zip cùng các tệp .shx, .dbf, .prj (và .cpg).")
+            raise ReadError(Message(N_("Shapefile phải được nén .zip cùng các tệp .shx, .dbf, "
+                                       ".prj (và .cpg).")))
         if suffix in GIS_SUFFIXES:
             frame = _numbered(_read_gis(path, layer_hint))
             return RawFile(frame, GIS_SUFFIXES[suffix], tabular=False,
@@ -77,15 +79,17 @@ def read_file(path: str | os.PathLike, layer_hint: str | None = None) -> RawFile
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure is the file's problem
         raise ReadError(unreadable(path.name, exc)) from exc
-    raise ReadError(f"Không hỗ trợ định dạng “{suffix or path.name}”: dùng GeoJSON, GeoPackage, "
-                    "Shapefile (.zip), KML, OpenStreetMap (.osm, .osm.pbf), XLSX hoặc CSV.")
+    raise ReadError(Message(N_("Không hỗ trợ định dạng “%(format)s”: dùng GeoJSON, GeoPackage, "
+                               "Shapefile (.zip), KML, OpenStreetMap (.osm, .osm.pbf), XLSX hoặc "
+                               "CSV."), format=suffix or path.name))
 
 
 def _read_osm(path: Path) -> RawFile:
     from geo.io.osm import read_osm
 
     frame, skipped = read_osm(path)
-    notes = [f"Bỏ qua {n} đối tượng OSM: {OSM_SKIPPED.get(reason, reason)}."
+    notes = [Message(N_("Bỏ qua %(n)s đối tượng OSM: %(reason)s."), n=n,
+                     reason=Msgid(OSM_SKIPPED[reason]) if reason in OSM_SKIPPED else reason)
              for reason, n in skipped.items() if n]
     return RawFile(_numbered(frame), GIS_SUFFIXES[path.suffix.lower()], tabular=False,
                    notes=notes, osm=True)
@@ -107,8 +111,9 @@ def _read_gis(path: Path, layer_hint: str | None, encoding: str | None = None):
 
 
 def _too_big() -> ReadError:
-    return ReadError(f"Tệp nén quá lớn: giải nén ra hơn {MAX_UNZIPPED_BYTES // 2**20} MB. "
-                     "Hãy chia nhỏ dữ liệu hoặc chỉ nén các tệp cần nhập.")
+    return ReadError(Message(N_("Tệp nén quá lớn: giải nén ra hơn %(mb)s MB. Hãy chia nhỏ dữ "
+                                "liệu hoặc chỉ nén các tệp cần nhập."),
+                             mb=MAX_UNZIPPED_BYTES // 2**20))
 
 
 def check_archive(path: str | os.PathLike) -> None:
@@ -119,10 +124,10 @@ def check_archive(path: str | os.PathLike) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise ReadError("Tệp nén bị hỏng hoặc không phải tệp .zip/.xlsx.") from None
+        raise ReadError(Message(N_("Tệp nén bị hỏng hoặc không phải tệp .zip/.xlsx."))) from None
     if len(members) > MAX_ARCHIVE_MEMBERS:
-        raise ReadError(f"Tệp nén có {len(members)} tệp bên trong; tối đa "
-                        f"{MAX_ARCHIVE_MEMBERS}.")
+        raise ReadError(Message(N_("Tệp nén có %(n)s tệp bên trong; tối đa %(limit)s."),
+                                n=len(members), limit=MAX_ARCHIVE_MEMBERS))
     if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
         raise _too_big()
 
@@ -147,11 +152,12 @@ def extract_zip(path: str | os.PathLike, folder: Path) -> None:
     except ReadError:
         raise
     except OSError as exc:  # a member name the disk refuses (too long), or a full disk
-        raise ReadError("Không giải nén được tệp nén vào thư mục tạm (tên tệp bên trong quá "
-                        "dài hoặc hết chỗ trên đĩa).") from exc
+        raise ReadError(Message(N_("Không giải nén được tệp nén vào thư mục tạm (tên tệp bên "
+                                   "trong quá dài hoặc hết chỗ trên đĩa)."))) from exc
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError,
             RuntimeError, ValueError) as exc:  # bad CRC, encrypted, unknown compression
-        raise ReadError("Tệp nén bị hỏng hoặc có mật khẩu, không giải nén được.") from exc
+        raise ReadError(Message(N_("Tệp nén bị hỏng hoặc có mật khẩu, không giải nén được."))) \
+            from exc
 
 
 def _read_zip(path: Path, layer_hint: str | None) -> RawFile:
@@ -163,24 +169,26 @@ def _read_zip(path: Path, layer_hint: str | None) -> RawFile:
             if inner:
                 frame = _numbered(_read_gis(inner[0], layer_hint))
                 return RawFile(frame, GIS_SUFFIXES[inner[0].suffix.lower()], tabular=False)
-            raise ReadError("Trong tệp .zip không có Shapefile (.shp).")
+            raise ReadError(Message(N_("Trong tệp .zip không có Shapefile (.shp).")))
         frames, notes = [], []
         for shp in shapes:
             missing = [s for s in (".shx", ".dbf") if not _sidecar(shp, s)]
             if missing:
-                raise ReadError(f"Shapefile {shp.name} thiếu tệp {', '.join(missing)}.")
+                raise ReadError(Message(N_("Shapefile %(name)s thiếu tệp %(missing)s."),
+                                        name=shp.name, missing=", ".join(missing)))
             encoding = None
             if not _sidecar(shp, ".cpg"):
                 encoding = "UTF-8" if _dbf_is_utf8(_sidecar_path(shp, ".dbf")) else "CP1258"
-                notes.append(f"{shp.name} không có tệp .cpg: đọc bảng mã {encoding}.")
+                notes.append(Message(N_("%(name)s không có tệp .cpg: đọc bảng mã %(encoding)s."),
+                                     name=shp.name, encoding=encoding))
             frame = _read_gis(shp, layer_hint, encoding)
             if not _sidecar(shp, ".prj"):
                 frame = frame.set_crs(None, allow_override=True)
-                notes.append(f"{shp.name} không có tệp .prj (hệ tọa độ).")
+                notes.append(Message(N_("%(name)s không có tệp .prj (hệ tọa độ)."), name=shp.name))
             frames.append(frame)
         crs = {f.crs.to_string() if f.crs else None for f in frames}
         if len(crs) > 1:
-            raise ReadError("Các Shapefile trong tệp .zip có hệ tọa độ khác nhau.")
+            raise ReadError(Message(N_("Các Shapefile trong tệp .zip có hệ tọa độ khác nhau.")))
         frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         return RawFile(_numbered(gpd.GeoDataFrame(frame, crs=frames[0].crs)),
                        "Shapefile (zip)", tabular=False, notes=notes,
@@ -223,7 +231,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     delimiter = max(",;\t", key=first.count)
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     if not rows:
-        raise ReadError("Tệp CSV trống.")
+        raise ReadError(Message(N_("Tệp CSV trống.")))
     return _table(rows)
 
 
@@ -243,7 +251,7 @@ def _read_xlsx(path: Path) -> tuple[pd.DataFrame, int | None]:
     finally:
         book.close()
     if not rows:
-        raise ReadError("Trang tính đầu tiên của tệp Excel trống.")
+        raise ReadError(Message(N_("Trang tính đầu tiên của tệp Excel trống.")))
     return _table(rows), epsg
 
 
@@ -252,12 +260,12 @@ def _table(rows: list[list]) -> pd.DataFrame:
     numbered = [(i + 1, r) for i, r in enumerate(rows)
                 if any(v is not None and str(v).strip() for v in r)]
     if not numbered:
-        raise ReadError("Tệp không có dòng dữ liệu nào.")
+        raise ReadError(Message(N_("Tệp không có dòng dữ liệu nào.")))
     (_, header), body = numbered[0], numbered[1:]
     names, seen = [], set()
     for i, value in enumerate(header):
         name = unicodedata.normalize("NFC", str(value).strip()) if value not in (None, "") \
-            else f"cột {i + 1}"
+            else Message(N_("cột %(n)s"), n=i + 1)
         while name in seen:
             name += "_"
         seen.add(name)

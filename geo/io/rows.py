@@ -18,6 +18,7 @@ import shapely
 
 from geo import schema, validate
 from geo import vocabulary as vocab
+from geo.i18n import N_, Message, Msgid
 from geo.io.fields import LAYER_FIELDS, code_of
 from geo.lazy import deferred
 from geo.numbers import INT64_MAX
@@ -42,7 +43,8 @@ GEOMETRY_KINDS = {
     "incidents": ("Point", "MultiPoint"),
     "model-streets": ("LineString", "MultiLineString", "Polygon", "MultiPolygon"),
 }
-_KIND_LABELS = {"Polygon": "vùng (polygon)", "LineString": "đường (line)", "Point": "điểm"}
+_KIND_LABELS = {"Polygon": N_("vùng (polygon)"), "LineString": N_("đường (line)"),
+                "Point": N_("điểm")}
 
 
 def cell(value):
@@ -182,29 +184,31 @@ def normalise(field: str, value, layer: str | None = None):
 # --- geometry -----------------------------------------------------------------------------
 
 def check_geometry(layer: str, geom) -> tuple[object, str | None]:
-    """The geometry to store for ``layer`` (single part for lines/points), or an error."""
+    """The geometry to store for ``layer`` (single part for lines/points), or an error (a
+    ``geo.i18n.Message``)."""
     if geom is None or geom.is_empty:
-        return None, "Thiếu hình học (trống)."
+        return None, Message(N_("Thiếu hình học (trống)."))
     geom = shapely.force_2d(geom)
     kinds = GEOMETRY_KINDS[layer]
     if geom.geom_type not in kinds:
-        return None, (f"Sai loại hình học: cần {_KIND_LABELS[kinds[0]]}, "
-                      f"tệp có {geom.geom_type}.")
+        return None, Message(N_("Sai loại hình học: cần %(wanted)s, tệp có %(found)s."),
+                             wanted=Msgid(_KIND_LABELS[kinds[0]]), found=geom.geom_type)
     if geom.geom_type == "MultiPoint":
         if len(geom.geoms) != 1:
-            return None, "Một dòng có nhiều điểm: mỗi dòng chỉ một điểm."
+            return None, Message(N_("Một dòng có nhiều điểm: mỗi dòng chỉ một điểm."))
         geom = geom.geoms[0]
     if geom.geom_type == "MultiLineString":
         merged = shapely.line_merge(geom)
         if merged.geom_type != "LineString" and layer != "model-streets":
-            return None, "Đường gồm nhiều đoạn rời nhau: tách thành từng dòng."
+            return None, Message(N_("Đường gồm nhiều đoạn rời nhau: tách thành từng dòng."))
         geom = merged
     if geom.geom_type == "Polygon":
         geom = shapely.MultiPolygon([geom])
     if not geom.is_valid:
-        return None, f"Hình học không hợp lệ ({shapely.is_valid_reason(geom)})."
+        return None, Message(N_("Hình học không hợp lệ (%(reason)s)."),
+                             reason=shapely.is_valid_reason(geom))
     if geom.geom_type == "Point" and not (-180 <= geom.x <= 180 and -90 <= geom.y <= 90):
-        return None, "Tọa độ ngoài phạm vi kinh độ/vĩ độ (sai hệ tọa độ?)."
+        return None, Message(N_("Tọa độ ngoài phạm vi kinh độ/vĩ độ (sai hệ tọa độ?)."))
     return geom, None
 
 
@@ -239,8 +243,8 @@ def check_attributes(layer: str, payload: dict, now: datetime) -> tuple[dict, li
         errors = [e for e in errors
                   if not (e[0] in optional and schema.code_of(e) == "required")]
         r = validate._Reader(payload)
-        r.day("last_inspection_on", "ngày kiểm tra gần nhất", now.date())
-        r.boolean("fire_safety_pass", "kết quả PCCC")
+        r.day("last_inspection_on", N_("ngày kiểm tra gần nhất"), now.date())
+        r.boolean("fire_safety_pass", N_("kết quả PCCC"))
         return {**clean, **r.clean}, errors + r.errors
     if layer == "incidents":
         categories = tuple(vocab.INCIDENT_CATEGORIES)
@@ -248,31 +252,33 @@ def check_attributes(layer: str, payload: dict, now: datetime) -> tuple[dict, li
         for key in ("attach_to", "boarding_house_uuid"):
             clean.pop(key, None)
         r = validate._Reader(payload, schema.TRANSITION)
-        r.choice("status", "trạng thái", vocab.INCIDENT_STATUSES)
+        r.choice("status", N_("trạng thái"), vocab.INCIDENT_STATUSES)
         r.clean["status"] = r.clean.get("status") or "reported"
-        r.text("minutes_no", "số biên bản")
-        r.integer("fine_vnd", "số tiền phạt", column_max=INT64_MAX)
-        r.moment("resolved_at", "ngày xử lý xong", now)
+        r.text("minutes_no", N_("số biên bản"))
+        r.integer("fine_vnd", N_("số tiền phạt"), column_max=INT64_MAX)
+        r.moment("resolved_at", N_("ngày xử lý xong"), now)
         return {**clean, **r.clean}, errors + r.errors
     r = validate._Reader(payload, schema.NEIGHBOURHOOD if layer == "neighbourhoods"
                          else schema.STREET)
     if layer == "neighbourhoods":
-        r.text("code", "mã khu phố", required=True)
-        r.text("name", "tên khu phố", required=True)
-        r.integer("population", "dân số")
-        r.integer("households", "số hộ")
-        r.text("head_name", "trưởng khu phố")
+        r.text("code", N_("mã khu phố"), required=True)
+        r.text("name", N_("tên khu phố"), required=True)
+        r.integer("population", N_("dân số"))
+        r.integer("households", N_("số hộ"))
+        r.text("head_name", N_("trưởng khu phố"))
     else:
-        r.text("name", "tên đường", required=True)
-        r.choice("street_class", "loại đường", vocab.STREET_CLASSES)
+        r.text("name", N_("tên đường"), required=True)
+        r.choice("street_class", N_("loại đường"), vocab.STREET_CLASSES)
         r.clean["street_class"] = r.clean.get("street_class") or "local"
     return r.clean, r.errors
 
 
 def field_labels(layer: str) -> dict[str, str]:
+    """``{field: label}`` of ``layer``'s row report, each label a ``Message`` (the reader's
+    language where it is shown)."""
     labels = {f.name: f.label for f in LAYER_FIELDS[layer]}
-    labels.update(geometry="hình học", location="vị trí")
-    return labels
+    labels.update(geometry=N_("hình học"), location=N_("vị trí"))
+    return {name: Message(label) for name, label in labels.items()}
 
 
 def _model_street(payload: dict, now: datetime) -> tuple[dict, list]:
@@ -303,6 +309,7 @@ def _model_street(payload: dict, now: datetime) -> tuple[dict, list]:
             criteria = {str(code): True for code in parsed}
         else:
             errors.append(schema.FieldError(
-                "criteria", "Tiêu chí đạt phải là JSON hoặc các mã cách nhau bởi ;", "invalid"))
+                "criteria", Message(N_("Tiêu chí đạt phải là JSON hoặc các mã cách nhau bởi ;")),
+                "invalid"))
     clean["criteria"] = criteria
     return clean, errors

@@ -4,6 +4,7 @@ own road lines, turned into the input of ``geo.streets.prepare_streets``."""
 from __future__ import annotations
 
 from geo import streets, vocabulary
+from geo.i18n import N_, Message, Msgid
 from geo.io.fields import code_of
 from geo.io.read import RawFile
 from geo.io.rows import cell
@@ -47,7 +48,7 @@ def own_street_lines(frame, mapping: dict[str, str], geoms: gpd.GeoSeries):
             key = str(text).strip().lower()
             code = table.get(key) if key in table else "local"
             if key in table and code is None:
-                reason = f"không phải đường xe ({key})"
+                reason = Message(N_("không phải đường xe (%(key)s)"), key=key)
             elif key not in table:
                 unknown[str(text)] = unknown.get(str(text), 0) + 1
         classes.append(code)
@@ -55,8 +56,8 @@ def own_street_lines(frame, mapping: dict[str, str], geoms: gpd.GeoSeries):
     notes = []
     if unknown:
         listed = ", ".join(f"“{k}” ({n})" for k, n in sorted(unknown.items())[:8])
-        notes.append(f"Loại đường không nhận ra, xếp là "
-                     f"{vocabulary.STREET_CLASSES['local']}: {listed}.")
+        notes.append(Message(N_("Loại đường không nhận ra, xếp là %(local)s: %(listed)s."),
+                             local=Msgid(vocabulary.STREET_CLASSES["local"]), listed=listed))
     lines = gpd.GeoDataFrame({"name": names.map(cell).to_numpy(), "street_class": classes,
                               "drop_reason": reasons, "source_ref": None},
                              geometry=geoms.to_numpy(), crs=4326, index=frame.index)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from geo import formatting as fmt
 from geo import topology
 from geo.crs import to_metric
+from geo.i18n import N_, Message
 from geo.io.read import RawFile
 from geo.io.results import ImportCheck, RowError
 from geo.io.rows import cell, number
@@ -21,22 +22,26 @@ def check_tiling(check: ImportCheck, raw: RawFile, mapping: dict[str, str], ward
     if snap and report.slivers:
         check.clean = topology.snap_slivers(check.clean, ward_boundary, metric_epsg,
                                             tolerance_m=tolerance_m)
-        check.notes.append(f"Đã khớp {len(report.slivers)} khe hở/chồng lấn mỏng hơn "
-                           f"{tolerance_m:g} m.")
+        check.notes.append(Message(N_("Đã khớp %(n)s khe hở/chồng lấn mỏng hơn %(tolerance)s m."),
+                                   n=len(report.slivers), tolerance=f"{tolerance_m:g}"))
         report = topology.check_topology(check.clean, ward_boundary, metric_epsg,
                                          tolerance_m=tolerance_m)
     elif report.slivers:
-        check.notes.append(f"Có {len(report.slivers)} khe hở/chồng lấn mỏng hơn "
-                           f"{fmt.number(tolerance_m, 2, trim=True)} m: chọn “khớp khe hở nhỏ” "
-                           "(--snap) để sửa khi nhập, hoặc nhập nguyên như tệp.")
+        check.notes.append(Message(N_("Có %(n)s khe hở/chồng lấn mỏng hơn %(tolerance)s m: chọn "
+                                      "“khớp khe hở nhỏ” (--snap) để sửa khi nhập, hoặc nhập "
+                                      "nguyên như tệp."),
+                                   n=len(report.slivers),
+                                   tolerance=fmt.number(tolerance_m, 2, trim=True)))
     for overlap in report.refused_overlaps:
         where = ", ".join(fmt.coordinate(overlap.where[i], 5) for i in (1, 0))  # lat, lon
         for row, other, code in ((overlap.rows[0], overlap.rows[1], overlap.codes[1]),
                                  (overlap.rows[1], overlap.rows[0], overlap.codes[0])):
-            check.errors.append(RowError(row, "ranh giới", (
-                f"Chồng lấn với dòng {other} ({code}): {fmt.integer(overlap.area_m2)} m², dày "
-                f"khoảng {fmt.integer(overlap.width_m)} m, tại {where} — vượt dung sai "
-                f"{fmt.number(tolerance_m, 2, trim=True)} m: sửa ranh giới.")))
+            check.errors.append(RowError(row, Message(N_("ranh giới")), Message(
+                N_("Chồng lấn với dòng %(other)s (%(code)s): %(area)s m², dày khoảng %(width)s "
+                   "m, tại %(where)s — vượt dung sai %(tolerance)s m: sửa ranh giới."),
+                other=other, code=code, area=fmt.integer(overlap.area_m2),
+                width=fmt.integer(overlap.width_m), where=where,
+                tolerance=fmt.number(tolerance_m, 2, trim=True))))
     check.errors.sort(key=lambda e: (e.row, e.field))
     check.topology = report
     check.summary = report.lines() + area_notes(check, raw, mapping, metric_epsg)
@@ -59,9 +64,11 @@ def area_notes(check: ImportCheck, raw: RawFile, mapping: dict[str, str],
                        key=lambda u: abs(float((ratios / u[1]).median()) - 1))
     off = ((ratios / factor - 1).abs() > 0.1)
     if not off.any():
-        return [f"Diện tích ghi trong tệp (cột {column}, đơn vị {unit}) khớp với ranh giới."]
+        return [Message(N_("Diện tích ghi trong tệp (cột %(column)s, đơn vị %(unit)s) khớp với "
+                           "ranh giới."), column=column, unit=unit)]
     rows = ", ".join(str(r) for r in off[off].index[:10])
-    return [f"Diện tích tính từ ranh giới khác diện tích ghi trong tệp (cột {column}) quá 10% "
-            f"ở {int(off.sum())} dòng ({rows}): kiểm tra hệ tọa độ hoặc ranh giới."]
+    return [Message(N_("Diện tích tính từ ranh giới khác diện tích ghi trong tệp (cột "
+                       "%(column)s) quá 10%% ở %(n)s dòng (%(rows)s): kiểm tra hệ tọa độ hoặc "
+                       "ranh giới."), column=column, n=int(off.sum()), rows=rows)]
 
 

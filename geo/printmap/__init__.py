@@ -22,6 +22,7 @@ import matplotlib
 from matplotlib.backends.backend_pdf import PdfPages
 
 from geo import formatting as fmt
+from geo.i18n import N_, translate
 from geo.printmap import fonts
 from geo.printmap.frame import (
     Column,
@@ -59,8 +60,9 @@ TABLE_TOP, TABLE_BOTTOM = 181.0, 60.0
 _LOCK = threading.Lock()
 
 
-def ranking_title(month: str) -> str:
-    return f"BẢN ĐỒ XẾP HẠNG KHU PHỐ THÁNG {fmt.month(month)}"
+def ranking_title(month: str, locale: str = "vi") -> str:
+    return translate("BẢN ĐỒ XẾP HẠNG KHU PHỐ THÁNG %(month)s", locale,
+                     month=fmt.month(month, locale=locale).upper())
 
 
 def _pdf(pages, meta: PrintMeta, title: str, on_page=None) -> bytes:
@@ -90,9 +92,10 @@ def _one(build):
         page.close()
 
 
-def _check_paper(paper: str) -> None:
+def _check_paper(paper: str, locale: str) -> None:
     if paper not in PAPERS:
-        raise ValueError(f"Khổ giấy '{paper}' không hợp lệ: chỉ in khổ A4 hoặc A3.")
+        raise ValueError(translate("Khổ giấy '%(paper)s' không hợp lệ: chỉ in được khổ A4 "
+                                   "hoặc A3.", locale, paper=paper))
 
 
 def ranking_pdf(layers: dict, rows: list[dict], meta: PrintMeta, paper: str = "A4",
@@ -102,7 +105,7 @@ def ranking_pdf(layers: dict, rows: list[dict], meta: PrintMeta, paper: str = "A
     ``on_page(n)`` is called as each page is written (``page_count`` tells how many).
     The atlas is drawn by up to ``workers`` processes (``None``: one per core).
     """
-    _check_paper(paper)
+    _check_paper(paper, meta.locale)
     codes = [row["code"] for row in _atlas_rows(layers, rows)] if atlas else []
     from geo.printmap.parallel import parallel_atlas_pdf, worker_count
 
@@ -117,7 +120,7 @@ def atlas_run_pdf(layers: dict, rows: list[dict], meta: PrintMeta, paper: str,
                   overview: bool, codes: list[str], on_page=None) -> bytes:
     """The overview (if ``overview``) and the atlas pages of the khu phố ``codes``."""
     return _pdf(_ranking_pages(layers, rows, meta, paper, overview, codes), meta,
-                ranking_title(meta.month or ""), on_page)
+                ranking_title(meta.month or "", meta.locale), on_page)
 
 
 def page_count(layers: dict, rows: list[dict], atlas: bool = False) -> int:
@@ -135,7 +138,7 @@ def _atlas_rows(layers: dict, rows: list[dict]) -> list[dict]:
 def _ranking_pages(layers, rows, meta, paper, overview: bool, codes: list[str]):
     if overview:
         yield from _one(lambda: _ranking_page(layers, rows, meta, paper,
-                                              ranking_title(meta.month or "")))
+                                              ranking_title(meta.month or "", meta.locale)))
     if not codes:
         return
     from geo.printmap.atlas import AtlasSheet
@@ -189,55 +192,60 @@ def _ranking_page(layers: dict, rows: list[dict], meta: PrintMeta, paper: str,
         spot = item.geometry.representative_point()
         text = str(row["rank"]) if row.get("rank") is not None else "—"
         label_circle(ax, spot.x, spot.y, text, 6.5 if len(text) < 2 else 6, k)
-    handles = tier_handles(meta.tiers, _tier_counts(rows), k) + base_handles(streets, k)
+    locale = meta.locale
+    handles = tier_handles(meta.tiers, _tier_counts(rows), k, locale) \
+        + base_handles(streets, k, locale)
     if route is not None and not route.empty:
         handles += route_handle(meta.route_name, k)
-    legend_box(ax, handles, "Xếp loại khu phố (số trong vòng tròn: hạng)", 6 * k)
-    furniture(page, ax)
-    _ranking_table(page, rows, {t["code"]: t.get("label", t["code"]) for t in meta.tiers})
+    legend_box(ax, handles, translate("Xếp loại khu phố (số trong vòng tròn: hạng)", locale),
+               6 * k)
+    furniture(page, ax, locale=locale)
+    _ranking_table(page, rows, {t["code"]: t.get("label", t["code"]) for t in meta.tiers},
+                   locale)
     signature(page, meta, RIGHT_X, RIGHT_X + RIGHT_W, top=52)
     footer(page, meta)
     return page
 
 
-def _ranking_table(page: Page, rows: list[dict], labels: dict[str, str]) -> None:
-    columns = [Column("Hạng", 10, "center"), Column("Khu phố", 38), Column("Điểm", 14, "right"),
-               Column("Xếp loại", 19), Column("Thay đổi", 18, "center")]
+def _ranking_table(page: Page, rows: list[dict], labels: dict[str, str], locale: str) -> None:
+    columns = [Column(translate(title, locale), width, align) for title, width, align in (
+        (N_("Hạng"), 10, "center"), (N_("Khu phố"), 38, "left"), (N_("Điểm"), 14, "right"),
+        (N_("Xếp loại"), 19, "left"), (N_("Thay đổi"), 18, "center"))]
     available = TABLE_TOP - TABLE_BOTTOM - 1.5
     line = min(4.3, available / (len(rows) + 1.25))
     size = min(6.8, line * 1.6)
-    body = []
+    body, missing = [], translate("Thiếu dữ liệu", locale)
     for row in rows:
         ranked = row.get("rank") is not None
         body.append([row["rank"] if ranked else "—", row["name"],
-                     fmt.number(row.get("total"), 2, missing=fmt.DASH) if ranked else "—",
-                     labels.get(row.get("tier"), row.get("tier") or "")
-                     if ranked else "Thiếu dữ liệu",
+                     fmt.number(row.get("total"), 2, missing=fmt.DASH, locale=locale)
+                     if ranked else "—",
+                     labels.get(row.get("tier"), row.get("tier") or "") if ranked else missing,
                      change_text(row.get("rank_change")) if ranked else "—"])
     table(page, RIGHT_X, TABLE_TOP, columns, body, line_mm=line, size=size,
           shade=[i % 2 == 1 for i in range(len(body))])
-    page.text(RIGHT_X, TABLE_BOTTOM - 0.5, "Thay đổi: so với hạng tháng trước "
-              "(▲ tăng, ▼ giảm, = giữ nguyên, — chưa có).", 5.3, ha="left", va="top",
-              color="#333333")
+    page.text(RIGHT_X, TABLE_BOTTOM - 0.5, translate(
+        "Thay đổi: so với hạng tháng trước (▲ tăng, ▼ giảm, = giữ nguyên, — chưa có).",
+        locale), 5.3, ha="left", va="top", color="#333333")
 
 
 def hotspot_pdf(layers: dict, cells, repeats, areas: list[dict], meta: PrintMeta,
                 paper: str = "A4") -> bytes:
     """Gi* cells by class, repeat locations and the worst hotspot areas."""
-    _check_paper(paper)
+    _check_paper(paper, meta.locale)
     from geo.printmap.analysis import HOTSPOT_TITLE, hotspot_page
 
     return _pdf(_one(lambda: hotspot_page(layers, cells, repeats, areas, meta, paper)), meta,
-                HOTSPOT_TITLE)
+                translate(HOTSPOT_TITLE, meta.locale))
 
 
 def coverage_pdf(layers: dict, coverage_rows, meta: PrintMeta, paper: str = "A4") -> bytes:
     """Khu phố shaded by the share of houses within 300 m of a model house; gaps table."""
-    _check_paper(paper)
+    _check_paper(paper, meta.locale)
     from geo.printmap.analysis import COVERAGE_TITLE, coverage_page
 
     return _pdf(_one(lambda: coverage_page(layers, coverage_rows, meta, paper)), meta,
-                COVERAGE_TITLE)
+                translate(COVERAGE_TITLE, meta.locale))
 
 
 def example_meta(**overrides) -> PrintMeta:

@@ -7,6 +7,7 @@ from matplotlib.patches import Patch
 
 from geo import formatting as fmt
 from geo import vocabulary as vocab
+from geo.i18n import translate, translate_plural
 from geo.printmap.frame import (
     INK,
     Column,
@@ -20,7 +21,6 @@ from geo.printmap.frame import (
     table,
 )
 from geo.printmap.layers import (
-    TIER_STYLES,
     draw,
     draw_outline,
     draw_streets,
@@ -61,7 +61,7 @@ class AtlasSheet:
         draw(ax, kp, facecolor="#f2f2f2", edgecolor="#8a8a8a", linewidth=0.4 * k, zorder=1)
         draw_streets(ax, layers.get("streets"), k * 1.4)
         draw_outline(ax, layers.get("ward"), k)
-        furniture(page, ax, scale=False)
+        furniture(page, ax, scale=False, locale=meta.locale)
         footer(page, meta)
         self.model = _by_khu_pho(layers.get("model_streets"))
         self.houses = _by_khu_pho(layers.get("houses"))
@@ -71,14 +71,15 @@ class AtlasSheet:
     def draw(self, row: dict) -> Page:
         """The page of ``row``'s khu phố (replacing the previous one)."""
         page, ax, meta, k = self.page, self.ax, self.meta, self.page.k
+        locale = meta.locale
         page.revert(self._base)
-        self.heading.set_text(f"{row['name'].upper()} ({row['code']}) — THÁNG "
-                              f"{fmt.month(meta.month)}")
+        month = fmt.month(meta.month, locale=locale)
+        self.heading.set_text(translate("%(name)s (%(code)s) — THÁNG %(month)s", locale,
+                                        name=row["name"].upper(), code=row["code"],
+                                        month=month.upper()))
         mine = self.kp[self.kp["code"] == row["code"]]
         kp_id = row.get("neighbourhood_id", mine["id"].iloc[0] if "id" in mine else None)
         set_extent(ax, mine.total_bounds, pad=0.12)
-        fill, hatch = TIER_STYLES.get(row.get("tier") if row.get("rank") else None,
-                                      TIER_STYLES[None])
         draw(ax, mine, facecolor="white", edgecolor=INK, linewidth=1.6 * k, zorder=2)
         (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
         for code, spot in self.spots.items():
@@ -86,15 +87,15 @@ class AtlasSheet:
                 ax.text(spot.x, spot.y, code, fontsize=6 * k, color="#666666", ha="center",
                         va="center", zorder=7)
         handles = self._model_streets(kp_id) + self._houses(kp_id) + self._incidents(kp_id)
-        furniture(page, ax, north=False)
-        _summary(page, row, self.count, meta, fill, hatch)
+        furniture(page, ax, north=False, locale=locale)
+        _summary(page, row, self.count, meta)
         bottom = _breakdown(page, row, meta)
         if not handles:
-            handles = [Patch(facecolor="white", edgecolor="white",
-                             label="Không có vụ việc, tuyến kiểu mẫu hay nhà trọ trong tháng")]
+            handles = [Patch(facecolor="white", edgecolor="white", label=translate(
+                "Không có vụ việc, tuyến kiểu mẫu hay nhà trọ trong tháng", locale))]
         legend_ax = page.axes(RIGHT_X, 9, RIGHT_W, max(bottom - 12, 10))
-        legend_box(legend_ax, handles, f"Chú giải — vụ việc tháng {fmt.month(meta.month)}",
-                   5.6 * k, loc="upper left")
+        legend_box(legend_ax, handles, translate("Chú giải — vụ việc tháng %(month)s", locale,
+                                                 month=month), 5.6 * k, loc="upper left")
         return page
 
     def _model_streets(self, kp_id) -> list:
@@ -106,7 +107,10 @@ class AtlasSheet:
             if len(part):
                 draw(self.ax, part, color=meta_s["colour"], linewidth=2.6 * k, zorder=5)
                 handles.append(Line2D([], [], color=meta_s["colour"], linewidth=2.6 * k,
-                                      label=f"Tuyến kiểu mẫu: {meta_s['vi']} ({len(part)})"))
+                                      label=translate(
+                                          "Tuyến kiểu mẫu: %(status)s (%(count)s)",
+                                          self.meta.locale, count=len(part),
+                                          status=translate(meta_s["vi"], self.meta.locale))))
         return handles
 
     def _houses(self, kp_id) -> list:
@@ -123,7 +127,10 @@ class AtlasSheet:
                 handles.append(Line2D([], [], marker="h", linestyle="", markersize=4 * k,
                                       markerfacecolor=meta_h["colour"], markeredgecolor=INK,
                                       markeredgewidth=0.3 * k,
-                                      label=f"Nhà trọ — {meta_h['vi']} ({len(part)})"))
+                                      label=translate(
+                                          "Nhà trọ — %(status)s (%(count)s)",
+                                          self.meta.locale, count=len(part),
+                                          status=translate(meta_h["vi"], self.meta.locale))))
         return handles
 
     def _incidents(self, kp_id) -> list:
@@ -140,43 +147,59 @@ class AtlasSheet:
                 handles.append(Line2D([], [], marker=marker, linestyle="",
                                       markersize=4.5 * k, markerfacecolor=meta_c["colour"],
                                       markeredgecolor=INK, markeredgewidth=0.35 * k,
-                                      label=f"{meta_c['vi']} ({len(part)} vụ)"))
+                                      label=translate_plural(
+                                          "%(category)s (%(count)s vụ)",
+                                          "%(category)s (%(count)s vụ)", len(part),
+                                          self.meta.locale,
+                                          category=translate(meta_c["vi"], self.meta.locale))))
         return handles
 
 
-def _summary(page: Page, row: dict, count: int, meta: PrintMeta, fill, hatch) -> None:
+def _summary(page: Page, row: dict, count: int, meta: PrintMeta) -> None:
     labels = {t["code"]: t.get("label", t["code"]) for t in meta.tiers}
+    locale = meta.locale
     if row.get("rank") is not None:
-        total = fmt.number(row.get("total"), 2, missing=fmt.DASH)
-        rank = f"Hạng {row['rank']}/{count} — {total} điểm — " \
-               f"{labels.get(row.get('tier'), row.get('tier'))}"
+        rank = translate("Hạng %(rank)s/%(count)s — %(total)s điểm — %(tier)s", locale,
+                         rank=row["rank"], count=count,
+                         total=fmt.number(row.get("total"), 2, missing=fmt.DASH, locale=locale),
+                         tier=labels.get(row.get("tier"), row.get("tier")))
         change = change_text(row.get("rank_change"))
         delta = row.get("total_change")
-        detail = f"So với tháng trước: {change}" + (
-            f" ({'+' if delta > 0 else ''}{fmt.number(delta, 2)} điểm)" if delta is not None
-            else "")
+        if delta is None:
+            detail = translate("So với tháng trước: %(change)s", locale, change=change)
+        else:
+            detail = translate("So với tháng trước: %(change)s (%(delta)s điểm)", locale,
+                               change=change, delta=("+" if delta > 0 else "")
+                               + fmt.number(delta, 2, locale=locale))
     else:
-        rank = "Không xếp hạng — thiếu dữ liệu (chưa đủ chiều dài đường)"
+        rank = translate("Không xếp hạng — thiếu dữ liệu (chưa đủ chiều dài đường)", locale)
         detail = ""
     page.text(RIGHT_X, 178, rank, 8.5, ha="left", va="center", weight="bold")
     if detail:
         page.text(RIGHT_X, 173, detail, 7, ha="left", va="center")
-    km, earned, available = (fmt.number(row.get(key), digits, missing=fmt.DASH) for key, digits
-                             in (("street_km", 2), ("earned", 2), ("available", 0)))
-    page.text(RIGHT_X, 168.5, f"Đường trong khu phố: {km} km; điểm đạt {earned}/{available} "
-              "điểm áp dụng, quy về thang 100.", 5.8, ha="left", va="center", color="#333333")
+    km, earned, available = (fmt.number(row.get(key), digits, missing=fmt.DASH, locale=locale)
+                             for key, digits in (("street_km", 2), ("earned", 2),
+                                                 ("available", 0)))
+    page.text(RIGHT_X, 168.5, translate(
+        "Đường trong khu phố: %(km)s km; điểm đạt %(earned)s/%(available)s điểm áp dụng, quy "
+        "về thang 100.", locale, km=km, earned=earned, available=available), 5.8, ha="left",
+        va="center", color="#333333")
 
 
 def _breakdown(page: Page, row: dict, meta: PrintMeta) -> float:
     """Criterion, points/max, note; returns the bottom of the table (A4 mm)."""
-    columns = [Column("Tiêu chí", 53, wrap=50), Column("Điểm", 16, "center"),
-               Column("Ghi chú", 30, wrap=27)]
-    body = []
+    locale = meta.locale
+    columns = [Column(translate("Tiêu chí", locale), 51, wrap=48),
+               Column(translate("Điểm", locale), 18, "center"),  # "not applicable" fits
+               Column(translate("Ghi chú", locale), 30, wrap=27)]
+    body, not_applied = [], translate("không áp dụng", locale)
     for code, item in (row.get("criteria") or {}).items():
         label = meta.criteria_labels.get(code, code)
         points = item.get("points")
-        got = "không áp dụng" if points is None else \
-            f"{fmt.number(points, 1)}/{fmt.number(item.get('max'), missing=fmt.DASH)}"
-        body.append([label, got, item.get("note") or ""])
+        got = not_applied if points is None else \
+            f"{fmt.number(points, 1, locale=locale)}/" \
+            f"{fmt.number(item.get('max'), missing=fmt.DASH, locale=locale)}"
+        note = item.get("note")  # geo.ranking's Message, or a published snapshot's text
+        body.append([label, got, translate(note, locale) if note else ""])
     return table(page, RIGHT_X, 164, columns, body, line_mm=3.3, size=5.6,
                  shade=[i % 2 == 1 for i in range(len(body))])

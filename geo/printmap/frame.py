@@ -20,6 +20,7 @@ from matplotlib import patches  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from geo import formatting as fmt  # noqa: E402
+from geo.i18n import N_, translate  # noqa: E402
 
 FONT = "DejaVu Sans"
 PAPERS = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}  # landscape, mm
@@ -33,9 +34,17 @@ matplotlib.rcParams.update({
 })
 
 
+# The signature blocks of a plan that sets none: ours, so said in the reader's language
+# (a ward's own blocks print as the ward wrote them).
+DEFAULT_SIGNATURES = (
+    {"title": N_("NGƯỜI LẬP BIỂU"), "hint": N_("(Ký, ghi rõ họ tên)")},
+    {"title": N_("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"), "hint": N_("(Ký tên, đóng dấu)")})
+
+
 @dataclass
 class PrintMeta:
-    """What a printed map says about itself (all text in Vietnamese, ready to print)."""
+    """What a printed map says about itself: the ward's own texts (names, tiers, criteria,
+    signatures) as the ward wrote them; the frame's words and figures in ``locale``."""
 
     ward_name: str
     metric_epsg: int
@@ -50,9 +59,8 @@ class PrintMeta:
     subtitle: str = ""  # e.g. the period and categories of a hotspot map
     route_name: str = ""  # the ward demonstration route as the ward's plan names it
     # Who signs (the plan's report signatures: title, hint, name), left to right.
-    signatures: tuple[dict, ...] = (
-        {"title": "NGƯỜI LẬP BIỂU", "hint": "(Ký, ghi rõ họ tên)"},
-        {"title": "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", "hint": "(Ký tên, đóng dấu)"})
+    signatures: tuple[dict, ...] = DEFAULT_SIGNATURES
+    locale: str = "vi"  # the reader's language: the frame's words, numbers and dates
 
     @property
     def signing_place(self) -> str:
@@ -63,6 +71,12 @@ class PrintMeta:
             if name.startswith(prefix):
                 return name[len(prefix):]
         return name
+
+    def say(self, block: dict, key: str) -> str:
+        """A signature block's ``key`` (title, hint): ours translated, the ward's as is."""
+        text = str(block.get(key) or "")
+        # Equal, not identical: a meta pickled to an atlas worker has a copy of the defaults.
+        return translate(text, self.locale) if self.signatures == DEFAULT_SIGNATURES else text
 
 
 def change_text(rank_change) -> str:
@@ -81,7 +95,8 @@ class Page:
 
     def __init__(self, paper: str) -> None:
         if paper not in PAPERS:
-            raise ValueError(f"Khổ giấy không hợp lệ: {paper} (chỉ A4 hoặc A3).")
+            raise ValueError(translate("Khổ giấy '%(paper)s' không hợp lệ: chỉ in được khổ A4 "
+                                       "hoặc A3.", paper=paper))
         self.paper = paper
         self.width, self.height = PAPERS[paper]
         self.k = self.width / PAPERS["A4"][0]
@@ -137,11 +152,12 @@ def header(page: Page, title: str, meta: PrintMeta, state: str | None = None):
     second = meta.ward_name + (f" — {meta.subtitle}" if meta.subtitle else "")
     page.text(148.5, 192.5, second, 9, ha="center", va="center")
     if state:
-        draft = state.startswith("BẢN NHÁP")
+        draft = meta.published_at is None and state == publication_state(meta)
         page.text(148.5, 187.5, state, 8.5, ha="center", va="center", weight="bold",
                   color=BANNER_RED if draft else INK, style="italic" if draft else "normal")
     if meta.synthetic:
-        page.text(284, 199, "DỮ LIỆU MÔ PHỎNG", 9, ha="right", va="center", weight="bold",
+        page.text(284, 199, translate("DỮ LIỆU MÔ PHỎNG", meta.locale), 9, ha="right",
+                  va="center", weight="bold",
                   color="white", bbox={"boxstyle": "square,pad=0.35", "facecolor": BANNER_RED,
                                        "edgecolor": BANNER_RED})
     page.line(10, 184, 287, 184, 0.8)
@@ -150,20 +166,28 @@ def header(page: Page, title: str, meta: PrintMeta, state: str | None = None):
 
 def publication_state(meta: PrintMeta) -> str:
     if meta.published_at is None:
-        return "BẢN NHÁP — CHƯA CÔNG BỐ"
-    by = f" bởi {meta.published_by}" if meta.published_by else ""
-    return f"ĐÃ CÔNG BỐ ngày {fmt.moment(meta.published_at)}{by}"
+        return translate("BẢN NHÁP — CHƯA CÔNG BỐ", meta.locale)
+    when = fmt.moment(meta.published_at, locale=meta.locale)
+    if meta.published_by:
+        return translate("ĐÃ CÔNG BỐ ngày %(when)s bởi %(name)s", meta.locale, when=when,
+                         name=meta.published_by)
+    return translate("ĐÃ CÔNG BỐ ngày %(when)s", meta.locale, when=when)
 
 
 def footer(page: Page, meta: PrintMeta, x0: float = 10, width: float = 170) -> None:
     """Data source, time of printing and the CRS, under the map."""
-    named = "mô phỏng" in meta.ward_name.lower()
-    kind = " (MÔ PHỎNG)" if meta.synthetic and not named else ""
-    source = (f"Nguồn: urbanorder — dữ liệu {meta.ward_name}{kind}; "
-              f"in lúc {fmt.moment(meta.printed_at)}")
+    named = "mô phỏng" in meta.ward_name.lower()  # the ward's name says it already
+    when = fmt.moment(meta.printed_at, locale=meta.locale)
+    if meta.synthetic and not named:
+        source = translate("Nguồn: urbanorder — dữ liệu %(ward)s (MÔ PHỎNG); in lúc %(when)s",
+                           meta.locale, ward=meta.ward_name, when=when)
+    else:
+        source = translate("Nguồn: urbanorder — dữ liệu %(ward)s; in lúc %(when)s",
+                           meta.locale, ward=meta.ward_name, when=when)
     page.text(x0, 7.5, source, 6.5, ha="left", va="center")
-    page.text(x0, 4.2, f"Hệ tọa độ VN-2000 (EPSG:{meta.metric_epsg}); bản đồ vẽ từ dữ liệu "
-              "của phường, không dùng nền bản đồ trực tuyến.", 5.5, ha="left", va="center",
+    page.text(x0, 4.2, translate("Hệ tọa độ VN-2000 (EPSG:%(epsg)s); bản đồ vẽ từ dữ liệu "
+                                 "của phường, không dùng nền bản đồ trực tuyến.", meta.locale,
+                                 epsg=meta.metric_epsg), 5.5, ha="left", va="center",
               color="#444444")
 
 
@@ -173,16 +197,18 @@ def signature(page: Page, meta: PrintMeta, x0: float = 186, x1: float = 287,
     one at the right, under the date, as Vietnamese documents sign)."""
     right = (x0 + x1) / 2 + (x1 - x0) / 4
     left = (x0 + x1) / 2 - (x1 - x0) / 4
-    page.text(right, top, f"{meta.signing_place}, {fmt.long_date(meta.printed_at)}",
-              6.5, ha="center", va="center", style="italic")
+    when = fmt.long_date(meta.printed_at, locale=meta.locale)
+    page.text(right, top, f"{meta.signing_place}, {when}", 6.5, ha="center", va="center",
+              style="italic")
     blocks = list(meta.signatures[-2:])
     for centre, block in zip((left, right)[2 - len(blocks):], blocks, strict=True):
         y = top - 6
-        for line in str(block.get("title", "")).split("\n"):
+        for line in meta.say(block, "title").split("\n"):
             page.text(centre, y, line, 7, ha="center", va="center", weight="bold")
             y -= 3.5
         if block.get("hint"):
-            page.text(centre, y, block["hint"], 5.5, ha="center", va="center", style="italic")
+            page.text(centre, y, meta.say(block, "hint"), 5.5, ha="center", va="center",
+                      style="italic")
         if block.get("name"):
             page.text(centre, y - 13, block["name"], 7, ha="center", va="center",
                       weight="bold")
@@ -267,13 +293,14 @@ def nice_length(target_m: float) -> float:
     return max(s * exponent for s in (1, 2, 5) if s * exponent <= target_m)
 
 
-def distance_label(metres: float) -> str:
+def distance_label(metres: float, locale: str = "vi") -> str:
     if metres >= 1000:
-        return f"{fmt.number(metres / 1000, 0 if metres % 1000 == 0 else 1)} km"
+        return f"{fmt.number(metres / 1000, 0 if metres % 1000 == 0 else 1, locale=locale)} km"
     return f"{int(metres)} m"
 
 
-def scale_bar(page: Page, ax, x_mm: float, y_mm: float, map_w_mm: float) -> None:
+def scale_bar(page: Page, ax, x_mm: float, y_mm: float, map_w_mm: float,
+              locale: str = "vi") -> None:
     """Alternating black/white bar of a round length (about a quarter of the map width)."""
     x0, x1 = ax.get_xlim()
     metres_per_mm = (x1 - x0) / map_w_mm
@@ -291,16 +318,19 @@ def scale_bar(page: Page, ax, x_mm: float, y_mm: float, map_w_mm: float) -> None
             transform=page.fig.transFigure, facecolor=INK if i % 2 == 0 else "white",
             edgecolor=INK, linewidth=0.4 * page.k))
     page.text(x_mm, y_mm + 3, "0", 6, ha="center", va="center")
-    page.text(x_mm + bar_mm / 2, y_mm + 3, distance_label(length / 2), 6, ha="center",
+    page.text(x_mm + bar_mm / 2, y_mm + 3, distance_label(length / 2, locale), 6, ha="center",
               va="center")
-    page.text(x_mm + bar_mm, y_mm + 3, distance_label(length), 6, ha="center", va="center")
+    page.text(x_mm + bar_mm, y_mm + 3, distance_label(length, locale), 6, ha="center",
+              va="center")
     ratio = float(f"{metres_per_mm * 1000 / page.k:.2g}")
-    page.text(x_mm + bar_mm / 2, y_mm + 6.5, f"Tỷ lệ 1:{fmt.integer(ratio)} (khổ "
-              f"{page.paper})", 5.5, ha="center", va="center")
+    page.text(x_mm + bar_mm / 2, y_mm + 6.5, translate(
+        "Tỷ lệ 1:%(ratio)s (khổ %(paper)s)", locale,
+        ratio=fmt.integer(ratio, locale=locale), paper=page.paper), 5.5, ha="center",
+        va="center")
 
 
-def north_arrow(page: Page, x_mm: float, y_mm: float) -> None:
-    """A half-filled arrow with "B" (Bắc) above, VN-2000 grid north up."""
+def north_arrow(page: Page, x_mm: float, y_mm: float, locale: str = "vi") -> None:
+    """A half-filled arrow with "B" (Bắc, north) above, VN-2000 grid north up."""
     w, h = 3.2, 9.0
     left = patches.Polygon([(x_mm - w, y_mm), (x_mm, y_mm + h), (x_mm, y_mm + 2.2)],
                            closed=True)
@@ -312,7 +342,8 @@ def north_arrow(page: Page, x_mm: float, y_mm: float) -> None:
             [(px / 297, py / 210) for px, py in xy], closed=True,
             transform=page.fig.transFigure, facecolor=fill, edgecolor=INK,
             linewidth=0.5 * page.k))
-    page.text(x_mm, y_mm + h + 2.8, "B", 9, ha="center", va="center", weight="bold")
+    page.text(x_mm, y_mm + h + 2.8, translate("B", locale), 9, ha="center", va="center",
+              weight="bold")
 
 
 def legend_box(ax, handles, title: str, size: float, loc: str = "lower left", ncol: int = 1):

@@ -9,7 +9,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path
 
+from geo import formatting as fmt
 from geo.crs import to_metric
+from geo.i18n import translate
 from geo.lazy import deferred
 from geo.printmap.frame import INK, Page, fit_extent, nice_length, north_arrow, scale_bar
 
@@ -86,7 +88,8 @@ def set_extent(ax, bounds, box=MAP_BOX, pad: float = 0.04) -> None:
     ax.set_ylim(*ylim)
 
 
-def furniture(page: Page, ax, box=MAP_BOX, scale: bool = True, north: bool = True) -> None:
+def furniture(page: Page, ax, box=MAP_BOX, scale: bool = True, north: bool = True,
+              locale: str = "vi") -> None:
     """Scale bar at the lower right and north arrow at the upper right of the map frame."""
     x, y, w, h = box
     ax.set_xlabel("")
@@ -94,9 +97,9 @@ def furniture(page: Page, ax, box=MAP_BOX, scale: bool = True, north: bool = Tru
     if scale:
         x0, x1 = ax.get_xlim()
         bar_mm = nice_length(w * 0.25 * (x1 - x0) / w) / ((x1 - x0) / w)
-        scale_bar(page, ax, x + w - bar_mm - 10, y + 5, w)
+        scale_bar(page, ax, x + w - bar_mm - 10, y + 5, w, locale)
     if north:
-        north_arrow(page, x + w - 8, y + h - 16)
+        north_arrow(page, x + w - 8, y + h - 16, locale)
 
 
 def draw_streets(ax, streets: gpd.GeoDataFrame | None, k: float, alpha: float = 1.0) -> None:
@@ -112,12 +115,12 @@ def draw_streets(ax, streets: gpd.GeoDataFrame | None, k: float, alpha: float = 
         draw(ax, streets[national], color=NATIONAL_GREY, linewidth=1.8 * k, zorder=4.1)
 
 
-def national_name(streets: gpd.GeoDataFrame | None) -> str:
+def national_name(streets: gpd.GeoDataFrame | None, locale: str = "vi") -> str:
     if streets is None or streets.empty or "street_class" not in streets:
         return ""
     names = streets.loc[streets["street_class"] == "national", "name"] if "name" in streets \
         else []
-    return str(names.iloc[0]) if len(names) else "Quốc lộ"
+    return str(names.iloc[0]) if len(names) else translate("Quốc lộ", locale)
 
 
 ROUTE_INK = "#000000"
@@ -141,26 +144,33 @@ def draw_outline(ax, ward: gpd.GeoDataFrame | None, k: float) -> None:
         draw(ax, ward.boundary, color=INK, linewidth=1.3 * k, zorder=6)
 
 
-def base_handles(streets, k: float) -> list:
-    handles = [Line2D([], [], color=STREET_GREY, linewidth=0.6 * k, label="Đường phố")]
-    name = national_name(streets)
+def base_handles(streets, k: float, locale: str = "vi") -> list:
+    handles = [Line2D([], [], color=STREET_GREY, linewidth=0.6 * k,
+                      label=translate("Đường phố", locale))]
+    name = national_name(streets, locale)
     if name:
         handles.append(Line2D([], [], color=NATIONAL_GREY, linewidth=1.8 * k, label=name))
-    handles.append(Line2D([], [], color=INK, linewidth=1.3 * k, label="Ranh giới phường"))
+    handles.append(Line2D([], [], color=INK, linewidth=1.3 * k,
+                          label=translate("Ranh giới phường", locale)))
     return handles
 
 
-def tier_handles(tiers, counts: dict, k: float) -> list:
+def tier_handles(tiers, counts: dict, k: float, locale: str = "vi") -> list:
+    """A legend entry per tier of the rubric (the ward's label, its threshold, how many)."""
     handles = []
     for tier in tiers:
         fill, hatch = TIER_STYLES.get(tier["code"], TIER_STYLES["below"])
+        label = translate("%(tier)s (≥ %(min)s điểm): %(count)s", locale,
+                          tier=tier.get("label", tier["code"]),
+                          min=fmt.number(tier["min"], 2, trim=True, locale=locale),
+                          count=counts.get(tier["code"], 0))
         handles.append(Patch(facecolor=fill, hatch=hatch, edgecolor=INK, linewidth=0.5 * k,
-                             label=f"{tier.get('label', tier['code'])} (≥ {tier['min']:g} "
-                                   f"điểm): {counts.get(tier['code'], 0)}"))
+                             label=label))
     if counts.get(None):
         fill, hatch = TIER_STYLES[None]
         handles.append(Patch(facecolor=fill, hatch=hatch, edgecolor=INK, linewidth=0.5 * k,
-                             label=f"Thiếu dữ liệu, không xếp hạng: {counts[None]}"))
+                             label=translate("Thiếu dữ liệu, không xếp hạng: %(count)s",
+                                             locale, count=counts[None])))
     return handles
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 
 from geo import formatting as fmt
-from geo.report.rows import COLUMNS, Report, cells
+from geo.i18n import translate
+from geo.report.rows import Report, cells
 
 PAGE_W, PAGE_H = 841.89, 595.28  # A4 landscape, points
 MARGIN = 28.0
@@ -59,11 +60,12 @@ def write_pdf(report: Report) -> bytes:
     table_w = PAGE_W - 2 * MARGIN
     widths = [f * table_w / sum(PDF_FRACTIONS) for f in PDF_FRACTIONS]
     xs = [MARGIN + sum(widths[:i]) for i in range(len(widths))]
-    header = [bold.wrap(t, w - 2 * PAD) for t, w in zip(COLUMNS, widths, strict=True)]
+    header = [bold.wrap(t, w - 2 * PAD) for t, w in zip(report.columns, widths, strict=True)]
     header_h = max(map(len, header)) * LINE + 2 * PAD
     body_rows = []
     for row in report.rows:
-        wrapped = [body.wrap(t, w - 2 * PAD) for t, w in zip(cells(row), widths, strict=True)]
+        wrapped = [body.wrap(t, w - 2 * PAD)
+                   for t, w in zip(cells(row, report.locale), widths, strict=True)]
         body_rows.append((wrapped, max(map(len, wrapped)) * LINE + 2 * PAD))
 
     # Pagination: the title block on page one, the header row on every page.
@@ -116,9 +118,12 @@ def write_pdf(report: Report) -> bytes:
                     y -= h
             if number == total - 1:
                 _closing(report, text, y - 8)
-            text(PAGE_W - MARGIN, MARGIN - 4, f"Trang {number + 1}/{total}", size=6.5,
-                 ha="right")
-            text(MARGIN, MARGIN - 4, f"{report.heading} — lập bằng urbanorder", size=6.5)
+            text(PAGE_W - MARGIN, MARGIN - 4, translate(
+                "Trang %(number)s / %(pages)s", report.locale, number=number + 1,
+                pages=total), size=6.5, ha="right")
+            text(MARGIN, MARGIN - 4, translate("%(heading)s — lập bằng urbanorder",
+                                               report.locale, heading=report.heading),
+                 size=6.5)
             pdf.savefig(fig)
             plt.close(fig)
     return out.getvalue()
@@ -141,21 +146,23 @@ def _title_block(report: Report, text, ax) -> float:
         ax.plot([left_c - 40, left_c + 40], [y + 1, y + 1], color="black", linewidth=0.6)
     if head.number:
         text(left_c, y - 10, head.number, size=8.5, ha="center")
-    for i, line in enumerate(head.national_lines):
+    for i, line in enumerate(report.national_lines):
         text(right_c, top - 12 * i, line, size=9, weight="bold", ha="center")
-    rule = top - 12 * len(head.national_lines) - 1
+    rule = top - 12 * len(report.national_lines) - 1
     ax.plot([right_c - 60, right_c + 60], [rule, rule], color="black", linewidth=0.6)
     text(right_c, rule - 7, report.date_line, size=8.5, style="italic", ha="center")
     text(PAGE_W / 2, top - 60, report.heading, size=12.5, weight="bold", ha="center")
     lines = [head.recipient] if head.recipient else []
-    lines.append(f"(Theo mẫu Bảng 3 — Mẫu báo cáo tiến độ hằng tháng; số liệu tính đến ngày "
-                 f"{fmt.day(report.as_of)})")
+    lines.append(translate("(Theo mẫu Bảng 3 — Mẫu báo cáo tiến độ hằng tháng; số liệu tính "
+                           "đến ngày %(day)s)", report.locale,
+                           day=fmt.day(report.as_of, locale=report.locale)))
     if report.synthetic:
-        lines.append("DỮ LIỆU MÔ PHỎNG — số liệu minh họa, không phải số liệu thật của phường")
+        lines.append(translate("DỮ LIỆU MÔ PHỎNG — số liệu minh họa, không phải số liệu thật "
+                               "của phường", report.locale))
     for i, line in enumerate(lines):
         text(PAGE_W / 2, top - 78 - 12 * i, line, size=8.5,
              style="normal" if i == 0 and head.recipient else "italic", ha="center",
-             weight="bold" if line.startswith("DỮ LIỆU MÔ PHỎNG") else "normal")
+             weight="bold" if report.synthetic and i == len(lines) - 1 else "normal")
     return PAGE_H - 150
 
 
@@ -164,7 +171,7 @@ def _closing(report: Report, text, y: float) -> None:
     for k, line in enumerate(note):
         text(MARGIN, y - k * LINE, line, size=6.8, style="italic")
     y -= len(note) * LINE + 14
-    signatures = report.letterhead.signatures
+    signatures = report.signatures
     step = (PAGE_W - 2 * MARGIN - 300) / max(len(signatures) - 1, 1)
     for i, signature in enumerate(signatures):
         centre = PAGE_W - MARGIN - 150 if len(signatures) == 1 else MARGIN + 150 + i * step

@@ -9,7 +9,8 @@ import io
 import math
 
 from geo import formatting as fmt
-from geo.report.rows import COLUMNS, Report, cells
+from geo.i18n import translate
+from geo.report.rows import Report, cells
 from geo.spreadsheet import put
 
 XLSX_WIDTHS = (5, 34, 18, 26, 48, 11, 28, 28, 14)
@@ -21,8 +22,9 @@ def write_xlsx(report: Report) -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = f"Tháng {report.month_label.replace('/', '-')}"
-    last = len(COLUMNS)
+    ws.title = translate("Tháng %(month)s", report.locale,
+                         month=report.month_label.replace("/", "-"))[:31]  # Excel's limit
+    last = len(report.columns)
     wrap = Alignment(wrap_text=True, vertical="top")
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     thin = Side(style="thin", color="808080")
@@ -40,17 +42,18 @@ def write_xlsx(report: Report) -> bytes:
     head = report.letterhead
     # Letterhead: the issuing body at the left (columns 1–3), the national line at the right.
     banner(1, "\n".join(report.issuer_lines), bold=True, end=3, height=32)
-    banner(1, "\n".join(head.national_lines), bold=True, first=6)
+    banner(1, "\n".join(report.national_lines), bold=True, first=6)
     banner(2, head.number, end=3)
     banner(2, report.date_line, italic=True, first=6)
     banner(3, report.heading, bold=True, size=13, height=22)
     banner(4, "; ".join(filter(None, (
-        head.recipient, f"số liệu tính đến ngày {fmt.day(report.as_of)}",
-        "DỮ LIỆU MÔ PHỎNG, không phải số liệu thật" if report.synthetic else ""))),
-        italic=True)
+        head.recipient, translate("số liệu tính đến ngày %(day)s", report.locale,
+                                  day=fmt.day(report.as_of, locale=report.locale)),
+        translate("DỮ LIỆU MÔ PHỎNG, không phải số liệu thật", report.locale)
+        if report.synthetic else ""))), italic=True)
     banner(5, report.note, italic=True, size=10, height=42)
     header_row = 7
-    for col, title in enumerate(COLUMNS, start=1):
+    for col, title in enumerate(report.columns, start=1):
         cell = put(ws, header_row, col, title)
         cell.font = Font(name="Times New Roman", bold=True)
         cell.alignment = centre
@@ -59,7 +62,7 @@ def write_xlsx(report: Report) -> bytes:
     ws.row_dimensions[header_row].height = 32
     for i, row in enumerate(report.rows):
         r = header_row + 1 + i
-        values = cells(row)
+        values = cells(row, report.locale)
         values[0] = row.stt
         values[5] = row.percent
         values[8] = row.next_deadline
@@ -71,10 +74,11 @@ def write_xlsx(report: Report) -> bytes:
         ws.cell(row=r, column=6).number_format = "0.0%"
         ws.cell(row=r, column=9).number_format = "DD/MM/YYYY"
         if row.percent is None:
-            put(ws, r, 6, "chưa có số liệu")
+            put(ws, r, 6, row.percent_in(report.locale))
         lines = max(sum(math.ceil(max(len(part), 1) / (0.95 * width))
                         for part in str(text).split("\n"))
-                    for text, width in zip(cells(row), XLSX_WIDTHS, strict=True))
+                    for text, width in zip(cells(row, report.locale), XLSX_WIDTHS,
+                                           strict=True))
         ws.row_dimensions[r].height = 15 * max(lines, 2)  # openpyxl does not autofit
     for col, width in enumerate(XLSX_WIDTHS, start=1):
         ws.column_dimensions[ws.cell(row=header_row, column=col).column_letter].width = width
@@ -86,8 +90,8 @@ def write_xlsx(report: Report) -> bytes:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     sign = header_row + len(report.rows) + 2
-    for (col_from, col_to), signature in zip(_signature_columns(len(head.signatures)),
-                                             head.signatures, strict=True):
+    for (col_from, col_to), signature in zip(_signature_columns(len(report.signatures)),
+                                             report.signatures, strict=True):
         lines = ((0, signature["title"], Font(name="Times New Roman", bold=True)),
                  (1, signature.get("hint", ""), Font(name="Times New Roman", italic=True)),
                  (5, signature.get("name", ""), Font(name="Times New Roman", bold=True)))

@@ -6,6 +6,7 @@ import { housePopup, incidentPopup, modelPopup, neighbourhoodPopup, streetPopup 
 import { pointTiles } from "./map/point-tiles.js";
 import { pointMethods } from "./map/points.js";
 import { escapeHtml, readJson, text } from "./html.js";
+import { _, formatNumber, ngettext } from "./i18n.js";
 
 const MAX_FEATURES = 50000; // per layer and view: beyond this the map asks to zoom in
 
@@ -97,23 +98,28 @@ const UrbanMap = {
     this.tiles = {
       incidents: pointTiles(map, {
         url: tileUrl("incidents"), layer: "incidents", pane: "points", cellColour: "#cb181d",
-        cellLabel: "vụ vi phạm", pointStyle: (p) => this.incidentStyle(p),
+        cellText: (n) => ngettext("%(count)s vụ vi phạm trong ô này.",
+          "%(count)s vụ vi phạm trong ô này.", n, { count: formatNumber(n) }),
+        pointStyle: (p) => this.incidentStyle(p),
         onPoint: (latlng, p) => this.popupFromApi("incidents", p.id, latlng, incidentPopup),
       }),
       boardingHouses: pointTiles(map, {
         url: tileUrl("boarding-houses"), layer: "boarding-houses", pane: "houses",
-        cellColour: "#08519c", cellRing: true, cellLabel: "cơ sở cho thuê trọ",
+        cellColour: "#08519c", cellRing: true,
+        cellText: (n) => ngettext("%(count)s cơ sở cho thuê trọ trong ô này.",
+          "%(count)s cơ sở cho thuê trọ trong ô này.", n, { count: formatNumber(n) }),
         pointStyle: (p) => this.houseStyle(p),
         onPoint: (latlng, p) => this.popupFromApi("boarding-houses", p.id, latlng, housePopup),
       }),
     };
     const overlays = {
-      "Ranh giới khu phố": this.layers.neighbourhoods,
-      "Đường phố": this.layers.streets,
-      "Tuyến / cụm kiểu mẫu": this.layers.modelStreets,
-      [escapeHtml(cfg.routeName)]: this.layers.route,  // layer-control names are HTML
-      "Cơ sở cho thuê trọ": this.layers.boardingHouses,
-      "Vụ vi phạm": this.layers.incidents,
+      // Layer-control names are HTML: translations are escaped like the ward's route name.
+      [escapeHtml(_("Ranh giới khu phố"))]: this.layers.neighbourhoods,
+      [escapeHtml(_("Đường phố"))]: this.layers.streets,
+      [escapeHtml(_("Tuyến / cụm kiểu mẫu"))]: this.layers.modelStreets,
+      [escapeHtml(cfg.routeName)]: this.layers.route,
+      [escapeHtml(_("Cơ sở cho thuê trọ"))]: this.layers.boardingHouses,
+      [escapeHtml(_("Vụ vi phạm"))]: this.layers.incidents,
     };
     Object.values(overlays).forEach((layer) => layer.addTo(map));
     L.control.layers(null, overlays, { collapsed: window.innerWidth < 700, position: "topright" }).addTo(map);
@@ -226,22 +232,24 @@ const UrbanMap = {
   showStatus() {
     const s = this.state;
     if (s.pending > 0) {
-      this.status.textContent = "Đang tải dữ liệu…";
+      this.status.textContent = _("Đang tải dữ liệu…");
       document.body.dataset.layersLoaded = "false";
       return;
     }
     const errors = Object.entries(s.loaded).filter(([, v]) => v.error);
     if (errors.length) {
-      this.status.textContent = `Lỗi tải dữ liệu: ${errors.map(([, v]) => v.error).join("; ")}`;
+      this.status.textContent = _("Lỗi tải dữ liệu: %(errors)s",
+        { errors: errors.map(([, v]) => v.error).join("; ") });
       this.status.classList.add("error");
     } else {
       this.status.classList.remove("error");
       const inc = s.loaded.incidents || { count: 0, matched: 0 };
       const houses = s.loaded.boardingHouses || { count: 0 };
-      let text = `Trong khung nhìn: ${inc.count.toLocaleString("vi-VN")} vụ vi phạm, ` +
-        `${houses.count.toLocaleString("vi-VN")} cơ sở cho thuê trọ.`;
-      if (!this.detail) text += " Thu nhỏ: vòng tròn là số điểm trong ô lưới; phóng to để xem từng điểm.";
-      else if (inc.matched > inc.count) text += " Phóng to để xem hết.";
+      let text = _("Trong khung nhìn: %(incidents)s vụ vi phạm, %(houses)s cơ sở cho thuê trọ.",
+        { incidents: formatNumber(inc.count), houses: formatNumber(houses.count) });
+      if (!this.detail) {
+        text += " " + _("Thu nhỏ: vòng tròn là số điểm trong ô lưới; phóng to để xem từng điểm.");
+      } else if (inc.matched > inc.count) text += " " + _("Phóng to để xem hết.");
       this.status.textContent = text;
     }
     document.body.dataset.layersLoaded = "true";

@@ -3,6 +3,7 @@
  * by the server below zoom 14 and drawn one by one (with popups) from zoom 14. Text from
  * data reaches HTML only through escapeHtml (static/js/html.js). */
 import { escapeHtml, readJson } from "./html.js";
+import { _, formatNumber, ngettext } from "./i18n.js";
 
 const POINTS_FROM_ZOOM = 14; // models/tiles.py AGGREGATE_BELOW_ZOOM
 
@@ -44,13 +45,15 @@ function startProvince(box) {
 
   function showStatus() {
     if (state.pending > 0) {
-      status.textContent = "Đang tải ô bản đồ…";
+      status.textContent = _("Đang tải ô bản đồ…");
       document.body.dataset.tilesLoaded = "false";
       return;
     }
     status.textContent = state.failed
-      ? `Không tải được ${state.failed.toLocaleString("vi-VN")} ô bản đồ.`
-      : `Đã tải ${state.loaded.toLocaleString("vi-VN")} ô bản đồ.`;
+      ? ngettext("Không tải được %(count)s ô bản đồ.", "Không tải được %(count)s ô bản đồ.",
+        state.failed, { count: formatNumber(state.failed) })
+      : ngettext("Đã tải %(count)s ô bản đồ.", "Đã tải %(count)s ô bản đồ.", state.loaded,
+        { count: formatNumber(state.loaded) });
     status.classList.toggle("error", state.failed > 0);
     document.body.dataset.tilesLoaded = "true";
   }
@@ -147,40 +150,47 @@ function startProvince(box) {
     const p = e.layer.properties;
     const r = ranking(p);
     popup(e, `<h3>${escapeHtml(p.name)} (${escapeHtml(p.code)})</h3>` + table(r ? [
-      ["Phường", r.ward],
-      ["Kỳ công bố", r.month],
-      ["Tổng điểm", r.total == null ? "Chưa đủ dữ liệu" : r.total.toLocaleString("vi-VN")],
-      ["Xếp hạng", r.rank == null ? "" : `${r.rank}/${r.of}`],
-    ] : [["Xếp hạng", "Chưa công bố"]]));
+      [_("Phường"), r.ward],
+      [_("Kỳ công bố"), r.month],
+      [_("Tổng điểm"), r.total == null ? _("Chưa đủ dữ liệu") : formatNumber(r.total)],
+      [_("Xếp hạng"), r.rank == null ? "" : `${r.rank}/${r.of}`],
+    ] : [[_("Xếp hạng"), _("Chưa công bố")]]));
   });
   incidents.on("click", (e) => {
     const p = e.layer.properties;
     if (p.count != null) {
       const density = Math.round(perKm2(p.count, map.getZoom()));
-      popup(e, `<p>${escapeHtml(Number(p.count).toLocaleString("vi-VN"))} vụ vi phạm trong ô này ` +
-        `(khoảng ${escapeHtml(density.toLocaleString("vi-VN"))} vụ/km²). Phóng to để xem từng vụ.</p>`);
+      const counted = ngettext(
+        "%(count)s vụ vi phạm trong ô này (khoảng %(density)s vụ/km²). Phóng to để xem từng vụ.",
+        "%(count)s vụ vi phạm trong ô này (khoảng %(density)s vụ/km²). Phóng to để xem từng vụ.",
+        Number(p.count), { count: formatNumber(p.count), density: formatNumber(density) });
+      popup(e, `<p>${escapeHtml(counted)}</p>`);
       return;
     }
-    popup(e, `<h3>${escapeHtml(label(cfg.categories, p.category))}${p.is_repeat ? ' <span class="tag">Tái vi phạm</span>' : ""}</h3>` +
-      table([["Trạng thái", label(cfg.incidentStatuses, p.status)]]));
+    const repeat = p.is_repeat ? ' <span class="tag">' + escapeHtml(_("Tái vi phạm")) + "</span>" : "";
+    popup(e, `<h3>${escapeHtml(label(cfg.categories, p.category))}${repeat}</h3>` +
+      table([[_("Trạng thái"), label(cfg.incidentStatuses, p.status)]]));
   });
   houses.on("click", (e) => {
     const p = e.layer.properties;
     if (p.count != null) {
-      popup(e, `<p>${escapeHtml(Number(p.count).toLocaleString("vi-VN"))} cơ sở cho thuê trọ trong ô này.</p>`);
+      const counted = ngettext("%(count)s cơ sở cho thuê trọ trong ô này.",
+        "%(count)s cơ sở cho thuê trọ trong ô này.", Number(p.count),
+        { count: formatNumber(p.count) });
+      popup(e, `<p>${escapeHtml(counted)}</p>`);
       return;
     }
-    popup(e, `<h3>${escapeHtml(p.name)}</h3>` + table([["Mô hình", label(cfg.houseStatuses, p.model_status)]]));
+    popup(e, `<h3>${escapeHtml(p.name)}</h3>` + table([[_("Mô hình"), label(cfg.houseStatuses, p.model_status)]]));
   });
 
   neighbourhoods.addTo(map);
   wards.addTo(map);
   incidents.addTo(map);
-  L.control.layers(null, {
-    "Xếp hạng khu phố": neighbourhoods,
-    "Ranh giới phường": wards,
-    "Vụ vi phạm (mật độ)": incidents,
-    "Cơ sở cho thuê trọ": houses,
+  L.control.layers(null, { // the names are HTML: translations escaped
+    [escapeHtml(_("Xếp hạng khu phố"))]: neighbourhoods,
+    [escapeHtml(_("Ranh giới phường"))]: wards,
+    [escapeHtml(_("Vụ vi phạm (mật độ)"))]: incidents,
+    [escapeHtml(_("Cơ sở cho thuê trọ"))]: houses,
   }, { collapsed: window.innerWidth < 700, position: "topright" }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
 

@@ -1,6 +1,7 @@
 // The ward's public page: khu phố coloured by the published ranking, model streets by
 // status. The data is in the page (#public-config); without tiles our own shapes still draw.
 import { readJson } from "./html.js";
+import { formatNumber } from "./i18n.js";
 
 const cfg = readJson("public-config");
 const map = L.map("public-map", { zoomSnap: 0.25 });
@@ -25,7 +26,7 @@ const areas = L.geoJSON(cfg.neighbourhoods, {
   onEachFeature: (f, layer) => {
     const p = f.properties;
     const score = p.total == null ? cfg.text.unranked
-      : `${cfg.text.score}: ${p.total.toLocaleString(document.documentElement.lang)}`;
+      : `${cfg.text.score}: ${formatNumber(p.total)}`;
     layer.bindTooltip(tooltip([p.name, score]), { sticky: true });
   },
 }).addTo(map);

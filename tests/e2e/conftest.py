@@ -122,6 +122,21 @@ def wait_until(page, expression: str, timeout: float = 30.0) -> None:
 FORM = "document.getElementById('record-form')"
 
 
+def open_field_home(context, base: str):
+    """A new page of ``context`` on the field home, opened once online and then controlled by
+    the service worker (the field pages open offline from here on): (page, the list its
+    page errors go to)."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(base + "/field/")
+    wait_until(page, "document.body.dataset.sw === 'ready' && "
+                     "document.body.dataset.homeReady === 'true'")
+    page.reload()  # now controlled by the service worker
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+    return page, errors
+
+
 def save_record(page) -> str:
     """Press a field form's save button, answering "create new" to the nearby-incident and
     duplicate-house questions; the record's UUID once it is in the outbox."""

@@ -14,7 +14,15 @@ from sqlalchemy import func, select
 
 from models.engine import make_engine
 from models.tables import BoardingHouse, FieldSubmission, Incident, Photo
-from tests.e2e.conftest import FORM, PHONE, WARD_POINT, save_record, sign_in_page, wait_until
+from tests.e2e.conftest import (
+    FORM,
+    PHONE,
+    WARD_POINT,
+    open_field_home,
+    save_record,
+    sign_in_page,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -34,14 +42,7 @@ def phone(request, browser, live_server, police_session):
     """A signed-in police phone, /field/ opened once online; param: GPS accuracy (m)."""
     gps = {**WARD_POINT, "accuracy": getattr(request, "param", WARD_POINT["accuracy"])}
     context = browser.new_context(**{**PHONE, "geolocation": gps}, storage_state=police_session)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(live_server + "/field/")
-    wait_until(page, "document.body.dataset.sw === 'ready' && "
-                     "document.body.dataset.homeReady === 'true'")
-    page.reload()  # now controlled by the service worker
-    wait_until(page, "navigator.serviceWorker.controller !== null")
+    page, errors = open_field_home(context, live_server)
     yield context, page, errors
     context.close()
 
@@ -130,8 +131,15 @@ def test_twenty_records_offline_arrive_exactly_once(phone, live_server):
     queued = page.evaluate(f"{OUTBOX}.then(items => items.map(i => ({{uuid: i.uuid, "
                            "url: i.url, payload: i.payload, photos: i.photos.length})))")
     assert sorted(i["uuid"] for i in queued) == sorted(houses + incidents)
+    posts = []
+    page.on("request", lambda r: posts.append(r.url.split("/api/v1/")[1])
+            if r.method == "POST" and "/api/v1/" in r.url else None)
     context.set_offline(False)
     wait_until(page, f"{OUTBOX}.then(items => items.length === 0)", timeout=90)
+    # The backlog goes in batches: the runs without photos (records 0–3, 5–6, 8–19) each in
+    # one request, the two records with photos alone, oldest first.
+    assert posts.count("field/batch") == 3, posts
+    assert len(posts) == 5, posts
     wait_until(page, "document.getElementById('queue-count').dataset.count === '0'")
     assert "Khu phố" in page.locator("#sent-list").inner_text()
 

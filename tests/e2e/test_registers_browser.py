@@ -14,7 +14,15 @@ from models import registers as store
 from models.engine import make_engine
 from models.registers import RegisterEntry
 from models.tables import Ward
-from tests.e2e.conftest import FORM, PHONE, WARD_POINT, save_record, sign_in_page, wait_until
+from tests.e2e.conftest import (
+    FORM,
+    PHONE,
+    WARD_POINT,
+    open_field_home,
+    save_record,
+    sign_in_page,
+    wait_until,
+)
 from webapp.services.registers import presets
 
 pytestmark = pytest.mark.e2e
@@ -51,14 +59,7 @@ def trees(live_server):
 def test_phone_records_offline_then_online_once(browser, live_server, police_session, trees):
     context = browser.new_context(**{**PHONE, "geolocation": WARD_POINT},
                                   storage_state=police_session)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(live_server + "/field/")
-    wait_until(page, "document.body.dataset.sw === 'ready' && "
-                     "document.body.dataset.homeReady === 'true'")
-    page.reload()
-    wait_until(page, "navigator.serviceWorker.controller !== null")
+    page, errors = open_field_home(context, live_server)
     form_url = f"{live_server}/field/registers/{trees}/new"
     page.click("#registers-link")  # the field home lists the ward's registers
     wait_until(page, "document.body.dataset.registersReady === 'true'")

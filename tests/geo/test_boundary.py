@@ -8,6 +8,7 @@ from shapely import LineString, Point, Polygon, box
 
 from geo.boundary import BoundaryError, area_km2, reach_outside, ward_outline
 from geo.crs import metric_epsg_for
+from geo.i18n import translate
 
 
 def test_khu_pho_pieces_in_vn2000_become_one_outline_in_lon_lat():
@@ -59,3 +60,19 @@ def test_reach_outside_measures_only_what_lies_beyond():
 ])
 def test_metric_crs_by_province_or_longitude(province, lon, epsg):
     assert metric_epsg_for(province, lon)[0] == epsg
+
+
+def test_notes_and_refusals_read_english_through_translate():
+    parts = gpd.GeoDataFrame(geometry=[box(420000, 1200000, 421000, 1201000),
+                                       box(421000, 1200000, 422000, 1201000)], crs=5899)
+    _, notes = ward_outline(parts)
+    english = [translate(note, "en") for note in notes]
+    assert "Merged 2 areas into one ward boundary." in english
+    assert "Ghép 2 vùng thành một ranh giới phường." in notes
+    with pytest.raises(BoundaryError) as refused:
+        ward_outline(gpd.GeoDataFrame(geometry=[Point(106.9, 10.85)], crs=4326))
+    assert translate(refused.value.args[0], "en").startswith("The file has no area (polygon)")
+    assert str(refused.value).startswith("Tệp không có vùng (polygon) nào")
+    _, why = metric_epsg_for(None, 106.7)
+    assert translate(why, "en") == \
+        "province unknown: the 3° zone of the boundary centre's longitude (106,70°)"

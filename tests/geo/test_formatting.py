@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from geo import formatting as fmt
+from geo.i18n import translate
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -123,6 +124,8 @@ def test_bad_months_are_refused_with_a_message(raw):
     assert isinstance(refused.value, ValueError)
     assert str(refused.value) == (f"Tháng '{raw}' không hợp lệ: dùng dạng yyyy-mm, "
                                   "ví dụ 2026-10.")
+    assert translate(refused.value.args[0], "en") == (
+        f"The month '{raw}' is not valid: write it yyyy-mm, for example 2026-10.")
 
 
 def test_month_key_is_what_urls_and_forms_carry():

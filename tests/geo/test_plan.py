@@ -78,3 +78,24 @@ def test_a_new_ward_starts_from_a_preset_of_its_own():
 def test_unknown_preset():
     with pytest.raises(PlanError, match="Không có kế hoạch mẫu"):
         Plan.preset("../../etc/passwd")
+
+
+def test_problems_read_english_through_translate_and_vietnamese_as_text():
+    from geo.i18n import translate
+
+    body = Plan.preset("mac-dinh").as_mapping()
+    body["phases"] = [{"code": "p1", "label": "", "start": "2026-06-01", "end": "2026-01-01"}]
+    body["baseline_year"] = "năm ngoái"
+    with pytest.raises(PlanError) as refused:
+        Plan.from_mapping(body)
+    said = {str(p): translate(p, "en") for p in refused.value.problems}
+    assert said["Tên giai đoạn 1: chưa nhập."] == "Name of phase 1: missing."
+    assert said["Giai đoạn 1: ngày kết thúc trước ngày bắt đầu."] == \
+        "Phase 1: the end date is before the start date."
+    assert said["Năm gốc so sánh phải là một năm (ví dụ 2025)."].startswith("The base year")
+
+
+def test_the_exported_yaml_says_its_header_in_vietnamese_then_english():
+    lines = Plan.preset("mac-dinh").to_yaml().splitlines()
+    assert lines[0].startswith("# Kế hoạch của phường — urbanorder (phiên bản ")
+    assert lines[1].startswith("# The ward's plan — urbanorder (version ")

@@ -140,13 +140,19 @@ def test_bad_paper_is_refused():
         printmap.ranking_pdf(_layers(), _rows(), printmap.example_meta(), "A5")
 
 
-def test_hotspot_and_coverage_pdfs(tmp_path):
-    layers = _layers()
+def hotspot_inputs(layers) -> tuple:
+    """A hot and a cold cell on the first two khu phố, and a repeat location."""
     kp = layers["neighbourhoods"]
     cells = gpd.GeoDataFrame({"cls": ["hot_99", "cold_95"], "count": [5, 0], "z": [3.2, -2.1]},
                              geometry=list(kp.geometry[:2]), crs=4326)
     repeats = gpd.GeoDataFrame({"category": ["encroachment_sidewalk"], "count": [4]},
                                geometry=[Point(106.903, 10.843)], crs=4326)
+    return cells, repeats
+
+
+def test_hotspot_and_coverage_pdfs(tmp_path):
+    layers = _layers()
+    cells, repeats = hotspot_inputs(layers)
     areas = [{"z": 3.2, "cls": "hot_99", "count": 5, "cells": 1,
               "neighbourhood": "Khu phố 1", "street": "Quốc lộ 51"}]
     meta = printmap.example_meta(subtitle="từ 01/05/2026 đến 31/10/2026")

@@ -79,3 +79,20 @@ def test_campaign_period():
     _, errors = validate_campaign({"name": "Cả năm", "starts_on": "2026-01-01",
                                    "ends_on": "2027-06-01"}, TODAY)
     assert "một năm" in errors[0][1]
+
+
+def test_refusals_read_english_through_translate_and_vietnamese_as_text():
+    from geo.i18n import translate
+
+    _, errors = validate_model_street(
+        {"name": "", "level": "ward", "kind": "street", "frontage_households": 2,
+         "commitments_signed": 5}, today=date(2026, 7, 1))
+    said = {field: (str(m), translate(m, "en")) for field, m in errors}
+    assert said["name"] == ("Chưa nhập tên tuyến/cụm.", "Enter the name of the street/cluster.")
+    assert said["commitments_signed"][1] == (
+        "Households that signed the pledge cannot outnumber the street-front households.")
+    _, problem = status_step({"status": "in_progress", "started_on": date(2026, 6, 1)},
+                             "achieved", date(2026, 5, 1), None, date(2026, 7, 1))
+    assert str(problem) == "Ngày chuyển không được trước ngày đang thực hiện (01/06/2026)."
+    assert translate(problem, "en").startswith("The date of the change cannot be before the "
+                                               "date of “in progress”")

@@ -183,3 +183,17 @@ def test_points_follow_an_edited_rubric(month_data):
                                               "2026-10")}
     assert rows["KP01"]["criteria"]["model_street_progress"]["points"] == 40.0
     assert rows["KP01"]["available"] == 125.0
+
+
+def test_notes_and_rubric_refusals_read_english_through_translate(month_data):
+    from geo.i18n import translate
+
+    rows = {r["code"]: r for r in score_month(month_data, Rubric.default(), "2026-10")}
+    note = rows["KP04"]["criteria"]["encroachment_per_km"]["note"]
+    assert translate(note, "en") == "No street length data"
+    assert translate(rows["KP01"]["criteria"]["ads_handled_48h"]["note"], "en").endswith(
+        "incidents")
+    with pytest.raises(ValueError) as refused:
+        Rubric.from_mapping({"version": "1", "criteria": []})
+    assert str(refused.value) == "Bộ tiêu chí không có tiêu chí nào."
+    assert translate(refused.value.args[0], "en") == "The rubric has no criteria."

@@ -9,6 +9,7 @@ import pytest
 import shapely
 
 from geo import register_rows, register_values, registers
+from geo.i18n import translate
 from geo.resources import DATA_DIR
 from geo.xlsform import XLSFormRefused, read_xlsform, write_xlsform
 
@@ -168,3 +169,17 @@ def test_exported_cells_never_run_as_formulas():
     book = openpyxl.load_workbook(io.BytesIO(register_rows.to_xlsx("Cây", ["a"], [row])))
     cells = [c for c in book.active[2] if c.value and str(c.value).startswith("=")]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_a_definitions_problems_read_english_and_its_point_is_no_score():
+    _, errors = registers.validate_definition({"code": "Cây", "name": "", "geometry": "area",
+                                               "fields": [{"name": "h", "kind": "number",
+                                                           "min": "x"}]})
+    said = {where: (str(m), translate(m, "en")) for where, m in errors}
+    assert said["name"] == ("Sổ cần có tên.", "The register needs a name.")
+    assert said["fields[0]"] == ("Giới hạn dưới phải là số.", "The lower limit must be a number.")
+    assert said["code"][1].startswith("The register code “Cây” is not valid")
+    # The same Vietnamese word, two meanings: a register's point, the ranking's points.
+    assert str(registers.GEOMETRIES["point"]) == "Điểm"
+    assert translate(registers.GEOMETRIES["point"], "en") == "Point"
+    assert translate("Điểm", "en") == "Points"

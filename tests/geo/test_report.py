@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -129,3 +130,93 @@ def test_pdf_is_a_pdf_with_vietnamese_text(tmp_path):
                      "Thiếu nhân lực", "NGƯỜI LẬP BÁO CÁO", "THỦ TRƯỞNG ĐƠN VỊ",
                      "Tam Phước, ngày 21 tháng 10 năm 2026", "Kiến nghị/đề xuất"):
         assert expected in text, expected
+
+
+def _english(**entries) -> Report:
+    return Report(ward_name="Phường Tam Phước", month="2026-10",
+                  rows=build_rows(TARGETS, COUNTS, entries, "2026-10", locale="en"),
+                  as_of=date(2026, 10, 20), made_on=date(2026, 10, 21), synthetic=True,
+                  locale="en")
+
+
+def test_english_rows_say_the_figures_in_english():
+    rows = build_rows(TARGETS, COUNTS, {"ranking": Entry(percent_override=40)}, "2026-10",
+                      locale="en")
+    first = rows[0]
+    assert first.product == ("Target: 100%; deadline: Aug 27, 2027 "
+                             "(Giai đoạn 4: tăng tốc, về đích)")  # the plan's phase as written
+    assert first.result == ("2,349/3,000 premises reviewed and classified (78.3%); in "
+                            "October 2026: 41 inspections at 39 premises.")
+    assert first.percent_text == "78.3%" and first.task == "Chỉ tiêu houses_reviewed"
+    assert "03/02 peak campaigns held this year" in rows[1].result
+    assert "up 10%" in rows[2].result and "(same month of 2025: 9 incidents)" in rows[2].result
+    assert "the October 2026 ranking was published on Oct 20, 2026" in rows[3].result
+    assert report.cells(rows[3])[5] == "40%\n(entered by staff)"
+    assert rows[4].product.startswith("Target: completed")
+
+
+def test_english_report_frame_and_defaults():
+    r = _english()
+    assert r.heading == ("PROGRESS REPORT ON THE URBAN ORDER PLAN — OCTOBER 2026")
+    assert r.date_line == "Tam Phước, October 21, 2026"
+    assert r.national_lines == ("SOCIALIST REPUBLIC OF VIETNAM",
+                                "Independence - Freedom - Happiness")
+    assert [s["title"] for s in r.signatures] == ["PREPARED BY", "HEAD OF UNIT"]
+    assert r.columns[1] == "Registered task" and "before day 25 of each month" in r.note
+    own = Report(ward_name="Phường Tam Phước", month="2026-10", rows=[], as_of=date(2026, 10, 20),
+                 made_on=date(2026, 10, 21), locale="en", letterhead=report.Letterhead(
+                     title="BÁO CÁO CỦA PHƯỜNG", signatures=({"title": "CHỦ TỊCH"},)))
+    # The plan's own title and signature blocks are the ward's text, as it wrote them.
+    assert own.heading == "BÁO CÁO CỦA PHƯỜNG — OCTOBER 2026"
+    assert own.signatures == ({"title": "CHỦ TỊCH"},)
+
+
+def test_english_xlsx():
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(report.write_xlsx(_english()))).active
+    rows = list(ws.iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(rows) if row[0] == "No.")
+    assert rows[header][1:3] == ("Registered task", "Lead")
+    assert rows[header + 4][5] == "no figures yet"  # the ranking row has no percentage
+    text = "\n".join(str(v) for row in rows for v in row if v)
+    assert "PROGRESS REPORT ON THE URBAN ORDER PLAN — OCTOBER 2026" in text
+    assert "figures as of Oct 20, 2026" in text and "SYNTHETIC DATA" in text
+    assert "PREPARED BY" in text and "SOCIALIST REPUBLIC OF VIETNAM" in text
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+def test_english_pdf_has_no_vietnamese_frame(tmp_path):
+    from tests.test_catalogue import VIETNAMESE
+
+    path = tmp_path / "en.pdf"
+    r = _english(houses_reviewed=Entry(difficulties="Thiếu nhân lực"))
+    path.write_bytes(report.write_pdf(r))
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    for expected in ("PROGRESS REPORT ON THE URBAN ORDER PLAN", "OCTOBER 2026",
+                     "Registered task", "Recommendations,", "proposals", "PREPARED BY",
+                     "HEAD OF UNIT", "Tam Phước, October 21, 2026", "Page 1 / 1",
+                     "figures as of Oct 20, 2026", "SYNTHETIC DATA — illustrative figures"):
+        assert expected in text, expected
+    # The words left in Vietnamese are the ward's: its name, the plan's targets and phases,
+    # the data's details, staff's text.
+    own = " ".join([r.ward_name, r.ward_name.upper(), "Thiếu nhân lực",
+                    *(str(t[key]) for t in TARGETS for key in ("label", "lead", "phase",
+                                                               "detail"))])
+    words = {w for w in re.findall(r"\w+", text) if VIETNAMESE.search(w)}
+    assert words and not words - set(re.findall(r"\w+", own)), words - set(own.split())
+
+
+def test_a_targets_detail_is_said_in_the_reports_language():
+    """geo.targets gives its details as Messages; a stored report keeps Vietnamese text."""
+    from geo.i18n import N_, Message
+    from geo.report.figures import _dotted
+
+    not_due = Message(N_("chưa đến hạn"))
+    assert _dotted(not_due, "en") == "not due yet"
+    assert _dotted(not_due, "vi") == "chưa đến hạn"
+    households = Message(N_("%(signed)s/%(total)s hộ"), signed=2349, total=3000)
+    assert _dotted(households, "vi") == "2.349/3.000 hộ"
+    assert _dotted(households, "en").startswith("2,349/3,000")
+    assert _dotted("", "en") == ""

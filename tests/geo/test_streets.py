@@ -11,6 +11,7 @@ import shapely
 from shapely import LineString, MultiLineString, Point, box
 
 from geo import streets
+from geo.i18n import translate
 from geo.io.osm import read_osm
 from geo.vocabulary import STREET_CLASSES
 from tests.geo.osm_fixture import EXPECTED, write_osm_extract
@@ -259,3 +260,22 @@ def test_highway_table_file_and_its_checks(tmp_path):
     assert classes.tolist() == ["national", None, None]
     assert reasons.tolist() == [None, "loại highway không rõ (trống)",
                                 "không phải đường xe (steps)"]
+
+
+def test_the_summary_reads_english_through_translate_and_vietnamese_as_text():
+    table = {"primary": "provincial", "footway": None}
+    _, reasons = streets.classify_highway(pd.Series(["footway", "xyz"]), table)
+    summary = streets.StreetSummary(read=5, kept=3, merged=1,
+                                    dropped={streets.DUPLICATE: 1, reasons[0]: 2},
+                                    km_by_class={"main": 1.26, "alley": 0.3})
+    lines = summary.lines()
+    assert [str(line) for line in lines] == [
+        "Đọc 5 đối tượng từ tệp", "Giữ 3 đoạn đường (tổng 1,6 km)",
+        "Gộp 1 đoạn nối tiếp cùng tên", "Bỏ 3 đoạn: không phải đường xe (footway) 2, trùng lặp 1",
+        "Đường chính 1,3 km; Hẻm 0,30 km"]
+    english = [translate(line, "en") for line in lines]
+    assert english[0] == "Read 5 objects from the file"
+    assert english[3] == "Dropped 3 segments: not a road for vehicles (footway) 2, duplicate 1"
+    assert english[4] == (f"{translate(STREET_CLASSES['main'], 'en')} 1,3 km; "
+                          f"{translate(STREET_CLASSES['alley'], 'en')} 0,30 km")
+    assert translate(reasons[1], "en") == "unknown highway type (xyz)"

@@ -95,3 +95,15 @@ def test_manual_target_uses_the_latest_value_entered_up_to_the_day():
     empty = {r["code"]: r for r in evaluate(plan, _data(), date(2025, 10, 15))}
     assert empty["trees_digitised"]["value"] is None
     assert empty["trees_digitised"]["detail"] == "chưa nhập số liệu"
+
+
+def test_details_and_statuses_read_english_through_translate():
+    from geo.i18n import translate
+
+    rows = {r["code"]: r for r in evaluate(TAM_PHUOC, _data(), date(2026, 11, 23))}
+    campaigns = rows["campaigns_per_year"]
+    assert str(campaigns["detail"]) == "1 đợt năm 2026"
+    assert translate(campaigns["detail"], "en") == "campaigns in 2026: 1"
+    assert str(campaigns["status_label"]) == "Có nguy cơ chậm"
+    assert translate(campaigns["status_label"], "en") == "At risk"
+    assert translate(rows["monthly_report"]["detail"], "en") == "1/5 months"

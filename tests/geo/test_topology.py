@@ -224,3 +224,17 @@ def test_snapping_never_empties_a_khu_pho():
     snapped = snap_slivers(kp, WARD, METRIC)
     assert not snapped.is_empty.any()
     assert metric_areas(snapped)[3] == pytest.approx(300, rel=0.01)
+
+
+def test_the_report_reads_english_through_translate():
+    from geo.i18n import translate
+    from geo.topology import Gap, TopologyReport
+
+    gap = Gap(12345.0, 40.0, (106.9, 10.86), ("KP01",), True, False)
+    lines = TopologyReport([], [gap], 950_000.0, 937_655.0, 0.0, 2.0).lines()
+    assert str(lines[0]) == ("Các khu phố phủ 98,7% diện tích phường (còn 12.345 m² chưa "
+                             "thuộc khu phố nào).")
+    assert translate(lines[0], "en") == ("The khu phố cover 98,7% of the ward's area "
+                                         "(12.345 m² belong to no khu phố).")
+    assert translate(lines[1], "en").startswith("Gap at the ward's edge beside KP01: 12.345 m²")
+    assert translate(lines[1], "en").endswith("the boundary must be corrected.")

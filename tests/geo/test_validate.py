@@ -10,6 +10,7 @@ import pytest
 
 from geo import validate as v
 from geo import vocabulary as vocab
+from geo.i18n import translate
 from geo.numbers import INT32_MAX
 
 TODAY = date(2026, 11, 15)
@@ -409,3 +410,39 @@ def test_a_payload_that_is_not_an_object_fails_every_required_field(payload):
     assert {"name", "address", "owner_name", "owner_phone", "house_type", "rooms",
             "residents"} <= set(fields(errors))
     assert all(value in (None, 0, False, "none") for value in clean.values())
+
+
+# --- the reader's language (issue 12) ---------------------------------------------------
+
+def test_refusals_read_vietnamese_as_text_and_english_through_translate():
+    _, errors = v.validate_boarding_house(house(name="", rooms="mười", owner_id_number="12",
+                                                residents=10**6), TODAY)
+    said = {field: (str(text), translate(text, "en")) for field, text in errors}
+    assert said["name"] == ("Chưa nhập tên cơ sở.", "Enter the name of the house.")
+    assert said["rooms"] == ("Số phòng phải là số nguyên.",
+                             "Number of rooms must be a whole number.")
+    assert said["owner_id_number"] == (
+        "Số CCCD phải gồm 12 chữ số (hoặc CMND 9 chữ số).",
+        "A citizen ID (CCCD) number has 12 digits (or 9 for an old CMND).")
+    assert said["residents"] == ("Số người đang ở phải từ 0 đến 2000.",
+                                 "Number of residents must be from 0 to 2000.")
+
+
+def test_a_refused_character_and_a_location_read_english():
+    _, errors = v.validate_inspection(inspection(findings="Cửa\u202e khóa"), NOW)
+    assert translate(message(errors, "findings"), "en") == \
+        "Findings has a text-direction character (U+202E)."
+    _, location_errors = v.validate_location({"lon": 106.9, "lat": 10.8, "accuracy_m": None})
+    assert str(location_errors[0][1]).startswith("Vị trí GPS kém chính xác (không rõ, cần ≤")
+    assert translate(location_errors[0][1], "en").startswith(
+        "The GPS position is not accurate enough (unknown, needs ≤")
+
+
+def test_a_transition_names_the_statuses_in_the_readers_language():
+    _, errors = v.validate_transition({"to": "reported"}, "verified")
+    text = message(errors, "to")
+    assert str(text) == ("Vụ việc đang ở trạng thái “Đã xác minh”: chỉ chuyển được sang "
+                         "Đã lập biên bản, Đã xử lý xong, Không vi phạm / hủy.")
+    english = translate(text, "en")
+    assert english.startswith("The incident is “") and "Đã" not in english
+    assert english.count(", ") == 2

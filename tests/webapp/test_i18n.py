@@ -154,3 +154,25 @@ def test_signed_in_staff_stay_in_vietnamese_whatever_the_browser_says(demo_app):
     assert '<html lang="vi">' in client.get("/", headers=english).get_data(as_text=True)
     client.set_cookie(i18n.COOKIE, "en")
     assert '<html lang="en">' in client.get("/", headers=english).get_data(as_text=True)
+
+
+def test_an_english_page_embeds_the_browser_codes_english(demo_app):
+    """static/js/i18n.js reads the page's catalogue: English pages carry the JS messages'
+    English (escaped for a <script>), Vietnamese pages none (the msgids are Vietnamese)."""
+    import json
+    import re
+
+    client = demo_app.test_client()
+    page = client.get("/auth/login").get_data(as_text=True)
+    assert 'id="catalogue"' not in page
+    client.set_cookie(i18n.COOKIE, "en")
+    page = client.get("/auth/login").get_data(as_text=True)
+    found = re.search(r'<script type="application/json" id="catalogue">(.*?)</script>', page,
+                      re.S)
+    assert found, "no catalogue on an English page"
+    assert "<" not in found.group(1)  # no markup can close the script early
+    catalogue = json.loads(found.group(1))
+    assert catalogue["Ranh giới khu phố"] == "Neighbourhood boundaries"
+    assert catalogue["%(count)s bản ghi đang chờ gửi"] == [
+        "%(count)s record waiting to be sent", "%(count)s records waiting to be sent"]
+    assert catalogue == i18n.js_catalogue("en") and i18n.js_catalogue("vi") == {}

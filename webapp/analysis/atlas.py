@@ -14,13 +14,16 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from geo import formatting as fmt
 from webapp import printing
 from webapp.analysis import bp, common
 from webapp.analysis.printing import bad_request, paper_and_month
 from webapp.auth.permissions import require
 from webapp.extensions import db
+from webapp.i18n import current_language
 from webapp.services import print_jobs
 
 
@@ -35,19 +38,22 @@ def atlas_start():
     try:
         paper, month = paper_and_month(request.form, ward)
     except printing.PrintError as bad:
-        return bad_request(str(bad))
-    engine, log = db.engine, current_app.logger
+        return bad_request(bad.args[0])
+    # The job runs after this request: it keeps the requester's language for its pages,
+    # its title and its messages.
+    engine, log, locale = db.engine, current_app.logger, current_language()
     name = printing.filename("xep-hang", ward, paper, month, atlas=True,
                              stamp=print_jobs.stamp())
 
     def work(progress):
         with engine.connect() as conn:
             return printing.ranking_pdf(conn, ward, month, paper, atlas=True,
-                                        on_page=progress)
+                                        on_page=progress, locale=locale)
 
+    title = _("Tập bản đồ xếp hạng khu phố tháng %(month)s, khổ %(paper)s",
+              month=fmt.month(month, locale=locale), paper=paper)
     job = print_jobs.start(_instance(), ward_id=ward.id, user_id=current_user.id,
-                           title=f"Tập bản đồ xếp hạng khu phố tháng {month[5:]}/{month[:4]}, "
-                                 f"khổ {paper}", filename=name, work=work, log=log)
+                           title=title, filename=name, work=work, log=log, locale=locale)
     return redirect(url_for("analysis.atlas_job", job_id=job.id), code=303)
 
 

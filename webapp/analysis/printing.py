@@ -6,12 +6,14 @@ from flask import Response, request
 from werkzeug.datastructures import MultiDict
 
 from geo import formatting as fmt
+from geo.i18n import N_, Message
 from webapp import printing
 from webapp.analysis import bp, common
 from webapp.analysis.maps import hotspot_params
 from webapp.auth.permissions import require
 from webapp.errors import ApiError
 from webapp.extensions import db
+from webapp.i18n import current_language, say
 from webapp.services import analysis as service
 
 
@@ -23,7 +25,9 @@ def _pdf(body: bytes, name: str) -> Response:
 
 
 def bad_request(message: str) -> Response:
-    return Response(message, status=400, content_type="text/plain; charset=utf-8")
+    """A 400 answer saying ``message`` (a msgid, a ``Message`` or text) in the reader's
+    language."""
+    return Response(say(message), status=400, content_type="text/plain; charset=utf-8")
 
 
 def paper_and_month(values, ward) -> tuple[str, str]:
@@ -46,10 +50,11 @@ def ranking_print():
         paper, month = paper_and_month(request.args, ward)
         atlas = request.args.get("atlas", "0")
         if atlas not in ("0", "1"):
-            raise printing.PrintError("Tham số atlas chỉ nhận 0 hoặc 1.")
+            raise printing.PrintError(Message(N_("Tham số atlas chỉ nhận 0 hoặc 1.")))
     except printing.PrintError as bad:
-        return bad_request(str(bad))
-    body = printing.ranking_pdf(db.conn, ward, month, paper, atlas == "1")
+        return bad_request(bad.args[0])
+    body = printing.ranking_pdf(db.conn, ward, month, paper, atlas == "1",
+                                locale=current_language())
     return _pdf(body, printing.filename("xep-hang", ward, paper, month, atlas == "1"))
 
 
@@ -62,10 +67,10 @@ def hotspots_print():
         paper = printing.check_paper(args.pop("paper", None))
         params = hotspot_params(args, ward)
     except printing.PrintError as bad:
-        return bad_request(str(bad))
+        return bad_request(bad.args[0])
     except ApiError as bad:
         return bad_request(bad.message)
-    body = printing.hotspot_pdf(db.conn, ward, params, paper)
+    body = printing.hotspot_pdf(db.conn, ward, params, paper, locale=current_language())
     return _pdf(body, printing.filename("diem-nong", ward, paper))
 
 
@@ -76,6 +81,6 @@ def coverage_print():
     try:
         paper = printing.check_paper(request.args.get("paper"))
     except printing.PrintError as bad:
-        return bad_request(str(bad))
-    return _pdf(printing.coverage_pdf(db.conn, ward, paper),
+        return bad_request(bad.args[0])
+    return _pdf(printing.coverage_pdf(db.conn, ward, paper, locale=current_language()),
                 printing.filename("do-phu-nha-tro", ward, paper))

@@ -64,8 +64,8 @@ def export_layer(conn, ward, layer: str, fmt: str, crs: str = "4326", personal: 
                  user_id: int | None = None, via: str = "web", locale: str = "vi"
                  ) -> ExportFile:
     """Build the export file; with ``personal``, write the audit row on ``conn``. The
-    words of a spreadsheet (yes/no, its information sheet) are in ``locale``; field names
-    and dd/mm/yyyy dates are the same in every language, so the file imports again."""
+    yes/no cells are in ``locale``; field names, dd/mm/yyyy dates and the information
+    sheet are the same in every language, so the file imports again."""
     if layer not in queries.LAYERS or fmt not in geoio.EXPORT_FORMATS:
         raise ValueError(f"unknown layer or format: {layer}.{fmt}")
     personal = personal and layer == "boarding-houses"
@@ -133,17 +133,18 @@ def _xlsx(frame: pd.DataFrame, ward, layer: str, epsg: int, locale: str) -> byte
                 c.number_format = "DD/MM/YYYY"
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    info = book.create_sheet(translate(N_("Thông tin"), locale)[:31])
-    crs_label = N_("WGS 84 (kinh độ/vĩ độ)") if epsg == 4326 \
-        else geoio.SOURCE_CRS_CHOICES.get(epsg, "")
-    crs_name = translate(crs_label, locale) if crs_label else ""
-    for number, (label, value) in enumerate((
-            (N_("Phường"), ward.name), (N_("Lớp"), layer), (N_("Số dòng"), len(frame)),
-            (N_("Hệ tọa độ"), f"EPSG:{epsg} {crs_name}"),
-            (N_("Dữ liệu"), translate(N_("MÔ PHỎNG (synthetic)"), locale)
-             if ward.is_synthetic else ""),
-            (N_("Xuất lúc"), formatting.moment(local_now(), locale=locale))), start=1):
-        spreadsheet.put_row(info, number, (translate(label, locale), value))
+    # The information sheet is part of the file's format: geo.io.read finds it by its name
+    # and reads the CRS from its "Hệ tọa độ" row when the file comes back, so it is written
+    # in Vietnamese whatever the downloader's language.
+    info = book.create_sheet("Thông tin")
+    crs_name = "WGS 84 (kinh độ/vĩ độ)" if epsg == 4326 else geoio.SOURCE_CRS_CHOICES.get(
+        epsg, "")
+    for number, pair in enumerate((
+            ("Phường", ward.name), ("Lớp", layer), ("Số dòng", len(frame)),
+            ("Hệ tọa độ", f"EPSG:{epsg} {crs_name}"),
+            ("Dữ liệu", "MÔ PHỎNG (synthetic)" if ward.is_synthetic else ""),
+            ("Xuất lúc", formatting.moment(local_now()))), start=1):
+        spreadsheet.put_row(info, number, pair)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

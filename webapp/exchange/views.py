@@ -120,7 +120,7 @@ def imports():
         try:
             token = uploads.save(upload, _SUFFIXES)
         except uploads.UploadError as err:
-            flash(str(err), "error")
+            flash(say(err.args[0]), "error")
             return redirect(url_for("exchange.imports"))
         mapping = None
     else:
@@ -143,7 +143,7 @@ def _report(ward, req, token, options, choices, status=200):
     try:
         plan = service.dry_run(db.conn, ward, req)
     except geoio.ReadError as err:
-        flash(str(err), "error")
+        flash(say(err.args[0]), "error")
         return render_template("exchange/imports.html", ward=ward, plan=None, options=options,
                                token=token, **choices), 400
     return render_template(
@@ -160,7 +160,7 @@ def _commit(ward, req, token, options, choices):
         flash(say(refused.message), "error")
         return _report(ward, req, token, options, choices, status=422)
     except geoio.ReadError as err:
-        flash(str(err), "error")
+        flash(say(err.args[0]), "error")
         return redirect(url_for("exchange.imports"))
     uploads.discard(token)
     flash(_summary(result), "info")

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("field", __name__)
 
-from webapp.field import api, pages  # noqa: E402,F401  (routes register on import)
+from webapp.field import api, batch, pages  # noqa: E402,F401  (routes register on import)

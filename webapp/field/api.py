@@ -23,13 +23,14 @@ API = "/api/v1"
 USER_HEADER = "X-Urbanorder-User"  # the account that made a queued record on the phone
 
 
-def _check_sender() -> None:
-    """Refuse a record sent in another account's session (before anything is stored)."""
-    raw = request.headers.get(USER_HEADER)
+def check_sender(raw: str | None) -> None:
+    """Refuse a record sent in another account's session (before anything is stored);
+    ``raw``: the account the phone says made it (``X-Urbanorder-User``, or a batch item's
+    ``user``)."""
     if raw is None:
         return
     try:
-        sender = int(raw.strip())
+        sender = int(str(raw).strip())
     except ValueError:
         raise ApiError(400, f"Tiêu đề {USER_HEADER} phải là mã số tài khoản (số nguyên).",
                        f"{USER_HEADER} must be a user id (an integer).", USER_HEADER) from None
@@ -39,23 +40,32 @@ def _check_sender() -> None:
                        "until that account signs in to send it.", code="other_user")
 
 
-def _ward():
+def current_ward():
     try:
         return wards.resolve()
     except wards.NoWard:
         raise ApiError(404, "Chưa có phường để làm việc.", "No ward to work in.") from None
 
 
-def _submit(kind: str, target):
-    _check_sender()
-    ward = _ward()
-    raw, files = _sent()
-    service = FieldService(ward, current_user)
-    submission = submissions.parse(kind, None if target is None else str(target), raw,
-                                   files)  # ApiError if refused
+def store(kind: str, target, payload, files, ward, service) -> tuple[int, dict]:
+    """Store one record exactly once (``submissions.run``): (HTTP status, answer body).
+    ``payload``: the JSON text as sent, or (one record of a batch) already decoded."""
+    if isinstance(payload, (str, bytes)) or payload is None:
+        submission = submissions.parse(kind, None if target is None else str(target),
+                                       payload, files)  # ApiError if refused
+    else:
+        submission = submissions.from_payload(kind, None if target is None else str(target),
+                                              payload, files)
     submission.target = target
-    status, body = submissions.run(submission, ward, current_user,
-                                   partial(OPERATIONS[kind], service), service.describe)
+    return submissions.run(submission, ward, current_user,
+                           partial(OPERATIONS[kind], service), service.describe)
+
+
+def _submit(kind: str, target):
+    check_sender(request.headers.get(USER_HEADER))
+    here = current_ward()
+    raw, files = _sent()
+    status, body = store(kind, target, raw, files, here, FieldService(here, current_user))
     return jsonify(body), status
 
 
@@ -69,34 +79,37 @@ def _sent() -> tuple[str | bytes | None, list[tuple[str, bytes]]]:
     return request.form.get("payload"), files
 
 
-@bp.post(f"{API}/field/boarding-houses")
-@require("record_boarding_house")
-def create_boarding_house():
-    return _submit("boarding_house.create", None)
+# The endpoints that store one field record, by endpoint name: (submission kind, the
+# permission, the URL argument that names the record's target). A batch
+# (``webapp.field.batch``) names each of its records' endpoint by URL, as the phone's outbox
+# keeps it, and is answered as if each had been sent alone.
+RECORD_ENDPOINTS: dict[str, tuple[str, str, str | None]] = {}
 
 
-@bp.post(f"{API}/field/boarding-houses/<uuid:house_uuid>")
-@require("record_boarding_house")
-def update_boarding_house(house_uuid):
-    return _submit("boarding_house.update", house_uuid)
+def record_endpoint(blueprint, rule: str, name: str, kind: str, permission: str,
+                    target: str | None = None) -> None:
+    """Route ``POST rule`` (endpoint ``blueprint.name``) as the one-record endpoint of
+    submission ``kind``, for users with ``permission``."""
+
+    def view(**arguments):
+        return _submit(kind, arguments.get(target) if target else None)
+
+    view.__name__ = name
+    blueprint.add_url_rule(rule, name, require(permission)(view), methods=["POST"])
+    RECORD_ENDPOINTS[f"{blueprint.name}.{name}"] = (kind, permission, target)
 
 
-@bp.post(f"{API}/field/boarding-houses/<uuid:house_uuid>/inspections")
-@require("inspect_boarding_house")
-def create_inspection(house_uuid):
-    return _submit("inspection.create", house_uuid)
-
-
-@bp.post(f"{API}/field/incidents")
-@require("record_incident")
-def create_incident():
-    return _submit("incident.create", None)
-
-
-@bp.post(f"{API}/incidents/<int:incident_id>/transition")
-@require("work_incidents")
-def transition(incident_id: int):
-    return _submit("incident.transition", incident_id)
+record_endpoint(bp, f"{API}/field/boarding-houses", "create_boarding_house",
+                "boarding_house.create", "record_boarding_house")
+record_endpoint(bp, f"{API}/field/boarding-houses/<uuid:house_uuid>", "update_boarding_house",
+                "boarding_house.update", "record_boarding_house", "house_uuid")
+record_endpoint(bp, f"{API}/field/boarding-houses/<uuid:house_uuid>/inspections",
+                "create_inspection", "inspection.create", "inspect_boarding_house",
+                "house_uuid")
+record_endpoint(bp, f"{API}/field/incidents", "create_incident", "incident.create",
+                "record_incident")
+record_endpoint(bp, f"{API}/incidents/<int:incident_id>/transition", "transition",
+                "incident.transition", "work_incidents", "incident_id")
 
 
 def _point() -> tuple[float, float]:
@@ -128,7 +141,7 @@ def nearby_incidents():
     lon, lat = _point()
     (category,) = parse_codes(request.args.get("category", ""), vocab.INCIDENT_CATEGORIES,
                               "category", "Loại vi phạm")[:1]
-    service = FieldService(_ward(), current_user)
+    service = FieldService(current_ward(), current_user)
     rows = service.nearby_open_incidents(db.conn, lon, lat, category)
     keep = ("id", "category", "status", "observed_at", "description", "distance_m")
     out = [{k: row[k] for k in keep} for row in rows]
@@ -143,7 +156,7 @@ def nearby_incidents():
 def nearby_houses():
     lon, lat = _point()
     radius = parse_int(request.args.get("radius", "").strip() or "100", "radius", 1, 300)
-    rows = workset.nearby_houses(db.conn, _ward(), lon, lat, radius)
+    rows = workset.nearby_houses(db.conn, current_ward(), lon, lat, radius)
     return jsonify({"boarding_houses": rows})
 
 
@@ -154,12 +167,12 @@ def _iso(epoch: int) -> str:
 @bp.get(f"{API}/field/session")
 def session_info():
     """Who is signed in on this phone, in which ward, and until when."""
-    ward = wards.current()
+    here = wards.current()
     started = shift_started_at()
     response = jsonify({
         "user": {"id": current_user.id, "username": current_user.username,
                  "full_name": current_user.full_name, "role": current_user.role},
-        "ward": {"code": ward.code, "name": ward.name} if ward is not None else None,
+        "ward": {"code": here.code, "name": here.name} if here is not None else None,
         "signed_in_at": _iso(started) if started is not None else None,
         "expires_at": _iso(shift_ends_at(started)) if started is not None else None,
     })
@@ -175,7 +188,7 @@ def working_set():
                        "You are not allowed to do this.")
     code = request.args.get("neighbourhood", "").strip() or None
     try:
-        body = workset.working_set(_ward(), current_user, code,
+        body = workset.working_set(current_ward(), current_user, code,
                                    limit=current_app.config["FIELD_WORKSET_MAX_HOUSES"])
     except workset.UnknownNeighbourhood:
         raise ApiError(404, f"Phường không có khu phố mã '{code}'.",
@@ -191,4 +204,4 @@ def working_set():
 def place():
     """The street and khu phố at a point, to prefill a house's address."""
     lon, lat = _point()
-    return jsonify(workset.place(db.conn, _ward(), lon, lat))
+    return jsonify(workset.place(db.conn, current_ward(), lon, lat))

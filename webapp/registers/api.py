@@ -1,7 +1,7 @@
 """The registers' API (``/api/v1/registers/…``) and the phone form built from a definition.
 
 A phone's entry goes through the field API's exactly-once path (``webapp.field.api``'s
-``_submit``) as the submission kind ``register_entry``, so the offline queue
+``record_endpoint``) as the submission kind ``register_entry``, so the offline queue
 (``static/js/field/queue.js``) sends it like any field record.
 """
 
@@ -56,10 +56,8 @@ def features(code: str):
     return jsonify(service.map_features(db.conn, ward, row, bbox))
 
 
-@bp.post(f"{API}/<code>/entries")
-@require("record_incident")
-def create_entry(code: str):
-    return field_api._submit("register_entry", code)
+field_api.record_endpoint(bp, f"{API}/<code>/entries", "create_entry", "register_entry",
+                          "record_incident", "code")
 
 
 @bp.get("/field/registers")

@@ -59,7 +59,7 @@ def _render(ward, report, values, errors, status=200):
         "reports/monthly.html", ward=ward, report=report, month=report.month, values=values,
         errors=errors, field=service.field_name, editable=can("publish_ranking"),
         deadline=service.deadline_state(report.month, today, report.due_day),
-        columns=geo_report.COLUMNS,
+        columns=report.columns,
         note=report.note,
         nav={"prev": common.shift_month(report.month, -1),
              "next": common.shift_month(report.month, 1)},
@@ -80,13 +80,13 @@ def monthly():
             return redirect(url_for("reports.monthly"))
     elif problem:
         flash(problem + " " + _("Đang hiển thị tháng hiện tại."), "error")
-    report = service.build(db.conn, ward, month)
+    report = service.build(db.conn, ward, month, locale=current_language())
     if request.method == "GET":
         return _render(ward, report, _form_values(report), {})
     codes = [row.code for row in report.rows]
     labels = {row.code: _("Dòng %(stt)s (%(task)s)", stt=row.stt, task=row.task)
               for row in report.rows}
-    new, errors = service.parse_entries(request.form, codes, labels)
+    new, errors = service.parse_entries(request.form, codes, labels, current_language())
     if errors:
         flash(_("Chưa lưu: %(count)s ô không hợp lệ (đánh dấu đỏ). Không ô nào được lưu.",
                 count=len(errors)), "error")
@@ -112,7 +112,8 @@ def _download(kind: str):
     month, problem = _month(request.args.get("month"))
     if problem:
         abort(400, description=problem)
-    return report_file(service.build(db.conn, ward, month), kind, f"bao-cao-tien-do-{month}")
+    report = service.build(db.conn, ward, month, locale=current_language())
+    return report_file(report, kind, f"bao-cao-tien-do-{month}")
 
 
 @bp.get("/reports/monthly.xlsx")

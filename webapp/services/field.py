@@ -6,7 +6,9 @@ writes through ``models`` on the submission's single transaction.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+import shapely
 
 from geo import assign
 from geo.assign import REPEAT_RADIUS_M, REPEAT_WINDOW_DAYS
@@ -38,6 +40,7 @@ class FieldService:
     def __init__(self, ward, user) -> None:
         self.ward, self.user = ward, user
         self._places = None
+        self._campaigns = {}  # day → the campaigns running then (model_streets.campaigns_on)
         self._stored = None  # (entity, id, derived names) of the record just written
 
     # --- shared -------------------------------------------------------------------------
@@ -174,8 +177,11 @@ class FieldService:
         """The campaign (đợt ra quân) an incident counts for: the one chosen on the form if
         it runs on that day and place; none if "none" was chosen; else the first running
         there."""
-        running = {c.id for c in model_streets.running_campaigns(
-            conn, self.ward.id, day, location["lon"], location["lat"])}
+        if day not in self._campaigns:  # once per day per request (a batch: many records)
+            self._campaigns[day] = model_streets.campaigns_on(conn, self.ward.id, day)
+        point = shapely.Point(location["lon"], location["lat"])
+        running = {cid for cid, area in self._campaigns[day]
+                   if area is None or area.intersects(point)}
         if chosen in (None, ""):
             return min(running) if running else None
         if chosen == "none":
@@ -191,11 +197,10 @@ class FieldService:
 
     def _is_repeat(self, conn, clean: dict, location: dict) -> bool:
         since = (clean["observed_at"] - timedelta(days=REPEAT_WINDOW_DAYS)).date()
-        flt = queries.LayerFilter(
-            bbox=queries.around(location["lon"], location["lat"], REPEAT_RADIUS_M * 2),
-            categories=(clean["category"],), date_from=since - timedelta(365))
-        earlier = [(geometry, resolved_at) for resolved_at, geometry in queries.read_rows(
-            conn, queries.LAYERS["incidents"], self.ward.id, flt, ("resolved_at",))]
+        earlier = records.repeat_candidates(
+            conn, self.ward.id, clean["category"],
+            queries.around(location["lon"], location["lat"], REPEAT_RADIUS_M * 2),
+            datetime.combine(since - timedelta(365), datetime.min.time()))
         return self._locator(conn).is_repeat(location["lon"], location["lat"],
                                              clean["observed_at"], earlier)
 

@@ -1,7 +1,8 @@
 """Prints that take seconds (the ranking atlas) run as background jobs.
 
 A job is a folder under ``<instance>/print-jobs/<id>/``: ``state.json`` (status, pages done
-of the total, the Vietnamese error, the file name) rewritten atomically as it goes, and
+of the total, the error, the file name, the requester's language) rewritten atomically as
+it goes, and
 ``result.pdf`` when it is ready. Files, not memory, so that every worker process of the
 server sees the same jobs; the id is unguessable and a job is only shown to users of its
 ward who may print. The work runs on a thread of the process that was asked (the pages
@@ -23,13 +24,15 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from geo.i18n import N_, translate
 from webapp.clock import local_now
 
 KEEP = 3600.0  # seconds a job and its PDF are kept
 STALLED = 300.0  # seconds without progress after which a running job counts as lost
 _ID = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
-FAILED = "Không in được tập bản đồ do lỗi của hệ thống; vui lòng thử lại hoặc báo quản trị viên."
-INTERRUPTED = "Việc in đã bị gián đoạn (máy chủ khởi động lại); vui lòng in lại."
+FAILED = N_("Không in được tập bản đồ do lỗi của hệ thống; vui lòng thử lại hoặc báo quản trị "
+            "viên.")
+INTERRUPTED = N_("Việc in đã bị gián đoạn (máy chủ khởi động lại); vui lòng in lại.")
 
 
 @dataclass
@@ -37,14 +40,15 @@ class JobState:
     id: str
     ward_id: int
     user_id: int | None
-    title: str  # what is printed, in Vietnamese ("Tập bản đồ xếp hạng tháng 10/2026, A4")
+    title: str  # what is printed, in ``locale`` ("Tập bản đồ xếp hạng tháng 10/2026, A4")
     filename: str
     started: float  # epoch seconds
     status: str = "running"  # running | done | failed
     done: int = 0
     total: int = 0
-    message: str = ""  # the Vietnamese error of a failed job
+    message: str = ""  # the error of a failed job, in ``locale``
     updated: float = 0.0
+    locale: str = "vi"  # the requester's language, kept for the job's pages and messages
 
     @property
     def ready(self) -> bool:
@@ -72,7 +76,7 @@ def load(instance: Path, job_id: str) -> JobState | None:
         return None
     state = JobState(**raw)
     if state.status == "running" and time.time() - state.updated > STALLED:
-        state.status, state.message = "failed", INTERRUPTED
+        state.status, state.message = "failed", translate(INTERRUPTED, state.locale)
     return state
 
 
@@ -97,15 +101,17 @@ def sweep(instance: Path, now: float | None = None) -> int:
 
 
 def start(instance: Path, *, ward_id: int, user_id: int | None, title: str, filename: str,
-          work: Callable[[Callable[[int, int], None]], bytes], log=None) -> JobState:
+          work: Callable[[Callable[[int, int], None]], bytes], log=None,
+          locale: str = "vi") -> JobState:
     """Start ``work(progress)`` on a thread; it returns the PDF and calls
-    ``progress(done, total)`` as pages are drawn."""
+    ``progress(done, total)`` as pages are drawn. ``locale``: the requester's language
+    (``work`` prints in it; the job's messages are said in it)."""
     sweep(instance)
     job_id = secrets.token_urlsafe(18)
     folder = jobs_dir(instance) / job_id
     folder.mkdir(parents=True)
     state = JobState(id=job_id, ward_id=ward_id, user_id=user_id, title=title,
-                     filename=filename, started=time.time())
+                     filename=filename, started=time.time(), locale=locale)
     _write(folder, state)
     threading.Thread(target=_run, args=(folder, state, work, log), daemon=True,
                      name=f"print-job-{job_id[:6]}").start()
@@ -131,7 +137,7 @@ def _run(folder: Path, state: JobState, work, log) -> None:
     except Exception:  # noqa: BLE001 - any failure is shown to the user, the cause logged
         if log:
             log.exception("print job %s failed", state.id)
-        state.status, state.message = "failed", FAILED
+        state.status, state.message = "failed", translate(FAILED, state.locale)
     _write(folder, state)
 
 

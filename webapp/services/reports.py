@@ -12,6 +12,7 @@ from calendar import monthrange
 from datetime import date, datetime, timedelta
 
 from geo import report as geo_report
+from geo.i18n import translate
 from geo.lazy import deferred
 from geo.vocabulary import PUBLIC_ORDER
 from models import model_streets, queries, records
@@ -97,18 +98,21 @@ def as_of(month: str, today: date) -> date:
     return min(month_bounds(month)[1], today)
 
 
-def build(conn, ward, month: str, today: date | None = None) -> geo_report.Report:
+def build(conn, ward, month: str, today: date | None = None,
+          locale: str = "vi") -> geo_report.Report:
+    """The ward's report of ``month``, its frame and figures in ``locale`` (the reader's)."""
     today = today or local_now().date()
     day = as_of(month, today)
     plan = plan_for(conn, ward)
     targets = [{**row, "route_name": plan.route_name}
                for row in analysis.targets_view(conn, ward, day)]
     rows = geo_report.build_rows(targets, month_counts(conn, ward, month, plan.baseline_year),
-                                 entries(conn, ward.id, month), month, plan.report_due_day)
+                                 entries(conn, ward.id, month), month, plan.report_due_day,
+                                 locale)
     return geo_report.Report(
         ward_name=ward.name, month=month, rows=rows, as_of=day, made_on=today,
         letterhead=geo_report.Letterhead.from_plan(plan.report), due_day=plan.report_due_day,
-        synthetic=bool(getattr(ward, "is_synthetic", False)))
+        synthetic=bool(getattr(ward, "is_synthetic", False)), locale=locale)
 
 
 # --- staff entries ------------------------------------------------------------------------
@@ -127,9 +131,9 @@ def parse_date(raw: str) -> date:
     raise ValueError(text)
 
 
-def parse_entries(form, codes: list[str], labels: dict[str, str]
+def parse_entries(form, codes: list[str], labels: dict[str, str], locale: str = "vi"
                   ) -> tuple[dict[str, geo_report.Entry], dict[str, str]]:
-    """Entries by target code from the form, and errors by field name (Vietnamese)."""
+    """Entries by target code from the form, and errors by field name (in ``locale``)."""
     parsed, errors = {}, {}
     for code in codes:
         raw = {f: (form.get(field_name(f, code)) or "").strip() for f in FIELDS}
@@ -137,16 +141,17 @@ def parse_entries(form, codes: list[str], labels: dict[str, str]
         entry = geo_report.Entry()
         for name in ("result_text", "difficulties", "proposals"):
             if len(raw[name]) > MAX_TEXT:
-                errors[field_name(name, code)] = (f"{where}: tối đa {MAX_TEXT} ký tự "
-                                                  f"(đang có {len(raw[name])}).")
+                errors[field_name(name, code)] = translate(
+                    "%(where)s: tối đa %(limit)s ký tự (đang có %(length)s).", locale,
+                    where=where, limit=MAX_TEXT, length=len(raw[name]))
             setattr(entry, name, raw[name] or None)
         if raw["next_deadline"]:
             try:
                 entry.next_deadline = parse_date(raw["next_deadline"])
             except ValueError:
-                errors[field_name("next_deadline", code)] = (
-                    f"{where}: thời hạn '{raw['next_deadline']}' không hợp lệ — nhập ngày "
-                    "dạng dd/mm/yyyy, ví dụ 20/11/2026.")
+                errors[field_name("next_deadline", code)] = translate(
+                    "%(where)s: thời hạn '%(raw)s' không hợp lệ — nhập ngày dạng dd/mm/yyyy, "
+                    "ví dụ 20/11/2026.", locale, where=where, raw=raw["next_deadline"])
         if raw["percent"]:
             try:
                 value = float(raw["percent"].rstrip("%").strip().replace(",", "."))
@@ -154,9 +159,10 @@ def parse_entries(form, codes: list[str], labels: dict[str, str]
                     raise ValueError(value)
                 entry.percent_override = round(value, 2)
             except ValueError:
-                errors[field_name("percent", code)] = (
-                    f"{where}: tỷ lệ hoàn thành '{raw['percent']}' không hợp lệ — nhập một "
-                    "số từ 0 đến 100 (có thể dùng dấu phẩy thập phân, ví dụ 62,5).")
+                errors[field_name("percent", code)] = translate(
+                    "%(where)s: tỷ lệ hoàn thành '%(raw)s' không hợp lệ — nhập một số từ 0 đến "
+                    "100 (có thể dùng dấu phẩy thập phân, ví dụ 62,5).", locale, where=where,
+                    raw=raw["percent"])
         parsed[code] = entry
     return parsed, errors
 

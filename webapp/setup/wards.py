@@ -18,7 +18,7 @@ from webapp.auth import WARD_CHOICE
 from webapp.auth.permissions import require
 from webapp.auth.views import safe_next
 from webapp.extensions import db
-from webapp.i18n import Labels
+from webapp.i18n import Labels, say
 from webapp.services import wards as service
 from webapp.setup import bp
 from webapp.setup.forms import BoundaryForm, RemoveForm, WardForm
@@ -75,9 +75,9 @@ def new_ward():
             error, status = err.args[0], 400
         else:
             session[WARD_CHOICE] = made["id"]
-            notes = " ".join(made["notes"])
+            notes = " ".join(say(note) for note in made["notes"])
             flash(_("Đã tạo %(name)s: hệ tọa độ mét EPSG:%(epsg)s (%(reason)s).",
-                    name=made["name"], epsg=made["metric_epsg"], reason=made["crs_reason"])
+                    name=made["name"], epsg=made["metric_epsg"], reason=say(made["crs_reason"]))
                   + (" " + notes if notes else ""), "info")
             return redirect(url_for("setup.ward", code=made["code"]))
     elif request.method == "POST":
@@ -137,7 +137,8 @@ def set_boundary(code: str):
         token = uploads.save(form.boundary.data, BOUNDARY_SUFFIXES)
         outline = service.read_outline(uploads.stored(token), _epsg(form.source_epsg.data))
         report = {"outside": service.outside(db.conn, row, outline.shape),
-                  "notes": outline.notes, "source_epsg": form.source_epsg.data or ""}
+                  "notes": [say(note) for note in outline.notes],
+                  "source_epsg": form.source_epsg.data or ""}
     except (service.WardError, uploads.UploadError, geoio.ReadError) as err:
         return _detail(row, error=err.args[0], status=400)
     return _detail(row, report=report, token=token)

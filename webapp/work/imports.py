@@ -10,6 +10,7 @@ from flask_login import current_user
 from webapp import uploads
 from webapp.auth.permissions import require
 from webapp.extensions import db
+from webapp.i18n import say
 from webapp.services import work as service
 from webapp.work import bp, common
 
@@ -27,7 +28,7 @@ def import_tasks():
         try:
             token = uploads.save(upload, SUFFIXES)
         except uploads.UploadError as err:
-            flash(str(err), "error")
+            flash(say(err.args[0]), "error")
             return redirect(url_for("work.import_tasks"))
     else:
         token = request.form.get("token", "")

@@ -1,5 +1,7 @@
 /* The atlas print job's page: asks its JSON state every second and shows pages drawn,
  * then the download link (or the error). Without JavaScript the page refreshes itself. */
+import { _ } from "../i18n.js";
+
 const box = document.getElementById("atlas-job");
 const text = document.getElementById("atlas-progress-text");
 const bar = document.getElementById("atlas-progress");
@@ -15,28 +17,29 @@ function show(state) {
     bar.textContent = `${state.done}/${state.total}`;
   }
   if (state.status === "done") {
-    text.textContent = `Đã in xong ${state.total} trang.`;
+    text.textContent = _("Đã in xong %(pages)s trang.", { pages: state.total });
     link.href = state.download;
     ready.hidden = false;
   } else if (state.status === "failed") {
-    text.textContent = "Không in được.";
+    text.textContent = _("Không in được.");
     error.textContent = state.message;
     error.hidden = false;
   } else {
     text.textContent = state.total
-      ? `Đang vẽ trang ${state.done}/${state.total}…` : "Đang chuẩn bị dữ liệu…";
+      ? _("Đang vẽ trang %(done)s/%(total)s…", { done: state.done, total: state.total })
+      : _("Đang chuẩn bị dữ liệu…");
   }
 }
 
 async function poll() {
   try {
     const response = await fetch(box.dataset.poll, { headers: { Accept: "application/json" } });
-    if (!response.ok) throw new Error(`Lỗi ${response.status}`);
+    if (!response.ok) throw new Error(_("Lỗi %(status)s", { status: response.status }));
     const state = await response.json();
     show(state);
     if (state.status === "running") setTimeout(poll, 1000);
   } catch (e) {
-    text.textContent = "Mất kết nối với máy chủ — đang thử lại…";
+    text.textContent = _("Mất kết nối với máy chủ — đang thử lại…");
     setTimeout(poll, 2000);
   }
 }

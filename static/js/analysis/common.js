@@ -1,15 +1,15 @@
 /* Shared by the analysis pages (ranking, hotspots, coverage): fetching GeoJSON from our API,
  * small formatters, the hatch pattern for "no data" areas, confirm dialogs on forms, and
  * starting a page's map once folium's inline script has made it. */
-import { readJson } from "../html.js";
+import { escapeHtml, readJson } from "../html.js";
+import { _, formatNumber as localNumber } from "../i18n.js";
 
 export { formatDate } from "../dates.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
 export function formatNumber(value, digits) {
-  if (value == null || Number.isNaN(value)) return "—";
-  return Number(value).toLocaleString("vi-VN", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return value == null || Number.isNaN(value) ? "—" : localNumber(value, digits);
 }
 
 export function formatPercent(value, digits = 0) {
@@ -21,7 +21,7 @@ export async function fetchJson(url) {
   let body = null;
   try { body = await response.json(); } catch (e) { body = null; }
   if (!response.ok) {
-    throw new Error(body && body.error ? body.error.message : `Lỗi ${response.status}`);
+    throw new Error(body && body.error ? body.error.message : _("Lỗi %(status)s", { status: response.status }));
   }
   return body;
 }
@@ -70,6 +70,12 @@ export function ensureHatch(map) {
   defs.append(pattern);
   svg.prepend(defs);
   return "url(#uo-hatch)";
+}
+
+/** A popup's table: rows of [label, HTML of the value] (the value escaped by the caller). */
+export function popupTable(rows) {
+  return `<table class="popup-table">${rows.map(([label, html]) =>
+    `<tr><th>${escapeHtml(label)}</th><td>${html}</td></tr>`).join("")}</table>`;
 }
 
 export function setStatus(text, isError) {

@@ -2,6 +2,7 @@
  * gaps (no model house) outlined; model houses with their 300 m circles. */
 import { escapeHtml, text } from "../html.js";
 import * as A from "./common.js";
+import { _ } from "../i18n.js";
 
 const UrbanCoverage = {
   init(map, cfg) {
@@ -25,11 +26,21 @@ const UrbanCoverage = {
   },
 
   popup(p) {
-    return `<h3>${escapeHtml(p.name)} (${escapeHtml(p.code)})</h3><table class="popup-table">` +
-      `<tr><th>Cơ sở cho thuê trọ</th><td>${escapeHtml(p.houses)}</td></tr>` +
-      `<tr><th>Nhà trọ mô hình</th><td>${escapeHtml(p.model_houses)}${p.gap ? " — chưa có" : ""}</td></tr>` +
-      `<tr><th>Tỷ lệ mô hình</th><td>${A.formatPercent(p.share_model, 1)}</td></tr>` +
-      `<tr><th>Trong 300 m quanh nhà mô hình</th><td>${A.formatPercent(p.share_near_model)}</td></tr></table>`;
+    const gap = p.gap ? " — " + escapeHtml(_("chưa có")) : "";
+    return `<h3>${escapeHtml(p.name)} (${escapeHtml(p.code)})</h3>` + A.popupTable([
+      [_("Cơ sở cho thuê trọ"), escapeHtml(p.houses)],
+      [_("Nhà trọ mô hình"), escapeHtml(p.model_houses) + gap],
+      [_("Tỷ lệ mô hình"), A.formatPercent(p.share_model, 1)],
+      [_("Trong 300 m quanh nhà mô hình"), A.formatPercent(p.share_near_model)],
+    ]);
+  },
+
+  housePopup(p) {
+    const what = p.model_recognised_on
+      ? _("Nhà trọ mô hình, công nhận %(date)s", { date: A.formatDate(p.model_recognised_on) })
+      : _("Nhà trọ mô hình");
+    return `<h3>${escapeHtml(p.name)}</h3><p>${escapeHtml(what)}<br>` +
+      `${escapeHtml(p.neighbourhood_name || "")}</p>`;
   },
 
   async load() {
@@ -56,15 +67,16 @@ const UrbanCoverage = {
           color: "#111111", weight: 1, dashArray: "3 3", fill: false }).addTo(group);
         L.circleMarker([lat, lon], { radius: 6, pane: "circles", color: "#ffffff", weight: 2,
           fillColor: "#e6550d", fillOpacity: 1 })
-          .bindPopup(`<h3>${escapeHtml(f.properties.name)}</h3><p>Nhà trọ mô hình${f.properties.model_recognised_on ? `, công nhận ${escapeHtml(A.formatDate(f.properties.model_recognised_on))}` : ""}<br>${escapeHtml(f.properties.neighbourhood_name || "")}</p>`)
+          .bindPopup(this.housePopup(f.properties))
           .addTo(group);
       });
       if (coverage.features.length) this.map.fitBounds(areas.getBounds(), { padding: [8, 8] });
       const gaps = coverage.features.filter((f) => f.properties.gap).length;
-      A.setStatus(`${coverage.features.length} khu phố, ${houses.length} nhà trọ mô hình, ${gaps} khu phố trống.`);
+      A.setStatus(_("%(areas)s khu phố, %(houses)s nhà trọ mô hình, %(gaps)s khu phố trống.",
+        { areas: coverage.features.length, houses: houses.length, gaps }));
       A.done({ polygons: coverage.features.length, modelHouses: houses.length, gaps });
     } catch (error) {
-      A.setStatus(`Lỗi tải bản đồ: ${error.message}`, true);
+      A.setStatus(_("Lỗi tải bản đồ: %(reason)s", { reason: error.message }), true);
       A.done({ error: error.message });
     }
   },

@@ -2,6 +2,7 @@
  * repeat locations (≥3 incidents of a category within 15 m over 90 days). */
 import { escapeHtml, text } from "../html.js";
 import * as A from "./common.js";
+import { _ } from "../i18n.js";
 
 const UrbanHotspots = {
   init(map, cfg) {
@@ -32,31 +33,34 @@ const UrbanHotspots = {
       }).addTo(map),
       repeats: L.layerGroup().addTo(map),
     };
-    L.control.layers(null, {
-      "Ô điểm nóng / lạnh": this.layers.cells,
-      "Điểm tái vi phạm": this.layers.repeats,
-      "Đường phố": this.layers.streets,
-      "Ranh giới khu phố": this.layers.kp,
+    L.control.layers(null, { // the names are HTML: translations escaped
+      [escapeHtml(_("Ô điểm nóng / lạnh"))]: this.layers.cells,
+      [escapeHtml(_("Điểm tái vi phạm"))]: this.layers.repeats,
+      [escapeHtml(_("Đường phố"))]: this.layers.streets,
+      [escapeHtml(_("Ranh giới khu phố"))]: this.layers.kp,
     }, { collapsed: true, position: "topright" }).addTo(map);
     this.bindList();
     this.load();
   },
 
   cellPopup(p) {
-    return `<h3>${escapeHtml(p.cls_label)}</h3><table class="popup-table">` +
-      `<tr><th>z (Gi*)</th><td>${A.formatNumber(p.z, 2)}</td></tr>` +
-      `<tr><th>Số vụ trong ô</th><td>${escapeHtml(p.count)}</td></tr>` +
-      `<tr><th>Khu phố</th><td>${escapeHtml(p.neighbourhood || "—")}</td></tr>` +
-      `<tr><th>Đường gần nhất</th><td>${escapeHtml(p.street || "—")}</td></tr></table>`;
+    return `<h3>${escapeHtml(p.cls_label)}</h3>` + A.popupTable([
+      ["z (Gi*)", A.formatNumber(p.z, 2)],
+      [_("Số vụ trong ô"), escapeHtml(p.count)],
+      [_("Khu phố"), escapeHtml(p.neighbourhood || "—")],
+      [_("Đường gần nhất"), escapeHtml(p.street || "—")],
+    ]);
   },
 
   repeatPopup(p) {
-    return `<h3>Tái vi phạm: ${escapeHtml(p.category_label)}</h3><table class="popup-table">` +
-      `<tr><th>Số vụ</th><td>${escapeHtml(p.count)}</td></tr>` +
-      `<tr><th>Lần đầu</th><td>${escapeHtml(A.formatDate(p.first_seen))}</td></tr>` +
-      `<tr><th>Lần gần nhất</th><td>${escapeHtml(A.formatDate(p.last_seen))}</td></tr>` +
-      `<tr><th>Khu phố</th><td>${escapeHtml(p.neighbourhood || "—")}</td></tr>` +
-      `<tr><th>Đường</th><td>${escapeHtml(p.street || "—")}</td></tr></table>`;
+    const title = _("Tái vi phạm: %(category)s", { category: p.category_label });
+    return `<h3>${escapeHtml(title)}</h3>` + A.popupTable([
+      [_("Số vụ"), escapeHtml(p.count)],
+      [_("Lần đầu"), escapeHtml(A.formatDate(p.first_seen))],
+      [_("Lần gần nhất"), escapeHtml(A.formatDate(p.last_seen))],
+      [_("Khu phố"), escapeHtml(p.neighbourhood || "—")],
+      [_("Đường"), escapeHtml(p.street || "—")],
+    ]);
   },
 
   async load() {
@@ -73,10 +77,11 @@ const UrbanHotspots = {
       await Promise.all(jobs);
       const cells = result ? result.cells.features.length : 0;
       const repeats = result ? result.repeats.features.length : 0;
-      A.setStatus(result ? `${cells} ô có ý nghĩa thống kê, ${repeats} điểm tái vi phạm.` : "");
+      A.setStatus(result ? _("%(cells)s ô có ý nghĩa thống kê, %(repeats)s điểm tái vi phạm.",
+        { cells, repeats }) : "");
       A.done({ cells, hotCells: result ? result.cells.features.filter((f) => f.properties.cls.startsWith("hot")).length : 0, repeats });
     } catch (error) {
-      A.setStatus(`Lỗi tải bản đồ: ${error.message}`, true);
+      A.setStatus(_("Lỗi tải bản đồ: %(reason)s", { reason: error.message }), true);
       A.done({ error: error.message });
     }
   },
@@ -91,7 +96,8 @@ const UrbanHotspots = {
         html: `<span class="repeat-pin" style="border-color: ${escapeHtml(colour)}"><span>${escapeHtml(f.properties.count)}</span></span>`,
         iconSize: [24, 24], iconAnchor: [12, 12],
       });
-      L.marker([lat, lon], { icon, title: `Tái vi phạm: ${f.properties.category_label}` })
+      L.marker([lat, lon], { icon, title: _("Tái vi phạm: %(category)s",
+        { category: f.properties.category_label }) })
         .bindPopup(() => this.repeatPopup(f.properties)).addTo(this.layers.repeats);
     });
   },

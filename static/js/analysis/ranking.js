@@ -1,6 +1,7 @@
 /* The ranking map: khu phố coloured by tier (darkest = best), labelled with their rank. */
 import { escapeHtml, text } from "../html.js";
 import * as A from "./common.js";
+import { _ } from "../i18n.js";
 
 const UrbanRanking = {
   init(map, cfg) {
@@ -23,12 +24,12 @@ const UrbanRanking = {
     const total = p.total == null ? "—" : A.formatNumber(p.total, 2);
     const change = p.rank_change == null ? "—" : (p.rank_change > 0 ? `▲ ${p.rank_change}` : p.rank_change < 0 ? `▼ ${-p.rank_change}` : "= 0");
     const url = this.cfg.detailUrl.replace("__CODE__", encodeURIComponent(p.code));
-    return `<h3>${escapeHtml(p.name)} (${escapeHtml(p.code)})</h3>` +
-      `<table class="popup-table"><tr><th>Hạng</th><td>${p.rank == null ? "—" : escapeHtml(p.rank)}</td></tr>` +
-      `<tr><th>Tổng điểm</th><td>${escapeHtml(total)}</td></tr>` +
-      `<tr><th>Xếp loại</th><td>${escapeHtml(p.tier_label || p.status_label)}</td></tr>` +
-      `<tr><th>So với tháng trước</th><td>${escapeHtml(change)}</td></tr></table>` +
-      `<p><a href="${escapeHtml(url)}">Xem cách tính điểm →</a></p>`;
+    return `<h3>${escapeHtml(p.name)} (${escapeHtml(p.code)})</h3>` + A.popupTable([
+      [_("Hạng"), p.rank == null ? "—" : escapeHtml(p.rank)],
+      [_("Tổng điểm"), escapeHtml(total)],
+      [_("Xếp loại"), escapeHtml(p.tier_label || p.status_label)],
+      [_("So với tháng trước"), escapeHtml(change)],
+    ]) + `<p><a href="${escapeHtml(url)}">` + escapeHtml(_("Xem cách tính điểm →")) + "</a></p>";
   },
 
   async load() {
@@ -36,13 +37,13 @@ const UrbanRanking = {
       const body = await A.fetchJson(this.cfg.rankingApi);
       this.draw(body);
       const published = body.published;
-      const state = !published ? "bản nháp"
-        : published.verified ? "bản đã công bố (đã xác thực)"
-          : "bản đã công bố — KHÔNG KHỚP MÃ KIỂM TRA, có thể đã bị sửa";
-      A.setStatus(`${body.features.length} khu phố — ${state}.`);
+      const state = !published ? _("bản nháp")
+        : published.verified ? _("bản đã công bố (đã xác thực)")
+          : _("bản đã công bố — KHÔNG KHỚP MÃ KIỂM TRA, có thể đã bị sửa");
+      A.setStatus(_("%(areas)s khu phố — %(state)s.", { areas: body.features.length, state }));
       A.done({ polygons: body.features.length, labels: this.labels.getLayers().length, published: Boolean(body.published) });
     } catch (error) {
-      A.setStatus(`Lỗi tải bản đồ: ${error.message}`, true);
+      A.setStatus(_("Lỗi tải bản đồ: %(reason)s", { reason: error.message }), true);
       A.done({ error: error.message });
     }
   },
@@ -53,7 +54,9 @@ const UrbanRanking = {
       style: (f) => this.style(f),
       onEachFeature: (f, layer) => {
         this.byCode[f.properties.code] = layer;
-        layer.bindTooltip(text(`${f.properties.name}: ${f.properties.total == null ? "không xếp hạng" : A.formatNumber(f.properties.total, 2) + " điểm"}`), { sticky: true });
+        const total = f.properties.total == null ? _("không xếp hạng")
+          : _("%(total)s điểm", { total: A.formatNumber(f.properties.total, 2) });
+        layer.bindTooltip(text(`${f.properties.name}: ${total}`), { sticky: true });
         layer.bindPopup(() => this.popup(f.properties));
       },
     }).addTo(map);

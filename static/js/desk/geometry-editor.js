@@ -3,6 +3,7 @@
  * Our own vectors (khu phố, streets) are drawn whether or not a basemap loads.
  * Writes GeoJSON into the form's hidden "geometry" input, picked ids into "street_ids". */
 import { readJson, text } from "../html.js";
+import { _, language } from "../i18n.js";
 
 function startEditor(box) {
   const cfg = readJson("editor-config");
@@ -26,18 +27,19 @@ function startEditor(box) {
   const picked = new Map(); // street id → its Leaflet layer
   let mode = "draw";
 
-  // Leaflet-Geoman ships no Vietnamese; these are its texts the desk forms use.
-  const VI = {
+  // Leaflet-Geoman ships no Vietnamese; these are its texts the desk forms use, in the
+  // page's language from our catalogue (one wording for both languages).
+  const TEXTS = {
     tooltips: {
-      placeMarker: "Bấm để đặt điểm", firstVertex: "Bấm để đặt điểm đầu tiên",
-      continueLine: "Bấm để vẽ tiếp", finishLine: "Bấm vào điểm cuối để kết thúc",
-      finishPoly: "Bấm vào điểm đầu để khép vùng", finishRect: "Bấm để kết thúc",
+      placeMarker: _("Bấm để đặt điểm"), firstVertex: _("Bấm để đặt điểm đầu tiên"),
+      continueLine: _("Bấm để vẽ tiếp"), finishLine: _("Bấm vào điểm cuối để kết thúc"),
+      finishPoly: _("Bấm vào điểm đầu để khép vùng"), finishRect: _("Bấm để kết thúc"),
     },
-    actions: { finish: "Xong", cancel: "Hủy", removeLastVertex: "Bỏ điểm vừa vẽ" },
+    actions: { finish: _("Xong"), cancel: _("Hủy"), removeLastVertex: _("Bỏ điểm vừa vẽ") },
     buttonTitles: {
-      drawLineButton: "Vẽ tuyến (đường)", drawPolyButton: "Vẽ vùng (cụm dân cư)",
-      drawRectButton: "Vẽ hình chữ nhật", editButton: "Sửa các đỉnh", dragButton: "Kéo hình",
-      deleteButton: "Xóa hình",
+      drawLineButton: _("Vẽ tuyến (đường)"), drawPolyButton: _("Vẽ vùng (cụm dân cư)"),
+      drawRectButton: _("Vẽ hình chữ nhật"), editButton: _("Sửa các đỉnh"),
+      dragButton: _("Kéo hình"), deleteButton: _("Xóa hình"),
     },
   };
   const pickStyle = { color: "#e31a1c", weight: 7, opacity: 0.9 };
@@ -60,7 +62,8 @@ function startEditor(box) {
 
   function writePicked() {
     streetInput.value = [...picked.keys()].join(",");
-    say(picked.size ? `Đã chọn ${picked.size} đoạn đường.` : "Bấm vào các đoạn đường để chọn.");
+    say(picked.size ? _("Đã chọn %(count)s đoạn đường.", { count: picked.size })
+      : _("Bấm vào các đoạn đường để chọn."));
     box.dataset.picked = String(picked.size);
   }
 
@@ -110,7 +113,7 @@ function startEditor(box) {
       }).addTo(map);
     }),
   ]).then(() => { box.dataset.loaded = "true"; if (picked.size) writePicked(); })
-    .catch((error) => { box.dataset.loaded = "error"; say(`Lỗi tải bản đồ: ${error.message}`); });
+    .catch((error) => { box.dataset.loaded = "error"; say(_("Lỗi tải bản đồ: %(reason)s", { reason: error.message })); });
 
   if (cfg.geometry) {
     L.geoJSON(cfg.geometry, { pane: "drawn", style: { color: "#08519c", weight: 6, fillOpacity: 0.25 } })
@@ -118,7 +121,7 @@ function startEditor(box) {
     if (drawn.getLayers().length) map.fitBounds(drawn.getBounds(), { padding: [40, 40], maxZoom: 17 });
   }
 
-  map.pm.setLang("vi", VI, "en");
+  map.pm.setLang(`urbanorder-${language()}`, TEXTS, "en");
   map.pm.setGlobalOptions({ pathOptions: { color: "#08519c", weight: 6 }, snappable: true,
     panes: { layerPane: "drawn" } });
   map.pm.addControls({
@@ -132,7 +135,7 @@ function startEditor(box) {
     drawn.addLayer(event.layer);
     event.layer.on("pm:edit", writeDrawn);
     writeDrawn();
-    say("Đã vẽ. Kéo các đỉnh để sửa, hoặc vẽ lại.");
+    say(_("Đã vẽ. Kéo các đỉnh để sửa, hoặc vẽ lại."));
   });
   map.on("pm:remove", (event) => { drawn.removeLayer(event.layer); writeDrawn(); });
   drawn.eachLayer((layer) => layer.on("pm:edit", writeDrawn));
@@ -152,7 +155,7 @@ function startEditor(box) {
         picked.clear();
         streetInput.value = "";
         writeDrawn();
-        say("Dùng công cụ vẽ ở góc trái bản đồ: bấm từng điểm, bấm lại điểm cuối để kết thúc.");
+        say(_("Dùng công cụ vẽ ở góc trái bản đồ: bấm từng điểm, bấm lại điểm cuối để kết thúc."));
       }
     });
   });

@@ -1,6 +1,8 @@
 // Incident record page: the status buttons post to POST /api/v1/incidents/<id>/transition
 // (docs/field-api.md) as multipart/form-data with a `payload` JSON field and a fresh uuid.
 // A retry of the same content after a network failure reuses its uuid, so it is stored once.
+import { _ } from "../i18n.js";
+
 function bindTransitions(form) {
   const message = form.querySelector(".form-message");
   const buttons = Array.from(form.querySelectorAll("button[data-to]"));
@@ -46,7 +48,7 @@ function bindTransitions(form) {
 
   function errorLines(body, status) {
     const error = (body && body.error) || {};
-    const lines = [error.message || `Lỗi ${status}.`];
+    const lines = [error.message || _("Lỗi %(status)s.", { status })];
     for (const item of error.errors || []) {
       if (item.message && !lines[0].includes(item.message)) lines.push(`• ${item.message}`);
     }
@@ -62,7 +64,7 @@ function bindTransitions(form) {
     const data = new FormData();
     data.append("payload", JSON.stringify({ uuid: pending.uuid, ...body }));
     buttons.forEach((b) => { b.disabled = true; });
-    show("Đang gửi…", "info");
+    show(_("Đang gửi…"), "info");
     let response;
     try {
       response = await fetch(form.dataset.url, {
@@ -71,12 +73,12 @@ function bindTransitions(form) {
       });
     } catch (_err) {
       buttons.forEach((b) => { b.disabled = false; });
-      show("Không gửi được (mất kết nối?). Kiểm tra mạng rồi bấm lại — thao tác sẽ không bị ghi hai lần.");
+      show(_("Không gửi được (mất kết nối?). Kiểm tra mạng rồi bấm lại — thao tác sẽ không bị ghi hai lần."));
       return;
     }
     pending = null;
     if (response.ok) {
-      show("Đã cập nhật. Đang tải lại…", "ok");
+      show(_("Đã cập nhật. Đang tải lại…"), "ok");
       window.location.reload();
       return;
     }
@@ -84,15 +86,15 @@ function bindTransitions(form) {
     let parsed = null;
     try { parsed = await response.json(); } catch (_err) { parsed = null; }
     if (response.status === 401) {
-      show("Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại rồi thao tác lại.");
+      show(_("Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại rồi thao tác lại."));
       const link = document.createElement("a");
       link.href = form.dataset.login;
-      link.textContent = " Đăng nhập";
+      link.textContent = " " + _("Đăng nhập");
       message.appendChild(link);
       return;
     }
     if (response.status === 403) {
-      show((parsed && parsed.error && parsed.error.message) || "Bạn không có quyền thực hiện thao tác này.");
+      show((parsed && parsed.error && parsed.error.message) || _("Bạn không có quyền thực hiện thao tác này."));
       return;
     }
     show(errorLines(parsed, response.status));

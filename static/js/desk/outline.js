@@ -1,5 +1,7 @@
 /* Small maps on desk pages (a ward's outline, a model street, a campaign area): our own
  * vector from data-geojson or fetched from data-boundary-url; no basemap needed. */
+import { _ } from "../i18n.js";
+
 const style = { color: "#08519c", weight: 4, fillColor: "#9ecae1", fillOpacity: 0.35 };
 
 function show(box, feature) {
@@ -21,5 +23,5 @@ if (window.L) document.querySelectorAll(".outline-map").forEach((box) => {
   fetch(box.dataset.boundaryUrl, { headers: { Accept: "application/geo+json" } })
     .then((r) => (r.ok ? r.json() : Promise.reject(new Error(r.statusText))))
     .then((feature) => show(box, feature))
-    .catch(() => { box.dataset.loaded = "error"; box.textContent = "Không tải được bản đồ."; });
+    .catch(() => { box.dataset.loaded = "error"; box.textContent = _("Không tải được bản đồ."); });
 });

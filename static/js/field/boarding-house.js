@@ -6,9 +6,10 @@
 import { h, initPage } from "./common.js";
 import { initRecordForm } from "./form.js";
 import { createLocationPicker } from "./location.js";
-import { inspectUrl, nearbyHouses } from "./nearby.js";
+import { distanceText, houseName, inspectUrl, nearbyHouses } from "./nearby.js";
 import { createPhotoPicker } from "./photos.js";
 import { addressHint } from "./workset.js";
+import { _ } from "../i18n.js";
 
 const DUPLICATE_M = 15;
 
@@ -68,20 +69,20 @@ const photos = createPhotoPicker({
 function check(payload) {
   const errors = [];
   if (payload.model_status === "recognised" && !payload.model_recognised_on) {
-    errors.push({ field: "model_recognised_on", message: "Nhập ngày được công nhận mô hình." });
+    errors.push({ field: "model_recognised_on", message: _("Nhập ngày được công nhận mô hình.") });
   }
   return errors;
 }
 
 function duplicateItem(house) {
-  const where = [house.address, `cách ${Math.round(house.distance_m)} m`].filter(Boolean);
+  const where = [house.address, distanceText(house.distance_m)].filter(Boolean);
   return h("li", { class: "item" },
-    h("p", { class: "item-title" }, house.name || "(chưa có tên)"),
+    h("p", { class: "item-title" }, houseName(house)),
     h("p", { class: "muted" }, where.join(" · ")),
-    house.pending ? h("p", { class: "muted" }, "Ghi trên máy này, chưa gửi") : null,
+    house.pending ? h("p", { class: "muted" }, _("Ghi trên máy này, chưa gửi")) : null,
     config.canInspect ? h("p", { class: "item-actions" },
       h("a", { class: "button primary", href: inspectUrl(house), "data-inspect": house.uuid },
-        "Kiểm tra cơ sở này")) : null);
+        _("Kiểm tra cơ sở này"))) : null);
 }
 
 /** A house within 15 m: ask "Đây là cơ sở này?" — resolves true to create the new one. */
@@ -119,5 +120,6 @@ address.addEventListener("input", () => { delete address.dataset.prefilled; });
 controller = await initRecordForm({
   config, picker, photos, form: $("record-form"), check, beforeQueue, single: editing,
   kind: editing ? "house-edit" : "house",
-  title: (p) => `${editing ? "Sửa cơ sở" : "Cơ sở cho thuê trọ"}: ${p.name}`,
+  title: (p) => (editing ? _("Sửa cơ sở: %(name)s", { name: p.name })
+    : _("Cơ sở cho thuê trọ: %(name)s", { name: p.name })),
 });

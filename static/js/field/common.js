@@ -5,6 +5,7 @@ import { draftKey, drafts, onChange, outbox, sent, workset } from "./queue.js";
 import { sendAll, startSender } from "./sender.js";
 import { forgetSession, whoIsSignedIn } from "./session.js";
 import { readJson } from "../html.js";
+import { _, ngettext } from "../i18n.js";
 
 export function readConfig() {
   return readJson("field-config");
@@ -32,20 +33,24 @@ export function h(tag, attrs = {}, ...children) {
 
 /** "3 bản ghi đang chờ gửi" etc. */
 export function waitingText(n) {
-  return n === 0 ? "Không có bản ghi nào đang chờ gửi" : `${n} bản ghi đang chờ gửi`;
+  return n === 0 ? _("Không có bản ghi nào đang chờ gửi")
+    : ngettext("%(count)s bản ghi đang chờ gửi", "%(count)s bản ghi đang chờ gửi", n, { count: n });
 }
 
-/** Vietnamese label of an outbox item's state. */
+/** The label of an outbox item's state. */
 export function stateText(item, userId) {
   if (userId != null && item.userId != null && item.userId !== userId) {
-    return "Của tài khoản khác: chờ người ghi nhận đăng nhập để gửi";
+    return _("Của tài khoản khác: chờ người ghi nhận đăng nhập để gửi");
   }
   switch (item.state) {
-    case "sending": return "Đang gửi…";
-    case "auth": return "Đăng nhập lại để gửi";
-    case "error": return `Cần sửa: ${item.message || "máy chủ từ chối bản ghi"}`;
-    default: return item.attempts ? `Đang chờ gửi lại${item.message ? ` — ${item.message}` : ""}`
-      : "Đang chờ gửi";
+    case "sending": return _("Đang gửi…");
+    case "auth": return _("Đăng nhập lại để gửi");
+    case "error": return _("Cần sửa: %(reason)s",
+      { reason: item.message || _("máy chủ từ chối bản ghi") });
+    default:
+      if (!item.attempts) return _("Đang chờ gửi");
+      return item.message ? _("Đang chờ gửi lại — %(reason)s", { reason: item.message })
+        : _("Đang chờ gửi lại");
   }
 }
 
@@ -55,16 +60,16 @@ export function derivedList(derived) {
   if (!derived) return list;
   if ("neighbourhood" in derived) { // records with a place (an inspection has none)
     const kp = derived.neighbourhood;
-    list.append(h("li", {}, h("b", {}, "Khu phố: "), kp ? `${kp.name} (${kp.code})`
-      : "không xác định"));
-    list.append(h("li", {}, h("b", {}, "Đường: "), derived.street || "không gần tuyến nào"));
+    list.append(h("li", {}, h("b", {}, _("Khu phố: ")), kp ? `${kp.name} (${kp.code})`
+      : _("không xác định")));
+    list.append(h("li", {}, h("b", {}, _("Đường: ")), derived.street || _("không gần tuyến nào")));
   }
   if (derived.model_street) {
-    list.append(h("li", {}, h("b", {}, "Tuyến/cụm kiểu mẫu: "), derived.model_street));
+    list.append(h("li", {}, h("b", {}, _("Tuyến/cụm kiểu mẫu: ")), derived.model_street));
   }
   if (derived.is_repeat) {
-    list.append(h("li", { class: "repeat" }, h("span", { class: "tag-repeat" }, "Tái vi phạm"),
-                  " — đã có vụ cùng loại tại đây trong 90 ngày"));
+    list.append(h("li", { class: "repeat" }, h("span", { class: "tag-repeat" }, _("Tái vi phạm")),
+                  " — " + _("đã có vụ cùng loại tại đây trong 90 ngày")));
   }
   if (derived.location_note) list.append(h("li", { class: "muted" }, derived.location_note));
   return list;
@@ -76,8 +81,8 @@ function watchNetwork() {
     const online = navigator.onLine;
     if (node) {
       node.dataset.online = String(online);
-      node.textContent = online ? "Có mạng" : "Mất mạng";
-      node.title = online ? "" : "Vẫn ghi nhận được: bản ghi lưu trên máy, tự gửi khi có mạng.";
+      node.textContent = online ? _("Có mạng") : _("Mất mạng");
+      node.title = online ? "" : _("Vẫn ghi nhận được: bản ghi lưu trên máy, tự gửi khi có mạng.");
     }
     document.body.dataset.online = String(online);
   };
@@ -101,8 +106,9 @@ async function updateBadge(config) {
     banner.hidden = !ended;
     const n = counts.waiting;
     banner.querySelector("[data-session-text]").textContent = n
-      ? `Phiên đăng nhập đã hết — đăng nhập lại để gửi ${n} bản ghi.`
-      : "Phiên đăng nhập đã hết — đăng nhập lại để tiếp tục gửi bản ghi.";
+      ? ngettext("Phiên đăng nhập đã hết — đăng nhập lại để gửi %(count)s bản ghi.",
+        "Phiên đăng nhập đã hết — đăng nhập lại để gửi %(count)s bản ghi.", n, { count: n })
+      : _("Phiên đăng nhập đã hết — đăng nhập lại để tiếp tục gửi bản ghi.");
   }
 }
 

@@ -2,6 +2,7 @@
  * validation with Vietnamese messages, and showing errors next to the fields. */
 
 import { readJson } from "../html.js";
+import { _ } from "../i18n.js";
 
 // The server's own rules (geo/schema.py, embedded in the page as #limits): the phone refuses
 // what the server would, no number copied here. Phone numbers: +84 stands for the 0.
@@ -124,8 +125,8 @@ export function validate(form) {
     const label = labelOf(form, node.name);
     const add = (message) => errors.push({ field: node.name, message });
     if (node.required && (value === "" || value == null)) {
-      add(node.type === "radio" || node.tagName === "SELECT" ? `Vui lòng chọn: ${label}.`
-        : `Vui lòng nhập: ${label}.`);
+      add(node.type === "radio" || node.tagName === "SELECT" ? _("Vui lòng chọn: %(label)s.", { label })
+        : _("Vui lòng nhập: %(label)s.", { label }));
       continue;
     }
     if (value === "" || value == null || value === false) continue;
@@ -135,8 +136,10 @@ export function validate(form) {
       const min = node.min === "" ? -Infinity : Number(node.min);
       const max = node.max === "" ? Infinity : Number(node.max);
       if (!Number.isInteger(number) || number < min || number > max) {
-        add(Number.isFinite(max) ? `${label}: nhập số nguyên từ ${node.min} đến ${node.max}.`
-          : `${label}: nhập số nguyên từ ${Number.isFinite(min) ? min : 0} trở lên.`);
+        add(Number.isFinite(max)
+          ? _("%(label)s: nhập số nguyên từ %(min)s đến %(max)s.", { label, min: node.min, max: node.max })
+          : _("%(label)s: nhập số nguyên từ %(min)s trở lên.",
+            { label, min: Number.isFinite(min) ? min : 0 }));
       }
     } else if (type === "phone" && !PHONE.test(value.replace(/[\s.\-()]/g, "")
       .replace(/^\+84/, "0"))) {
@@ -144,10 +147,10 @@ export function validate(form) {
     } else if (type === "digits" && !ID_NUMBER.test(value)) {
       add(LIMITS.messages.idNumber);
     } else if (type === "date" && node.dataset.notFuture && value > todayText()) {
-      add(`${label}: không được là ngày trong tương lai.`);
+      add(_("%(label)s: không được là ngày trong tương lai.", { label }));
     } else if (type === "datetime" && node.dataset.notFuture &&
                new Date(value).getTime() > Date.now() + LIMITS.clockSkewMs) {
-      add(`${label}: không được là thời điểm trong tương lai.`);
+      add(_("%(label)s: không được là thời điểm trong tương lai.", { label }));
     }
   }
   return errors;

@@ -4,6 +4,7 @@
 import { derivedList, h } from "./common.js";
 import { drafts, outbox } from "./queue.js";
 import { sendAll } from "./sender.js";
+import { _ } from "../i18n.js";
 import { clearError, readRaw, showErrors, typedPayload, updateConditionals, validate,
          writeRaw, writeValues } from "./fields.js";
 
@@ -124,26 +125,26 @@ export async function initRecordForm(options) {
   function describeOutcome(outcome, payload) {
     if (outcome && outcome.kind === "ok") {
       const body = outcome.body || {};
-      const note = body.replayed ? h("p", { class: "muted" }, "Máy chủ đã có bản ghi này từ "
-        + "trước (gửi lại), không tạo thêm.") : null;
-      const attached = payload.attach_to ? h("p", {}, `Đã gộp vào vụ số ${payload.attach_to}.`)
-        : null;
-      const link = body.url ? h("p", {}, h("a", { href: body.url }, "Xem bản ghi")) : null;
+      const note = body.replayed ? h("p", { class: "muted" },
+        _("Máy chủ đã có bản ghi này từ trước (gửi lại), không tạo thêm.")) : null;
+      const attached = payload.attach_to ? h("p", {},
+        _("Đã gộp vào vụ số %(number)s.", { number: payload.attach_to })) : null;
+      const link = body.url ? h("p", {}, h("a", { href: body.url }, _("Xem bản ghi"))) : null;
       form.dataset.state = "sent";
-      return showResult("Đã gửi lên máy chủ", [attached, derivedList(body.derived), note, link]);
+      return showResult(_("Đã gửi lên máy chủ"), [attached, derivedList(body.derived), note, link]);
     }
     form.dataset.state = "queued";
     // Say what actually stopped it: the session, no network, or a server out of reach.
     const auth = outcome && outcome.kind === "auth";
-    const why = auth ? "Phiên đăng nhập đã hết: đăng nhập lại để gửi."
+    const why = auth ? _("Phiên đăng nhập đã hết: đăng nhập lại để gửi.")
       : (outcome && outcome.message) || (navigator.onLine
-        ? "Chưa gửi được: không kết nối được máy chủ. Sẽ tự gửi lại."
-        : "Chưa có mạng: bản ghi nằm trong hàng chờ và sẽ tự gửi khi có mạng.");
+        ? _("Chưa gửi được: không kết nối được máy chủ. Sẽ tự gửi lại.")
+        : _("Chưa có mạng: bản ghi nằm trong hàng chờ và sẽ tự gửi khi có mạng."));
     const login = auth ? h("p", {}, h("a", { class: "button primary", "data-login": "",
                                              href: "/auth/login?next=/field/%23queue" },
-                                        "Đăng nhập lại để gửi")) : null;
-    return showResult("Đã lưu trên máy", [h("p", {}, why),
-      h("p", { class: "muted" }, "Bản ghi vẫn nằm an toàn trên máy này."), login],
+                                        _("Đăng nhập lại để gửi"))) : null;
+    return showResult(_("Đã lưu trên máy"), [h("p", {}, why),
+      h("p", { class: "muted" }, _("Bản ghi vẫn nằm an toàn trên máy này.")), login],
     { level: "warn" });
   }
 
@@ -161,9 +162,9 @@ export async function initRecordForm(options) {
     if (picker) payload.location = location;
     if (options.check) problems.push(...options.check(payload));
     if (problems.length) {
-      showErrors(form, problems, "Chưa lưu được: hãy sửa các mục được đánh dấu.");
+      showErrors(form, problems, _("Chưa lưu được: hãy sửa các mục được đánh dấu."));
       hint.textContent = problems.length === 1 ? problems[0].message
-        : `Còn ${problems.length} mục cần sửa.`;
+        : _("Còn %(count)s mục cần sửa.", { count: problems.length });
       return;
     }
     showErrors(form, []);
@@ -186,7 +187,7 @@ export async function initRecordForm(options) {
       $("draft-note").hidden = true;
       if (options.single) form.classList.add("done");
       else await startNew();
-      showResult("Đã lưu trên máy", h("p", {}, "Đang gửi…"), { level: "warn", again: false });
+      showResult(_("Đã lưu trên máy"), h("p", {}, _("Đang gửi…")), { level: "warn", again: false });
       const outcomes = await sendAll().catch(() => new Map());
       const outcome = outcomes.get(item.uuid);
       if (outcome && outcome.kind === "refused") {
@@ -215,7 +216,7 @@ export async function initRecordForm(options) {
       }
     }
     form.dataset.state = "refused";
-    showResult("Máy chủ từ chối bản ghi", h("p", {}, outcome.message), { level: "error" });
+    showResult(_("Máy chủ từ chối bản ghi"), h("p", {}, outcome.message), { level: "error" });
   }
 
   form.addEventListener("submit", submit);

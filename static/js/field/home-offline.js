@@ -4,22 +4,28 @@
  * phone's storage (asked to be kept, with how much is used). */
 
 import { h } from "./common.js";
-import { formatDateTime } from "../dates.js";
-import { inspectUrl, nearbyHouses } from "./nearby.js";
+import { formatDate, formatDateTime } from "../dates.js";
+import { _, formatNumber } from "../i18n.js";
+import { distanceText, houseName, inspectUrl, nearbyHouses } from "./nearby.js";
 import { download, load, refreshIfStale } from "./workset.js";
 
 const NEARBY_M = 100;
 const $ = (id) => document.getElementById(id);
 
 function worksetText(set, config) {
-  if (!set) return "Chưa tải dữ liệu nào về máy: khi mất mạng sẽ không kiểm tra được cơ sở.";
-  const kp = set.neighbourhood ? set.neighbourhood.name : `cả ${config.ward.name}`;
-  const parts = [`Đã tải ${set.houses.length} cơ sở, ${set.streets.features.length} đoạn đường`
-    + ` (${kp}) lúc ${formatDateTime(set.generated_at || set.storedAt)}.`];
+  if (!set) return _("Chưa tải dữ liệu nào về máy: khi mất mạng sẽ không kiểm tra được cơ sở.");
+  const kp = set.neighbourhood ? set.neighbourhood.name
+    : _("cả %(ward)s", { ward: config.ward.name });
+  const parts = [_("Đã tải %(houses)s cơ sở, %(streets)s đoạn đường (%(area)s) lúc %(time)s.", {
+    houses: set.houses.length, streets: set.streets.features.length, area: kp,
+    time: formatDateTime(set.generated_at || set.storedAt) })];
   if (set.truncated) {
-    parts.push(`Chỉ tải ${set.limit} cơ sở đầu tiên: hãy chọn một khu phố để có đủ.`);
+    parts.push(_("Chỉ tải %(limit)s cơ sở đầu tiên: hãy chọn một khu phố để có đủ.",
+      { limit: set.limit }));
   }
-  if (set.personal) parts.push("Có thông tin chủ cơ sở (chỉ tài khoản công an, chỉ trên máy này).");
+  if (set.personal) {
+    parts.push(_("Có thông tin chủ cơ sở (chỉ tài khoản công an, chỉ trên máy này)."));
+  }
   return parts.join(" ");
 }
 
@@ -32,18 +38,20 @@ async function showWorkset(config) {
 
 function initWorkset(config) {
   const select = $("workset-neighbourhood");
-  select.replaceChildren(h("option", { value: "" }, `Toàn phường (${config.ward.name})`),
+  select.replaceChildren(h("option", { value: "" },
+    _("Toàn phường (%(ward)s)", { ward: config.ward.name })),
     ...config.neighbourhoods.map((n) => h("option", { value: n.code }, n.name)));
   const button = $("workset-download");
   button.addEventListener("click", async () => {
     button.disabled = true;
-    $("workset-status").textContent = "Đang tải về máy…";
+    $("workset-status").textContent = _("Đang tải về máy…");
     try {
       await download(config.userId, select.value);
       await showWorkset(config);
     } catch (err) {
       $("workset-status").textContent = navigator.onLine
-        ? `Không tải được: ${err.message}` : "Cần có mạng để tải dữ liệu về máy.";
+        ? _("Không tải được: %(reason)s", { reason: err.message })
+        : _("Cần có mạng để tải dữ liệu về máy.");
     } finally {
       button.disabled = false;
     }
@@ -58,19 +66,22 @@ function initWorkset(config) {
 }
 
 function houseEntry(config, house) {
-  const where = [house.address, `cách ${Math.round(house.distance_m)} m`];
-  if (house.last_inspection_on) where.push(`kiểm tra lần cuối ${house.last_inspection_on}`);
+  const where = [house.address, distanceText(house.distance_m)];
+  if (house.last_inspection_on) {
+    where.push(_("kiểm tra lần cuối %(date)s", { date: formatDate(house.last_inspection_on) }));
+  }
   return h("li", { class: "item", dataset: { uuid: house.uuid } },
-    h("p", { class: "item-title" }, house.name || "(chưa có tên)"),
+    h("p", { class: "item-title" }, houseName(house)),
     h("p", { class: "muted" }, where.filter(Boolean).join(" · ")),
-    house.pending ? h("p", { class: "muted" }, "Ghi trên máy này, chưa gửi") : null,
-    house.follow_up_on ? h("p", {}, `Hẹn kiểm tra lại: ${house.follow_up_on}`) : null,
+    house.pending ? h("p", { class: "muted" }, _("Ghi trên máy này, chưa gửi")) : null,
+    house.follow_up_on ? h("p", {},
+      _("Hẹn kiểm tra lại: %(date)s", { date: formatDate(house.follow_up_on) })) : null,
     h("p", { class: "item-actions" },
-      config.canInspect ? h("a", { class: "button primary", href: inspectUrl(house) }, "Kiểm tra")
-        : null,
+      config.canInspect ? h("a", { class: "button primary", href: inspectUrl(house) },
+        _("Kiểm tra")) : null,
       config.personal && !house.pending && navigator.onLine
         ? h("a", { class: "button secondary", href: `/field/boarding-houses/${house.uuid}/edit` },
-          "Sửa") : null));
+          _("Sửa")) : null));
 }
 
 /** Boarding houses within 100 m of the phone, online or not. */
@@ -79,21 +90,28 @@ function initNearby(config) {
   if (!status) return;
   const refresh = () => {
     if (!("geolocation" in navigator)) {
-      status.textContent = "Máy không hỗ trợ định vị.";
+      status.textContent = _("Máy không hỗ trợ định vị.");
       return;
     }
-    status.textContent = "Đang lấy vị trí…";
+    status.textContent = _("Đang lấy vị trí…");
     navigator.geolocation.getCurrentPosition(async (pos) => {
       const point = { lon: pos.coords.longitude, lat: pos.coords.latitude };
       const { houses, source } = await nearbyHouses(config, point, NEARBY_M);
-      const accuracy = `vị trí ±${Math.round(pos.coords.accuracy)} m`;
-      const from = source === "phone" ? ", theo dữ liệu trên máy" : "";
-      status.textContent = houses.length
-        ? `${houses.length} cơ sở trong vòng ${NEARBY_M} m (${accuracy}${from}).`
-        : `Không có cơ sở nào trong vòng ${NEARBY_M} m (${accuracy}${from}).`;
+      const values = { count: houses.length, metres: NEARBY_M,
+                       accuracy: Math.round(pos.coords.accuracy) };
+      const phone = source === "phone";
+      if (houses.length) {
+        status.textContent = phone
+          ? _("%(count)s cơ sở trong vòng %(metres)s m (vị trí ±%(accuracy)s m, theo dữ liệu trên máy).", values)
+          : _("%(count)s cơ sở trong vòng %(metres)s m (vị trí ±%(accuracy)s m).", values);
+      } else {
+        status.textContent = phone
+          ? _("Không có cơ sở nào trong vòng %(metres)s m (vị trí ±%(accuracy)s m, theo dữ liệu trên máy).", values)
+          : _("Không có cơ sở nào trong vòng %(metres)s m (vị trí ±%(accuracy)s m).", values);
+      }
       $("nearby-list").replaceChildren(...houses.map((house) => houseEntry(config, house)));
     }, () => {
-      status.textContent = "Không lấy được vị trí. Hãy cho phép định vị rồi tải lại.";
+      status.textContent = _("Không lấy được vị trí. Hãy cho phép định vị rồi tải lại.");
     }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 30000 });
   };
   $("nearby-refresh").addEventListener("click", refresh);
@@ -109,7 +127,7 @@ async function initStorage() {
   const node = $("storage-status");
   if (!node) return;
   if (!navigator.storage || !navigator.storage.persist) {
-    node.textContent = "Trình duyệt này không cho giữ bộ nhớ lâu dài: hãy gửi bản ghi sớm.";
+    node.textContent = _("Trình duyệt này không cho giữ bộ nhớ lâu dài: hãy gửi bản ghi sớm.");
     return;
   }
   let kept = await navigator.storage.persisted().catch(() => false);
@@ -117,12 +135,12 @@ async function initStorage() {
   $("storage").dataset.persisted = String(kept);
   const estimate = navigator.storage.estimate ? await navigator.storage.estimate()
     .catch(() => null) : null;
-  const used = estimate ? ` Đang dùng ${(estimate.usage / MB).toFixed(1)} MB / `
-    + `${Math.round(estimate.quota / MB)} MB.` : "";
+  const used = estimate ? " " + _("Đang dùng %(used)s MB / %(quota)s MB.", {
+    used: formatNumber(estimate.usage / MB, 1), quota: formatNumber(Math.round(estimate.quota / MB)),
+  }) : "";
   node.textContent = (kept
-    ? "Bộ nhớ được giữ lâu dài: trình duyệt sẽ không tự xóa bản ghi chờ gửi."
-    : "Trình duyệt chưa cho giữ bộ nhớ lâu dài: khi máy đầy bộ nhớ, dữ liệu có thể bị xóa — "
-      + "hãy cài trang lên màn hình chính và gửi bản ghi sớm.") + used;
+    ? _("Bộ nhớ được giữ lâu dài: trình duyệt sẽ không tự xóa bản ghi chờ gửi.")
+    : _("Trình duyệt chưa cho giữ bộ nhớ lâu dài: khi máy đầy bộ nhớ, dữ liệu có thể bị xóa — hãy cài trang lên màn hình chính và gửi bản ghi sớm.")) + used;
 }
 
 export function initOffline(config) {

@@ -5,6 +5,7 @@
 
 import { derivedList, h, initPage, stateText, waitingText } from "./common.js";
 import { formatDateTime } from "../dates.js";
+import { _, ngettext } from "../i18n.js";
 import { initOffline } from "./home-offline.js";
 import { drafts, onChange, outbox, sent } from "./queue.js";
 import { sendAll } from "./sender.js";
@@ -16,7 +17,7 @@ const sendButton = $("send-now");
 async function takeBack(item) {
   const existing = await drafts.get(item.draftKey).catch(() => null);
   if (existing && existing.touched && existing.uuid !== item.uuid) {
-    window.alert("Biểu mẫu này đang có bản nháp chưa lưu. Hãy lưu hoặc bỏ bản nháp đó trước.");
+    window.alert(_("Biểu mẫu này đang có bản nháp chưa lưu. Hãy lưu hoặc bỏ bản nháp đó trước."));
     return;
   }
   const moved = await outbox.reopen(item.seq);
@@ -24,7 +25,9 @@ async function takeBack(item) {
 }
 
 async function discard(item) {
-  if (!window.confirm(`Bỏ hẳn bản ghi "${item.title}"? Bản ghi sẽ bị xóa khỏi máy này.`)) return;
+  const question = _("Bỏ hẳn bản ghi \"%(title)s\"? Bản ghi sẽ bị xóa khỏi máy này.",
+    { title: item.title });
+  if (!window.confirm(question)) return;
   await outbox.remove(item.seq);
 }
 
@@ -33,28 +36,29 @@ function queueEntry(item) {
   const errors = (item.errors || []).filter((e) => e.message &&
     !String(item.message || "").includes(e.message));
   return h("li", { class: "item", dataset: { state: item.state, uuid: item.uuid } },
-    h("p", { class: "item-title" }, item.title || "Bản ghi"),
-    h("p", { class: "muted" }, `Lưu lúc ${formatDateTime(item.createdAt)}` +
-      (item.photos && item.photos.length ? ` · ${item.photos.length} ảnh` : "")),
+    h("p", { class: "item-title" }, item.title || _("Bản ghi")),
+    h("p", { class: "muted" }, _("Lưu lúc %(time)s", { time: formatDateTime(item.createdAt) }) +
+      (item.photos && item.photos.length ? " · " + ngettext("%(count)s ảnh", "%(count)s ảnh",
+        item.photos.length, { count: item.photos.length }) : "")),
     h("p", { class: "item-state" }, stateText(item, config.userId)),
     errors.length ? h("ul", { class: "item-errors" }, errors.map((e) => h("li", {}, e.message)))
       : null,
     item.state === "error" && mine ? h("p", { class: "item-actions" },
       item.status === 400 ? h("button", { type: "button", class: "button secondary",
-                                          onclick: () => takeBack(item) }, "Sửa lại") : null,
+                                          onclick: () => takeBack(item) }, _("Sửa lại")) : null,
       h("button", { type: "button", class: "button danger", onclick: () => discard(item) },
-        "Bỏ bản ghi")) : null);
+        _("Bỏ bản ghi"))) : null);
 }
 
 function sentEntry(record) {
   return h("li", { class: "item", dataset: { uuid: record.uuid } },
-    h("p", { class: "item-title" }, record.title || "Bản ghi",
-      record.derived && record.derived.is_repeat ? h("span", { class: "tag-repeat" }, "Tái vi phạm")
-        : null),
-    h("p", { class: "muted" }, `Đã gửi lúc ${formatDateTime(record.sentAt)}` +
-      (record.replayed ? " (máy chủ đã có từ trước)" : "")),
+    h("p", { class: "item-title" }, record.title || _("Bản ghi"),
+      record.derived && record.derived.is_repeat
+        ? h("span", { class: "tag-repeat" }, _("Tái vi phạm")) : null),
+    h("p", { class: "muted" }, _("Đã gửi lúc %(time)s", { time: formatDateTime(record.sentAt) }) +
+      (record.replayed ? " " + _("(máy chủ đã có từ trước)") : "")),
     derivedList(record.derived),
-    record.url ? h("p", {}, h("a", { href: record.url }, "Xem bản ghi")) : null);
+    record.url ? h("p", {}, h("a", { href: record.url }, _("Xem bản ghi"))) : null);
 }
 
 const mine = (item) => item.userId == null || item.userId === config.userId;
@@ -92,14 +96,17 @@ async function render() {
   const counts = await outbox.counts(config.userId);
   const heading = $("queue-count");
   heading.textContent = waitingText(counts.waiting) +
-    (counts.error ? ` · ${counts.error} bản ghi cần sửa` : "");
+    (counts.error ? " · " + ngettext("%(count)s bản ghi cần sửa", "%(count)s bản ghi cần sửa",
+      counts.error, { count: counts.error }) : "");
   heading.dataset.count = String(counts.waiting);
   heading.dataset.errors = String(counts.error);
   $("queue-list").replaceChildren(...items.map(queueEntry));
   sendButton.hidden = counts.waiting === 0;
   $("others").hidden = counts.others === 0;
-  $("others-count").textContent = `${counts.others} bản ghi của tài khoản khác đang chờ người `
-    + "ghi nhận đăng nhập lại trên máy này để gửi (không hiển thị ở đây).";
+  $("others-count").textContent = ngettext(
+    "%(count)s bản ghi của tài khoản khác đang chờ người ghi nhận đăng nhập lại trên máy này để gửi (không hiển thị ở đây).",
+    "%(count)s bản ghi của tài khoản khác đang chờ người ghi nhận đăng nhập lại trên máy này để gửi (không hiển thị ở đây).",
+    counts.others, { count: counts.others });
   $("others-export").hidden = !["admin", "superadmin"].includes(config.role);
   const recent = await sent.recent(10, config.userId);
   $("sent").hidden = recent.length === 0;
@@ -116,17 +123,17 @@ function scheduleRender() {
 }
 
 $("others-export").addEventListener("click", () => exportOthers().catch((err) => {
-  window.alert(`Không xuất được tệp: ${err.message}`);
+  window.alert(_("Không xuất được tệp: %(reason)s", { reason: err.message }));
 }));
 
 sendButton.addEventListener("click", async () => {
   sendButton.disabled = true;
-  sendButton.textContent = "Đang gửi…";
+  sendButton.textContent = _("Đang gửi…");
   try {
     await sendAll();
   } finally {
     sendButton.disabled = false;
-    sendButton.textContent = "Gửi ngay";
+    sendButton.textContent = _("Gửi ngay");
   }
 });
 

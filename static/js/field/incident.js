@@ -7,7 +7,8 @@ import { h, initPage } from "./common.js";
 import { formatDateTime } from "../dates.js";
 import { initRecordForm } from "./form.js";
 import { createLocationPicker } from "./location.js";
-import { nearbyHouses } from "./nearby.js";
+import { distanceText, houseName, nearbyHouses } from "./nearby.js";
+import { _ } from "../i18n.js";
 import { createPhotoPicker } from "./photos.js";
 
 const HOUSE_RADIUS_M = 50;
@@ -42,17 +43,23 @@ async function listHouses(loc) {
   const { houses, source } = await nearbyHouses(config, loc, HOUSE_RADIUS_M)
     .catch(() => ({ houses: [], source: "phone" }));
   const chosen = houseInput.value;
-  const buttons = houses.map((house) => houseButton(house.uuid, house.name || "(chưa có tên)",
-    [house.address, `cách ${Math.round(house.distance_m)} m`,
-     house.pending ? "chưa gửi" : null].filter(Boolean).join(" · ")));
+  const buttons = houses.map((house) => houseButton(house.uuid, houseName(house),
+    [house.address, distanceText(house.distance_m),
+     house.pending ? _("chưa gửi") : null].filter(Boolean).join(" · ")));
   if (chosen && !houses.some((house) => house.uuid === chosen)) {
-    buttons.unshift(houseButton(chosen, "Cơ sở đã chọn", "ở xa ghim hiện tại"));
+    buttons.unshift(houseButton(chosen, _("Cơ sở đã chọn"), _("ở xa ghim hiện tại")));
   }
-  $("house-choices").replaceChildren(houseButton("", "Không gắn với cơ sở nào", null), ...buttons);
-  status.textContent = houses.length ? `Các cơ sở trong vòng ${HOUSE_RADIUS_M} m của ghim` +
-    (source === "phone" ? " (theo dữ liệu trên máy)." : ".")
-    : `Không có cơ sở nào trong vòng ${HOUSE_RADIUS_M} m của ghim` +
-      (source === "phone" ? " trong dữ liệu trên máy." : ".");
+  $("house-choices").replaceChildren(houseButton("", _("Không gắn với cơ sở nào"), null),
+    ...buttons);
+  const radius = { metres: HOUSE_RADIUS_M };
+  const phone = source === "phone";
+  const found = phone
+    ? _("Các cơ sở trong vòng %(metres)s m của ghim (theo dữ liệu trên máy).", radius)
+    : _("Các cơ sở trong vòng %(metres)s m của ghim.", radius);
+  const none = phone
+    ? _("Không có cơ sở nào trong vòng %(metres)s m của ghim trong dữ liệu trên máy.", radius)
+    : _("Không có cơ sở nào trong vòng %(metres)s m của ghim.", radius);
+  status.textContent = houses.length ? found : none;
 }
 
 const picker = createLocationPicker({
@@ -78,12 +85,13 @@ function askAttach(incidents) {
       resolve(value);
     };
     $("nearby-list").replaceChildren(...incidents.map((incident) => h("li", { class: "item" },
-      h("p", { class: "item-title" }, `${incident.category_label} — vụ số ${incident.id}`),
+      h("p", { class: "item-title" }, _("%(category)s — vụ số %(number)s",
+        { category: incident.category_label, number: incident.id })),
       h("p", { class: "muted" }, `${incident.status_label} · ${formatDateTime(incident.observed_at)}`
-        + ` · cách ${Math.round(incident.distance_m)} m`),
+        + ` · ${distanceText(incident.distance_m)}`),
       incident.description ? h("p", {}, incident.description) : null,
       h("button", { type: "button", class: "button primary", "data-attach": incident.id,
-                    onclick: () => done(incident.id) }, "Gộp vào vụ này"))));
+                    onclick: () => done(incident.id) }, _("Gộp vào vụ này")))));
     $("nearby-new").onclick = () => done("new");
     $("nearby-cancel").onclick = () => done(null);
     dialog.oncancel = (event) => { event.preventDefault(); done(null); };

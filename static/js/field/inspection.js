@@ -8,6 +8,7 @@ import { initRecordForm } from "./form.js";
 import { createPhotoPicker } from "./photos.js";
 import { draftKey } from "./queue.js";
 import { findHouse } from "./workset.js";
+import { _ } from "../i18n.js";
 
 const config = await initPage();
 const $ = (id) => document.getElementById(id);
@@ -33,24 +34,25 @@ async function fetchHouse(id) {
 }
 
 function showHouse(house) {
-  $("house-name").textContent = house.name || "Cơ sở cho thuê trọ";
+  $("house-name").textContent = house.name || _("Cơ sở cho thuê trọ");
   $("house-address").textContent = house.address || "";
   const facts = [houseTypes[house.house_type] || house.house_type,
-                 house.rooms != null ? `${house.rooms} phòng` : null,
-                 house.residents != null ? `${house.residents} người ở` : null,
+                 house.rooms != null ? _("%(count)s phòng", { count: house.rooms }) : null,
+                 house.residents != null ? _("%(count)s người ở", { count: house.residents }) : null,
                  house.neighbourhood_name].filter(Boolean);
   $("house-facts").textContent = facts.join(" · ");
   $("house-inspected").textContent = house.last_inspection_on
-    ? `Lần kiểm tra gần nhất: ${formatDate(house.last_inspection_on)}`
-      + (house.follow_up_on ? ` · hẹn kiểm tra lại ${formatDate(house.follow_up_on)}` : "")
-    : "Chưa có lần kiểm tra nào.";
+    ? _("Lần kiểm tra gần nhất: %(date)s", { date: formatDate(house.last_inspection_on) })
+      + (house.follow_up_on ? " · " + _("hẹn kiểm tra lại %(date)s",
+        { date: formatDate(house.follow_up_on) }) : "")
+    : _("Chưa có lần kiểm tra nào.");
   $("house-pending").hidden = !house.pending;
 }
 
 const house = uuid ? (await findHouse(config.userId, uuid)) || (await fetchHouse(params.get("id")))
   : null;
 if (!house) {
-  $("house-name").textContent = "Không tìm thấy cơ sở";
+  $("house-name").textContent = _("Không tìm thấy cơ sở");
   $("house-missing").hidden = false;
   document.body.dataset.houseMissing = "true";
 } else {
@@ -68,10 +70,10 @@ if (!house) {
   });
   const check = (payload) => (payload.follow_up_on && payload.inspected_at &&
       payload.follow_up_on < payload.inspected_at.slice(0, 10)
-    ? [{ field: "follow_up_on", message: "Ngày hẹn kiểm tra lại phải từ ngày kiểm tra trở đi." }]
+    ? [{ field: "follow_up_on", message: _("Ngày hẹn kiểm tra lại phải từ ngày kiểm tra trở đi.") }]
     : []);
   controller = await initRecordForm({
     config, photos, picker: null, form: $("record-form"), check, single: true,
-    kind: "inspection", title: () => `Kiểm tra: ${house.name}`,
+    kind: "inspection", title: () => _("Kiểm tra: %(name)s", { name: house.name }),
   });
 }

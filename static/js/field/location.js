@@ -5,6 +5,7 @@
  * else from the API — so the map is useful with no tiles and no signal. */
 
 import { readJson } from "../html.js";
+import { _ } from "../i18n.js";
 import { load as loadWorkset } from "./workset.js";
 
 // GPS accuracy: warn beyond warnAccuracyM, refuse (pin by hand) beyond maxAccuracyM, as
@@ -87,7 +88,7 @@ export function createLocationPicker({ mapEl, statusEl, gpsButton, errorEl, conf
   function placeMarker(latlng, pan) {
     if (!marker) {
       marker = L.marker(latlng, { draggable: true, icon: pinIcon(), autoPan: true,
-                                  keyboard: true, title: "Vị trí ghi nhận (kéo để sửa)" })
+                                  keyboard: true, title: _("Vị trí ghi nhận (kéo để sửa)") })
         .addTo(map);
       marker.on("dragend", () => {
         const p = marker.getLatLng();
@@ -161,30 +162,30 @@ export function createLocationPicker({ mapEl, statusEl, gpsButton, errorEl, conf
   /** {ok, level, message}: level ok | warn | block. */
   function check() {
     const acc = accuracy();
-    const gpsText = state.gps ? `GPS ±${Math.round(state.gps.accuracy)} m` : "";
     if (!state.point) {
-      const why = state.gpsError === "denied" ? "Chưa được phép dùng định vị."
-        : state.gpsError ? "Không lấy được vị trí GPS." : "Đang lấy vị trí GPS…";
+      const why = state.gpsError === "denied" ? _("Chưa được phép dùng định vị.")
+        : state.gpsError ? _("Không lấy được vị trí GPS.") : _("Đang lấy vị trí GPS…");
       return { ok: false, level: state.gpsError ? "block" : "wait",
-               message: `${why} Chạm vào bản đồ để đặt ghim.` };
+               message: why + " " + _("Chạm vào bản đồ để đặt ghim.") };
     }
     if (state.manual) {
-      return { ok: true, level: "ok",
-               message: `Đã đặt ghim bằng tay${gpsText ? ` (${gpsText})` : ""}.` };
+      return { ok: true, level: "ok", message: state.gps
+        ? _("Đã đặt ghim bằng tay (GPS ±%(metres)s m).", { metres: Math.round(state.gps.accuracy) })
+        : _("Đã đặt ghim bằng tay.") };
     }
     if (state.stored && state.stored.fixed) {
-      return { ok: true, level: "ok", message: "Vị trí đã lưu của cơ sở (kéo ghim để sửa)." };
+      return { ok: true, level: "ok", message: _("Vị trí đã lưu của cơ sở (kéo ghim để sửa).") };
     }
     if (acc == null) {
-      return { ok: true, level: "warn", message: "Vị trí từ bản nháp, chưa rõ độ chính xác." };
+      return { ok: true, level: "warn", message: _("Vị trí từ bản nháp, chưa rõ độ chính xác.") };
     }
-    const text = `Độ chính xác ±${Math.round(acc)} m`;
+    const text = _("Độ chính xác ±%(metres)s m", { metres: Math.round(acc) });
     if (acc > BLOCK_M) {
-      return { ok: false, level: "block",
-               message: `${text} — quá kém. Kéo ghim đến đúng vị trí trên bản đồ để lưu.` };
+      return { ok: false, level: "block", message:
+        text + " — " + _("quá kém. Kéo ghim đến đúng vị trí trên bản đồ để lưu.") };
     }
     if (acc > WARN_M) {
-      return { ok: true, level: "warn", message: `${text} — kém, hãy kiểm tra lại ghim.` };
+      return { ok: true, level: "warn", message: text + " — " + _("kém, hãy kiểm tra lại ghim.") };
     }
     return { ok: true, level: "ok", message: text };
   }

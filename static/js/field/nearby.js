@@ -3,6 +3,7 @@
  * home page's list, the house form's duplicate check and the violation form's house picker. */
 
 import { housesNear, pendingHouses, distanceM } from "./workset.js";
+import { _ } from "../i18n.js";
 
 const TIMEOUT_MS = 5000;
 
@@ -33,6 +34,16 @@ export async function nearbyHouses(config, point, radius) {
     }
   }
   return { source: "phone", houses: await housesNear(config.userId, point, radius) };
+}
+
+/** "cách 12 m": how far a house (or an incident) is, for the lists of what is near. */
+export function distanceText(metres) {
+  return _("cách %(metres)s m", { metres: Math.round(metres) });
+}
+
+/** A house's name, or that it has none yet. */
+export function houseName(house) {
+  return house.name || _("(chưa có tên)");
 }
 
 /** Where an inspection of ``house`` is recorded: the page that works offline. */

@@ -2,6 +2,7 @@
  * before they are queued, shown as previews that can be removed; at most 5. */
 
 import { h } from "./common.js";
+import { _ } from "../i18n.js";
 
 export const MAX_PHOTOS = 5;
 const MAX_SIDE = 1600;
@@ -49,8 +50,9 @@ export function createPhotoPicker({ input, list, status, onChange }) {
   function render() {
     photos.forEach((p) => { if (!p.url) p.url = URL.createObjectURL(p.blob); });
     list.replaceChildren(...photos.map((photo, index) => h("li", { class: "photo" },
-      h("img", { src: photo.url, alt: `Ảnh ${index + 1}` }),
-      h("button", { type: "button", class: "photo-remove", "aria-label": `Xóa ảnh ${index + 1}`,
+      h("img", { src: photo.url, alt: _("Ảnh %(number)s", { number: index + 1 }) }),
+      h("button", { type: "button", class: "photo-remove",
+                    "aria-label": _("Xóa ảnh %(number)s", { number: index + 1 }),
                     onclick: () => remove(index) }, "×"))));
     input.disabled = photos.length >= MAX_PHOTOS;
     input.closest("label").classList.toggle("disabled", input.disabled);
@@ -70,13 +72,13 @@ export function createPhotoPicker({ input, list, status, onChange }) {
     input.value = "";
     if (!files.length) return;
     const room = MAX_PHOTOS - photos.length;
-    if (files.length > room) status.textContent = `Chỉ giữ tối đa ${MAX_PHOTOS} ảnh.`;
+    if (files.length > room) status.textContent = _("Chỉ giữ tối đa %(count)s ảnh.", { count: MAX_PHOTOS });
     list.dataset.busy = "true";
     for (const file of files.slice(0, Math.max(0, room))) {
       try {
         photos.push({ blob: await resizeImage(file) });
       } catch {
-        status.textContent = `Không đọc được ảnh "${file.name}".`;
+        status.textContent = _("Không đọc được ảnh \"%(name)s\".", { name: file.name });
       }
     }
     list.dataset.busy = "false";

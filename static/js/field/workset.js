@@ -5,6 +5,7 @@
  * measured on a local equirectangular plane in metres. */
 
 import { outbox, workset } from "./queue.js";
+import { _ } from "../i18n.js";
 
 const URL_WORKSET = "/api/v1/field/working-set";
 const STALE_MS = 6 * 3600 * 1000;
@@ -64,7 +65,7 @@ export async function download(userId, neighbourhood = "") {
     signal: AbortSignal.timeout(60000),
   });
   if (!response.ok) {
-    let message = `Máy chủ trả lời mã ${response.status}.`;
+    let message = _("Máy chủ trả lời mã %(status)s.", { status: response.status });
     try { message = (await response.json()).error.message || message; } catch { /* no body */ }
     throw new Error(message);
   }

@@ -26,7 +26,7 @@ function cellStyle(count, colour, ring) {
  * A tile layer of one point layer.
  * @param {L.Map} map
  * @param {object} o  url (tile URL template), layer (the tile layer's name), pane,
- *   cellColour, cellRing (cells as rings), cellLabel ("vụ vi phạm"), pointStyle(properties),
+ *   cellColour, cellRing (cells as rings), cellText(count) (the cell's sentence), pointStyle(properties),
  *   onPoint(latlng, properties)
  * @returns {{grid: L.VectorGrid, setQuery: function(URLSearchParams): void}}
  */
@@ -47,7 +47,7 @@ export function pointTiles(map, o) {
   grid.on("click", (e) => {
     const p = e.layer.properties;
     if (p.count != null) {
-      L.popup().setLatLng(e.latlng).setContent(cellPopup(p.count, o.cellLabel)).openOn(map);
+      L.popup().setLatLng(e.latlng).setContent(cellPopup(o.cellText(p.count))).openOn(map);
     } else {
       o.onPoint(e.latlng, p);
     }

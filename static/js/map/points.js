@@ -2,6 +2,7 @@
  * (point-tiles.js), GeoJSON by bounding box with full popups and clusters from it. Mixed
  * into UrbanMap (map.js): ``this`` is the map object, with its cfg, layers, state and load. */
 import { escapeHtml } from "../html.js";
+import { _, formatNumber } from "../i18n.js";
 import { housePopup, incidentPopup } from "./popups.js";
 
 /** The incident filters as API/tile parameters (``null``: no category ticked, nothing to draw). */
@@ -68,7 +69,7 @@ export const pointMethods = {
 
   /** A point drawn from a tile carries few columns: its popup asks the API for the rest. */
   async popupFromApi(layer, id, latlng, render) {
-    const popup = L.popup().setLatLng(latlng).setContent("<p>Đang tải…</p>").openOn(this.map);
+    const popup = L.popup().setLatLng(latlng).setContent("<p>" + escapeHtml(_("Đang tải…")) + "</p>").openOn(this.map);
     try {
       const params = new URLSearchParams({ ward: this.cfg.ward });
       const response = await fetch(`${this.cfg.api}${layer}/${Number(id)}?${params}`,
@@ -77,7 +78,8 @@ export const pointMethods = {
       if (!response.ok) throw new Error(body.error ? body.error.message : response.statusText);
       popup.setContent(render(body.properties));
     } catch (error) {
-      popup.setContent(`<p class="error">Không tải được thông tin: ${escapeHtml(error.message)}</p>`);
+      const why = _("Không tải được thông tin: %(reason)s", { reason: error.message });
+      popup.setContent(`<p class="error">${escapeHtml(why)}</p>`);
     }
   },
 
@@ -95,7 +97,7 @@ export const pointMethods = {
   showCategoryCounts(counts) {
     document.querySelectorAll("[data-category-count]").forEach((el) => {
       const n = counts[el.dataset.categoryCount] || 0;
-      el.textContent = n ? `(${n.toLocaleString("vi-VN")})` : "";
+      el.textContent = n ? `(${formatNumber(n)})` : "";
     });
   },
 

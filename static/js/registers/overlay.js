@@ -4,6 +4,7 @@
  * a register is a layer the user turns on. */
 
 import { escapeHtml, readJson } from "../html.js";
+import { _ } from "../i18n.js";
 
 const SHAPES = {
   square: '<rect x="3" y="3" width="14" height="14"/>',
@@ -26,9 +27,11 @@ function icon(symbol) {
 function popup(register, feature) {
   const rows = Object.entries(feature.properties.shown || {}).map(([label, value]) =>
     `<tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join("");
-  return `<strong>${escapeHtml(register.name)}</strong> — số ${escapeHtml(feature.id)}` +
+  return `<strong>${escapeHtml(register.name)}</strong> — ` +
+    escapeHtml(_("số %(number)s", { number: feature.id })) +
     `<table class="popup-table">${rows}</table>` +
-    `<a href="${escapeHtml(register.page)}/${escapeHtml(feature.id)}">Xem / sửa</a>`;
+    `<a href="${escapeHtml(register.page)}/${escapeHtml(feature.id)}">` +
+    escapeHtml(_("Xem / sửa")) + "</a>";
 }
 
 function overlay(map, register) {
@@ -71,7 +74,7 @@ export async function addRegisterOverlays(map, url) {
   const control = L.control.layers(null, overlays, { collapsed: window.innerWidth < 700,
                                                      position: "topright" }).addTo(map);
   control.getContainer().classList.add("register-overlays");
-  control.getContainer().setAttribute("aria-label", "Sổ theo dõi");
+  control.getContainer().setAttribute("aria-label", _("Sổ theo dõi"));
   document.body.dataset.registersReady = "true";
   return overlays;
 }

@@ -7,6 +7,7 @@ import { initPage } from "../field/common.js";
 import { initRecordForm } from "../field/form.js";
 import { createLocationPicker } from "../field/location.js";
 import { createPhotoPicker } from "../field/photos.js";
+import { _ } from "../i18n.js";
 
 const config = await initPage();
 const $ = (id) => document.getElementById(id);
@@ -29,7 +30,8 @@ const NEEDED = { line: 2, polygon: 3 };
 
 function showVertices() {
   const status = $("vertex-status");
-  if (status) status.textContent = vertices.length ? `Đã có ${vertices.length} điểm.` : "Chưa có điểm nào.";
+  if (status) status.textContent = vertices.length
+    ? _("Đã có %(count)s điểm.", { count: vertices.length }) : _("Chưa có điểm nào.");
 }
 
 if (kind !== "point") {
@@ -52,7 +54,7 @@ controller = await initRecordForm({
   config, picker, photos, form, kind: "register_entry",
   title: () => config.register.name,
   check: () => (kind !== "point" && vertices.length < NEEDED[kind]
-    ? [{ field: "geometry", message: `Cần ít nhất ${NEEDED[kind]} điểm.` }] : []),
+    ? [{ field: "geometry", message: _("Cần ít nhất %(count)s điểm.", { count: NEEDED[kind] }) }] : []),
   beforeQueue: (payload) => {
     if (kind === "point") return payload;
     const withShape = { ...payload, geometry: drawn() };

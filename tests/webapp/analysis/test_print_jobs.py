@@ -49,6 +49,16 @@ def test_a_failed_job_says_so_in_vietnamese_and_logs_the_cause(tmp_path, caplog)
     assert not print_jobs.result_path(tmp_path, state).exists()
 
 
+def test_a_job_keeps_its_requesters_language_for_its_messages(tmp_path):
+    def work(progress):
+        raise RuntimeError("boom")
+
+    job = print_jobs.start(tmp_path, ward_id=1, user_id=None, title="Atlas", filename="x.pdf",
+                           work=work, locale="en")
+    state = _wait(tmp_path, job.id)
+    assert state.locale == "en" and state.message.startswith("The atlas could not be printed")
+
+
 def test_unknown_or_malformed_ids_are_no_job(tmp_path):
     assert print_jobs.load(tmp_path, "../../etc/passwd") is None
     assert print_jobs.load(tmp_path, "A" * 24) is None

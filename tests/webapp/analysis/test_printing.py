@@ -44,24 +44,37 @@ def test_ranking_pdf(demo_app):
     assert "Tháng '2026-13' không hợp lệ" in refused.get_data(as_text=True)
 
 
-def test_ranking_atlas_is_a_background_job_with_progress(demo_app, tmp_path):
-    """27 pages take seconds to draw: once per backend, not once per role."""
-    demo_app.config["INSTANCE_DIR"] = tmp_path
-    client = _client(demo_app, "leader")
+def start_atlas(client) -> str:
+    """Start the October atlas (A4) as a job; the URL of its page."""
     start = client.post("/ranking/atlas", data={
         "csrf_token": csrf_token(client, "/ranking?month=2026-10"), "month": "2026-10",
         "paper": "A4"})
     assert start.status_code == 303
-    page_url = start.headers["Location"]
-    page = client.get(page_url).get_data(as_text=True)
-    assert "In tập bản đồ xếp hạng" in page and 'http-equiv="refresh"' in page
-    seen, deadline = [], time.monotonic() + 240
+    return start.headers["Location"]
+
+
+def wait_for_job(client, page_url: str, seen: list | None = None) -> dict:
+    """The job's JSON state once it stopped running (``seen`` gets each (done, total))."""
+    deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         state = client.get(page_url + ".json").get_json()
-        seen.append((state["done"], state["total"]))
+        if seen is not None:
+            seen.append((state["done"], state["total"]))
         if state["status"] != "running":
             break
         time.sleep(0.3)
+    return state
+
+
+def test_ranking_atlas_is_a_background_job_with_progress(demo_app, tmp_path):
+    """27 pages take seconds to draw: once per backend, not once per role."""
+    demo_app.config["INSTANCE_DIR"] = tmp_path
+    client = _client(demo_app, "leader")
+    page_url = start_atlas(client)
+    page = client.get(page_url).get_data(as_text=True)
+    assert "In tập bản đồ xếp hạng" in page and 'http-equiv="refresh"' in page
+    seen: list = []
+    state = wait_for_job(client, page_url, seen)
     assert state["status"] == "done", state
     assert state["total"] == 27 and seen[-1] == (27, 27)  # overview + 26 khu phố
     assert all(done <= total for done, total in seen)

@@ -243,3 +243,42 @@ def test_cli_import_dry_run_and_commit(writable_app, tmp_path):
     assert "Đã nhập 1 dòng" in done.output
     missing_crs = runner.invoke(cli, args[:6] + args[8:])
     assert missing_crs.exit_code != 0 and "VN-2000" in missing_crs.output
+
+
+def test_an_xlsx_row_report_reads_english_for_an_english_user(writable_app, tmp_path):
+    # Each row's problem is a geo.i18n.Message: the English reader gets the field and the
+    # problem in English, the Vietnamese reader (no cookie) the same rows in Vietnamese.
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["Loại vi phạm", "Ngày", "Kinh độ", "Vĩ độ"])
+    book.active.append(["Lấn chiếm vỉa hè", "01/11/2026", 106.91, 10.86])
+    book.active.append(["Chợ", "01/11/2026", 107.9, 10.86])
+    book.active.append(["Lấn chiếm vỉa hè", "01/11/2099", 106.91, 10.86])
+    path = tmp_path / "vu.xlsx"
+    book.save(path)
+    client = writable_app.test_client()
+    sign_in(client, "dothi")
+    client.set_cookie("lang", "en")
+    html = _upload(client, path, layer="incidents", action="dry_run").get_data(as_text=True)
+    assert "Kind of violation is not valid: Chợ." in html
+    assert "Outside the ward (" in html and "m from the boundary" in html
+    assert "Time observed cannot be in the future." in html
+    assert "không hợp lệ" not in html and "ngoài địa bàn" not in html
+    client.delete_cookie("lang")
+    html = _upload(client, path, layer="incidents", action="dry_run").get_data(as_text=True)
+    assert "Loại vi phạm không hợp lệ: Chợ." in html and "ngoài địa bàn phường" in html
+    assert "Thời điểm phát hiện không được ở tương lai." in html
+
+
+def test_an_unreadable_file_is_refused_in_english_for_an_english_user(writable_app, tmp_path):
+    path = tmp_path / "hong.zip"
+    path.write_bytes(b"not a zip at all")
+    client = writable_app.test_client()
+    sign_in(client, "dothi")
+    client.set_cookie("lang", "en")
+    response = _upload(client, path, layer="incidents", action="dry_run")
+    assert response.status_code == 302  # the upload is refused before it is kept
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The archive is broken or not a .zip/.xlsx file." in page
+    assert "Tệp nén bị hỏng" not in page

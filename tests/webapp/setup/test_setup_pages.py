@@ -105,6 +105,22 @@ def test_bad_ward_uploads_are_refused_and_nothing_is_created(empty_app, tmp_path
     assert _scalar(empty_app, select(func.count()).select_from(Ward)) == 0
 
 
+def test_a_boundary_refusal_reads_english_for_an_english_admin(empty_app, tmp_path):
+    files = realward.write_files(tmp_path)
+    client = empty_app.test_client()
+    _first_admin(client)
+    client.set_cookie("lang", "en")
+    point = json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {},
+         "geometry": {"type": "Point", "coordinates": [106.9, 10.85]}}]}).encode()
+    response = _create_ward(client, files, boundary=(io.BytesIO(point), "diem.geojson"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The file has no area (polygon): a ward&#39;s boundary must be a closed area." in page
+    assert "không có vùng" not in page
+    assert _scalar(empty_app, select(func.count()).select_from(Ward)) == 0
+
+
 def test_super_admin_manages_wards_ward_admins_stay_inside_theirs(empty_app, tmp_path):
     files = realward.write_files(tmp_path)
     client = empty_app.test_client()

@@ -1,0 +1,115 @@
+"""The pages' JavaScript speaks the page's language: with the ``lang`` cookie set to English,
+the ward map's layer control, status line and popups, and a phone's offline queue messages
+are English (static/js/i18n.js, the catalogue the base template embeds)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import FORM, PHONE, open_field_home, save_record, sign_in_page, wait_until
+
+pytestmark = pytest.mark.e2e
+
+LOADED = "document.body.dataset.layersLoaded === 'true'"
+# Letters peculiar to Vietnamese, as tests/test_catalogue.py's VIETNAMESE.
+VIETNAMESE_LETTERS = "ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
+
+
+def english(context, base: str) -> None:
+    """The language switch's cookie: English for this browser, before and after sign-in."""
+    context.add_cookies([{"name": "lang", "value": "en", "url": base}])
+
+
+def vietnamese_in(text: str) -> bool:
+    return any(letter in text.lower() for letter in VIETNAMESE_LETTERS)
+
+
+def shoot(page, name: str) -> None:
+    folder = os.environ.get("URBANORDER_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / name))
+
+
+def test_the_map_layer_control_status_and_popups_are_english(browser, live_server):
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 800})
+    english(context, live_server)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in_page(page, live_server + "/")
+    wait_until(page, LOADED)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    names = [n.strip() for n in
+             page.locator(".leaflet-control-layers-overlays label").all_inner_texts()]
+    # Our layers in English; the ward's route and registers keep the names the ward gave them.
+    for wanted in ("Neighbourhood boundaries", "Streets", "Model street / cluster",
+                   "Boarding houses", "Violations"):
+        assert wanted in names, names
+    for vietnamese in ("Ranh giới khu phố", "Đường phố", "Tuyến / cụm kiểu mẫu",
+                       "Cơ sở cho thuê trọ", "Vụ vi phạm"):
+        assert vietnamese not in names, names
+    shoot(page, "en-map.png")  # docs/en-map.png (docs/translating.md)
+    status = page.locator("#load-status").inner_text()
+    assert status.startswith("In view:") and "Zoomed out" in status, status
+    page.evaluate("UrbanMap.layers.neighbourhoods.getLayers()[0].openPopup()")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    headers = popup.locator("th").all_inner_texts()
+    assert "Population" in headers and "Households" in headers, headers
+    assert not [h for h in headers if vietnamese_in(h)], headers
+    shoot(page, "en-map-popup.png")
+    page.evaluate("UrbanMap.map.closePopup(); "
+                  "UrbanMap.layers.streets.getLayers()[0].openPopup()")
+    wait_until(page, "document.querySelector('.leaflet-popup-content th')?.textContent"
+                     " === 'Street class'")
+    assert errors == []
+    context.close()
+
+
+def test_the_phone_queue_speaks_english_offline(browser, live_server, police_session):
+    context = browser.new_context(**{**PHONE, "locale": "en-GB"}, storage_state=police_session)
+    english(context, live_server)
+    page, errors = open_field_home(context, live_server)
+    assert page.evaluate("document.documentElement.lang") == "en"
+
+    context.set_offline(True)
+    response = page.goto(live_server + "/field/incidents/new")
+    assert response is not None and response.from_service_worker
+    wait_until(page, f"{FORM} && {FORM}.dataset.ready === 'true'")
+    wait_until(page, "document.getElementById('loc-status').dataset.level === 'ok'")
+    assert page.locator("#loc-status").inner_text().startswith("Accuracy ±")
+    assert page.locator("#net-state").inner_text() == "Offline"
+    # English words are longer: the category tiles still fit the phone's width.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shoot(page, "en-phone-form.png")
+    page.click("label.tile:has(input[value=sanitation])")
+    page.fill("#f-description", "Rác để sai giờ")
+    save_record(page)
+    wait_until(page, f"{FORM}.dataset.state === 'queued'")
+    assert page.locator("#result-title").inner_text() == "Saved on the phone"
+    body = page.locator("#result-body").inner_text()
+    # The sender's word for an offline round (field/sender.js MESSAGES.offline).
+    assert body.startswith("Not sent yet: no network connection. It will be sent again"), body
+    assert "The record is still safe on this phone." in body, body
+    shoot(page, "en-phone-saved.png")
+
+    page.goto(live_server + "/field/")
+    wait_until(page, "document.body.dataset.homeReady === 'true'")
+    counter = page.locator("#queue-count")
+    assert counter.get_attribute("data-count") == "1"
+    assert counter.inner_text() == "1 record waiting to be sent"
+    entry = page.locator("#queue-list > li").first
+    assert entry.locator(".item-state").inner_text() == (
+        "Waiting to be sent again — Not sent yet: no network connection. "
+        "It will be sent again automatically.")
+    assert entry.locator(".muted").inner_text().startswith("Saved at ")
+    shoot(page, "en-phone-home.png")
+    context.set_offline(False)
+    wait_until(page, "document.getElementById('queue-count').dataset.count === '0'",
+               timeout=90)
+    assert counter.inner_text() == "No records waiting to be sent"
+    assert errors == []
+    context.close()

@@ -1,0 +1,101 @@
+"""A phone's backlog in one request (``POST /api/v1/field/batch``), on both backends: each
+record stored, refused or replayed exactly as if sent alone."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from sqlalchemy import func, select
+
+from geo.schema import BATCH_MAX_RECORDS
+from models.tables import BoardingHouse, FieldSubmission, Incident
+from tests.webapp.field.conftest import house_payload, incident_payload
+from tests.webapp.field.test_json_body import post_json
+from webapp.extensions import db
+
+BATCH = "/api/v1/field/batch"
+HOUSES = "/api/v1/field/boarding-houses"
+INCIDENTS = "/api/v1/field/incidents"
+
+
+def send(client, records, headers=None, raw=None):
+    body = raw if raw is not None else json.dumps({"records": records}, ensure_ascii=False)
+    return client.post(BATCH, data=body, content_type="application/json",
+                       headers=client.csrf_headers if headers is None else headers)
+
+
+def stored(app, model, uuids) -> int:
+    with app.app_context():
+        return db.conn.execute(select(func.count()).select_from(model).where(
+            model.client_uuid.in_([uuid.UUID(u) for u in uuids]))).scalar()
+
+
+def test_each_record_is_answered_as_if_sent_alone(field_client, writable_app):
+    police = field_client("police")
+    earlier = incident_payload()
+    alone = post_json(police, earlier)
+    assert alone.status_code == 201
+    good, house = incident_payload(), house_payload()
+    bad = incident_payload(category="not-a-category", location={"lon": 1, "lat": 2})
+    records = [{"url": INCIDENTS, "payload": good}, {"url": HOUSES, "payload": house},
+               {"url": INCIDENTS, "payload": bad}, {"url": INCIDENTS, "payload": earlier},
+               {"url": INCIDENTS, "payload": incident_payload(), "user": 999_999},
+               {"url": "/api/v1/field/nowhere", "payload": incident_payload()}]
+    answer = send(police, records)
+    assert answer.status_code == 200, answer.get_json()
+    results = answer.get_json()["results"]
+    assert [r["status"] for r in results] == [201, 201, 400, 200, 401, 404]
+    assert results[0]["uuid"] == good["uuid"] and results[0]["entity"] == "incident"
+    assert results[0]["derived"]["neighbourhood"]["code"].startswith("KP")
+    assert results[1]["entity"] == "boarding_house" and results[1]["derived"]["street"]
+    refused = results[2]["error"]
+    assert refused["code"] == "invalid" and {e["field"] for e in refused["errors"]} >= {
+        "category", "location"}
+    assert results[3]["replayed"] is True and results[3]["id"] == alone.get_json()["id"]
+    assert results[4]["error"]["code"] == "other_user"
+    assert results[5]["error"]["field"] == "url"
+    assert stored(writable_app, Incident, [good["uuid"], bad["uuid"]]) == 1
+    assert stored(writable_app, BoardingHouse, [house["uuid"]]) == 1
+    # Sent again (the answer was lost): replays, nothing new; a record sent alone after its
+    # batch replays too, since the content hash does not depend on how it travelled.
+    again = send(police, records[:2]).get_json()["results"]
+    assert [(r["status"], r.get("replayed")) for r in again] == [(200, True), (200, True)]
+    assert post_json(police, good).status_code == 200
+    assert stored(writable_app, FieldSubmission, [good["uuid"], house["uuid"]]) == 2
+    changed = send(police, [{"url": INCIDENTS, "payload": {**good, "description": "khác"}}])
+    assert changed.get_json()["results"][0]["status"] == 409
+
+
+def test_permissions_are_the_single_endpoints(field_client, writable_app):
+    staff = field_client("urban_staff")  # records violations, not boarding houses
+    house, incident = house_payload(), incident_payload()
+    results = send(staff, [{"url": HOUSES, "payload": house},
+                           {"url": INCIDENTS, "payload": incident}]).get_json()["results"]
+    assert [r["status"] for r in results] == [403, 201]
+    assert stored(writable_app, BoardingHouse, [house["uuid"]]) == 0
+    leader = field_client("leader")
+    answer = send(leader, [{"url": INCIDENTS, "payload": incident_payload()}])
+    assert answer.get_json()["results"][0]["status"] == 403
+
+
+def test_a_bad_batch_is_refused_whole_and_stores_nothing(field_client, writable_app):
+    police = field_client("police")
+    payloads = [incident_payload() for _ in range(BATCH_MAX_RECORDS + 1)]
+    too_many = send(police, [{"url": INCIDENTS, "payload": p} for p in payloads])
+    assert too_many.status_code == 413
+    assert str(BATCH_MAX_RECORDS) in too_many.get_json()["error"]["message"]
+    empty = send(police, [])
+    assert empty.status_code == 400 and empty.get_json()["error"]["field"] == "records"
+    nan = json.dumps({"records": [{"url": INCIDENTS, "payload": payloads[0]}]}).replace(
+        '"accuracy_m": 8.0', '"accuracy_m": NaN')
+    assert send(police, None, raw=nan).status_code == 400
+    assert send(police, None, raw="[1, 2]").status_code == 400
+    not_object = send(police, [{"url": INCIDENTS, "payload": [1]}, "nhà trọ"])
+    assert [r["status"] for r in not_object.get_json()["results"]] == [400, 400]
+    no_token = send(police, [{"url": INCIDENTS, "payload": payloads[1]}], headers={})
+    assert no_token.status_code == 400
+    other = send(police, [{"url": INCIDENTS, "payload": payloads[2]}],
+                 headers={**police.csrf_headers, "X-Urbanorder-User": "999999"})
+    assert other.status_code == 401 and other.get_json()["error"]["code"] == "other_user"
+    assert stored(writable_app, Incident, [p["uuid"] for p in payloads]) == 0
