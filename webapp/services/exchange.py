@@ -17,13 +17,12 @@ from pathlib import Path
 
 from geo import assign
 from geo import io as geoio
-from geo.i18n import N_, Message
+from geo.i18n import N_, Joined, Message
 from geo.lazy import deferred
 from models import model_streets as model_records
 from models import queries, records, wards
 from models.tables import BoardingHouse, Incident, ModelStreet, Neighbourhood, Street
 from webapp.clock import local_now
-from webapp.services import joined
 from webapp.services import streets as streets_service
 from webapp.services.field import MODEL_STREET_WITHIN_M, STREET_WITHIN_M
 
@@ -280,7 +279,7 @@ def describe_streets(result: dict) -> Message:
                              houses=relinked.get("boarding-houses", 0),
                              incidents=relinked.get("incidents", 0),
                              streets=relinked.get("model-streets", 0)))
-    return joined(parts, separator="")
+    return Joined(parts, separator="")
 
 
 __all__ = ["ImportRefused", "ImportRequest", "Plan", "commit", "describe_streets", "dry_run",

@@ -12,13 +12,12 @@ from pyproj import CRS
 from geo import boundary as geo_boundary
 from geo import io as geoio
 from geo.crs import metric_crs_choices, metric_epsg_for
-from geo.i18n import N_, Message, Msgid
+from geo.i18n import N_, Joined, Message, Msgid
 from geo.plan import Plan, starting_plan
 from geo.text import tidy
 from models import plans, queries, records
 from models import wards as ward_records
 from webapp.clock import local_now
-from webapp.services import joined
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 OUTSIDE_TOLERANCE_M = 50.0
@@ -165,7 +164,7 @@ def remove(tx, ward, user_id: int | None, force: bool = False) -> dict[str, int]
     """
     held = holdings(tx, ward.id)
     if any(held["records"].values()) and not force:
-        listed = joined([Message(N_("%(count)s %(label)s"), count=n,
+        listed = Joined([Message(N_("%(count)s %(label)s"), count=n,
                                   label=Msgid(RECORD_LABELS[k]))
                           for k, n in held["records"].items() if n])
         raise WardError(Message(N_("%(ward)s đang có dữ liệu (%(listed)s): không xóa. Nếu thật "
