@@ -13,6 +13,7 @@ help is marked ``N_`` and said when the help is shown (``option``, ``Option``).
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
@@ -28,8 +29,6 @@ _LANGUAGE_KEY = "urbanorder.language"
 def language() -> str:
     """The command-line user's language: ``--lang`` of this invocation, else
     ``URBANORDER_LANG``, else Vietnamese (an unknown value counts as none)."""
-    import os
-
     ctx = click.get_current_context(silent=True)
     chosen = ctx.meta.get(_LANGUAGE_KEY) if ctx is not None else None
     if chosen is None:
