@@ -92,10 +92,11 @@ DATA_LITERALS = {
     "geo/report/rows.py": {r"^(phường|xã|thị trấn)\s+"},
     # example_meta: the synthetic ward's name and its rubric's tier labels (a ward's data).
     "geo/printmap/__init__.py": {"Phường Tam Phước", "Xuất sắc", "Tốt", "Đạt", "Chưa đạt"},
-    # Notes the system writes into a record's stored history (a model street's event): kept
-    # with the record as written, like the notes staff type.
+    # Notes the system writes into a record's stored history (a model street's or an
+    # incident's event): kept with the record as written, like the notes staff type.
     "webapp/services/exchange.py": {"Nhập từ tệp"},
     "webapp/services/model_streets.py": {"vẽ lại"},
+    "webapp/services/field.py": {"Báo cáo bổ sung"},
     # The document handed to a boarding-house owner is the ward's record under Vietnamese
     # law, written in Vietnamese whoever downloads it.
     "webapp/services/owners.py": {"Dữ liệu cá nhân của chủ cơ sở lưu trú (Luật 91/2025/QH15)"},
@@ -114,12 +115,7 @@ DATA_LITERALS = {
 
 # Files not converted yet: each holds user-facing Vietnamese outside gettext. This set only
 # shrinks; a file leaves it when its strings are wrapped and translated.
-NOT_YET_TRANSLATED = {
-    # Owned by other helpers during issue 12 (field, js, start branches): wrapped after merge.
-    "webapp/field/api.py",
-    "webapp/services/field.py",
-    "webapp/services/submissions.py",
-}
+NOT_YET_TRANSLATED: set[str] = set()
 
 # Template text that is not a message: code shown as code, brand and units.
 TEMPLATE_WORDS = {"urbanorder", "EPSG", "WGS", "VN", "km", "m", "z", "yaml", "dd", "mm",
