@@ -12,7 +12,7 @@ from webapp.analysis import bp, common
 from webapp.auth.permissions import require
 from webapp.clock import local_now
 from webapp.extensions import db
-from webapp.i18n import current_language
+from webapp.i18n import Labels, current_language
 from webapp.services import analysis as service
 from webapp.services import work as work_service
 from webapp.services.plans import plan_for
@@ -54,7 +54,7 @@ def targets():
     # The plan's tasks flagged by the early warning, and each target's linked tasks.
     tasks = work_service.board(db.conn, ward.id, today, plan.work)
     return render_template("analysis/targets.html", ward=ward, rows=rows, counts=counts,
-                           plan=plan, labels=STATUS_LABELS, today=today,
+                           plan=plan, labels=Labels(STATUS_LABELS), today=today,
                            status_order=STATUS_ORDER, work_labels=work.WARNINGS,
                            flagged_tasks=[t for t in tasks if t["warning"] in work.FLAGGED],
                            linked_tasks=_linked(tasks))

@@ -178,6 +178,14 @@ def test_hotspot_refusals_and_labels_in_english(client_as):
     assert "0% (no house nearby)" in coverage and "không nhà nào gần" not in coverage
 
 
+def test_the_targets_summary_in_english(client_as):
+    client = client_as("leader")
+    client.set_cookie("lang", "en")
+    page = client.get("/targets").get_data(as_text=True)
+    assert "Đúng tiến độ" not in page and "Có nguy cơ chậm" not in page  # the four counts
+    assert "of the target reached" in page and "Hoàn thành" not in page
+
+
 def test_hotspot_defaults_are_encroachment_over_six_months(client_as):
     body = client_as("leader").get("/api/v1/hotspots").get_json()
     parameters = body["parameters"]
