@@ -1,4 +1,8 @@
-"""The ``urbanorder`` command: init, demo, serve (plus Flask's routes and shell)."""
+"""The ``urbanorder`` command: init, demo, serve (plus Flask's routes and shell).
+
+It speaks Vietnamese, or English with ``--lang en`` (or ``URBANORDER_LANG=en``):
+``webapp.commands.language``.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,21 @@ from flask import current_app
 from flask.cli import FlaskGroup
 
 from webapp import create_app
-from webapp.commands import LazyChoice, backup, exchange, printing, setup, ward_or_fail
+from webapp.commands import (
+    LANGUAGE_VARIABLE,
+    LANGUAGES,
+    N_,
+    LazyChoice,
+    _,
+    backup,
+    choose_language,
+    exchange,
+    option,
+    printing,
+    refused,
+    setup,
+    ward_or_fail,
+)
 from webapp.commands import database as _database
 
 
@@ -26,6 +44,9 @@ class _Commands(FlaskGroup):
 
 
 @click.group(cls=_Commands, create_app=create_app, load_dotenv=False, set_debug_flag=False)
+@option("--lang", type=click.Choice(LANGUAGES), envvar=LANGUAGE_VARIABLE, is_eager=True,
+        expose_value=False, callback=choose_language,
+        help=N_("Ngôn ngữ của lệnh: vi (mặc định) hoặc en; hoặc biến URBANORDER_LANG."))
 def cli() -> None:
     """urbanorder — bản đồ trật tự đô thị phường / ward urban-order map."""
 
@@ -36,14 +57,19 @@ def _roles() -> dict[str, str]:
     return ROLE_LABELS
 
 
+def _role_label(role: str) -> str:
+    return _(_roles()[role])
+
+
 def _migrate() -> None:
     from models import migrate
 
     db = _database()
     started = time.perf_counter()
     migrate.upgrade(db.engine)
-    click.echo(f"Cơ sở dữ liệu sẵn sàng ({db.engine.dialect.name}, "
-               f"{time.perf_counter() - started:.1f} s).")
+    seconds = f"{time.perf_counter() - started:.1f}"
+    click.echo(_("Cơ sở dữ liệu sẵn sàng (%(dialect)s, %(seconds)s s).",
+                 dialect=db.engine.dialect.name, seconds=seconds))
 
 
 @cli.command("init")
@@ -53,11 +79,11 @@ def init_command() -> None:
 
 
 @cli.command("demo")
-@click.option("--replace", is_flag=True, help="Xóa và tạo lại dữ liệu mô phỏng.")
-@click.option("--if-empty", is_flag=True,
-              help="Chỉ nạp khi CSDL chưa có phường và chưa có tài khoản nào.")
-@click.option("--remove", is_flag=True, help="Xóa phường mô phỏng (các phường thật giữ nguyên).")
-@click.option("--seed", default=2026, show_default=True, help="Hạt giống sinh dữ liệu.")
+@option("--replace", is_flag=True, help=N_("Xóa và tạo lại dữ liệu mô phỏng."))
+@option("--if-empty", is_flag=True,
+        help=N_("Chỉ nạp khi CSDL chưa có phường và chưa có tài khoản nào."))
+@option("--remove", is_flag=True, help=N_("Xóa phường mô phỏng (các phường thật giữ nguyên)."))
+@option("--seed", default=2026, show_default=True, help=N_("Hạt giống sinh dữ liệu."))
 def demo_command(replace: bool, if_empty: bool, remove: bool, seed: int) -> None:
     """Nạp dữ liệu MÔ PHỎNG phường Tam Phước. Load the synthetic Tam Phước demo."""
     from models import queries, records
@@ -67,32 +93,35 @@ def demo_command(replace: bool, if_empty: bool, remove: bool, seed: int) -> None
     _migrate()
     if remove:
         removed = remove_demo(db.engine)
-        click.echo(f"Đã xóa phường mô phỏng {removed}." if removed
-                   else "Không có phường mô phỏng nào.")
+        click.echo(_("Đã xóa phường mô phỏng %(name)s.", name=removed) if removed
+                   else _("Không có phường mô phỏng nào."))
         return
     with db.engine.connect() as conn:
         if if_empty and (queries.wards(conn) or records.any_user(conn)):
-            click.echo("CSDL đã có phường hoặc tài khoản — không nạp dữ liệu mô phỏng.")
+            click.echo(_("CSDL đã có phường hoặc tài khoản — không nạp dữ liệu mô phỏng."))
             return
     started = time.perf_counter()
-    counts = load_demo(db.engine, replace=replace, seed=seed, echo=click.echo)
+    counts = load_demo(db.engine, replace=replace, seed=seed, echo=lambda m: click.echo(_(m)))
     if counts is None:
-        click.echo("Dữ liệu mô phỏng Tam Phước đã có — bỏ qua (dùng --replace để tạo lại).")
+        click.echo(_("Dữ liệu mô phỏng Tam Phước đã có — bỏ qua (dùng --replace để tạo lại)."))
         return
     users = counts.pop("users")
     summary = ", ".join(f"{name}: {count}" for name, count in counts.items())
-    click.echo(f"Đã nạp dữ liệu mô phỏng sau {time.perf_counter() - started:.1f} s — {summary}.")
+    seconds = f"{time.perf_counter() - started:.1f}"
+    click.echo(_("Đã nạp dữ liệu mô phỏng sau %(seconds)s s — %(summary)s.",
+                 seconds=seconds, summary=summary))
     if users:
-        click.echo("\nTài khoản mô phỏng (mật khẩu chỉ in MỘT lần này — hãy ghi lại):")
+        click.echo("\n" + _("Tài khoản mô phỏng (mật khẩu chỉ in MỘT lần này — hãy ghi lại):"))
         for username, (role, password) in users.items():
-            click.echo(f"  {username:<10} {_roles()[role]:<32} mật khẩu: {password}")
-        click.echo("Đổi mật khẩu: urbanorder user passwd TÊN\n")
+            click.echo(f"  {username:<10} {_role_label(role):<32} "
+                       + _("mật khẩu: %(password)s", password=password))
+        click.echo(_("Đổi mật khẩu: urbanorder user passwd TÊN") + "\n")
 
 
 @cli.command("synth")
-@click.option("--wards", default=100, show_default=True, help="Số phường mô phỏng.")
-@click.option("--houses-per-ward", default=5000, show_default=True)
-@click.option("--incidents-per-ward", default=20000, show_default=True)
+@option("--wards", default=100, show_default=True, help=N_("Số phường mô phỏng."))
+@option("--houses-per-ward", default=5000, show_default=True)
+@option("--incidents-per-ward", default=20000, show_default=True)
 def synth_command(wards: int, houses_per_ward: int, incidents_per_ward: int) -> None:
     """Sinh dữ liệu MÔ PHỎNG cấp tỉnh để thử tải. Province-sized synthetic data."""
     from webapp.synth import generate_province
@@ -101,7 +130,7 @@ def synth_command(wards: int, houses_per_ward: int, incidents_per_ward: int) -> 
     _migrate()
     started = time.perf_counter()
     totals: dict[str, int] = {}
-    with click.progressbar(length=wards, label="Sinh và ghi các phường mô phỏng") as bar:
+    with click.progressbar(length=wards, label=_("Sinh và ghi các phường mô phỏng")) as bar:
         for counts in generate_province(db.engine, wards, houses_per_ward=houses_per_ward,
                                         incidents_per_ward=incidents_per_ward,
                                         progress=lambda _code: bar.update(1)):
@@ -109,7 +138,9 @@ def synth_command(wards: int, houses_per_ward: int, incidents_per_ward: int) -> 
                 if name != "ward_id":
                     totals[name] = totals.get(name, 0) + value
     summary = ", ".join(f"{name}: {count:,}" for name, count in totals.items())
-    click.echo(f"Xong sau {time.perf_counter() - started:.0f} s — {summary or 'đã có sẵn'}.")
+    seconds = f"{time.perf_counter() - started:.0f}"
+    click.echo(_("Xong sau %(seconds)s s — %(summary)s.", seconds=seconds,
+                 summary=summary or _("đã có sẵn")))
 
 
 @cli.group("user")
@@ -124,20 +155,21 @@ def _user_action(action):
         with _database().transaction() as conn:
             return action(conn)
     except UserError as err:
-        raise click.ClickException(str(err)) from None
+        raise refused(err) from None
 
 
 @user_group.command("add")
 @click.argument("username")
-@click.option("--role", type=LazyChoice(_roles), required=True,
-              help="superadmin: quản trị mọi phường; province: xem mọi phường "
-                   "(cả hai không thuộc phường nào).")
-@click.option("--ward", "ward_code",
-              help="Mã phường (bắt buộc khi có nhiều phường; không dùng cho superadmin, province).")
-@click.option("--name", "full_name", help="Họ và tên.")
-@click.option("--password", help="Mật khẩu (để trống: tạo ngẫu nhiên và in ra).")
+@option("--role", type=LazyChoice(_roles), required=True,
+        help=N_("superadmin: quản trị mọi phường; province: xem mọi phường "
+                "(cả hai không thuộc phường nào)."))
+@option("--ward", "ward_code",
+        help=N_("Mã phường (bắt buộc khi có nhiều phường; không dùng cho superadmin, "
+                "province)."))
+@option("--name", "full_name", help=N_("Họ và tên."))
+@option("--password", help=N_("Mật khẩu (để trống: tạo ngẫu nhiên và in ra)."))
 def user_add(username, role, ward_code, full_name, password) -> None:
-    """Tạo tài khoản mới."""
+    """Tạo tài khoản mới. Create an account."""
     from webapp.auth.permissions import INSTALLATION_ROLES
     from webapp.users import create_user
 
@@ -145,48 +177,51 @@ def user_add(username, role, ward_code, full_name, password) -> None:
     ward = None
     if role not in INSTALLATION_ROLES:
         with _database().engine.connect() as conn:
-            ward = ward_or_fail(conn, ward_code, "tài khoản mới")
+            ward = ward_or_fail(conn, ward_code, N_("tài khoản mới"))
     elif ward_code:
-        raise click.ClickException(f"Tài khoản {role} không thuộc phường nào: bỏ --ward.")
-    _, password = _user_action(lambda conn: create_user(
+        raise click.ClickException(_("Tài khoản %(role)s không thuộc phường nào: bỏ --ward.",
+                                     role=role))
+    _user_id, password = _user_action(lambda conn: create_user(
         conn, ward.id if ward else None, username, role, password, full_name))
-    where = ward.name if ward else "mọi phường"
-    click.echo(f"Đã tạo {username} ({_roles()[role]}, {where}). Mật khẩu: {password}")
+    click.echo(_("Đã tạo %(username)s (%(role)s, %(ward)s). Mật khẩu: %(password)s",
+                 username=username, role=_role_label(role),
+                 ward=ward.name if ward else _("mọi phường"), password=password))
 
 
 @user_group.command("passwd")
 @click.argument("username")
-@click.option("--password", help="Mật khẩu mới (để trống: tạo ngẫu nhiên và in ra).")
+@option("--password", help=N_("Mật khẩu mới (để trống: tạo ngẫu nhiên và in ra)."))
 def user_passwd(username, password) -> None:
-    """Đặt lại mật khẩu (đăng xuất mọi phiên của người dùng)."""
+    """Đặt lại mật khẩu (đăng xuất mọi phiên của người dùng). Reset a password."""
     from webapp.users import set_password
 
     password = _user_action(lambda conn: set_password(conn, username, password))
-    click.echo(f"Đã đổi mật khẩu của {username}. Mật khẩu mới: {password}")
+    click.echo(_("Đã đổi mật khẩu của %(username)s. Mật khẩu mới: %(password)s",
+                 username=username, password=password))
 
 
 @user_group.command("disable")
 @click.argument("username")
 def user_disable(username) -> None:
-    """Khóa tài khoản (đăng xuất mọi phiên)."""
+    """Khóa tài khoản (đăng xuất mọi phiên). Disable an account."""
     from webapp.users import set_active
 
     _user_action(lambda conn: set_active(conn, username, False))
-    click.echo(f"Đã khóa tài khoản {username}.")
+    click.echo(_("Đã khóa tài khoản %(username)s.", username=username))
 
 
 @user_group.command("enable")
 @click.argument("username")
 def user_enable(username) -> None:
-    """Mở khóa tài khoản."""
+    """Mở khóa tài khoản. Enable an account."""
     from webapp.users import set_active
 
     _user_action(lambda conn: set_active(conn, username, True))
-    click.echo(f"Đã mở khóa tài khoản {username}.")
+    click.echo(_("Đã mở khóa tài khoản %(username)s.", username=username))
 
 
 @cli.command("verify")
-@click.option("--ward", "ward_code", help="Chỉ kiểm tra phường này (mã phường).")
+@option("--ward", "ward_code", help=N_("Chỉ kiểm tra phường này (mã phường)."))
 def verify_command(ward_code: str | None) -> None:
     """Kiểm tra chuỗi mã của nhật ký và xếp hạng đã công bố. Verify the hash chains."""
     from webapp.services.verification import verify
@@ -196,20 +231,19 @@ def verify_command(ward_code: str | None) -> None:
         try:
             lines, intact = verify(conn, ward_code)
         except WardError as err:
-            raise click.ClickException(str(err)) from None
-    click.echo("\n".join(lines))
+            raise refused(err) from None
+    click.echo("\n".join(_(line) for line in lines))
     if not intact:
         raise SystemExit(1)
 
 
 @cli.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int,
-              help="Số luồng mỗi tiến trình. Threads per process.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Số tiến trình (>1: gunicorn, chỉ trên Linux/Unix; 1: waitress). "
-                   "Worker processes.")
+@option("--host", default="127.0.0.1", show_default=True)
+@option("--port", default=5000, show_default=True, type=int)
+@option("--threads", default=8, show_default=True, type=int,
+        help=N_("Số luồng mỗi tiến trình."))
+@option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+        help=N_("Số tiến trình (>1: gunicorn, chỉ trên Linux/Unix; 1: waitress)."))
 def serve_command(host: str, port: int, threads: int, workers: int) -> None:
     """Chạy máy chủ web (waitress, hoặc gunicorn nhiều tiến trình). Serve the app."""
     from webapp.serving import serve

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from geo import assign, synthetic
 from geo.crs import to_metric
+from geo.i18n import N_, Message
 from geo.lazy import deferred
 from geo.plan import Plan
 from models import dialects, plans, queries
@@ -50,18 +51,21 @@ def load_demo(
     """Generate and store the demo ward; ``None`` if it is already there and not replaced.
 
     Returns the number of rows stored per layer, and under ``"users"`` the demo accounts
-    created ({username: (role, password)}) — passwords are random unless given.
+    created ({username: (role, password)}) — passwords are random unless given. ``echo``
+    gets the progress as ``geo.i18n.Message``s, for the caller to say in its reader's
+    language.
     """
     with engine.begin() as conn:
         existing = _demo_ward(conn)
         if existing is not None and not replace:
             return None
         started = time.perf_counter()
-        echo("Đang sinh dữ liệu mô phỏng (synthetic) cho phường Tam Phước…")
+        echo(Message(N_("Đang sinh dữ liệu mô phỏng (synthetic) cho phường Tam Phước…")))
         data = synthetic.generate_ward(seed, ward_code=DEMO_WARD, **sizes)
-        echo(f"  xong sau {time.perf_counter() - started:.1f} s")
+        echo(Message(N_("  xong sau %(seconds)s s"),
+                     seconds=f"{time.perf_counter() - started:.1f}"))
         if existing is not None:
-            echo("Xóa dữ liệu mô phỏng cũ…")
+            echo(Message(N_("Xóa dữ liệu mô phỏng cũ…")))
             ward_records.delete_ward(conn, existing.id, reason="demo_replaced")
         counts = store_ward(conn, data, echo)
         ward_id = counts.pop("ward_id")
@@ -123,7 +127,7 @@ def store_ward(conn, data: dict, echo: Callable[[str], None]) -> dict[str, int]:
     ward_id = ward_records.insert_ward(conn, ward["code"], ward["name"], ward.geometry, epsg,
                                   bool(ward["is_synthetic"]), province="Đồng Nai")
 
-    echo("Ghi khu phố, đường phố, tuyến/cụm kiểu mẫu…")
+    echo(Message(N_("Ghi khu phố, đường phố, tuyến/cụm kiểu mẫu…")))
     kp = data["neighbourhoods"]
     kp_ids = queries.insert_features(conn, Neighbourhood.__table__, kp.rename_geometry("boundary"),
                                      "boundary", ward_id, returning_key="code")
@@ -150,7 +154,7 @@ def store_ward(conn, data: dict, echo: Callable[[str], None]) -> dict[str, int]:
     campaigns = data["campaigns"]
     campaign_ids = queries.insert_rows(conn, Campaign.__table__, campaigns, ward_id)
 
-    echo(f"Ghi {len(data['boarding_houses'])} cơ sở cho thuê trọ…")
+    echo(Message(N_("Ghi %(count)s cơ sở cho thuê trọ…"), count=len(data["boarding_houses"])))
     houses = data["boarding_houses"].copy()
     houses = houses.join(_links(houses, layers, epsg)[["neighbourhood_id", "street_id"]])
     houses["_key"] = range(len(houses))
@@ -162,7 +166,8 @@ def store_ward(conn, data: dict, echo: Callable[[str], None]) -> dict[str, int]:
         dict(zip(houses.index, houses["_key"].map(house_ids), strict=True))).astype("Int64")
     queries.insert_rows(conn, Inspection.__table__, inspections, ward_id)
 
-    echo(f"Ghi {len(data['incidents'])} vụ vi phạm (gán khu phố, đường, tái vi phạm)…")
+    echo(Message(N_("Ghi %(count)s vụ vi phạm (gán khu phố, đường, tái vi phạm)…"),
+                 count=len(data["incidents"])))
     incidents = data["incidents"].copy()
     incidents = incidents.join(_links(incidents, layers, epsg, street_within_m=60))
     incidents["boarding_house_id"] = incidents["house_index"].map(

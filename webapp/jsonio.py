@@ -4,7 +4,7 @@ In: ``loads`` is the one parser of JSON sent by a client (field submissions, the
 Flask's ``request.get_json``). It refuses the non-standard constants ``NaN``/``Infinity``
 and numbers that overflow to infinity (``1e400``), nesting deeper than ``MAX_DEPTH`` and
 documents larger than ``MAX_BYTES``, NUL and broken (surrogate) characters in any string —
-always as ``JsonRefused`` with a Vietnamese message, never a ``RecursionError``.
+always as ``JsonRefused`` with a message from the catalogue, never a ``RecursionError``.
 
 Out: the app's JSON provider writes with ``allow_nan=False``: a non-finite number reaching
 a response is a bug to see in the log, not invalid JSON that breaks the ward's map.
@@ -18,6 +18,7 @@ import math
 from flask import Flask, Request, Response, current_app, jsonify
 from flask.json.provider import DefaultJSONProvider
 
+from geo.i18n import N_, Message, translate
 from webapp.errors import ApiError
 
 MAX_DEPTH = 32
@@ -25,23 +26,26 @@ MAX_BYTES = 2 * 1024 * 1024  # a field record is a few KB; photos travel as file
 
 
 class JsonRefused(ValueError):
-    """Client JSON that is not accepted; ``vi`` and ``en`` say why."""
+    """Client JSON that is not accepted; ``message`` (a ``geo.i18n.Message``) says why, in
+    the reader's language where answered (``vi`` is it too, ``en`` its English, the
+    exception's own text for the log)."""
 
-    def __init__(self, vi: str, en: str) -> None:
-        super().__init__(en)
-        self.vi, self.en = vi, en
+    def __init__(self, message: Message) -> None:
+        self.message = self.vi = message
+        self.en = translate(message, "en")
+        super().__init__(self.en)
 
 
 def _no_constant(name: str):
-    raise JsonRefused(f"Nội dung JSON có giá trị {name}: chỉ nhận số hữu hạn.",
-                      f"JSON constant {name} is not accepted: numbers must be finite.")
+    raise JsonRefused(Message(N_("Nội dung JSON có giá trị %(name)s: chỉ nhận số hữu hạn."),
+                              name=name))
 
 
 def _finite_float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise JsonRefused(f"Số {text[:20]} quá lớn: chỉ nhận số hữu hạn.",
-                          f"Number {text[:20]} overflows: numbers must be finite.")
+        raise JsonRefused(Message(N_("Số %(number)s quá lớn: chỉ nhận số hữu hạn."),
+                                  number=text[:20]))
     return value
 
 
@@ -64,16 +68,14 @@ def _check_tree(document) -> None:
 
 def _check_string(text: str) -> None:
     if "\0" in text:
-        raise JsonRefused("Nội dung JSON có ký tự rỗng (NUL, U+0000).",
-                          "JSON strings must not contain NUL.")
+        raise JsonRefused(Message(N_("Nội dung JSON có ký tự rỗng (NUL, U+0000).")))
     if any("\ud800" <= c <= "\udfff" for c in text):
-        raise JsonRefused("Nội dung JSON có ký tự hỏng (nửa cặp UTF-16).",
-                          "JSON strings must not contain lone surrogates.")
+        raise JsonRefused(Message(N_("Nội dung JSON có ký tự hỏng (nửa cặp UTF-16).")))
 
 
 def _too_deep() -> JsonRefused:
-    return JsonRefused(f"Nội dung JSON lồng quá sâu (tối đa {MAX_DEPTH} cấp).",
-                       f"JSON nested deeper than {MAX_DEPTH} levels.")
+    return JsonRefused(Message(N_("Nội dung JSON lồng quá sâu (tối đa %(count)s cấp)."),
+                               count=MAX_DEPTH))
 
 
 def loads(raw: str | bytes, max_bytes: int = MAX_BYTES):
@@ -87,13 +89,13 @@ def loads(raw: str | bytes, max_bytes: int = MAX_BYTES):
     webapp.jsonio.JsonRefused: JSON constant NaN is not accepted: numbers must be finite.
     """
     if len(raw) > max_bytes:
-        raise JsonRefused(f"Nội dung JSON quá lớn (tối đa {max_bytes // 1024} KB).",
-                          f"JSON larger than {max_bytes // 1024} KB.")
+        raise JsonRefused(Message(N_("Nội dung JSON quá lớn (tối đa %(size)s KB)."),
+                                  size=max_bytes // 1024))
     if isinstance(raw, bytes | bytearray):
         try:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise JsonRefused("Nội dung JSON không phải UTF-8.", "JSON is not UTF-8.") from None
+            raise JsonRefused(Message(N_("Nội dung JSON không phải UTF-8."))) from None
     try:
         document = json.loads(raw, parse_constant=_no_constant, parse_float=_finite_float)
     except RecursionError:
@@ -101,7 +103,7 @@ def loads(raw: str | bytes, max_bytes: int = MAX_BYTES):
     except JsonRefused:
         raise
     except ValueError:  # JSONDecodeError, and integers longer than Python reads (4300 digits)
-        raise JsonRefused("Nội dung không phải JSON hợp lệ.", "Invalid JSON.") from None
+        raise JsonRefused(Message(N_("Nội dung không phải JSON hợp lệ."))) from None
     _check_tree(document)
     return document
 
@@ -118,13 +120,13 @@ class StrictJSONProvider(DefaultJSONProvider):
 
 
 class StrictRequest(Request):
-    """``request.get_json()`` failures answer 400 with the parser's Vietnamese message."""
+    """``request.get_json()`` failures answer 400 with the parser's message."""
 
     def on_json_loading_failed(self, e: ValueError | None):
         if isinstance(e, JsonRefused):
-            raise ApiError(400, e.vi, e.en, "json")
-        raise ApiError(400, "Yêu cầu cần nội dung JSON (Content-Type: application/json).",
-                       "Expected a JSON body (Content-Type: application/json).", "json")
+            raise ApiError(400, e.message, field="json")
+        raise ApiError(400, N_("Yêu cầu cần nội dung JSON (Content-Type: application/json)."),
+                       field="json")
 
 
 def register(app: Flask) -> None:

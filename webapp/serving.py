@@ -15,7 +15,10 @@ import click
 def serve(app, host: str, port: int, threads: int, workers: int) -> None:
     """Serve until stopped: ``app`` with waitress when ``workers`` is 1, else gunicorn
     workers each building their own."""
-    click.echo(f"Bản đồ trật tự đô thị: http://{host}:{port}/  (Ctrl+C để dừng)")
+    from webapp.commands import _
+
+    click.echo(_("Bản đồ trật tự đô thị: http://%(host)s:%(port)s/  (Ctrl+C để dừng)",
+                 host=host, port=port))
     if workers <= 1:
         import waitress
 

@@ -13,6 +13,8 @@ from webapp.demo import store_ward
 # The demo ward spans ≈0.12° × 0.085°; wards are laid on a grid with a little margin.
 STEP_LON, STEP_LAT = 0.13, 0.095
 COLUMNS = 10
+# A synthetic ward's name is its data (as a real ward's name is), not interface text.
+WARD_NAME = "Phường mô phỏng {number:03d} (dữ liệu mô phỏng)"
 
 
 def ward_codes(count: int) -> list[str]:
@@ -38,7 +40,7 @@ def generate_province(
             data = synthetic.generate_ward(
                 seed + index, boarding_houses=houses_per_ward, incidents=incidents_per_ward,
                 centre_shift=shift, ward_code=code,
-                ward_name=f"Phường mô phỏng {index + 1:03d} (dữ liệu mô phỏng)")
+                ward_name=WARD_NAME.format(number=index + 1))
             counts = store_ward(conn, data, lambda _msg: None)
         progress(code)
         yield counts

@@ -6,6 +6,7 @@ import unicodedata
 
 from sqlalchemy import Connection
 
+from geo.i18n import N_, Message
 from models import records
 from webapp.auth.passwords import generate_password, hash_password, password_problem
 from webapp.auth.permissions import INSTALLATION_ROLES
@@ -20,7 +21,8 @@ DEMO_USERS = (
 
 
 class UserError(ValueError):
-    """A user change that cannot be made; the message is for the person making it."""
+    """A user change that cannot be made; the message (``args[0]``, a ``geo.i18n.Message``)
+    is for the person making it, said in their language where shown."""
 
 
 def normalise_username(username: str) -> str:
@@ -42,14 +44,15 @@ def create_user(conn: Connection, ward_id: int | None, username: str, role: str,
     """Create a user; returns (id, password) — the password generated if none was given."""
     username = normalise_username(username)
     if role not in records.ROLES:
-        raise UserError(f"Vai trò không hợp lệ: {role}. "
-                        f"Chọn một trong: {', '.join(records.ROLES)}.")
+        raise UserError(Message(N_("Vai trò không hợp lệ: %(role)s. Chọn một trong: "
+                                   "%(roles)s."), role=role, roles=", ".join(records.ROLES)))
     if (role in INSTALLATION_ROLES) != (ward_id is None):
-        raise UserError("Chỉ tài khoản quản trị hệ thống (superadmin) và cán bộ cấp tỉnh "
-                        "(province) không thuộc phường nào; mọi vai trò khác phải thuộc một "
-                        "phường.")
+        raise UserError(Message(N_("Chỉ tài khoản quản trị hệ thống (superadmin) và cán bộ cấp "
+                                   "tỉnh (province) không thuộc phường nào; mọi vai trò khác "
+                                   "phải thuộc một phường.")))
     if records.user_by_username(conn, username) is not None:
-        raise UserError(f"Tên đăng nhập '{username}' đã có người dùng.")
+        raise UserError(Message(N_("Tên đăng nhập '%(username)s' đã có người dùng."),
+                                username=username))
     password = password or generate_password()
     problem = password_problem(password)
     if problem:
@@ -65,7 +68,7 @@ def set_password(conn: Connection, username: str, password: str | None = None,
                  by_user_id: int | None = None) -> str:
     row = records.user_by_username(conn, normalise_username(username))
     if row is None:
-        raise UserError(f"Không có người dùng '{username}'.")
+        raise UserError(Message(N_("Không có người dùng '%(username)s'."), username=username))
     password = password or generate_password()
     problem = password_problem(password)
     if problem:
@@ -79,7 +82,7 @@ def set_active(conn: Connection, username: str, active: bool,
                by_user_id: int | None = None) -> None:
     row = records.user_by_username(conn, normalise_username(username))
     if row is None:
-        raise UserError(f"Không có người dùng '{username}'.")
+        raise UserError(Message(N_("Không có người dùng '%(username)s'."), username=username))
     records.update_user(conn, row.id, active=active, end_sessions=not active)
     records.audit(conn, row.ward_id, by_user_id, "user_enabled" if active else "user_disabled",
                   "user", row.id)

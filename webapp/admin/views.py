@@ -45,7 +45,7 @@ def users():
                     form.password.data or None, tidy(form.full_name.data) or None,
                     by_user_id=current_user.id)
         except accounts.UserError as err:
-            error, status = str(err), 400
+            error, status = err.args[0], 400
         else:
             username = form.username.data
             if form.password.data:
@@ -121,7 +121,7 @@ def edit_user(user_id: int):
             try:
                 changed = _apply(row, form)
             except accounts.UserError as err:
-                error, status = str(err), 400
+                error, status = err.args[0], 400
             else:
                 if is_self and form.password.data:
                     # The new password ended every session, this one too: start a new one.

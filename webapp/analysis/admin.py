@@ -6,6 +6,7 @@ import copy
 import math
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from geo import ranking as scoring
@@ -15,6 +16,7 @@ from webapp.analysis import bp, common
 from webapp.auth.permissions import require
 from webapp.clock import local_now
 from webapp.extensions import db
+from webapp.i18n import say
 from webapp.services import analysis as service
 
 MAX_LABEL = 300
@@ -25,18 +27,19 @@ def _number(raw: str | None, what: str, low: float, high: float) -> tuple[float 
     try:
         value = float(text)
     except ValueError:
-        return None, f"{what}: phải là một số."
+        return None, _("%(what)s: phải là một số.", what=what)
     if math.isnan(value) or not low <= value <= high:
-        return None, f"{what}: phải từ {low:g} đến {high:g}."
+        bounds = {"low": f"{low:g}", "high": f"{high:g}"}
+        return None, _("%(what)s: phải từ %(low)s đến %(high)s.", what=what, **bounds)
     return (int(value) if value.is_integer() else round(value, 2)), ""
 
 
 def _label(raw: str | None, what: str) -> tuple[str, str]:
     text = nfc((raw or "").strip())
     if not text:
-        return "", f"{what}: không được để trống."
+        return "", _("%(what)s: không được để trống.", what=what)
     if len(text) > MAX_LABEL:
-        return "", f"{what}: dài quá {MAX_LABEL} ký tự."
+        return "", _("%(what)s: dài quá %(count)s ký tự.", what=what, count=MAX_LABEL)
     return text, ""
 
 
@@ -55,28 +58,28 @@ def edited_rubric(current: scoring.Rubric, form, existing: set[str]) -> tuple[di
     body = copy.deepcopy(current.as_mapping())
     errors: list[str] = []
     if form.get("base_version", current.version) != current.version:
-        return body, [f"Bộ tiêu chí vừa được lưu thành phiên bản {current.version} trong lúc "
-                      "bạn sửa. Hãy tải lại trang và sửa lại."]
+        return body, [_("Bộ tiêu chí vừa được lưu thành phiên bản %(version)s trong lúc bạn "
+                        "sửa. Hãy tải lại trang và sửa lại.", version=current.version)]
     for i, criterion in enumerate(body["criteria"]):
-        label, problem = _label(form.get(f"c-{i}-label"), f"Tiêu chí {i + 1}")
-        points, bad = _number(form.get(f"c-{i}-points"), f"Điểm tối đa của tiêu chí {i + 1}",
-                              0, 100)
+        label, problem = _label(form.get(f"c-{i}-label"), _("Tiêu chí %(n)s", n=i + 1))
+        points, bad = _number(form.get(f"c-{i}-points"),
+                              _("Điểm tối đa của tiêu chí %(n)s", n=i + 1), 0, 100)
         errors += [e for e in (problem, bad) if e]
         criterion.update(label=label or criterion.get("label", ""),
                          points=criterion["points"] if points is None else points)
     for i, tier in enumerate(body["tiers"]):
-        label, problem = _label(form.get(f"t-{i}-label"), f"Tên mức xếp loại {i + 1}")
-        low, bad = _number(form.get(f"t-{i}-min"), f"Điểm tối thiểu của mức “{tier['label']}”",
-                           0, 100)
+        label, problem = _label(form.get(f"t-{i}-label"), _("Tên mức xếp loại %(n)s", n=i + 1))
+        low, bad = _number(form.get(f"t-{i}-min"),
+                           _("Điểm tối thiểu của mức “%(tier)s”", tier=tier["label"]), 0, 100)
         errors += [e for e in (problem, bad) if e]
         tier.update(label=label or tier.get("label", ""),
                     min=tier["min"] if low is None else low)
     mins = [t["min"] for t in body["tiers"]]
     if len(set(mins)) != len(mins):
-        errors.append("Các mức xếp loại phải có điểm tối thiểu khác nhau.")
+        errors.append(_("Các mức xếp loại phải có điểm tối thiểu khác nhau."))
     if sum(float(c["points"]) for c in body["criteria"]) <= 0:
-        errors.append("Tổng điểm tối đa của các tiêu chí phải lớn hơn 0.")
-    name, problem = _label(form.get("name"), "Tên bộ tiêu chí")
+        errors.append(_("Tổng điểm tối đa của các tiêu chí phải lớn hơn 0."))
+    name, problem = _label(form.get("name"), _("Tên bộ tiêu chí"))
     body["name"] = name or body.get("name", "")
     errors += [problem] if problem else []
     body["version"] = new_version(existing)
@@ -84,7 +87,7 @@ def edited_rubric(current: scoring.Rubric, form, existing: set[str]) -> tuple[di
         try:
             scoring.Rubric.from_mapping(body)
         except (ValueError, KeyError, TypeError) as exc:
-            errors.append(str(exc))
+            errors.append(say(exc.args[0]) if exc.args else str(exc))
     return body, errors
 
 
@@ -103,11 +106,12 @@ def rubric():
                 records.save_rubric(tx, ward.id, body, current_user.id)
                 records.audit(tx, ward.id, current_user.id, "edit_rubric", "rubric_version",
                               None, version=body["version"], previous=current.version)
-            flash(f"Đã lưu bộ tiêu chí phiên bản {body['version']}. Xếp hạng đã công bố "
-                  "không thay đổi; các tháng chưa công bố tính theo phiên bản mới.", "info")
+            flash(_("Đã lưu bộ tiêu chí phiên bản %(version)s. Xếp hạng đã công bố không thay "
+                    "đổi; các tháng chưa công bố tính theo phiên bản mới.",
+                    version=body["version"]), "info")
             return redirect(url_for("analysis.rubric"))
         shown, status = body, 400
-        flash("Chưa lưu bộ tiêu chí: " + " ".join(errors), "error")
+        flash(_("Chưa lưu bộ tiêu chí: %(problems)s", problems=" ".join(errors)), "error")
     total = sum(float(c["points"]) for c in shown["criteria"])
     return render_template("analysis/rubric.html", ward=ward, rubric=shown,
                            current=current, versions=versions, errors=errors,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from geo import formatting as fmt
+from webapp.i18n import current_language
 
 
 @dataclass
@@ -41,7 +44,7 @@ def trend_chart(trend: list[dict], tiers: tuple[dict, ...] = ()) -> TrendChart:
     Months are evenly spaced on x; a month without a total (not ranked) leaves a gap in
     the line. ``tiers`` (the rubric's, with ``min`` and ``label``) draw dashed thresholds.
     """
-    chart = TrendChart()
+    chart, locale = TrendChart(), current_language()
     n = len(trend)
     step = (chart.plot_right - chart.left) / max(n, 1)
     for value in (0, 25, 50, 75, 100):
@@ -50,21 +53,23 @@ def trend_chart(trend: list[dict], tiers: tuple[dict, ...] = ()) -> TrendChart:
         if 0 < tier["min"] < 100:
             label = tier.get("label", tier["code"])
             chart.tiers.append({"y": chart.y(tier["min"]), "label": label, "min": tier["min"],
-                                "title": f"{label}: từ {tier['min']} điểm"})
+                                "title": _("%(tier)s: từ %(min)s điểm", tier=label,
+                                           min=tier["min"])})
     segment: list[str] = []
     for i, row in enumerate(trend):
         x = round(chart.left + step * (i + 0.5), 1)
         total = row.get("total")
-        point = {"x": x, "month": row["month"], "month_label": fmt.month(row["month"]),
+        point = {"x": x, "month": row["month"],
+                 "month_label": fmt.month(row["month"], locale=locale),
                  "published": bool(row.get("published")), "rank": row.get("rank"),
-                 "total": total, "y": None, "text": "không xếp hạng"}
+                 "total": total, "y": None, "text": _("không xếp hạng")}
         if total is None:
             if len(segment) > 1:
                 chart.segments.append(" ".join(segment))
             segment = []
         else:
             point["y"] = chart.y(total)
-            point["text"] = fmt.number(total, 1)
+            point["text"] = fmt.number(total, 1, locale=locale)
             segment.append(f"{'M' if not segment else 'L'}{x},{point['y']}")
         chart.points.append(point)
     if len(segment) > 1:

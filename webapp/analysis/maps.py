@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import render_template, request, url_for
+from flask_babel import gettext as _
 
 from geo import formatting as fmt
 from geo import vocabulary as vocab
 from geo.hotspots import hotspot_areas
+from geo.i18n import N_
 from models import queries
 from webapp.analysis import bp, common
 from webapp.api.params import parse_codes, parse_date, parse_int
@@ -16,22 +18,23 @@ from webapp.auth.permissions import require
 from webapp.clock import local_now
 from webapp.errors import ApiError
 from webapp.extensions import db
+from webapp.i18n import Labels
 from webapp.services import analysis as service
 
 HOTSPOT_PARAMETERS = {"from", "to", "category", "cell", "ward"}
 CELL_SIZES = (25, 50, 100, 200)
 LIST_LENGTH = 30
-CLASS_LABELS = {
-    "hot_99": "Điểm nóng — tin cậy 99%", "hot_95": "Điểm nóng — tin cậy 95%",
-    "hot_90": "Điểm nóng — tin cậy 90%", "cold_99": "Điểm lạnh — tin cậy 99%",
-    "cold_95": "Điểm lạnh — tin cậy 95%", "cold_90": "Điểm lạnh — tin cậy 90%",
+CLASS_LABELS = {  # msgids, said in the request's language where shown
+    "hot_99": N_("Điểm nóng — tin cậy 99%"), "hot_95": N_("Điểm nóng — tin cậy 95%"),
+    "hot_90": N_("Điểm nóng — tin cậy 90%"), "cold_99": N_("Điểm lạnh — tin cậy 99%"),
+    "cold_95": N_("Điểm lạnh — tin cậy 95%"), "cold_90": N_("Điểm lạnh — tin cậy 90%"),
 }
 CLASS_COLOURS = {"hot_99": "#b2182b", "hot_95": "#ef6548", "hot_90": "#fdbb84",
                  "cold_99": "#2166ac", "cold_95": "#67a9cf", "cold_90": "#d1e5f0"}
 COVERAGE_CLASSES = (  # share of houses within 300 m of a model house, lightest = worst
-    (0.75, "#3f007d", "Từ 75% trở lên"), (0.5, "#6a51a3", "50% – dưới 75%"),
-    (0.25, "#9e9ac8", "25% – dưới 50%"), (1e-9, "#dadaeb", "Dưới 25%"),
-    (0.0, "#fcfbfd", "0% (không nhà nào gần)"),
+    (0.75, "#3f007d", N_("Từ 75% trở lên")), (0.5, "#6a51a3", N_("50% – dưới 75%")),
+    (0.25, "#9e9ac8", N_("25% – dưới 50%")), (1e-9, "#dadaeb", N_("Dưới 25%")),
+    (0.0, "#fcfbfd", N_("0% (không nhà nào gần)")),
 )
 
 
@@ -50,9 +53,10 @@ def hotspot_params(args, ward) -> dict:
     """Categories, [start, end] and cell size asked for; ``ApiError`` (400) if bad."""
     unknown = sorted(set(args) - HOTSPOT_PARAMETERS)
     if unknown:
-        raise ApiError(400, f"Tham số không được hỗ trợ: {', '.join(unknown)}. Được phép: "
-                       f"{', '.join(sorted(HOTSPOT_PARAMETERS))}.",
-                       f"Unsupported parameter(s): {', '.join(unknown)}.", unknown[0])
+        raise ApiError(400, N_("Tham số không được hỗ trợ: %(unknown)s. Được phép: "
+                               "%(allowed)s."), field=unknown[0],
+                       params={"unknown": ", ".join(unknown),
+                               "allowed": ", ".join(sorted(HOTSPOT_PARAMETERS))})
     _, last = queries.incident_date_range(db.conn, ward.id)
     today = local_now().date()
     end = min(last.date(), today) if last else today
@@ -62,12 +66,12 @@ def hotspot_params(args, ward) -> dict:
     if args.get("from"):
         start = parse_date(args["from"], "from")
     if start > end:
-        raise ApiError(400, "Ngày bắt đầu (from) phải trước hoặc bằng ngày kết thúc (to).",
-                       "'from' must not be after 'to'.", "from")
+        raise ApiError(400, N_("Ngày bắt đầu (from) phải trước hoặc bằng ngày kết thúc (to)."),
+                       field="from")
     categories = vocab.ENCROACHMENT
     if "category" in args:
         raw = ",".join(args.getlist("category"))
-        categories = parse_codes(raw, vocab.INCIDENT_CATEGORIES, "category", "Loại vi phạm")
+        categories = parse_codes(raw, vocab.INCIDENT_CATEGORIES, "category", N_("Loại vi phạm"))
     cell = parse_int(args.get("cell") or "50", "cell", 25, 500)
     return {"categories": tuple(categories), "start": start, "end": end, "cell": cell}
 
@@ -76,7 +80,7 @@ def _hotspot_features(cells, repeats) -> tuple[list[dict], list[dict]]:
     significant = cells[cells["cls"].isin(list(CLASS_LABELS))]
     cell_features = [common.feature(row.geometry, {
         "rank": i + 1, "z": round(float(row.z), 2), "p": round(float(row.p), 5),
-        "cls": row.cls, "cls_label": CLASS_LABELS[row.cls], "count": int(row.count),
+        "cls": row.cls, "cls_label": _(CLASS_LABELS[row.cls]), "count": int(row.count),
         "neighbourhood": row.neighbourhood, "street": row.street,
     }) for i, row in enumerate(significant.itertuples())]
     repeat_features = [common.feature(row.geometry, {
@@ -128,7 +132,8 @@ def hotspots():
     except ApiError as bad:
         error, status = bad.message, 400
         params = hotspot_params({}, ward)
-    config = {"ward": ward.code, "classColours": CLASS_COLOURS, "classLabels": CLASS_LABELS,
+    config = {"ward": ward.code, "classColours": CLASS_COLOURS,
+              "classLabels": dict(Labels(CLASS_LABELS)),
               "api": url_for("api.index"), "categories": vocab.INCIDENT_CATEGORIES}
     if error is None:
         cells, repeats = service.hotspot_analysis(db.conn, ward, params["categories"],
@@ -154,7 +159,7 @@ def hotspots():
         form_from=shown["from"] or "", form_to=shown["to"] or "",
         error=error, hot=hot, summary=summary, repeats=repeats_list,
         categories=vocab.INCIDENT_CATEGORIES, cell_sizes=CELL_SIZES,
-        class_labels=CLASS_LABELS, class_colours=CLASS_COLOURS), status
+        class_labels=Labels(CLASS_LABELS), class_colours=CLASS_COLOURS), status
 
 
 def _coverage_rows(ward) -> list[dict]:
@@ -178,8 +183,8 @@ def coverage_api():
     ward = common.ward()
     unknown = sorted(set(request.args) - {"ward"})
     if unknown:
-        raise ApiError(400, f"Tham số không được hỗ trợ: {', '.join(unknown)}.",
-                       f"Unsupported parameter(s): {', '.join(unknown)}.", unknown[0])
+        raise ApiError(400, N_("Tham số không được hỗ trợ: %(unknown)s."), field=unknown[0],
+                       params={"unknown": ", ".join(unknown)})
     features = [common.feature(r.pop("geometry"), r, r["id"]) for r in _coverage_rows(ward)]
     return common.geojson({"type": "FeatureCollection", "features": features,
                            "within_m": 300,
@@ -201,6 +206,6 @@ def coverage():
     shell = common.map_shell(ward)
     config = {"map": shell["name"], "ward": ward.code, "api": url_for("api.index"),
               "coverageApi": url_for("analysis.coverage_api"),
-              "classes": [[low, colour, text] for low, colour, text in COVERAGE_CLASSES]}
+              "classes": [[low, colour, _(text)] for low, colour, text in COVERAGE_CLASSES]}
     return render_template("analysis/coverage.html", ward=ward, shell=shell, config=config,
-                           rows=rows, totals=totals, classes=COVERAGE_CLASSES)
+                           rows=rows, totals=totals, classes=config["classes"])

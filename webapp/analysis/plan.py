@@ -16,6 +16,7 @@ from webapp.auth.permissions import require
 from webapp.clock import local_now
 from webapp.errors import ApiError
 from webapp.extensions import db
+from webapp.i18n import Labels, current_language
 from webapp.services import analysis as service
 from webapp.services import publishing
 from webapp.services import work as work_service
@@ -29,22 +30,24 @@ PUBLISHABLE_MONTHS = 12
 def _shown(row: dict) -> dict:
     value, goal = row["value"], row["target"]
     unit = f" {row['unit']}" if row.get("unit") else ""
+    locale = current_language()
     if row["kind"] == "done":  # done or not (e.g. the demonstration route)
-        value_text = "—" if value is None else ("Hoàn thành" if value >= goal else "Chưa xong")
-        target_text = "Hoàn thành"
+        value_text = "—" if value is None else (_("Hoàn thành") if value >= goal
+                                                else _("Chưa xong"))
+        target_text = _("Hoàn thành")
     elif row["is_share"]:
-        value_text = fmt.percent(value, missing=fmt.DASH)
-        target_text = fmt.percent(goal, missing=fmt.DASH)
+        value_text = fmt.percent(value, missing=fmt.DASH, locale=locale)
+        target_text = fmt.percent(goal, missing=fmt.DASH, locale=locale)
     else:
-        value_text = "—" if value is None else fmt.amount(value) + unit
-        target_text = fmt.amount(goal) + unit
+        value_text = "—" if value is None else fmt.amount(value, locale=locale) + unit
+        target_text = fmt.amount(goal, locale=locale) + unit
     progress = None
     if value is not None and goal:
         progress = max(0.0, min(1.0, float(value) / float(goal)))
     return {**row, "value_text": value_text, "target_text": target_text,
             "progress": progress,
-            "progress_text": "chưa có số liệu" if progress is None
-            else f"đạt {fmt.percent(progress)} mục tiêu"}
+            "progress_text": _("chưa có số liệu") if progress is None
+            else _("đạt %(share)s mục tiêu", share=fmt.percent(progress, locale=locale))}
 
 
 @bp.get("/targets")
@@ -61,7 +64,7 @@ def _page(ward, http_status: int = 200):
     # The plan's tasks flagged by the early warning, and each target's linked tasks.
     tasks = work_service.board(db.conn, ward.id, today, plan.work)
     return render_template("analysis/targets.html", ward=ward, rows=rows, counts=counts,
-                           plan=plan, labels=STATUS_LABELS, today=today,
+                           plan=plan, labels=Labels(STATUS_LABELS), today=today,
                            status_order=STATUS_ORDER, work_labels=work.WARNINGS,
                            flagged_tasks=[t for t in tasks if t["warning"] in work.FLAGGED],
                            linked_tasks=_linked(tasks), **_publication(ward, today)), http_status

@@ -14,13 +14,13 @@ from webapp.analysis import bp, charts, common
 from webapp.auth.permissions import require
 from webapp.errors import ApiError
 from webapp.extensions import db
+from webapp.i18n import current_language
 from webapp.services import analysis as service
 from webapp.services import publishing
 
 PERCENT_CRITERIA = {"model_street_progress", "ads_handled_48h", "frontage_commitments",
                     "houses_classified", "antt_commitments", "fire_safety_pass",
                     "public_order_vs_base", "public_order_vs_2025"}
-ALREADY_PUBLISHED = ("Xếp hạng tháng {label} đã được công bố; bản đã công bố không thể sửa.")
 
 
 def _official(view: dict) -> list[dict]:
@@ -68,7 +68,7 @@ def _publish(supersede: bool):
     try:
         month = fmt.parse_month(request.form.get("month"))
     except ValueError:
-        flash("Tháng cần công bố không hợp lệ.", "error")
+        flash(_("Tháng cần công bố không hợp lệ."), "error")
         return redirect(url_for("analysis.ranking"))
     try:
         with db.transaction() as conn:
@@ -78,14 +78,16 @@ def _publish(supersede: bool):
         flash(refused.message, "error")
         return _page(ward, month), refused.status
     except IntegrityError:  # published by someone else at the same moment
-        flash(ALREADY_PUBLISHED.format(label=fmt.month(month)), "error")
+        flash(_("Xếp hạng tháng %(month)s đã được công bố; bản đã công bố không thể sửa.",
+                month=fmt.month(month, locale=current_language())), "error")
         return _page(ward, month), 409
+    label = fmt.month(month, locale=current_language())
     if supersede:
-        flash(f"Đã thay thế bảng xếp hạng tháng {fmt.month(month)}: bản mới là bản "
-              "chính thức, bản cũ vẫn được giữ và ghi là “đã thay thế”.", "info")
+        flash(_("Đã thay thế bảng xếp hạng tháng %(month)s: bản mới là bản chính thức, bản cũ "
+                "vẫn được giữ và ghi là “đã thay thế”.", month=label), "info")
     else:
-        flash(f"Đã công bố xếp hạng khu phố tháng {fmt.month(month)}. Bản công bố được "
-              "giữ nguyên, không thay đổi về sau.", "info")
+        flash(_("Đã công bố xếp hạng khu phố tháng %(month)s. Bản công bố được giữ nguyên, "
+                "không thay đổi về sau.", month=label), "info")
     return redirect(url_for("analysis.ranking", month=month))
 
 
@@ -104,13 +106,14 @@ def supersede():
 def _value_text(code: str, value) -> str:
     if value is None:
         return "—"
+    locale = current_language()
     if code in PERCENT_CRITERIA:
-        return fmt.percent(value, missing=fmt.DASH)
+        return fmt.percent(value, missing=fmt.DASH, locale=locale)
     if code == "encroachment_per_km":
-        return f"{fmt.number(value, 2)} vụ/km"
+        return _("%(count)s vụ/km", count=fmt.number(value, 2, locale=locale))
     if code == "model_house":
-        return f"{int(value)} nhà trọ"
-    return fmt.number(value, 2)
+        return _("%(count)s nhà trọ", count=int(value))
+    return fmt.number(value, 2, locale=locale)
 
 
 def _criteria(row: dict, rubric: scoring.Rubric) -> list[dict]:

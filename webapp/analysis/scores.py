@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from geo import formatting as fmt
@@ -12,12 +13,14 @@ from models import queries, records
 from webapp.analysis import bp, common
 from webapp.auth.permissions import require
 from webapp.extensions import db
+from webapp.i18n import current_language
 from webapp.services import analysis as service
 
 
 def _published_message(month: str) -> str:
-    return (f"Xếp hạng tháng {fmt.month(month)} đã được công bố nên không sửa điểm "
-            "thủ công được nữa: bản đã công bố giữ nguyên, điểm mới sẽ không được tính.")
+    return _("Xếp hạng tháng %(month)s đã được công bố nên không sửa điểm thủ công được nữa: "
+             "bản đã công bố giữ nguyên, điểm mới sẽ không được tính.",
+             month=fmt.month(month, locale=current_language()))
 
 
 def cell_name(kp_id: int, code: str) -> str:
@@ -25,18 +28,20 @@ def cell_name(kp_id: int, code: str) -> str:
 
 
 def parse_cell(raw: str | None, maximum: float) -> tuple[float | None, str | None]:
-    """The points in a cell (``None`` when left empty) or a Vietnamese error."""
+    """The points in a cell (``None`` when left empty) or an error, in the request's
+    language."""
     text = (raw or "").strip().replace(",", ".")
     if not text:
         return None, None
     try:
         value = float(text)
     except ValueError:
-        return None, "Phải là một số."
+        return None, _("Phải là một số.")
     if math.isnan(value) or math.isinf(value):
-        return None, "Phải là một số."
+        return None, _("Phải là một số.")
     if value < 0 or value > maximum:
-        return None, f"Phải từ 0 đến {fmt.integer(maximum)}."
+        return None, _("Phải từ 0 đến %(maximum)s.",
+                       maximum=fmt.integer(maximum, locale=current_language()))
     return (int(value) if value.is_integer() else round(value, 2)), None
 
 
@@ -59,7 +64,7 @@ def manual_scores():
     try:
         month = fmt.parse_month(raw_month) if raw_month else service.latest_month(conn, ward)
     except ValueError:
-        flash(f"Tháng '{raw_month}' không hợp lệ (dùng dạng yyyy-mm).", "error")
+        flash(_("Tháng '%(month)s' không hợp lệ (dùng dạng yyyy-mm).", month=raw_month), "error")
         return redirect(url_for("analysis.manual_scores"))
     criteria = [c for c in service.rubric_for(conn, ward.id).criteria
                 if c["source"] == "manual"]
@@ -84,8 +89,8 @@ def manual_scores():
             else:
                 scores[(kp.id, criterion["code"])] = points
     if errors:
-        flash(f"Chưa lưu: {len(errors)} ô không hợp lệ (đánh dấu đỏ). Không ô nào được lưu.",
-              "error")
+        flash(_("Chưa lưu: %(count)s ô không hợp lệ (đánh dấu đỏ). Không ô nào được lưu.",
+                count=len(errors)), "error")
         return _render(ward, month, criteria, kps, values, errors, published, 400)
     changed = {key: points for key, points in scores.items() if stored.get(key) != points}
     with db.transaction() as tx:
@@ -95,6 +100,6 @@ def manual_scores():
         records.set_manual_scores(tx, ward.id, month, changed, current_user.id)
         records.audit(tx, ward.id, current_user.id, "enter_manual_scores", "manual_score",
                       None, month=month, cells=len(changed))
-    flash(f"Đã lưu điểm thủ công tháng {fmt.month(month)} ({len(changed)} ô thay đổi).",
-          "info")
+    flash(_("Đã lưu điểm thủ công tháng %(month)s (%(count)s ô thay đổi).",
+            month=fmt.month(month, locale=current_language()), count=len(changed)), "info")
     return redirect(url_for("analysis.manual_scores", month=month))

@@ -6,6 +6,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo.i18n import N_, Message
+
 CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp",
                  "pbf": "application/x-protobuf"}
 _FORMAT_ALIASES = {"jpeg": "jpg", "mvt": "pbf"}
@@ -13,7 +15,8 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 
 class BasemapError(ValueError):
-    """The basemap file cannot be served (missing, unreadable, an unsupported format)."""
+    """The basemap file cannot be served (missing, unreadable, an unsupported format); the
+    message (``args[0]``, a ``geo.i18n.Message``) is for whoever starts the server."""
 
 
 @dataclass
@@ -54,7 +57,8 @@ class MBTiles(Source):
                 meta = dict(conn.execute("SELECT name, value FROM metadata").fetchall())
                 sample = conn.execute("SELECT tile_data FROM tiles LIMIT 1").fetchone()
         except sqlite3.Error as err:
-            raise BasemapError(f"{path}: không đọc được tệp MBTiles ({err})") from err
+            raise BasemapError(Message(N_("%(path)s: không đọc được tệp MBTiles (%(error)s)"),
+                                       path=str(path), error=str(err))) from err
         fmt = str(meta.get("format") or "").lower() or _sniff(sample and sample[0]) or "png"
         super().__init__(path, _extension(fmt, path), meta.get("attribution") or None)
 
@@ -88,15 +92,18 @@ class PMTiles(Source):
             self._reader = Reader(MmapSource(self._file))
             header, meta = self._reader.header(), self._reader.metadata()
         except Exception as err:  # noqa: BLE001 - any failure means "not a PMTiles file"
-            raise BasemapError(f"{path}: không đọc được tệp PMTiles ({err})") from err
+            raise BasemapError(Message(N_("%(path)s: không đọc được tệp PMTiles (%(error)s)"),
+                                       path=str(path), error=str(err))) from err
         types = {TileType.MVT: "pbf", TileType.PNG: "png", TileType.JPEG: "jpg",
                  TileType.WEBP: "webp"}
         if header["tile_type"] not in types:
-            raise BasemapError(f"{path}: loại ô bản đồ {header['tile_type'].name} không hỗ trợ")
+            raise BasemapError(Message(N_("%(path)s: loại ô bản đồ %(kind)s không hỗ trợ"),
+                                       path=str(path), kind=header["tile_type"].name))
         encodings = {Compression.NONE: None, Compression.UNKNOWN: None,
                      Compression.GZIP: "gzip"}
         if header["tile_compression"] not in encodings:
-            raise BasemapError(f"{path}: kiểu nén {header['tile_compression'].name} không hỗ trợ")
+            raise BasemapError(Message(N_("%(path)s: kiểu nén %(kind)s không hỗ trợ"),
+                                       path=str(path), kind=header["tile_compression"].name))
         self._encoding = encodings[header["tile_compression"]]
         attribution = meta.get("attribution") if isinstance(meta, dict) else None
         super().__init__(path, types[header["tile_type"]], attribution or None)
@@ -111,8 +118,9 @@ class PMTiles(Source):
 def _extension(fmt: str, path: Path) -> str:
     ext = _FORMAT_ALIASES.get(fmt, fmt)
     if ext not in CONTENT_TYPES:
-        raise BasemapError(f"{path}: định dạng ô bản đồ '{fmt}' không hỗ trợ "
-                           f"(cần {', '.join(CONTENT_TYPES)})")
+        raise BasemapError(Message(N_("%(path)s: định dạng ô bản đồ '%(format)s' không hỗ trợ "
+                                      "(cần %(known)s)"), path=str(path), format=fmt,
+                                   known=", ".join(CONTENT_TYPES)))
     return ext
 
 
@@ -120,11 +128,12 @@ def open_source(name: str) -> Source:
     """The basemap file ``name`` (.mbtiles or .pmtiles), checked readable."""
     path = Path(name).expanduser()
     if not path.is_file():
-        raise BasemapError(f"Không tìm thấy tệp bản đồ nền: {path}")
+        raise BasemapError(Message(N_("Không tìm thấy tệp bản đồ nền: %(path)s"), path=str(path)))
     suffix = path.suffix.lower()
     if suffix == ".mbtiles":
         return MBTiles(path)
     if suffix == ".pmtiles":
         return PMTiles(path)
-    raise BasemapError(f"{path}: tệp bản đồ nền phải là .mbtiles hoặc .pmtiles")
+    raise BasemapError(Message(N_("%(path)s: tệp bản đồ nền phải là .mbtiles hoặc .pmtiles"),
+                               path=str(path)))
 

@@ -3,15 +3,71 @@
 Listing the commands (``urbanorder --help``) must stay quick on a ward's PC: these modules
 import only click at the top; database, analysis and service code load inside the command
 that runs, and choices read from those modules are ``LazyChoice``.
+
+They speak the language of the person at the command line: ``urbanorder --lang en …``, else
+the ``URBANORDER_LANG`` environment variable, else Vietnamese. Their messages are msgids
+said through ``_`` (this module's, not Flask-Babel's, whose language is a request's); option
+help is marked ``N_`` and said when the help is shown (``option``, ``Option``).
 """
 
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 import click
+
+from geo.i18n import N_ as N_  # re-exported: the commands mark their option help
+
+LANGUAGES = ("vi", "en")
+LANGUAGE_VARIABLE = "URBANORDER_LANG"
+_LANGUAGE_KEY = "urbanorder.language"
+
+
+def language() -> str:
+    """The command-line user's language: ``--lang`` of this invocation, else
+    ``URBANORDER_LANG``, else Vietnamese (an unknown value counts as none)."""
+    ctx = click.get_current_context(silent=True)
+    chosen = ctx.meta.get(_LANGUAGE_KEY) if ctx is not None else None
+    if chosen is None:
+        chosen = os.environ.get(LANGUAGE_VARIABLE, "").strip().lower().split("_")[0]
+    return chosen if chosen in LANGUAGES else LANGUAGES[0]
+
+
+def choose_language(ctx: click.Context, _param, value: str | None) -> None:
+    """``--lang``'s callback: kept for the whole invocation (``ctx.meta`` is shared by the
+    sub-commands' contexts), so that the messages and help after it are in that language."""
+    if value:
+        ctx.meta[_LANGUAGE_KEY] = value
+
+
+def _(message: str, **params) -> str:
+    """``message`` (a msgid, or a ``geo.i18n.Message`` with its values) in the command-line
+    user's language."""
+    from geo.i18n import translate
+
+    if not message:  # "" is the catalogue's header, not a message
+        return message
+    return translate(message, language(), **params)
+
+
+class Option(click.Option):
+    """An option whose help and metavar (msgids marked ``N_``) are said in the user's
+    language when the help is shown: they are written once, at import, before any ``--lang``
+    is read."""
+
+    def get_help_record(self, ctx):
+        help_msgid, metavar_msgid = self.help, self.metavar
+        self.help, self.metavar = _(help_msgid), _(metavar_msgid)
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.help, self.metavar = help_msgid, metavar_msgid
+
+
+option = functools.partial(click.option, cls=Option)
 
 
 class LazyChoice(click.ParamType):
@@ -73,10 +129,18 @@ def engine_without_app() -> Iterator:
 
 
 def ward_or_fail(conn, code: str | None, purpose: str):
-    """The ward named ``code`` (or the only one), else a command-line error saying why."""
+    """The ward named ``code`` (or the only one), else a command-line error saying why;
+    ``purpose`` is a msgid (``N_("tài khoản mới")``)."""
     from webapp.services.wards import WardError, ward_named
 
     try:
         return ward_named(conn, code, purpose)
     except WardError as err:
-        raise click.ClickException(str(err)) from None
+        raise refused(err) from None
+
+
+def refused(err: Exception) -> click.ClickException:
+    """The command-line error for a service's refusal ``err`` (its message ``args[0]``, a
+    msgid or a ``geo.i18n.Message``), in the user's language; any other error as it says."""
+    own = len(err.args) == 1 and isinstance(err.args[0], str)
+    return click.ClickException(_(err.args[0]) if own else str(err))

@@ -8,6 +8,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from webapp.commands import N_, _, language, option, refused
+
 
 def _timezone() -> str:
     return current_app.config["TIMEZONE"]
@@ -33,20 +35,24 @@ def backup_command(path: Path | None) -> None:
     try:
         manifest = create_backup(url, path, _timezone())
     except BackupError as err:
-        raise click.ClickException(str(err)) from None
+        raise refused(err) from None
     rows = sum(table["rows"] for table in manifest["tables"].values())
     size_mb = path.stat().st_size / 1e6
-    click.echo(f"Đã sao lưu {BACKEND_NAMES[manifest['backend']]} vào {path} "
-               f"({fmt.number(size_mb, 1)} MB): {len(manifest['tables'])} bảng, "
-               f"{fmt.integer(rows)} dòng, {fmt.integer(manifest['photos'])} ảnh; "
-               f"lược đồ {manifest['schema_revision']}; lúc {manifest['created_at_ward']}.")
+    locale = language()
+    click.echo(_("Đã sao lưu %(backend)s vào %(path)s (%(size)s MB): %(tables)s bảng, "
+                 "%(rows)s dòng, %(photos)s ảnh; lược đồ %(schema)s; lúc %(at)s.",
+                 backend=BACKEND_NAMES[manifest["backend"]], path=path,
+                 size=fmt.number(size_mb, 1, locale=locale), tables=len(manifest["tables"]),
+                 rows=fmt.integer(rows, locale=locale),
+                 photos=fmt.integer(manifest["photos"], locale=locale),
+                 schema=manifest["schema_revision"], at=manifest["created_at_ward"]))
 
 
 @click.command("restore")
 @with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True,
-              help="Ghi đè CSDL đang có dữ liệu (mọi dữ liệu hiện có bị thay thế).")
+@option("--force", is_flag=True,
+        help=N_("Ghi đè CSDL đang có dữ liệu (mọi dữ liệu hiện có bị thay thế)."))
 def restore_command(path: Path, force: bool) -> None:
     """Phục hồi CSDL từ một bản sao lưu, rồi kiểm tra lại từng bảng.
 
@@ -60,18 +66,19 @@ def restore_command(path: Path, force: bool) -> None:
     try:
         restored = restore_backup(path, url, force=force)
     except BackupError as err:
-        raise click.ClickException(str(err)) from None
+        raise refused(err) from None
     manifest = restored.manifest
     if restored.problems:
         raise click.ClickException(
-            "Đã phục hồi nhưng dữ liệu KHÔNG khớp bản sao lưu:\n  "
+            _("Đã phục hồi nhưng dữ liệu KHÔNG khớp bản sao lưu:") + "\n  "
             + "\n  ".join(restored.problems))
-    click.echo(f"Đã phục hồi bản sao lưu lúc {manifest['created_at_ward']}: "
-               f"{len(manifest['tables'])} bảng khớp số dòng và mã băm nội dung.")
+    click.echo(_("Đã phục hồi bản sao lưu lúc %(at)s: %(tables)s bảng khớp số dòng và mã băm "
+                 "nội dung.", at=manifest["created_at_ward"], tables=len(manifest["tables"])))
     head = fingerprinting.code_revision()
     if restored.schema_revision != head:
-        click.echo(f"Bản sao lưu có lược đồ {restored.schema_revision}, phần mềm này dùng "
-                   f"{head}: chạy 'urbanorder init' để nâng cấp trước khi mở máy chủ.")
+        click.echo(_("Bản sao lưu có lược đồ %(backup)s, phần mềm này dùng %(code)s: chạy "
+                     "'urbanorder init' để nâng cấp trước khi mở máy chủ.",
+                     backup=restored.schema_revision, code=head))
 
 
 COMMANDS = (backup_command, restore_command)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from webapp.commands import LazyChoice, database
+from webapp.commands import N_, LazyChoice, _, database, language, option, refused
 
 
 def _presets() -> dict:
@@ -17,7 +17,7 @@ def _presets() -> dict:
 
 
 def _fail(err: Exception):
-    raise click.ClickException(str(err)) from None
+    raise refused(err) from None
 
 
 @click.group("ward", cls=AppGroup)
@@ -26,22 +26,22 @@ def ward_group() -> None:
 
 
 @ward_group.command("create")
-@click.option("--code", required=True, help="Mã phường, vd. ho-nai (chữ thường, số, -).")
-@click.option("--name", required=True, help="Tên phường, vd. “Phường Hồ Nai”.")
-@click.option("--province", help="Tỉnh/thành phố (chọn hệ VN-2000), vd. “Đồng Nai”.")
-@click.option("--boundary", "boundary_file", required=True,
-              type=click.Path(exists=True, dir_okay=False),
-              help="Ranh giới: GeoJSON, GeoPackage, Shapefile .zip hoặc KML (mọi hệ tọa độ).")
-@click.option("--crs", "metric_epsg", type=int,
-              help="Hệ tọa độ mét của phường (EPSG), mặc định theo tỉnh: 5897 Hà Nội, 9210 "
-                   "TP.HCM, 9212 Bình Phước cũ, 5899 Đồng Nai…")
-@click.option("--source-crs", "source_epsg", type=int,
-              help="EPSG của tệp ranh giới khi tệp không ghi (.prj thiếu).")
-@click.option("--plan", "preset", default="mac-dinh", show_default=True,
-              type=LazyChoice(lambda: sorted(_presets())),
-              help="Kế hoạch khởi đầu (mẫu trong data/plans).")
+@option("--code", required=True, help=N_("Mã phường, vd. ho-nai (chữ thường, số, -)."))
+@option("--name", required=True, help=N_("Tên phường, vd. “Phường Hồ Nai”."))
+@option("--province", help=N_("Tỉnh/thành phố (chọn hệ VN-2000), vd. “Đồng Nai”."))
+@option("--boundary", "boundary_file", required=True,
+        type=click.Path(exists=True, dir_okay=False),
+        help=N_("Ranh giới: GeoJSON, GeoPackage, Shapefile .zip hoặc KML (mọi hệ tọa độ)."))
+@option("--crs", "metric_epsg", type=int,
+        help=N_("Hệ tọa độ mét của phường (EPSG), mặc định theo tỉnh: 5897 Hà Nội, 9210 "
+                "TP.HCM, 9212 Bình Phước cũ, 5899 Đồng Nai…"))
+@option("--source-crs", "source_epsg", type=int,
+        help=N_("EPSG của tệp ranh giới khi tệp không ghi (.prj thiếu)."))
+@option("--plan", "preset", default="mac-dinh", show_default=True,
+        type=LazyChoice(lambda: sorted(_presets())),
+        help=N_("Kế hoạch khởi đầu (mẫu trong data/plans)."))
 def ward_create(code, name, province, boundary_file, metric_epsg, source_epsg, preset) -> None:
-    """Tạo phường mới từ tệp ranh giới."""
+    """Tạo phường mới từ tệp ranh giới. Create a ward from a boundary file."""
     from geo import formatting as fmt
     from webapp.services import wards as service
     db = database()
@@ -54,17 +54,18 @@ def ward_create(code, name, province, boundary_file, metric_epsg, source_epsg, p
     except service.WardError as err:
         _fail(err)
     for note in made["notes"]:
-        click.echo(f"  Lưu ý: {note}")
-    click.echo(f"Đã tạo {made['name']} (mã {made['code']}): "
-               f"{fmt.number(made['area_km2'], 2)} km², hệ tọa độ mét EPSG:{made['metric_epsg']} "
-               f"— {made['crs_reason']}; kế hoạch: {made['plan']}.")
-    click.echo(f"Tiếp theo: urbanorder user add TÊN --role admin --ward {made['code']}; "
-               f"urbanorder import khu-pho.zip --layer neighbourhoods --ward {made['code']}.")
+        click.echo("  " + _("Lưu ý: %(note)s", note=_(note)))
+    click.echo(_("Đã tạo %(name)s (mã %(code)s): %(area)s km², hệ tọa độ mét EPSG:%(epsg)s — "
+                 "%(reason)s; kế hoạch: %(plan)s.", name=made["name"], code=made["code"],
+                 area=fmt.number(made["area_km2"], 2, locale=language()),
+                 epsg=made["metric_epsg"], reason=_(made["crs_reason"]), plan=made["plan"]))
+    click.echo(_("Tiếp theo: urbanorder user add TÊN --role admin --ward %(code)s; urbanorder "
+                 "import khu-pho.zip --layer neighbourhoods --ward %(code)s.", code=made["code"]))
 
 
 @ward_group.command("list")
 def ward_list() -> None:
-    """Liệt kê các phường và dữ liệu của từng phường."""
+    """Liệt kê các phường và dữ liệu của từng phường. List the wards and what they hold."""
     from models import queries
     from webapp.services import wards as service
     db = database()
@@ -72,27 +73,29 @@ def ward_list() -> None:
     with db.engine.connect() as conn:
         wards = queries.wards(conn)
         if not wards:
-            click.echo("Chưa có phường nào. Tạo: urbanorder ward create --code … --name … "
-                       "--boundary ranh-gioi.geojson")
+            click.echo(_("Chưa có phường nào. Tạo: urbanorder ward create --code … --name … "
+                         "--boundary ranh-gioi.geojson"))
             return
         for ward in wards:
             held = service.holdings(conn, ward.id)
-            tag = " [MÔ PHỎNG]" if ward.is_synthetic else ""
-            click.echo(f"{ward.code:<20} {ward.name}{tag} — {ward.province or 'không rõ tỉnh'}, "
-                       f"EPSG:{ward.metric_epsg}; khu phố {held['setup']['neighbourhood']}, "
-                       f"đường {held['setup']['street']}, tài khoản {held['setup']['app_user']}, "
-                       f"cơ sở trọ {held['records']['boarding_house']}, vụ vi phạm "
-                       f"{held['records']['incident']}")
+            tag = " " + _("[MÔ PHỎNG]") if ward.is_synthetic else ""
+            click.echo(f"{ward.code:<20} {ward.name}{tag} — " + _(
+                "%(province)s, EPSG:%(epsg)s; khu phố %(neighbourhoods)s, đường %(streets)s, "
+                "tài khoản %(users)s, cơ sở trọ %(houses)s, vụ vi phạm %(incidents)s",
+                province=ward.province or _("không rõ tỉnh"), epsg=ward.metric_epsg,
+                neighbourhoods=held["setup"]["neighbourhood"], streets=held["setup"]["street"],
+                users=held["setup"]["app_user"], houses=held["records"]["boarding_house"],
+                incidents=held["records"]["incident"]))
 
 
 @ward_group.command("set-boundary")
 @click.argument("code")
-@click.option("--boundary", "boundary_file", required=True,
-              type=click.Path(exists=True, dir_okay=False))
-@click.option("--source-crs", "source_epsg", type=int, help="EPSG của tệp khi tệp không ghi.")
-@click.option("--dry-run", is_flag=True, help="Chỉ báo cáo, không đổi.")
+@option("--boundary", "boundary_file", required=True,
+        type=click.Path(exists=True, dir_okay=False))
+@option("--source-crs", "source_epsg", type=int, help=N_("EPSG của tệp khi tệp không ghi."))
+@option("--dry-run", is_flag=True, help=N_("Chỉ báo cáo, không đổi."))
 def ward_set_boundary(code, boundary_file, source_epsg, dry_run) -> None:
-    """Đổi ranh giới phường; báo các đối tượng nằm ngoài ranh giới mới."""
+    """Đổi ranh giới phường; báo các đối tượng nằm ngoài ranh giới mới. Change the outline."""
     from geo import formatting as fmt
     from webapp.services import wards as service
     db = database()
@@ -108,29 +111,34 @@ def ward_set_boundary(code, boundary_file, source_epsg, dry_run) -> None:
                 report = service.set_boundary(tx, ward, outline, None)
     except service.WardError as err:
         _fail(err)
+    locale = language()
     for note in report["notes"]:
-        click.echo(f"  Lưu ý: {note}")
+        click.echo("  " + _("Lưu ý: %(note)s", note=_(note)))
     for item in report["outside"].values():
-        click.echo(f"Ngoài ranh giới mới (quá {fmt.integer(service.OUTSIDE_TOLERANCE_M)} m): "
-                   f"{item['count']} {item['label']}")
+        click.echo(_("Ngoài ranh giới mới (quá %(metres)s m): %(count)s %(label)s",
+                     metres=fmt.integer(service.OUTSIDE_TOLERANCE_M, locale=locale),
+                     count=item["count"], label=_(item["label"])))
         for feature_id, label, metres in item["examples"][:10]:
-            click.echo(f"    #{feature_id} {label} — cách ranh giới {metres} m")
+            click.echo(f"    #{feature_id} " + _("%(label)s — cách ranh giới %(metres)s m",
+                                                 label=label, metres=metres))
     if not report["outside"]:
-        click.echo("Mọi đối tượng của phường nằm trong ranh giới mới.")
+        click.echo(_("Mọi đối tượng của phường nằm trong ranh giới mới."))
     if dry_run:
-        click.echo("Kiểm tra thử: chưa đổi gì.")
+        click.echo(_("Kiểm tra thử: chưa đổi gì."))
         return
-    moved = ", ".join(f"{service.LAYER_LABELS[k]}: {v}" for k, v in report["moved"].items())
-    click.echo(f"Đã đổi ranh giới {ward.name} ({fmt.number(report['area_km2'], 2)} km²); "
-               f"gán lại khu phố — {moved}.")
+    moved = ", ".join(f"{_(service.LAYER_LABELS[k])}: {v}" for k, v in report["moved"].items())
+    click.echo(_("Đã đổi ranh giới %(name)s (%(area)s km²); gán lại khu phố — %(moved)s.",
+                 name=ward.name, area=fmt.number(report["area_km2"], 2, locale=locale),
+                 moved=moved))
 
 
 @ward_group.command("remove")
 @click.argument("code")
-@click.option("--force", is_flag=True, help="Xóa cả khi phường đã có dữ liệu (vụ việc, nhà trọ…).")
-@click.option("--yes", is_flag=True, help="Không hỏi lại.")
+@option("--force", is_flag=True,
+        help=N_("Xóa cả khi phường đã có dữ liệu (vụ việc, nhà trọ…)."))
+@option("--yes", is_flag=True, help=N_("Không hỏi lại."))
 def ward_remove(code, force, yes) -> None:
-    """Xóa một phường và mọi dữ liệu của nó (hỏi lại trước khi xóa)."""
+    """Xóa một phường và mọi dữ liệu của nó (hỏi lại trước khi xóa). Remove a ward."""
     from webapp.services import wards as service
     db = database()
 
@@ -140,18 +148,21 @@ def ward_remove(code, force, yes) -> None:
         except service.WardError as err:
             _fail(err)
         held = service.holdings(conn, ward.id)
-    listed = ", ".join(f"{n} {service.RECORD_LABELS[k]}" for k, n in held["records"].items() if n)
-    click.echo(f"{ward.name} ({ward.code}): {listed or 'chưa có dữ liệu nghiệp vụ'}; "
-               f"{held['setup']['neighbourhood']} khu phố, {held['setup']['street']} đoạn đường, "
-               f"{held['setup']['app_user']} tài khoản.")
+    listed = ", ".join(_("%(count)s %(label)s", count=n, label=_(service.RECORD_LABELS[k]))
+                       for k, n in held["records"].items() if n)
+    click.echo(f"{ward.name} ({ward.code}): " + _(
+        "%(records)s; %(neighbourhoods)s khu phố, %(streets)s đoạn đường, %(users)s tài khoản.",
+        records=listed or _("chưa có dữ liệu nghiệp vụ"),
+        neighbourhoods=held["setup"]["neighbourhood"], streets=held["setup"]["street"],
+        users=held["setup"]["app_user"]))
     if not yes:
-        click.confirm(f"Xóa hẳn {ward.name} và mọi dữ liệu trên?", abort=True)
+        click.confirm(_("Xóa hẳn %(name)s và mọi dữ liệu trên?", name=ward.name), abort=True)
     try:
         with db.transaction() as tx:
             service.remove(tx, ward, None, force=force)
     except service.WardError as err:
         _fail(err)
-    click.echo(f"Đã xóa {ward.name}.")
+    click.echo(_("Đã xóa %(name)s.", name=ward.name))
 
 
 @click.group("plan", cls=AppGroup)
@@ -161,7 +172,7 @@ def plan_group() -> None:
 
 @plan_group.command("presets")
 def plan_presets() -> None:
-    """Các kế hoạch mẫu có sẵn (data/plans)."""
+    """Các kế hoạch mẫu có sẵn (data/plans). The plan presets."""
     from geo.plan import presets
 
     for code, name in presets().items():
@@ -169,29 +180,30 @@ def plan_presets() -> None:
 
 
 @plan_group.command("export")
-@click.option("--ward", "ward_code", help="Mã phường.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@option("--ward", "ward_code", help=N_("Mã phường."))
+@option("-o", "--output", required=True, type=click.Path(dir_okay=False))
 def plan_export(ward_code, output) -> None:
-    """Xuất kế hoạch đang áp dụng của phường ra tệp YAML."""
+    """Xuất kế hoạch đang áp dụng của phường ra tệp YAML. Export the plan in force."""
     from webapp.services import plans as plan_service
     from webapp.services import wards as service
     db = database()
 
     with db.engine.connect() as conn:
         try:
-            ward = service.ward_named(conn, ward_code, "xuất kế hoạch")
+            ward = service.ward_named(conn, ward_code, N_("xuất kế hoạch"))
         except service.WardError as err:
             _fail(err)
         plan = plan_service.plan_for(conn, ward)
     Path(output).write_text(plan.to_yaml(), encoding="utf-8")
-    click.echo(f"Đã xuất kế hoạch “{plan.name}” ({plan.version}) của {ward.name} vào {output}.")
+    click.echo(_("Đã xuất kế hoạch “%(plan)s” (%(version)s) của %(ward)s vào %(path)s.",
+                 plan=plan.name, version=plan.version, ward=ward.name, path=output))
 
 
 @plan_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--ward", "ward_code", help="Mã phường.")
+@option("--ward", "ward_code", help=N_("Mã phường."))
 def plan_import(file, ward_code) -> None:
-    """Nhập kế hoạch từ tệp YAML thành phiên bản mới của phường."""
+    """Nhập kế hoạch từ tệp YAML thành phiên bản mới của phường. Import a plan (YAML)."""
     from geo.plan import PlanError
     from webapp.services import plans as plan_service
     from webapp.services import wards as service
@@ -200,15 +212,15 @@ def plan_import(file, ward_code) -> None:
     try:
         plan = plan_service.from_upload(Path(file).read_text(encoding="utf-8"))
         with db.transaction() as tx:
-            ward = service.ward_named(tx, ward_code, "nhập kế hoạch")
+            ward = service.ward_named(tx, ward_code, N_("nhập kế hoạch"))
             stored = plan_service.save(tx, ward, plan, None, action="import_plan")
     except PlanError as err:
-        raise click.ClickException("Kế hoạch chưa dùng được:\n  - " +
-                                   "\n  - ".join(err.problems)) from None
+        raise click.ClickException(_("Kế hoạch chưa dùng được:") + "\n  - " +
+                                   "\n  - ".join(_(p) for p in err.problems)) from None
     except (service.WardError, UnicodeDecodeError) as err:
         _fail(err)
-    click.echo(f"Đã nhập kế hoạch “{stored.name}” thành phiên bản {stored.version} của "
-               f"{ward.name}.")
+    click.echo(_("Đã nhập kế hoạch “%(plan)s” thành phiên bản %(version)s của %(ward)s.",
+                 plan=stored.name, version=stored.version, ward=ward.name))
 
 
 COMMANDS = (ward_group, plan_group)

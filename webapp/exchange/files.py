@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 from geo import formatting, spreadsheet
 from geo import io as geoio
+from geo.i18n import N_, translate
 from geo.lazy import deferred
 from models import queries, records
 from webapp.clock import local_now
@@ -60,8 +61,11 @@ def export_frame(conn, ward, layer: str, personal: bool = False) -> gpd.GeoDataF
 
 
 def export_layer(conn, ward, layer: str, fmt: str, crs: str = "4326", personal: bool = False,
-                 user_id: int | None = None, via: str = "web") -> ExportFile:
-    """Build the export file; with ``personal``, write the audit row on ``conn``."""
+                 user_id: int | None = None, via: str = "web", locale: str = "vi"
+                 ) -> ExportFile:
+    """Build the export file; with ``personal``, write the audit row on ``conn``. The
+    yes/no cells are in ``locale``; field names, dd/mm/yyyy dates and the information
+    sheet are the same in every language, so the file imports again."""
     if layer not in queries.LAYERS or fmt not in geoio.EXPORT_FORMATS:
         raise ValueError(f"unknown layer or format: {layer}.{fmt}")
     personal = personal and layer == "boarding-houses"
@@ -72,9 +76,9 @@ def export_layer(conn, ward, layer: str, fmt: str, crs: str = "4326", personal: 
     if fmt in ("geojson", "gpkg", "shp"):
         body = geoio.write_gis(gdf, fmt, layer)
     elif fmt == "csv":
-        body = _csv(geoio.tabular(gdf))
+        body = _csv(geoio.tabular(gdf), locale)
     else:
-        body = _xlsx(geoio.tabular(gdf), ward, layer, epsg)
+        body = _xlsx(geoio.tabular(gdf), ward, layer, epsg, locale)
     if personal:
         records.audit(conn, ward.id, user_id, "export_personal_data", AUDIT_ENTITY[layer], None,
                       layer=layer, format=fmt, rows=len(gdf), crs=f"EPSG:{epsg}", via=via,
@@ -86,9 +90,9 @@ def export_layer(conn, ward, layer: str, fmt: str, crs: str = "4326", personal: 
     return ExportFile(body, name, geoio.EXPORT_FORMATS[fmt][1], len(gdf))
 
 
-def _text(value, column: str):
+def _text(value, column: str, locale: str):
     """A cell for CSV: dd/mm/yyyy dates, Có/Không, digits kept as text."""
-    value = _sheet_value(value)
+    value = _sheet_value(value, locale)
     if isinstance(value, datetime):
         return formatting.moment(value, seconds=bool(value.second))
     if isinstance(value, date):
@@ -98,18 +102,18 @@ def _text(value, column: str):
     return value
 
 
-def _csv(frame: pd.DataFrame) -> bytes:
+def _csv(frame: pd.DataFrame, locale: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     columns = list(frame.columns)
     writer.writerow(spreadsheet.csv_row(columns))
     for row in frame.itertuples(index=False, name=None):
-        writer.writerow(spreadsheet.csv_row(_text(v, c) for v, c in zip(row, columns,
-                                                                         strict=True)))
+        writer.writerow(spreadsheet.csv_row(_text(v, c, locale)
+                                            for v, c in zip(row, columns, strict=True)))
     return out.getvalue().encode("utf-8-sig")
 
 
-def _xlsx(frame: pd.DataFrame, ward, layer: str, epsg: int) -> bytes:
+def _xlsx(frame: pd.DataFrame, ward, layer: str, epsg: int, locale: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -120,7 +124,7 @@ def _xlsx(frame: pd.DataFrame, ward, layer: str, epsg: int) -> bytes:
     for c in sheet[1]:
         c.font = Font(bold=True)
     for number, row in enumerate(frame.itertuples(index=False, name=None), start=2):
-        spreadsheet.put_row(sheet, number, (_sheet_value(v) for v in row))
+        spreadsheet.put_row(sheet, number, (_sheet_value(v, locale) for v in row))
     for cells in sheet.iter_rows(min_row=2):
         for c in cells:
             if isinstance(c.value, datetime):
@@ -129,6 +133,9 @@ def _xlsx(frame: pd.DataFrame, ward, layer: str, epsg: int) -> bytes:
                 c.number_format = "DD/MM/YYYY"
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
+    # The information sheet is part of the file's format: geo.io.read finds it by its name
+    # and reads the CRS from its "Hệ tọa độ" row when the file comes back, so it is written
+    # in Vietnamese whatever the downloader's language.
     info = book.create_sheet("Thông tin")
     crs_name = "WGS 84 (kinh độ/vĩ độ)" if epsg == 4326 else geoio.SOURCE_CRS_CHOICES.get(
         epsg, "")
@@ -143,7 +150,7 @@ def _xlsx(frame: pd.DataFrame, ward, layer: str, epsg: int) -> bytes:
     return out.getvalue()
 
 
-def _sheet_value(value):
+def _sheet_value(value, locale: str):
     """A cell for XLSX: real dates and numbers, Có/Không, JSON as text."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
         return None
@@ -152,5 +159,5 @@ def _sheet_value(value):
     if isinstance(value, dict | list):
         return geoio._plain_value(value)
     if isinstance(value, bool):
-        return "Có" if value else "Không"
+        return translate(N_("Có") if value else N_("Không"), locale)
     return value.item() if hasattr(value, "item") else value

@@ -29,7 +29,7 @@ from webapp.auth.permissions import can, effective_roles, require
 from webapp.exchange import bp
 from webapp.exchange.files import export_layer
 from webapp.extensions import db
-from webapp.i18n import say
+from webapp.i18n import current_language, say
 from webapp.services import exchange as service
 
 LAYER_LABELS = {
@@ -72,9 +72,10 @@ def download(layer: str, fmt: str):
     ward = _ward()
     if personal:
         with db.transaction() as conn:
-            out = export_layer(conn, ward, layer, fmt, crs, True, current_user.id)
+            out = export_layer(conn, ward, layer, fmt, crs, True, current_user.id,
+                               locale=current_language())
     else:
-        out = export_layer(db.conn, ward, layer, fmt, crs)
+        out = export_layer(db.conn, ward, layer, fmt, crs, locale=current_language())
     return Response(out.body, mimetype=out.mimetype, headers={
         "Content-Disposition": f'attachment; filename="{out.filename}"',
         "Cache-Control": "private, no-store",
@@ -156,7 +157,7 @@ def _commit(ward, req, token, options, choices):
     try:
         result = service.commit(db.engine, ward, req, current_user.id)
     except service.ImportRefused as refused:
-        flash(refused.message, "error")
+        flash(say(refused.message), "error")
         return _report(ward, req, token, options, choices, status=422)
     except geoio.ReadError as err:
         flash(say(err.args[0]), "error")
@@ -170,7 +171,7 @@ def _summary(result: dict) -> str:
     parts = [_("Đã nhập %(rows)s dòng vào lớp “%(layer)s”.", rows=result["rows"],
                layer=LAYER_LABELS[result["layer"]])]
     if result["layer"] == "streets":
-        return " ".join([*parts, service.describe_streets(result)])
+        return " ".join([*parts, say(service.describe_streets(result))])
     if "moved" in result:
         moved = result["moved"]
         parts.append(_("Khu phố: thêm %(added)s, cập nhật %(updated)s, bỏ %(removed)s. Gán lại "

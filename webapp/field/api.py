@@ -9,6 +9,7 @@ from flask import current_app, jsonify, request
 from flask_login import current_user
 
 from geo import vocabulary as vocab
+from geo.i18n import N_
 from webapp import wards
 from webapp.api.params import parse_codes, parse_int
 from webapp.auth import shift_ends_at, shift_started_at
@@ -32,19 +33,18 @@ def check_sender(raw: str | None) -> None:
     try:
         sender = int(str(raw).strip())
     except ValueError:
-        raise ApiError(400, f"Tiêu đề {USER_HEADER} phải là mã số tài khoản (số nguyên).",
-                       f"{USER_HEADER} must be a user id (an integer).", USER_HEADER) from None
+        raise ApiError(400, N_("Tiêu đề %(header)s phải là mã số tài khoản (số nguyên)."),
+                       field=USER_HEADER, params={"header": USER_HEADER}) from None
     if sender != current_user.id:  # the phone keeps the record queued for its own account
-        raise ApiError(401, "Bản ghi này của một tài khoản khác: chờ người ghi nhận đăng nhập "
-                            "để gửi.", "This record belongs to another account: it waits "
-                       "until that account signs in to send it.", code="other_user")
+        raise ApiError(401, N_("Bản ghi này của một tài khoản khác: chờ người ghi nhận đăng "
+                               "nhập để gửi."), code="other_user")
 
 
 def current_ward():
     try:
         return wards.resolve()
     except wards.NoWard:
-        raise ApiError(404, "Chưa có phường để làm việc.", "No ward to work in.") from None
+        raise ApiError(404, N_("Chưa có phường để làm việc.")) from None
 
 
 def store(kind: str, target, payload, files, ward, service) -> tuple[int, dict]:
@@ -75,7 +75,7 @@ def _sent() -> tuple[str | bytes | None, list[tuple[str, bytes]]]:
     photos, or from older phones, as a multipart form (docs/field-api.md)."""
     if request.mimetype == "application/json":
         return request.get_data(cache=False), []
-    files = [(f.filename or "ảnh", f.read()) for f in request.files.getlist("photos")]
+    files = [(f.filename or "", f.read()) for f in request.files.getlist("photos")]
     return request.form.get("payload"), files
 
 
@@ -116,10 +116,9 @@ def _point() -> tuple[float, float]:
     try:
         lon, lat = float(request.args["lon"]), float(request.args["lat"])
     except (KeyError, ValueError):
-        raise ApiError(400, "Cần tham số lon và lat (số thập phân).",
-                       "lon and lat are required numbers.", "lon") from None
+        raise ApiError(400, N_("Cần tham số lon và lat (số thập phân)."), field="lon") from None
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise ApiError(400, "Tọa độ ngoài phạm vi.", "Coordinates out of range.", "lon")
+        raise ApiError(400, N_("Tọa độ ngoài phạm vi."), field="lon")
     return lon, lat
 
 
@@ -140,7 +139,7 @@ def _jsonable(rows: list[dict]) -> list[dict]:
 def nearby_incidents():
     lon, lat = _point()
     (category,) = parse_codes(request.args.get("category", ""), vocab.INCIDENT_CATEGORIES,
-                              "category", "Loại vi phạm")[:1]
+                              "category", N_("Loại vi phạm"))[:1]
     service = FieldService(current_ward(), current_user)
     rows = service.nearby_open_incidents(db.conn, lon, lat, category)
     keep = ("id", "category", "status", "observed_at", "description", "distance_m")
@@ -184,16 +183,14 @@ def session_info():
 def working_set():
     """The officer's houses, streets, khu phố and model streets for offline use."""
     if not (can("record_incident") or can("record_boarding_house")):
-        raise ApiError(403, "Bạn không có quyền thực hiện thao tác này.",
-                       "You are not allowed to do this.")
+        raise ApiError(403, N_("Bạn không có quyền thực hiện thao tác này."))
     code = request.args.get("neighbourhood", "").strip() or None
     try:
         body = workset.working_set(current_ward(), current_user, code,
                                    limit=current_app.config["FIELD_WORKSET_MAX_HOUSES"])
     except workset.UnknownNeighbourhood:
-        raise ApiError(404, f"Phường không có khu phố mã '{code}'.",
-                       f"No neighbourhood with code '{code}' in this ward.",
-                       "neighbourhood") from None
+        raise ApiError(404, N_("Phường không có khu phố mã '%(code)s'."), field="neighbourhood",
+                       params={"code": code}) from None
     response = jsonify(body)
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, current_app, redirect, render_template, send_from_directory, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from geo import formatting as fmt
@@ -20,6 +21,7 @@ from webapp.auth.permissions import RECORDABLE_CATEGORIES, can, require
 from webapp.clock import local_now
 from webapp.extensions import db
 from webapp.field import bp
+from webapp.i18n import current_language
 
 PERSONAL_FIELDS = ["owner_name", "owner_phone", "owner_id_number"]
 
@@ -89,8 +91,10 @@ def new_incident():
                      submitUrl="/api/v1/field/incidents",
                      categories={code: c["vi"] for code, c in categories})
     running = model_streets.running_campaigns(db.conn, ward.id, local_now().date())
-    campaigns = {"none": "Không thuộc đợt ra quân nào",
-                 **{str(c.id): f"{c.name} ({fmt.day_month(c.starts_on)}–{fmt.day_month(c.ends_on)})"
+    locale = current_language()
+    campaigns = {"none": _("Không thuộc đợt ra quân nào"),
+                 **{str(c.id): f"{c.name} ({fmt.day_month(c.starts_on, locale=locale)}–"
+                               f"{fmt.day_month(c.ends_on, locale=locale)})"
                     for c in running}}
     return render_template("field/incident.html", ward=ward, categories=categories,
                            config=config, campaigns=campaigns if running else None)

@@ -12,48 +12,56 @@ import io
 
 from geo import formatting as fmt
 from geo import vocabulary as vocab
+from geo.i18n import N_, translate
 from geo.spreadsheet import as_digit_text, csv_row
 
-_YES_NO = {True: "Có", False: "Không", None: ""}
-_PASS = {True: "Đạt", False: "Không đạt", None: "Chưa kiểm tra"}
+# Column titles and cell words are msgids: the file is in the language of who downloads it
+# (dates stay dd/mm/yyyy, the form Excel reads in either language).
+_YES_NO = {True: N_("Có"), False: N_("Không"), None: ""}
+_PASS = {True: N_("Đạt"), False: N_("Không đạt"), None: N_("Chưa kiểm tra")}
 
 PUBLIC_COLUMNS: tuple[tuple[str, object], ...] = (
-    ("Mã", lambda r: r.id),
-    ("Tên cơ sở", lambda r: r.name),
-    ("Địa chỉ", lambda r: r.address),
-    ("Mã khu phố", lambda r: r.kp_code),
-    ("Khu phố", lambda r: r.kp_name),
-    ("Đường", lambda r: r.street_name),
-    ("Loại hình", lambda r: vocab.label(vocab.HOUSE_TYPES, r.house_type)),
-    ("Số phòng", lambda r: r.rooms),
-    ("Số người ở", lambda r: r.residents),
-    ("Xếp loại", lambda r: vocab.label(vocab.CLASSIFICATIONS, r.classification)
-     or "Chưa xếp loại"),
-    ("Ngày ký cam kết ANTT", lambda r: fmt.day(r.antt_commitment_on, missing="Chưa ký")),
-    ("Bình chữa cháy", lambda r: r.extinguishers),
-    ("Báo cháy", lambda r: _YES_NO[r.has_alarm]),
-    ("Lối thoát nạn", lambda r: _YES_NO[r.has_escape_route]),
-    ("Mô hình", lambda r: vocab.label(vocab.MODEL_HOUSE_STATUSES, r.model_status)),
-    ("Ngày công nhận mô hình", lambda r: fmt.day(r.model_recognised_on)),
-    ("Kiểm tra gần nhất", lambda r: fmt.day(r.last_inspection_on)),
-    ("PCCC lần kiểm tra gần nhất", lambda r: _PASS[r.fire_safety_pass]),
-    ("Kinh độ", lambda r: fmt.coordinate(r.lon)),
-    ("Vĩ độ", lambda r: fmt.coordinate(r.lat)),
+    (N_("Mã"), lambda r, t: r.id),
+    (N_("Tên cơ sở"), lambda r, t: r.name),
+    (N_("Địa chỉ"), lambda r, t: r.address),
+    (N_("Mã khu phố"), lambda r, t: r.kp_code),
+    (N_("Khu phố"), lambda r, t: r.kp_name),
+    (N_("Đường"), lambda r, t: r.street_name),
+    (N_("Loại hình"), lambda r, t: t(vocab.label(vocab.HOUSE_TYPES, r.house_type))),
+    (N_("Số phòng"), lambda r, t: r.rooms),
+    (N_("Số người ở"), lambda r, t: r.residents),
+    (N_("Xếp loại"), lambda r, t: t(vocab.label(vocab.CLASSIFICATIONS, r.classification)
+                                    or N_("Chưa xếp loại"))),
+    (N_("Ngày ký cam kết ANTT"),
+     lambda r, t: fmt.day(r.antt_commitment_on, missing=t(N_("Chưa ký")))),
+    (N_("Bình chữa cháy"), lambda r, t: r.extinguishers),
+    (N_("Báo cháy"), lambda r, t: t(_YES_NO[r.has_alarm])),
+    (N_("Lối thoát nạn"), lambda r, t: t(_YES_NO[r.has_escape_route])),
+    (N_("Mô hình"), lambda r, t: t(vocab.label(vocab.MODEL_HOUSE_STATUSES, r.model_status))),
+    (N_("Ngày công nhận mô hình"), lambda r, t: fmt.day(r.model_recognised_on)),
+    (N_("Kiểm tra gần nhất"), lambda r, t: fmt.day(r.last_inspection_on)),
+    (N_("PCCC lần kiểm tra gần nhất"), lambda r, t: t(_PASS[r.fire_safety_pass])),
+    (N_("Kinh độ"), lambda r, t: fmt.coordinate(r.lon)),
+    (N_("Vĩ độ"), lambda r, t: fmt.coordinate(r.lat)),
 )
 
 OWNER_COLUMNS: tuple[tuple[str, object], ...] = (
-    ("Chủ cơ sở", lambda r: r.owner_name),
-    ("Điện thoại chủ cơ sở", lambda r: as_digit_text(r.owner_phone)),
-    ("Số CCCD/CMND chủ cơ sở", lambda r: as_digit_text(r.owner_id_number)),
+    (N_("Chủ cơ sở"), lambda r, t: r.owner_name),
+    (N_("Điện thoại chủ cơ sở"), lambda r, t: as_digit_text(r.owner_phone)),
+    (N_("Số CCCD/CMND chủ cơ sở"), lambda r, t: as_digit_text(r.owner_id_number)),
 )
 
 
-def houses_csv(rows, with_personal_data: bool) -> bytes:
+def houses_csv(rows, with_personal_data: bool, locale: str = "vi") -> bytes:
+    """The houses as CSV, titles and words in ``locale``."""
+    def say(message: str) -> str:
+        return translate(message, locale) if message else message
+
     columns = PUBLIC_COLUMNS[:3] + (OWNER_COLUMNS if with_personal_data else ()) \
         + PUBLIC_COLUMNS[3:]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([title for title, _ in columns])
+    writer.writerow([say(title) for title, _ in columns])
     for row in rows:
-        writer.writerow(csv_row(get(row) for _, get in columns))
+        writer.writerow(csv_row(get(row, say) for _, get in columns))
     return out.getvalue().encode("utf-8-sig")

@@ -53,7 +53,7 @@ def owner_rights():
     try:
         lookup = owners.parse_lookup(request.form.get("kind"), request.form.get("value"))
     except OwnerRequestError as err:
-        return _page(400, error=str(err))
+        return _page(400, error=err.args[0])
     action = request.form.get("action", "search")
     if action == "export":
         with db.transaction() as tx:
@@ -73,7 +73,7 @@ def owner_rights():
                     legal_basis=request.form.get("legal_basis"),
                     confirmed=request.form.get("confirm") == "1", secret=_secret())
         except OwnerRequestError as err:
-            error = str(err)
+            error = err.args[0]
         else:
             flash(_("Đã xoá dữ liệu cá nhân của chủ cơ sở khỏi %(count)s cơ sở (hồ sơ cơ sở giữ "
                     "nguyên, họ tên ghi “%(marker)s”). Việc xoá đã được ghi nhật ký.",

@@ -19,6 +19,7 @@ from webapp.extensions import db
 from webapp.houses import bp
 from webapp.houses.export import houses_csv
 from webapp.houses.params import form_query, house_filter
+from webapp.i18n import current_language
 from webapp.templating import parse_page
 
 PER_PAGE = 50
@@ -106,7 +107,8 @@ def export_personal():
         records.audit(conn, ward_id, current_user.id, "export_personal_data", "boarding_house",
                       None, rows=len(rows), filters=flt.as_dict(),
                       fields=list(listings.PERSONAL_COLUMNS))
-    return _csv_response(houses_csv(rows, with_personal_data=True), "co-so-luu-tru-ca-nhan")
+    return _csv_response(houses_csv(rows, with_personal_data=True, locale=current_language()),
+                         "co-so-luu-tru-ca-nhan")
 
 
 @bp.get("/export-public.csv")
@@ -114,5 +116,6 @@ def export_public():
     ward_id = current_user.ward_id
     flt, _, _ = house_filter(request.args, queries.neighbourhood_names(db.conn, ward_id))
     rows = listings.houses_for_export(db.conn, ward_id, flt)
-    return _csv_response(houses_csv(rows, with_personal_data=False), "co-so-luu-tru")
+    return _csv_response(houses_csv(rows, with_personal_data=False,
+                                    locale=current_language()), "co-so-luu-tru")
 

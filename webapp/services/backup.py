@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import make_url
 
+from geo.i18n import N_, Message
 from models import backup as fingerprinting
 from models.engine import make_engine
 from webapp.services import pg_backup
@@ -45,7 +46,7 @@ def backend_of(url: str) -> str:
         return "spatialite"
     if name == "postgresql":
         return "postgis"
-    raise BackupError(f"Không sao lưu được CSDL loại {name}.")
+    raise BackupError(Message(N_("Không sao lưu được CSDL loại %(name)s."), name=name))
 
 
 def default_path(directory: Path, url: str, timezone: str) -> Path:
@@ -57,7 +58,7 @@ def default_path(directory: Path, url: str, timezone: str) -> Path:
 def _sqlite_file(url: str) -> Path:
     database = make_url(url).database
     if not database or database == ":memory:":
-        raise BackupError("CSDL SQLite trong bộ nhớ (:memory:) không sao lưu được.")
+        raise BackupError(Message(N_("CSDL SQLite trong bộ nhớ (:memory:) không sao lưu được.")))
     return Path(database)
 
 
@@ -96,7 +97,8 @@ def create_backup(url: str, path: Path, timezone: str) -> dict:
         if backend == "spatialite":
             source = _sqlite_file(url)
             if not source.is_file():
-                raise BackupError(f"Không có tệp CSDL {source}: chưa có gì để sao lưu.")
+                raise BackupError(Message(N_("Không có tệp CSDL %(path)s: chưa có gì để sao "
+                                             "lưu."), path=str(source)))
             _sqlite_copy(source, data)
             facts = _describe(f"sqlite:///{data}")  # hashes of the copy, not the live file
         else:
@@ -116,20 +118,23 @@ def restore_backup(path: Path, url: str, *, force: bool) -> Restored:
     with TemporaryDirectory(prefix="urbanorder-restore-") as work:
         manifest, data = open_backup(path, Path(work))
         if manifest["backend"] != backend:
-            raise BackupError(
-                f"Bản sao lưu này của {BACKEND_NAMES[manifest['backend']]}, CSDL đích là "
-                f"{BACKEND_NAMES[backend]}: không phục hồi chéo được.")
+            raise BackupError(Message(
+                N_("Bản sao lưu này của %(source)s, CSDL đích là %(target)s: không phục hồi "
+                   "chéo được."), source=BACKEND_NAMES[manifest["backend"]],
+                target=BACKEND_NAMES[backend]))
         if backend == "spatialite":
             # The copy is checked table by table before it replaces anything.
             problems = fingerprinting.differences(
                 manifest["tables"], _describe(f"sqlite:///{data}")["tables"])
             if problems:
-                raise BackupError("Bản sao lưu không hợp lệ, không phục hồi: nội dung không "
-                                  "khớp manifest — " + "; ".join(problems))
+                raise BackupError(Message(N_("Bản sao lưu không hợp lệ, không phục hồi: nội "
+                                             "dung không khớp manifest — %(problems)s"),
+                                          problems="; ".join(problems)))
         empty = _is_empty(url)
         if not empty and not force:
-            raise BackupError("CSDL đích đang có dữ liệu: không ghi đè. Nếu chắc chắn muốn "
-                              "thay toàn bộ dữ liệu hiện có bằng bản sao lưu, thêm --force.")
+            raise BackupError(Message(N_("CSDL đích đang có dữ liệu: không ghi đè. Nếu chắc "
+                                         "chắn muốn thay toàn bộ dữ liệu hiện có bằng bản sao "
+                                         "lưu, thêm --force.")))
         if backend == "spatialite":
             _sqlite_copy(data, _sqlite_file(url))
         else:

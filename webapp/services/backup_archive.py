@@ -20,6 +20,8 @@ from importlib import metadata
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from geo.i18n import N_, Message
+
 FORMAT = "urbanorder-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -28,7 +30,8 @@ _CHUNK = 1 << 20
 
 
 class BackupError(RuntimeError):
-    """A backup or restore that cannot go on; the message (Vietnamese) says why."""
+    """A backup or restore that cannot go on; the message (``args[0]``, a
+    ``geo.i18n.Message``) says why, in the reader's language where shown."""
 
 
 def _app_version() -> str:
@@ -92,8 +95,9 @@ def _owner_only(info: tarfile.TarInfo) -> tarfile.TarInfo:
     return info
 
 
-def _refuse(reason: str) -> BackupError:
-    return BackupError(f"Bản sao lưu không hợp lệ, không phục hồi: {reason}.")
+def _refuse(reason: Message) -> BackupError:
+    return BackupError(Message(N_("Bản sao lưu không hợp lệ, không phục hồi: %(reason)s."),
+                               reason=reason))
 
 
 def _manifest(archive: tarfile.TarFile) -> dict:
@@ -101,16 +105,17 @@ def _manifest(archive: tarfile.TarFile) -> dict:
         member = archive.getmember(MANIFEST)
         manifest = json.loads(archive.extractfile(member).read(1 << 22))
     except (KeyError, AttributeError, ValueError):
-        raise _refuse("thiếu hoặc hỏng tệp manifest.json") from None
+        raise _refuse(Message(N_("thiếu hoặc hỏng tệp manifest.json"))) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise _refuse("không phải bản sao lưu của urbanorder")
+        raise _refuse(Message(N_("không phải bản sao lưu của urbanorder")))
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise _refuse(f"định dạng phiên bản {manifest.get('format_version')} chưa được hỗ trợ")
+        raise _refuse(Message(N_("định dạng phiên bản %(version)s chưa được hỗ trợ"),
+                              version=manifest.get("format_version")))
     if manifest.get("manifest_sha256") != _self_digest(manifest):
-        raise _refuse("manifest.json đã bị sửa (mã băm của manifest không khớp)")
+        raise _refuse(Message(N_("manifest.json đã bị sửa (mã băm của manifest không khớp)")))
     if manifest.get("backend") not in DATA_FILES or \
             manifest["data_file"].get("name") != DATA_FILES[manifest["backend"]]:
-        raise _refuse("manifest không ghi đúng tệp dữ liệu")
+        raise _refuse(Message(N_("manifest không ghi đúng tệp dữ liệu")))
     return manifest
 
 
@@ -126,10 +131,11 @@ def open_backup(path: Path, workdir: Path) -> tuple[dict, Path]:
             expected = manifest["data_file"]
             names = sorted(archive.getnames())
             if names != sorted([MANIFEST, expected["name"]]):
-                raise _refuse(f"các tệp bên trong không đúng: {', '.join(names)}")
+                raise _refuse(Message(N_("các tệp bên trong không đúng: %(names)s"),
+                                      names=", ".join(names)))
             member = archive.getmember(expected["name"])
             if not member.isfile() or member.size != expected["bytes"]:
-                raise _refuse("tệp dữ liệu bị cắt ngắn hoặc đổi kích thước")
+                raise _refuse(Message(N_("tệp dữ liệu bị cắt ngắn hoặc đổi kích thước")))
             target = workdir / expected["name"]
             digest = hashlib.sha256()
             with archive.extractfile(member) as source, target.open("wb") as out:
@@ -137,8 +143,10 @@ def open_backup(path: Path, workdir: Path) -> tuple[dict, Path]:
                     digest.update(chunk)
                     out.write(chunk)
     except (tarfile.TarError, EOFError, OSError, zlib.error):
-        raise _refuse(f"không đọc được tệp {path.name} (không phải .tar.gz, bị hỏng hoặc bị "
-                      "cắt ngắn)") from None
+        raise _refuse(Message(N_("không đọc được tệp %(name)s (không phải .tar.gz, bị hỏng "
+                                 "hoặc bị cắt ngắn)"), name=path.name)) from None
     if digest.hexdigest() != expected["sha256"]:
-        raise _refuse("tệp dữ liệu đã bị thay đổi (mã băm SHA-256 không khớp manifest)")
+        raise _refuse(Message(N_("tệp dữ liệu đã bị thay đổi (mã băm SHA-256 không khớp "
+                                 "manifest)")))
+
     return manifest, target

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from geo import assign
 from geo import io as geoio
+from geo.i18n import N_, Joined, Message
 from geo.lazy import deferred
 from models import model_streets as model_records
 from models import queries, records, wards
@@ -88,8 +89,9 @@ def dry_run(conn, ward, req: ImportRequest) -> Plan:
         for row, code in check.clean.get("code", pd.Series(dtype=object)).items():
             if code in taken:
                 check.errors.append(geoio.RowError(
-                    row, "mã khu phố", f"Mã khu phố “{code}” đã có trong phường: chọn "
-                    "“thay thế toàn bộ khu phố” để cập nhật ranh giới."))
+                    row, Message(N_("mã khu phố")),
+                    Message(N_("Mã khu phố “%(code)s” đã có trong phường: chọn “thay thế toàn "
+                               "bộ khu phố” để cập nhật ranh giới."), code=code)))
         check.errors.sort(key=lambda e: (e.row, e.field))
     return Plan(raw, mapping, check, geoio.required_missing(req.layer, mapping))
 
@@ -120,13 +122,14 @@ def commit(engine, ward, req: ImportRequest, user_id: int | None, via: str = "we
         return result
 
 
-def _refusal(plan: Plan) -> str:
+def _refusal(plan: Plan) -> Message:
     if plan.missing:
-        return f"Chưa ghép cột cho trường bắt buộc: {', '.join(plan.missing)}."
+        return Message(N_("Chưa ghép cột cho trường bắt buộc: %(fields)s."),
+                       fields=", ".join(plan.missing))
     if not plan.check.total:
-        return "Tệp không có dòng dữ liệu nào."
-    return (f"Không nhập: {plan.check.error_rows} dòng có lỗi ({len(plan.check.errors)} lỗi). "
-            "Chưa lưu dòng nào.")
+        return Message(N_("Tệp không có dòng dữ liệu nào."))
+    return Message(N_("Không nhập: %(rows)s dòng có lỗi (%(errors)s lỗi). Chưa lưu dòng nào."),
+                   rows=plan.check.error_rows, errors=len(plan.check.errors))
 
 
 def _chunks(frame: gpd.GeoDataFrame):
@@ -260,17 +263,23 @@ def reassign_neighbourhoods(conn, ward) -> dict[str, int]:
     return moved
 
 
-def describe_streets(result: dict) -> str:
-    """What a street import did, in a sentence (page and command line)."""
+def describe_streets(result: dict) -> Message:
+    """What a street import did, in a sentence (page and command line), said in the
+    reader's language where shown."""
     relinked = result.get("relinked", {})
-    text = (f"Thêm {result['added']} đoạn đường"
-            + (f", bỏ {result['already_there']} đoạn đã có" if result.get("already_there") else "")
-            + (f", thay {result['removed']} đoạn cũ" if result.get("removed") else "") + ".")
+    parts = [Message(N_("Thêm %(count)s đoạn đường"), count=result["added"])]
+    if result.get("already_there"):
+        parts.append(Message(N_(", bỏ %(count)s đoạn đã có"), count=result["already_there"]))
+    if result.get("removed"):
+        parts.append(Message(N_(", thay %(count)s đoạn cũ"), count=result["removed"]))
+    parts.append(Message("."))
     if any(relinked.values()):
-        text += (f" Gán lại đường theo vị trí: {relinked.get('boarding-houses', 0)} cơ sở trọ, "
-                 f"{relinked.get('incidents', 0)} vụ vi phạm, {relinked.get('model-streets', 0)} "
-                 "tuyến/cụm kiểu mẫu.")
-    return text
+        parts.append(Message(N_(" Gán lại đường theo vị trí: %(houses)s cơ sở trọ, "
+                                "%(incidents)s vụ vi phạm, %(streets)s tuyến/cụm kiểu mẫu."),
+                             houses=relinked.get("boarding-houses", 0),
+                             incidents=relinked.get("incidents", 0),
+                             streets=relinked.get("model-streets", 0)))
+    return Joined(parts, separator="")
 
 
 __all__ = ["ImportRefused", "ImportRequest", "Plan", "commit", "describe_streets", "dry_run",

@@ -12,6 +12,7 @@ import shapely
 
 from geo import assign
 from geo.assign import REPEAT_RADIUS_M, REPEAT_WINDOW_DAYS
+from geo.i18n import N_, Message
 from geo.validate import (
     validate_boarding_house,
     validate_incident,
@@ -80,9 +81,8 @@ class FieldService:
     def _house(self, conn, house_uuid) -> int:
         house = records.house_by_uuid(conn, self.ward.id, house_uuid)
         if house is None:
-            raise ApiError(404, "Không tìm thấy cơ sở cho thuê trọ này trong phường.",
-                           "No such boarding house in this ward.",
-                           [("boarding_house", "Không tìm thấy cơ sở.")])
+            raise ApiError(404, N_("Không tìm thấy cơ sở cho thuê trọ này trong phường."),
+                           errors=[("boarding_house", Message(N_("Không tìm thấy cơ sở.")))])
         return house.id
 
     # --- boarding houses ----------------------------------------------------------------
@@ -103,8 +103,7 @@ class FieldService:
             values.update(ward_id=self.ward.id, client_uuid=submission.uuid,
                           recorded_by=self.user.id)
             if records.house_by_uuid(conn, self.ward.id, submission.uuid) is not None:
-                raise Raced(ApiError(409, "Cơ sở với mã này đã có.",
-                                     "House UUID already exists."))
+                raise Raced(ApiError(409, N_("Cơ sở với mã này đã có.")))
             house_id = queries.insert_point_record(conn, table, values, location["lon"],
                                                    location["lat"])
             action = "create_personal_data"
@@ -191,8 +190,8 @@ class FieldService:
         except (TypeError, ValueError):
             campaign_id = None
         if campaign_id not in running:
-            raise invalid([("campaign_id", "Đợt ra quân đã chọn không diễn ra vào ngày này hoặc "
-                                           "không gồm vị trí này.")])
+            raise invalid([("campaign_id", Message(N_("Đợt ra quân đã chọn không diễn ra vào "
+                                                      "ngày này hoặc không gồm vị trí này.")))])
         return campaign_id
 
     def _is_repeat(self, conn, clean: dict, location: dict) -> bool:
@@ -209,11 +208,12 @@ class FieldService:
         open_statuses = ("reported", "verified", "minutes_issued")
         if target is None or target.status not in open_statuses or \
                 target.category != clean["category"]:
-            raise invalid([("attach_to", "Vụ việc để gộp không còn mở hoặc khác loại vi phạm.")])
+            raise invalid([("attach_to", Message(N_("Vụ việc để gộp không còn mở hoặc khác loại "
+                                                    "vi phạm.")))])
         near = self.nearby_open_incidents(conn, location["lon"], location["lat"],
                                           clean["category"], ATTACH_WITHIN_M)
         if target.id not in {row["id"] for row in near}:
-            raise invalid([("attach_to", "Vụ việc để gộp ở quá xa vị trí hiện tại.")])
+            raise invalid([("attach_to", Message(N_("Vụ việc để gộp ở quá xa vị trí hiện tại.")))])
         note = "Báo cáo bổ sung" + (f": {clean['description']}" if clean["description"] else "")
         records.add_incident_event(conn, self.ward.id, target.id, target.status, target.status,
                                    self.user.id, note)
@@ -231,7 +231,7 @@ class FieldService:
     def transition(self, conn, submission: Submission):
         state = records.incident_state(conn, self.ward.id, int(submission.target))
         if state is None:
-            raise ApiError(404, "Không tìm thấy vụ việc.", "No such incident.")
+            raise ApiError(404, N_("Không tìm thấy vụ việc."))
         clean, errors = validate_transition(submission.payload, state.status)
         if errors:
             raise invalid(errors)

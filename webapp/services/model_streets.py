@@ -10,6 +10,7 @@ import shapely
 
 from geo import assign, programme
 from geo import formatting as fmt
+from geo.i18n import N_, Message
 from geo.lazy import deferred
 from geo.numbers import form_id, form_ids
 from models import model_streets as store
@@ -28,7 +29,8 @@ TRACKED = ("name", "level", "kind", "neighbourhood_id", "registered_on", "target
 
 
 class Refused(ValueError):
-    """Nothing was saved; ``errors`` are ``(field, Vietnamese message)`` pairs."""
+    """Nothing was saved; ``errors`` are ``(field, message)`` pairs, the messages
+    ``geo.i18n.Message``s said in the reader's language where shown."""
 
     def __init__(self, errors: list[tuple[str, str]]) -> None:
         super().__init__("; ".join(m for _, m in errors))
@@ -46,7 +48,7 @@ def _geometry(conn, ward, form) -> tuple[object | None, list]:
     try:
         return shapely.geometry.shape(jsonio.loads(raw)), []
     except (ValueError, TypeError, KeyError, AttributeError, shapely.errors.GEOSException):
-        return None, [("geometry", "Hình vẽ trên bản đồ không đọc được: vẽ lại.")]
+        return None, [("geometry", Message(N_("Hình vẽ trên bản đồ không đọc được: vẽ lại.")))]
 
 
 def _links(conn, ward, geom, level: str, chosen_kp: int | None) -> dict:
@@ -74,7 +76,7 @@ def save(tx, ward, user_id: int | None, form, model_street_id: int | None = None
     clean, errors = programme.validate_model_street(payload, today)
     before = store.one(tx, ward.id, model_street_id) if model_street_id else None
     if model_street_id and before is None:
-        raise Refused([("id", "Không có tuyến/cụm này trong phường.")])
+        raise Refused([("id", Message(N_("Không có tuyến/cụm này trong phường.")))])
     geom, problems = _geometry(tx, ward, form)
     errors += problems
     kept = store.parse_geojson(before.geojson) if before is not None else None
@@ -115,7 +117,7 @@ def move_status(tx, ward, user_id: int | None, model_street_id: int, to_status: 
                 on: date | None, note: str | None) -> None:
     row = store.one(tx, ward.id, model_street_id)
     if row is None:
-        raise Refused([("id", "Không có tuyến/cụm này trong phường.")])
+        raise Refused([("id", Message(N_("Không có tuyến/cụm này trong phường.")))])
     current = {"status": row.status,
                **{f: getattr(row, f) for f in programme.STATUS_DATES.values()}}
     values, problem = programme.status_step(current, to_status, on, note, local_now().date())
@@ -134,7 +136,7 @@ def recheck(tx, ward, plan, user_id: int | None, model_street_id: int, form, fil
     checklist becomes this check's results."""
     row = store.one(tx, ward.id, model_street_id)
     if row is None:
-        raise Refused([("id", "Không có tuyến/cụm này trong phường.")])
+        raise Refused([("id", Message(N_("Không có tuyến/cụm này trong phường.")))])
     payload = {k: v for k, v in form.items()}
     check, errors = programme.validate_check(payload, list(plan.criteria), local_now().date())
     uploads = [(f.filename, f.read()) for f in files if f and f.filename]
@@ -144,7 +146,7 @@ def recheck(tx, ward, plan, user_id: int | None, model_street_id: int, form, fil
     try:
         photos = [photo.clean() for photo in checked]  # the check validated: decode now
     except PhotoError as err:
-        raise Refused([("photos", str(err))]) from None
+        raise Refused([("photos", err.args[0])]) from None
     month = fmt.month_key(check["checked_on"])
     check_id = store.add_check(tx, ward.id, model_street_id, month, check["checked_on"],
                                check["results"], check["note"], user_id)
@@ -177,16 +179,17 @@ def save_campaign(tx, ward, user_id: int | None, form, campaign_id: int | None =
     area = None
     if area_kind == "neighbourhoods":
         if not kp_ids:
-            errors.append(("neighbourhood_ids", "Chọn ít nhất một khu phố."))
+            errors.append(("neighbourhood_ids", Message(N_("Chọn ít nhất một khu phố."))))
         else:
             area = store.neighbourhood_union(tx, ward.id, kp_ids)
             if area is None:
-                errors.append(("neighbourhood_ids", "Khu phố đã chọn không thuộc phường."))
+                errors.append(("neighbourhood_ids",
+                               Message(N_("Khu phố đã chọn không thuộc phường."))))
     elif area_kind == "drawn":
         area, problems = _geometry(tx, ward, form)
         errors += problems
         if area is None or area.geom_type not in ("Polygon", "MultiPolygon"):
-            errors.append(("geometry", "Vẽ vùng ra quân (polygon) trên bản đồ."))
+            errors.append(("geometry", Message(N_("Vẽ vùng ra quân (polygon) trên bản đồ."))))
         kp_ids = []
     else:
         kp_ids = []

@@ -17,18 +17,23 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
+from geo.i18n import N_, Message
 from geo.text import tidy
 from geo.validate import ID_NUMBER_PROBLEM, normalise_id_number, normalise_phone
 from models import listings, owners, records
 from models.owners import ERASED_MARKER
 from webapp.clock import local_now, ward_now
 
-KINDS = {"id_number": "Số CCCD/CMND", "phone": "Số điện thoại"}
+KINDS = {"id_number": N_("Số CCCD/CMND"), "phone": N_("Số điện thoại")}  # msgids
 MAX_NOTE = 500
+# The document handed to the owner is the ward's record under Vietnamese law: it is written
+# in Vietnamese (its title and the msgids of KINDS), whoever downloads it.
+DOCUMENT_TITLE = "Dữ liệu cá nhân của chủ cơ sở lưu trú (Luật 91/2025/QH15)"
 
 
 class OwnerRequestError(ValueError):
-    """A request that cannot be carried out; the message (Vietnamese) says why."""
+    """A request that cannot be carried out; the message (``args[0]``, a
+    ``geo.i18n.Message``) says why, in the reader's language where shown."""
 
 
 @dataclass(frozen=True)
@@ -45,18 +50,20 @@ def parse_lookup(kind: str | None, raw: str | None) -> Lookup:
     ``normalise_phone``: full-width digits typed on a phone keyboard still match)."""
     text = (raw or "").strip()
     if not text:
-        raise OwnerRequestError("Nhập số CCCD/CMND hoặc số điện thoại của chủ cơ sở.")
+        raise OwnerRequestError(Message(N_("Nhập số CCCD/CMND hoặc số điện thoại của chủ cơ "
+                                           "sở.")))
     if kind == "phone":
         phone = normalise_phone(text)
         if phone is None:
-            raise OwnerRequestError("Số điện thoại không hợp lệ (10 số, bắt đầu bằng 0 hoặc +84).")
+            raise OwnerRequestError(Message(N_("Số điện thoại không hợp lệ (10 số, bắt đầu bằng "
+                                               "0 hoặc +84).")))
         return Lookup("phone", phone)
     if kind == "id_number":
         digits = normalise_id_number(text)
         if digits is None:
-            raise OwnerRequestError(ID_NUMBER_PROBLEM)
+            raise OwnerRequestError(Message(ID_NUMBER_PROBLEM))
         return Lookup("id_number", digits)
-    raise OwnerRequestError("Chọn tìm theo số CCCD/CMND hoặc theo số điện thoại.")
+    raise OwnerRequestError(Message(N_("Chọn tìm theo số CCCD/CMND hoặc theo số điện thoại.")))
 
 
 def owner_key(id_number: str | None, secret: str) -> str | None:
@@ -141,7 +148,7 @@ def document(found: OwnerData, ward) -> dict:
     for inspection in inspections:
         inspection["photos"] = found.inspection_photos.get(inspection["id"], 0)
     return {
-        "document": "Dữ liệu cá nhân của chủ cơ sở lưu trú (Luật 91/2025/QH15)",
+        "document": DOCUMENT_TITLE,
         "ward": {"code": ward.code, "name": ward.name},
         "created_at": ward_now().isoformat(),
         "found_by": KINDS[found.lookup.kind],
@@ -177,20 +184,24 @@ def erase(tx, ward_id: int, user_id: int, lookup: Lookup, *, reason: str, legal_
     """Erase the owner's fields from every house of theirs; the number of houses changed."""
     reason, legal_basis = tidy(reason), tidy(legal_basis)
     if not reason or not legal_basis:
-        raise OwnerRequestError("Ghi lý do và căn cứ pháp lý của việc xoá.")
+        raise OwnerRequestError(Message(N_("Ghi lý do và căn cứ pháp lý của việc xoá.")))
     if len(reason) > MAX_NOTE or len(legal_basis) > MAX_NOTE:
-        raise OwnerRequestError(f"Lý do và căn cứ pháp lý tối đa {MAX_NOTE} ký tự mỗi mục.")
+        raise OwnerRequestError(Message(N_("Lý do và căn cứ pháp lý tối đa %(count)s ký tự mỗi "
+                                           "mục."), count=MAX_NOTE))
     if not confirmed:
-        raise OwnerRequestError("Đánh dấu ô xác nhận rằng pháp luật cho phép xoá dữ liệu này.")
+        raise OwnerRequestError(Message(N_("Đánh dấu ô xác nhận rằng pháp luật cho phép xoá dữ "
+                                           "liệu này.")))
     found = find(tx, ward_id, lookup)
     if found is None:
-        raise OwnerRequestError("Không tìm thấy cơ sở nào của chủ cơ sở này (có thể đã xoá).")
+        raise OwnerRequestError(Message(N_("Không tìm thấy cơ sở nào của chủ cơ sở này (có thể "
+                                           "đã xoá).")))
     personal = [v for n in listings.PERSONAL_COLUMNS for v in found.values(n)
                 if v != ERASED_MARKER]
     folded = (reason + " " + legal_basis).casefold()
     if any(value.casefold() in folded for value in personal):
-        raise OwnerRequestError("Lý do và căn cứ không được chứa họ tên, số điện thoại hay số "
-                                "CCCD của chủ cơ sở (chúng được ghi vào nhật ký).")
+        raise OwnerRequestError(Message(N_("Lý do và căn cứ không được chứa họ tên, số điện "
+                                           "thoại hay số CCCD của chủ cơ sở (chúng được ghi vào "
+                                           "nhật ký).")))
     _audit(tx, ward_id, user_id, "erase_personal_data", found, secret, reason=reason,
            legal_basis=legal_basis)
     return owners.erase_owner_fields(tx, ward_id, found.house_ids)

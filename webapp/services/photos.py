@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from geo import formatting as fmt
-from geo.i18n import N_, Message
+from geo.i18n import N_, Message, Msgid
 
 MAX_PHOTOS = 5
 MAX_BYTES = 8 * 1024 * 1024
@@ -54,7 +54,9 @@ def too_many_photos() -> Message:
 
 
 def _label(name: str) -> str:
-    name = " ".join(str(name or "ảnh").split())
+    if not name or not str(name).split():
+        return Msgid(N_("ảnh"))
+    name = " ".join(str(name).split())
     return name if len(name) <= 60 else name[:57] + "…"
 
 

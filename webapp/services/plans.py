@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from geo.i18n import N_, Message
 from geo.plan import Plan, PlanError
 from models import plans, records
 from webapp.clock import local_now
@@ -57,7 +58,7 @@ def save(tx, ward, plan: Plan, user_id: int | None, action: str = "edit_plan") -
 def from_upload(text: str) -> Plan:
     """A plan read from an uploaded YAML file; ``PlanError`` lists what is wrong."""
     if len(text) > 500_000:
-        raise PlanError(["Tệp kế hoạch quá lớn (tối đa 500 KB)."])
+        raise PlanError([Message(N_("Tệp kế hoạch quá lớn (tối đa 500 KB)."))])
     return Plan.from_yaml(text)
 
 

@@ -18,12 +18,12 @@ SCORE_CLASSES = ({"min": 90, "colour": "#006d2c", "label": N_("Từ 90 điểm")
                  {"min": 50, "colour": "#fdae61", "label": N_("50 – dưới 75 điểm")},
                  {"min": 0, "colour": "#d7191c", "label": N_("Dưới 50 điểm")})
 
-# Incident density of the counted cells (incidents per km², all recorded time).
-DENSITY_CLASSES = ({"min": 1600, "colour": "#bd0026", "label": "Từ 1.600 vụ/km²"},
-                   {"min": 400, "colour": "#f03b20", "label": "400 – 1.600 vụ/km²"},
-                   {"min": 100, "colour": "#fd8d3c", "label": "100 – 400 vụ/km²"},
-                   {"min": 25, "colour": "#fecc5c", "label": "25 – 100 vụ/km²"},
-                   {"min": 0, "colour": "#ffffb2", "label": "Dưới 25 vụ/km²"})
+# Incident density of the counted cells (incidents per km², all recorded time); msgids too.
+DENSITY_CLASSES = ({"min": 1600, "colour": "#bd0026", "label": N_("Từ 1.600 vụ/km²")},
+                   {"min": 400, "colour": "#f03b20", "label": N_("400 – 1.600 vụ/km²")},
+                   {"min": 100, "colour": "#fd8d3c", "label": N_("100 – 400 vụ/km²")},
+                   {"min": 25, "colour": "#fecc5c", "label": N_("25 – 100 vụ/km²")},
+                   {"min": 0, "colour": "#ffffb2", "label": N_("Dưới 25 vụ/km²")})
 
 
 def _versions(database_url: str) -> tuple:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 
+from geo.i18n import N_, Joined, Message
 from geo.text import nfc
 from geo.validate import validate_uuid
 from models import records
@@ -28,10 +29,9 @@ class Raced(Exception):
 
 
 def invalid(errors: list[tuple[str, str]]) -> ApiError:
-    summary = "; ".join(message for _, message in errors)
-    return ApiError(400, f"Chưa lưu được: {summary}",
-                    f"Invalid submission: {', '.join(f for f, _ in errors)}", code="invalid",
-                    errors=errors)
+    summary = Joined([m for _, m in errors], "; ")
+    return ApiError(400, N_("Chưa lưu được: %(summary)s"), code="invalid", errors=errors,
+                    params={"summary": summary})
 
 
 @dataclass
@@ -68,7 +68,7 @@ class Submission:
 def parse(kind: str, target: str | None, raw_payload: str | None,
           files: list[tuple[str, bytes]]) -> Submission:
     if not raw_payload:
-        raise invalid([("payload", "Thiếu nội dung bản ghi (payload).")])
+        raise invalid([("payload", Message(N_("Thiếu nội dung bản ghi (payload).")))])
     try:
         payload = jsonio.loads(raw_payload)
     except jsonio.JsonRefused as refused:
@@ -81,7 +81,7 @@ def from_payload(kind: str, target: str | None, payload,
     """The submission of an already decoded payload (``parse``, or one record of a batch:
     the same record gets the same content hash however it travelled)."""
     if not isinstance(payload, dict):
-        raise invalid([("payload", "Nội dung bản ghi phải là một đối tượng JSON.")])
+        raise invalid([("payload", Message(N_("Nội dung bản ghi phải là một đối tượng JSON.")))])
     submission = Submission(kind, target, nfc(payload))
     submission.uuid, submission.errors = validate_uuid(submission.payload)
     submission.photos = check_photos(files, submission.errors)  # headers only: no decoding
@@ -134,16 +134,14 @@ def _decoded(photos: list[PhotoUpload]):
     try:
         return [photo.clean() for photo in photos]
     except PhotoError as err:
-        raise invalid([("photos", str(err))]) from None
+        raise invalid([("photos", err.args[0])]) from None
 
 
 def _replay(conn, prior, submission: Submission, ward, describe) -> tuple[int, dict]:
     if prior.content_hash != submission.content_hash or prior.kind != submission.kind:
-        raise ApiError(409, "Mã bản ghi (UUID) này đã được dùng cho một nội dung khác; "
-                            "không lưu gì thêm.",
-                       "This UUID was already used for different content; nothing stored.",
-                       code="uuid_reused",
-                       errors=[("uuid", "Mã bản ghi đã dùng cho nội dung khác.")])
+        raise ApiError(409, N_("Mã bản ghi (UUID) này đã được dùng cho một nội dung khác; "
+                               "không lưu gì thêm."), code="uuid_reused",
+                       errors=[("uuid", Message(N_("Mã bản ghi đã dùng cho nội dung khác.")))])
     body = describe(conn, prior.entity, prior.entity_id)
     body.update(uuid=str(submission.uuid), replayed=True)
     return 200, body

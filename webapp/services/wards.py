@@ -12,6 +12,7 @@ from pyproj import CRS
 from geo import boundary as geo_boundary
 from geo import io as geoio
 from geo.crs import metric_crs_choices, metric_epsg_for
+from geo.i18n import N_, Joined, Message, Msgid
 from geo.plan import Plan, starting_plan
 from geo.text import tidy
 from models import plans, queries, records
@@ -21,19 +22,22 @@ from webapp.clock import local_now
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 OUTSIDE_TOLERANCE_M = 50.0
 OUTSIDE_EXAMPLES = 20
-LAYER_LABELS = {"neighbourhoods": "khu phố", "streets": "đoạn đường",
-                "model-streets": "tuyến/cụm kiểu mẫu", "boarding-houses": "cơ sở cho thuê trọ",
-                "incidents": "vụ vi phạm"}
-RECORD_LABELS = {"boarding_house": "cơ sở cho thuê trọ", "inspection": "lượt kiểm tra",
-                 "incident": "vụ vi phạm", "model_street": "tuyến/cụm kiểu mẫu",
-                 "campaign": "đợt ra quân", "ranking_snapshot": "xếp hạng đã công bố",
-                 "target_snapshot": "tiến độ chỉ tiêu đã công bố",
-                 "monthly_report_entry": "mục báo cáo tháng", "target_value": "số liệu chỉ tiêu",
-                 "register_entry": "bản ghi sổ theo dõi"}
+# Msgids, said in the reader's language where shown (webapp.i18n.Labels, a Message's value).
+LAYER_LABELS = {"neighbourhoods": N_("khu phố"), "streets": N_("đoạn đường"),
+                "model-streets": N_("tuyến/cụm kiểu mẫu"),
+                "boarding-houses": N_("cơ sở cho thuê trọ"), "incidents": N_("vụ vi phạm")}
+RECORD_LABELS = {"boarding_house": N_("cơ sở cho thuê trọ"), "inspection": N_("lượt kiểm tra"),
+                 "incident": N_("vụ vi phạm"), "model_street": N_("tuyến/cụm kiểu mẫu"),
+                 "campaign": N_("đợt ra quân"), "ranking_snapshot": N_("xếp hạng đã công bố"),
+                 "target_snapshot": N_("tiến độ chỉ tiêu đã công bố"),
+                 "monthly_report_entry": N_("mục báo cáo tháng"),
+                 "target_value": N_("số liệu chỉ tiêu"),
+                 "register_entry": N_("bản ghi sổ theo dõi")}
 
 
 class WardError(ValueError):
-    """A ward change that cannot be made; the message is for the person making it."""
+    """A ward change that cannot be made; the message (``args[0]``, a ``geo.i18n.Message``)
+    is for the person making it, said in their language where shown."""
 
 
 @dataclass
@@ -51,8 +55,8 @@ def read_outline(path: Path, source_epsg: int | None = None) -> Outline:
     except geoio.ReadError as err:
         raise WardError(err.args[0]) from None
     if raw.tabular:
-        raise WardError("Ranh giới phường phải là tệp bản đồ (GeoJSON, GeoPackage, Shapefile "
-                        "nén .zip hoặc KML), không phải bảng tính.")
+        raise WardError(Message(N_("Ranh giới phường phải là tệp bản đồ (GeoJSON, GeoPackage, "
+                                   "Shapefile nén .zip hoặc KML), không phải bảng tính.")))
     try:
         shape, notes = geo_boundary.ward_outline(raw.frame, source_epsg)
     except geo_boundary.BoundaryError as err:
@@ -63,10 +67,11 @@ def read_outline(path: Path, source_epsg: int | None = None) -> Outline:
 def check_code(conn, code: str) -> str:
     code = (code or "").strip().lower()
     if not CODE.match(code):
-        raise WardError(f"Mã phường “{code}” không hợp lệ: 2–64 ký tự, chữ thường không dấu, số "
-                        "và dấu gạch ngang (ví dụ: ho-nai, phuong-12-go-vap).")
+        raise WardError(Message(N_("Mã phường “%(code)s” không hợp lệ: 2–64 ký tự, chữ thường "
+                                   "không dấu, số và dấu gạch ngang (ví dụ: ho-nai, "
+                                   "phuong-12-go-vap)."), code=code))
     if queries.ward_by_code(conn, code) is not None:
-        raise WardError(f"Mã phường “{code}” đã có.")
+        raise WardError(Message(N_("Mã phường “%(code)s” đã có."), code=code))
     return code
 
 
@@ -78,11 +83,12 @@ def choose_metric_crs(epsg: int | None, province: str | None, outline) -> tuple[
     try:
         crs = CRS.from_epsg(int(epsg))
     except Exception:  # noqa: BLE001 - pyproj raises its own CRSError and ValueError
-        raise WardError(f"Không có hệ tọa độ EPSG:{epsg}.") from None
+        raise WardError(Message(N_("Không có hệ tọa độ EPSG:%(epsg)s."), epsg=epsg)) from None
     unit = crs.axis_info[0].unit_name if crs.axis_info else ""
     if not crs.is_projected or unit not in ("metre", "meter"):
-        raise WardError(f"EPSG:{epsg} ({crs.name}) không phải hệ tọa độ phẳng theo mét: chọn "
-                        "một hệ VN-2000, ví dụ 5899, 9210, 9212, 5897.")
+        raise WardError(Message(N_("EPSG:%(epsg)s (%(name)s) không phải hệ tọa độ phẳng theo mét: "
+                                   "chọn một hệ VN-2000, ví dụ 5899, 9210, 9212, 5897."),
+                                epsg=epsg, name=crs.name))
     return int(epsg), metric_crs_choices().get(int(epsg), crs.name)
 
 
@@ -93,7 +99,8 @@ def create(tx, *, code: str, name: str, province: str | None, outline: Outline,
     code = check_code(tx, code)
     name = tidy(name)
     if not 3 <= len(name) <= 200:
-        raise WardError("Tên phường phải có từ 3 đến 200 ký tự (ví dụ: Phường Hồ Nai).")
+        raise WardError(Message(N_("Tên phường phải có từ 3 đến 200 ký tự (ví dụ: Phường Hồ "
+                                   "Nai).")))
     province = tidy(province) or None
     epsg, why = choose_metric_crs(metric_epsg, province, outline.shape)
     try:
@@ -158,25 +165,32 @@ def remove(tx, ward, user_id: int | None, force: bool = False) -> dict[str, int]
     """
     held = holdings(tx, ward.id)
     if any(held["records"].values()) and not force:
-        listed = ", ".join(f"{n} {RECORD_LABELS[k]}" for k, n in held["records"].items() if n)
-        raise WardError(f"{ward.name} đang có dữ liệu ({listed}): không xóa. Nếu thật sự muốn "
-                        "xóa cả dữ liệu này, dùng --force (trang quản trị: đánh dấu “xóa cả dữ "
-                        "liệu”) — hãy sao lưu trước.")
+        listed = Joined([Message(N_("%(count)s %(label)s"), count=n,
+                                  label=Msgid(RECORD_LABELS[k]))
+                          for k, n in held["records"].items() if n])
+        raise WardError(Message(N_("%(ward)s đang có dữ liệu (%(listed)s): không xóa. Nếu thật "
+                                   "sự muốn xóa cả dữ liệu này, dùng --force (trang quản trị: "
+                                   "đánh dấu “xóa cả dữ liệu”) — hãy sao lưu trước."),
+                                ward=ward.name, listed=listed))
     ward_records.delete_ward(tx, ward.id, user_id)
     records.audit(tx, None, user_id, "ward_removed", "ward", ward.id, code=ward.code,
                   name=ward.name, synthetic=bool(ward.is_synthetic), **held["records"])
     return {**held["records"], **held["setup"]}
 
 
-def ward_named(conn, code: str | None, purpose: str = "thao tác này"):
+def ward_named(conn, code: str | None, purpose: str = N_("thao tác này")):
     """The ward ``code`` names; without a code, the only ward — or the only real ward when the
-    other is the demo (said so by the caller). Several wards: the caller must name one."""
+    other is the demo (said so by the caller). Several wards: the caller must name one.
+    ``purpose`` is a msgid ("nhập kế hoạch"), said in the reader's language."""
     all_wards = queries.wards(conn)
     if code:
         ward = queries.ward_by_code(conn, code)
         if ward is None:
-            known = ", ".join(w.code for w in all_wards) or "chưa có phường nào"
-            raise WardError(f"Không có phường mã “{code}” (có: {known}).")
+            if all_wards:
+                raise WardError(Message(N_("Không có phường mã “%(code)s” (có: %(known)s)."),
+                                        code=code, known=", ".join(w.code for w in all_wards)))
+            raise WardError(Message(N_("Không có phường mã “%(code)s” (chưa có phường nào)."),
+                                    code=code))
         return ward
     real = [w for w in all_wards if not w.is_synthetic]
     if len(all_wards) == 1:
@@ -184,10 +198,11 @@ def ward_named(conn, code: str | None, purpose: str = "thao tác này"):
     if len(real) == 1:
         return real[0]
     if not all_wards:
-        raise WardError("Chưa có phường nào: tạo phường bằng 'urbanorder ward create' hoặc nạp "
-                        "dữ liệu mô phỏng bằng 'urbanorder demo'.")
-    raise WardError(f"Có {len(all_wards)} phường: chọn phường cho {purpose} bằng --ward "
-                    f"({', '.join(w.code for w in all_wards)}).")
+        raise WardError(Message(N_("Chưa có phường nào: tạo phường bằng 'urbanorder ward "
+                                   "create' hoặc nạp dữ liệu mô phỏng bằng 'urbanorder demo'.")))
+    raise WardError(Message(N_("Có %(count)s phường: chọn phường cho %(purpose)s bằng --ward "
+                               "(%(codes)s)."), count=len(all_wards), purpose=Msgid(purpose),
+                            codes=", ".join(w.code for w in all_wards)))
 
 
 def preset_names() -> dict[str, str]:

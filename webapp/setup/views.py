@@ -39,7 +39,7 @@ def first_run():
                     tx, None, form.username.data, "superadmin", form.password.data,
                     tidy(form.full_name.data) or None)
         except accounts.UserError as err:
-            error, status = str(err), 400
+            error, status = err.args[0], 400
         else:
             login_user(SignedInUser(records.user_by_id(db.conn, user_id)))
             flash(_("Đã tạo tài khoản quản trị hệ thống. Bước tiếp theo: tạo phường."), "info")

@@ -18,7 +18,7 @@ from webapp.auth import WARD_CHOICE
 from webapp.auth.permissions import require
 from webapp.auth.views import safe_next
 from webapp.extensions import db
-from webapp.i18n import say
+from webapp.i18n import Labels, say
 from webapp.services import wards as service
 from webapp.setup import bp
 from webapp.setup.forms import BoundaryForm, RemoveForm, WardForm
@@ -98,7 +98,7 @@ def _detail(row, report=None, token=None, error=None, status=200):
         "setup/ward.html", ward=row, held=service.holdings(conn, row.id),
         extent=queries.ward_extent(conn, row.id), boundary_form=BoundaryForm(),
         remove_form=RemoveForm(), report=report, token=token, error=error,
-        labels=service.RECORD_LABELS, working=current_user.ward_id == row.id), status
+        labels=Labels(service.RECORD_LABELS), working=current_user.ward_id == row.id), status
 
 
 @bp.post("/admin/wards/<code>/work")

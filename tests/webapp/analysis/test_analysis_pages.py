@@ -164,6 +164,28 @@ def test_hotspot_parameters_are_checked(client_as, query, field, text):
     assert page.status_code == 400 and text in page.get_data(as_text=True)
 
 
+def test_hotspot_refusals_and_labels_in_english(client_as):
+    client = client_as("leader")
+    client.set_cookie("lang", "en")
+    error = client.get("/api/v1/hotspots?from=2026-06-01&to=2026-01-01").get_json()["error"]
+    assert error["field"] == "from"
+    assert error["message"] == "'from' must not be after 'to'." == error["message_en"]
+    unknown = client.get("/api/v1/hotspots?colour=red").get_json()["error"]
+    assert unknown["message"].startswith("Unsupported parameter(s): colour. Allowed: ")
+    page = client.get("/hotspots").get_data(as_text=True)
+    assert "Hotspot — 99% confidence" in page and "Điểm nóng — tin cậy" not in page
+    coverage = client.get("/coverage").get_data(as_text=True)
+    assert "0% (no house nearby)" in coverage and "không nhà nào gần" not in coverage
+
+
+def test_the_targets_summary_in_english(client_as):
+    client = client_as("leader")
+    client.set_cookie("lang", "en")
+    page = client.get("/targets").get_data(as_text=True)
+    assert "Đúng tiến độ" not in page and "Có nguy cơ chậm" not in page  # the four counts
+    assert "of the target reached" in page and "Hoàn thành" not in page
+
+
 def test_hotspot_defaults_are_encroachment_over_six_months(client_as):
     body = client_as("leader").get("/api/v1/hotspots").get_json()
     parameters = body["parameters"]

@@ -62,6 +62,19 @@ def test_a_bad_cell_saves_nothing(writer, writable_app, bad, message):
     assert _manual(writable_app, month) == before
 
 
+def test_a_bad_cell_is_refused_in_english_for_an_english_user(writer, writable_app):
+    month = "2025-08"
+    staff = writer("urban_staff")
+    staff.set_cookie("lang", "en")
+    first = sorted(_cells(staff, month))[0]
+    response = staff.post("/ranking/manual", data=_form(staff, month, **{first: "7"}))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Must be from 0 to 5." in page
+    assert "Not saved: 1 invalid cells (marked red). No cell was saved." in page
+    assert "Phải từ 0 đến" not in page and "Không ô nào được lưu" not in page
+
+
 def test_scores_are_saved_and_counted(writer, writable_app):
     month = "2025-10"
     staff = writer("urban_staff")

@@ -276,3 +276,24 @@ def test_times_with_an_offset_are_converted_to_ward_time(field_client, writable_
         observed = db.conn.execute(select(Incident.observed_at).where(
             Incident.id == response.get_json()["id"])).scalar()
     assert observed.isoformat(timespec="minutes") == "2026-11-01T09:30"  # UTC+7
+
+
+def test_a_refusal_comes_out_in_the_phones_language(field_client, writable_app):
+    police = field_client("police")
+    police.set_cookie("lang", "en")
+    before = count(writable_app, BoardingHouse)
+    refused = post(police, HOUSES, house_payload(rooms="mười"))
+    error = refused.get_json()["error"]
+    assert refused.status_code == 400 and error["code"] == "invalid"
+    assert error["message"].startswith("Not saved: ") and "Chưa lưu" not in error["message"]
+    assert error["message"] == error["message_en"]
+    assert count(writable_app, BoardingHouse) == before
+    unread = police.post(HOUSES, data={"payload": "{nope"}, headers=police.csrf_headers,
+                         content_type="multipart/form-data").get_json()["error"]
+    assert unread["message"] == "Not saved: Invalid JSON."
+    vietnamese = field_client("police")
+    same = post(vietnamese, HOUSES, house_payload(rooms="mười")).get_json()["error"]
+    assert same["message"].startswith("Chưa lưu được: ")
+    assert same["message_en"] == error["message_en"]
+    nearby = police.get("/api/v1/field/incidents/nearby?lon=x&lat=1").get_json()["error"]
+    assert nearby["message"] == "lon and lat are required numbers." and nearby["field"] == "lon"

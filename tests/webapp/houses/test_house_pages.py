@@ -171,6 +171,15 @@ def test_filtered_exports_match_the_list(client_as):
     assert {r[commitment] for r in public[1:]} == {"Chưa ký"}
 
 
+def test_an_english_user_gets_english_titles_and_words(client_as):
+    client = client_as("admin")
+    client.set_cookie("lang", "en")
+    public = _csv(client.get("/boarding-houses/export-public.csv?kp=KP02&no_commitment=1"))
+    assert "Neighbourhood code" in public[0] and "Mã khu phố" not in public[0]
+    commitment = public[0].index("Security pledge signed on")
+    assert {r[commitment] for r in public[1:]} == {"Not signed"}
+
+
 def test_search_ignores_case_and_diacritics(client):
     html = client.get("/boarding-houses/?q=NHA+NGHI").get_data(as_text=True)
     names = re.findall(r'href="/boarding-houses/\d+">([^<]+)</a>', html)

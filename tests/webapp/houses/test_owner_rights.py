@@ -154,6 +154,17 @@ def test_unknown_and_malformed_numbers(app):
     assert _post(police, action="search", kind="email", value="0912345678").status_code == 400
 
 
+def test_a_refusal_is_said_in_the_users_language(app):
+    police = signed_in_as(app, "police")
+    police.set_cookie("lang", "en")
+    bad = _post(police, action="search", kind="phone", value="12")
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 400
+    assert "The phone number is not valid (10 digits, starting with 0 or +84)." in text
+    assert "Số điện thoại không hợp lệ" not in text
+    assert "ID card number" in text  # the kinds of search of the form, translated too
+
+
 def _assert_no_personal_data(rows, owner) -> None:
     dumped = json.dumps([r.detail for r in rows], ensure_ascii=False)
     for value in (owner["name"], owner["phone"], owner["id"]):

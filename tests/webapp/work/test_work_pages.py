@@ -396,6 +396,14 @@ def test_tasks_warn_hands_the_flagged_tasks_to_the_ward_command(app, tmp_path):
     finally:
         app.config["NOTIFY_COMMAND"] = ""
     assert failed.exit_code != 0 and "kết thúc với mã 3" in failed.output
+    app.config["NOTIFY_COMMAND"] = f"{shlex.quote(sys.executable)} -c 'raise SystemExit(3)'"
+    try:
+        english = app.test_cli_runner().invoke(
+            cli, ["--lang", "en", "tasks", "warn", "--ward", app.ward.code])
+    finally:
+        app.config["NOTIFY_COMMAND"] = ""
+    assert "tasks need attention on" in english.output and "[Overdue]" in english.output
+    assert "The notification command ended with code 3" in english.output
 
 
 def test_a_khu_pho_head_sees_the_map_of_their_own_khu_pho(app, head, as_role):
