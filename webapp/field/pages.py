@@ -89,7 +89,7 @@ def new_incident():
     categories = [(code, vocab.INCIDENT_CATEGORIES[code]) for code in codes]
     config = _config(ward, page="incident", draftKey="incident:new",
                      submitUrl="/api/v1/field/incidents",
-                     categories={code: c["vi"] for code, c in categories})
+                     categories={code: _(c["vi"]) for code, c in categories})
     running = model_streets.running_campaigns(db.conn, ward.id, local_now().date())
     locale = current_language()
     campaigns = {"none": _("Không thuộc đợt ra quân nào"),
