@@ -6,6 +6,7 @@ A backend that is not available here is skipped locally but fails under ``CI=tru
 
 from __future__ import annotations
 
+import functools
 import os
 import uuid
 
@@ -25,6 +26,8 @@ POSTGRES_URL = os.environ.get(
 )
 # Small enough for a quick suite, large enough for clusters and repeats to appear.
 DEMO_SIZES = {"boarding_houses": 800, "incidents": 2500}
+# The size of the demo that ``urbanorder demo`` loads in a test (``small_cli_demo``).
+CLI_DEMO_SIZES = {"boarding_houses": 750, "incidents": 1500}
 
 
 def _unavailable(reason: str):
@@ -323,6 +326,17 @@ def signed_in_as(app, role: str):
         client.csrf_headers = {"X-CSRFToken": client.csrf}
         app.signed_in[role] = client
     return app.signed_in[role]
+
+
+@pytest.fixture
+def small_cli_demo(monkeypatch):
+    """``urbanorder demo`` loads a quarter of the real demo (3,000 houses, 6,000 incidents:
+    the wheel test loads that one). What the command tests check does not depend on the
+    demo's size, and a quarter of it loads in a quarter of the time."""
+    from geo import synthetic
+
+    monkeypatch.setattr(synthetic, "generate_ward", functools.partial(
+        synthetic.generate_ward, **CLI_DEMO_SIZES))
 
 
 @pytest.fixture
