@@ -14,6 +14,13 @@ pytestmark = pytest.mark.e2e
 
 LOADED = "document.body.dataset.layersLoaded === 'true'"
 TILE_POINTS = f"{LOADED} && document.querySelectorAll('.leaflet-points-pane path').length > 0"
+# The incident tiles of the map's zoom are all in and those of the zoom before are gone
+# (Leaflet prunes them a moment after the last tile loads): the points drawn are this
+# zoom's. An event to wait for, where a fixed pause is too short on a busy machine.
+TILES_SETTLED = """(() => {
+    const grid = UrbanMap.tiles.incidents.grid, zoom = Math.round(UrbanMap.map.getZoom());
+    return !grid.isLoading() && Object.values(grid._tiles).every(t => t.coords.z === zoom);
+})()"""
 
 
 def _open_map(browser, url, **context_options):
@@ -89,14 +96,14 @@ def test_tiles_follow_the_filters_and_their_points_open_full_popups(browser, liv
     # Below zoom 14 a counted cell says how many records it holds.
     page.evaluate("void UrbanMap.map.setZoom(12, { animate: false })")
     wait_until(page, TILE_POINTS)
-    page.wait_for_timeout(500)
+    wait_until(page, TILES_SETTLED)
     page.locator(".leaflet-points-pane path").first.dispatch_event("click")
     assert "vụ vi phạm trong ô này" in page.locator(".leaflet-popup-content").inner_text()
     # From zoom 14 the tiles hold single points; a click asks the API for the whole record.
     page.evaluate("""UrbanMap.map.closePopup();
         void UrbanMap.map.setView(UrbanMap.layers.neighbourhoods.getBounds().getCenter(), 15)""")
     wait_until(page, TILE_POINTS)
-    page.wait_for_timeout(500)
+    wait_until(page, TILES_SETTLED)
     page.locator(".leaflet-points-pane path").first.dispatch_event("click")
     popup = page.locator(".leaflet-popup-content", has_text="Xem hồ sơ vụ việc")
     popup.wait_for()
