@@ -94,8 +94,9 @@ def live_server(tmp_path_factory):
     server.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
+@pytest.fixture(scope="session")
+def _chromium():
+    """One Chromium per test process (a launch costs about a second of CPU)."""
     _require_chromium()
     from playwright.sync_api import sync_playwright
 
@@ -104,6 +105,32 @@ def browser():
                                              args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser(_chromium):
+    """The session's Chromium for a module; what the module left open is closed after it."""
+    yield _chromium
+    _close_contexts_since(_chromium, ())
+
+
+@pytest.fixture(autouse=True)
+def _close_contexts(request):
+    """Close the browser contexts a test opened and left open: an open page keeps running
+    its timers and map redraws, which costs Chromium CPU for the rest of the module."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    before = tuple(browser.contexts)
+    yield
+    _close_contexts_since(browser, before)
+
+
+def _close_contexts_since(browser, kept) -> None:
+    for context in browser.contexts:
+        if context not in kept:
+            context.close()
 
 
 def wait_until(page, expression: str, timeout: float = 30.0) -> None:
