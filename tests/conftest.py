@@ -328,6 +328,26 @@ def signed_in_as(app, role: str):
     return app.signed_in[role]
 
 
+@pytest.fixture(scope="session")
+def _geopackage_child():
+    from tests.gpkg_child import WarmChild
+
+    child = WarmChild()
+    yield child
+    child.close()
+
+
+@pytest.fixture(scope="module")
+def warm_geopackage_child(_geopackage_child):
+    """For a module that reads and writes many GeoPackages: ``geo.io.gpkg`` sends them to
+    one warm child process instead of starting one per file (``tests/gpkg_child.py``)."""
+    from geo.io import gpkg
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gpkg, "_run", _geopackage_child.run)
+        yield
+
+
 @pytest.fixture
 def small_cli_demo(monkeypatch):
     """``urbanorder demo`` loads a quarter of the real demo (3,000 houses, 6,000 incidents:
