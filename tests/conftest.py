@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from models import migrate
 from models.engine import make_engine
-from tests.databases import Templates, signed_in_client
+from tests.databases import Templates, drop_shared_templates, run_folder, signed_in_client
 from tests.helpers import DEMO_PASSWORDS
 
 BACKENDS = ("spatialite", "postgis")
@@ -44,11 +44,13 @@ class PostgresDatabases:
         self.url = make_url(url)
         self.created: list[str] = []
 
-    def create(self) -> str:
+    def create(self, *, dropped_here: bool = True) -> str:
+        """A new empty database's URL; dropped at this process's end if ``dropped_here``."""
         name = f"urbanorder_test_{uuid.uuid4().hex[:10]}"
         with self.admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-        self.created.append(name)
+        if dropped_here:
+            self.created.append(name)
         return self.url.set(database=name).render_as_string(hide_password=False)
 
     def drop_all(self) -> None:
@@ -71,6 +73,14 @@ def postgres_databases():
         _unavailable("the PostGIS extension is not installed (postgresql-15-postgis-3)")
     yield databases
     databases.drop_all()
+
+
+def pytest_sessionfinish(session):
+    """The run's end (after every xdist worker's): drop the PostgreSQL templates that the
+    workers made for one another (``Templates.get``)."""
+    if hasattr(session.config, "workerinput"):
+        return  # a worker: others may still be copying them
+    drop_shared_templates(run_folder(session.config._tmp_path_factory), POSTGRES_URL)
 
 
 # The fixtures that migrate ``fresh_url``: they get a copy of a database migrated once per
@@ -223,7 +233,7 @@ def fill_province(engine) -> None:
 
 
 def _province_template(templates, backend: str):
-    return templates.get("province", backend, fill_province, users={
+    return templates.get("province", backend, fill_province, read_directly=True, users={
         username: password for username, (_role, _ward, password) in PROVINCE_USERS.items()})
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.databases import made_once, run_folder
 from tests.helpers import DEMO_PASSWORDS
 
 CHROMIUM = "/usr/bin/chromium"
@@ -53,29 +54,29 @@ def serve(wsgi_app, database_url: str, threads: int = 4):
     return base, server
 
 
-_DEMO_FILES: dict[tuple, Path] = {}  # demo sizes -> a SQLite file of that demo
-
-
 def demo_database(tmp_path_factory, name: str, **sizes):
     """A new SpatiaLite file holding a demo of ``sizes``: (its URL, an engine on it — the
     caller adds what its tests need and disposes it). Each module's server gets its own
-    file, copied from one made once per session and size."""
-    from models import migrate
+    file, copied from one made once per run and size (by the first xdist worker to ask)."""
     from models.engine import make_engine
-    from webapp.demo import load_demo
 
-    key = tuple(sorted(sizes.items()))
-    if key not in _DEMO_FILES:
-        made = tmp_path_factory.mktemp("e2e-demo") / "demo.db"
+    def make(folder: Path) -> dict:
+        from models import migrate
+        from webapp.demo import load_demo
+
+        made = folder / "demo.db"
         engine = make_engine(f"sqlite:///{made}")
         migrate.upgrade(engine)
         load_demo(engine, passwords=DEMO_PASSWORDS, **sizes)
         with engine.connect() as conn:  # everything in the main file: one file to copy
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         engine.dispose()
-        _DEMO_FILES[key] = made
+        return {"path": str(made)}
+
+    key = "-".join(f"{layer}{count}" for layer, count in sorted(sizes.items()))
+    demo = made_once(run_folder(tmp_path_factory), f"e2e-demo-{key}", make)
     target = tmp_path_factory.mktemp(name) / "e2e.db"
-    shutil.copyfile(_DEMO_FILES[key], target)
+    shutil.copyfile(demo["path"], target)
     url = f"sqlite:///{target}"
     return url, make_engine(url)
 
