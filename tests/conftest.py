@@ -6,6 +6,7 @@ A backend that is not available here is skipped locally but fails under ``CI=tru
 
 from __future__ import annotations
 
+import functools
 import os
 import uuid
 
@@ -15,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from models import migrate
 from models.engine import make_engine
-from tests.databases import Templates, signed_in_client
+from tests.databases import Templates, drop_shared_templates, run_folder, signed_in_client
 from tests.helpers import DEMO_PASSWORDS
 
 BACKENDS = ("spatialite", "postgis")
@@ -25,6 +26,8 @@ POSTGRES_URL = os.environ.get(
 )
 # Small enough for a quick suite, large enough for clusters and repeats to appear.
 DEMO_SIZES = {"boarding_houses": 800, "incidents": 2500}
+# The size of the demo that ``urbanorder demo`` loads in a test (``small_cli_demo``).
+CLI_DEMO_SIZES = {"boarding_houses": 750, "incidents": 1500}
 
 
 def _unavailable(reason: str):
@@ -41,11 +44,13 @@ class PostgresDatabases:
         self.url = make_url(url)
         self.created: list[str] = []
 
-    def create(self) -> str:
+    def create(self, *, dropped_here: bool = True) -> str:
+        """A new empty database's URL; dropped at this process's end if ``dropped_here``."""
         name = f"urbanorder_test_{uuid.uuid4().hex[:10]}"
         with self.admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-        self.created.append(name)
+        if dropped_here:
+            self.created.append(name)
         return self.url.set(database=name).render_as_string(hide_password=False)
 
     def drop_all(self) -> None:
@@ -68,6 +73,14 @@ def postgres_databases():
         _unavailable("the PostGIS extension is not installed (postgresql-15-postgis-3)")
     yield databases
     databases.drop_all()
+
+
+def pytest_sessionfinish(session):
+    """The run's end (after every xdist worker's): drop the PostgreSQL templates that the
+    workers made for one another (``Templates.get``)."""
+    if hasattr(session.config, "workerinput"):
+        return  # a worker: others may still be copying them
+    drop_shared_templates(run_folder(session.config._tmp_path_factory), POSTGRES_URL)
 
 
 # The fixtures that migrate ``fresh_url``: they get a copy of a database migrated once per
@@ -220,7 +233,7 @@ def fill_province(engine) -> None:
 
 
 def _province_template(templates, backend: str):
-    return templates.get("province", backend, fill_province, users={
+    return templates.get("province", backend, fill_province, read_directly=True, users={
         username: password for username, (_role, _ward, password) in PROVINCE_USERS.items()})
 
 
@@ -323,6 +336,37 @@ def signed_in_as(app, role: str):
         client.csrf_headers = {"X-CSRFToken": client.csrf}
         app.signed_in[role] = client
     return app.signed_in[role]
+
+
+@pytest.fixture(scope="session")
+def _geopackage_child():
+    from tests.gpkg_child import WarmChild
+
+    child = WarmChild()
+    yield child
+    child.close()
+
+
+@pytest.fixture(scope="module")
+def warm_geopackage_child(_geopackage_child):
+    """For a module that reads and writes many GeoPackages: ``geo.io.gpkg`` sends them to
+    one warm child process instead of starting one per file (``tests/gpkg_child.py``)."""
+    from geo.io import gpkg
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gpkg, "_run", _geopackage_child.run)
+        yield
+
+
+@pytest.fixture
+def small_cli_demo(monkeypatch):
+    """``urbanorder demo`` loads a quarter of the real demo (3,000 houses, 6,000 incidents:
+    the wheel test loads that one). What the command tests check does not depend on the
+    demo's size, and a quarter of it loads in a quarter of the time."""
+    from geo import synthetic
+
+    monkeypatch.setattr(synthetic, "generate_ward", functools.partial(
+        synthetic.generate_ward, **CLI_DEMO_SIZES))
 
 
 @pytest.fixture

@@ -12,14 +12,19 @@ behave as in production, which a rollback of one shared connection would not giv
 app opens its own connections and refreshes caches in threads). Since its URL does not
 change, one app per template serves the whole session.
 
-Each template is signed in once per demo role when it is made, and each reset carries those
-server-side sessions, so a test's client starts signed in by its cookie instead of paying
-an Argon2 check (0.2 s of CPU) per test. The sign-in form itself is tested in
-``tests/webapp/auth``.
+Under pytest-xdist the first worker to need a template makes it and the others use it too
+(the SQLite file in the run's folder, the PostgreSQL database dropped at the run's end);
+each worker has its own workspaces. Each template is signed in once per demo role when it
+is made, and each reset carries those server-side sessions, so a test's client starts
+signed in by its cookie instead of paying an Argon2 check (0.2 s of CPU) per test. The
+sign-in form itself is tested in ``tests/webapp/auth``.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 import queue
 import shutil
 import sys
@@ -29,7 +34,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -126,12 +131,16 @@ class Template:
     URL, reset to the template before each test that uses it unless nothing wrote to it,
     with one app on it for the session (making an app costs 0.1 s of CPU)."""
 
-    def __init__(self, url: str, cookies: dict, admin, dropper: _Dropper | None) -> None:
+    def __init__(self, url: str, cookies: dict, admin, dropper: _Dropper | None,
+                 folder: Path) -> None:
+        """``folder``: this process's own, for a SQLite workspace (the template itself may
+        be another worker's too)."""
         self.url, self.cookies, self.admin, self.dropper = url, cookies, admin, dropper
         if _backend(url) == "spatialite":
-            self.work = DatabaseURL(url[:-len(".db")] + "-work.db")
+            self.work = DatabaseURL(f"sqlite:///{folder / 'work.db'}")
         else:
-            self.work = DatabaseURL(admin.url.set(database=_database(url) + "_w")
+            workspace = f"{_database(url)}_w{_worker()}"
+            self.work = DatabaseURL(admin.url.set(database=workspace)
                                     .render_as_string(hide_password=False))
         self.work.cookies = cookies
         self.dirty, self.exists = True, False
@@ -226,13 +235,60 @@ class Template:
             self.dropper.drop(_database(self.work))
 
 
+def _worker() -> str:
+    """This pytest-xdist worker's name ("gw0"…), "" without xdist."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def run_folder(tmp_path_factory) -> Path:
+    """The folder of the whole run: under pytest-xdist each worker's base folder is one of
+    its subfolders (the controller's base folder is the run's)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if _worker() else base
+
+
+def made_once(run: Path, name: str, make: Callable[[Path], dict]) -> dict:
+    """What ``make(folder)`` answered (JSON) for ``name``: made by the first worker of the
+    ``run`` folder that asks, in a folder of the run's, and read by the others."""
+    with open(run / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        record = run / f"{name}.json"
+        if record.exists():
+            return json.loads(record.read_text())
+        folder = run / name
+        folder.mkdir(exist_ok=True)  # a worker that failed to make it may have left it
+        made = make(folder)
+        record.write_text(json.dumps(made))
+        return made
+
+
+# In the run's folder: the PostgreSQL templates the workers made, one name a line, dropped
+# by ``drop_shared_templates`` once every worker has finished.
+POSTGRES_TEMPLATES = "postgres-templates.txt"
+
+
+def drop_shared_templates(folder: Path, admin_url: str) -> None:
+    """Drop the PostgreSQL templates listed in ``folder`` (at the end of the run)."""
+    listed = folder / POSTGRES_TEMPLATES
+    if not listed.exists():
+        return
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for name in listed.read_text().split():
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+    listed.unlink()
+
+
 class Templates:
-    """The session's templates, made on first use, per name and backend."""
+    """The session's templates, made on first use, per name and backend, by one worker for
+    all of them (``get``)."""
 
     def __init__(self, request, tmp_path_factory) -> None:
         self.request, self.tmp_path_factory = request, tmp_path_factory
         self.made: dict[tuple[str, str], Template] = {}
         self.dropper: _Dropper | None = None
+        self.run_folder = run_folder(tmp_path_factory)
 
     def close(self) -> None:
         """Dispose the apps, drop the workspaces and wait for every drop."""
@@ -242,32 +298,67 @@ class Templates:
             self.dropper.close()
 
     def get(self, name: str, backend: str, fill: Callable[[Engine], None], *,
-            users: dict[str, str | None] | None = None) -> Template:
+            users: dict[str, str | None] | None = None,
+            read_directly: bool = False) -> Template:
         """The template ``name`` of ``backend``: migrated, then ``fill(engine)``, then
         signed in once as each of ``users`` ({username: password}; by default the demo's
-        accounts, whose passwords ``tests.helpers`` knows)."""
-        from models import migrate
-        from models.engine import make_engine
+        accounts, whose passwords ``tests.helpers`` knows).
 
+        The first worker of the run to ask makes it, the others wait for it and use it too
+        (a template costs seconds of CPU). Except with ``read_directly``: a template that
+        tests both read in place (``Template.shared``) and copy is made by each worker,
+        since PostgreSQL copies no database that another worker is reading.
+        """
         key = (name, backend)
         if key not in self.made:
             admin = None
-            if backend == "spatialite":
-                url = f"sqlite:///{self.tmp_path_factory.mktemp(name) / f'{name}.db'}"
-            else:
+            if backend == "postgis":
                 admin = self.request.getfixturevalue("postgres_databases")
-                url = admin.create()
                 self.dropper = self.dropper or _Dropper(admin)
-            engine = make_engine(url)
-            migrate.upgrade(engine)
-            fill(engine)
-            engine.dispose()
-            cookies = _signed_in_cookies(
-                url, dict.fromkeys(ROLE_USERS.values()) if users is None else users)
-            if backend == "spatialite":  # everything in the main file: one file to copy
-                engine = make_engine(url)
-                with engine.connect() as conn:
-                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                engine.dispose()
-            self.made[key] = Template(url, cookies, admin, self.dropper)
+            users = dict.fromkeys(ROLE_USERS.values()) if users is None else users
+            if read_directly:
+                url, cookies = self._make(name, backend, fill, users,
+                                          self.tmp_path_factory.mktemp(name),
+                                          admin.create if admin else None)
+            else:
+                url, cookies = self._made_once(name, backend, fill, users, admin)
+            self.made[key] = Template(url, cookies, admin, self.dropper,
+                                      self.tmp_path_factory.mktemp(f"{name}-work"))
         return self.made[key]
+
+    def _made_once(self, name: str, backend: str, fill, users, admin) -> tuple[str, dict]:
+        """The run's template ``name``: made here unless a worker made it already."""
+        def make(folder: Path) -> dict:
+            create = None
+            if admin is not None:  # not dropped by this worker: another may still use it
+                def create():
+                    url = admin.create(dropped_here=False)
+                    with open(self.run_folder / POSTGRES_TEMPLATES, "a") as listed:
+                        listed.write(_database(url) + "\n")
+                    return url
+            url, cookies = self._make(name, backend, fill, users, folder, create)
+            return {"url": url, "cookies": cookies}
+
+        made = made_once(self.run_folder, f"template-{name}-{backend}", make)
+        return made["url"], made["cookies"]
+
+    @staticmethod
+    def _make(name: str, backend: str, fill, users, folder: Path,
+              create: Callable[[], str] | None) -> tuple[str, dict]:
+        """Make the template in ``folder`` (SQLite) or as ``create()`` (PostgreSQL): its
+        URL and its users' cookies."""
+        from models import migrate
+        from models.engine import make_engine
+
+        url = f"sqlite:///{folder / f'{name}.db'}" if backend == "spatialite" else create()
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        fill(engine)
+        engine.dispose()
+        cookies = _signed_in_cookies(url, users)
+        if backend == "spatialite":  # everything in the main file: one file to copy
+            engine = make_engine(url)
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            engine.dispose()
+        return url, cookies

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.databases import made_once, run_folder
 from tests.helpers import DEMO_PASSWORDS
 
 CHROMIUM = "/usr/bin/chromium"
@@ -53,29 +54,29 @@ def serve(wsgi_app, database_url: str, threads: int = 4):
     return base, server
 
 
-_DEMO_FILES: dict[tuple, Path] = {}  # demo sizes -> a SQLite file of that demo
-
-
 def demo_database(tmp_path_factory, name: str, **sizes):
     """A new SpatiaLite file holding a demo of ``sizes``: (its URL, an engine on it — the
     caller adds what its tests need and disposes it). Each module's server gets its own
-    file, copied from one made once per session and size."""
-    from models import migrate
+    file, copied from one made once per run and size (by the first xdist worker to ask)."""
     from models.engine import make_engine
-    from webapp.demo import load_demo
 
-    key = tuple(sorted(sizes.items()))
-    if key not in _DEMO_FILES:
-        made = tmp_path_factory.mktemp("e2e-demo") / "demo.db"
+    def make(folder: Path) -> dict:
+        from models import migrate
+        from webapp.demo import load_demo
+
+        made = folder / "demo.db"
         engine = make_engine(f"sqlite:///{made}")
         migrate.upgrade(engine)
         load_demo(engine, passwords=DEMO_PASSWORDS, **sizes)
         with engine.connect() as conn:  # everything in the main file: one file to copy
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         engine.dispose()
-        _DEMO_FILES[key] = made
+        return {"path": str(made)}
+
+    key = "-".join(f"{layer}{count}" for layer, count in sorted(sizes.items()))
+    demo = made_once(run_folder(tmp_path_factory), f"e2e-demo-{key}", make)
     target = tmp_path_factory.mktemp(name) / "e2e.db"
-    shutil.copyfile(_DEMO_FILES[key], target)
+    shutil.copyfile(demo["path"], target)
     url = f"sqlite:///{target}"
     return url, make_engine(url)
 
@@ -94,8 +95,9 @@ def live_server(tmp_path_factory):
     server.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
+@pytest.fixture(scope="session")
+def _chromium():
+    """One Chromium per test process (a launch costs about a second of CPU)."""
     _require_chromium()
     from playwright.sync_api import sync_playwright
 
@@ -104,6 +106,32 @@ def browser():
                                              args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser(_chromium):
+    """The session's Chromium for a module; what the module left open is closed after it."""
+    yield _chromium
+    _close_contexts_since(_chromium, ())
+
+
+@pytest.fixture(autouse=True)
+def _close_contexts(request):
+    """Close the browser contexts a test opened and left open: an open page keeps running
+    its timers and map redraws, which costs Chromium CPU for the rest of the module."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    before = tuple(browser.contexts)
+    yield
+    _close_contexts_since(browser, before)
+
+
+def _close_contexts_since(browser, kept) -> None:
+    for context in browser.contexts:
+        if context not in kept:
+            context.close()
 
 
 def wait_until(page, expression: str, timeout: float = 30.0) -> None:

@@ -14,6 +14,13 @@ pytestmark = pytest.mark.e2e
 
 LOADED = "document.body.dataset.layersLoaded === 'true'"
 TILE_POINTS = f"{LOADED} && document.querySelectorAll('.leaflet-points-pane path').length > 0"
+# The incident tiles of the map's zoom are all in and those of the zoom before are gone
+# (Leaflet prunes them a moment after the last tile loads): the points drawn are this
+# zoom's. An event to wait for, where a fixed pause is too short on a busy machine.
+TILES_SETTLED = """(() => {
+    const grid = UrbanMap.tiles.incidents.grid, zoom = Math.round(UrbanMap.map.getZoom());
+    return !grid.isLoading() && Object.values(grid._tiles).every(t => t.coords.z === zoom);
+})()"""
 
 
 def _open_map(browser, url, **context_options):
@@ -48,7 +55,9 @@ def test_map_draws_every_layer_without_internet(browser, live_server):
     assert page.locator(".leaflet-marker-pane .cluster").count() == 0  # no GeoJSON points here
     assert "Thu nhỏ" in page.locator("#load-status").inner_text()
     # Closer in, GeoJSON points with popups, clustered.
-    page.evaluate("UrbanMap.map.setZoom(16)")
+    # void: Leaflet's setters return the map, which evaluate() would serialise whole and
+    # send to Python (seconds of CPU); the tests want only the side effect.
+    page.evaluate("void UrbanMap.map.setZoom(16)")
     wait_until(page, f"document.body.dataset.pointMode === 'detail' && {LOADED}")
     wait_until(page, "document.querySelectorAll('.leaflet-marker-pane .cluster').length > 0")
     assert page.locator(".leaflet-points-pane path").count() == 0
@@ -85,16 +94,16 @@ def test_tiles_follow_the_filters_and_their_points_open_full_popups(browser, liv
                              for url in tile_urls)
     assert not any(".25/" in url or ".5/" in url for url in tile_urls)  # whole tile zooms
     # Below zoom 14 a counted cell says how many records it holds.
-    page.evaluate("UrbanMap.map.setZoom(12, { animate: false })")
+    page.evaluate("void UrbanMap.map.setZoom(12, { animate: false })")
     wait_until(page, TILE_POINTS)
-    page.wait_for_timeout(500)
+    wait_until(page, TILES_SETTLED)
     page.locator(".leaflet-points-pane path").first.dispatch_event("click")
     assert "vụ vi phạm trong ô này" in page.locator(".leaflet-popup-content").inner_text()
     # From zoom 14 the tiles hold single points; a click asks the API for the whole record.
     page.evaluate("""UrbanMap.map.closePopup();
-        UrbanMap.map.setView(UrbanMap.layers.neighbourhoods.getBounds().getCenter(), 15)""")
+        void UrbanMap.map.setView(UrbanMap.layers.neighbourhoods.getBounds().getCenter(), 15)""")
     wait_until(page, TILE_POINTS)
-    page.wait_for_timeout(500)
+    wait_until(page, TILES_SETTLED)
     page.locator(".leaflet-points-pane path").first.dispatch_event("click")
     popup = page.locator(".leaflet-popup-content", has_text="Xem hồ sơ vụ việc")
     popup.wait_for()

@@ -214,7 +214,8 @@ def test_b_model_streets_drawn_and_picked(desk, empty_server, shots):
     line_button = page.locator(".leaflet-pm-toolbar [title='Vẽ tuyến (đường)']")
     assert line_button.count() == 1
     assert page.locator(".leaflet-pm-toolbar [title='Vẽ vùng (cụm dân cư)']").count() == 1
-    page.evaluate("window.urbanEditor.map.setView([10.8585, 106.913], 16)")
+    # void: setView returns the map, which evaluate() would serialise whole (seconds of CPU).
+    page.evaluate("void window.urbanEditor.map.setView([10.8585, 106.913], 16)")
     page.wait_for_timeout(300)
     line_button.click()
     for lat, lon in ROUTE:

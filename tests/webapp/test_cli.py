@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 from sqlalchemy import func, select
 
 from models.tables import Incident, Ward
@@ -19,13 +17,7 @@ def _counts(app):
                 conn.execute(select(func.count()).select_from(Incident)).scalar())
 
 
-def test_demo_twice_does_not_duplicate(fresh_url, monkeypatch):
-    from geo import synthetic
-
-    # What is checked does not depend on the demo's size (3,000 houses, 6,000 incidents: the
-    # wheel test loads that one): a quarter of it loads in a quarter of the time.
-    monkeypatch.setattr(synthetic, "generate_ward", functools.partial(
-        synthetic.generate_ward, boarding_houses=750, incidents=1500))
+def test_demo_twice_does_not_duplicate(fresh_url, monkeypatch, small_cli_demo):
     monkeypatch.setenv("DATABASE_URL", fresh_url)
     monkeypatch.setenv("SECRET_KEY", "cli-test")
     app = create_app({"DATABASE_URL": fresh_url})

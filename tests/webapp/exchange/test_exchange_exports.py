@@ -18,6 +18,9 @@ from webapp.cli import cli
 from webapp.demo import DEMO_WARD
 from webapp.extensions import db
 
+# Dozens of GeoPackages: one warm child process reads and writes them (tests/gpkg_child.py).
+pytestmark = pytest.mark.usefixtures("warm_geopackage_child")
+
 OWNER_COLUMNS = ("owner_name", "owner_phone", "owner_id_number")
 
 

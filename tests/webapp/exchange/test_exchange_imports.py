@@ -28,6 +28,9 @@ from webapp.exchange.files import export_layer
 from webapp.extensions import db
 from webapp.services import exchange
 
+# Dozens of GeoPackages: one warm child process reads and writes them (tests/gpkg_child.py).
+pytestmark = pytest.mark.usefixtures("warm_geopackage_child")
+
 COMPARE = {
     "neighbourhoods": ["code", "name", "population", "households", "head_name"],
     "streets": ["name", "street_class"],

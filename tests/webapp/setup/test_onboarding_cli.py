@@ -23,7 +23,7 @@ from webapp.extensions import db
 
 
 @pytest.fixture
-def cli_app(fresh_url, monkeypatch, tmp_path):
+def cli_app(fresh_url, monkeypatch, tmp_path, small_cli_demo):
     monkeypatch.setenv("DATABASE_URL", fresh_url)
     app = create_app({"DATABASE_URL": fresh_url, "TILE_URL": "", "SECRET_KEY": "cli-test",
                       "TESTING": True, "RATELIMIT_ENABLED": False,
