@@ -45,8 +45,10 @@ def _raw_statement(app, engine, name: str, query: str) -> tuple[str, object]:
         ward = queries.wards(conn)[0]
         flt = params.layer_filter(layer, args, dict)
         limit = int(args.get("limit", app.config["API_DEFAULT_LIMIT"]))
-        statement = layer_json.features_statement(conn, layer, ward.id, flt, limit)
-        compiled = statement.compile(dialect=conn.dialect)
+        statement, values = layer_json.features_statement(conn, layer, ward.id, flt, limit)
+        # Lists (IN filters) expanded into their parameters, as the endpoint's execution does.
+        compiled = statement.params(values).compile(
+            dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     values = compiled.construct_params()
     if compiled.positiontup is not None:  # SQLite's "?" parameters
         values = [values[key] for key in compiled.positiontup]
