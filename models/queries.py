@@ -157,12 +157,18 @@ _WARD_COLUMNS = (Ward.id, Ward.code, Ward.name, Ward.province, Ward.metric_epsg,
                  Ward.is_synthetic)
 
 
+# Built once: every request resolves its ward, and building the statement cost more than
+# the database's answer.
+_WARD_BY_CODE = select(*_WARD_COLUMNS).where(Ward.code == bindparam("code"))
+_WARDS = select(*_WARD_COLUMNS).order_by(Ward.id)
+
+
 def ward_by_code(conn: Connection, code: str):
-    return conn.execute(select(*_WARD_COLUMNS).where(Ward.code == code)).first()
+    return conn.execute(_WARD_BY_CODE, {"code": code}).first()
 
 
 def wards(conn: Connection) -> list:
-    return list(conn.execute(select(*_WARD_COLUMNS).order_by(Ward.id)))
+    return list(conn.execute(_WARDS))
 
 
 def ward_extent(conn: Connection, ward_id: int) -> tuple[float, float, float, float]:
