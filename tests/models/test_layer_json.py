@@ -146,8 +146,12 @@ def test_one_statement_per_filter_shape_each_filters_own_rows(demo_url):
                       for flt in filters]
         pages = [layer_json.features_json(conn, layer, ward_id, flt, 100_000)
                  for flt in filters]
+        values = layer_json.features_statement(conn, layer, ward_id, filters[0], 100_000)[1]
+        parameters = set(statements[0].compile(dialect=conn.dialect).params)
     engine.dispose()
     assert statements[0] is statements[1]
+    # Only the request's values are parameters; the constants are in the SQL's text.
+    assert parameters == set(values)
     got = [sorted(f["id"] for f in json.loads(text_)) for text_, _, _ in pages]
     want = [_ids_passing(frame, flt) for flt in filters]
     assert got == want and all(want) and want[0] != want[1]
