@@ -152,7 +152,8 @@ def _page_statement(dialect: str, layer: Layer, shape: FilterShape, offset_minut
 
 
 # Only to write constants as SQL literals; a statement runs on its connection's dialect.
-_DIALECTS = {"sqlite": sqlite.dialect(), "postgresql": postgresql.psycopg.dialect()}
+_DIALECTS = {"sqlite": sqlite.dialect(),  # not pyformat: literal_column doubles a "%" itself
+             "postgresql": postgresql.psycopg.dialect(paramstyle="named")}
 
 
 def _constants_written_in(statement, dialect):

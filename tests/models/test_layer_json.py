@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
-from sqlalchemy import insert, text
+from sqlalchemy import insert, literal, select, text
 
 from geo import vocabulary as vocab
 from models import layer_json, queries
@@ -156,3 +156,15 @@ def test_one_statement_per_filter_shape_each_filters_own_rows(demo_url):
     want = [_ids_passing(frame, flt) for flt in filters]
     assert got == want and all(want) and want[0] != want[1]
     assert [matched for _, _, matched in pages] == [len(ids) for ids in want]
+
+
+def test_constants_written_into_the_sql_come_back_as_they_were(migrated_engine):
+    """A label written into the SQL text keeps its quotes, backslashes and percent signs
+    (psycopg's placeholders are ``%(name)s``: a ``%`` must be doubled exactly once)."""
+    tricky = "50% của 'hẻm' \\ \"x\" %(name)s %s"
+    dialect = layer_json._DIALECTS[migrated_engine.dialect.name]
+    statement = layer_json._constants_written_in(select(literal(tricky), literal(-1.5)),
+                                                 dialect)
+    assert statement.compile(dialect=migrated_engine.dialect).params == {}
+    with migrated_engine.connect() as conn:
+        assert tuple(conn.execute(statement, {}).one()) == (tricky, -1.5)
