@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -57,6 +58,24 @@ def on_both_backends(postgres: str, bench) -> list:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()
     return rows
+
+
+@contextmanager
+def demo_client(url: str):
+    """``(app, engine, client)`` on the demo ward loaded at ``url``, the client signed in as
+    urban staff (the layers answer signed-in users only); pools closed afterwards."""
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    load_demo(engine, replace=True, passwords=PASSWORDS)
+    app = create_app({"DATABASE_URL": url, "TILE_URL": "", "SECRET_KEY": "bench",
+                      "RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    sign_in(client, "dothi", PASSWORDS["dothi"])
+    try:
+        yield app, engine, client
+    finally:
+        app.extensions["urbanorder_engine"].dispose()
+        engine.dispose()
 
 
 def timed(fn, repeat: int) -> tuple[float, float]:

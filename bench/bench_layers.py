@@ -18,13 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-from bench.bench_foundation import PASSWORDS, VIEWPORT, on_both_backends, timed  # noqa: E402
-from models import layer_json, migrate, queries  # noqa: E402
-from models.engine import make_engine  # noqa: E402
-from tests.helpers import sign_in  # noqa: E402
-from webapp import create_app  # noqa: E402
+from bench.bench_foundation import VIEWPORT, demo_client, on_both_backends, timed  # noqa: E402
+from models import layer_json, queries  # noqa: E402
 from webapp.api import params  # noqa: E402
-from webapp.demo import load_demo  # noqa: E402
 
 QUERIES = [
     ("incidents", "limit=5000", "incidents, whole ward, 5000"),
@@ -45,8 +41,10 @@ def _raw_statement(app, engine, name: str, query: str) -> tuple[str, object]:
         ward = queries.wards(conn)[0]
         flt = params.layer_filter(layer, args, dict)
         limit = int(args.get("limit", app.config["API_DEFAULT_LIMIT"]))
-        statement = layer_json.features_statement(conn, layer, ward.id, flt, limit)
-        compiled = statement.compile(dialect=conn.dialect)
+        statement, values = layer_json.features_statement(conn, layer, ward.id, flt, limit)
+        # Lists (IN filters) expanded into their parameters, as the endpoint's execution does.
+        compiled = statement.params(values).compile(
+            dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     values = compiled.construct_params()
     if compiled.positiontup is not None:  # SQLite's "?" parameters
         values = [values[key] for key in compiled.positiontup]
@@ -54,31 +52,24 @@ def _raw_statement(app, engine, name: str, query: str) -> tuple[str, object]:
 
 
 def bench_backend(backend: str, url: str, repeat: int) -> list[tuple]:
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    load_demo(engine, replace=True, passwords=PASSWORDS)
-    app = create_app({"DATABASE_URL": url, "TILE_URL": "", "SECRET_KEY": "bench",
-                      "RATELIMIT_ENABLED": False})
-    client = app.test_client()
-    sign_in(client, "dothi", PASSWORDS["dothi"])
     rows = []
-    for name, query, label in QUERIES:
-        path = f"/api/v1/{name}?{query}"
-        size = len(client.get(path, headers={"Accept-Encoding": "identity"}).data)
-        endpoint, _ = timed(lambda p=path: client.get(p, headers={
-            "Accept-Encoding": "identity"}), repeat)
-        sql, values = _raw_statement(app, engine, name, query)
-        driver = engine.raw_connection()
-        try:
-            cursor = driver.cursor()
-            raw, _ = timed(lambda c=cursor, s=sql, v=values: (c.execute(s, v), c.fetchall()),
-                           repeat)
-        finally:
-            driver.close()
-        rows.append((backend, label, f"{size / 1024:,.0f} KiB", f"{endpoint * 1000:.1f} ms",
-                     f"{raw * 1000:.1f} ms", f"{endpoint / raw:.2f}×"))
-    app.extensions["urbanorder_engine"].dispose()
-    engine.dispose()
+    with demo_client(url) as (app, engine, client):
+        for name, query, label in QUERIES:
+            path = f"/api/v1/{name}?{query}"
+            size = len(client.get(path, headers={"Accept-Encoding": "identity"}).data)
+            endpoint, _ = timed(lambda p=path: client.get(p, headers={
+                "Accept-Encoding": "identity"}), repeat)
+            sql, values = _raw_statement(app, engine, name, query)
+            driver = engine.raw_connection()
+            try:
+                cursor = driver.cursor()
+                raw, _ = timed(lambda c=cursor, s=sql, v=values: (c.execute(s, v),
+                                                                  c.fetchall()), repeat)
+            finally:
+                driver.close()
+            rows.append((backend, label, f"{size / 1024:,.0f} KiB",
+                         f"{endpoint * 1000:.1f} ms", f"{raw * 1000:.1f} ms",
+                         f"{endpoint / raw:.2f}×"))
     return rows
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zlib
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Text, and_, func, literal_column, select, text
 from sqlalchemy.sql.schema import Table
 from sqlalchemy.types import TypeDecorator
 
@@ -31,8 +31,8 @@ def bbox_filter(dialect: str, table: Table, geom_column: str, bbox,
         select(literal_column("rowid"))
         .select_from(text("SpatialIndex"))
         .where(
-            literal_column("f_table_name") == table.name,
-            literal_column("f_geometry_column") == geom_column,
+            literal_column("f_table_name", Text) == table.name,
+            literal_column("f_geometry_column", Text) == geom_column,
             literal_column("search_frame") == func.BuildMbr(minx, miny, maxx, maxy, SRID),
         )
     )

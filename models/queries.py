@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 import numpy as np
 import shapely
@@ -29,6 +29,13 @@ from sqlalchemy.sql.schema import Table
 
 from geo.lazy import deferred
 from models import dialects
+from models.layer_filters import (
+    FilterShape,
+    LayerFilter,
+    bound_filter_clauses,
+    filter_shape,
+    filter_values,
+)
 from models.tables import (
     PERSONAL_COLUMNS,
     SRID,
@@ -81,17 +88,6 @@ LAYERS: dict[str, Layer] = {
 }
 
 
-@dataclass
-class LayerFilter:
-    bbox: tuple[float, float, float, float] | None = None
-    date_from: date | None = None
-    date_to: date | None = None  # inclusive
-    categories: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
-    neighbourhood_id: int | None = None
-    feature_id: int | None = None
-
-
 # The joined tables' aliases, the same objects on every call so that expressions built on
 # them (models.layer_json caches its features' expression) fit every statement.
 KHU_PHO = Neighbourhood.__table__.alias("kp")
@@ -101,45 +97,23 @@ STREET = Street.__table__.alias("st")
 def layer_select(conn: Connection, layer: Layer, ward_id: int, flt: LayerFilter, columns):
     """``columns`` of ``layer``'s rows in the ward that pass ``flt``, and the joined tables
     (``kp``: khu phố, ``st``: street) for their names."""
+    stmt = bound_layer_select(conn.dialect.name, layer, filter_shape(flt), columns)
+    joined = {"kp": KHU_PHO, "st": STREET}
+    return stmt.params(ward_id=ward_id, **filter_values(layer, flt)), joined
+
+
+def bound_layer_select(dialect: str, layer: Layer, shape: FilterShape, columns):
+    """``layer_select`` with its values left as parameters: ``ward_id`` and those of
+    ``bound_filter_clauses``, for a statement built once and run with many values."""
     table = layer.table
     stmt = select(*columns).select_from(table)
-    kp, st = KHU_PHO, STREET
     if "neighbourhood" in layer.joins:
-        stmt = stmt.outerjoin(kp, kp.c.id == table.c.neighbourhood_id)
+        stmt = stmt.outerjoin(KHU_PHO, KHU_PHO.c.id == table.c.neighbourhood_id)
     if "street" in layer.joins:
-        stmt = stmt.outerjoin(st, st.c.id == table.c.street_id)
-    where = [table.c.ward_id == ward_id, *filter_clauses(conn, layer, flt)]
-    joined = {"kp": kp, "st": st}
-    return stmt.where(and_(*where)), joined
-
-
-def filter_clauses(conn: Connection, layer: Layer, flt: LayerFilter) -> list:
-    """The WHERE clauses of ``flt`` on ``layer``'s own table (no joins), shared by the
-    GeoJSON layers and the vector tiles, so a filtered map draws the same rows either way."""
-    table = layer.table
-    where = []
-    if flt.feature_id is not None:
-        where.append(table.c.id == flt.feature_id)
-    if flt.bbox is not None:
-        where.append(dialects.bbox_filter(conn.dialect.name, table, layer.geom, flt.bbox))
-    if layer.date_column and flt.date_from is not None:
-        lower = datetime.combine(flt.date_from, datetime.min.time())
-        where.append(table.c[layer.date_column] >= lower)
-    if layer.date_column and flt.date_to is not None:
-        upper = datetime.combine(flt.date_to, datetime.max.time())
-        where.append(table.c[layer.date_column] <= upper)
-    if layer.category_column and flt.categories:
-        where.append(table.c[layer.category_column].in_(flt.categories))
-    if layer.status_column and flt.statuses:
-        where.append(table.c[layer.status_column].in_(flt.statuses))
-    if flt.neighbourhood_id is not None:
-        if layer.neighbourhood_column:
-            where.append(table.c[layer.neighbourhood_column] == flt.neighbourhood_id)
-        else:
-            boundary = select(Neighbourhood.boundary).where(
-                Neighbourhood.id == flt.neighbourhood_id).scalar_subquery()
-            where.append(func.ST_Intersects(table.c[layer.geom], boundary))
-    return where
+        stmt = stmt.outerjoin(STREET, STREET.c.id == table.c.street_id)
+    ward = bindparam("ward_id", type_=Integer)
+    return stmt.where(and_(table.c.ward_id == ward,
+                           *bound_filter_clauses(dialect, layer, shape)))
 
 
 def read_layer(
@@ -183,12 +157,18 @@ _WARD_COLUMNS = (Ward.id, Ward.code, Ward.name, Ward.province, Ward.metric_epsg,
                  Ward.is_synthetic)
 
 
+# Built once: every request resolves its ward, and building the statement cost more than
+# the database's answer.
+_WARD_BY_CODE = select(*_WARD_COLUMNS).where(Ward.code == bindparam("code"))
+_WARDS = select(*_WARD_COLUMNS).order_by(Ward.id)
+
+
 def ward_by_code(conn: Connection, code: str):
-    return conn.execute(select(*_WARD_COLUMNS).where(Ward.code == code)).first()
+    return conn.execute(_WARD_BY_CODE, {"code": code}).first()
 
 
 def wards(conn: Connection) -> list:
-    return list(conn.execute(select(*_WARD_COLUMNS).order_by(Ward.id)))
+    return list(conn.execute(_WARDS))
 
 
 def ward_extent(conn: Connection, ward_id: int) -> tuple[float, float, float, float]:

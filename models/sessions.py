@@ -4,10 +4,11 @@ stored, so the table alone cannot be used to sign in."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from models.records import USER_COLUMNS
 from models.tables import User, UserSession
@@ -31,11 +32,17 @@ def start(conn: Connection, user_id: int, token: str, now: datetime,
 
 def active_user(conn: Connection, user_id: int, token: str, now: datetime):
     """The user (``records.user_by_id``'s columns) if this session of theirs exists, has not
-    been ended and has not expired; else None. One query: every request asks."""
-    return conn.execute(select(*USER_COLUMNS).join(
-        UserSession, UserSession.user_id == User.id).where(
-        UserSession.token_hash == _hash(token), User.id == user_id,
-        UserSession.ended_at.is_(None), UserSession.expires_at > now)).first()
+    been ended and has not expired; else None. One query: every request asks (its answer
+    is never kept; only the statement is built once)."""
+    return conn.execute(_active_user_statement(), {
+        "token_hash": _hash(token), "user_id": user_id, "now": now}).first()
+
+
+@functools.cache
+def _active_user_statement():
+    return select(*USER_COLUMNS).join(UserSession, UserSession.user_id == User.id).where(
+        UserSession.token_hash == bindparam("token_hash"), User.id == bindparam("user_id"),
+        UserSession.ended_at.is_(None), UserSession.expires_at > bindparam("now"))
 
 
 def end(conn: Connection, token: str, now: datetime) -> None:

@@ -24,7 +24,7 @@ from sqlalchemy.sql.schema import Table
 
 from geo import webtiles
 from geo.lazy import deferred
-from models import dialects, queries, tile_cells
+from models import dialects, layer_filters, queries, tile_cells
 from models.tables import BoardingHouse, Incident, Neighbourhood, Ward
 
 mvt = deferred("mapbox_vector_tile")
@@ -86,7 +86,9 @@ def render(conn: Connection, layer: TileLayer, z: int, x: int, y: int,
         build = _postgis_cells if aggregate else _postgis_features
     else:
         build = _python_cells if aggregate else _python_features
-    where = and_(true(), *queries.filter_clauses(conn, filterable(layer), flt)) if flt else None
+    where = None
+    if flt:
+        where = and_(true(), *layer_filters.filter_clauses(conn, filterable(layer), flt))
     return build(conn, layer, z, x, y, ward_id, where) or b""
 
 

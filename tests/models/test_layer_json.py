@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
-from sqlalchemy import insert, text
+from sqlalchemy import insert, literal, select, text
 
 from geo import vocabulary as vocab
 from models import layer_json, queries
@@ -111,3 +111,60 @@ def test_pages_follow_the_layers_order(migrated_engine):
     assert [len(page) for page in ids] == [3, 3, 1, 0]
     flat = [i for page in ids for i in page]
     assert flat == sorted(flat) and len(set(flat)) == 7
+
+
+def _ids_passing(frame, flt: queries.LayerFilter) -> list[int]:
+    """The ids of the incidents ``flt`` keeps, by pandas and shapely (not SQL)."""
+    keep = frame.category.isin(flt.categories) & frame.status.isin(flt.statuses)
+    keep &= frame.observed_at >= datetime.combine(flt.date_from, datetime.min.time())
+    keep &= frame.observed_at <= datetime.combine(flt.date_to, datetime.max.time())
+    keep &= frame.geometry.intersects(shapely.box(*flt.bbox))
+    return sorted(int(i) for i in frame.id[keep])
+
+
+def test_one_statement_per_filter_shape_each_filters_own_rows(demo_url):
+    """The features' statement is built once per filter shape and run with the values: two
+    filters of one shape (IN lists of different lengths) each get their own rows."""
+    engine = make_engine(demo_url)
+    layer = queries.LAYERS["incidents"]
+    with engine.connect() as conn:
+        ward_id = queries.wards(conn)[0].id
+        frame = queries.read_layer(conn, layer, ward_id)
+        minx, miny, maxx, maxy = frame.total_bounds
+        middle = (minx + maxx) / 2
+        days = sorted(frame.observed_at.dt.date.unique())
+        categories = sorted(frame.category.unique())
+        filters = [
+            queries.LayerFilter(bbox=(minx, miny, middle, maxy), date_from=days[0],
+                                date_to=days[len(days) // 2], categories=tuple(categories[:2]),
+                                statuses=("reported",)),
+            queries.LayerFilter(bbox=(middle, miny, maxx, maxy), date_from=days[len(days) // 3],
+                                date_to=days[-1], categories=tuple(categories[1:4]),
+                                statuses=("reported", "resolved")),
+        ]
+        statements = [layer_json.features_statement(conn, layer, ward_id, flt, 100_000)[0]
+                      for flt in filters]
+        pages = [layer_json.features_json(conn, layer, ward_id, flt, 100_000)
+                 for flt in filters]
+        values = layer_json.features_statement(conn, layer, ward_id, filters[0], 100_000)[1]
+        parameters = set(statements[0].compile(dialect=conn.dialect).params)
+    engine.dispose()
+    assert statements[0] is statements[1]
+    # Only the request's values are parameters; the constants are in the SQL's text.
+    assert parameters == set(values)
+    got = [sorted(f["id"] for f in json.loads(text_)) for text_, _, _ in pages]
+    want = [_ids_passing(frame, flt) for flt in filters]
+    assert got == want and all(want) and want[0] != want[1]
+    assert [matched for _, _, matched in pages] == [len(ids) for ids in want]
+
+
+def test_constants_written_into_the_sql_come_back_as_they_were(migrated_engine):
+    """A label written into the SQL text keeps its quotes, backslashes and percent signs
+    (psycopg's placeholders are ``%(name)s``: a ``%`` must be doubled exactly once)."""
+    tricky = "50% của 'hẻm' \\ \"x\" %(name)s %s"
+    dialect = layer_json._DIALECTS[migrated_engine.dialect.name]
+    statement = layer_json._constants_written_in(select(literal(tricky), literal(-1.5)),
+                                                 dialect)
+    assert statement.compile(dialect=migrated_engine.dialect).params == {}
+    with migrated_engine.connect() as conn:
+        assert tuple(conn.execute(statement, {}).one()) == (tricky, -1.5)
