@@ -62,46 +62,47 @@ def row_problems(row: dict) -> list[str]:
     return []
 
 
-def missing_notice(month: str, units: list[str], submitted: list[str]) -> str:
-    """The consolidated report's sentence on who has not reported (``""``: every unit has).
-    In Vietnamese, whoever downloads it: the ward's report is a Vietnamese document.
+def missing_notice(month: str, units: list[str], submitted: list[str],
+                   locale: str = "vi") -> str:
+    """The consolidated report's sentence on who has not reported (``""``: every unit has),
+    in ``locale`` (the reader's; the units' names as the ward wrote them).
 
     >>> missing_notice("2026-06", ["UBND", "Công an"], ["UBND"])
     'Còn 1/2 đơn vị chưa nộp báo cáo tháng 06/2026: Công an.'
     >>> missing_notice("2026-06", ["UBND"], ["UBND"])
     ''
     """
-    label = fmt.month(month)
+    label = fmt.month(month, locale=locale)
     if not units:
         return translate("Phường chưa khai báo đơn vị nào nên chưa có báo cáo đơn vị để tổng "
-                         "hợp.", "vi")
+                         "hợp.", locale)
     missing = [unit for unit in units if unit not in set(submitted)]
     if not missing:
         return ""
     if len(missing) == len(units):
         return translate("Chưa đơn vị nào nộp báo cáo tháng %(month)s nên bảng tổng hợp chưa "
-                         "có dòng nào. Đơn vị chưa nộp: %(units)s.", "vi", month=label,
+                         "có dòng nào. Đơn vị chưa nộp: %(units)s.", locale, month=label,
                          units=", ".join(missing))
     return translate("Còn %(missing)s/%(total)s đơn vị chưa nộp báo cáo tháng %(month)s: "
-                     "%(units)s.", "vi", missing=len(missing), total=len(units), month=label,
+                     "%(units)s.", locale, missing=len(missing), total=len(units), month=label,
                      units=", ".join(missing))
 
 
 def consolidate(ward_name: str, month: str, reports: list[dict], letterhead, today: date,
                 due_day: int, synthetic: bool = False,
-                units: list[str] | None = None) -> geo_report.Report:
+                units: list[str] | None = None, locale: str = "vi") -> geo_report.Report:
     """The ward's report of ``month`` from the units' submitted reports ``{unit, rows}``,
     their evidence listed in each row's result; given the ward's ``units`` (names), the
-    report says which have not submitted (``missing_notice``)."""
+    report says which have not submitted (``missing_notice``). The frame and our own words
+    in ``locale``; the units' texts as they wrote them."""
     out, stt = [], 0
     for unit_report in reports:
         for row in unit_report["rows"]:
             stt += 1
             result = row.get("result_text") or ""
             if row.get("evidence"):
-                # The ward's report is a Vietnamese document, whoever downloads it.
                 result += ("\n" if result else "") + translate(
-                    "Minh chứng: %(files)s", "vi", files=", ".join(row["evidence"]))
+                    "Minh chứng: %(files)s", locale, files=", ".join(row["evidence"]))
             percent = row.get("percent")
             out.append(geo_report.ReportRow(
                 stt=stt, code=str(row.get("task_id")), task=row["task"],
@@ -114,10 +115,10 @@ def consolidate(ward_name: str, month: str, reports: list[dict], letterhead, tod
                 next_deadline=date.fromisoformat(row["next_deadline"])
                 if row.get("next_deadline") else None))
     notice = "" if units is None else missing_notice(
-        month, units, [unit_report["unit"] for unit_report in reports])
+        month, units, [unit_report["unit"] for unit_report in reports], locale)
     return geo_report.Report(ward_name, month, out, as_of=today, made_on=today,
                              letterhead=letterhead, due_day=due_day, synthetic=synthetic,
-                             notice=notice)
+                             notice=notice, locale=locale)
 
 
 def period_bounds(period: str, today: date, phases=()) -> tuple[date, date, str]:

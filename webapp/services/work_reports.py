@@ -110,12 +110,15 @@ def submissions(conn, ward_id: int, month: str, settings: work.WorkSettings) -> 
     return out
 
 
-def consolidated(conn, ward, plan, month: str, today: date) -> geo_report.Report:
+def consolidated(conn, ward, plan, month: str, today: date,
+                 locale: str = "vi") -> geo_report.Report:
+    """The ward's consolidation of the units' reports of ``month``, for a reader of
+    ``locale``."""
     reports = [{"unit": r.unit, "rows": r.rows} for r in store.unit_reports(conn, ward.id, month)]
     return workreport.consolidate(
         ward.name, month, reports, geo_report.Letterhead.from_plan(plan.report), today,
         plan.work.unit_report_day, ward.is_synthetic,
-        units=[unit.name for unit in store.units(conn, ward.id)])
+        units=[unit.name for unit in store.units(conn, ward.id)], locale=locale)
 
 
 def period_summary(conn, ward_id: int, plan, period: str, today: date) -> dict:

@@ -16,6 +16,7 @@ from webapp.analysis import common as analysis_common
 from webapp.auth.permissions import can, require
 from webapp.clock import local_now
 from webapp.extensions import db
+from webapp.i18n import current_language
 from webapp.reports.monthly import report_file
 from webapp.services import work_reports as service
 from webapp.services.model_streets import Refused
@@ -87,7 +88,8 @@ def unit_report(unit_id: int):
 def _download(kind: str):
     ward = common.ward()
     month = _month()
-    report = service.consolidated(db.conn, ward, common.plan(ward), month, local_now().date())
+    report = service.consolidated(db.conn, ward, common.plan(ward), month, local_now().date(),
+                                  current_language())
     return report_file(report, kind, f"bao-cao-don-vi-{month}")
 
 

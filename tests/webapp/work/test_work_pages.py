@@ -365,6 +365,12 @@ def test_a_consolidated_report_nobody_submitted_says_so(app, as_role):
     assert pdf.status_code == 200
     text = " ".join(_pdf_text(pdf.data).split())
     assert "Chưa đơn vị nào nộp báo cáo tháng 01/2025" in text and f"Khu phố {app.tag}" in text
+    # For an English reader: the frame and the sentence in English, the units as named.
+    office.set_cookie("lang", "en")
+    english = " ".join(_pdf_text(office.get(f"/tasks/reports.pdf?month={month}").data).split())
+    assert "No unit has submitted its report for January 2025" in english, english[:400]
+    assert f"Khu phố {app.tag}" in english and "Chưa đơn vị nào" not in english
+    office.set_cookie("lang", "vi")
 
 
 # --- the notification hook ----------------------------------------------------------------------
