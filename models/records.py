@@ -15,8 +15,6 @@ from datetime import datetime
 import shapely
 from sqlalchemy import (
     Connection,
-    DateTime,
-    Float,
     bindparam,
     delete,
     func,
@@ -26,6 +24,13 @@ from sqlalchemy import (
 )
 
 from models import dialects, ledger, queries
+from models.layer_filters import (
+    FilterShape,
+    LayerFilter,
+    bound_filter_clauses,
+    filter_shape,
+    filter_values,
+)
 from models.tables import (
     AuditLog,
     BoardingHouse,
@@ -166,28 +171,24 @@ def _incident_statement(row: tuple, event: tuple, receipt: tuple):
     return stmt
 
 
-def repeat_candidates(conn: Connection, ward_id: int, category: str, bbox, since: datetime
-                      ) -> list[tuple]:
-    """``(geometry, resolved_at)`` of the ward's incidents of ``category`` observed from
-    ``since`` whose point is in ``bbox`` (what a new record's repeat check compares it with),
-    in id order — the rows ``queries.read_rows`` gives for that filter, by a statement built
-    once per dialect."""
-    minx, miny, maxx, maxy = bbox
-    rows = conn.execute(_repeat_statement(conn.dialect.name), {
-        "ward_id": ward_id, "category": category, "since": since,
-        "minx": minx, "miny": miny, "maxx": maxx, "maxy": maxy})
+def repeat_candidates(conn: Connection, ward_id: int, flt: LayerFilter) -> list[tuple]:
+    """``(geometry, resolved_at)`` of the ward's incidents passing ``flt`` (a box, a
+    category, a first day: what a new record's repeat check compares it with), in id order
+    — the rows ``queries.read_rows`` gives, by a statement built once per dialect and filter
+    shape on the layers' own filter clauses."""
+    layer = queries.LAYERS["incidents"]
+    rows = conn.execute(_repeat_statement(conn.dialect.name, filter_shape(flt)),
+                        {"ward_id": ward_id, **filter_values(layer, flt)})
     return [(shapely.from_wkb(bytes(wkb)), resolved_at) for resolved_at, wkb in rows]
 
 
-@functools.lru_cache(maxsize=4)
-def _repeat_statement(dialect: str):
-    table = Incident.__table__
-    box = tuple(bindparam(name, type_=Float) for name in ("minx", "miny", "maxx", "maxy"))
-    return (select(table.c.resolved_at, dialects.wkb(table.c.geom))
+@functools.lru_cache(maxsize=8)
+def _repeat_statement(dialect: str, shape: FilterShape):
+    layer = queries.LAYERS["incidents"]
+    table = layer.table
+    return (select(table.c.resolved_at, dialects.wkb(table.c[layer.geom]))
             .where(table.c.ward_id == bindparam("ward_id"),
-                   table.c.category == bindparam("category"),
-                   table.c.observed_at >= bindparam("since", type_=DateTime),
-                   dialects.bbox_filter(dialect, table, "geom", box))
+                   *bound_filter_clauses(dialect, layer, shape))
             .order_by(table.c.id))
 
 

@@ -47,25 +47,25 @@ def current_ward():
         raise ApiError(404, N_("Chưa có phường để làm việc.")) from None
 
 
-def store(kind: str, target, payload, files, ward, service) -> tuple[int, dict]:
-    """Store one record exactly once (``submissions.run``): (HTTP status, answer body).
-    ``payload``: the JSON text as sent, or (one record of a batch) already decoded."""
-    if isinstance(payload, (str, bytes)) or payload is None:
-        submission = submissions.parse(kind, None if target is None else str(target),
-                                       payload, files)  # ApiError if refused
-    else:
-        submission = submissions.from_payload(kind, None if target is None else str(target),
-                                              payload, files)
+def target_key(target) -> str | None:
+    """A record's target (a house UUID, an incident id, a register code) as it is written
+    into the submission's content hash."""
+    return None if target is None else str(target)
+
+
+def store(submission: submissions.Submission, target, ward, service) -> tuple[int, dict]:
+    """Store one parsed record exactly once (``submissions.run``): (HTTP status, body)."""
     submission.target = target
     return submissions.run(submission, ward, current_user,
-                           partial(OPERATIONS[kind], service), service.describe)
+                           partial(OPERATIONS[submission.kind], service), service.describe)
 
 
 def _submit(kind: str, target):
     check_sender(request.headers.get(USER_HEADER))
     here = current_ward()
     raw, files = _sent()
-    status, body = store(kind, target, raw, files, here, FieldService(here, current_user))
+    submission = submissions.parse(kind, target_key(target), raw, files)  # ApiError if refused
+    status, body = store(submission, target, here, FieldService(here, current_user))
     return jsonify(body), status
 
 

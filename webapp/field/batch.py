@@ -20,6 +20,7 @@ from webapp import jsonio
 from webapp.auth.permissions import can
 from webapp.errors import ApiError
 from webapp.field import api, bp
+from webapp.services import submissions
 from webapp.services.field import FieldService
 
 
@@ -73,7 +74,9 @@ def submit_batch():
         try:
             kind, target = _endpoint(adapter, record)
             api.check_sender(record.get("user"))
-            status, body = api.store(kind, target, record.get("payload"), [], ward, service)
+            submission = submissions.from_payload(kind, api.target_key(target),
+                                                  record.get("payload"), [])
+            status, body = api.store(submission, target, ward, service)
             results.append({"status": status, **body})
         except ApiError as refused:  # this record only: the others are stored or refused alone
             results.append({"status": refused.status, **refused.to_dict()})

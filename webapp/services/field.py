@@ -6,7 +6,7 @@ writes through ``models`` on the submission's single transaction.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import shapely
 
@@ -196,10 +196,10 @@ class FieldService:
 
     def _is_repeat(self, conn, clean: dict, location: dict) -> bool:
         since = (clean["observed_at"] - timedelta(days=REPEAT_WINDOW_DAYS)).date()
-        earlier = records.repeat_candidates(
-            conn, self.ward.id, clean["category"],
-            queries.around(location["lon"], location["lat"], REPEAT_RADIUS_M * 2),
-            datetime.combine(since - timedelta(365), datetime.min.time()))
+        flt = queries.LayerFilter(
+            bbox=queries.around(location["lon"], location["lat"], REPEAT_RADIUS_M * 2),
+            categories=(clean["category"],), date_from=since - timedelta(365))
+        earlier = records.repeat_candidates(conn, self.ward.id, flt)
         return self._locator(conn).is_repeat(location["lon"], location["lat"],
                                              clean["observed_at"], earlier)
 
