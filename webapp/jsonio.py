@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 from flask import Flask, Request, Response, current_app, jsonify
 from flask.json.provider import DefaultJSONProvider
@@ -66,11 +67,18 @@ def _check_tree(document) -> None:
             _check_string(node)
 
 
+# One scan in C per string (a character-by-character loop in Python was a tenth of a
+# field record's server time).
+_REFUSED_CHARACTER = re.compile("[\0\ud800-\udfff]")
+
+
 def _check_string(text: str) -> None:
-    if "\0" in text:
+    found = _REFUSED_CHARACTER.search(text)
+    if found is None:
+        return
+    if found.group() == "\0" or "\0" in text:
         raise JsonRefused(Message(N_("Nội dung JSON có ký tự rỗng (NUL, U+0000).")))
-    if any("\ud800" <= c <= "\udfff" for c in text):
-        raise JsonRefused(Message(N_("Nội dung JSON có ký tự hỏng (nửa cặp UTF-16).")))
+    raise JsonRefused(Message(N_("Nội dung JSON có ký tự hỏng (nửa cặp UTF-16).")))
 
 
 def _too_deep() -> JsonRefused:
