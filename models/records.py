@@ -115,11 +115,30 @@ def audit_entries(conn: Connection, ward_id: int, limit: int = 200, offset: int 
 
 # --- idempotent submissions ---------------------------------------------------------------
 
-def submission(conn: Connection, ward_id: int, client_uuid: uuid.UUID):
-    stmt = select(FieldSubmission.kind, FieldSubmission.entity, FieldSubmission.entity_id,
+# Built once: every field record looks its receipt up first, and building the statement
+# anew cost more Python than running it.
+_RECEIPT = select(FieldSubmission.kind, FieldSubmission.entity, FieldSubmission.entity_id,
                   FieldSubmission.content_hash).where(
-        FieldSubmission.ward_id == ward_id, FieldSubmission.client_uuid == client_uuid)
-    return conn.execute(stmt).first()
+    FieldSubmission.ward_id == bindparam("ward_id"),
+    FieldSubmission.client_uuid == bindparam("client_uuid"))
+
+
+def submission(conn: Connection, ward_id: int, client_uuid: uuid.UUID):
+    return conn.execute(_RECEIPT, {"ward_id": ward_id, "client_uuid": client_uuid}).first()
+
+
+_RECEIPTED = select(FieldSubmission.client_uuid).where(
+    FieldSubmission.ward_id == bindparam("ward_id"),
+    FieldSubmission.client_uuid.in_(bindparam("client_uuids", expanding=True)))
+
+
+def receipted(conn: Connection, ward_id: int, client_uuids: list[uuid.UUID]) -> set:
+    """Which of ``client_uuids`` the ward has a submission for (one statement, for a
+    batch's records)."""
+    if not client_uuids:
+        return set()
+    return set(conn.execute(_RECEIPTED, {"ward_id": ward_id,
+                                         "client_uuids": client_uuids}).scalars())
 
 
 def record_submission(conn: Connection, ward_id: int, client_uuid: uuid.UUID, kind: str,

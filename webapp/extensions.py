@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_compress import Compress
@@ -124,13 +124,32 @@ class Database:
         return int(wrote[1])
 
     @contextmanager
+    def writer(self):
+        """One primary connection for the transactions of a request that makes many (a
+        batch's records, each its own ``transaction``): one pool check-out and its ping,
+        not one per record."""
+        if g.get("db_writer") is not None:
+            yield
+            return
+        with self._write_connection() as conn:
+            g.db_writer = conn
+            try:
+                yield
+            finally:
+                g.db_writer = None
+
+    @contextmanager
     def transaction(self):
         """One transaction for one submission: everything or nothing."""
-        with self.engine.connect().execution_options(**{IMMEDIATE: True}) as conn:
+        shared = g.get("db_writer") if has_request_context() else None
+        with nullcontext(shared) if shared is not None else self._write_connection() as conn:
             with conn.begin():
                 yield conn
             if self.replicas is not None and has_request_context():
                 g.db_wrote = primary_position(conn)
+
+    def _write_connection(self) -> Connection:
+        return self.engine.connect().execution_options(**{IMMEDIATE: True})
 
     def _remember_write(self, response):
         """A request that wrote (or could have, by its method) notes where the primary's

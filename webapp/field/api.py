@@ -53,11 +53,20 @@ def target_key(target) -> str | None:
     return None if target is None else str(target)
 
 
-def store(submission: submissions.Submission, target, ward, service) -> tuple[int, dict]:
-    """Store one parsed record exactly once (``submissions.run``): (HTTP status, body)."""
+def signed_in():
+    """The signed-in user itself, not Flask-Login's proxy: a record's handlers read it
+    dozens of times, and each read through the proxy looks up the request context."""
+    return current_user._get_current_object()
+
+
+def store(submission: submissions.Submission, target, ward, service,
+          unseen: bool = False) -> tuple[int, dict]:
+    """Store one parsed record exactly once (``submissions.run``; ``unseen``: no receipt
+    for its UUID was found just before): (HTTP status, body)."""
     submission.target = target
-    return submissions.run(submission, ward, current_user,
-                           partial(OPERATIONS[submission.kind], service), service.describe)
+    return submissions.run(submission, ward, service.user,
+                           partial(OPERATIONS[submission.kind], service), service.describe,
+                           unseen)
 
 
 def _submit(kind: str, target):
@@ -65,7 +74,7 @@ def _submit(kind: str, target):
     here = current_ward()
     raw, files = _sent()
     submission = submissions.parse(kind, target_key(target), raw, files)  # ApiError if refused
-    status, body = store(submission, target, here, FieldService(here, current_user))
+    status, body = store(submission, target, here, FieldService(here, signed_in()))
     return jsonify(body), status
 
 

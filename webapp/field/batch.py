@@ -11,7 +11,6 @@ record.
 from __future__ import annotations
 
 from flask import current_app, jsonify, request
-from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from geo.i18n import N_
@@ -19,6 +18,7 @@ from geo.schema import BATCH_MAX_RECORDS
 from webapp import jsonio
 from webapp.auth.permissions import can
 from webapp.errors import ApiError
+from webapp.extensions import db
 from webapp.field import api, bp
 from webapp.services import submissions
 from webapp.services.field import FieldService
@@ -68,16 +68,35 @@ def submit_batch():
     ward = api.current_ward()
     records = _records()
     adapter = current_app.url_map.bind("localhost")
-    service = FieldService(ward, current_user)  # its cached layers serve the whole batch
-    results = []
-    for record in records:
-        try:
-            kind, target = _endpoint(adapter, record)
-            api.check_sender(record.get("user"))
-            submission = submissions.from_payload(kind, api.target_key(target),
-                                                  record.get("payload"), [])
-            status, body = api.store(submission, target, ward, service)
-            results.append({"status": status, **body})
-        except ApiError as refused:  # this record only: the others are stored or refused alone
-            results.append({"status": refused.status, **refused.to_dict()})
+    service = FieldService(ward, api.signed_in())  # its cached layers serve the batch
+    parsed = [_parse(record, adapter) for record in records]
+    seen = submissions.receipted(ward, [item[0].uuid for item in parsed if isinstance(item, tuple)])
+    with db.writer():  # each record its own transaction, all on one connection
+        results = [_store(*item, ward, service, seen) if isinstance(item, tuple) else item
+                   for item in parsed]
     return jsonify({"results": results})
+
+
+def _refusal(refused: ApiError) -> dict:
+    return {"status": refused.status, **refused.to_dict()}
+
+
+def _parse(record, adapter) -> tuple[submissions.Submission, object] | dict:
+    """(submission, target) of one record, or its refusal's result: a refusal is this
+    record's only, the others are stored or refused alone."""
+    try:
+        kind, target = _endpoint(adapter, record)
+        api.check_sender(record.get("user"))
+        return submissions.from_payload(kind, api.target_key(target), record.get("payload"),
+                                        []), target
+    except ApiError as refused:
+        return _refusal(refused)
+
+
+def _store(submission, target, ward, service: FieldService, seen: set) -> dict:
+    try:
+        status, body = api.store(submission, target, ward, service,
+                                 unseen=submission.uuid not in seen)
+        return {"status": status, **body}
+    except ApiError as refused:
+        return _refusal(refused)

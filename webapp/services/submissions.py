@@ -95,28 +95,33 @@ def from_payload(kind: str, target: str | None, payload,
 Handler = Callable[..., tuple[str, int, dict]]
 
 
+def receipted(ward, uuids: list) -> set:
+    """Which of ``uuids`` the ward already has a submission for: one statement for a
+    batch's records, which are then stored as ``unseen`` (``run``)."""
+    return records.receipted(db.conn, ward.id, uuids)
+
+
 def run(submission: Submission, ward, user, handler: Handler,
-        describe: Callable[..., dict]) -> tuple[int, dict]:
-    """Store ``submission`` exactly once; returns (HTTP status, body)."""
+        describe: Callable[..., dict], unseen: bool = False) -> tuple[int, dict]:
+    """Store ``submission`` exactly once; returns (HTTP status, body). ``unseen``: the
+    caller found no receipt for this UUID moments ago (a batch looks its records up in
+    one statement), so the record is stored without looking again — the receipt's unique
+    key still refuses a second copy that raced in, answered as a replay, and a refusal
+    looks again, so a stored record is never answered as refused."""
     try:
         with db.transaction() as conn:
-            prior = records.submission(conn, ward.id, submission.uuid)
+            prior = None if unseen else records.submission(conn, ward.id, submission.uuid)
             if prior is not None:
                 return _replay(conn, prior, submission, ward, describe)
-            if submission.errors:
-                raise invalid(submission.errors)
-            entity, entity_id, notes = handler(conn, submission)  # validates, then stores
-            for photo in _decoded(submission.photos):
-                records.add_photo(conn, ward.id, entity, entity_id, data=photo.data,
-                                  content_type="image/jpeg", width=photo.width,
-                                  height=photo.height, sha256=photo.sha256, user_id=user.id)
-            if not submission.receipted:
-                records.record_submission(conn, ward.id, submission.uuid, submission.kind,
-                                          entity, entity_id, submission.content_hash, user.id)
-            body = describe(conn, entity, entity_id)
-            body["uuid"] = str(submission.uuid)
-            body["derived"].update(notes)
-            return 201, body
+            return _store(conn, submission, ward, user, handler, describe)
+    except ApiError:
+        if not unseen:
+            raise
+        with db.transaction() as conn:  # the refused record's writes are rolled back
+            prior = records.submission(conn, ward.id, submission.uuid)
+            if prior is None:
+                raise
+            return _replay(conn, prior, submission, ward, describe)
     except (IntegrityError, Raced) as race:
         # The same UUID arrived twice at once: the other request won; answer as a replay.
         with db.transaction() as conn:
@@ -126,6 +131,24 @@ def run(submission: Submission, ward, user, handler: Handler,
                     raise race.refusal from None
                 raise
             return _replay(conn, prior, submission, ward, describe)
+
+
+def _store(conn, submission: Submission, ward, user, handler: Handler,
+           describe: Callable[..., dict]) -> tuple[int, dict]:
+    if submission.errors:
+        raise invalid(submission.errors)
+    entity, entity_id, notes = handler(conn, submission)  # validates, then stores
+    for photo in _decoded(submission.photos):
+        records.add_photo(conn, ward.id, entity, entity_id, data=photo.data,
+                          content_type="image/jpeg", width=photo.width,
+                          height=photo.height, sha256=photo.sha256, user_id=user.id)
+    if not submission.receipted:
+        records.record_submission(conn, ward.id, submission.uuid, submission.kind,
+                                  entity, entity_id, submission.content_hash, user.id)
+    body = describe(conn, entity, entity_id)
+    body["uuid"] = str(submission.uuid)
+    body["derived"].update(notes)
+    return 201, body
 
 
 def _decoded(photos: list[PhotoUpload]):

@@ -99,3 +99,51 @@ def test_a_bad_batch_is_refused_whole_and_stores_nothing(field_client, writable_
                  headers={**police.csrf_headers, "X-Urbanorder-User": "999999"})
     assert other.status_code == 401 and other.get_json()["error"]["code"] == "other_user"
     assert stored(writable_app, Incident, [p["uuid"] for p in payloads]) == 0
+
+
+def test_a_record_stored_after_the_batchs_look_up_is_still_stored_once(
+        field_client, writable_app, monkeypatch):
+    """A batch looks its records' receipts up in one statement and then stores the unseen
+    ones without looking again. A copy that raced in after the look-up (another phone's
+    resend, another batch) is refused by the receipt's unique key and answered as the
+    replay it is; a record whose resend would now be refused (its incident has moved on) is
+    looked up again and replayed, never answered as refused."""
+    from webapp.services import submissions
+
+    staff = field_client("urban_staff")
+    first = incident_payload()
+    created = post_json(staff, first).get_json()
+    step = {"uuid": str(uuid.uuid4()), "to": "verified"}
+    transition = f"/api/v1/incidents/{created['id']}/transition"
+    assert send(staff, [{"url": transition, "payload": step}]).get_json()["results"][0][
+        "status"] == 201
+    monkeypatch.setattr(submissions, "receipted", lambda ward, uuids: set())  # a late look-up
+    fresh = incident_payload()
+    records = [{"url": INCIDENTS, "payload": first}, {"url": transition, "payload": step},
+               {"url": INCIDENTS, "payload": fresh},
+               {"url": INCIDENTS, "payload": {**first, "description": "khác"}}]
+    results = send(staff, records).get_json()["results"]
+    assert [(r["status"], r.get("replayed")) for r in results] == [
+        (200, True), (200, True), (201, None), (409, None)]
+    assert results[0]["id"] == created["id"]
+    assert stored(writable_app, Incident, [first["uuid"], fresh["uuid"]]) == 2
+    assert stored(writable_app, FieldSubmission, [step["uuid"]]) == 1
+
+
+def test_a_batch_checks_out_two_connections_whatever_its_size(field_client, writable_app):
+    """The request's read connection and one for its records' transactions: the pool's
+    check-out and ping are paid per request, not per record."""
+    from sqlalchemy import event
+
+    police = field_client("police")
+    engine = writable_app.extensions["urbanorder_engine"]
+    checkouts = []
+    listener = lambda *_: checkouts.append(1)  # noqa: E731
+    event.listen(engine, "checkout", listener)
+    try:
+        answer = send(police, [{"url": INCIDENTS, "payload": incident_payload()}
+                               for _ in range(6)])
+    finally:
+        event.remove(engine, "checkout", listener)
+    assert [r["status"] for r in answer.get_json()["results"]] == [201] * 6
+    assert len(checkouts) == 2
