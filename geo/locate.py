@@ -5,7 +5,7 @@ ward's khu phố, streets and model streets for every record (GeoDataFrames, ``s
 cost tens of milliseconds each. A ``WardLocator`` projects them once, keeps STRtrees and a
 prepared boundary, and answers in microseconds. The caller keeps it for as long as the layers
 do not change. Its answers are those of the batch functions of ``geo.assign`` used by imports
-and the demo loader (``tests/geo/test_locate.py`` compares them on random points).
+and the demo loader (``tests/webapp/field/test_derivation.py`` compares them on random points).
 """
 
 from __future__ import annotations
@@ -76,9 +76,17 @@ class WardLocator:
         self._kp = _layer(neighbourhoods, metric_epsg)
         self._streets = _layer(streets, metric_epsg)
         self._model_streets = _layer(model_streets, metric_epsg)
+        self._last_point = (None, None)
 
     def metric_point(self, lon: float, lat: float):
-        return project_to_metric(shapely.Point(lon, lat), self.metric_epsg)
+        """(lon, lat) in the ward's metric CRS. A record asks for its point up to four
+        times (khu phố edge, street, model street, repeats): the last one is kept, as one
+        tuple, since threads share a locator."""
+        key, point = self._last_point
+        if key != (lon, lat):
+            point = project_to_metric(shapely.Point(lon, lat), self.metric_epsg)
+            self._last_point = ((lon, lat), point)
+        return point
 
     def place(self, lon: float, lat: float,
               tolerance_m: float = EDGE_TOLERANCE_M) -> tuple[int | None, str | None,
