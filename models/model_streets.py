@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import shapely
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 
 from models import dialects
 from models.queries import ewkt
@@ -188,10 +188,14 @@ def campaigns_on(conn: Connection, ward_id: int, day) -> list[tuple]:
     """``(id, area)`` of the campaigns running on ``day`` (shapely in EPSG:4326; ``None``: the
     whole ward), earliest start first: what ``running_campaigns`` filters by a point, for a
     caller that places many points on one day."""
-    stmt = select(Campaign.id, dialects.wkb(Campaign.area)).where(
-        Campaign.ward_id == ward_id, Campaign.starts_on <= day, Campaign.ends_on >= day)
-    return [(cid, None if wkb is None else shapely.from_wkb(bytes(wkb)))
-            for cid, wkb in conn.execute(stmt.order_by(Campaign.starts_on))]
+    rows = conn.execute(_CAMPAIGNS_ON, {"ward_id": ward_id, "day": day})
+    return [(cid, None if wkb is None else shapely.from_wkb(bytes(wkb))) for cid, wkb in rows]
+
+
+# Built once: every field request that records an incident runs it.
+_CAMPAIGNS_ON = select(Campaign.id, dialects.wkb(Campaign.area)).where(
+    Campaign.ward_id == bindparam("ward_id"), Campaign.starts_on <= bindparam("day"),
+    Campaign.ends_on >= bindparam("day")).order_by(Campaign.starts_on)
 
 
 def neighbourhood_union(conn: Connection, ward_id: int, ids: list[int]):
