@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 import numpy as np
 import shapely
@@ -153,14 +154,26 @@ def read_rows(conn: Connection, layer: Layer, ward_id: int, flt: LayerFilter | N
             for row in conn.execute(stmt.order_by(table.c.id))]
 
 
-_WARD_COLUMNS = (Ward.id, Ward.code, Ward.name, Ward.province, Ward.metric_epsg,
-                 Ward.is_synthetic)
+WARD_COLUMNS = (Ward.id, Ward.code, Ward.name, Ward.province, Ward.metric_epsg,
+                Ward.is_synthetic)
+
+
+class WardRow(NamedTuple):
+    """A ward as ``wards`` gives it (``WARD_COLUMNS``), where it was read alongside other
+    columns (``models.sessions.active_user``)."""
+
+    id: int
+    code: str
+    name: str
+    province: str | None
+    metric_epsg: int
+    is_synthetic: bool
 
 
 # Built once: every request resolves its ward, and building the statement cost more than
 # the database's answer.
-_WARD_BY_CODE = select(*_WARD_COLUMNS).where(Ward.code == bindparam("code"))
-_WARDS = select(*_WARD_COLUMNS).order_by(Ward.id)
+_WARD_BY_CODE = select(*WARD_COLUMNS).where(Ward.code == bindparam("code"))
+_WARDS = select(*WARD_COLUMNS).order_by(Ward.id)
 
 
 def ward_by_code(conn: Connection, code: str):

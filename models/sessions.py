@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
+from models.queries import WARD_COLUMNS, WardRow
 from models.records import USER_COLUMNS
-from models.tables import User, UserSession
+from models.tables import User, UserSession, Ward
 
 KEEP_ENDED = timedelta(days=7)  # ended or expired rows are kept this long, then dropped
 
@@ -31,16 +32,24 @@ def start(conn: Connection, user_id: int, token: str, now: datetime,
 
 
 def active_user(conn: Connection, user_id: int, token: str, now: datetime):
-    """The user (``records.user_by_id``'s columns) if this session of theirs exists, has not
-    been ended and has not expired; else None. One query: every request asks (its answer
-    is never kept; only the statement is built once)."""
-    return conn.execute(_active_user_statement(), {
+    """``(user, ward)`` if this session of the user exists, has not been ended and has not
+    expired, else None: the user with ``records.user_by_id``'s columns, and their own ward
+    as ``queries.wards`` gives it (None for a user of no ward). One query — every request
+    asks, for the user and the ward it is about; its answer is never kept, only the
+    statement is built once."""
+    row = conn.execute(_active_user_statement(), {
         "token_hash": _hash(token), "user_id": user_id, "now": now}).first()
+    if row is None:
+        return None
+    ward = WardRow(*row[len(USER_COLUMNS):])
+    return row, (ward if ward.id is not None else None)
 
 
 @functools.cache
 def _active_user_statement():
-    return select(*USER_COLUMNS).join(UserSession, UserSession.user_id == User.id).where(
+    return select(*USER_COLUMNS, *WARD_COLUMNS).join(
+        UserSession, UserSession.user_id == User.id).outerjoin(
+        Ward, Ward.id == User.ward_id).where(
         UserSession.token_hash == bindparam("token_hash"), User.id == bindparam("user_id"),
         UserSession.ended_at.is_(None), UserSession.expires_at > bindparam("now"))
 

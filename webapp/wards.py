@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import g
 from flask_login import current_user
 
 from models import queries
@@ -15,23 +14,21 @@ class NoWard(LookupError):
 
 def resolve(code: str | None = None):
     """The user's ward; ``code`` (from ``?ward=``) must name that same ward if given."""
-    conn = db.conn
-    for ward in queries.wards(conn):
-        if ward.id == current_user.ward_id:
-            if code and code != ward.code:
-                raise NoWard(code)
-            return ward
-    raise NoWard(code or "")
+    ward = current()
+    if ward is None or (code and code != ward.code):
+        raise NoWard(code or "")
+    return ward
 
 
 def current():
-    """The ward the signed-in user works in (``None``: not signed in, or no ward yet)."""
-    if "current_ward" not in g:
-        ward_id = getattr(current_user, "ward_id", None) if current_user.is_authenticated \
-            else None
-        g.current_ward = next((w for w in queries.wards(db.conn) if w.id == ward_id), None) \
-            if ward_id is not None else None
-    return g.current_ward
+    """The ward the signed-in user works in (``None``: not signed in, or no ward yet), as
+    read with the user on this request (``webapp.auth``)."""
+    if not current_user.is_authenticated:
+        return None
+    if current_user.ward is None and current_user.ward_id is not None:  # just signed in
+        current_user.ward = next((w for w in queries.wards(db.conn)
+                                  if w.id == current_user.ward_id), None)
+    return current_user.ward
 
 
 def neighbourhood_keys(ward_id: int) -> dict[str, int]:

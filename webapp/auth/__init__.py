@@ -30,11 +30,14 @@ login_manager = LoginManager()
 class SignedInUser(UserMixin):
     """The signed-in user, as far as a request needs to know."""
 
-    def __init__(self, row, ward_id: int | None = None) -> None:
+    def __init__(self, row, ward=None) -> None:
         self.id = row.id
         # A super-admin has no ward of their own: they work in the one they chose.
         self.home_ward_id = row.ward_id
-        self.ward_id = row.ward_id if row.ward_id is not None else ward_id
+        # The ward they work in (``queries.wards``' row) when it was read with them; a user
+        # made at sign-in has only its id (``webapp.wards.current`` reads it then).
+        self.ward = ward
+        self.ward_id = ward.id if ward is not None else row.ward_id
         self.username = row.username
         self.full_name = row.full_name or row.username
         self.role = row.role
@@ -55,15 +58,15 @@ class SignedInUser(UserMixin):
         return self.role == "superadmin"
 
 
-def working_ward(conn, chosen: int | None) -> int | None:
-    """The ward a super-admin works in: the chosen one if it still exists, else the first
-    real ward, else the first (demo) ward, else none."""
+def working_ward(conn, chosen: int | None):
+    """The ward a super-admin works in (``queries.wards``' row): the chosen one if it still
+    exists, else the first real ward, else the first (demo) ward, else none."""
     wards = queries.wards(conn)
-    ids = {w.id for w in wards}
-    if chosen in ids:
-        return chosen
-    real = [w.id for w in wards if not w.is_synthetic]
-    return (real or [w.id for w in wards] or [None])[0]
+    for ward in wards:
+        if ward.id == chosen:
+            return ward
+    real = [w for w in wards if not w.is_synthetic]
+    return (real or wards or [None])[0]
 
 
 def shift_started_at() -> int | None:
@@ -122,13 +125,16 @@ def _load_user(session_id: str):
     if started is None or time.time() >= shift_ends_at(started) or not token:
         return None  # the shift is over: sign in again
     # None: signed out (on this device), or the server no longer knows the session.
-    row = sessions.active_user(db.conn, user_id, token, _utc(time.time()))
-    if row is None or not row.active or row.session_version != version:
+    found = sessions.active_user(db.conn, user_id, token, _utc(time.time()))
+    if found is None:
+        return None
+    row, ward = found
+    if not row.active or row.session_version != version:
         return None
     if row.ward_id is None and row.role == "superadmin":
         return SignedInUser(row, working_ward(db.conn, session.get(WARD_CHOICE)))
     # A province viewer works in no ward: they see the province view (webapp.province) only.
-    return SignedInUser(row)
+    return SignedInUser(row, ward)
 
 
 def init_app(app: Flask) -> None:

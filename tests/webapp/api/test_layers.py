@@ -163,3 +163,21 @@ def test_index_lists_layers_and_the_synthetic_ward(client):
     body = client.get("/api/v1/").get_json()
     assert set(body["layers"]) == set(LAYER_GEOMETRIES)
     assert body["wards"][0]["synthetic"] is True
+
+
+def test_a_layer_page_reads_its_user_ward_and_features_in_two_statements(client, demo_app):
+    """The sign-in check reads the session, the user and their ward in one statement (no
+    list of the province's wards per request); the page is the second."""
+    from sqlalchemy import event
+
+    engine = demo_app.extensions["urbanorder_engine"]
+    client.get("/api/v1/streets")  # warm: the ward's first request may build caches
+    statements = []
+    listener = lambda _c, _cur, sql, *_: statements.append(sql)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get("/api/v1/streets").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert len(statements) == 2, statements
+    assert "user_session" in statements[0] and "ward" in statements[0]
