@@ -28,7 +28,7 @@ from geo import io as geoio
 from geo.io import read as io_read
 from models.tables import BoardingHouse
 from tests.helpers import csrf_token, sign_in
-from tests.webapp.field.conftest import house_payload, post
+from tests.webapp.field.conftest import house_payload, incident_payload, post
 from webapp import uploads
 from webapp.extensions import db
 from webapp.services import photos
@@ -119,6 +119,37 @@ def test_photo_is_decoded_only_after_the_payload_validates(writable_app):
     ok = post(police, HOUSES, house_payload(), [("ok.jpg", whole)])
     assert ok.status_code == 201, ok.get_json()
     assert count_houses(writable_app) == before + 1
+
+
+@pytest.mark.parametrize("url, payload", [
+    ("/api/v1/field/incidents", incident_payload), (HOUSES, house_payload)])
+def test_photos_are_decoded_before_the_records_first_write(writable_app, monkeypatch, url,
+                                                           payload):
+    """Decoding takes tens of milliseconds a photo: done before the record's first write,
+    no lock that write takes (the tile cell's count, on PostgreSQL until the commit) is
+    held meanwhile."""
+    from sqlalchemy import event
+
+    police = writable_app.test_client()
+    sign_in(police, "congan")
+    police.csrf_headers = {"X-CSRFToken": csrf_token(police, "/")}
+    steps = []
+    clean = photos.PhotoUpload.clean
+    monkeypatch.setattr(photos.PhotoUpload, "clean",
+                        lambda self: steps.append("decode") or clean(self))
+    engine = writable_app.extensions["urbanorder_engine"]
+
+    def statement(_conn, _cursor, sql, *_):
+        if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "WITH")):
+            steps.append("write")
+
+    event.listen(engine, "before_cursor_execute", statement)
+    try:
+        answer = post(police, url, payload(), [("a.jpg", jpeg()), ("b.jpg", jpeg(640, 480))])
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+    assert answer.status_code == 201, answer.get_json()
+    assert steps[:3] == ["decode", "decode", "write"], steps
 
 
 # --- archives ----------------------------------------------------------------------------

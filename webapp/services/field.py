@@ -96,6 +96,7 @@ class FieldService:
         table = BoardingHouse.__table__
         if submission.kind == "boarding_house.update":
             house_id = self._house(conn, submission.target)
+            submission.decoded_photos()
             queries.update_point_record(conn, table, self.ward.id, house_id, values,
                                         location["lon"], location["lat"])
             action = "update_personal_data"
@@ -104,6 +105,7 @@ class FieldService:
                           recorded_by=self.user.id)
             if records.house_by_uuid(conn, self.ward.id, submission.uuid) is not None:
                 raise Raced(ApiError(409, N_("Cơ sở với mã này đã có.")))
+            submission.decoded_photos()
             house_id = queries.insert_point_record(conn, table, values, location["lon"],
                                                    location["lat"])
             action = "create_personal_data"
@@ -117,6 +119,7 @@ class FieldService:
         if errors:
             raise invalid(errors)
         inspected_at = clean["inspected_at"]
+        submission.decoded_photos()
         inspection_id = records.add_inspection(conn, {
             "ward_id": self.ward.id, "client_uuid": submission.uuid,
             "boarding_house_id": house_id, "inspected_at": inspected_at,
@@ -163,6 +166,7 @@ class FieldService:
             values["boarding_house_id"] = self._house(conn, clean["boarding_house_uuid"])
         event = {"ward_id": self.ward.id, "from_status": None, "to_status": "reported",
                  "user_id": self.user.id, "note": clean["description"]}
+        submission.decoded_photos()
         incident_id = records.add_incident(conn, values, location["lon"], location["lat"],
                                            event, submission.receipt(self.ward.id, self.user.id,
                                                                      "incident"))
@@ -215,6 +219,7 @@ class FieldService:
         if target.id not in {row["id"] for row in near}:
             raise invalid([("attach_to", Message(N_("Vụ việc để gộp ở quá xa vị trí hiện tại.")))])
         note = "Báo cáo bổ sung" + (f": {clean['description']}" if clean["description"] else "")
+        submission.decoded_photos()
         records.add_incident_event(conn, self.ward.id, target.id, target.status, target.status,
                                    self.user.id, note)
         return "incident", target.id, {**notes, "attached": True}
@@ -240,6 +245,7 @@ class FieldService:
             changes.update(minutes_no=clean["minutes_no"], fine_vnd=clean["fine_vnd"])
         if clean["to"] in ("resolved", "dismissed"):
             changes["resolved_at"] = local_now()
+        submission.decoded_photos()
         queries.update_point_record(conn, Incident.__table__, self.ward.id, state.id, changes)
         records.add_incident_event(conn, self.ward.id, state.id, state.status, clean["to"],
                                    self.user.id, clean["note"])

@@ -47,6 +47,16 @@ class Submission:
     photos: list[PhotoUpload] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
     receipted: bool = False  # the handler wrote the receipt with the record (``receipt``)
+    decoded: list | None = None  # the photos once decoded (``decoded_photos``)
+
+    def decoded_photos(self) -> list:
+        """The photos decoded, once. A handler asks when its record has validated and
+        before its first write, so that no lock its writes take (a tile cell's count, a
+        house's row) is held while photos decode; ``run`` asks after the handler in any
+        case. A photo that fails refuses the whole record."""
+        if self.decoded is None:
+            self.decoded = _decoded(self.photos)
+        return self.decoded
 
     def receipt(self, ward_id: int, user_id: int | None, entity: str) -> dict:
         """The receipt's row (without ``entity_id``) for a handler that writes it in the
@@ -138,7 +148,7 @@ def _store(conn, submission: Submission, ward, user, handler: Handler,
     if submission.errors:
         raise invalid(submission.errors)
     entity, entity_id, notes = handler(conn, submission)  # validates, then stores
-    for photo in _decoded(submission.photos):
+    for photo in submission.decoded_photos():
         records.add_photo(conn, ward.id, entity, entity_id, data=photo.data,
                           content_type="image/jpeg", width=photo.width,
                           height=photo.height, sha256=photo.sha256, user_id=user.id)
