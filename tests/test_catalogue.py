@@ -290,6 +290,7 @@ def test_browser_modules_translate_every_vietnamese_literal(module):
 
 def test_the_pot_holds_every_message_of_the_code():
     method_map = [("webapp/**.py", "python"), ("geo/**.py", "python"),
+                  ("models/**.py", "python"),
                   ("webapp/templates/**.html", "jinja2.ext.babel_extract"),
                   ("static/js/**.js", "javascript")]
     options = {"webapp/templates/**.html": {"trimmed": "true"}}
