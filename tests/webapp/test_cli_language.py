@@ -50,6 +50,19 @@ def test_messages_and_labels_of_a_command_come_out_in_english(runner):
     assert "nguyên vẹn" not in verified.output and "nhật ký" not in verified.output
 
 
+def test_a_password_rule_is_said_in_the_users_language(runner):
+    # Refused before anything is written: the demo's accounts stay as they are.
+    short = runner.invoke(cli, ["--lang", "en", "user", "passwd", "admin", "--password", "123"])
+    assert short.exit_code != 0
+    assert "The password must have at least 10 characters." in short.output
+    letters = runner.invoke(cli, ["--lang", "en", "user", "passwd", "admin",
+                                  "--password", "chicochuthoi"])
+    assert "The password must have both letters and digits" in letters.output
+    assert "Mật khẩu" not in short.output + letters.output
+    vietnamese = runner.invoke(cli, ["user", "passwd", "admin", "--password", "123"])
+    assert "Mật khẩu phải có ít nhất 10 ký tự." in vietnamese.output
+
+
 def test_option_help_is_said_in_the_chosen_language(runner):
     english = runner.invoke(cli, ["--lang", "en", "import", "--help"])
     assert english.exit_code == 0, english.output
