@@ -73,7 +73,8 @@ EXPORT_FORMATS = {
              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "csv": ("CSV", "text/csv"),
 }
-SOURCE_CRS_CHOICES = {4326: N_("WGS 84 (kinh độ / vĩ độ)"), **VN2000_TM3}
+# The CRSs a file may be in when it does not say so, each named by a geo.i18n.Message.
+SOURCE_CRS_CHOICES = {4326: Message(N_("WGS 84 (kinh độ / vĩ độ)")), **VN2000_TM3}
 
 
 def layer_file_name(layer: str) -> str:
@@ -205,9 +206,14 @@ def tabular(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 # --- import -------------------------------------------------------------------------------
 
 def _epsg_label(crs) -> str:
+    """The file's CRS as the import report names it: ``EPSG:5899 VN-2000 / TM-3 …``, our
+    name (a ``geo.i18n.Message``) of a CRS we offer, else pyproj's."""
     epsg = CRS.from_user_input(crs).to_epsg()
-    return f"EPSG:{epsg} {SOURCE_CRS_CHOICES.get(epsg, CRS.from_user_input(crs).name)}" \
-        if epsg else CRS.from_user_input(crs).name
+    if not epsg:
+        return CRS.from_user_input(crs).name
+    # A pattern of values, no msgid: the same in every language, the name translated.
+    return Message("EPSG:%(epsg)s %(name)s", epsg=epsg,
+                   name=SOURCE_CRS_CHOICES.get(epsg, CRS.from_user_input(crs).name))
 
 
 def build_geometry(raw: RawFile, mapping: dict[str, str], source_epsg: int | None

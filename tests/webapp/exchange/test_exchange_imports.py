@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from models import queries
 from models import wards as ward_records
 from models.tables import Incident, ModelStreet
-from tests.helpers import csrf_token, sign_in
+from tests.helpers import csrf_token, shown, sign_in
 from webapp.cli import cli
 from webapp.demo import DEMO_WARD
 from webapp.exchange.files import export_layer
@@ -268,6 +268,11 @@ def test_an_xlsx_row_report_reads_english_for_an_english_user(writable_app, tmp_
     assert "Outside the ward (" in html and "m from the boundary" in html
     assert "Time observed cannot be in the future." in html
     assert "không hợp lệ" not in html and "ngoài địa bàn" not in html
+    # The CRSs, ours named in English: the file's in the report, the choices of the form.
+    assert "coordinate system: EPSG:4326 WGS 84 (longitude / latitude)" in html
+    assert "EPSG:5897 — VN-2000 / TM-3 105°00′ (zone 482) (Hà Nội" in html
+    assert "EPSG:3405 — VN-2000 / UTM zone 48N" in html
+    assert "vùng" not in shown(html) and "kinh độ" not in shown(html)
     client.delete_cookie("lang")
     html = _upload(client, path, layer="incidents", action="dry_run").get_data(as_text=True)
     assert "Loại vi phạm không hợp lệ: Chợ." in html and "ngoài địa bàn phường" in html
