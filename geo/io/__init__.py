@@ -31,7 +31,7 @@ from pyproj import CRS
 
 from geo import formatting
 from geo.crs import VN2000_TM3
-from geo.i18n import N_, Message, translate
+from geo.i18n import N_, Figure, Message, translate
 from geo.io import gpkg, street_files, tiling
 from geo.io.errors import ReadError
 from geo.io.fields import (  # noqa: F401 - re-exported
@@ -306,7 +306,8 @@ def check_import(raw: RawFile, layer: str, mapping: dict[str, str], *, ward_boun
         if metres > 0:
             errors.append(RowError(row, labels["location"], Message(
                 N_("Nằm ngoài địa bàn phường (%(metres)s m từ ranh giới, cho phép %(allowed)s m)."),
-                metres=formatting.integer(metres), allowed=formatting.integer(tolerance_m))))
+                metres=Figure(formatting.integer, metres),
+                allowed=Figure(formatting.integer, tolerance_m))))
     names = [f.name for f in LAYER_FIELDS[layer]]
     records, seen_codes = {}, {}
     for row, values in raw.frame.iterrows():

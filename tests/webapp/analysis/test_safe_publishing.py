@@ -66,6 +66,10 @@ def test_staff_cannot_publish_the_current_month(writer, writable_app):
     assert refused.status_code == 403
     assert "Tháng 05/2024 chưa kết thúc: chỉ công bố được từ ngày 01/06/2024" in \
         refused.get_data(as_text=True)
+    staff.set_cookie("lang", "en")  # the month and the day as an English reader writes them
+    english = _post(staff, "publish", "2024-05").get_data(as_text=True)
+    staff.delete_cookie("lang")
+    assert "May 2024 has not ended: it can be published from Jun 1, 2024" in english
     assert _official(writable_app, "2024-05") is None
 
 
