@@ -131,6 +131,8 @@ _ATTRIBUTE = re.compile(r'\s(?:' + "|".join(ATTRIBUTES) + r')="([^"]*)"')
 _RAW = re.compile(r"<(script|style|code|pre)\b[^>]*>.*?</\1>", re.S)
 _CLASS_BLOCK = re.compile(r"{%-?\s*block \w*class\s*-?%}.*?{%-?\s*endblock", re.S)
 _STRING = re.compile(r'''(["'])((?:(?!\1)[^\\]|\\.)*)\1''')
+# What opens a message in Jinja: ``_(`` or ``pgettext("context", ``.
+_GETTEXT_OPENING = re.compile(r'''(\b_\(|\bpgettext\(\s*(["'])[^"']*\2\s*,)\s*$''')
 
 
 def _words(text: str) -> list[str]:
@@ -149,12 +151,14 @@ def template_problems(source: str) -> list[str]:
     []
     >>> template_problems('{% set x = "chưa chọn" %}<code>urbanorder demo</code>')
     ['literal: chưa chọn']
+    >>> template_problems('{{ pgettext("the houses", "Nhà trọ") }}')
+    []
     """
     problems = []
     for section in re.findall(r"{{.*?}}|{%.*?%}", source, re.S):
         for match in _STRING.finditer(section):
             before = section[:match.start()]
-            if VIETNAMESE.search(match.group(2)) and not re.search(r"\b_\(\s*$", before):
+            if VIETNAMESE.search(match.group(2)) and not re.search(_GETTEXT_OPENING, before):
                 problems.append(f"literal: {match.group(2)}")
     body = _CLASS_BLOCK.sub(" ", _RAW.sub(" ", source))
     for value in _ATTRIBUTE.findall(body):

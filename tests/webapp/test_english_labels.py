@@ -57,3 +57,12 @@ def test_lists_records_and_forms_say_the_labels_in_english(client_as):
     # The inspection page's script gets the house types in English.
     assert '"rooming_house": "' in inspect and "Nhà trọ" not in inspect.split(
         'id="house-types">')[1].split("</script>")[0]
+
+
+def test_a_house_type_is_one_house_the_menu_all_of_them(client_as):
+    from geo.i18n import translate
+
+    assert translate(vocab.HOUSE_TYPES["rooming_house"], "en") == "Boarding house"
+    staff = client_as("urban_staff")
+    staff.set_cookie("lang", "en")
+    assert ">Boarding houses</a>" in staff.get("/").get_data(as_text=True)
