@@ -29,8 +29,28 @@ def _zones() -> dict:
     return yaml.safe_load(ZONES_FILE.read_text(encoding="utf-8"))
 
 
-def metric_crs_choices() -> dict[int, str]:
-    """``{EPSG: label}`` of the VN-2000 metric CRSs a ward may use (TM-3 zones, UTM).
+def zone_name(zone: dict) -> Message:
+    """The name of a TM-3 zone of ``data/vn2000_zones.yaml`` (a ``geo.i18n.Message``, said
+    in the reader's language where shown): its central meridian, and the number of a
+    national 3° zone.
+
+    >>> from geo.i18n import translate
+    >>> national = {"meridian": "105°00′", "national_zone": 482}
+    >>> str(zone_name(national)), translate(zone_name(national), "en")
+    ('VN-2000 / TM-3 105°00′ (vùng 482)', 'VN-2000 / TM-3 105°00′ (zone 482)')
+    >>> str(zone_name({"meridian": "107°45′"}))
+    'VN-2000 / TM-3 107°45′'
+    """
+    if "national_zone" in zone:
+        return Message(N_("VN-2000 / TM-3 %(meridian)s (vùng %(zone)s)"),
+                       meridian=zone["meridian"], zone=zone["national_zone"])
+    # A pattern of values, no msgid: the same in every language.
+    return Message("VN-2000 / TM-3 %(meridian)s", meridian=zone["meridian"])
+
+
+def metric_crs_choices() -> dict[int, Message]:
+    """``{EPSG: label}`` of the VN-2000 metric CRSs a ward may use (TM-3 zones, UTM), each
+    label a ``geo.i18n.Message``.
 
     >>> metric_crs_choices()[5899]
     'VN-2000 / TM-3 107°45′ (Đồng Nai, Bà Rịa - Vũng Tàu, Lâm Đồng, Đà Nẵng, …)'
@@ -39,9 +59,10 @@ def metric_crs_choices() -> dict[int, str]:
     for epsg, zone in sorted(_zones()["zones"].items()):
         places = zone["provinces"]
         shown = ", ".join(places[:4]) + (", …" if len(places) > 4 else "")
-        choices[int(epsg)] = f"{zone['label']} ({shown})"
+        choices[int(epsg)] = Message("%(name)s (%(places)s)", name=zone_name(zone),
+                                     places=shown)
     for fallback in _zones()["fallback"]:
-        choices.setdefault(int(fallback["epsg"]), fallback["label"])
+        choices.setdefault(int(fallback["epsg"]), zone_name(fallback))
     choices.update({3405: Message(N_("VN-2000 / UTM vùng 48N")),
                     3406: Message(N_("VN-2000 / UTM vùng 49N"))})
     return choices
@@ -66,7 +87,7 @@ def metric_epsg_for(province: str | None, centre_lon: float) -> tuple[int, str]:
                 key = key.removeprefix(prefix)
             if wanted and key == wanted:
                 return int(epsg), Message(N_("kinh tuyến trục của %(place)s (%(zone)s)"),
-                                          place=place, zone=zone["label"])
+                                          place=place, zone=zone_name(zone))
     for fallback in _zones()["fallback"]:
         if centre_lon < fallback["west_of"]:
             why = Message(N_("không rõ tỉnh: vùng 3° theo kinh độ tâm ranh giới (%(lon)s°)"),

@@ -35,9 +35,14 @@ def translations(locale: str) -> NullTranslations:
     return Translations.load(str(DATA_DIR / "translations"), [language])
 
 
-def translate(message: str, locale: str = SOURCE, **params) -> str:
+def translate(message: str, locale: str = SOURCE, /, **params) -> str:
     """``message`` (a Vietnamese msgid, or a ``Message`` with its values) in ``locale``, its
-    ``%(name)s`` placeholders filled from ``params``."""
+    ``%(name)s`` placeholders filled from ``params`` (a value that is a ``Message``, ``Msgid``
+    or ``Figure`` said in ``locale`` too).
+
+    >>> translate("Lưu ý: %(note)s", "en", note=Message(N_("Bản đồ %(name)s"), name="X"))
+    'Note: Map of X'
+    """
     if isinstance(message, Joined):
         return message.separator.join(translate(part, locale) for part in message.parts)
     if isinstance(message, InContext):
@@ -50,9 +55,9 @@ def translate(message: str, locale: str = SOURCE, **params) -> str:
     if isinstance(message, Figure):
         return message.said(locale)
     if isinstance(message, Message) and not params:
-        message, params = message.msgid, {
-            k: translate(v, locale) if isinstance(v, Message | Msgid | Figure) else v
-            for k, v in message.params.items()}
+        message, params = message.msgid, message.params
+    params = {k: translate(v, locale) if isinstance(v, Message | Msgid | Figure) else v
+              for k, v in params.items()}
     text = translations(locale).gettext(message)
     return text % params if params else text
 

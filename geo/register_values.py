@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from geo import formatting as fmt
-from geo.i18n import N_, Message
+from geo.i18n import N_, Figure, Message
 from geo.numbers import INT64_MAX, NumberRefused, finite
 from geo.text import TextRefused, clean_text, fold
 
@@ -61,7 +61,7 @@ def _number(field: dict, value):
         raise NumberRefused(Message(N_("quá lớn.")))
     lo, hi = field.get("min"), field.get("max")
     if (lo is not None and number < lo) or (hi is not None and number > hi):
-        shown = [fmt.number(v, 2, trim=True) for v in (lo, hi)]
+        shown = [Figure(fmt.number, v, 2, trim=True) for v in (lo, hi)]
         lo_text, hi_text = shown
         raise NumberRefused(
             Message(N_("phải từ %(lo)s đến %(hi)s."), lo=lo_text, hi=hi_text)

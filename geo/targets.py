@@ -197,9 +197,11 @@ def _manual_value(target: dict, data: PlanData, today: date) -> tuple[float | No
         return None, Message(N_("chưa nhập số liệu"))
     when, value = entered[-1]
     unit = f" {target['unit']}" if target.get("unit") else ""
-    shown = fmt.number(value, 2, trim=True)
+    # A pattern of values, no msgid: the number in the reader's locale, the unit as written.
+    shown = Message("%(number)s%(unit)s", number=Figure(fmt.number, value, 2, trim=True),
+                    unit=unit)
     return float(value), Message(N_("%(value)s (số liệu tháng %(month)s)"),
-                                 value=f"{shown}{unit}", month=Figure(fmt.month, when))
+                                 value=shown, month=Figure(fmt.month, when))
 
 
 def _deadline(raw, today: date) -> date:

@@ -22,7 +22,7 @@ import shapely
 
 from geo import formatting as fmt
 from geo.crs import STORAGE_EPSG, require_crs, to_metric
-from geo.i18n import N_, Message
+from geo.i18n import N_, Figure, Message
 from geo.lazy import deferred
 
 gpd = deferred("geopandas")
@@ -92,7 +92,7 @@ class TopologyReport:
         """
         tolerance = _amount(self.tolerance_m, "m")
         if self.gaps:  # never "100%" while a gap is reported
-            share = fmt.number(100 * min(self.coverage, 0.999), 1, trim=True)
+            share = Figure(fmt.number, 100 * min(self.coverage, 0.999), 1, trim=True)
             uncovered = _amount(max(self.ward_area_m2 - self.covered_m2, 0.0))
             lines = [Message(N_("Các khu phố phủ %(share)s%% diện tích phường (còn %(uncovered)s "
                                 "chưa thuộc khu phố nào)."), share=share, uncovered=uncovered)]
@@ -381,8 +381,13 @@ def _gap_label(gap: Gap) -> Message:
         else Message(N_("Vùng chưa thuộc khu phố nào"))
 
 
-def _amount(value: float, unit: str = "m²") -> str:
-    return f"{fmt.number(value, 0 if value >= 10 else 1, trim=True)} {unit}"
+def _amount(value: float, unit: str = "m²") -> Figure:
+    """An area or a length, written in the reader's locale where the message is said."""
+    return Figure(_written_amount, value, unit)
+
+
+def _written_amount(value: float, unit: str, *, locale: str = fmt.LOCALE) -> str:
+    return f"{fmt.number(value, 0 if value >= 10 else 1, trim=True, locale=locale)} {unit}"
 
 
 def _place(lonlat: tuple[float, float]) -> str:

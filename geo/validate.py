@@ -287,7 +287,8 @@ def validate_location(location) -> tuple[dict, Errors]:
     if accuracy is not None and accuracy < 0:
         return refuse(Message(N_("Độ chính xác GPS không được âm.")), "inaccurate_location")
     if not manual and (accuracy is None or accuracy > MAX_ACCURACY_M):
-        shown = Msgid(N_("không rõ")) if accuracy is None else f"±{fmt.integer(accuracy)} m"
+        shown = Msgid(N_("không rõ")) if accuracy is None else \
+            Message("±%(metres)s m", metres=Figure(fmt.integer, accuracy))
         return refuse(Message(N_("Vị trí GPS kém chính xác (%(shown)s, cần ≤ %(limit)s m): hãy "
                                  "đặt ghim bằng tay trên bản đồ."),
                               shown=shown, limit=Figure(fmt.integer, MAX_ACCURACY_M)),

@@ -18,6 +18,7 @@ from geoalchemy2 import Geometry
 from sqlalchemy import Connection, LargeBinary, func, inspect, select, text, type_coerce
 
 import models.tables  # noqa: F401  (every table registers on the metadata)
+from geo.i18n import N_, Message
 from models.base import Base
 from models.migrate import MIGRATIONS
 
@@ -116,15 +117,21 @@ def fingerprints(conn: Connection) -> dict[str, dict]:
     return {table.name: table_fingerprint(conn, table) for table in app_tables(conn)}
 
 
-def differences(expected: dict[str, dict], actual: dict[str, dict]) -> list[str]:
-    """Vietnamese lines, one per table whose count or content differs (empty: identical)."""
+def differences(expected: dict[str, dict], actual: dict[str, dict]) -> list[Message]:
+    """One message per table whose count or content differs (empty: identical), said in
+    the reader's language where shown (``geo.i18n``)."""
     problems = []
     for name in sorted(set(expected) | set(actual)):
         want, got = expected.get(name), actual.get(name)
-        if want is None or got is None:
-            problems.append(f"bảng {name}: {'thừa' if want is None else 'thiếu'} sau phục hồi")
+        if want is None:
+            problems.append(Message(N_("bảng %(name)s: thừa sau phục hồi"), name=name))
+        elif got is None:
+            problems.append(Message(N_("bảng %(name)s: thiếu sau phục hồi"), name=name))
         elif want["rows"] != got["rows"]:
-            problems.append(f"bảng {name}: {got['rows']} dòng, bản sao lưu có {want['rows']}")
+            problems.append(Message(N_("bảng %(name)s: %(rows)s dòng, bản sao lưu có "
+                                       "%(expected)s"), name=name, rows=got["rows"],
+                                    expected=want["rows"]))
         elif want["sha256"] != got["sha256"]:
-            problems.append(f"bảng {name}: nội dung khác bản sao lưu (mã băm không khớp)")
+            problems.append(Message(N_("bảng %(name)s: nội dung khác bản sao lưu (mã băm không "
+                                       "khớp)"), name=name))
     return problems

@@ -9,26 +9,32 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from geo.i18n import N_, Message, translate
 from models import tile_cells
 
-SPATIALITE_HINT = (
+SPATIALITE_HINT = Message(N_(
     "Không nạp được SpatiaLite (mod_spatialite). Hãy cài gói Debian/Ubuntu "
-    "'libsqlite3-mod-spatialite' (sudo apt-get install libsqlite3-mod-spatialite) "
-    "hoặc đặt biến SPATIALITE_LIBRARY_PATH. / Could not load SpatiaLite: install the "
-    "'libsqlite3-mod-spatialite' package or set SPATIALITE_LIBRARY_PATH."
-)
-EXTENSION_HINT = (
-    "Python's sqlite3 here cannot load extensions and pysqlite3 is missing: "
-    "pip install pysqlite3-binary / Python không nạp được phần mở rộng SQLite: "
-    "cài pysqlite3-binary."
-)
+    "'libsqlite3-mod-spatialite' (sudo apt-get install libsqlite3-mod-spatialite) hoặc đặt "
+    "biến SPATIALITE_LIBRARY_PATH."))
+EXTENSION_HINT = Message(N_("sqlite3 của Python ở đây không nạp được phần mở rộng và thiếu "
+                            "pysqlite3: pip install pysqlite3-binary."))
 
 
-class SpatialBackendError(RuntimeError):
+class StartUpError(RuntimeError):
+    """An error of making an engine, raised before anyone's language is known (the app
+    starting, any command): its text is the message (``args[0]``, a ``geo.i18n.Message``) in
+    the interface's two languages, Vietnamese / English, as a traceback or a log shows it."""
+
+    def __str__(self) -> str:
+        message = self.args[0]
+        return f"{message} / {translate(message, 'en')}"
+
+
+class SpatialBackendError(StartUpError):
     """The spatial extension of a backend is missing; the message says what to install."""
 
 
-class DatabaseSettingError(RuntimeError):
+class DatabaseSettingError(StartUpError):
     """The database server is set up in a way the app cannot work with; the message says
     what to change."""
 
@@ -96,10 +102,9 @@ def _require_utc(dbapi_conn, _record) -> None:
     zone = dbapi_conn.execute("SHOW timezone").fetchone()[0]
     dbapi_conn.rollback()
     if zone not in UTC_NAMES:
-        raise DatabaseSettingError(
-            f"Qua PgBouncer, cơ sở dữ liệu phải có múi giờ UTC (đang là {zone}): "
-            "ALTER DATABASE <tên> SET timezone = 'UTC' / behind PgBouncer the database's "
-            f"default time zone must be UTC (it is {zone}).")
+        raise DatabaseSettingError(Message(N_(
+            "Qua PgBouncer, cơ sở dữ liệu phải có múi giờ UTC (đang là %(zone)s): ALTER "
+            "DATABASE <tên> SET timezone = 'UTC'."), zone=zone))
 
 
 def make_engine(url: str, *, pgbouncer: bool = False, **kwargs) -> Engine:
@@ -138,4 +143,5 @@ def make_engine(url: str, *, pgbouncer: bool = False, **kwargs) -> Engine:
         engine = create_engine(parsed, pool_pre_ping=True, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _require_utc)
         return engine
-    raise SpatialBackendError(f"Unsupported database backend: {parsed.get_backend_name()}")
+    raise SpatialBackendError(Message(N_("Không hỗ trợ loại cơ sở dữ liệu: %(backend)s."),
+                                      backend=parsed.get_backend_name()))

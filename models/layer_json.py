@@ -5,7 +5,7 @@ SpatiaLite) and the array of them (``json_agg`` / ``json_group_array``); Python 
 that text into the response. Values come out as the application showed them before: times
 in the ward's time to the minute, days as ``yyyy-mm-dd``, booleans as ``true``/``false``,
 non-finite numbers as ``null`` (old rows, or rows written around the app's checks, never
-make a layer invalid JSON), and each coded value with its label.
+make a layer invalid JSON), and each coded value with its label in the reader's language.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import BindParameter
 
 from geo import vocabulary as vocab
+from geo.i18n import translate
 from models import dialects, wardtime
 from models.layer_filters import FilterShape, LayerFilter, filter_shape, filter_values
 from models.queries import KHU_PHO, LAYERS, STREET, Layer, bound_layer_select
@@ -74,9 +75,10 @@ def _value(dialect: str, column):
     return column
 
 
-def _label(column, vocabulary: dict):
-    """The label of ``column``'s code (``geo.vocabulary.label``: the code when unknown)."""
-    whens = {code: vocab.label(vocabulary, code) for code in vocabulary}
+def _label(column, vocabulary: dict, locale: str):
+    """The label of ``column``'s code in ``locale`` (``geo.vocabulary.label``: the code when
+    unknown)."""
+    whens = {code: translate(vocab.label(vocabulary, code), locale) for code in vocabulary}
     return func.coalesce(case(whens, value=column, else_=column), literal(""))
 
 
@@ -86,9 +88,10 @@ def _object(dialect: str, pairs: list[tuple[str, object]]):
 
 
 @functools.lru_cache(maxsize=64)
-def _feature(dialect: str, layer_name: str, _offset_minutes: int):
+def _feature(dialect: str, layer_name: str, _offset_minutes: int, locale: str):
     """The expression of one feature of the layer (built once: it has many parts; the
-    ward's offset is in the key since the expression holds it)."""
+    ward's offset and the labels' language are in the key since the expression holds
+    them)."""
     layer = LAYERS[layer_name]
     table = layer.table
     properties = [(name, _value(dialect, table.c[name])) for name in layer.public_columns()]
@@ -100,7 +103,7 @@ def _feature(dialect: str, layer_name: str, _offset_minutes: int):
     names = {name for name, _ in properties}
     labels = {**LABELS, **({"status": STATUS_LABELS[layer_name]}
                            if layer_name in STATUS_LABELS else {})}
-    properties += [(f"{name}_label", _label(table.c[name], vocabulary))
+    properties += [(f"{name}_label", _label(table.c[name], vocabulary, locale))
                    for name, vocabulary in labels.items() if name in names]
     geometry = dialects.geojson(table.c[layer.geom])
     return _object(dialect, [
@@ -110,32 +113,34 @@ def _feature(dialect: str, layer_name: str, _offset_minutes: int):
 
 
 def features_json(conn: Connection, layer: Layer, ward_id: int, flt: LayerFilter, limit: int,
-                  offset: int = 0) -> tuple[str, int, int]:
-    """One page of ``layer`` as the text of a JSON array of GeoJSON features, how many it
-    holds and how many rows match ``flt`` in all (one query: one snapshot on every backend)."""
+                  offset: int = 0, locale: str = "vi") -> tuple[str, int, int]:
+    """One page of ``layer`` as the text of a JSON array of GeoJSON features (their labels
+    in ``locale``), how many it holds and how many rows match ``flt`` in all (one query: one
+    snapshot on every backend)."""
     text, returned, matched = conn.execute(
-        *features_statement(conn, layer, ward_id, flt, limit, offset)).one()
+        *features_statement(conn, layer, ward_id, flt, limit, offset, locale)).one()
     return text, returned, matched
 
 
 def features_statement(conn: Connection, layer: Layer, ward_id: int, flt: LayerFilter,
-                       limit: int, offset: int = 0) -> tuple[Select, dict]:
+                       limit: int, offset: int = 0, locale: str = "vi") -> tuple[Select, dict]:
     """The SQL of ``features_json`` and its parameters: one row of (array text, features,
     rows matched)."""
     statement = _page_statement(conn.dialect.name, layer, filter_shape(flt),
-                                dialects.ward_offset_minutes())
+                                dialects.ward_offset_minutes(), locale)
     return statement, {"ward_id": ward_id, **filter_values(layer, flt), "limit": limit,
                        "offset": offset}
 
 
 @functools.lru_cache(maxsize=256)
-def _page_statement(dialect: str, layer: Layer, shape: FilterShape, offset_minutes: int):
+def _page_statement(dialect: str, layer: Layer, shape: FilterShape, offset_minutes: int,
+                    locale: str):
     """``features_statement``'s SQL for filters of this shape, built once: building it (and
     SQLAlchemy keying each new statement for its compiled cache) was a fixed cost of every
     layer request, as much as a small page's SQL."""
     table = layer.table
     page = bound_layer_select(dialect, layer, shape, [table.c.id])
-    feature = _feature(dialect, layer.name, offset_minutes)
+    feature = _feature(dialect, layer.name, offset_minutes, locale)
     order = (table.c[layer.order_by], table.c.id)
     rows = page.with_only_columns(
         feature.label("feature"), func.row_number().over(order_by=order).label("position"),

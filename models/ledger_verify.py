@@ -13,25 +13,34 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
 
+from geo import formatting as fmt
+from geo.i18n import N_, Figure, Message, Msgid
 from geo.ranking import content_hash
 from models import ledger
 from models.tables import AuditLog, RankingSnapshot, TargetSnapshot
 
-TABLE_LABELS = {"audit_log": "nhật ký thao tác", "ranking_snapshot": "xếp hạng đã công bố",
-                "target_snapshot": "tiến độ chỉ tiêu đã công bố"}
+# The reports are messages (geo.i18n): ``urbanorder verify`` says them in the command-line
+# user's language, the ranking page in its reader's.
+TABLE_LABELS = {"audit_log": N_("nhật ký thao tác"),
+                "ranking_snapshot": N_("xếp hạng đã công bố"),
+                "target_snapshot": N_("tiến độ chỉ tiêu đã công bố")}
 TABLES = {"audit_log": AuditLog, "ranking_snapshot": RankingSnapshot,
           "target_snapshot": TargetSnapshot}
 PUBLISH_ACTIONS = ("publish_ranking", "supersede_ranking")
 FIELDS = {"audit_log": ledger.AUDIT_FIELDS, "ranking_snapshot": ledger.SNAPSHOT_FIELDS,
           "target_snapshot": ledger.TARGET_FIELDS}
 
-UNLINKED = "không nối với dòng trước trong chuỗi (có dòng bị xóa, chèn hoặc đổi thứ tự)"
-ALTERED = "nội dung khác với mã kiểm tra của dòng (đã bị sửa sau khi ghi)"
-ROWS_ALTERED = "bảng xếp hạng khác với mã kiểm tra nội dung (đã bị sửa sau khi công bố)"
-TARGETS_ALTERED = "số liệu chỉ tiêu khác với mã kiểm tra nội dung (đã bị sửa sau khi công bố)"
-NOT_AUDITED = "nhật ký không ghi việc công bố bản này với cùng mã kiểm tra"
-REPLACED = "dòng sau nó trong chuỗi không nối vào nó (bản này đã bị thay)"
-MISSING = "nhật ký ghi việc công bố bản #{id} nhưng bản này không còn trong cơ sở dữ liệu"
+UNLINKED = Message(N_("không nối với dòng trước trong chuỗi (có dòng bị xóa, chèn hoặc đổi "
+                      "thứ tự)"))
+ALTERED = Message(N_("nội dung khác với mã kiểm tra của dòng (đã bị sửa sau khi ghi)"))
+ROWS_ALTERED = Message(N_("bảng xếp hạng khác với mã kiểm tra nội dung (đã bị sửa sau khi "
+                          "công bố)"))
+TARGETS_ALTERED = Message(N_("số liệu chỉ tiêu khác với mã kiểm tra nội dung (đã bị sửa sau "
+                             "khi công bố)"))
+NOT_AUDITED = Message(N_("nhật ký không ghi việc công bố bản này với cùng mã kiểm tra"))
+REPLACED = Message(N_("dòng sau nó trong chuỗi không nối vào nó (bản này đã bị thay)"))
+MISSING = N_("nhật ký ghi việc công bố bản #%(id)s nhưng bản này không còn trong cơ sở dữ "
+             "liệu")
 
 
 @dataclass(frozen=True)
@@ -40,23 +49,27 @@ class ChainReport:
     ward_id: int | None
     rows: int
     broken_id: int | None = None
-    problem: str | None = None
+    problem: Message | None = None
     head: str | None = None  # the last row's hash: kept outside, it shows a rebuilt chain
 
     @property
     def intact(self) -> bool:
         return self.problem is None
 
-    def describe(self) -> str:
-        label = TABLE_LABELS[self.table]
+    def describe(self) -> Message:
+        label = Msgid(TABLE_LABELS[self.table])
         if self.intact:
-            head = f", đầu chuỗi {self.head[:16]}" if self.head else ""
-            return f"{label}: {self.rows} dòng, nguyên vẹn{head}"
-        where = f"dòng #{self.broken_id}" if self.broken_id is not None else "chuỗi"
-        return f"{label}: BỊ PHÁ VỠ tại {where} — {self.problem}"
+            return Message(N_("%(table)s: %(rows)s dòng, nguyên vẹn, đầu chuỗi %(head)s"),
+                           table=label, rows=Figure(fmt.integer, self.rows),
+                           head=(self.head or "")[:16])
+        if self.broken_id is None:
+            return Message(N_("%(table)s: BỊ PHÁ VỠ tại chuỗi — %(problem)s"), table=label,
+                           problem=self.problem)
+        return Message(N_("%(table)s: BỊ PHÁ VỠ tại dòng #%(id)s — %(problem)s"), table=label,
+                       id=self.broken_id, problem=self.problem)
 
 
-def _own_problem(table: str, row, expected_prev: str | None) -> str | None:
+def _own_problem(table: str, row, expected_prev: str | None) -> Message | None:
     """What is wrong with ``row`` itself (``expected_prev``: None when not known)."""
     if expected_prev is not None and row.prev_hash != expected_prev:
         return UNLINKED
@@ -100,7 +113,8 @@ def check_chain(conn: Connection, table_name: str, ward_id: int | None) -> Chain
         seen.add(row.id)
     missing = sorted(set(published) - seen)
     if missing:
-        return ChainReport(table_name, ward_id, count, None, MISSING.format(id=missing[0]))
+        return ChainReport(table_name, ward_id, count, None,
+                           Message(MISSING, id=missing[0]))
     return ChainReport(table_name, ward_id, count, head=prev)
 
 
@@ -109,8 +123,9 @@ def check_ward(conn: Connection, ward_id: int | None) -> list[ChainReport]:
     return [check_chain(conn, table, ward_id) for table in tables]
 
 
-def check_snapshot(conn: Connection, snap) -> str | None:
-    """Why the snapshot ``snap`` (a row of ``ledger.snapshot``) cannot be trusted, or None."""
+def check_snapshot(conn: Connection, snap) -> Message | None:
+    """Why the snapshot ``snap`` (a row of ``ledger.snapshot``) cannot be trusted (a
+    ``geo.i18n.Message``), or None."""
     problem = _own_problem("ranking_snapshot", snap, None)
     if problem:
         return problem

@@ -32,6 +32,13 @@ def sign_in(client, username: str, password: str | None = None):
     return response
 
 
+def shown(page: str) -> str:
+    """An English page without the browser's catalogue it embeds (whose keys are the
+    Vietnamese msgids): what a check for Vietnamese left on the page should read."""
+    return re.sub(r'<script type="application/json" id="catalogue">.*?</script>', "", page,
+                  flags=re.S)
+
+
 def api_headers(client) -> dict[str, str]:
     return {"X-CSRFToken": csrf_token(client, "/")}
 

@@ -29,6 +29,7 @@ POT = TRANSLATIONS / "messages.pot"
 EN_PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
 EN_MO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.mo"
 STATIC_JS = ROOT / "static" / "js"
+GLOSSARY = ROOT / "docs" / "translating.md"
 
 # Letters peculiar to Vietnamese (the diacritics): a literal holding one is Vietnamese text.
 VIETNAMESE = re.compile(r"[À-ÃÈ-ÊÌÍÒ-ÕÙÚÝà-ãè-êìíò-õùúýĂăĐđĨĩŨũƠơƯưẠ-ỹ]")
@@ -111,6 +112,9 @@ DATA_LITERALS = {
     "webapp/exchange/files.py": {"Thông tin", "WGS 84 (kinh độ/vĩ độ)", "Phường", "Lớp",
                                  "Số dòng", "Hệ tọa độ", "Dữ liệu", "MÔ PHỎNG (synthetic)",
                                  "Xuất lúc"},
+    # The name an erased owner's record keeps (Law 91/2025/QH15): stored in the row, exported
+    # and compared as the record's value, like the notes the system writes into a history.
+    "models/owners.py": {"đã xoá theo yêu cầu"},
 }
 
 # Files not converted yet: each holds user-facing Vietnamese outside gettext. This set only
@@ -127,6 +131,8 @@ _ATTRIBUTE = re.compile(r'\s(?:' + "|".join(ATTRIBUTES) + r')="([^"]*)"')
 _RAW = re.compile(r"<(script|style|code|pre)\b[^>]*>.*?</\1>", re.S)
 _CLASS_BLOCK = re.compile(r"{%-?\s*block \w*class\s*-?%}.*?{%-?\s*endblock", re.S)
 _STRING = re.compile(r'''(["'])((?:(?!\1)[^\\]|\\.)*)\1''')
+# What opens a message in Jinja: ``_(`` or ``pgettext("context", ``.
+_GETTEXT_OPENING = re.compile(r'''(\b_\(|\bpgettext\(\s*(["'])[^"']*\2\s*,)\s*$''')
 
 
 def _words(text: str) -> list[str]:
@@ -145,12 +151,14 @@ def template_problems(source: str) -> list[str]:
     []
     >>> template_problems('{% set x = "chưa chọn" %}<code>urbanorder demo</code>')
     ['literal: chưa chọn']
+    >>> template_problems('{{ pgettext("the houses", "Nhà trọ") }}')
+    []
     """
     problems = []
     for section in re.findall(r"{{.*?}}|{%.*?%}", source, re.S):
         for match in _STRING.finditer(section):
             before = section[:match.start()]
-            if VIETNAMESE.search(match.group(2)) and not re.search(r"\b_\(\s*$", before):
+            if VIETNAMESE.search(match.group(2)) and not re.search(_GETTEXT_OPENING, before):
                 problems.append(f"literal: {match.group(2)}")
     body = _CLASS_BLOCK.sub(" ", _RAW.sub(" ", source))
     for value in _ATTRIBUTE.findall(body):
@@ -249,7 +257,7 @@ def js_problems(source: str) -> list[str]:
 
 
 def _modules():
-    for package in ("webapp", "geo"):
+    for package in ("webapp", "geo", "models"):
         for path in sorted((ROOT / package).rglob("*.py")):
             rel = path.relative_to(ROOT).as_posix()
             if "/migrations/" not in rel:
@@ -290,6 +298,7 @@ def test_browser_modules_translate_every_vietnamese_literal(module):
 
 def test_the_pot_holds_every_message_of_the_code():
     method_map = [("webapp/**.py", "python"), ("geo/**.py", "python"),
+                  ("models/**.py", "python"),
                   ("webapp/templates/**.html", "jinja2.ext.babel_extract"),
                   ("static/js/**.js", "javascript")]
     options = {"webapp/templates/**.html": {"trimmed": "true"}}
@@ -327,6 +336,54 @@ def test_english_keeps_the_placeholders():
             if m.id and isinstance(m.id, str) and m.string:
                 assert sorted(placeholder.findall(m.id)) == sorted(
                     placeholder.findall(m.string)), m.id
+
+
+def ruled_out(markdown: str) -> dict[str, str]:
+    """The English renderings the glossary of docs/translating.md rules out (its table's last
+    column), each with the Vietnamese term whose English it is not.
+
+    >>> ruled_out("## Glossary\\n| Vietnamese | English | never |\\n|---|---|---|\\n"
+    ...           "| khu phố | neighbourhood | `khu phố`, `neighborhood` |\\n| phường | ward | |")
+    {'khu phố': 'khu phố', 'neighborhood': 'khu phố'}
+    """
+    section = markdown.split("\n## Glossary", 1)[-1].split("\n## ", 1)[0]
+    terms = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("|") and len(cells) == 3:
+            for term in re.findall(r"`([^`]+)`", cells[2]):
+                terms[term] = cells[0]
+    return terms
+
+
+# Vietnamese quoted as written (a ward's own name, a file's header) and placeholders.
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|%\(\w+\)s")
+
+
+def glossary_problems(english: str, terms: dict[str, str]) -> list[str]:
+    """The renderings ruled out by ``terms`` that ``english`` (an msgstr) uses, outside
+    quotation marks and placeholders.
+
+    >>> terms = {"khu phố": "khu phố", "commitment": "cam kết ANTT"}
+    >>> glossary_problems("The khu phố “Khu phố 3” (%(antt_commitment_on)s)", terms)
+    ['“khu phố” (for khu phố)']
+    """
+    said = _QUOTED.sub(" ", english)
+    return [f"“{term}” (for {vietnamese})" for term, vietnamese in terms.items()
+            if re.search(rf"(?<!\w){re.escape(term)}(?!\w)", said, re.IGNORECASE)]
+
+
+def test_english_keeps_to_the_glossary():
+    terms = ruled_out(GLOSSARY.read_text(encoding="utf-8"))
+    assert terms, f"no glossary table found in {GLOSSARY.relative_to(ROOT)}"
+    with EN_PO.open("rb") as po:
+        strays = {}
+        for m in read_po(po):
+            english = " ".join(m.string) if isinstance(m.string, tuple) else m.string
+            if m.id and (problems := glossary_problems(english, terms)):
+                strays[m.id if isinstance(m.id, str) else m.id[0]] = problems
+    assert not strays, f"English the glossary of {GLOSSARY.relative_to(ROOT)} rules out: " \
+        f"{sorted(strays.items())[:10]}"
 
 
 def test_the_committed_mo_is_the_compiled_po():

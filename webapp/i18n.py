@@ -75,6 +75,16 @@ class Labels(Mapping):
         return len(self.msgids)
 
 
+def browser_labels(vocabulary: Mapping) -> dict:
+    """A vocabulary (``geo.vocabulary``) for a page's browser code, its labels said in the
+    request's language: ``{code: label}``, or ``{code: {**entry, "label": label}}`` for
+    entries that carry more than their label (a colour)."""
+    from flask_babel import gettext
+
+    return {code: gettext(entry) if isinstance(entry, str)
+            else {**entry, "label": gettext(entry["vi"])} for code, entry in vocabulary.items()}
+
+
 def chosen(value: str | None) -> str | None:
     """``value`` if it names a language of the interface, else None (a form's "browser")."""
     return value if value in LANGUAGES else None

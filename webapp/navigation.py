@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from geo.i18n import pgettext
 from webapp.auth.permissions import can
 
 LINKS = (
@@ -21,7 +22,8 @@ LINKS = (
     ("work.board", _l("Nhiệm vụ"), "view_work"),
     ("field.home", _l("Thực địa"), "record_incident"),
     ("incidents.index", _l("Vụ việc"), "view_analysis"),
-    ("houses.index", _l("Nhà trọ"), "view_analysis"),
+    # The houses as a whole: "Nhà trọ" alone is a house's type (geo.vocabulary).
+    ("houses.index", pgettext("the houses", "Nhà trọ"), "view_analysis"),
     ("houses.follow_ups", _l("Hẹn kiểm tra lại"), "inspect_boarding_house"),
     ("registers.index", _l("Sổ theo dõi"), "view_analysis"),
     ("admin.users", _l("Tài khoản"), "manage_users"),

@@ -31,7 +31,7 @@ from pyproj import CRS
 
 from geo import formatting
 from geo.crs import VN2000_TM3
-from geo.i18n import N_, Message, translate
+from geo.i18n import N_, Figure, Message, translate
 from geo.io import gpkg, street_files, tiling
 from geo.io.errors import ReadError
 from geo.io.fields import (  # noqa: F401 - re-exported
@@ -73,7 +73,8 @@ EXPORT_FORMATS = {
              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "csv": ("CSV", "text/csv"),
 }
-SOURCE_CRS_CHOICES = {4326: N_("WGS 84 (kinh độ / vĩ độ)"), **VN2000_TM3}
+# The CRSs a file may be in when it does not say so, each named by a geo.i18n.Message.
+SOURCE_CRS_CHOICES = {4326: Message(N_("WGS 84 (kinh độ / vĩ độ)")), **VN2000_TM3}
 
 
 def layer_file_name(layer: str) -> str:
@@ -205,9 +206,14 @@ def tabular(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 # --- import -------------------------------------------------------------------------------
 
 def _epsg_label(crs) -> str:
+    """The file's CRS as the import report names it: ``EPSG:5899 VN-2000 / TM-3 …``, our
+    name (a ``geo.i18n.Message``) of a CRS we offer, else pyproj's."""
     epsg = CRS.from_user_input(crs).to_epsg()
-    return f"EPSG:{epsg} {SOURCE_CRS_CHOICES.get(epsg, CRS.from_user_input(crs).name)}" \
-        if epsg else CRS.from_user_input(crs).name
+    if not epsg:
+        return CRS.from_user_input(crs).name
+    # A pattern of values, no msgid: the same in every language, the name translated.
+    return Message("EPSG:%(epsg)s %(name)s", epsg=epsg,
+                   name=SOURCE_CRS_CHOICES.get(epsg, CRS.from_user_input(crs).name))
 
 
 def build_geometry(raw: RawFile, mapping: dict[str, str], source_epsg: int | None
@@ -300,7 +306,8 @@ def check_import(raw: RawFile, layer: str, mapping: dict[str, str], *, ward_boun
         if metres > 0:
             errors.append(RowError(row, labels["location"], Message(
                 N_("Nằm ngoài địa bàn phường (%(metres)s m từ ranh giới, cho phép %(allowed)s m)."),
-                metres=formatting.integer(metres), allowed=formatting.integer(tolerance_m))))
+                metres=Figure(formatting.integer, metres),
+                allowed=Figure(formatting.integer, tolerance_m))))
     names = [f.name for f in LAYER_FIELDS[layer]]
     records, seen_codes = {}, {}
     for row, values in raw.frame.iterrows():

@@ -139,7 +139,7 @@ function startProvince(box) {
   function label(vocabulary, code) {
     const entry = vocabulary[code];
     if (entry == null) return code;
-    return typeof entry === "string" ? entry : entry.vi;
+    return typeof entry === "string" ? entry : entry.label;
   }
 
   function popup(event, html) {

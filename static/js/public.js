@@ -42,7 +42,7 @@ const streets = L.geoJSON(cfg.modelStreets, {
     const p = f.properties;
     const status = cfg.statuses[p.status];
     layer.bindTooltip(tooltip([p.name, cfg.levels[p.level] || p.level,
-      status ? status.vi : p.status]), { sticky: true });
+      status ? status.label : p.status]), { sticky: true });
   },
 }).addTo(map);
 

@@ -76,3 +76,7 @@ def test_notes_and_refusals_read_english_through_translate():
     _, why = metric_epsg_for(None, 106.7)
     assert translate(why, "en") == \
         "province unknown: the 3° zone of the boundary centre's longitude (106.70°)"
+    _, why = metric_epsg_for("Hà Nội", 105.8)
+    assert why == "kinh tuyến trục của Hà Nội (VN-2000 / TM-3 105°00′ (vùng 482))"
+    assert translate(why, "en") == \
+        "the central meridian of Hà Nội (VN-2000 / TM-3 105°00′ (zone 482))"

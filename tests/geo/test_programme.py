@@ -90,7 +90,7 @@ def test_refusals_read_english_through_translate_and_vietnamese_as_text():
     said = {field: (str(m), translate(m, "en")) for field, m in errors}
     assert said["name"] == ("Chưa nhập tên tuyến/cụm.", "Enter the name of the street/cluster.")
     assert said["commitments_signed"][1] == (
-        "Households that signed the pledge cannot outnumber the street-front households.")
+        "Households that signed the pledge cannot outnumber the frontage households.")
     _, problem = status_step({"status": "in_progress", "started_on": date(2026, 6, 1)},
                              "achieved", date(2026, 5, 1), None, date(2026, 7, 1))
     assert str(problem) == "Ngày chuyển không được trước ngày đang thực hiện (01/06/2026)."

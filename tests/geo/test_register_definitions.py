@@ -10,6 +10,7 @@ import shapely
 
 from geo import register_rows, register_values, registers
 from geo.i18n import translate
+from geo.numbers import NumberRefused
 from geo.resources import DATA_DIR
 from geo.xlsform import XLSFormRefused, read_xlsform, write_xlsform
 
@@ -134,6 +135,11 @@ def test_entry_values_are_checked_against_the_type():
     fields = {f for f, _ in errors}
     assert fields == {"colour", "status", "height", "planted", "photo"}
     assert ("height", "Chiều cao phải từ 0 đến 100.") in errors
+    with pytest.raises(NumberRefused) as refused:  # the bounds in the reader's locale
+        register_values._number({"kind": "number", "min": 0.5, "max": 2.5}, "3")
+    said = refused.value.args[0]
+    assert (str(said), translate(said, "en")) == \
+        ("phải từ 0,5 đến 2,5.", "must be from 0.5 to 2.5.")
 
 
 def test_rows_import_is_checked_row_by_row():

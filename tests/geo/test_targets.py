@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from geo.i18n import translate
 from geo.plan import Plan
 from geo.targets import PlanData, evaluate
 
@@ -89,6 +90,11 @@ def test_manual_target_uses_the_latest_value_entered_up_to_the_day():
     trees = rows["trees_digitised"]
     assert trees["kind"] == "manual" and trees["value"] == 260.0
     assert trees["detail"] == "260 cây (số liệu tháng 09/2025)"
+    bigger = dataclasses.replace(data, manual_values={"trees_digitised": [("2025-09", 1260.5)]})
+    detail = {r["code"]: r for r in evaluate(plan, bigger, date(2025, 10, 15))}[
+        "trees_digitised"]["detail"]  # the number in the reader's locale, the unit as written
+    assert (str(detail), translate(detail, "en")) == \
+        ("1.260,5 cây (số liệu tháng 09/2025)", "1,260.5 cây (figure for September 2025)")
     assert trees["status"] == "at_risk"  # 260 of 500 by mid-October is below the line
     later = {r["code"]: r for r in evaluate(plan, data, date(2025, 12, 20))}
     assert later["trees_digitised"]["status"] == "met"

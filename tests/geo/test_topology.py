@@ -234,7 +234,7 @@ def test_the_report_reads_english_through_translate():
     lines = TopologyReport([], [gap], 950_000.0, 937_655.0, 0.0, 2.0).lines()
     assert str(lines[0]) == ("Các khu phố phủ 98,7% diện tích phường (còn 12.345 m² chưa "
                              "thuộc khu phố nào).")
-    assert translate(lines[0], "en") == ("The khu phố cover 98,7% of the ward's area "
-                                         "(12.345 m² belong to no khu phố).")
-    assert translate(lines[1], "en").startswith("Gap at the ward's edge beside KP01: 12.345 m²")
+    assert translate(lines[0], "en") == ("The neighbourhoods cover 98.7% of the ward's area "
+                                         "(12,345 m² belong to no neighbourhood).")
+    assert translate(lines[1], "en").startswith("Gap at the ward's edge beside KP01: 12,345 m²")
     assert translate(lines[1], "en").endswith("the boundary must be corrected.")

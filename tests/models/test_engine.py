@@ -19,8 +19,12 @@ def test_spatialite_is_loaded(tmp_path):
 def test_missing_spatialite_names_the_debian_package(tmp_path, monkeypatch):
     monkeypatch.setenv("SPATIALITE_LIBRARY_PATH", str(tmp_path / "no_such_mod_spatialite"))
     engine = make_engine(f"sqlite:///{tmp_path / 'y.db'}")
-    with pytest.raises(SpatialBackendError, match="libsqlite3-mod-spatialite"):
+    with pytest.raises(SpatialBackendError, match="libsqlite3-mod-spatialite") as refused:
         engine.connect()
+    # Raised before anyone's language is known: the traceback says it in both languages.
+    assert str(refused.value).startswith("Không nạp được SpatiaLite (mod_spatialite).")
+    assert " / Could not load SpatiaLite (mod_spatialite). Install the Debian/Ubuntu package " \
+        "'libsqlite3-mod-spatialite'" in str(refused.value)
 
 
 def test_python_without_extension_loading_uses_pysqlite3(monkeypatch):

@@ -18,6 +18,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select, update
 
+from geo.i18n import translate
 from models import backup as fingerprinting
 from models import records
 from models.engine import make_engine
@@ -190,6 +191,8 @@ def test_swapped_database_with_rehashed_manifest_is_caught(made_backup, target_u
         restored = restore_backup(forged, target_url, force=True)
         assert restored.problems == [
             "bảng boarding_house: nội dung khác bản sao lưu (mã băm không khớp)"]
+        assert translate(restored.problems[0], "en") == \
+            "table boarding_house: the content differs from the backup (the hashes do not match)"
 
 
 def _is_empty(url: str) -> bool:

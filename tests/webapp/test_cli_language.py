@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from webapp.cli import cli
@@ -43,6 +45,22 @@ def test_messages_and_labels_of_a_command_come_out_in_english(runner):
     verified = runner.invoke(cli, ["--lang", "en", "verify"])
     assert "The whole installation (wards created, removed)" in verified.output
     assert "Result: every chain is intact." in verified.output
+    assert re.search(r"audit log: [\d,]+ rows, intact, chain head [0-9a-f]{16}",
+                     verified.output)
+    assert "nguyên vẹn" not in verified.output and "nhật ký" not in verified.output
+
+
+def test_a_password_rule_is_said_in_the_users_language(runner):
+    # Refused before anything is written: the demo's accounts stay as they are.
+    short = runner.invoke(cli, ["--lang", "en", "user", "passwd", "admin", "--password", "123"])
+    assert short.exit_code != 0
+    assert "The password must have at least 10 characters." in short.output
+    letters = runner.invoke(cli, ["--lang", "en", "user", "passwd", "admin",
+                                  "--password", "chicochuthoi"])
+    assert "The password must have both letters and digits" in letters.output
+    assert "Mật khẩu" not in short.output + letters.output
+    vietnamese = runner.invoke(cli, ["user", "passwd", "admin", "--password", "123"])
+    assert "Mật khẩu phải có ít nhất 10 ký tự." in vietnamese.output
 
 
 def test_option_help_is_said_in_the_chosen_language(runner):

@@ -85,7 +85,7 @@ def _hotspot_features(cells, repeats) -> tuple[list[dict], list[dict]]:
     }) for i, row in enumerate(significant.itertuples())]
     repeat_features = [common.feature(row.geometry, {
         "category": row.category,
-        "category_label": vocab.label(vocab.INCIDENT_CATEGORIES, row.category),
+        "category_label": _(vocab.label(vocab.INCIDENT_CATEGORIES, row.category)),
         "count": int(row.count), "first_seen": row.first_seen.date().isoformat(),
         "last_seen": row.last_seen.date().isoformat(),
         "neighbourhood": getattr(row, "neighbourhood", None),

@@ -97,10 +97,10 @@ def publish_targets():
         return _page(ward, refused.status)
     except IntegrityError:  # published by someone else at the same moment
         flash(_("Tiến độ chỉ tiêu tháng %(month)s vừa được người khác công bố.",
-                month=fmt.month(month)), "error")
+                month=fmt.month(month, locale=current_language())), "error")
         return _page(ward, 409)
     flash(_("Đã công bố tiến độ chỉ tiêu tháng %(month)s. Số liệu công bố được giữ nguyên, "
-            "không thay đổi về sau.", month=fmt.month(month)), "info")
+            "không thay đổi về sau.", month=fmt.month(month, locale=current_language())), "info")
     return redirect(url_for("analysis.targets"))
 
 

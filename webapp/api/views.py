@@ -16,6 +16,7 @@ from webapp.api.params import layer_filter, parse_int
 from webapp.auth.permissions import can
 from webapp.errors import ApiError
 from webapp.extensions import db
+from webapp.i18n import current_language
 from webapp.revalidation import PROCESS_STARTED, revalidated
 from webapp.services.cache import TrustedWhile
 
@@ -61,11 +62,12 @@ def _layer_versions(ward) -> tuple:
 
 def _layer_etag(name: str, ward) -> str:
     """Changes whenever any layer of the ward changes (features carry the names of their
-    khu phố and street), or the query, or the server's code: the same ETag means the same
-    body. Weak (W/): the same body gzip-, Brotli- or zstd-compressed."""
+    khu phố and street), or the query, the labels' language or the server's code: the same
+    ETag means the same body. Weak (W/): the same body gzip-, Brotli- or zstd-compressed."""
     versions = _layer_versions(ward)
     raw = repr((name, ward.id, ward.code, ward.name, ward.is_synthetic,
-                sorted(request.args.items(multi=True)), versions, PROCESS_STARTED))
+                sorted(request.args.items(multi=True)), current_language(), versions,
+                PROCESS_STARTED))
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
@@ -82,7 +84,7 @@ def layer_collection(name: str):
                       "limit", 1, max_limit)
     offset = parse_int(request.args.get("offset", "0"), "offset", 0)
     features, returned, total = layer_json.features_json(db.conn, layer, ward.id, flt, limit,
-                                                         offset)
+                                                         offset, current_language())
     rest = {
         "numberMatched": total,
         "numberReturned": returned,
@@ -103,7 +105,8 @@ def layer_feature(name: str, feature_id: int):
     layer = _layer(name)
     ward = _ward()
     flt = queries.LayerFilter(feature_id=feature_id)
-    features, returned, _ = layer_json.features_json(db.conn, layer, ward.id, flt, 1)
+    features, returned, _ = layer_json.features_json(db.conn, layer, ward.id, flt, 1,
+                                                     locale=current_language())
     if not returned:
         raise ApiError(404, N_("Không tìm thấy đối tượng số %(id)s trong lớp %(name)s."),
                        params={"id": feature_id, "name": name})

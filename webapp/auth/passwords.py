@@ -7,7 +7,8 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask_babel import gettext as _
+
+from geo.i18n import N_, Message
 
 _hasher = PasswordHasher()
 MIN_LENGTH = 10
@@ -35,12 +36,13 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
-def password_problem(password: str) -> str | None:
-    """Why ``password`` is not acceptable (Vietnamese), or ``None``."""
+def password_problem(password: str) -> Message | None:
+    """Why ``password`` is not acceptable, or ``None``: a ``geo.i18n.Message``, said in the
+    language of whoever set it (the page's reader, the command-line user)."""
     if len(password) < MIN_LENGTH:
-        return _("Mật khẩu phải có ít nhất %(count)s ký tự.", count=MIN_LENGTH)
+        return Message(N_("Mật khẩu phải có ít nhất %(count)s ký tự."), count=MIN_LENGTH)
     if password.isdigit() or password.isalpha():
-        return _("Mật khẩu phải có cả chữ và số (hoặc ký tự khác).")
+        return Message(N_("Mật khẩu phải có cả chữ và số (hoặc ký tự khác)."))
     return None
 
 

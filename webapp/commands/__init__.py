@@ -43,9 +43,9 @@ def choose_language(ctx: click.Context, _param, value: str | None) -> None:
         ctx.meta[_LANGUAGE_KEY] = value
 
 
-def _(message: str, **params) -> str:
+def _(message: str, /, **params) -> str:
     """``message`` (a msgid, or a ``geo.i18n.Message`` with its values) in the command-line
-    user's language."""
+    user's language (positional: a message may have a ``%(message)s`` of its own)."""
     from geo.i18n import translate
 
     if not message:  # "" is the catalogue's header, not a message

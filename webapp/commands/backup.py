@@ -71,7 +71,7 @@ def restore_command(path: Path, force: bool) -> None:
     if restored.problems:
         raise click.ClickException(
             _("Đã phục hồi nhưng dữ liệu KHÔNG khớp bản sao lưu:") + "\n  "
-            + "\n  ".join(restored.problems))
+            + "\n  ".join(_(problem) for problem in restored.problems))
     click.echo(_("Đã phục hồi bản sao lưu lúc %(at)s: %(tables)s bảng khớp số dòng và mã băm "
                  "nội dung.", at=manifest["created_at_ward"], tables=len(manifest["tables"])))
     head = fingerprinting.code_revision()

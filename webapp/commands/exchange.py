@@ -121,7 +121,7 @@ def _print_plan(plan) -> None:
     for line in check.summary:
         click.echo(f"  {_(line)}")
     if plan.missing:
-        click.echo("  " + _("Thiếu cột bắt buộc: %(fields)s", fields=", ".join(plan.missing)))
+        click.echo("  " + _("Thiếu cột bắt buộc: %(fields)s", fields=plan.missing))
     for error in check.errors[:200]:
         click.echo("  " + _("Dòng %(row)s — %(field)s: %(message)s", row=error.row,
                             field=error.field, message=_(error.message)))

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from functools import partial
 
 from flask import current_app, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from geo import vocabulary as vocab
@@ -154,8 +155,8 @@ def nearby_incidents():
     keep = ("id", "category", "status", "observed_at", "description", "distance_m")
     out = [{k: row[k] for k in keep} for row in rows]
     for row in out:
-        row["category_label"] = vocab.label(vocab.INCIDENT_CATEGORIES, row["category"])
-        row["status_label"] = vocab.INCIDENT_STATUSES.get(row["status"], row["status"])
+        row["category_label"] = _(vocab.label(vocab.INCIDENT_CATEGORIES, row["category"]))
+        row["status_label"] = _(vocab.label(vocab.INCIDENT_STATUSES, row["status"]))
     return jsonify({"incidents": _jsonable(out)})
 
 

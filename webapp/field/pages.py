@@ -21,7 +21,7 @@ from webapp.auth.permissions import RECORDABLE_CATEGORIES, can, require
 from webapp.clock import local_now
 from webapp.extensions import db
 from webapp.field import bp
-from webapp.i18n import current_language
+from webapp.i18n import browser_labels, current_language
 
 PERSONAL_FIELDS = ["owner_name", "owner_phone", "owner_id_number"]
 
@@ -141,7 +141,7 @@ def inspect():
     ward = _ward()
     config = _config(ward, page="inspection")
     return render_template("field/inspection.html", ward=ward, config=config,
-                           house_types=vocab.HOUSE_TYPES)
+                           house_types=browser_labels(vocab.HOUSE_TYPES))
 
 
 @bp.get("/field/boarding-houses/<uuid:house_uuid>/inspect")
@@ -165,10 +165,12 @@ def service_worker():
 
 
 def _house_vocabularies() -> dict:
+    """The house form's choices, their labels in the request's language."""
     return {
-        "house_types": vocab.HOUSE_TYPES,
-        "classifications": vocab.CLASSIFICATIONS,
-        "model_statuses": {code: s["vi"] for code, s in vocab.MODEL_HOUSE_STATUSES.items()},
+        "house_types": browser_labels(vocab.HOUSE_TYPES),
+        "classifications": browser_labels(vocab.CLASSIFICATIONS),
+        "model_statuses": {code: s["label"] for code, s in browser_labels(
+            vocab.MODEL_HOUSE_STATUSES).items()},
     }
 
 

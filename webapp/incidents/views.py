@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from geo import formatting as fmt
 from geo import vocabulary as vocab
+from geo.i18n import N_
 from geo.numbers import form_id
 from geo.validate import INCIDENT_TRANSITIONS
 from models import listings, model_streets, queries, records
@@ -33,8 +34,9 @@ STEP_LABELS = {
     "resolved": _l("Đã xử lý xong"),
     "dismissed": _l("Không vi phạm / hủy"),
 }
-STATUS_CHOICES = {"open": _l("Đang mở (chưa xử lý xong)"), **vocab.INCIDENT_STATUSES,
-                  "all": _l("Tất cả")}
+# Msgids, said where the filter shows them (the vocabulary's are msgids too).
+STATUS_CHOICES = {"open": N_("Đang mở (chưa xử lý xong)"), **vocab.INCIDENT_STATUSES,
+                  "all": N_("Tất cả")}
 _KP_KEY = "incidents.neighbourhood"  # the last khu phố chosen, kept for the session
 _LIST_KEY = "incidents.list_query"  # the list's last query, for "back to the list"
 

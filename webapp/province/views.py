@@ -8,6 +8,7 @@ from flask import current_app, render_template, request
 from geo import vocabulary as vocab
 from webapp.auth.permissions import require
 from webapp.extensions import db
+from webapp.i18n import browser_labels
 from webapp.province import bp
 from webapp.services import province
 from webapp.tiles.views import PROVINCE
@@ -26,9 +27,9 @@ def index():
         "rankings": data["rankings"],
         "scoreClasses": province.SCORE_CLASSES,
         "densityClasses": province.DENSITY_CLASSES,
-        "categories": vocab.INCIDENT_CATEGORIES,
-        "incidentStatuses": vocab.INCIDENT_STATUSES,
-        "houseStatuses": vocab.MODEL_HOUSE_STATUSES,
+        "categories": browser_labels(vocab.INCIDENT_CATEGORIES),
+        "incidentStatuses": browser_labels(vocab.INCIDENT_STATUSES),
+        "houseStatuses": browser_labels(vocab.MODEL_HOUSE_STATUSES),
     }
     return render_template("province/index.html", wards=data["wards"], config=config,
                            score_classes=province.SCORE_CLASSES,

@@ -13,6 +13,7 @@ from geo import formatting as fmt
 from geo import vocabulary as vocab
 from geo.targets import STATUS_LABELS
 from webapp.extensions import db
+from webapp.i18n import browser_labels
 from webapp.public import bp
 from webapp.services import public as service
 from webapp.services.province import SCORE_CLASSES
@@ -25,7 +26,8 @@ def map_config(neighbourhoods: list[dict], model_streets: list[dict]) -> dict:
             "tileAttribution": current_app.config["TILE_ATTRIBUTION"] or "",
             "neighbourhoods": {"type": "FeatureCollection", "features": neighbourhoods},
             "modelStreets": {"type": "FeatureCollection", "features": model_streets},
-            "levels": vocab.MODEL_STREET_LEVELS, "statuses": vocab.MODEL_STREET_STATUSES,
+            "levels": browser_labels(vocab.MODEL_STREET_LEVELS),
+            "statuses": browser_labels(vocab.MODEL_STREET_STATUSES),
             "text": {"score": _("Điểm"), "unranked": _("Chưa xếp hạng")}}
 
 
@@ -50,4 +52,7 @@ def ward(code: str):
         target_labels=STATUS_LABELS))
     # Published figures change only by a new revision: a few minutes' caching is safe.
     response.headers["Cache-Control"] = "public, max-age=300"
+    # Said in the visitor's language (the lang cookie, else the browser's): a cache keeps
+    # one copy per language, not the first visitor's for everyone.
+    response.vary.update(("Cookie", "Accept-Language"))
     return response

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import make_url
 
-from geo.i18n import N_, Message
+from geo.i18n import N_, Joined, Message
 from models import backup as fingerprinting
 from models.engine import make_engine
 from webapp.services import pg_backup
@@ -36,7 +36,7 @@ BACKEND_NAMES = {"spatialite": "SpatiaLite", "postgis": "PostGIS"}
 @dataclass(frozen=True)
 class Restored:
     manifest: dict
-    problems: list[str]  # tables whose count or content differs from the manifest
+    problems: list[Message]  # tables whose count or content differs from the manifest
     schema_revision: str | None
 
 
@@ -129,7 +129,7 @@ def restore_backup(path: Path, url: str, *, force: bool) -> Restored:
             if problems:
                 raise BackupError(Message(N_("Bản sao lưu không hợp lệ, không phục hồi: nội "
                                              "dung không khớp manifest — %(problems)s"),
-                                          problems="; ".join(problems)))
+                                          problems=Joined(problems, "; ")))
         empty = _is_empty(url)
         if not empty and not force:
             raise BackupError(Message(N_("CSDL đích đang có dữ liệu: không ghi đè. Nếu chắc "

@@ -57,7 +57,8 @@ class Plan:
     raw: geoio.RawFile
     mapping: dict[str, str]
     check: geoio.ImportCheck
-    missing: list[str] = field(default_factory=list)
+    # The required fields no column is mapped to: their labels, said in the reader's language.
+    missing: Joined = field(default_factory=lambda: Joined(()))
 
     @property
     def ok(self) -> bool:
@@ -93,7 +94,7 @@ def dry_run(conn, ward, req: ImportRequest) -> Plan:
                     Message(N_("Mã khu phố “%(code)s” đã có trong phường: chọn “thay thế toàn "
                                "bộ khu phố” để cập nhật ranh giới."), code=code)))
         check.errors.sort(key=lambda e: (e.row, e.field))
-    return Plan(raw, mapping, check, geoio.required_missing(req.layer, mapping))
+    return Plan(raw, mapping, check, Joined(geoio.required_missing(req.layer, mapping)))
 
 
 def commit(engine, ward, req: ImportRequest, user_id: int | None, via: str = "web",
@@ -125,7 +126,7 @@ def commit(engine, ward, req: ImportRequest, user_id: int | None, via: str = "we
 def _refusal(plan: Plan) -> Message:
     if plan.missing:
         return Message(N_("Chưa ghép cột cho trường bắt buộc: %(fields)s."),
-                       fields=", ".join(plan.missing))
+                       fields=plan.missing)
     if not plan.check.total:
         return Message(N_("Tệp không có dòng dữ liệu nào."))
     return Message(N_("Không nhập: %(rows)s dòng có lỗi (%(errors)s lỗi). Chưa lưu dòng nào."),

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from geo import formatting as fmt
-from geo.i18n import N_, Message, Msgid
+from geo.i18n import N_, Figure, Message, Msgid
 
 MAX_PHOTOS = 5
 MAX_BYTES = 8 * 1024 * 1024
@@ -104,7 +104,7 @@ def _too_many_pixels(name: str, size: tuple[int, int] | None) -> PhotoError:
     return PhotoError(Message(N_("Ảnh “%(label)s” quá lớn: %(width)s × %(height)s điểm ảnh "
                                  "(%(megapixels)s megapixel; tối đa %(limit)s megapixel)."),
                               label=_label(name), width=width, height=height, limit=limit,
-                              megapixels=fmt.integer(width * height / 1_000_000)))
+                              megapixels=Figure(fmt.integer, width * height / 1_000_000)))
 
 
 def check_photo(raw: bytes, name: str) -> PhotoUpload:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from geo import formatting as fmt
 from geo import ranking
-from geo.i18n import N_, Msgid
+from geo.i18n import N_, Figure, Msgid
 from models import ledger, records
 from webapp.auth.permissions import can
 from webapp.clock import local_now
@@ -45,8 +45,9 @@ class Options:
     supersede: bool
 
 
-def _label(month: str) -> str:
-    return f"{month[5:]}/{month[:4]}"
+def _label(month: str) -> Figure:
+    """The month of a refusal, written in its reader's locale: 11/2026, November 2026."""
+    return Figure(fmt.month, month)
 
 
 def month_state(month: str) -> str:
@@ -89,7 +90,8 @@ def _refusal(user, month: str, published, reason: str | None, supersede: bool):
         _, end = ranking.month_range(month)
         return ApiError(403, N_("Tháng %(month)s chưa kết thúc: chỉ công bố được từ ngày "
                                 "%(day)s (giờ phường). Quản trị viên có thể công bố sớm kèm lý "
-                                "do."), params={"month": _label(month), "day": fmt.day(end)})
+                                "do."),
+                        params={"month": _label(month), "day": Figure(fmt.day, end)})
     low, high = REASON_LENGTH
     if (supersede or allowed.early) and not (reason and low <= len(reason) <= high):
         what = N_("Thay thế bản đã công bố") if supersede else N_(

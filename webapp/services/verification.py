@@ -1,10 +1,10 @@
 """``urbanorder verify``: every ward's audit and ranking chains, as messages said in the
-reader's language (``geo.i18n.Message``; the chains' own reports are Vietnamese, from
-``models.ledger_verify``)."""
+reader's language (``geo.i18n.Message``, the chains' own reports from
+``models.ledger_verify`` among them)."""
 
 from __future__ import annotations
 
-from geo.i18n import N_, Message
+from geo.i18n import N_, Joined, Message
 from models import ledger, ledger_verify, queries
 from webapp.services.wards import ward_named
 
@@ -28,7 +28,7 @@ def verify(conn, ward_code: str | None = None) -> tuple[list[Message], bool]:
         # A pattern of values, no msgid: the same in every language, its label translated.
         lines.append(Message("%(mark)s %(label)s: %(reports)s.", mark="✔" if ok else "✘",
                              label=label,
-                             reports="; ".join(report.describe() for report in reports)))
+                             reports=Joined([report.describe() for report in reports], "; ")))
     leftover = ledger.leftover_permits(conn)
     if leftover:
         intact = False

@@ -11,10 +11,11 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 from geo.crs import metric_crs_choices
 from geo.plan import presets
 from webapp.forms import Form as FlaskForm
+from webapp.i18n import say
 
 
 def _crs_choices(blank: str) -> list[tuple[str, str]]:
-    return [("", blank)] + [(str(e), f"EPSG:{e} — {label}")
+    return [("", blank)] + [(str(e), _("EPSG:%(epsg)s — %(text)s", epsg=e, text=say(label)))
                             for e, label in metric_crs_choices().items()]
 
 

@@ -73,8 +73,8 @@ def unit_report(unit_id: int):
         except Refused as refused:
             errors, status = [m for _f, m in refused.errors], 400
         else:
-            flash(_("Đã nộp báo cáo tháng %(month)s của đơn vị.", month=fmt.month(month)),
-                  "info")
+            flash(_("Đã nộp báo cáo tháng %(month)s của đơn vị.",
+                    month=fmt.month(month, locale=current_language())), "info")
             return redirect(url_for("work.unit_report", unit_id=unit_id, month=month), 303)
     rows, saved = service.unit_rows(db.conn, ward.id, unit_id, month, today)
     if errors:

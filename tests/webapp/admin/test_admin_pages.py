@@ -153,6 +153,9 @@ def test_edit_disable_and_password_end_sessions(writable_app):
     assert again.get("/incidents/").status_code == 302
     weak = _post(admin, path, role="leader", active="y", password="ngan")
     assert weak.status_code == 400 and "ít nhất 10 ký tự" in weak.get_data(as_text=True)
+    admin.set_cookie("lang", "en")
+    weak = _post(admin, path, role="leader", active="y", password="ngan")
+    assert "The password must have at least 10 characters." in weak.get_data(as_text=True)
 
 
 def test_an_admin_cannot_lock_themselves_out(writable_app):

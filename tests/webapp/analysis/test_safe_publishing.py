@@ -66,6 +66,10 @@ def test_staff_cannot_publish_the_current_month(writer, writable_app):
     assert refused.status_code == 403
     assert "Tháng 05/2024 chưa kết thúc: chỉ công bố được từ ngày 01/06/2024" in \
         refused.get_data(as_text=True)
+    staff.set_cookie("lang", "en")  # the month and the day as an English reader writes them
+    english = _post(staff, "publish", "2024-05").get_data(as_text=True)
+    staff.delete_cookie("lang")
+    assert "May 2024 has not ended: it can be published from Jun 1, 2024" in english
     assert _official(writable_app, "2024-05") is None
 
 
@@ -168,6 +172,18 @@ def test_forged_ranks_show_the_warning_and_fail_verify(writer, writable_app):
         assert broken.exit_code == 1
         assert f"BỊ PHÁ VỠ tại dòng #{snap.id}" in broken.output
         assert "CÓ CHUỖI BỊ PHÁ VỠ" in broken.output
+        # The same report for an English reader: the chain, the row and why, in English.
+        english = runner.invoke(cli, ["--lang", "en", "verify", "--ward", DEMO_WARD])
+        assert english.exit_code == 1
+        assert (f"published rankings: BROKEN at row #{snap.id} — the ranking table does not "
+                "match its content checksum (changed after it was published)") in english.output
+        assert "Result: A CHAIN IS BROKEN" in english.output
+        assert re.search(r"audit log: [\d,]+ rows, intact", english.output)
+        assert "BỊ PHÁ VỠ" not in english.output and "dòng" not in english.output
+        staff.set_cookie("lang", "en")
+        page = _page(staff, month)
+        staff.delete_cookie("lang")
+        assert "does not match its content checksum (changed after it was published)" in page
     finally:  # the shared demo gets its real ranking back
         _as_attacker(writable_app, update, rows=json.dumps(snap.rows), id=snap.id)
     assert ranking.content_hash(month, snap.rubric_version,

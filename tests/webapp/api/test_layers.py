@@ -96,6 +96,26 @@ def test_date_category_status_and_neighbourhood_filters(client):
     assert {f["properties"]["status"] for f in resolved["features"]} == {"resolved"}
 
 
+def test_labels_are_in_the_readers_language(client):
+    url = "/api/v1/incidents?category=encroachment_road&status=resolved&limit=1"
+    vietnamese = client.get(url)
+    feature = vietnamese.get_json()["features"][0]
+    assert (feature["properties"]["category_label"], feature["properties"]["status_label"]) \
+        == ("Lấn chiếm lòng đường", "Đã xử lý xong")
+    client.set_cookie("lang", "en")
+    try:
+        # The Vietnamese copy a browser keeps is not the English page: not a 304.
+        english = client.get(url, headers={"If-None-Match": vietnamese.headers["ETag"]})
+        assert english.status_code == 200
+        props = english.get_json()["features"][0]["properties"]
+        assert (props["category_label"], props["status_label"]) == \
+            ("Road encroachment", "Handled")
+        one = client.get(f"/api/v1/incidents/{feature['id']}").get_json()
+        assert one["properties"]["category_label"] == "Road encroachment"
+    finally:
+        client.delete_cookie("lang")
+
+
 def test_neighbourhood_filter_on_streets_uses_geometry(client):
     all_streets = client.get("/api/v1/streets?limit=20000").get_json()["numberMatched"]
     in_kp = client.get("/api/v1/streets?neighbourhood=KP02&limit=20000").get_json()

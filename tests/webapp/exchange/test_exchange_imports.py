@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from models import queries
 from models import wards as ward_records
 from models.tables import Incident, ModelStreet
-from tests.helpers import csrf_token, sign_in
+from tests.helpers import csrf_token, shown, sign_in
 from webapp.cli import cli
 from webapp.demo import DEMO_WARD
 from webapp.exchange.files import export_layer
@@ -248,6 +248,16 @@ def test_cli_import_dry_run_and_commit(writable_app, tmp_path):
     assert missing_crs.exit_code != 0 and "VN-2000" in missing_crs.output
 
 
+def test_cli_import_report_names_fields_in_english(writable_app, tmp_path):
+    path = _csv(tmp_path, "vu.csv", "Loai,Kinh do,Vi do\nChợ,106.91,10.86\n")
+    runner = writable_app.test_cli_runner()
+    dry = runner.invoke(cli, ["--lang", "en", "import", str(path), "--layer", "incidents",
+                              "--ward", DEMO_WARD, "--map", "category=Loai", "--dry-run"])
+    assert "Required columns missing: date observed" in dry.output
+    assert "— kind of violation: Kind of violation is not valid: Chợ." in dry.output
+    assert "loại vi phạm" not in dry.output and "ngày phát hiện" not in dry.output
+
+
 def test_an_xlsx_row_report_reads_english_for_an_english_user(writable_app, tmp_path):
     # Each row's problem is a geo.i18n.Message: the English reader gets the field and the
     # problem in English, the Vietnamese reader (no cookie) the same rows in Vietnamese.
@@ -268,10 +278,27 @@ def test_an_xlsx_row_report_reads_english_for_an_english_user(writable_app, tmp_
     assert "Outside the ward (" in html and "m from the boundary" in html
     assert "Time observed cannot be in the future." in html
     assert "không hợp lệ" not in html and "ngoài địa bàn" not in html
+    # The CRSs, ours named in English: the file's in the report, the choices of the form.
+    assert "coordinate system: EPSG:4326 WGS 84 (longitude / latitude)" in html
+    assert "EPSG:5897 — VN-2000 / TM-3 105°00′ (zone 482) (Hà Nội" in html
+    assert "EPSG:3405 — VN-2000 / UTM zone 48N" in html
+    assert "vùng" not in shown(html) and "kinh độ" not in shown(html)
     client.delete_cookie("lang")
     html = _upload(client, path, layer="incidents", action="dry_run").get_data(as_text=True)
     assert "Loại vi phạm không hợp lệ: Chợ." in html and "ngoài địa bàn phường" in html
     assert "Thời điểm phát hiện không được ở tương lai." in html
+
+
+def test_unmapped_required_fields_are_named_in_english(writable_app, tmp_path):
+    path = _csv(tmp_path, "vu.csv", "Kinh độ;Vĩ độ\n106.91;10.86\n")
+    client = writable_app.test_client()
+    sign_in(client, "dothi")
+    client.set_cookie("lang", "en")
+    html = _upload(client, path, layer="incidents", action="dry_run").get_data(as_text=True)
+    assert "No column matched for required field: kind of violation, date observed." in html
+    html = _upload(client, path, layer="incidents", action="commit").get_data(as_text=True)
+    assert "No column is matched to the required fields: kind of violation, date observed." \
+        in html
 
 
 def test_an_unreadable_file_is_refused_in_english_for_an_english_user(writable_app, tmp_path):

@@ -173,6 +173,12 @@ def test_duplicates_nearby_attach_and_repeats(field_client, writable_app):
                        "&category=illegal_advertising").get_json()["incidents"]
     assert first_id in [row["id"] for row in nearby]
     assert all(row["distance_m"] <= 15 for row in nearby)
+    staff.set_cookie("lang", "en")  # a phone in English shows the kind and state in English
+    english = staff.get(f"{INCIDENTS}/nearby?lon={spot['lon'] + 0.00005}&lat={spot['lat']}"
+                        "&category=illegal_advertising").get_json()["incidents"]
+    staff.delete_cookie("lang")
+    assert {(r["category_label"], r["status_label"]) for r in english if r["id"] == first_id} \
+        == {("Illegal advertising and flyers", "Newly recorded")}
     before = count(writable_app, Incident)
     attached = post(staff, INCIDENTS, incident_payload(
         category="illegal_advertising", location=spot, attach_to=first_id,

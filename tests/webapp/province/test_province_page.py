@@ -66,3 +66,13 @@ def test_province_viewers_see_every_ward_and_its_published_ranking(app):
 
 def test_ward_users_may_not_open_the_province_page(app):
     assert signed_in(app, "congan1").get("/province").status_code == 403
+
+
+def test_the_province_map_labels_are_in_the_viewers_language(app):
+    client = signed_in(app, "tinh")
+    client.set_cookie("lang", "en")
+    config = page_config(client.get("/province").get_data(as_text=True))
+    assert config["incidentStatuses"]["resolved"] == "Handled"
+    assert config["categories"]["encroachment_road"]["label"] == "Road encroachment"
+    assert config["houseStatuses"]["recognised"]["label"] == \
+        "Safe, civilised, self-managed boarding house"

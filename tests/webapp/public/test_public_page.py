@@ -181,3 +181,17 @@ def test_a_signed_in_user_sees_the_same_page(public_app):
     sign_in(client, "congan")
     html = client.get(f"/public/{ward.code}").get_data(as_text=True)
     assert 'id="public-ranking"' in html and "Đăng xuất" not in html
+
+
+def test_an_english_visitor_gets_the_labels_in_english_and_caches_keep_the_languages_apart(
+        public_app):
+    import json
+
+    ward = _ward(public_app)
+    response = public_app.test_client().get(f"/public/{ward.code}",
+                                            headers={"Accept-Language": "en"})
+    html = response.get_data(as_text=True)
+    config = json.loads(re.search(r'id="public-config">(.*?)</script>', html, re.S).group(1))
+    assert config["levels"]["neighbourhood"] == "Neighbourhood level"
+    assert config["statuses"]["in_progress"]["label"] == "In progress"
+    assert {"Cookie", "Accept-Language"} <= set(response.vary)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from models.tables import AuditLog, PlanVersion, User, Ward
 from tests import realward
-from tests.helpers import csrf_token, sign_in
+from tests.helpers import csrf_token, shown, sign_in
 
 PASSWORD = "quan-tri-2026-ok"
 
@@ -119,6 +119,23 @@ def test_a_boundary_refusal_reads_english_for_an_english_admin(empty_app, tmp_pa
     assert "The file has no area (polygon): a ward&#39;s boundary must be a closed area." in page
     assert "không có vùng" not in page
     assert _scalar(empty_app, select(func.count()).select_from(Ward)) == 0
+
+
+def test_the_crs_choices_and_reason_read_english_for_an_english_admin(empty_app, tmp_path):
+    files = realward.write_files(tmp_path)
+    client = empty_app.test_client()
+    _first_admin(client)
+    client.set_cookie("lang", "en")
+    form = client.get("/admin/wards/new").get_data(as_text=True)
+    assert "EPSG:5897 — VN-2000 / TM-3 105°00′ (zone 482) (Hà Nội" in form
+    assert "EPSG:5898 — VN-2000 / TM-3 108°00′ (zone 491)" in form
+    assert "EPSG:3406 — VN-2000 / UTM zone 49N" in form
+    assert "vùng" not in shown(form)
+    created = _create_ward(client, files, metric_epsg="5897")
+    assert created.status_code == 302, created.get_data(as_text=True)[:2000]
+    page = client.get(created.headers["Location"]).get_data(as_text=True)
+    assert "VN-2000 / TM-3 105°00′ (zone 482) (Hà Nội" in page  # the flash gives the reason
+    assert "vùng" not in shown(page)
 
 
 def test_super_admin_manages_wards_ward_admins_stay_inside_theirs(empty_app, tmp_path):
