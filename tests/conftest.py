@@ -19,6 +19,9 @@ from models.engine import make_engine
 from tests.databases import Templates, drop_shared_templates, run_folder, signed_in_client
 from tests.helpers import DEMO_PASSWORDS
 
+# ``--cpu-report N``: where the suite's CPU goes (issue 12's budget is CPU, not wall time).
+pytest_plugins = ("tests.cpu_report",)
+
 BACKENDS = ("spatialite", "postgis")
 POSTGRES_URL = os.environ.get(
     "URBANORDER_TEST_POSTGRES_URL",

@@ -38,6 +38,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from tests.cpu_report import charged
 from tests.helpers import ROLE_USERS, sign_in
 
 SESSION_COOKIES = ("session", "remember_token")
@@ -257,7 +258,8 @@ def made_once(run: Path, name: str, make: Callable[[Path], dict]) -> dict:
             return json.loads(record.read_text())
         folder = run / name
         folder.mkdir(exist_ok=True)  # a worker that failed to make it may have left it
-        made = make(folder)
+        with charged(f"made once: {name}"):
+            made = make(folder)
         record.write_text(json.dumps(made))
         return made
 
@@ -317,9 +319,10 @@ class Templates:
                 self.dropper = self.dropper or _Dropper(admin)
             users = dict.fromkeys(ROLE_USERS.values()) if users is None else users
             if read_directly:
-                url, cookies = self._make(name, backend, fill, users,
-                                          self.tmp_path_factory.mktemp(name),
-                                          admin.create if admin else None)
+                with charged(f"template {name}-{backend} (made by each worker)"):
+                    url, cookies = self._make(name, backend, fill, users,
+                                              self.tmp_path_factory.mktemp(name),
+                                              admin.create if admin else None)
             else:
                 url, cookies = self._made_once(name, backend, fill, users, admin)
             self.made[key] = Template(url, cookies, admin, self.dropper,
