@@ -236,15 +236,20 @@ def fill_province(engine) -> None:
 
 
 def _province_template(templates, backend: str):
-    return templates.get("province", backend, fill_province, read_directly=True, users={
+    return templates.get("province", backend, fill_province, users={
         username: password for username, (_role, _ward, password) in PROVINCE_USERS.items()})
 
 
 @pytest.fixture
-def province_databases(templates):
-    """``province_databases(backend)``: the two-ward province's template, for a test that
-    only reads it (and disposes its engine: the template is copied)."""
-    return lambda backend: _province_template(templates, backend).shared()
+def province_databases(templates, tmp_path):
+    """``province_databases(backend)``: a new copy of the two-ward province, for a test
+    that only reads it. A copy, not the template: PostgreSQL copies no database that
+    another worker is reading, and this way the template is made once per run."""
+    def copy(backend: str) -> str:
+        (tmp_path / backend).mkdir(exist_ok=True)
+        return _province_template(templates, backend).fresh_copy(tmp_path / backend)
+
+    return copy
 
 
 @pytest.fixture

@@ -300,16 +300,15 @@ class Templates:
             self.dropper.close()
 
     def get(self, name: str, backend: str, fill: Callable[[Engine], None], *,
-            users: dict[str, str | None] | None = None,
-            read_directly: bool = False) -> Template:
+            users: dict[str, str | None] | None = None) -> Template:
         """The template ``name`` of ``backend``: migrated, then ``fill(engine)``, then
         signed in once as each of ``users`` ({username: password}; by default the demo's
         accounts, whose passwords ``tests.helpers`` knows).
 
         The first worker of the run to ask makes it, the others wait for it and use it too
-        (a template costs seconds of CPU). Except with ``read_directly``: a template that
-        tests both read in place (``Template.shared``) and copy is made by each worker,
-        since PostgreSQL copies no database that another worker is reading.
+        (a template costs seconds of CPU). A template that tests copy is never read in
+        place (``Template.shared``), since PostgreSQL copies no database that another
+        worker is reading: a test that reads one reads a ``fresh_copy``.
         """
         key = (name, backend)
         if key not in self.made:
@@ -318,13 +317,7 @@ class Templates:
                 admin = self.request.getfixturevalue("postgres_databases")
                 self.dropper = self.dropper or _Dropper(admin)
             users = dict.fromkeys(ROLE_USERS.values()) if users is None else users
-            if read_directly:
-                with charged(f"template {name}-{backend} (made by each worker)"):
-                    url, cookies = self._make(name, backend, fill, users,
-                                              self.tmp_path_factory.mktemp(name),
-                                              admin.create if admin else None)
-            else:
-                url, cookies = self._made_once(name, backend, fill, users, admin)
+            url, cookies = self._made_once(name, backend, fill, users, admin)
             self.made[key] = Template(url, cookies, admin, self.dropper,
                                       self.tmp_path_factory.mktemp(f"{name}-work"))
         return self.made[key]
