@@ -368,9 +368,10 @@ def warm_geopackage_child(_geopackage_child):
 
 @pytest.fixture
 def small_cli_demo(monkeypatch):
-    """``urbanorder demo`` loads a quarter of the real demo (3,000 houses, 6,000 incidents:
-    the wheel test loads that one). What the command tests check does not depend on the
-    demo's size, and a quarter of it loads in a quarter of the time."""
+    """The demo that ``urbanorder demo`` and the set-up page's button load is a quarter of
+    the real one (3,000 houses, 6,000 incidents: the wheel test loads that one). What the
+    command and page tests check does not depend on the demo's size, and a quarter of it
+    loads in a quarter of the time."""
     from geo import synthetic
 
     monkeypatch.setattr(synthetic, "generate_ward", functools.partial(

@@ -121,7 +121,8 @@ def test_a_boundary_refusal_reads_english_for_an_english_admin(empty_app, tmp_pa
     assert _scalar(empty_app, select(func.count()).select_from(Ward)) == 0
 
 
-def test_super_admin_manages_wards_ward_admins_stay_inside_theirs(empty_app, tmp_path):
+def test_super_admin_manages_wards_ward_admins_stay_inside_theirs(empty_app, tmp_path,
+                                                                  small_cli_demo):
     files = realward.write_files(tmp_path)
     client = empty_app.test_client()
     _first_admin(client)
