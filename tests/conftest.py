@@ -16,7 +16,13 @@ from sqlalchemy.engine import make_url
 
 from models import migrate
 from models.engine import make_engine
-from tests.databases import Templates, drop_shared_templates, run_folder, signed_in_client
+from tests.databases import (
+    Dropper,
+    Templates,
+    drop_shared_templates,
+    run_folder,
+    signed_in_client,
+)
 from tests.helpers import DEMO_PASSWORDS
 
 # ``--cpu-report N``: where the suite's CPU goes (issue 12's budget is CPU, not wall time).
@@ -46,6 +52,15 @@ class PostgresDatabases:
         self.admin = create_engine(url, isolation_level="AUTOCOMMIT")
         self.url = make_url(url)
         self.created: list[str] = []
+        self.dropper: Dropper | None = None
+
+    def drop_soon(self, url: str) -> None:
+        """Drop the database of ``url`` in the background, while the tests go on: each
+        DROP DATABASE waits for a checkpoint, seconds at the end of a run for dozens."""
+        name = make_url(url).database
+        self.created.remove(name)
+        self.dropper = self.dropper or Dropper(self)
+        self.dropper.drop(name)
 
     def create(self, *, dropped_here: bool = True) -> str:
         """A new empty database's URL; dropped at this process's end if ``dropped_here``."""
@@ -57,6 +72,8 @@ class PostgresDatabases:
         return self.url.set(database=name).render_as_string(hide_password=False)
 
     def drop_all(self) -> None:
+        if self.dropper is not None:
+            self.dropper.close()
         with self.admin.connect() as conn:
             for name in self.created:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -94,13 +111,20 @@ MIGRATED = frozenset({"migrated_engine", "empty_app"})
 @pytest.fixture
 def fresh_url(request, tmp_path, templates):
     """A URL of a new database on the backend named by ``request.param``: empty, or
-    migrated for a test that takes ``migrated_engine`` or ``empty_app``."""
+    migrated for a test that takes ``migrated_engine`` or ``empty_app``; a PostgreSQL one
+    is dropped after the test."""
+    postgres = request.getfixturevalue("postgres_databases") \
+        if request.param == "postgis" else None
     if MIGRATED & set(request.fixturenames):
-        return templates.get("migrated", request.param, lambda _engine: None,
-                             users={}).fresh_copy(tmp_path)
-    if request.param == "spatialite":
-        return f"sqlite:///{tmp_path / 'test.db'}"
-    return request.getfixturevalue("postgres_databases").create()
+        url = templates.get("migrated", request.param, lambda _engine: None,
+                            users={}).fresh_copy(tmp_path)
+    elif postgres is None:
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+    else:
+        url = postgres.create()
+    yield url
+    if postgres is not None:
+        postgres.drop_soon(url)
 
 
 def pytest_generate_tests(metafunc):

@@ -38,7 +38,6 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from tests.cpu_report import charged
 from tests.helpers import ROLE_USERS, sign_in
 
 SESSION_COOKIES = ("session", "remember_token")
@@ -106,7 +105,7 @@ def _forget_cached_results() -> None:
                     value.clear()
 
 
-class _Dropper:
+class Dropper:
     """Drops PostgreSQL databases one after another in a thread, while tests go on."""
 
     def __init__(self, admin) -> None:
@@ -132,7 +131,7 @@ class Template:
     URL, reset to the template before each test that uses it unless nothing wrote to it,
     with one app on it for the session (making an app costs 0.1 s of CPU)."""
 
-    def __init__(self, url: str, cookies: dict, admin, dropper: _Dropper | None,
+    def __init__(self, url: str, cookies: dict, admin, dropper: Dropper | None,
                  folder: Path) -> None:
         """``folder``: this process's own, for a SQLite workspace (the template itself may
         be another worker's too)."""
@@ -258,6 +257,8 @@ def made_once(run: Path, name: str, make: Callable[[Path], dict]) -> dict:
             return json.loads(record.read_text())
         folder = run / name
         folder.mkdir(exist_ok=True)  # a worker that failed to make it may have left it
+        from tests.cpu_report import charged  # (imported first as a plugin, by conftest)
+
         with charged(f"made once: {name}"):
             made = make(folder)
         record.write_text(json.dumps(made))
@@ -289,7 +290,7 @@ class Templates:
     def __init__(self, request, tmp_path_factory) -> None:
         self.request, self.tmp_path_factory = request, tmp_path_factory
         self.made: dict[tuple[str, str], Template] = {}
-        self.dropper: _Dropper | None = None
+        self.dropper: Dropper | None = None
         self.run_folder = run_folder(tmp_path_factory)
 
     def close(self) -> None:
@@ -315,7 +316,7 @@ class Templates:
             admin = None
             if backend == "postgis":
                 admin = self.request.getfixturevalue("postgres_databases")
-                self.dropper = self.dropper or _Dropper(admin)
+                self.dropper = self.dropper or Dropper(admin)
             users = dict.fromkeys(ROLE_USERS.values()) if users is None else users
             url, cookies = self._made_once(name, backend, fill, users, admin)
             self.made[key] = Template(url, cookies, admin, self.dropper,
