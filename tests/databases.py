@@ -105,7 +105,7 @@ def _forget_cached_results() -> None:
                     value.clear()
 
 
-class _Dropper:
+class Dropper:
     """Drops PostgreSQL databases one after another in a thread, while tests go on."""
 
     def __init__(self, admin) -> None:
@@ -131,7 +131,7 @@ class Template:
     URL, reset to the template before each test that uses it unless nothing wrote to it,
     with one app on it for the session (making an app costs 0.1 s of CPU)."""
 
-    def __init__(self, url: str, cookies: dict, admin, dropper: _Dropper | None,
+    def __init__(self, url: str, cookies: dict, admin, dropper: Dropper | None,
                  folder: Path) -> None:
         """``folder``: this process's own, for a SQLite workspace (the template itself may
         be another worker's too)."""
@@ -257,7 +257,10 @@ def made_once(run: Path, name: str, make: Callable[[Path], dict]) -> dict:
             return json.loads(record.read_text())
         folder = run / name
         folder.mkdir(exist_ok=True)  # a worker that failed to make it may have left it
-        made = make(folder)
+        from tests.cpu_report import charged  # (imported first as a plugin, by conftest)
+
+        with charged(f"made once: {name}"):
+            made = make(folder)
         record.write_text(json.dumps(made))
         return made
 
@@ -287,7 +290,7 @@ class Templates:
     def __init__(self, request, tmp_path_factory) -> None:
         self.request, self.tmp_path_factory = request, tmp_path_factory
         self.made: dict[tuple[str, str], Template] = {}
-        self.dropper: _Dropper | None = None
+        self.dropper: Dropper | None = None
         self.run_folder = run_folder(tmp_path_factory)
 
     def close(self) -> None:
@@ -298,30 +301,24 @@ class Templates:
             self.dropper.close()
 
     def get(self, name: str, backend: str, fill: Callable[[Engine], None], *,
-            users: dict[str, str | None] | None = None,
-            read_directly: bool = False) -> Template:
+            users: dict[str, str | None] | None = None) -> Template:
         """The template ``name`` of ``backend``: migrated, then ``fill(engine)``, then
         signed in once as each of ``users`` ({username: password}; by default the demo's
         accounts, whose passwords ``tests.helpers`` knows).
 
         The first worker of the run to ask makes it, the others wait for it and use it too
-        (a template costs seconds of CPU). Except with ``read_directly``: a template that
-        tests both read in place (``Template.shared``) and copy is made by each worker,
-        since PostgreSQL copies no database that another worker is reading.
+        (a template costs seconds of CPU). A template that tests copy is never read in
+        place (``Template.shared``), since PostgreSQL copies no database that another
+        worker is reading: a test that reads one reads a ``fresh_copy``.
         """
         key = (name, backend)
         if key not in self.made:
             admin = None
             if backend == "postgis":
                 admin = self.request.getfixturevalue("postgres_databases")
-                self.dropper = self.dropper or _Dropper(admin)
+                self.dropper = self.dropper or Dropper(admin)
             users = dict.fromkeys(ROLE_USERS.values()) if users is None else users
-            if read_directly:
-                url, cookies = self._make(name, backend, fill, users,
-                                          self.tmp_path_factory.mktemp(name),
-                                          admin.create if admin else None)
-            else:
-                url, cookies = self._made_once(name, backend, fill, users, admin)
+            url, cookies = self._made_once(name, backend, fill, users, admin)
             self.made[key] = Template(url, cookies, admin, self.dropper,
                                       self.tmp_path_factory.mktemp(f"{name}-work"))
         return self.made[key]

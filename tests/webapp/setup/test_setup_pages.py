@@ -138,7 +138,8 @@ def test_the_crs_choices_and_reason_read_english_for_an_english_admin(empty_app,
     assert "vùng" not in shown(page)
 
 
-def test_super_admin_manages_wards_ward_admins_stay_inside_theirs(empty_app, tmp_path):
+def test_super_admin_manages_wards_ward_admins_stay_inside_theirs(empty_app, tmp_path,
+                                                                  small_cli_demo):
     files = realward.write_files(tmp_path)
     client = empty_app.test_client()
     _first_admin(client)
