@@ -63,9 +63,9 @@ def _plan(app, username: str = "admin"):
     from webapp.auth import working_ward
 
     with app.app_context():
-        ward_id = records.user_by_username(db.conn, username).ward_id or \
-            working_ward(db.conn, None)
-        ward = next(w for w in queries.wards(db.conn) if w.id == ward_id)
+        ward_id = records.user_by_username(db.conn, username).ward_id
+        ward = working_ward(db.conn, None) if ward_id is None else \
+            next(w for w in queries.wards(db.conn) if w.id == ward_id)
         return plan_for(db.conn, ward)
 
 
