@@ -163,7 +163,7 @@ def _store(conn, submission: Submission, ward, user, handler: Handler,
 
 def _decoded(photos: list[PhotoUpload]):
     """The photos decoded, after the record validated; a photo that fails refuses the
-    whole record (raised inside the transaction, so the row just written is rolled back)."""
+    whole record (raised inside its transaction, so nothing of it is kept)."""
     try:
         return [photo.clean() for photo in photos]
     except PhotoError as err:
