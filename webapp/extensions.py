@@ -36,8 +36,9 @@ class _Commits:
     def __init__(self) -> None:
         self.count = 0
 
-    def __call__(self, _conn) -> None:
-        self.count += 1
+    def __call__(self, conn) -> None:
+        if not conn.get_execution_options().get(READ_EACH_STATEMENT):  # a read changes nothing
+            self.count += 1
 
 
 class Database:
@@ -165,10 +166,18 @@ class Database:
         return response
 
     @staticmethod
-    def _close(_exc) -> None:
+    def _close(exc) -> None:
         for conn in (g.pop("db_conn", None), *g.pop("db_replaced", ())):
-            if conn is not None:
-                conn.close()
+            if conn is None:
+                continue
+            # A read connection's transaction only read (writes go through ``transaction``),
+            # so it ends with COMMIT, not the pool's ROLLBACK: psycopg forgets its prepared
+            # statements at every ROLLBACK, and none would ever be prepared on a connection
+            # that serves a request at a time. SQLite's read connection has no transaction.
+            if exc is None and not conn.invalidated and conn.in_transaction() and \
+                    conn.dialect.name == "postgresql":
+                conn.commit()
+            conn.close()
 
 
 db = Database()
