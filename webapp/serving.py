@@ -22,6 +22,9 @@ def serve(app, host: str, port: int, threads: int, workers: int) -> None:
     if workers <= 1:
         import waitress
 
+        from webapp import warmup
+
+        warmup.start(app)
         waitress.serve(app, host=host, port=port, threads=threads, ident="urbanorder")
         return
     _gunicorn(host, port, threads, workers).run()
@@ -43,8 +46,10 @@ def _gunicorn(host: str, port: int, threads: int, workers: int):
 
         def load(self):
             # In each worker, after the fork: nothing of the master's app is shared.
-            from webapp import create_app
+            from webapp import create_app, warmup
 
-            return create_app()
+            app = create_app()
+            warmup.start(app)
+            return app
 
     return Gunicorn()

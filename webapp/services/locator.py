@@ -18,7 +18,8 @@ from webapp.services.cache import VersionedCache
 LAYERS = ("neighbourhoods", "streets", "model-streets")
 NAMED = {"neighbourhoods": ["id", "code", "name"], "streets": ["id", "name"],
          "model-streets": ["id", "name"]}
-_LOCATORS = VersionedCache(maxsize=128)  # a province's wards, a few versions each
+CACHED_WARDS = 100  # a province's wards (``webapp.warmup`` builds as many at start)
+_LOCATORS = VersionedCache(maxsize=128)  # those wards, and a few older versions
 
 
 @dataclass(frozen=True)
