@@ -18,6 +18,19 @@ LOADED = "document.body.dataset.layersLoaded === 'true'"
 VIETNAMESE_LETTERS = "ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
 
 
+# The words of the category tiles' labels that the browser laid out on more than one line.
+WORDS_CUT_ACROSS_LINES = """
+[...document.querySelectorAll('.tile-text')].flatMap(label => {
+  const text = [...label.childNodes].find(n => n.nodeType === Node.TEXT_NODE);
+  return [...text.textContent.matchAll(/\\S+/g)].filter(word => {
+    const range = document.createRange();
+    range.setStart(text, word.index);
+    range.setEnd(text, word.index + word[0].length);
+    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+  }).map(word => word[0]);
+})"""
+
+
 def english(context, base: str) -> None:
     """The language switch's cookie: English for this browser, before and after sign-in."""
     context.add_cookies([{"name": "lang", "value": "en", "url": base}])
@@ -84,6 +97,8 @@ def test_the_phone_queue_speaks_english_offline(browser, live_server, police_ses
     assert page.locator("#net-state").inner_text() == "Offline"
     # English words are longer: the category tiles still fit the phone's width.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # …and no word of a label is cut across two lines ("encroach / ment" was).
+    assert page.evaluate(WORDS_CUT_ACROSS_LINES) == []
     shoot(page, "en-phone-form.png")
     page.click("label.tile:has(input[value=sanitation])")
     page.fill("#f-description", "Rác để sai giờ")
