@@ -9,18 +9,15 @@ from __future__ import annotations
 from geo.i18n import N_
 
 INCIDENT_CATEGORIES: dict[str, dict[str, str]] = {
-    "encroachment_sidewalk": {"vi": N_("Lấn chiếm vỉa hè"), "en": "Sidewalk encroachment",
-                              "colour": "#d7301f"},
-    "encroachment_road": {"vi": N_("Lấn chiếm lòng đường"), "en": "Road encroachment",
-                          "colour": "#7f0000"},
-    "illegal_advertising": {"vi": N_("Quảng cáo, rao vặt trái phép"), "en": "Illegal advertising",
-                            "colour": "#ec7014"},
-    "construction_order": {"vi": N_("Vi phạm trật tự xây dựng"), "en": "Construction order",
-                           "colour": "#8c6bb1"},
-    "residence": {"vi": N_("Vi phạm cư trú"), "en": "Residence violation", "colour": "#2171b5"},
-    "drugs": {"vi": N_("Ma túy"), "en": "Drugs", "colour": "#252525"},
-    "fire_safety": {"vi": N_("Vi phạm PCCC"), "en": "Fire safety", "colour": "#fec44f"},
-    "sanitation": {"vi": N_("Vệ sinh môi trường"), "en": "Sanitation", "colour": "#41ab5d"},
+    # Labels are msgids; English lives in the catalogue only (a second copy here drifted).
+    "encroachment_sidewalk": {"vi": N_("Lấn chiếm vỉa hè"), "colour": "#d7301f"},
+    "encroachment_road": {"vi": N_("Lấn chiếm lòng đường"), "colour": "#7f0000"},
+    "illegal_advertising": {"vi": N_("Quảng cáo, rao vặt trái phép"), "colour": "#ec7014"},
+    "construction_order": {"vi": N_("Vi phạm trật tự xây dựng"), "colour": "#8c6bb1"},
+    "residence": {"vi": N_("Vi phạm cư trú"), "colour": "#2171b5"},
+    "drugs": {"vi": N_("Ma túy"), "colour": "#252525"},
+    "fire_safety": {"vi": N_("Vi phạm PCCC"), "colour": "#fec44f"},
+    "sanitation": {"vi": N_("Vệ sinh môi trường"), "colour": "#41ab5d"},
 }
 
 ENCROACHMENT = ("encroachment_sidewalk", "encroachment_road")
