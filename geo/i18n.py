@@ -62,6 +62,17 @@ def translate(message: str, locale: str = SOURCE, /, **params) -> str:
     return text % params if params else text
 
 
+def translate_known(text: str, locale: str = SOURCE) -> str:
+    """A ward's own words (a signature block's title or hint) in ``locale`` where they are
+    one of our msgids, else exactly as written: no placeholders filled (a ward's "100%"
+    stays), and "" stays "" (gettext would answer the catalogue's header).
+
+    >>> translate_known("(Ký, ghi rõ họ tên)", "en"), translate_known("Ông Ba", "en")
+    ('(Signature and full name)', 'Ông Ba')
+    """
+    return translations(locale).gettext(text) if text else text
+
+
 def translate_plural(singular: str, plural: str, count: int, locale: str = SOURCE,
                      **params) -> str:
     """The form of ``singular``/``plural`` for ``count`` in ``locale`` (``%(count)s`` is

@@ -20,7 +20,7 @@ from matplotlib import patches  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from geo import formatting as fmt  # noqa: E402
-from geo.i18n import N_, translate  # noqa: E402
+from geo.i18n import N_, translate, translate_known  # noqa: E402
 
 FONT = "DejaVu Sans"
 PAPERS = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}  # landscape, mm
@@ -35,7 +35,7 @@ matplotlib.rcParams.update({
 
 
 # The signature blocks of a plan that sets none: ours, so said in the reader's language
-# (a ward's own blocks print as the ward wrote them).
+# (a ward's own blocks print as the ward wrote them, but for the words that are ours).
 DEFAULT_SIGNATURES = (
     {"title": N_("NGƯỜI LẬP BIỂU"), "hint": N_("(Ký, ghi rõ họ tên)")},
     {"title": N_("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"), "hint": N_("(Ký tên, đóng dấu)")})
@@ -73,10 +73,9 @@ class PrintMeta:
         return name
 
     def say(self, block: dict, key: str) -> str:
-        """A signature block's ``key`` (title, hint): ours translated, the ward's as is."""
-        text = str(block.get(key) or "")
-        # Equal, not identical: a meta pickled to an atlas worker has a copy of the defaults.
-        return translate(text, self.locale) if self.signatures == DEFAULT_SIGNATURES else text
+        """A signature block's ``key`` (title, hint): our words translated, the ward's own
+        as written (``geo.i18n.translate_known``)."""
+        return translate_known(str(block.get(key) or ""), self.locale)
 
 
 def change_text(rank_change) -> str:

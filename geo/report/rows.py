@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from geo import formatting as fmt
-from geo.i18n import N_, translate
+from geo.i18n import N_, translate, translate_known
 from geo.report.figures import MonthCounts, figures_text, product_text
 
 # The plan's columns (msgids: ``translate`` them, or ``_()`` in a template, where shown).
@@ -27,11 +27,15 @@ NOTE = N_("Ghi chú: Các cơ quan, đơn vị gửi báo cáo trước ngày %(
           "không báo cáo chung chung, không ghi “đang thực hiện” nếu không nêu rõ sản phẩm và tỷ "
           "lệ hoàn thành.")
 # A plan that sets no title or signatures gets ours, said in the reader's language; a
-# ward's own title and signature blocks print as the ward wrote them.
+# ward's own title prints as the ward wrote it, and so do its signature blocks, except the
+# words that are ours (``translate_known``: the defaults' and the titles below, which the
+# preset plans use) — an English report of a preset plan is English throughout.
 DEFAULT_TITLE = N_("BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH LẬP LẠI TRẬT TỰ ĐÔ THỊ")
 DEFAULT_SIGNATURES = (
     {"title": N_("NGƯỜI LẬP BÁO CÁO"), "hint": N_("(Ký, ghi rõ họ tên)"), "name": ""},
     {"title": N_("THỦ TRƯỞNG ĐƠN VỊ"), "hint": N_("(Ký tên, đóng dấu)"), "name": ""})
+SIGNATURE_TITLES = (N_("TM. ỦY BAN NHÂN DÂN"), N_("T/M BAN THƯỜNG VỤ"),
+                    N_("TM. ĐẢNG ỦY"), N_("CHỦ TỊCH"), N_("BÍ THƯ"))
 NATIONAL_LINES = {"party": (N_("ĐẢNG CỘNG SẢN VIỆT NAM"),),
                   "state": (N_("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
                             N_("Độc lập - Tự do - Hạnh phúc"))}
@@ -145,12 +149,10 @@ class Report:
 
     @property
     def signatures(self) -> tuple[dict, ...]:
-        """The signature blocks: ours in the report's language, the plan's as written."""
-        blocks = self.letterhead.signatures
-        if blocks != DEFAULT_SIGNATURES:
-            return blocks
-        return tuple({**block, "title": self.say(block["title"]),
-                      "hint": self.say(block["hint"])} for block in blocks)
+        """The signature blocks, our words in them in the report's language."""
+        return tuple({**block, "title": translate_known(block.get("title") or "", self.locale),
+                      "hint": translate_known(block.get("hint") or "", self.locale)}
+                     for block in self.letterhead.signatures)
 
     @property
     def issuer_lines(self) -> tuple[str, ...]:

@@ -84,15 +84,18 @@ def test_the_vietnamese_ranking_map_is_unchanged_by_the_locale(tmp_path):
 
 def test_english_published_state_and_a_wards_own_signatures(tmp_path):
     signatures = ({"title": "NGƯỜI LẬP BIỂU", "hint": "(Ký, ghi rõ họ tên)"},
-                  {"title": "CHỦ TỊCH", "name": "Trần Văn Bình"})
+                  {"title": "KT. TRƯỞNG BAN", "name": "Trần Văn Bình"})
     path = tmp_path / "p.pdf"
     path.write_bytes(printmap.ranking_pdf(_layers(), _rows(), _meta(
         synthetic=False, published_at=datetime(2026, 11, 3, 9, 30),
         published_by="Nguyễn Văn An", signatures=signatures), "A4"))
     text = _text(path)
     assert "PUBLISHED Nov 3, 2026, 09:30 by Nguyễn Văn An" in text
-    # The plan's own signature blocks are the ward's text: printed as the ward wrote them.
-    assert "NGƯỜI LẬP BIỂU" in text and "Trần Văn Bình" in text and "PREPARED BY" not in text
+    # The plan's own signature blocks are the ward's text: printed as the ward wrote them,
+    # but for the words that are ours.
+    assert "KT. TRƯỞNG BAN" in text and "Trần Văn Bình" in text
+    assert "PREPARED BY" in text and "(Signature and full name)" in text
+    assert "NGƯỜI LẬP BIỂU" not in text
 
 
 def test_english_hotspot_and_coverage_maps(tmp_path):

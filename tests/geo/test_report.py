@@ -10,9 +10,10 @@ from datetime import date
 
 import pytest
 
-from geo import report
+from geo import plan, report
 from geo.report import COLUMNS, Entry, MonthCounts, Report, build_rows
 from geo.targets import metric_kind
+from tests.test_catalogue import VIETNAMESE
 
 
 def _target(code, metric, value, detail, target=1.0, is_share=True, **extra) -> dict:
@@ -165,10 +166,24 @@ def test_english_report_frame_and_defaults():
     assert r.columns[1] == "Registered task" and "before day 25 of each month" in r.note
     own = Report(ward_name="Phường Tam Phước", month="2026-10", rows=[], as_of=date(2026, 10, 20),
                  made_on=date(2026, 10, 21), locale="en", letterhead=report.Letterhead(
-                     title="BÁO CÁO CỦA PHƯỜNG", signatures=({"title": "CHỦ TỊCH"},)))
-    # The plan's own title and signature blocks are the ward's text, as it wrote them.
+                     title="BÁO CÁO CỦA PHƯỜNG", signatures=(
+                         {"title": "CHỦ TỊCH", "name": "Trần Văn Bình"},
+                         {"title": "TRƯỞNG BAN CHỈ ĐẠO 500 NGÀY", "hint": "100% (ký)"})))
+    # The plan's own title and signature blocks are the ward's text, as it wrote them, but
+    # for the words that are ours; no placeholder is filled in the ward's text.
     assert own.heading == "BÁO CÁO CỦA PHƯỜNG — OCTOBER 2026"
-    assert own.signatures == ({"title": "CHỦ TỊCH"},)
+    assert own.signatures == (
+        {"title": "CHAIRPERSON", "hint": "", "name": "Trần Văn Bình"},
+        {"title": "TRƯỞNG BAN CHỈ ĐẠO 500 NGÀY", "hint": "100% (ký)"})
+
+
+@pytest.mark.parametrize("code", sorted(plan.presets()))
+def test_an_english_report_of_a_preset_plan_signs_in_english(code):
+    letterhead = report.Letterhead.from_plan(plan.Plan.preset(code).report)
+    r = Report(ward_name="Phường X", month="2026-10", rows=[], as_of=date(2026, 10, 20),
+               made_on=date(2026, 10, 21), locale="en", letterhead=letterhead)
+    said = [block[key] for block in r.signatures for key in ("title", "hint")]
+    assert said and not [text for text in said if VIETNAMESE.search(text)], said
 
 
 def test_english_xlsx():
@@ -187,7 +202,6 @@ def test_english_xlsx():
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
 def test_english_pdf_has_no_vietnamese_frame(tmp_path):
-    from tests.test_catalogue import VIETNAMESE
 
     path = tmp_path / "en.pdf"
     r = _english(houses_reviewed=Entry(difficulties="Thiếu nhân lực"))
