@@ -111,7 +111,8 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(current_language=current_language, language_names=NAMES,
                                  js_catalogue=js_catalogue)
-    # A service's or geo's Message (a refusal, a row's problem) printed by a template is
+    # A service's or geo's Message (a refusal, a row's problem) or Msgid (a label among
+    # names) printed by a template is
     # said in the reader's language; every other value is printed as it is — also when
     # it fills another message's placeholder (``_("Lưu ý: %(note)s", note=note)``: Jinja
     # would fill it with the Message's Vietnamese text).
@@ -140,6 +141,6 @@ def _saying_values(gettext):
 
 
 def _said(value):
-    from geo.i18n import Message
+    from geo.i18n import Message, Msgid
 
-    return say(value) if isinstance(value, Message) else value
+    return say(value) if isinstance(value, Message | Msgid) else value

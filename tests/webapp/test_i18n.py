@@ -189,3 +189,15 @@ def test_a_message_filling_a_placeholder_is_said_in_the_readers_language(demo_ap
         assert render_template_string(page, note=note) == "Note: not due yet"
     with demo_app.test_request_context("/"):
         assert render_template_string(page, note=note) == "Lưu ý: chưa đến hạn"
+
+
+def test_a_label_among_names_is_said_in_the_readers_language(demo_app):
+    """A service's ``Msgid`` (an incident's category label where other rows give a street's
+    name) is said in the reader's language, alone or filling a placeholder; a plain string
+    is printed as it is, even one that happens to be a msgid."""
+    from geo.i18n import Msgid
+
+    page = '{{ label }} | {{ _("%(name)s (%(m)s m)", name=label, m=3) }} | {{ plain }}'
+    with demo_app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        assert render_template_string(page, label=Msgid("Ma túy"), plain="Ma túy") == (
+            "Drugs | Drugs (3 m) | Ma túy")

@@ -11,6 +11,7 @@ from pyproj import CRS
 
 from geo import boundary as geo_boundary
 from geo import io as geoio
+from geo import vocabulary as vocab
 from geo.crs import metric_crs_choices, metric_epsg_for
 from geo.i18n import N_, Joined, Message, Msgid
 from geo.plan import Plan, starting_plan
@@ -132,9 +133,17 @@ def outside(conn, ward, shape, tolerance_m: float = OUTSIDE_TOLERANCE_M) -> dict
             "metres", ascending=False)
         if len(beyond):
             found[layer] = {"label": label, "count": len(beyond), "examples": [
-                (int(r.id), str(getattr(r, "name", None) or getattr(r, "category", "")),
-                 round(float(r.metres))) for r in beyond.head(OUTSIDE_EXAMPLES).itertuples()]}
+                (int(r.id), _example_name(r), round(float(r.metres)))
+                for r in beyond.head(OUTSIDE_EXAMPLES).itertuples()]}
     return found
+
+
+def _example_name(row) -> str:
+    """How a feature beyond the new outline is named: its own name, an incident by its
+    category's label (a ``Msgid``: said in the reader's language), else "(chưa có tên)"."""
+    if getattr(row, "category", None):
+        return Msgid(vocab.label(vocab.INCIDENT_CATEGORIES, row.category))
+    return str(getattr(row, "name", None) or "") or Msgid(N_("(chưa có tên)"))
 
 
 def set_boundary(tx, ward, outline: Outline, user_id: int | None) -> dict:

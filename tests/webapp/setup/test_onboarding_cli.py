@@ -13,6 +13,7 @@ import yaml
 from shapely import box
 from sqlalchemy import func, select
 
+from geo import vocabulary as vocab
 from models.tables import BoardingHouse, Incident, ModelStreet, Neighbourhood, Street, Ward
 from tests import realward
 from tests.geo.osm_fixture import EXPECTED
@@ -147,6 +148,11 @@ def test_a_real_ward_goes_live_from_the_command_line(cli_app, tmp_path):
     report = _run(app, "ward", "set-boundary", realward.CODE, "--boundary", smaller,
                   "--dry-run").output
     assert "Ngoài ranh giới mới" in report and "vụ vi phạm" in report
+    # An incident beyond it is named by its category's label, never by the code.
+    examples = [line for line in report.splitlines() if line.startswith("    #")]
+    assert any(vocab.label(vocab.INCIDENT_CATEGORIES, code) in line
+               for line in examples for code in vocab.INCIDENT_CATEGORIES), examples
+    assert not [code for code in vocab.INCIDENT_CATEGORIES if code in report], report
     assert "chưa đổi gì" in report
 
     # The ward holds records: removing it needs --force; the demo goes, the ward stays.
