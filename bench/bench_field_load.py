@@ -49,7 +49,7 @@ import aiohttp  # noqa: E402
 from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from models import migrate, queries  # noqa: E402
+from models import migrate, queries, writes  # noqa: E402
 from models.engine import make_engine  # noqa: E402
 from models.tables import FieldSubmission, Incident, IncidentEvent  # noqa: E402
 from tests.helpers import DEMO_PASSWORDS  # noqa: E402
@@ -381,7 +381,7 @@ def reference_inserts(url: str, count: int) -> float:
         with engine.begin() as conn:
             record = uuid.uuid4()
             lon, lat = 106.925 + rng.uniform(-0.01, 0.01), 10.853 + rng.uniform(-0.005, 0.005)
-            incident = queries.insert_point_record(conn, Incident.__table__, {
+            incident = writes.insert_point_record(conn, Incident.__table__, {
                 "ward_id": ward.id, "client_uuid": record, "category": "encroachment_sidewalk",
                 "observed_at": datetime(2026, 11, 1, 9, 30), "status": "reported",
                 "description": "tham chiếu", "reporter": "Tham chiếu"}, lon, lat)

@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event, func, select  # noqa: E402
 
 from geo import ranking, webtiles  # noqa: E402
-from models import dialects, queries, tiles  # noqa: E402
+from models import dialects, fingerprints, queries, tiles  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.clock import local_now  # noqa: E402
 from webapp.errors import ApiError  # noqa: E402
@@ -160,7 +160,7 @@ def main() -> None:
                 set_password(conn, USER, PASSWORD)
         wards = queries.wards(db.conn)
         extents = [queries.ward_extent(db.conn, w.id) for w in wards]
-        counts = {name: queries.table_fingerprint(db.conn, t.table)[0]
+        counts = {name: fingerprints.table_fingerprint(db.conn, t.table)[0]
                   for name, t in tiles.TILE_LAYERS.items()}
         for name, layer in tiles.TILE_LAYERS.items():
             started = time.perf_counter()

@@ -34,7 +34,7 @@ class Timestamped:
         DateTime(timezone=False), server_default=func.current_timestamp(), nullable=False
     )
     # Set by Python on every update, to the microsecond: caches key on a layer's latest
-    # change (models.queries.layer_fingerprint), and SQLite's CURRENT_TIMESTAMP has whole
+    # change (models.fingerprints.layer_fingerprint), and SQLite's CURRENT_TIMESTAMP has whole
     # seconds (two edits in one second looked like one), PostgreSQL's is the transaction's
     # start (a later edit could carry an earlier time).
     updated_at: Mapped[datetime] = mapped_column(

@@ -8,7 +8,6 @@ import shapely
 from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 
 from models import dialects
-from models.queries import ewkt
 from models.tables import (
     Campaign,
     Incident,
@@ -19,6 +18,7 @@ from models.tables import (
     Street,
     User,
 )
+from models.writes import ewkt
 
 FIELDS = ("name", "level", "kind", "status", "neighbourhood_id", "registered_on",
           "target_date", "started_on", "achieved_on", "accepted_on", "frontage_households",

@@ -1,4 +1,5 @@
-"""All spatial SQL of the application: layers out as GeoJSON or GeoDataFrames, rows in.
+"""Layers out as GeoDataFrames or rows, the wards, and a record's links (rows go in through
+``models.writes``; caches key on ``models.fingerprints``).
 
 Backend differences are delegated to ``models.dialects``; callers pass a Connection and
 never see SQL. Owner personal data leaves this module only through ``PERSONAL_COLUMNS``
@@ -7,7 +8,6 @@ requested explicitly.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
@@ -19,12 +19,8 @@ from sqlalchemy import (
     Integer,
     and_,
     bindparam,
-    delete,
     func,
-    insert,
-    literal,
     select,
-    union_all,
 )
 from sqlalchemy.sql.schema import Table
 
@@ -210,65 +206,6 @@ def layer_counts(conn: Connection, ward_id: int) -> dict[str, int]:
     }
 
 
-# --- writing -----------------------------------------------------------------------------
-
-def ewkt(geometry) -> str:
-    return f"SRID={SRID};{shapely.to_wkt(geometry, rounding_precision=8)}"
-
-
-def insert_features(
-    conn: Connection, table: Table, gdf: gpd.GeoDataFrame, geom_column: str, ward_id: int,
-    returning_key: str | None = None, chunk: int = 5000,
-) -> dict:
-    """Insert the rows of ``gdf`` (columns named like ``table``'s) into ``table``.
-
-    Returns ``{gdf[returning_key]: new id}`` when ``returning_key`` is given, so callers can
-    link children to parents without guessing ids.
-    """
-    names = [c for c in gdf.columns if c in table.c and c != geom_column]
-    records = _records(gdf[names])
-    for record, geometry in zip(records, gdf.geometry.values, strict=True):
-        record[geom_column] = ewkt(geometry)
-        record["ward_id"] = ward_id
-    ids: dict = {}
-    if returning_key is None and conn.dialect.name == "postgresql":
-        dialects.copy_rows(conn, table, records)
-        return ids
-    for start in range(0, len(records), chunk):
-        part = records[start:start + chunk]
-        if returning_key is None:
-            conn.execute(insert(table), part)
-            continue
-        result = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                              part)
-        keys = gdf[returning_key].iloc[start:start + chunk].tolist()
-        ids.update(zip(keys, result.scalars().all(), strict=True))
-    return ids
-
-
-def insert_rows(conn: Connection, table: Table, frame: pd.DataFrame, ward_id: int) -> list[int]:
-    """Insert non-spatial rows (inspections, campaigns); their new ids in ``frame`` order."""
-    names = [c for c in frame.columns if c in table.c]
-    records = _records(frame[names])
-    for record in records:
-        record["ward_id"] = ward_id
-    if not records:
-        return []
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return conn.execute(stmt, records).scalars().all()
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    for record in records:
-        for key, value in record.items():
-            if isinstance(value, pd.Timestamp):
-                record[key] = value.to_pydatetime()
-            elif hasattr(value, "item"):  # numpy scalars
-                record[key] = value.item()
-    return records
-
-
 def ward_boundary(conn: Connection, ward_id: int):
     """The ward's boundary as a shapely geometry (EPSG:4326)."""
     wkb = conn.execute(select(dialects.wkb(Ward.boundary)).where(Ward.id == ward_id)).scalar_one()
@@ -280,21 +217,6 @@ def around(lon: float, lat: float, metres: float) -> tuple[float, float, float, 
     dlat = metres / 110_000
     dlon = metres / (110_000 * max(0.2, float(np.cos(np.radians(lat)))))
     return lon - dlon, lat - dlat, lon + dlon, lat + dlat
-
-
-def insert_point_record(conn: Connection, table: Table, values: dict, lon: float,
-                        lat: float) -> int:
-    """Insert one row of a point layer at (lon, lat); returns its id."""
-    row = {**values, "geom": ewkt(shapely.Point(lon, lat))}
-    return conn.execute(insert(table).returning(table.c.id), [row]).scalar_one()
-
-
-def update_point_record(conn: Connection, table: Table, ward_id: int, record_id: int,
-                        values: dict, lon: float | None = None, lat: float | None = None) -> None:
-    if lon is not None and lat is not None:
-        values = {**values, "geom": ewkt(shapely.Point(lon, lat))}
-    conn.execute(table.update().where(table.c.ward_id == ward_id, table.c.id == record_id)
-                 .values(**values))
 
 
 def link_names(conn: Connection, ward_id: int, table: Table, record_id: int) -> dict:
@@ -329,67 +251,3 @@ def house_for_edit(conn: Connection, ward_id: int, house_uuid, personal: bool = 
             .outerjoin(kp, kp.c.id == bh.c.neighbourhood_id)
             .where(bh.c.ward_id == ward_id, bh.c.client_uuid == house_uuid))
     return conn.execute(stmt).first()
-
-
-_IN_CHUNK = 900  # SQLite's bound-parameter limit is 999
-
-
-def update_by_ids(conn: Connection, table, ids, **values) -> None:
-    """Set ``values`` on the rows of ``table`` (a mapped class) with these ids."""
-    ids = [int(i) for i in ids]
-    for start in range(0, len(ids), _IN_CHUNK):
-        conn.execute(table.__table__.update().where(
-            table.__table__.c.id.in_(ids[start:start + _IN_CHUNK])).values(**values))
-
-
-def update_column_by_id(conn: Connection, table, column: str, values: pd.Series) -> int:
-    """Set ``column`` to ``values[id]`` on each row (``<NA>`` → NULL), grouped by value so a
-    ward-wide re-link is a few statements; returns how many rows were set."""
-    if values.empty:
-        return 0
-    keyed = values.astype("Int64").fillna(-1)
-    for value, group in keyed.groupby(keyed):
-        update_by_ids(conn, table, group.index, **{column: None if value == -1 else int(value)})
-    return len(values)
-
-
-def delete_ward_rows(conn: Connection, table, ward_id: int) -> int:
-    """Delete every row of ``table`` in the ward; how many there were."""
-    return conn.execute(delete(table).where(table.ward_id == ward_id)).rowcount
-
-
-def _fingerprint_select(table: Table, key):
-    ward = bindparam("ward_id", type_=Integer)
-    where = (table.c.id if table is Ward.__table__ else table.c.ward_id) == ward
-    return select(literal(key).label("layer"), func.count(), func.max(table.c.id),
-                  func.max(table.c.updated_at)).select_from(table).where(where)
-
-
-def layer_fingerprint(conn: Connection, layer: Layer, ward_id: int) -> tuple:
-    """Changes whenever a row of the layer is added, removed or edited (for caches)."""
-    return tuple(conn.execute(_fingerprint_select(layer.table, 0),
-                              {"ward_id": ward_id}).one())[1:]
-
-
-def table_fingerprint(conn: Connection, table: Table, *where) -> tuple:
-    """Count, last id and last update of the rows of ``table`` matching ``where``."""
-    stmt = select(func.count(), func.max(table.c.id), func.max(table.c.updated_at)).where(
-        *where)
-    return tuple(conn.execute(stmt).one())
-
-
-@functools.cache
-def _fingerprints_statement(names: tuple[str, ...]):
-    # Built once per set of layers: each field record asks, and building costs more than
-    # the database's answer.
-    parts = [_fingerprint_select(Ward.__table__, -1)]
-    parts += [_fingerprint_select(LAYERS[name].table, i) for i, name in enumerate(names)]
-    return union_all(*parts)
-
-
-def layers_fingerprint(conn: Connection, ward_id: int, names: tuple[str, ...]) -> tuple:
-    """``layer_fingerprint`` of each of the layers ``names`` and of the ward's own row (its
-    boundary), in one round trip."""
-    rows = sorted(tuple(row) for row in conn.execute(_fingerprints_statement(names),
-                                                     {"ward_id": ward_id}))
-    return tuple(row[1:] for row in rows)

@@ -23,7 +23,7 @@ from sqlalchemy import (
     update,
 )
 
-from models import dialects, ledger, queries
+from models import dialects, ledger, queries, writes
 from models.layer_filters import (
     FilterShape,
     LayerFilter,
@@ -161,11 +161,11 @@ def add_incident(conn: Connection, values: dict, lon: float, lat: float, event: 
     the least.
     """
     if conn.dialect.name != "postgresql":  # SQLite: no round trips to save
-        incident_id = queries.insert_point_record(conn, Incident.__table__, values, lon, lat)
+        incident_id = writes.insert_point_record(conn, Incident.__table__, values, lon, lat)
         conn.execute(insert(IncidentEvent), [{**event, "incident_id": incident_id}])
         conn.execute(insert(FieldSubmission), [{**receipt, "entity_id": incident_id}])
         return incident_id
-    row = {**values, "geom": queries.ewkt(shapely.Point(lon, lat))}
+    row = {**values, "geom": writes.ewkt(shapely.Point(lon, lat))}
     stmt = _incident_statement(tuple(row), tuple(event), tuple(receipt))
     params = {**{f"i_{k}": v for k, v in row.items()}, **{f"e_{k}": v for k, v in event.items()},
               **{f"r_{k}": v for k, v in receipt.items()}}

@@ -24,7 +24,7 @@ from sqlalchemy.sql.schema import Table
 
 from geo import webtiles
 from geo.lazy import deferred
-from models import dialects, layer_filters, queries, tile_cells
+from models import dialects, fingerprints, layer_filters, queries, tile_cells
 from models.tables import BoardingHouse, Incident, Neighbourhood, Ward
 
 mvt = deferred("mapbox_vector_tile")
@@ -68,7 +68,7 @@ assert not any(set(t.properties) & set(queries.PERSONAL_COLUMNS) for t in TILE_L
 
 def fingerprint(conn: Connection, layer: TileLayer, ward_id: int | None) -> tuple:
     """Changes whenever a row of the layer in scope is added, removed or edited."""
-    return queries.table_fingerprint(conn, layer.table, layer.scope(ward_id))
+    return fingerprints.table_fingerprint(conn, layer.table, layer.scope(ward_id))
 
 
 def filterable(layer: TileLayer) -> queries.Layer | None:

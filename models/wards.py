@@ -6,7 +6,6 @@ from __future__ import annotations
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from models import ledger
-from models.queries import delete_ward_rows, ewkt
 from models.registers import RegisterEntry, RegisterType
 from models.tables import (
     AuditLog,
@@ -41,6 +40,7 @@ from models.work import (
     WorkUnitMember,
     WorkUnitReport,
 )
+from models.writes import delete_ward_rows, ewkt
 
 # What a ward holds, children first (SpatiaLite's triggers and foreign keys need the order).
 WARD_TABLES = (RegisterEntry, RegisterType, WorkEvidence, WorkProgress, WorkUnitReport,

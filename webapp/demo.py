@@ -15,7 +15,7 @@ from geo.crs import to_metric
 from geo.i18n import N_, Message
 from geo.lazy import deferred
 from geo.plan import Plan
-from models import dialects, plans, queries
+from models import dialects, plans, queries, writes
 from models import wards as ward_records
 from models.tables import (
     BoardingHouse,
@@ -129,12 +129,12 @@ def store_ward(conn, data: dict, echo: Callable[[str], None]) -> dict[str, int]:
 
     echo(Message(N_("Ghi khu phố, đường phố, tuyến/cụm kiểu mẫu…")))
     kp = data["neighbourhoods"]
-    kp_ids = queries.insert_features(conn, Neighbourhood.__table__, kp.rename_geometry("boundary"),
+    kp_ids = writes.insert_features(conn, Neighbourhood.__table__, kp.rename_geometry("boundary"),
                                      "boundary", ward_id, returning_key="code")
     streets = data["streets"].copy()
     streets["length_m"] = to_metric(streets, epsg).length.round(1)
     streets["_key"] = range(len(streets))
-    street_ids = queries.insert_features(conn, Street.__table__, streets.rename_geometry("geom"),
+    street_ids = writes.insert_features(conn, Street.__table__, streets.rename_geometry("geom"),
                                          "geom", ward_id, returning_key="_key")
     model = data["model_streets"].copy()
     model["neighbourhood_id"] = model["neighbourhood_code"].map(kp_ids)
@@ -143,7 +143,7 @@ def store_ward(conn, data: dict, echo: Callable[[str], None]) -> dict[str, int]:
     model["street_id"] = assign.nearest_feature(anchors, street_frame, epsg, STREET_WITHIN_M[
         "model-streets"])["id"].astype("Int64").to_numpy()
     model["_key"] = range(len(model))
-    model_ids = queries.insert_features(conn, ModelStreet.__table__, model.rename_geometry("geom"),
+    model_ids = writes.insert_features(conn, ModelStreet.__table__, model.rename_geometry("geom"),
                                         "geom", ward_id, returning_key="_key")
 
     layers = {
@@ -152,19 +152,19 @@ def store_ward(conn, data: dict, echo: Callable[[str], None]) -> dict[str, int]:
         "model_streets": _with_ids(model, model["_key"].map(model_ids)),
     }
     campaigns = data["campaigns"]
-    campaign_ids = queries.insert_rows(conn, Campaign.__table__, campaigns, ward_id)
+    campaign_ids = writes.insert_rows(conn, Campaign.__table__, campaigns, ward_id)
 
     echo(Message(N_("Ghi %(count)s cơ sở cho thuê trọ…"), count=len(data["boarding_houses"])))
     houses = data["boarding_houses"].copy()
     houses = houses.join(_links(houses, layers, epsg)[["neighbourhood_id", "street_id"]])
     houses["_key"] = range(len(houses))
-    house_ids = queries.insert_features(conn, BoardingHouse.__table__,
+    house_ids = writes.insert_features(conn, BoardingHouse.__table__,
                                         houses.rename_geometry("geom"), "geom", ward_id,
                                         returning_key="_key")
     inspections = data["inspections"].copy()
     inspections["boarding_house_id"] = inspections["house_index"].map(
         dict(zip(houses.index, houses["_key"].map(house_ids), strict=True))).astype("Int64")
-    queries.insert_rows(conn, Inspection.__table__, inspections, ward_id)
+    writes.insert_rows(conn, Inspection.__table__, inspections, ward_id)
 
     echo(Message(N_("Ghi %(count)s vụ vi phạm (gán khu phố, đường, tái vi phạm)…"),
                  count=len(data["incidents"])))
@@ -174,7 +174,7 @@ def store_ward(conn, data: dict, echo: Callable[[str], None]) -> dict[str, int]:
         dict(zip(houses.index, houses["_key"].map(house_ids), strict=True))).astype("Int64")
     incidents["campaign_id"] = _campaign_of(incidents["observed_at"], campaigns, campaign_ids)
     incidents["is_repeat"] = assign.flag_repeats(incidents, epsg)
-    queries.insert_features(conn, Incident.__table__, incidents.rename_geometry("geom"), "geom",
+    writes.insert_features(conn, Incident.__table__, incidents.rename_geometry("geom"), "geom",
                             ward_id)
     return {
         "ward_id": ward_id,

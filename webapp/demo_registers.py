@@ -14,7 +14,7 @@ from geo import register_values as values
 from geo import registers as schema
 from geo.resources import DATA_DIR
 from models import registers as store
-from models.queries import ewkt
+from models.writes import ewkt
 
 SPECIES = ("Sao đen", "Dầu rái", "Me tây", "Bằng lăng", "Lim xẹt", "Phượng vĩ")
 

@@ -12,7 +12,7 @@ import shapely
 from PIL import Image
 from sqlalchemy import select
 
-from models import queries, records
+from models import records, writes
 from models import registers as store
 from models.engine import make_engine
 from models.tables import Photo, Ward
@@ -41,7 +41,7 @@ def tree_entry(live_server, trees):  # noqa: F811
         entry_id = store.insert_entry(conn, {
             "ward_id": ward_id, "register_type_id": type_id,
             "attributes": {"species": "Sao đen", "condition": "pruning", "height_m": 12.5}},
-            queries.ewkt(point))
+            writes.ewkt(point))
         photo = clean_photo(_jpeg((90, 90, 90)), "sai.jpg")
         records.add_photo(conn, ward_id, "register_entry", entry_id, data=photo.data,
                           content_type="image/jpeg", width=photo.width, height=photo.height,

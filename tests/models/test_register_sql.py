@@ -13,7 +13,7 @@ from geo.resources import DATA_DIR
 from models import records
 from models import registers as store
 from models import wards as ward_records
-from models.queries import ewkt
+from models.writes import ewkt
 
 SQUARE = shapely.box(106.90, 10.80, 106.95, 10.85)
 

@@ -14,7 +14,7 @@ import shapely
 from sqlalchemy import delete, select, text, update
 
 from geo import webtiles
-from models import dialects, queries, tile_cells, tiles, wards
+from models import dialects, queries, tile_cells, tiles, wards, writes
 from models.engine import make_engine
 from models.tables import BoardingHouse, Incident
 
@@ -136,7 +136,7 @@ def test_a_write_makes_a_new_version_and_shows_in_the_tile(conn, ward_ids):
     before = tiles.fingerprint(conn, layer, ward_ids[0])
     other_before = tiles.fingerprint(conn, layer, ward_ids[1])
     lon, lat = next(iter(_points(conn, Incident.__table__, ward_ids[0]).values()))
-    new_id = queries.insert_point_record(conn, Incident.__table__, {
+    new_id = writes.insert_point_record(conn, Incident.__table__, {
         "ward_id": ward_ids[0], "category": "sanitation", "status": "reported",
         "observed_at": datetime(2026, 1, 5, 9, 30)}, lon, lat)
     conn.commit()
@@ -251,7 +251,7 @@ def test_cells_follow_inserts_moves_edits_and_deletes(conn, ward_ids):
     incidents = Incident.__table__
     lon, lat = next(iter(_points(conn, incidents, mine).values()))
     try:
-        new_ids = [queries.insert_point_record(conn, incidents, {
+        new_ids = [writes.insert_point_record(conn, incidents, {
             "ward_id": mine, "category": "sanitation", "status": "reported",
             "observed_at": datetime(2026, 1, 5, 9, 30)}, lon + i * 0.002, lat) for i in range(5)]
         assert _stored(conn) == _recounted(conn)
@@ -264,7 +264,7 @@ def test_cells_follow_inserts_moves_edits_and_deletes(conn, ward_ids):
         else:
             conn.execute(incidents.insert(), many)
         assert _stored(conn) == _recounted(conn)
-        queries.update_point_record(conn, incidents, mine, new_ids[0], {}, lon + 0.01, lat + 0.01)
+        writes.update_point_record(conn, incidents, mine, new_ids[0], {}, lon + 0.01, lat + 0.01)
         conn.execute(update(incidents).where(incidents.c.id == new_ids[1])
                      .values(ward_id=other))  # a record moved to another ward
         conn.execute(update(incidents).where(incidents.c.ward_id == mine)

@@ -13,7 +13,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from sqlalchemy import insert, select, text
 
 from geo import wardzone
-from models import dialects, layer_json, listings, migrate, model_streets, queries
+from models import dialects, layer_json, listings, migrate, model_streets, queries, writes
 from models import wards as ward_records
 from models.tables import Campaign, Incident
 
@@ -32,7 +32,7 @@ def _raw(conn, sql: str, **params) -> datetime:
 def _ward_with_incidents(engine, *moments) -> tuple[int, list[int]]:
     with engine.begin() as conn:
         ward = ward_records.insert_ward(conn, "utc", "Phường Giờ", SQUARE, 5899, True)
-        ids = [queries.insert_point_record(conn, Incident.__table__, {
+        ids = [writes.insert_point_record(conn, Incident.__table__, {
             "ward_id": ward, "category": "encroachment", "observed_at": moment,
             "status": "reported"}, 106.905, 10.805) for moment in moments]
     return ward, ids

@@ -9,7 +9,7 @@ from flask_login import current_user
 from shapely.geometry import mapping
 
 from geo.i18n import N_
-from models import layer_json, queries
+from models import fingerprints, layer_json, queries
 from webapp import jsonio, wards
 from webapp.api import bp
 from webapp.api.params import layer_filter, parse_int
@@ -57,7 +57,7 @@ def _layer_versions(ward) -> tuple:
     max_age = float(current_app.config["LAYER_VERSION_MAX_AGE"])
     trusted = _VERSIONS.setdefault(max_age, TrustedWhile(max_age, lambda: db.commits))
     return trusted.get((ward.id, current_app.config["DATABASE_URL"]), lambda: (
-        queries.layers_fingerprint(db.conn, ward.id, tuple(queries.LAYERS))))
+        fingerprints.layers_fingerprint(db.conn, ward.id, tuple(queries.LAYERS))))
 
 
 def _layer_etag(name: str, ward) -> str:

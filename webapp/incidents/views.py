@@ -19,7 +19,7 @@ from geo import vocabulary as vocab
 from geo.i18n import N_
 from geo.numbers import form_id
 from geo.validate import INCIDENT_TRANSITIONS
-from models import listings, model_streets, queries, records
+from models import listings, model_streets, queries, records, writes
 from models.tables import Incident
 from webapp.auth.permissions import can
 from webapp.clock import local_today
@@ -163,7 +163,7 @@ def set_campaign(incident_id: int):
         flash(_("Đợt ra quân này không diễn ra vào ngày, tại nơi ghi nhận vụ việc."), "error")
         return redirect(url_for("incidents.detail", incident_id=incident_id))
     with db.transaction() as tx:
-        queries.update_point_record(tx, Incident.__table__, ward_id, incident_id,
+        writes.update_point_record(tx, Incident.__table__, ward_id, incident_id,
                                     {"campaign_id": chosen})
         records.audit(tx, ward_id, current_user.id, "incident_campaign", "incident",
                       incident_id, campaign_id=chosen)

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from geo import assign, coverage, hotspots, ranking, targets
 from geo import formatting as fmt
 from geo.lazy import deferred
-from models import ledger, ledger_verify, queries, records, work_queries
+from models import fingerprints, ledger, ledger_verify, queries, records, work_queries
 from models import plans as plan_records
 from models.queries import LAYERS, LayerFilter
 from webapp.clock import local_now
@@ -51,7 +51,7 @@ RANKING_LAYERS = ("incidents", "neighbourhoods", "streets", "model-streets", "bo
 
 
 def _versions(conn, ward_id: int, *layers: str) -> tuple:
-    return queries.layers_fingerprint(conn, ward_id, tuple(layers))
+    return fingerprints.layers_fingerprint(conn, ward_id, tuple(layers))
 
 
 def _street_km(conn, ward, kp) -> tuple[pd.Series, gpd.GeoDataFrame]:

@@ -1,6 +1,6 @@
 """Results kept per process, keyed by their inputs and the version of the data they read.
 
-A key holds the layers' fingerprints (``models.queries.layer_fingerprint``: count, last
+A key holds the layers' fingerprints (``models.fingerprints.layer_fingerprint``: count, last
 id, last update), so an edit, import or deletion makes a new key and the stale entry just
 ages out; nothing has to be invalidated by hand. Each worker process has its own cache.
 """

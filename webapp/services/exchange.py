@@ -20,7 +20,7 @@ from geo import io as geoio
 from geo.i18n import N_, Joined, Message
 from geo.lazy import deferred
 from models import model_streets as model_records
-from models import queries, records, wards
+from models import queries, records, wards, writes
 from models.tables import BoardingHouse, Incident, ModelStreet, Neighbourhood, Street
 from webapp.clock import local_now
 from webapp.services import streets as streets_service
@@ -141,7 +141,7 @@ def _chunks(frame: gpd.GeoDataFrame):
 def _insert(conn, table, frame: gpd.GeoDataFrame, ward_id: int, progress, key=None) -> dict:
     ids: dict = {}
     for part in _chunks(frame):
-        ids.update(queries.insert_features(conn, table.__table__, part, "geom" if table is not
+        ids.update(writes.insert_features(conn, table.__table__, part, "geom" if table is not
                                            Neighbourhood else "boundary", ward_id,
                                            returning_key=key))
         progress(len(part))
@@ -215,7 +215,7 @@ def _flag_repeats(conn, ward, rows: gpd.GeoDataFrame) -> int:
     rows["is_repeat"] = flags.iloc[len(old):].to_numpy()
     changed = old[flags.iloc[:len(old)].to_numpy() != old["is_repeat"].astype(bool).to_numpy()]
     for value in (True, False):
-        queries.update_by_ids(conn, Incident, changed.loc[flags.iloc[changed.index] == value, "id"],
+        writes.update_by_ids(conn, Incident, changed.loc[flags.iloc[changed.index] == value, "id"],
                     is_repeat=value)
     return int(rows["is_repeat"].sum())
 
@@ -259,7 +259,7 @@ def reassign_neighbourhoods(conn, ward) -> dict[str, int]:
         changed = (new.fillna(-1) != old.fillna(-1))
         moved[layer] = int(changed.sum())
         for value, group in features[changed].groupby(new[changed].fillna(-1)):
-            queries.update_by_ids(conn, table, group["id"],
+            writes.update_by_ids(conn, table, group["id"],
                         neighbourhood_id=None if value == -1 else int(value))
     return moved
 

@@ -20,7 +20,7 @@ from geo.validate import (
     validate_location,
     validate_transition,
 )
-from models import model_streets, queries, records
+from models import model_streets, queries, records, writes
 from models.tables import BoardingHouse, Incident
 from webapp.auth.permissions import RECORDABLE_CATEGORIES
 from webapp.clock import local_now, ward_now
@@ -97,7 +97,7 @@ class FieldService:
         if submission.kind == "boarding_house.update":
             house_id = self._house(conn, submission.target)
             submission.decoded_photos()
-            queries.update_point_record(conn, table, self.ward.id, house_id, values,
+            writes.update_point_record(conn, table, self.ward.id, house_id, values,
                                         location["lon"], location["lat"])
             action = "update_personal_data"
         else:
@@ -106,7 +106,7 @@ class FieldService:
             if records.house_by_uuid(conn, self.ward.id, submission.uuid) is not None:
                 raise Raced(ApiError(409, N_("Cơ sở với mã này đã có.")))
             submission.decoded_photos()
-            house_id = queries.insert_point_record(conn, table, values, location["lon"],
+            house_id = writes.insert_point_record(conn, table, values, location["lon"],
                                                    location["lat"])
             action = "create_personal_data"
         records.audit(conn, self.ward.id, self.user.id, action, "boarding_house", house_id,
@@ -137,7 +137,7 @@ class FieldService:
             if clean["residents_counted"] is not None:
                 changes["residents"] = clean["residents_counted"]
         if changes:
-            queries.update_point_record(conn, BoardingHouse.__table__, self.ward.id, house_id,
+            writes.update_point_record(conn, BoardingHouse.__table__, self.ward.id, house_id,
                                         changes)
         return "inspection", inspection_id, {"boarding_house_id": house_id}
 
@@ -246,7 +246,7 @@ class FieldService:
         if clean["to"] in ("resolved", "dismissed"):
             changes["resolved_at"] = local_now()
         submission.decoded_photos()
-        queries.update_point_record(conn, Incident.__table__, self.ward.id, state.id, changes)
+        writes.update_point_record(conn, Incident.__table__, self.ward.id, state.id, changes)
         records.add_incident_event(conn, self.ward.id, state.id, state.status, clean["to"],
                                    self.user.id, clean["note"])
         return "incident", state.id, {"status": clean["to"]}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geo.locate import WardLocator
-from models import queries
+from models import fingerprints, queries
 from webapp.services.cache import VersionedCache
 
 LAYERS = ("neighbourhoods", "streets", "model-streets")
@@ -60,7 +60,7 @@ def _column(frame, key: str = "id", values=("name",)) -> dict:
 
 def ward_places(conn, ward) -> WardPlaces:
     """The locator and names of ``ward`` for the layers as ``conn`` sees them now."""
-    version = queries.layers_fingerprint(conn, ward.id, LAYERS)
+    version = fingerprints.layers_fingerprint(conn, ward.id, LAYERS)
     return _LOCATORS.get((ward.id, ward.metric_epsg, version), lambda: _build(conn, ward))
 
 

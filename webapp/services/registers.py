@@ -20,7 +20,7 @@ from geo.numbers import NumberRefused, finite
 from geo.resources import DATA_DIR
 from geo.text import tidy
 from geo.xlsform import XLSFormRefused, read_xlsform
-from models import queries, records
+from models import records, writes
 from models import registers as store
 from webapp.errors import ApiError
 from webapp.services.locator import ward_locator
@@ -144,7 +144,7 @@ def record_entry(service, conn, submission: Submission):
     entry_id = store.insert_entry(conn, {
         "ward_id": ward.id, "register_type_id": row.id, "client_uuid": submission.uuid,
         "attributes": clean, "neighbourhood_id": kp_id, "created_by": user.id,
-        "updated_by": user.id}, queries.ewkt(geometry))
+        "updated_by": user.id}, writes.ewkt(geometry))
     return "register_entry", entry_id, notes
 
 
@@ -203,7 +203,7 @@ def save_entry(conn, ward, user_id, type_row, form, entry_id: int, uploads=(),
     except PhotoError as err:
         raise Refused([("photos", err.args[0])]) from None
     store.update_entry(conn, ward.id, entry_id, {"attributes": clean, "neighbourhood_id": kp_id,
-                                                 "updated_by": user_id}, queries.ewkt(geometry))
+                                                 "updated_by": user_id}, writes.ewkt(geometry))
     for photo in photos:
         photo_id = records.add_photo(conn, ward.id, "register_entry", entry_id, data=photo.data,
                                      content_type="image/jpeg", width=photo.width,
@@ -328,7 +328,7 @@ def import_rows(conn, ward, user_id, type_row, headers: list, data: list[list]) 
         placed.append({"ward_id": ward.id, "register_type_id": type_row.id,
                        "attributes": row["attributes"], "neighbourhood_id": kp_id,
                        "created_by": user_id, "updated_by": user_id,
-                       "geom": queries.ewkt(row["geometry"])})
+                       "geom": writes.ewkt(row["geometry"])})
     if errors:
         return {"errors": sorted(errors, key=lambda e: (e[0], str(e[1])))}
     store.insert_entries(conn, placed)

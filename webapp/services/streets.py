@@ -13,7 +13,7 @@ import shapely
 from geo import assign
 from geo.lazy import deferred
 from geo.streets import street_key
-from models import queries, wards
+from models import queries, wards, writes
 from models.tables import BoardingHouse, Incident, ModelStreet
 
 gpd = deferred("geopandas")
@@ -66,7 +66,7 @@ def relink(conn, ward) -> dict[str, int]:
         old = features["street_id"].astype("Int64")
         moved = nearest.fillna(-1).to_numpy() != old.fillna(-1).to_numpy()
         update = pd.Series(nearest[moved].to_numpy(), index=features["id"][moved].to_numpy())
-        changed[layer] = queries.update_column_by_id(conn, table, "street_id", update)
+        changed[layer] = writes.update_column_by_id(conn, table, "street_id", update)
     return changed
 
 

@@ -8,7 +8,7 @@ import uuid
 
 from sqlalchemy import func, select, update
 
-from models import layer_json, queries
+from models import fingerprints, layer_json
 from models.engine import make_engine
 from models.tables import Incident
 from tests.helpers import api_headers, sign_in
@@ -67,8 +67,8 @@ def test_fingerprints_are_read_once_a_second_unless_this_process_commits(writabl
     sign_in(police, "congan")
     police.csrf_headers = api_headers(police)
     reads = []
-    real = queries.layers_fingerprint
-    monkeypatch.setattr(queries, "layers_fingerprint",
+    real = fingerprints.layers_fingerprint
+    monkeypatch.setattr(fingerprints, "layers_fingerprint",
                         lambda *a, **k: reads.append(1) or real(*a, **k))
     url = "/api/v1/incidents?limit=1"
     etag = police.get(url).headers["ETag"]

@@ -18,7 +18,7 @@ from pyproj import Transformer
 from shapely import LineString, Point, box
 from sqlalchemy import func, select
 
-from models import queries
+from models import queries, writes
 from models import wards as ward_records
 from models.tables import Incident, ModelStreet
 from tests.helpers import csrf_token, shown, sign_in
@@ -165,7 +165,7 @@ def test_replacing_khu_pho_reassigns_points(writable_app, tmp_path):
                                     "Trọ B,2,Nhà trọ,4,6,106.916,10.85\n"))
         with db.engine.begin() as conn:
             kp1 = queries.neighbourhood_names(conn, ward.id)[0].id
-            queries.insert_features(conn, ModelStreet.__table__, gpd.GeoDataFrame(
+            writes.insert_features(conn, ModelStreet.__table__, gpd.GeoDataFrame(
                 {"name": ["Tuyến mẫu"], "level": ["neighbourhood"], "kind": ["street"],
                  "status": ["registered"], "neighbourhood_id": [kp1]},
                 geometry=[LineString([(106.913, 10.845), (106.918, 10.845)])], crs=4326),

@@ -18,7 +18,7 @@ from sqlalchemy import update
 
 from geo import assign
 from geo.crs import to_metric
-from models import queries
+from models import queries, writes
 from models.tables import Street
 from webapp.demo import DEMO_WARD
 from webapp.extensions import db
@@ -130,12 +130,12 @@ def test_a_street_edit_is_seen_by_the_next_record(writable_app):
         moved = shapely.affinity.translate(street.geometry, yoff=0.01)  # ≈ 1.1 km north
         with db.transaction() as tx:
             tx.execute(update(Street).where(Street.id == int(street["id"]))
-                       .values(geom=queries.ewkt(moved)))
+                       .values(geom=writes.ewkt(moved)))
         try:
             assert locator.ward_locator(conn, ward).street(on.x, on.y, 60) != street["id"]
         finally:
             with db.transaction() as tx:
                 tx.execute(update(Street).where(Street.id == int(street["id"]))
-                           .values(geom=queries.ewkt(street.geometry)))
+                           .values(geom=writes.ewkt(street.geometry)))
             # SQLite's updated_at has whole seconds: the restore may not change the key.
             locator._LOCATORS.clear()

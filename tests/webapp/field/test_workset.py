@@ -9,7 +9,7 @@ import shapely
 from shapely.geometry import shape
 from sqlalchemy import func, select
 
-from models import queries
+from models import queries, writes
 from models import wards as ward_records
 from models.tables import AuditLog, BoardingHouse
 from tests.webapp.field.conftest import INSIDE, house_payload, post
@@ -149,7 +149,7 @@ def test_another_wards_data_never_appears(field_client, writable_app):
                                                      lat + 0.01)])
         other = ward_records.insert_ward(conn, code, "Phường khác", boundary, 5899, True)
         house_uuid = uuid.uuid4()
-        queries.insert_point_record(conn, BoardingHouse.__table__, {
+        writes.insert_point_record(conn, BoardingHouse.__table__, {
             "ward_id": other, "client_uuid": house_uuid, "name": "Nhà trọ Phường Khác",
             "address": "số 9", "owner_name": "Chủ Phường Khác", "house_type": "hotel",
             "rooms": 3, "residents": 4}, lon, lat)

@@ -22,7 +22,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, insert, select
 
-from models import queries, records
+from models import records, writes
 from models.owners import ERASED_MARKER
 from models.tables import AuditLog, BoardingHouse, Incident, Inspection
 from tests.conftest import signed_in_as, writable_demo_app
@@ -41,7 +41,7 @@ def _house(conn, ward_id, where, owner, name):
               "address": f"số {random.randint(1, 999)}, Đường thử", "house_type": "rooming_house",
               "rooms": 8, "residents": 12, "owner_name": owner["name"],
               "owner_phone": owner["phone"], "owner_id_number": owner["id"]}
-    return queries.insert_point_record(conn, BoardingHouse.__table__, values, *where)
+    return writes.insert_point_record(conn, BoardingHouse.__table__, values, *where)
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def owners(app):
         records.add_photo(conn, ward_id, "inspection", inspection, data=b"\xff\xd8 photo",
                           content_type="image/jpeg", width=1, height=1, sha256="0" * 64,
                           user_id=None)
-        incident = queries.insert_point_record(conn, Incident.__table__, {
+        incident = writes.insert_point_record(conn, Incident.__table__, {
             "ward_id": ward_id, "client_uuid": uuid.uuid4(), "category": "residence",
             "observed_at": datetime(2026, 11, 4, 20, 0), "status": "reported",
             "description": "Không khai báo tạm trú", "boarding_house_id": a["houses"][1]}, *where)

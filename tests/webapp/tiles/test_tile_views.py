@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from models import queries, tiles
+from models import queries, tiles, writes
 from models.tables import Incident
 from tests.conftest import test_app
 from tests.databases import signed_in_client
@@ -89,7 +89,7 @@ def test_an_unchanged_tile_is_a_304_and_a_write_makes_a_new_one(app):
     again = client.get(path, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
     with app.app_context(), db.transaction() as conn:
-        new_id = queries.insert_point_record(conn, Incident.__table__, {
+        new_id = writes.insert_point_record(conn, Incident.__table__, {
             "ward_id": app.wards["synth-001"].id, "category": "sanitation",
             "status": "reported", "observed_at": datetime(2026, 1, 5, 9, 30)}, lon, lat)
     changed = client.get(path, headers={"If-None-Match": etag})
@@ -105,7 +105,7 @@ def test_counted_cells_follow_a_version_of_their_own(app):
     cells, points = (f"/tiles/incidents/{tile_of(lon, lat, z)}.mvt" for z in (11, 16))
     before = {path: client.get(path).headers["ETag"] for path in (cells, points)}
     with app.app_context(), db.transaction() as conn:
-        queries.insert_point_record(conn, Incident.__table__, {
+        writes.insert_point_record(conn, Incident.__table__, {
             "ward_id": app.wards["synth-001"].id, "category": "sanitation",
             "status": "reported", "observed_at": datetime(2026, 1, 6, 9, 30)}, lon, lat)
     assert client.get(cells).headers["ETag"] == before[cells]
