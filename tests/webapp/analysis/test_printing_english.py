@@ -91,10 +91,12 @@ def test_english_monthly_report_page_pdf_and_xlsx(demo_app, tmp_path):
     text = _pdf_text(pdf.data, tmp_path)
     for expected in ("PROGRESS REPORT ON THE URBAN ORDER PLAN — SEPTEMBER 2026",
                      "Registered task", "COMMUNIST PARTY OF VIETNAM",
-                     # the plan's own letterhead and signature blocks, as the ward wrote them
-                     "ĐẢNG ỦY PHƯỜNG TAM PHƯỚC", "T/M BAN THƯỜNG VỤ"):
+                     # the plan's own letterhead as the ward wrote it; its signature
+                     # block's title is one of ours, so it is said in English
+                     "ĐẢNG ỦY PHƯỜNG TAM PHƯỚC", "ON BEHALF OF THE STANDING COMMITTEE"):
         assert expected in text, expected
     assert "ĐẢNG CỘNG SẢN" not in text and "Kết quả thực hiện" not in text
+    assert "T/M BAN THƯỜNG VỤ" not in text
     xlsx = client.get("/reports/monthly.xlsx?month=2026-09")
     rows = list(load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(values_only=True))
     header = next(row for row in rows if row[0] == "No.")
