@@ -1,4 +1,4 @@
-"""Non-spatial records: users, audit log, idempotent field submissions, photos, events.
+"""Non-spatial records: users, audit log, idempotent field submissions, events, campaigns.
 
 The audit log and published snapshots are written by ``models.ledger`` (re-exported here).
 
@@ -16,7 +16,6 @@ import shapely
 from sqlalchemy import (
     Connection,
     bindparam,
-    delete,
     func,
     insert,
     select,
@@ -39,9 +38,6 @@ from models.tables import (
     Incident,
     IncidentEvent,
     Inspection,
-    ManualScore,
-    Photo,
-    RubricVersion,
     User,
     Ward,
 )
@@ -211,44 +207,6 @@ def _repeat_statement(dialect: str, shape: FilterShape):
             .order_by(table.c.id))
 
 
-# --- photos -------------------------------------------------------------------------------
-
-def add_photo(conn: Connection, ward_id: int, entity: str, entity_id: int, *, data: bytes,
-              content_type: str, width: int, height: int, sha256: str,
-              user_id: int | None) -> int:
-    stmt = insert(Photo).returning(Photo.id)
-    return conn.execute(stmt, [{
-        "ward_id": ward_id, "entity": entity, "entity_id": entity_id, "data": data,
-        "content_type": content_type, "width": width, "height": height, "sha256": sha256,
-        "user_id": user_id,
-    }]).scalar_one()
-
-
-def photos_of(conn: Connection, ward_id: int, entity: str, entity_id: int) -> list:
-    stmt = select(Photo.id, Photo.width, Photo.height, Photo.created_at).where(
-        Photo.ward_id == ward_id, Photo.entity == entity, Photo.entity_id == entity_id
-    ).order_by(Photo.id)
-    return list(conn.execute(stmt))
-
-
-def remove_photos(conn: Connection, ward_id: int, entity: str, entity_id: int,
-                  photo_ids: list[int]) -> list[tuple[int, str]]:
-    """Delete those of ``photo_ids`` that belong to the record; ``(id, sha256)`` of each
-    deleted, in id order (what an audit row names)."""
-    if not photo_ids:
-        return []
-    stmt = (delete(Photo).where(Photo.ward_id == ward_id, Photo.entity == entity,
-                                Photo.entity_id == entity_id, Photo.id.in_(photo_ids))
-            .returning(Photo.id, Photo.sha256))
-    return sorted((row.id, row.sha256) for row in conn.execute(stmt))
-
-
-def photo(conn: Connection, ward_id: int, photo_id: int):
-    stmt = select(Photo.id, Photo.entity, Photo.entity_id, Photo.content_type, Photo.data).where(
-        Photo.ward_id == ward_id, Photo.id == photo_id)
-    return conn.execute(stmt).first()
-
-
 # --- incident workflow --------------------------------------------------------------------
 
 def add_incident_event(conn: Connection, ward_id: int, incident_id: int, from_status: str | None,
@@ -306,54 +264,7 @@ def close_follow_ups(conn: Connection, ward_id: int, house_id: int, inspected_at
     ).values(follow_up_done_on=inspected_at.date()))
 
 
-# --- ranking: rubric versions, manual scores, published snapshots -------------------------
-
-def current_rubric(conn: Connection, ward_id: int) -> dict | None:
-    """The newest rubric an admin saved for the ward (``None``: the default applies)."""
-    stmt = select(RubricVersion.body).where(RubricVersion.ward_id == ward_id).order_by(
-        RubricVersion.id.desc()).limit(1)
-    return conn.execute(stmt).scalar()
-
-
-def rubric_versions(conn: Connection, ward_id: int) -> list:
-    stmt = (select(RubricVersion.version, RubricVersion.created_at, User.full_name)
-            .outerjoin(User, User.id == RubricVersion.created_by)
-            .where(RubricVersion.ward_id == ward_id).order_by(RubricVersion.id.desc()))
-    return list(conn.execute(stmt))
-
-
-def save_rubric(conn: Connection, ward_id: int, body: dict, user_id: int | None) -> None:
-    conn.execute(insert(RubricVersion), [{"ward_id": ward_id, "version": body["version"],
-                                          "body": body, "created_by": user_id}])
-
-
-def manual_scores(conn: Connection, ward_id: int, month: str) -> list:
-    stmt = select(ManualScore.neighbourhood_id, ManualScore.criterion, ManualScore.points).where(
-        ManualScore.ward_id == ward_id, ManualScore.month == month)
-    return list(conn.execute(stmt))
-
-
-def manual_score_versions(conn: Connection, ward_id: int) -> dict[str, tuple]:
-    """Per month with manual scores: their count, last id and last change (for caches)."""
-    stmt = select(ManualScore.month, func.count(), func.max(ManualScore.id),
-                  func.max(ManualScore.updated_at)).where(
-        ManualScore.ward_id == ward_id).group_by(ManualScore.month)
-    return {month: tuple(rest) for month, *rest in conn.execute(stmt)}
-
-
-def set_manual_scores(conn: Connection, ward_id: int, month: str,
-                      scores: dict[tuple[int, str], float | None], user_id: int | None) -> None:
-    """Replace the month's manual scores; ``None`` clears a score."""
-    for (neighbourhood_id, criterion), points in scores.items():
-        conn.execute(delete(ManualScore).where(
-            ManualScore.ward_id == ward_id, ManualScore.month == month,
-            ManualScore.neighbourhood_id == neighbourhood_id,
-            ManualScore.criterion == criterion))
-        if points is not None:
-            conn.execute(insert(ManualScore), [{
-                "ward_id": ward_id, "month": month, "neighbourhood_id": neighbourhood_id,
-                "criterion": criterion, "points": points, "entered_by": user_id}])
-
+# --- published snapshots ------------------------------------------------------------------
 
 # Published snapshots live in models.ledger (append-only, revisions, hash chain).
 snapshot, snapshots, publish_snapshot = ledger.snapshot, ledger.snapshots, ledger.publish_snapshot

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort
 from flask_login import current_user
 
-from models import records
+from models import photos as photo_store
 from webapp.extensions import db
 
 bp = Blueprint("photos", __name__)
@@ -13,7 +13,7 @@ bp = Blueprint("photos", __name__)
 
 @bp.get("/photos/<int:photo_id>")
 def show(photo_id: int):
-    photo = records.photo(db.conn, current_user.ward_id, photo_id)
+    photo = photo_store.photo(db.conn, current_user.ward_id, photo_id)
     if photo is None:
         abort(404)
     return bytes(photo.data), 200, {"Content-Type": photo.content_type,

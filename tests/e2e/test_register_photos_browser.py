@@ -12,8 +12,9 @@ import shapely
 from PIL import Image
 from sqlalchemy import select
 
-from models import records, writes
+from models import photos as photo_store
 from models import registers as store
+from models import writes
 from models.engine import make_engine
 from models.tables import Photo, Ward
 from tests.e2e.conftest import WARD_POINT, sign_in_page, wait_until
@@ -43,7 +44,7 @@ def tree_entry(live_server, trees):  # noqa: F811
             "attributes": {"species": "Sao đen", "condition": "pruning", "height_m": 12.5}},
             writes.ewkt(point))
         photo = clean_photo(_jpeg((90, 90, 90)), "sai.jpg")
-        records.add_photo(conn, ward_id, "register_entry", entry_id, data=photo.data,
+        photo_store.add_photo(conn, ward_id, "register_entry", entry_id, data=photo.data,
                           content_type="image/jpeg", width=photo.width, height=photo.height,
                           sha256=photo.sha256, user_id=None)
     engine.dispose()

@@ -20,7 +20,7 @@ from sqlalchemy import func, select, update
 
 from geo.i18n import translate
 from models import backup as fingerprinting
-from models import records
+from models import photos as photo_store
 from models.engine import make_engine
 from models.tables import BoardingHouse, Photo
 from webapp import create_app
@@ -45,7 +45,7 @@ def source(writable_url):
     with engine.begin() as conn:
         house = conn.execute(select(BoardingHouse.id, BoardingHouse.ward_id)
                              .order_by(BoardingHouse.id.desc()).limit(1)).first()
-        records.add_photo(conn, house.ward_id, "boarding_house", house.id, data=data,
+        photo_store.add_photo(conn, house.ward_id, "boarding_house", house.id, data=data,
                           content_type="image/jpeg", width=40, height=30,
                           sha256=hashlib.sha256(data).hexdigest(), user_id=None)
     engine.dispose()

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from geo import ranking as scoring
 from geo.text import nfc
-from models import records
+from models import records, rubrics
 from webapp.analysis import bp, common
 from webapp.auth.permissions import require
 from webapp.clock import local_now
@@ -97,13 +97,13 @@ def rubric():
     ward = common.ward()
     conn = db.conn
     current = service.rubric_for(conn, ward.id)
-    versions = records.rubric_versions(conn, ward.id)
+    versions = rubrics.rubric_versions(conn, ward.id)
     shown, errors, status = current.as_mapping(), [], 200
     if request.method == "POST":
         body, errors = edited_rubric(current, request.form, {v.version for v in versions})
         if not errors:
             with db.transaction() as tx:
-                records.save_rubric(tx, ward.id, body, current_user.id)
+                rubrics.save_rubric(tx, ward.id, body, current_user.id)
                 records.audit(tx, ward.id, current_user.id, "edit_rubric", "rubric_version",
                               None, version=body["version"], previous=current.version)
             flash(_("Đã lưu bộ tiêu chí phiên bản %(version)s. Xếp hạng đã công bố không thay "

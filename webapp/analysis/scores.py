@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from geo import formatting as fmt
-from models import queries, records
+from models import queries, records, rubrics
 from webapp.analysis import bp, common
 from webapp.auth.permissions import require
 from webapp.extensions import db
@@ -71,7 +71,7 @@ def manual_scores():
     kps = queries.neighbourhood_names(conn, ward.id)
     published = records.snapshot(conn, ward.id, month)
     stored = {(r.neighbourhood_id, r.criterion): r.points
-              for r in records.manual_scores(conn, ward.id, month)}
+              for r in rubrics.manual_scores(conn, ward.id, month)}
     values = {cell_name(k, c): "" if v is None else f"{v:g}" for (k, c), v in stored.items()}
     if request.method == "GET":
         return _render(ward, month, criteria, kps, values, {}, published)
@@ -97,7 +97,7 @@ def manual_scores():
         if records.snapshot(tx, ward.id, month) is not None:  # published meanwhile
             flash(_published_message(month), "error")
             return _render(ward, month, criteria, kps, values, {}, True, 409)
-        records.set_manual_scores(tx, ward.id, month, changed, current_user.id)
+        rubrics.set_manual_scores(tx, ward.id, month, changed, current_user.id)
         records.audit(tx, ward.id, current_user.id, "enter_manual_scores", "manual_score",
                       None, month=month, cells=len(changed))
     flash(_("Đã lưu điểm thủ công tháng %(month)s (%(count)s ô thay đổi).",

@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from geo import vocabulary as vocab
 from models import listings, queries, records
+from models import photos as photo_store
 from webapp.auth.permissions import can, require
 from webapp.clock import local_today
 from webapp.extensions import db
@@ -65,12 +66,12 @@ def record(house_id: int):
     # Only the latest inspection's follow-up can still be pending: a later one supersedes it.
     overdue_id = next((i.id for i in inspections[:1] if i.follow_up_on and
                        i.follow_up_done_on is None and i.follow_up_on < today), None)
-    inspection_photos = {i.id: records.photos_of(conn, ward_id, "inspection", i.id)
+    inspection_photos = {i.id: photo_store.photos_of(conn, ward_id, "inspection", i.id)
                          for i in inspections}
     return render_template(
         "houses/record.html", house=house, personal=personal, inspections=inspections,
         overdue_id=overdue_id, today=today, inspection_photos=inspection_photos,
-        photos=records.photos_of(conn, ward_id, "boarding_house", house_id),
+        photos=photo_store.photos_of(conn, ward_id, "boarding_house", house_id),
         field_base=f"{request.script_root}/field/boarding-houses/{house.client_uuid}",
         **_VOCABULARIES)
 

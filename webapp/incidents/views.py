@@ -20,6 +20,7 @@ from geo.i18n import N_
 from geo.numbers import form_id
 from geo.validate import INCIDENT_TRANSITIONS
 from models import listings, model_streets, queries, records, writes
+from models import photos as photo_store
 from models.tables import Incident
 from webapp.auth.permissions import can
 from webapp.clock import local_today
@@ -134,7 +135,7 @@ def detail(incident_id: int):
     return render_template(
         "incidents/detail.html", incident=incident, back=back, campaigns=campaigns,
         events=records.incident_events(conn, ward_id, incident_id),
-        photos=records.photos_of(conn, ward_id, "incident", incident_id),
+        photos=photo_store.photos_of(conn, ward_id, "incident", incident_id),
         steps={step: STEP_LABELS[step] for step in steps},
         age=(_day(end) - incident.observed_at.date()).days,
         categories=vocab.INCIDENT_CATEGORIES, statuses=vocab.INCIDENT_STATUSES,

@@ -12,7 +12,8 @@ from geo import programme
 from geo import vocabulary as vocab
 from geo.validate import _parse_date
 from models import model_streets as store
-from models import queries, records
+from models import photos as photo_store
+from models import queries
 from webapp import jsonio
 from webapp.analysis import common
 from webapp.auth.permissions import can, require
@@ -101,7 +102,7 @@ def _detail(ward, model_street_id: int, errors=(), status=200):
         abort(404)
     plan = plan_for(conn, ward)
     checks = store.checks(conn, ward.id, model_street_id)
-    photos = {c.id: records.photos_of(conn, ward.id, "model_street_check", c.id)
+    photos = {c.id: photo_store.photos_of(conn, ward.id, "model_street_check", c.id)
               for c in checks}
     return render_template(
         "model_streets/detail.html", ward=ward, row=row, plan=plan, checks=checks,

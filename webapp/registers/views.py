@@ -12,6 +12,7 @@ from geo import register_rows as rows
 from geo import register_values as values
 from geo import registers as schema
 from geo.xlsform import write_xlsform
+from models import photos as photo_store
 from models import queries, records
 from models import registers as store
 from webapp.analysis import common
@@ -136,7 +137,7 @@ def _entry_page(ward, row, entry, errors=(), status=200):
               "allowPoint": row.geometry_kind == "point", "multiple": False, "picked": []}
     return render_template("registers/entry.html", ward=ward, register=row, entry=entry,
                            fields=fields, errors=list(errors), config=config,
-                           photos=records.photos_of(conn, ward.id, "register_entry", entry.id),
+                           photos=photo_store.photos_of(conn, ward.id, "register_entry", entry.id),
                            editable=can("record_incident"), display=values.display,
                            deletable=can("delete_register_entries"),
                            has_photo=any(f["kind"] == "photo" for f in row.definition["fields"]),

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from geo import assign, coverage, hotspots, ranking, targets
 from geo import formatting as fmt
 from geo.lazy import deferred
-from models import fingerprints, ledger, ledger_verify, queries, records, work_queries
+from models import fingerprints, ledger, ledger_verify, queries, records, rubrics, work_queries
 from models import plans as plan_records
 from models.queries import LAYERS, LayerFilter
 from webapp.clock import local_now
@@ -30,7 +30,7 @@ INCIDENT_COLUMNS = ["id", "neighbourhood_id", "street_id", "model_street_id", "c
 
 
 def rubric_for(conn, ward_id: int) -> ranking.Rubric:
-    body = records.current_rubric(conn, ward_id)
+    body = rubrics.current_rubric(conn, ward_id)
     return ranking.Rubric.from_mapping(body) if body else ranking.Rubric.default()
 
 
@@ -99,7 +99,7 @@ def month_data(conn, ward, month: str, static: dict | None = None,
     plan = plan_for(conn, ward)
     if incidents is None:
         incidents = _incidents(conn, ward, _windows(month, plan.baseline_year))
-    manual = pd.DataFrame(records.manual_scores(conn, ward.id, month),
+    manual = pd.DataFrame(rubrics.manual_scores(conn, ward.id, month),
                           columns=["neighbourhood_id", "criterion", "points"])
     return ranking.MonthData(incidents=incidents, metric_epsg=ward.metric_epsg, manual=manual,
                              base_year=plan.baseline_year,
@@ -110,7 +110,7 @@ def _ranking_keys(conn, ward, months: list[str], rubric: ranking.Rubric) -> dict
     """Per month, what its computed ranking depends on: the rubric, the plan, the layers
     it reads and that month's manual scores (two queries for any number of months)."""
     layers = _versions(conn, ward.id, *RANKING_LAYERS)
-    manual = records.manual_score_versions(conn, ward.id)
+    manual = rubrics.manual_score_versions(conn, ward.id)
     plan = plan_for(conn, ward).version
     return {month: (ward.id, month, rubric.version, plan, layers, manual.get(month))
             for month in months}

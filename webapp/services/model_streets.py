@@ -14,6 +14,7 @@ from geo.i18n import N_, Message
 from geo.lazy import deferred
 from geo.numbers import form_id, form_ids
 from models import model_streets as store
+from models import photos as photo_store
 from models import queries, records
 from webapp import jsonio
 from webapp.clock import local_now
@@ -151,7 +152,7 @@ def recheck(tx, ward, plan, user_id: int | None, model_street_id: int, form, fil
     check_id = store.add_check(tx, ward.id, model_street_id, month, check["checked_on"],
                                check["results"], check["note"], user_id)
     for photo in photos:
-        records.add_photo(tx, ward.id, "model_street_check", check_id, data=photo.data,
+        photo_store.add_photo(tx, ward.id, "model_street_check", check_id, data=photo.data,
                           content_type="image/jpeg", width=photo.width, height=photo.height,
                           sha256=photo.sha256, user_id=user_id)
     met = {code: bool(result["met"]) for code, result in check["results"].items()}

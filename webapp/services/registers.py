@@ -20,6 +20,7 @@ from geo.numbers import NumberRefused, finite
 from geo.resources import DATA_DIR
 from geo.text import tidy
 from geo.xlsform import XLSFormRefused, read_xlsform
+from models import photos as photo_store
 from models import records, writes
 from models import registers as store
 from webapp.errors import ApiError
@@ -182,7 +183,7 @@ def save_entry(conn, ward, user_id, type_row, form, entry_id: int, uploads=(),
     if payload["geometry"] and payload["geometry"].get("type") == "Feature":
         payload["geometry"] = payload["geometry"].get("geometry")
     geometry_json = payload.pop("geometry")
-    kept = [p.id for p in records.photos_of(conn, ward.id, "register_entry", entry_id)]
+    kept = [p.id for p in photo_store.photos_of(conn, ward.id, "register_entry", entry_id)]
     wanted = set(remove)
     removed = [photo_id for photo_id in kept if photo_id in wanted]
     errors: list = []
@@ -205,13 +206,13 @@ def save_entry(conn, ward, user_id, type_row, form, entry_id: int, uploads=(),
     store.update_entry(conn, ward.id, entry_id, {"attributes": clean, "neighbourhood_id": kp_id,
                                                  "updated_by": user_id}, writes.ewkt(geometry))
     for photo in photos:
-        photo_id = records.add_photo(conn, ward.id, "register_entry", entry_id, data=photo.data,
-                                     content_type="image/jpeg", width=photo.width,
-                                     height=photo.height, sha256=photo.sha256, user_id=user_id)
+        photo_id = photo_store.add_photo(
+            conn, ward.id, "register_entry", entry_id, data=photo.data, content_type="image/jpeg",
+            width=photo.width, height=photo.height, sha256=photo.sha256, user_id=user_id)
         records.audit(conn, ward.id, user_id, "add_register_photo", "register_entry", entry_id,
                       photo=photo_id, sha256=photo.sha256, register=type_row.code)
-    for photo_id, sha256 in records.remove_photos(conn, ward.id, "register_entry", entry_id,
-                                                  removed):
+    for photo_id, sha256 in photo_store.remove_photos(conn, ward.id, "register_entry",
+                                                      entry_id, removed):
         records.audit(conn, ward.id, user_id, "remove_register_photo", "register_entry",
                       entry_id, photo=photo_id, sha256=sha256, register=type_row.code)
     return entry_id

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from geo.i18n import N_, Joined, Message
 from geo.text import nfc
 from geo.validate import validate_uuid
+from models import photos as photo_store
 from models import records
 from webapp import jsonio
 from webapp.errors import ApiError
@@ -149,7 +150,7 @@ def _store(conn, submission: Submission, ward, user, handler: Handler,
         raise invalid(submission.errors)
     entity, entity_id, notes = handler(conn, submission)  # validates, then stores
     for photo in submission.decoded_photos():
-        records.add_photo(conn, ward.id, entity, entity_id, data=photo.data,
+        photo_store.add_photo(conn, ward.id, entity, entity_id, data=photo.data,
                           content_type="image/jpeg", width=photo.width,
                           height=photo.height, sha256=photo.sha256, user_id=user.id)
     if not submission.receipted:

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from models import records
+from models import records, rubrics
 from models.tables import AuditLog
 from webapp.extensions import db
 
@@ -21,7 +21,7 @@ def _ward_id(app) -> int:
 def _manual(app, month: str) -> dict:
     with app.app_context():
         return {(r.neighbourhood_id, r.criterion): r.points
-                for r in records.manual_scores(db.conn, _ward_id(app), month)}
+                for r in rubrics.manual_scores(db.conn, _ward_id(app), month)}
 
 
 def _cells(client, month: str) -> dict[str, str]:
@@ -137,7 +137,7 @@ def _rubric_form(client) -> dict:
 
 def _versions(app) -> list[str]:
     with app.app_context():
-        return [v.version for v in records.rubric_versions(db.conn, _ward_id(app))]
+        return [v.version for v in rubrics.rubric_versions(db.conn, _ward_id(app))]
 
 
 @pytest.mark.parametrize("field, value, message", [
@@ -173,7 +173,7 @@ def test_rubric_edit_makes_a_new_version(private, private_app):
     assert 'value="Tiến độ tuyến kiểu mẫu (sửa)"' in page and 'value="25"' in page
     assert newest in page and "đang áp dụng" in page
     with private_app.app_context():
-        body = records.current_rubric(db.conn, _ward_id(private_app))
+        body = rubrics.current_rubric(db.conn, _ward_id(private_app))
         audit = db.conn.execute(select(AuditLog.detail).where(
             AuditLog.action == "edit_rubric")).scalars().all()
     assert body["criteria"][0]["points"] == 25 and body["version"] == newest

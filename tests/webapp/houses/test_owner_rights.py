@@ -22,7 +22,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, insert, select
 
-from models import records, writes
+from models import photos as photo_store
+from models import writes
 from models.owners import ERASED_MARKER
 from models.tables import AuditLog, BoardingHouse, Incident, Inspection
 from tests.conftest import signed_in_as, writable_demo_app
@@ -63,7 +64,7 @@ def owners(app):
             "ward_id": ward_id, "client_uuid": uuid.uuid4(), "boarding_house_id": a["houses"][0],
             "inspected_at": datetime(2026, 11, 3, 9, 0), "officer": "Cán bộ thử",
             "findings": "Thiếu bình chữa cháy", "fire_safety_pass": False}]).scalar_one()
-        records.add_photo(conn, ward_id, "inspection", inspection, data=b"\xff\xd8 photo",
+        photo_store.add_photo(conn, ward_id, "inspection", inspection, data=b"\xff\xd8 photo",
                           content_type="image/jpeg", width=1, height=1, sha256="0" * 64,
                           user_id=None)
         incident = writes.insert_point_record(conn, Incident.__table__, {
