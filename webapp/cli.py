@@ -6,6 +6,7 @@ It speaks Vietnamese, or English with ``--lang en`` (or ``URBANORDER_LANG=en``):
 
 from __future__ import annotations
 
+import copy
 import time
 
 import click
@@ -17,6 +18,7 @@ from webapp.commands import (
     LANGUAGE_VARIABLE,
     LANGUAGES,
     N_,
+    AppGroup,
     LazyChoice,
     _,
     backup,
@@ -25,16 +27,35 @@ from webapp.commands import (
     option,
     printing,
     refused,
+    said_by_us,
     setup,
     ward_or_fail,
 )
 from webapp.commands import database as _database
 
+# The options Flask gives its group, in our words (Flask's own are English only).
+_FLASK_OPTIONS = {
+    "env_file": N_("Nạp biến môi trường từ tệp này (cần python-dotenv); biến đã có trong môi "
+                   "trường vẫn được ưu tiên."),
+    "app": N_("Ứng dụng Flask hoặc hàm tạo ứng dụng cần nạp, dạng “module:tên” (mặc định: "
+              "ứng dụng urbanorder)."),
+    "debug": N_("Bật hoặc tắt chế độ gỡ lỗi."),
+    "version": N_("Hiện phiên bản Python, Flask và Werkzeug rồi thoát."),
+}
 
-class _Commands(FlaskGroup):
+
+class _Commands(AppGroup, FlaskGroup):
     """Flask's group that finds its own commands without building the app (the app adds
     none) or loading the installed extensions' plugin commands (still found by name, e.g.
-    ``urbanorder limiter``), so ``urbanorder --help`` answers at once."""
+    ``urbanorder limiter``), so ``urbanorder --help`` answers at once; its help, its
+    commands' and its options' are said in the user's language (``AppGroup``). Flask's own
+    commands (run, shell, routes: a developer's, not a ward's) keep Flask's English."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        # Copies: Flask's options are shared by every Flask command line of the process.
+        self.params = [said_by_us(copy.copy(param), _FLASK_OPTIONS[param.name])
+                       if param.name in _FLASK_OPTIONS else param for param in self.params]
 
     def list_commands(self, ctx) -> list[str]:
         return sorted(self.commands)
