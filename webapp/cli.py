@@ -142,8 +142,10 @@ def demo_command(replace: bool, if_empty: bool, remove: bool, seed: int) -> None
 
 @cli.command("synth", help=N_("Sinh dữ liệu MÔ PHỎNG cấp tỉnh để thử tải."))
 @option("--wards", default=100, show_default=True, help=N_("Số phường mô phỏng."))
-@option("--houses-per-ward", default=5000, show_default=True)
-@option("--incidents-per-ward", default=20000, show_default=True)
+@option("--houses-per-ward", default=5000, show_default=True,
+        help=N_("Số cơ sở cho thuê trọ của mỗi phường."))
+@option("--incidents-per-ward", default=20000, show_default=True,
+        help=N_("Số vụ việc của mỗi phường."))
 def synth_command(wards: int, houses_per_ward: int, incidents_per_ward: int) -> None:
     from webapp.synth import generate_province
 
@@ -257,8 +259,9 @@ def verify_command(ward_code: str | None) -> None:
 
 @cli.command("serve", help=N_("Chạy máy chủ web.\n\nMột tiến trình: waitress; --workers lớn "
                               "hơn 1: gunicorn (chỉ trên Linux/Unix)."))
-@option("--host", default="127.0.0.1", show_default=True)
-@option("--port", default=5000, show_default=True, type=int)
+@option("--host", default="127.0.0.1", show_default=True,
+        help=N_("Địa chỉ lắng nghe (0.0.0.0: mọi giao diện mạng)."))
+@option("--port", default=5000, show_default=True, type=int, help=N_("Cổng lắng nghe."))
 @option("--threads", default=8, show_default=True, type=int,
         help=N_("Số luồng mỗi tiến trình."))
 @option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),

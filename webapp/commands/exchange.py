@@ -33,15 +33,15 @@ def _import_layers() -> list[str]:
 @command("export", help=N_("Xuất một lớp dữ liệu ra tệp.\n\nKhông kèm thông tin cá nhân trừ "
                             "khi có --personal."))
 @with_appcontext
-@option("--layer", required=True, type=LazyChoice(_layers))
+@option("--layer", required=True, type=LazyChoice(_layers), help=N_("Lớp cần xuất."))
 @option("--format", "fmt", required=True,
-        type=click.Choice(["gpkg", "geojson", "shp", "xlsx", "csv"]))
+        type=click.Choice(["gpkg", "geojson", "shp", "xlsx", "csv"]), help=N_("Định dạng tệp."))
 @option("--crs", default="4326", show_default=True, type=click.Choice(["4326", "ward"]),
         help=N_("EPSG:4326 hoặc hệ VN-2000 của phường."))
 @option("--ward", "ward_code", help=N_("Mã phường (bắt buộc khi có nhiều phường)."))
 @option("--personal", is_flag=True,
         help=N_("Kèm họ tên, điện thoại, CCCD chủ cơ sở (ghi nhật ký)."))
-@option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@option("-o", "--output", required=True, type=click.Path(dir_okay=False), help=N_("Tệp đích."))
 def export_command(layer, fmt, crs, ward_code, personal, output) -> None:
     from pathlib import Path
 
@@ -63,7 +63,7 @@ def export_command(layer, fmt, crs, ward_code, personal, output) -> None:
     "KML, XLSX hoặc CSV; một dòng có lỗi thì không lưu dòng nào."))
 @with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@option("--layer", required=True, type=LazyChoice(_import_layers))
+@option("--layer", required=True, type=LazyChoice(_import_layers), help=N_("Lớp nhận dữ liệu."))
 @option("--ward", "ward_code", help=N_("Mã phường (bắt buộc khi có nhiều phường)."))
 @option("--map", "mappings", multiple=True, metavar=N_("TRƯỜNG=CỘT"),
         help=N_("Ghép cột, vd. --map name=TEN_KP (lặp lại được)."))

@@ -25,7 +25,8 @@ from webapp.commands import (
 @option("--lang", type=click.Choice(["vi", "en"]), is_eager=True, callback=choose_language,
         help=N_("Ngôn ngữ của bản in và của lệnh: vi hoặc en (mặc định: --lang của "
                 "urbanorder, URBANORDER_LANG, hoặc vi)."))
-@option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
+@option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
+        help=N_("Tệp PDF đích."))
 def print_ranking_command(month, paper, atlas, ward_code, lang, output) -> None:
     from geo import formatting as fmt
     from webapp import printing

@@ -90,7 +90,8 @@ def ward_list() -> None:
     "cáo, không đổi gì."))
 @click.argument("code")
 @option("--boundary", "boundary_file", required=True,
-        type=click.Path(exists=True, dir_okay=False))
+        type=click.Path(exists=True, dir_okay=False),
+        help=N_("Ranh giới: GeoJSON, GeoPackage, Shapefile .zip hoặc KML (mọi hệ tọa độ)."))
 @option("--source-crs", "source_epsg", type=int, help=N_("EPSG của tệp khi tệp không ghi."))
 @option("--dry-run", is_flag=True, help=N_("Chỉ báo cáo, không đổi."))
 def ward_set_boundary(code, boundary_file, source_epsg, dry_run) -> None:
@@ -179,7 +180,7 @@ def plan_presets() -> None:
 @plan_group.command("export",
                     help=N_("Xuất kế hoạch đang áp dụng của phường ra tệp YAML."))
 @option("--ward", "ward_code", help=N_("Mã phường."))
-@option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@option("-o", "--output", required=True, type=click.Path(dir_okay=False), help=N_("Tệp đích."))
 def plan_export(ward_code, output) -> None:
     from webapp.services import plans as plan_service
     from webapp.services import wards as service
