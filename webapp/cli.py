@@ -6,6 +6,7 @@ It speaks Vietnamese, or English with ``--lang en`` (or ``URBANORDER_LANG=en``):
 
 from __future__ import annotations
 
+import copy
 import time
 
 import click
@@ -17,6 +18,7 @@ from webapp.commands import (
     LANGUAGE_VARIABLE,
     LANGUAGES,
     N_,
+    AppGroup,
     LazyChoice,
     _,
     backup,
@@ -25,16 +27,35 @@ from webapp.commands import (
     option,
     printing,
     refused,
+    said_by_us,
     setup,
     ward_or_fail,
 )
 from webapp.commands import database as _database
 
+# The options Flask gives its group, in our words (Flask's own are English only).
+_FLASK_OPTIONS = {
+    "env_file": N_("Nạp biến môi trường từ tệp này (cần python-dotenv); biến đã có trong môi "
+                   "trường vẫn được ưu tiên."),
+    "app": N_("Ứng dụng Flask hoặc hàm tạo ứng dụng cần nạp, dạng “module:tên” (mặc định: "
+              "ứng dụng urbanorder)."),
+    "debug": N_("Bật hoặc tắt chế độ gỡ lỗi."),
+    "version": N_("Hiện phiên bản Python, Flask và Werkzeug rồi thoát."),
+}
 
-class _Commands(FlaskGroup):
+
+class _Commands(AppGroup, FlaskGroup):
     """Flask's group that finds its own commands without building the app (the app adds
     none) or loading the installed extensions' plugin commands (still found by name, e.g.
-    ``urbanorder limiter``), so ``urbanorder --help`` answers at once."""
+    ``urbanorder limiter``), so ``urbanorder --help`` answers at once; its help, its
+    commands' and its options' are said in the user's language (``AppGroup``). Flask's own
+    commands (run, shell, routes: a developer's, not a ward's) keep Flask's English."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        # Copies: Flask's options are shared by every Flask command line of the process.
+        self.params = [said_by_us(copy.copy(param), _FLASK_OPTIONS[param.name])
+                       if param.name in _FLASK_OPTIONS else param for param in self.params]
 
     def list_commands(self, ctx) -> list[str]:
         return sorted(self.commands)
@@ -43,12 +64,15 @@ class _Commands(FlaskGroup):
         return self.commands.get(name) or super().get_command(ctx, name)
 
 
-@click.group(cls=_Commands, create_app=create_app, load_dotenv=False, set_debug_flag=False)
+@click.group(cls=_Commands, create_app=create_app, load_dotenv=False, set_debug_flag=False,
+             help=N_("urbanorder — bản đồ trật tự đô thị phường.\n\nCác lệnh hiển thị tiếng "
+                     "Việt; thêm --lang en (đặt trước --help) hoặc đặt URBANORDER_LANG=en để "
+                     "hiển thị tiếng Anh."))
 @option("--lang", type=click.Choice(LANGUAGES), envvar=LANGUAGE_VARIABLE, is_eager=True,
         expose_value=False, callback=choose_language,
         help=N_("Ngôn ngữ của lệnh: vi (mặc định) hoặc en; hoặc biến URBANORDER_LANG."))
 def cli() -> None:
-    """urbanorder — bản đồ trật tự đô thị phường / ward urban-order map."""
+    pass
 
 
 def _roles() -> dict[str, str]:
@@ -72,20 +96,18 @@ def _migrate() -> None:
                  dialect=db.engine.dialect.name, seconds=seconds))
 
 
-@cli.command("init")
+@cli.command("init", help=N_("Tạo hoặc nâng cấp lược đồ CSDL (Alembic)."))
 def init_command() -> None:
-    """Tạo / nâng cấp lược đồ CSDL (Alembic). Create or upgrade the schema."""
     _migrate()
 
 
-@cli.command("demo")
+@cli.command("demo", help=N_("Nạp dữ liệu MÔ PHỎNG phường Tam Phước."))
 @option("--replace", is_flag=True, help=N_("Xóa và tạo lại dữ liệu mô phỏng."))
 @option("--if-empty", is_flag=True,
         help=N_("Chỉ nạp khi CSDL chưa có phường và chưa có tài khoản nào."))
 @option("--remove", is_flag=True, help=N_("Xóa phường mô phỏng (các phường thật giữ nguyên)."))
 @option("--seed", default=2026, show_default=True, help=N_("Hạt giống sinh dữ liệu."))
 def demo_command(replace: bool, if_empty: bool, remove: bool, seed: int) -> None:
-    """Nạp dữ liệu MÔ PHỎNG phường Tam Phước. Load the synthetic Tam Phước demo."""
     from models import queries, records
     from webapp.demo import load_demo, remove_demo
 
@@ -118,12 +140,13 @@ def demo_command(replace: bool, if_empty: bool, remove: bool, seed: int) -> None
         click.echo(_("Đổi mật khẩu: urbanorder user passwd TÊN") + "\n")
 
 
-@cli.command("synth")
+@cli.command("synth", help=N_("Sinh dữ liệu MÔ PHỎNG cấp tỉnh để thử tải."))
 @option("--wards", default=100, show_default=True, help=N_("Số phường mô phỏng."))
-@option("--houses-per-ward", default=5000, show_default=True)
-@option("--incidents-per-ward", default=20000, show_default=True)
+@option("--houses-per-ward", default=5000, show_default=True,
+        help=N_("Số cơ sở cho thuê trọ của mỗi phường."))
+@option("--incidents-per-ward", default=20000, show_default=True,
+        help=N_("Số vụ việc của mỗi phường."))
 def synth_command(wards: int, houses_per_ward: int, incidents_per_ward: int) -> None:
-    """Sinh dữ liệu MÔ PHỎNG cấp tỉnh để thử tải. Province-sized synthetic data."""
     from webapp.synth import generate_province
 
     db = _database()
@@ -143,9 +166,9 @@ def synth_command(wards: int, houses_per_ward: int, incidents_per_ward: int) -> 
                  summary=summary or _("đã có sẵn")))
 
 
-@cli.group("user")
+@cli.group("user", help=N_("Quản lý tài khoản."))
 def user_group() -> None:
-    """Quản lý tài khoản. Manage user accounts."""
+    pass
 
 
 def _user_action(action):
@@ -158,7 +181,7 @@ def _user_action(action):
         raise refused(err) from None
 
 
-@user_group.command("add")
+@user_group.command("add", help=N_("Tạo tài khoản mới."))
 @click.argument("username")
 @option("--role", type=LazyChoice(_roles), required=True,
         help=N_("superadmin: quản trị mọi phường; province: xem mọi phường "
@@ -169,7 +192,6 @@ def _user_action(action):
 @option("--name", "full_name", help=N_("Họ và tên."))
 @option("--password", help=N_("Mật khẩu (để trống: tạo ngẫu nhiên và in ra)."))
 def user_add(username, role, ward_code, full_name, password) -> None:
-    """Tạo tài khoản mới. Create an account."""
     from webapp.auth.permissions import INSTALLATION_ROLES
     from webapp.users import create_user
 
@@ -188,11 +210,11 @@ def user_add(username, role, ward_code, full_name, password) -> None:
                  ward=ward.name if ward else _("mọi phường"), password=password))
 
 
-@user_group.command("passwd")
+@user_group.command("passwd",
+                    help=N_("Đặt lại mật khẩu (đăng xuất mọi phiên của người dùng)."))
 @click.argument("username")
 @option("--password", help=N_("Mật khẩu mới (để trống: tạo ngẫu nhiên và in ra)."))
 def user_passwd(username, password) -> None:
-    """Đặt lại mật khẩu (đăng xuất mọi phiên của người dùng). Reset a password."""
     from webapp.users import set_password
 
     password = _user_action(lambda conn: set_password(conn, username, password))
@@ -200,30 +222,28 @@ def user_passwd(username, password) -> None:
                  username=username, password=password))
 
 
-@user_group.command("disable")
+@user_group.command("disable", help=N_("Khóa tài khoản (đăng xuất mọi phiên)."))
 @click.argument("username")
 def user_disable(username) -> None:
-    """Khóa tài khoản (đăng xuất mọi phiên). Disable an account."""
     from webapp.users import set_active
 
     _user_action(lambda conn: set_active(conn, username, False))
     click.echo(_("Đã khóa tài khoản %(username)s.", username=username))
 
 
-@user_group.command("enable")
+@user_group.command("enable", help=N_("Mở khóa tài khoản."))
 @click.argument("username")
 def user_enable(username) -> None:
-    """Mở khóa tài khoản. Enable an account."""
     from webapp.users import set_active
 
     _user_action(lambda conn: set_active(conn, username, True))
     click.echo(_("Đã mở khóa tài khoản %(username)s.", username=username))
 
 
-@cli.command("verify")
+@cli.command("verify",
+             help=N_("Kiểm tra chuỗi mã của nhật ký và xếp hạng đã công bố."))
 @option("--ward", "ward_code", help=N_("Chỉ kiểm tra phường này (mã phường)."))
 def verify_command(ward_code: str | None) -> None:
-    """Kiểm tra chuỗi mã của nhật ký và xếp hạng đã công bố. Verify the hash chains."""
     from webapp.services.verification import verify
     from webapp.services.wards import WardError
 
@@ -237,15 +257,16 @@ def verify_command(ward_code: str | None) -> None:
         raise SystemExit(1)
 
 
-@cli.command("serve")
-@option("--host", default="127.0.0.1", show_default=True)
-@option("--port", default=5000, show_default=True, type=int)
+@cli.command("serve", help=N_("Chạy máy chủ web.\n\nMột tiến trình: waitress; --workers lớn "
+                              "hơn 1: gunicorn (chỉ trên Linux/Unix)."))
+@option("--host", default="127.0.0.1", show_default=True,
+        help=N_("Địa chỉ lắng nghe (0.0.0.0: mọi giao diện mạng)."))
+@option("--port", default=5000, show_default=True, type=int, help=N_("Cổng lắng nghe."))
 @option("--threads", default=8, show_default=True, type=int,
         help=N_("Số luồng mỗi tiến trình."))
 @option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
         help=N_("Số tiến trình (>1: gunicorn, chỉ trên Linux/Unix; 1: waitress)."))
 def serve_command(host: str, port: int, threads: int, workers: int) -> None:
-    """Chạy máy chủ web (waitress, hoặc gunicorn nhiều tiến trình). Serve the app."""
     from webapp.serving import serve
 
     serve(current_app._get_current_object(), host, port, threads, workers)

@@ -1,13 +1,14 @@
 """The ``urbanorder`` sub-commands by feature, registered by ``webapp.cli``.
 
 Listing the commands (``urbanorder --help``) must stay quick on a ward's PC: these modules
-import only click at the top; database, analysis and service code load inside the command
-that runs, and choices read from those modules are ``LazyChoice``.
+import only click and ``flask.cli`` at the top; database, analysis and service code load
+inside the command that runs, and choices read from those modules are ``LazyChoice``.
 
 They speak the language of the person at the command line: ``urbanorder --lang en …``, else
 the ``URBANORDER_LANG`` environment variable, else Vietnamese. Their messages are msgids
-said through ``_`` (this module's, not Flask-Babel's, whose language is a request's); option
-help is marked ``N_`` and said when the help is shown (``option``, ``Option``).
+said through ``_`` (this module's, not Flask-Babel's, whose language is a request's); the
+help of commands, groups and options is marked ``N_`` and said when the help is shown
+(``command``, ``group``, ``option``: ``Command``, ``Group``, ``AppGroup``, ``Option``).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 import click
+from flask import cli as flask_cli
 
-from geo.i18n import N_ as N_  # re-exported: the commands mark their option help
+from geo.i18n import N_ as N_  # re-exported: the commands mark their help
 
 LANGUAGES = ("vi", "en")
 LANGUAGE_VARIABLE = "URBANORDER_LANG"
@@ -53,21 +55,88 @@ def _(message: str, /, **params) -> str:
     return translate(message, language(), **params)
 
 
+@contextmanager
+def _said(thing, *names: str) -> Iterator[None]:
+    """``thing``'s attributes ``names`` (msgids, or None) in the user's language while click
+    formats them, the msgids again after. The help is written at import, before any
+    ``--lang`` is read, so it is said only when shown; click's formatting reads the
+    attributes, so swapping them keeps its wrapping, defaults and markers as they are."""
+    msgids = {name: getattr(thing, name) for name in names}
+    for name, msgid in msgids.items():
+        setattr(thing, name, _(msgid))
+    try:
+        yield
+    finally:
+        for name, msgid in msgids.items():
+            setattr(thing, name, msgid)
+
+
 class Option(click.Option):
     """An option whose help and metavar (msgids marked ``N_``) are said in the user's
-    language when the help is shown: they are written once, at import, before any ``--lang``
-    is read."""
+    language when the help is shown."""
 
     def get_help_record(self, ctx):
-        help_msgid, metavar_msgid = self.help, self.metavar
-        self.help, self.metavar = _(help_msgid), _(metavar_msgid)
-        try:
+        with _said(self, "help", "metavar"):
             return super().get_help_record(ctx)
-        finally:
-            self.help, self.metavar = help_msgid, metavar_msgid
+
+
+def said_by_us(param: click.Option, help_msgid: str) -> Option:
+    """``param``, an option click or Flask made (``--help``, ``--version``), turned in place
+    into an ``Option`` whose help is ``help_msgid``: theirs in all but its words (in place,
+    since click finds a command's ``--help`` again by identity)."""
+    param.__class__, param.help = Option, help_msgid
+    return param
+
+
+class _HelpSaid:
+    """A command's help, short help and epilog (msgids marked ``N_``), and its ``--help``,
+    said in the user's language when shown: the list of a group's commands (short help) and
+    the command's own help page."""
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _said(self, "help", "short_help"):
+            return super().get_short_help_str(limit)
+
+    def format_help_text(self, ctx, formatter) -> None:
+        with _said(self, "help"):
+            super().format_help_text(ctx, formatter)
+
+    def format_epilog(self, ctx, formatter) -> None:
+        with _said(self, "epilog"):
+            super().format_epilog(ctx, formatter)
+
+    def get_help_option(self, ctx):
+        # click makes each command's own --help (and keeps it): its words are ours.
+        found = super().get_help_option(ctx)
+        if found is not None and not isinstance(found, Option):
+            said_by_us(found, N_("Hiện trợ giúp này rồi thoát."))
+        return found
+
+
+class Command(_HelpSaid, click.Command):
+    """A command whose help is said in the user's language (``_HelpSaid``)."""
+
+
+class Group(_HelpSaid, click.Group):
+    """A group whose help is said in the user's language; its ``command`` and ``group``
+    make ``Command`` and a group of its own class."""
+
+    command_class = Command
+    group_class = type
+
+
+class AppGroup(Group, flask_cli.AppGroup):
+    """A ``Group`` whose commands run inside the app (Flask's ``AppGroup``); its groups are
+    ``AppGroup`` too (Flask's would make its own, which says its help as written)."""
+
+    def group(self, *args, **kwargs):
+        kwargs.setdefault("cls", AppGroup)
+        return super().group(*args, **kwargs)
 
 
 option = functools.partial(click.option, cls=Option)
+command = functools.partial(click.command, cls=Command)
+group = functools.partial(click.group, cls=Group)
 
 
 class LazyChoice(click.ParamType):

@@ -8,22 +8,20 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from webapp.commands import N_, _, language, option, refused
+from webapp.commands import N_, _, command, language, option, refused
 
 
 def _timezone() -> str:
     return current_app.config["TIMEZONE"]
 
 
-@click.command("backup")
+@command("backup", help=N_(
+    "Sao lưu toàn bộ CSDL thành một tệp .tar.gz.\n\nGồm mọi phường, ảnh và nhật ký; máy chủ "
+    "không cần dừng. PATH: tệp hoặc thư mục đích (mặc định: thư mục backups trong thư mục "
+    "instance)."))
 @with_appcontext
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 def backup_command(path: Path | None) -> None:
-    """Sao lưu toàn bộ CSDL (mọi phường, ảnh, nhật ký) thành một tệp .tar.gz.
-
-    PATH: tệp hoặc thư mục đích (mặc định: thư mục backups trong thư mục instance).
-    Máy chủ không cần dừng. / Back up the whole database while the server runs.
-    """
     from geo import formatting as fmt
     from webapp.services.backup import BACKEND_NAMES, BackupError, create_backup, default_path
 
@@ -48,17 +46,15 @@ def backup_command(path: Path | None) -> None:
                  schema=manifest["schema_revision"], at=manifest["created_at_ward"]))
 
 
-@click.command("restore")
+@command("restore", help=N_(
+    "Phục hồi CSDL từ một bản sao lưu.\n\nKiểm tra bản sao lưu trước khi ghi và từng bảng sau "
+    "khi ghi; từ chối bản sao lưu hỏng hoặc bị sửa, và CSDL đang có dữ liệu (trừ khi có "
+    "--force)."))
 @with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @option("--force", is_flag=True,
         help=N_("Ghi đè CSDL đang có dữ liệu (mọi dữ liệu hiện có bị thay thế)."))
 def restore_command(path: Path, force: bool) -> None:
-    """Phục hồi CSDL từ một bản sao lưu, rồi kiểm tra lại từng bảng.
-
-    Từ chối bản sao lưu hỏng hoặc bị sửa, và CSDL đang có dữ liệu (trừ khi có --force).
-    / Restore a backup, verified before and after.
-    """
     from models import backup as fingerprinting
     from webapp.services.backup import BackupError, restore_backup
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from webapp.commands import N_, LazyChoice, _, database, language, option, refused, ward_or_fail
+from webapp.commands import (
+    N_,
+    LazyChoice,
+    _,
+    command,
+    database,
+    language,
+    option,
+    refused,
+    ward_or_fail,
+)
 
 
 def _layers() -> list[str]:
@@ -20,19 +30,19 @@ def _import_layers() -> list[str]:
     return list(IMPORT_LAYERS)
 
 
-@click.command("export")
+@command("export", help=N_("Xuất một lớp dữ liệu ra tệp.\n\nKhông kèm thông tin cá nhân trừ "
+                            "khi có --personal."))
 @with_appcontext
-@option("--layer", required=True, type=LazyChoice(_layers))
+@option("--layer", required=True, type=LazyChoice(_layers), help=N_("Lớp cần xuất."))
 @option("--format", "fmt", required=True,
-        type=click.Choice(["gpkg", "geojson", "shp", "xlsx", "csv"]))
+        type=click.Choice(["gpkg", "geojson", "shp", "xlsx", "csv"]), help=N_("Định dạng tệp."))
 @option("--crs", default="4326", show_default=True, type=click.Choice(["4326", "ward"]),
         help=N_("EPSG:4326 hoặc hệ VN-2000 của phường."))
 @option("--ward", "ward_code", help=N_("Mã phường (bắt buộc khi có nhiều phường)."))
 @option("--personal", is_flag=True,
         help=N_("Kèm họ tên, điện thoại, CCCD chủ cơ sở (ghi nhật ký)."))
-@option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@option("-o", "--output", required=True, type=click.Path(dir_okay=False), help=N_("Tệp đích."))
 def export_command(layer, fmt, crs, ward_code, personal, output) -> None:
-    """Xuất một lớp dữ liệu ra tệp. Export a layer (no personal data unless --personal)."""
     from pathlib import Path
 
     from webapp.exchange.files import export_layer
@@ -48,10 +58,12 @@ def export_command(layer, fmt, crs, ward_code, personal, output) -> None:
                else _("Đã xuất %(rows)s đối tượng (%(layer)s, %(format)s) vào %(path)s.", **done))
 
 
-@click.command("import")
+@command("import", help=N_(
+    "Nhập một tệp vào một lớp, tất cả hoặc không.\n\nTệp GeoJSON, GeoPackage, Shapefile .zip, "
+    "KML, XLSX hoặc CSV; một dòng có lỗi thì không lưu dòng nào."))
 @with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@option("--layer", required=True, type=LazyChoice(_import_layers))
+@option("--layer", required=True, type=LazyChoice(_import_layers), help=N_("Lớp nhận dữ liệu."))
 @option("--ward", "ward_code", help=N_("Mã phường (bắt buộc khi có nhiều phường)."))
 @option("--map", "mappings", multiple=True, metavar=N_("TRƯỜNG=CỘT"),
         help=N_("Ghép cột, vd. --map name=TEN_KP (lặp lại được)."))
@@ -65,8 +77,6 @@ def export_command(layer, fmt, crs, ward_code, personal, output) -> None:
 @option("--dry-run", is_flag=True, help=N_("Chỉ kiểm tra, không lưu."))
 def import_command(file, layer, ward_code, mappings, source_epsg, replace, snap, tolerance,
                    dry_run) -> None:
-    """Nhập tệp GeoJSON/GPKG/Shapefile zip/KML/XLSX/CSV vào một lớp (tất cả hoặc không).
-    Import a file into a layer, all rows or none."""
     from pathlib import Path
 
     from geo.io import ReadError

@@ -8,6 +8,7 @@ from webapp.commands import (
     N_,
     _,
     choose_language,
+    command,
     engine_without_app,
     language,
     option,
@@ -16,7 +17,7 @@ from webapp.commands import (
 )
 
 
-@click.command("print-ranking")
+@command("print-ranking", help=N_("In bản đồ xếp hạng khu phố ra PDF."))
 @option("--month", required=True, help=N_("Tháng xếp hạng, dạng yyyy-mm (ví dụ 2026-10)."))
 @option("--paper", default="A4", show_default=True, help=N_("Khổ giấy: A4 hoặc A3 (ngang)."))
 @option("--atlas", is_flag=True, help=N_("Thêm một trang cho mỗi khu phố."))
@@ -24,9 +25,9 @@ from webapp.commands import (
 @option("--lang", type=click.Choice(["vi", "en"]), is_eager=True, callback=choose_language,
         help=N_("Ngôn ngữ của bản in và của lệnh: vi hoặc en (mặc định: --lang của "
                 "urbanorder, URBANORDER_LANG, hoặc vi)."))
-@option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
+@option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
+        help=N_("Tệp PDF đích."))
 def print_ranking_command(month, paper, atlas, ward_code, lang, output) -> None:
-    """In bản đồ xếp hạng khu phố ra PDF. Print the ranking map (PDF)."""
     from geo import formatting as fmt
     from webapp import printing
 

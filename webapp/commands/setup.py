@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 
-from webapp.commands import N_, LazyChoice, _, database, language, option, refused
+from webapp.commands import N_, AppGroup, LazyChoice, _, database, group, language, option, refused
 
 
 def _presets() -> dict:
@@ -20,12 +19,12 @@ def _fail(err: Exception):
     raise refused(err) from None
 
 
-@click.group("ward", cls=AppGroup)
+@group("ward", cls=AppGroup, help=N_("Tạo, xem, đổi ranh giới, xóa phường."))
 def ward_group() -> None:
-    """Tạo, xem, đổi ranh giới, xóa phường. Create, list, re-outline, remove wards."""
+    pass
 
 
-@ward_group.command("create")
+@ward_group.command("create", help=N_("Tạo phường mới từ tệp ranh giới."))
 @option("--code", required=True, help=N_("Mã phường, vd. ho-nai (chữ thường, số, -)."))
 @option("--name", required=True, help=N_("Tên phường, vd. “Phường Hồ Nai”."))
 @option("--province", help=N_("Tỉnh/thành phố (chọn hệ VN-2000), vd. “Đồng Nai”."))
@@ -41,7 +40,6 @@ def ward_group() -> None:
         type=LazyChoice(lambda: sorted(_presets())),
         help=N_("Kế hoạch khởi đầu (mẫu trong data/plans)."))
 def ward_create(code, name, province, boundary_file, metric_epsg, source_epsg, preset) -> None:
-    """Tạo phường mới từ tệp ranh giới. Create a ward from a boundary file."""
     from geo import formatting as fmt
     from webapp.services import wards as service
     db = database()
@@ -63,9 +61,8 @@ def ward_create(code, name, province, boundary_file, metric_epsg, source_epsg, p
                  "import khu-pho.zip --layer neighbourhoods --ward %(code)s.", code=made["code"]))
 
 
-@ward_group.command("list")
+@ward_group.command("list", help=N_("Liệt kê các phường và dữ liệu của từng phường."))
 def ward_list() -> None:
-    """Liệt kê các phường và dữ liệu của từng phường. List the wards and what they hold."""
     from models import queries
     from webapp.services import wards as service
     db = database()
@@ -88,14 +85,16 @@ def ward_list() -> None:
                 incidents=held["records"]["incident"]))
 
 
-@ward_group.command("set-boundary")
+@ward_group.command("set-boundary", help=N_(
+    "Đổi ranh giới phường.\n\nBáo các đối tượng nằm ngoài ranh giới mới; --dry-run chỉ báo "
+    "cáo, không đổi gì."))
 @click.argument("code")
 @option("--boundary", "boundary_file", required=True,
-        type=click.Path(exists=True, dir_okay=False))
+        type=click.Path(exists=True, dir_okay=False),
+        help=N_("Ranh giới: GeoJSON, GeoPackage, Shapefile .zip hoặc KML (mọi hệ tọa độ)."))
 @option("--source-crs", "source_epsg", type=int, help=N_("EPSG của tệp khi tệp không ghi."))
 @option("--dry-run", is_flag=True, help=N_("Chỉ báo cáo, không đổi."))
 def ward_set_boundary(code, boundary_file, source_epsg, dry_run) -> None:
-    """Đổi ranh giới phường; báo các đối tượng nằm ngoài ranh giới mới. Change the outline."""
     from geo import formatting as fmt
     from webapp.services import wards as service
     db = database()
@@ -132,13 +131,13 @@ def ward_set_boundary(code, boundary_file, source_epsg, dry_run) -> None:
                  moved=moved))
 
 
-@ward_group.command("remove")
+@ward_group.command("remove", help=N_(
+    "Xóa một phường và mọi dữ liệu của nó.\n\nHỏi lại trước khi xóa (trừ khi có --yes)."))
 @click.argument("code")
 @option("--force", is_flag=True,
         help=N_("Xóa cả khi phường đã có dữ liệu (vụ việc, nhà trọ…)."))
 @option("--yes", is_flag=True, help=N_("Không hỏi lại."))
 def ward_remove(code, force, yes) -> None:
-    """Xóa một phường và mọi dữ liệu của nó (hỏi lại trước khi xóa). Remove a ward."""
     from webapp.services import wards as service
     db = database()
 
@@ -165,25 +164,24 @@ def ward_remove(code, force, yes) -> None:
     click.echo(_("Đã xóa %(name)s.", name=ward.name))
 
 
-@click.group("plan", cls=AppGroup)
+@group("plan", cls=AppGroup, help=N_("Kế hoạch của phường: xuất, nhập (YAML), các mẫu."))
 def plan_group() -> None:
-    """Kế hoạch của phường: xuất, nhập (YAML), các mẫu. A ward's plan as YAML."""
+    pass
 
 
-@plan_group.command("presets")
+@plan_group.command("presets", help=N_("Các kế hoạch mẫu có sẵn (data/plans)."))
 def plan_presets() -> None:
-    """Các kế hoạch mẫu có sẵn (data/plans). The plan presets."""
     from geo.plan import presets
 
     for code, name in presets().items():
         click.echo(f"{code:<14} {name}")
 
 
-@plan_group.command("export")
+@plan_group.command("export",
+                    help=N_("Xuất kế hoạch đang áp dụng của phường ra tệp YAML."))
 @option("--ward", "ward_code", help=N_("Mã phường."))
-@option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@option("-o", "--output", required=True, type=click.Path(dir_okay=False), help=N_("Tệp đích."))
 def plan_export(ward_code, output) -> None:
-    """Xuất kế hoạch đang áp dụng của phường ra tệp YAML. Export the plan in force."""
     from webapp.services import plans as plan_service
     from webapp.services import wards as service
     db = database()
@@ -199,11 +197,11 @@ def plan_export(ward_code, output) -> None:
                  plan=plan.name, version=plan.version, ward=ward.name, path=output))
 
 
-@plan_group.command("import")
+@plan_group.command("import",
+                    help=N_("Nhập kế hoạch từ tệp YAML thành phiên bản mới của phường."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @option("--ward", "ward_code", help=N_("Mã phường."))
 def plan_import(file, ward_code) -> None:
-    """Nhập kế hoạch từ tệp YAML thành phiên bản mới của phường. Import a plan (YAML)."""
     from geo.plan import PlanError
     from webapp.services import plans as plan_service
     from webapp.services import wards as service

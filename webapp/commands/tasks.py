@@ -7,22 +7,21 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from webapp.commands import N_, _, database, language, option, refused, ward_or_fail
+from webapp.commands import N_, _, database, group, language, option, refused, ward_or_fail
 
 
-@click.group("tasks")
+@group("tasks", help=N_("Nhiệm vụ theo kế hoạch."))
 def tasks_group() -> None:
-    """Nhiệm vụ theo kế hoạch. The plan's tasks."""
+    pass
 
 
-@tasks_group.command("warn")
+@tasks_group.command("warn", help=N_(
+    "Cảnh báo nhiệm vụ quá hạn, sắp đến hạn, lâu không cập nhật.\n\nGửi qua lệnh "
+    "URBANORDER_NOTIFY_COMMAND và e-mail (URBANORDER_SMTP_HOST) tới người của từng đơn vị."))
 @with_appcontext
 @option("--ward", "ward_code", help=N_("Mã phường (mặc định: mọi phường)."))
 @option("--day", help=N_("Ngày xét, dạng yyyy-mm-dd (mặc định: hôm nay)."))
 def warn_command(ward_code, day) -> None:
-    """Cảnh báo nhiệm vụ quá hạn, sắp đến hạn, lâu không cập nhật; gửi qua lệnh
-    URBANORDER_NOTIFY_COMMAND và e-mail (URBANORDER_SMTP_HOST) tới người của từng đơn vị.
-    Warn about late, due-soon and stuck tasks."""
     from datetime import date
 
     from models import queries
@@ -81,14 +80,14 @@ def _echo_table(table) -> None:
     click.echo(_("%(rows)s dòng, %(wrong)s dòng có lỗi.", rows=len(table.rows), wrong=wrong))
 
 
-@tasks_group.command("import")
+@tasks_group.command("import", help=N_(
+    "Nhập bảng phân công nhiệm vụ (XLSX), tất cả hoặc không.\n\nBảng như phụ lục của kế "
+    "hoạch; một dòng có lỗi thì không lưu dòng nào."))
 @with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, readable=True))
 @option("--ward", "ward_code", help=N_("Mã phường (bỏ trống nếu chỉ có một phường)."))
 @option("--dry-run", is_flag=True, help=N_("Chỉ kiểm tra từng dòng, không lưu gì."))
 def import_command(path, ward_code, dry_run) -> None:
-    """Nhập bảng phân công nhiệm vụ (XLSX, như phụ lục kế hoạch): tất cả các dòng hoặc
-    không dòng nào. Import the task table, all rows or none."""
     from pathlib import Path
 
     from webapp.services import work as service
