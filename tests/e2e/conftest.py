@@ -139,11 +139,23 @@ def wait_until(page, expression: str, timeout: float = 30.0) -> None:
 
     Playwright's wait_for_function compiles its predicate with eval, which the app's
     Content-Security-Policy rightly forbids; evaluate() goes through the DevTools protocol.
+    The page may be between two documents (a click that loads the next page): then the
+    context is gone or ``document.body`` is still null, and the expression is not true
+    yet rather than an error; the last such error is in the timeout's message.
     """
+    from playwright.sync_api import Error as PlaywrightError
+
     deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
+    failure = None
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except PlaywrightError as error:
+            failure = error
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {expression}")
+            raise AssertionError(f"timed out waiting for {expression}"
+                                 + (f" (last error: {failure})" if failure else ""))
         page.wait_for_timeout(100)
 
 

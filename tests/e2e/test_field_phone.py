@@ -18,7 +18,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import func, select
 
 from models.engine import make_engine
@@ -135,18 +134,6 @@ def shoot(page, name: str, target: str | None = None) -> None:
         page.screenshot(path=str(DOCS / name))
 
 
-def wait(page, expression: str, timeout: float = 30.0) -> None:
-    """wait_until, riding over a page that reloads itself (a cached page of another account)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return wait_until(page, expression, max(0.5, deadline - time.monotonic()))
-        except PlaywrightError as exc:
-            if "context was destroyed" not in str(exc) or time.monotonic() > deadline:
-                raise
-            page.wait_for_load_state()
-
-
 @pytest.fixture
 def phone(browser):
     """Make phones: ``phone(profile=None, **context options)`` → (context, page, page errors);
@@ -182,16 +169,16 @@ def sign_in(page, base: str, username: str) -> None:
     page.wait_for_url(lambda u: "/auth/login" not in u)
     if not page.url.startswith(base + "/field/"):
         page.goto(base + "/field/")
-    wait(page, HOME_READY)
+    wait_until(page, HOME_READY)
 
 
 def start_field(page, base: str, username: str = "congan") -> None:
     """Sign in; the field home controlled by the service worker, every field page kept."""
     sign_in(page, base, username)
-    wait(page, "document.body.dataset.sw === 'ready'")
+    wait_until(page, "document.body.dataset.sw === 'ready'")
     page.reload()
-    wait(page, f"navigator.serviceWorker.controller !== null && {HOME_READY}")
-    wait(page, CACHED)
+    wait_until(page, f"navigator.serviceWorker.controller !== null && {HOME_READY}")
+    wait_until(page, CACHED)
 
 
 def signed_in(page, base: str) -> bool:
@@ -201,7 +188,7 @@ def signed_in(page, base: str) -> bool:
 def switch_user(page) -> None:
     """"Đổi người dùng" once the service worker has kept every page (no request in flight:
     see test_switching_user_ends_the_session_despite_a_late_answer)."""
-    wait(page, CACHED)
+    wait_until(page, CACHED)
     with page.expect_navigation(url="**/auth/login**"):
         page.click("form.signout button")
 
@@ -209,7 +196,7 @@ def switch_user(page) -> None:
 def download_workset(page, neighbourhood: str) -> int:
     page.select_option("#workset-neighbourhood", neighbourhood)
     page.click("#workset-download")
-    wait(page, "Number(document.getElementById('workset').dataset.houses) > 0")
+    wait_until(page, "Number(document.getElementById('workset').dataset.houses) > 0")
     return int(page.get_attribute("#workset", "data-houses"))
 
 
@@ -217,9 +204,9 @@ def open_form(page, url: str, offline: bool = False) -> None:
     response = page.goto(url)
     if offline:
         assert response is not None and response.from_service_worker, url
-    wait(page, f"{FORM} && {FORM}.dataset.ready === 'true'")
+    wait_until(page, f"{FORM} && {FORM}.dataset.ready === 'true'")
     if "/field/inspect" not in url:  # the forms with a pin wait for the GPS fix
-        wait(page, "document.getElementById('loc-status').dataset.level === 'ok'")
+        wait_until(page, "document.getElementById('loc-status').dataset.level === 'ok'")
 
 
 def fill_house(page, n: int) -> None:
@@ -233,7 +220,7 @@ def fill_incident(page, n: int, category: str) -> None:
 
 
 def wait_sent(page, timeout: float = 60) -> None:
-    wait(page, f"{OUTBOX}.then(items => items.length === 0)", timeout=timeout)
+    wait_until(page, f"{OUTBOX}.then(items => items.length === 0)", timeout=timeout)
 
 
 def test_shared_phone_keeps_each_officers_records_and_drafts_to_themselves(phone, live_server):
@@ -254,14 +241,14 @@ def test_shared_phone_keeps_each_officers_records_and_drafts_to_themselves(phone
     open_form(page, live_server + HOUSE_NEW, offline=True)
     owner_a = "Phạm Thị Bí Mật"
     page.fill("#f-owner_name", owner_a)
-    wait(page, f"window.urbanField.drafts.get('{a_id}|house:new')"
+    wait_until(page, f"window.urbanField.drafts.get('{a_id}|house:new')"
                f".then(d => d?.touched && d.fields.owner_name === '{owner_a}')")
     page.goto(live_server + "/field/")
-    wait(page, HOME_READY)
+    wait_until(page, HOME_READY)
     # A's session ends without signing out; the signal comes back.
     context.clear_cookies()
     context.set_offline(False)
-    wait(page, "!document.getElementById('session-ended').hidden")
+    wait_until(page, "!document.getElementById('session-ended').hidden")
     assert "đăng nhập lại để gửi 5 bản ghi" in page.inner_text("#session-ended")
     shoot(page, "field-session-ended.png")
     by_a = (db_count(url, Incident, Incident.reported_by == a_id),
@@ -270,7 +257,7 @@ def test_shared_phone_keeps_each_officers_records_and_drafts_to_themselves(phone
     sign_in(page, live_server, "congan2")  # B, on the same phone (same IndexedDB)
     assert page.inner_text("#field-user") == NAMES["congan2"]
     page.evaluate("window.urbanField.sendAll().then(() => true)")
-    wait(page, "document.getElementById('others-count').textContent.length > 0")
+    wait_until(page, "document.getElementById('others-count').textContent.length > 0")
     assert page.locator("#queue-list > li").count() == 0
     assert page.get_attribute("#queue-count", "data-count") == "0"
     assert page.locator("#others").is_visible() and page.locator("#others-export").is_hidden()
@@ -292,7 +279,7 @@ def test_shared_phone_keeps_each_officers_records_and_drafts_to_themselves(phone
     switch_user(page)  # B hands the phone back; A signs in: A's records go, each once
     sign_in(page, live_server, "congan")
     wait_sent(page)
-    wait(page, "document.getElementById('queue-count').dataset.count === '0'")
+    wait_until(page, "document.getElementById('queue-count').dataset.count === '0'")
     assert db_count(url, Incident, Incident.client_uuid.in_(uuids(incidents)),
                     Incident.reported_by == a_id) == 4
     assert db_count(url, BoardingHouse, BoardingHouse.client_uuid == uuid.UUID(house),
@@ -341,7 +328,7 @@ def test_session_and_outbox_survive_a_browser_restart(phone, live_server, tmp_pa
     context, page, errors = phone(storage_state=str(state))
     page.goto(live_server + "/field/")
     assert "/auth/login" not in page.url
-    wait(page, HOME_READY)
+    wait_until(page, HOME_READY)
     assert page.inner_text("#field-user") == NAMES["congan"]
     cookie = next(c for c in context.cookies() if c["name"] == "session")
     left = cookie["expires"] - time.time()
@@ -358,7 +345,7 @@ def test_session_and_outbox_survive_a_browser_restart(phone, live_server, tmp_pa
     second, page, restarted = phone(tmp_path / "profile", offline=True)
     response = page.goto(live_server + "/field/")
     assert response is not None and response.from_service_worker
-    wait(page, HOME_READY)
+    wait_until(page, HOME_READY)
     assert page.inner_text("#field-user") == NAMES["congan"]
     assert page.get_attribute("#queue-count", "data-count") == "1"
     assert page.evaluate(f"{OUTBOX}.then(items => items.map(i => i.uuid))") == [record]
@@ -378,7 +365,7 @@ def test_cold_start_offline_inspects_stored_and_unsent_houses(phone, live_server
     code = page.eval_on_selector("#workset-neighbourhood", "s => s.options[1].value")
     assert download_workset(page, code) > 0
     page.goto(live_server + "/field/inspect")
-    wait(page, "document.body.dataset.sw === 'ready'")
+    wait_until(page, "document.body.dataset.sw === 'ready'")
     context.set_offline(True)
     open_form(page, live_server + HOUSE_NEW, offline=True)
     fill_house(page, 2)
@@ -388,8 +375,8 @@ def test_cold_start_offline_inspects_stored_and_unsent_houses(phone, live_server
     page = context.new_page()  # a cold start with no signal, from the service worker
     response = page.goto(live_server + "/field/")
     assert response is not None and response.from_service_worker
-    wait(page, HOME_READY)
-    wait(page, "document.querySelectorAll('#nearby-list li').length > 0")
+    wait_until(page, HOME_READY)
+    wait_until(page, "document.querySelectorAll('#nearby-list li').length > 0")
     shoot(page, "field-home.png")
     stored = page.evaluate("window.urbanField.workset.get(window.urbanField.config.userId)"
                            ".then(set => set.houses[0])")
@@ -425,9 +412,9 @@ def test_offline_pin_map_draws_our_streets_with_tiles_blocked(phone, live_server
     context.set_offline(True)
     open_form(page, live_server + HOUSE_NEW, offline=True)
     pin_map = "document.getElementById('pin-map')"
-    wait(page, f"{pin_map}.dataset.vectors === 'workset'")
+    wait_until(page, f"{pin_map}.dataset.vectors === 'workset'")
     streets = f"{pin_map}.querySelectorAll('.leaflet-overlay-pane path[stroke=\"#525252\"]')"
-    wait(page, f"{streets}.length > 0")
+    wait_until(page, f"{streets}.length > 0")
     assert page.evaluate(f"{pin_map}.querySelectorAll('img.leaflet-tile').length") > 0
     assert page.evaluate(f"{pin_map}.querySelectorAll('img.leaflet-tile-loaded').length") == 0
     shoot(page, "field-pin-offline.png", "#location")
@@ -445,21 +432,21 @@ def test_a_house_within_15_m_is_flagged_before_saving(phone, live_server, offlin
     open_form(page, live_server + HOUSE_NEW, offline=offline)
     fill_house(page, 3)
     page.click("#save-button")
-    wait(page, "document.getElementById('duplicate-dialog').open")
+    wait_until(page, "document.getElementById('duplicate-dialog').open")
     assert house["name"] in page.inner_text("#duplicate-list")
     if not offline:
         shoot(page, "field-duplicate.png")
     page.click(f"#duplicate-list a[data-inspect='{house['uuid']}']")
     page.wait_for_url(f"**/field/inspect?house={house['uuid']}*")
-    wait(page, f"{FORM}.dataset.ready === 'true'")
+    wait_until(page, f"{FORM}.dataset.ready === 'true'")
     assert page.inner_text("#house-name") == house["name"]
 
     open_form(page, live_server + HOUSE_NEW, offline=offline)  # the draft is still there
     record = page.evaluate(f"{FORM}.dataset.uuid")
     page.click("#save-button")
-    wait(page, "document.getElementById('duplicate-dialog').open")
+    wait_until(page, "document.getElementById('duplicate-dialog').open")
     page.click("#duplicate-new")
-    wait(page, f"{FORM}.dataset.lastSaved === '{record}'")
+    wait_until(page, f"{FORM}.dataset.lastSaved === '{record}'")
     context.set_offline(False)
     wait_sent(page)
     assert db_count(live_server.database_url, BoardingHouse,
@@ -502,9 +489,9 @@ def test_a_minimal_house_record_takes_few_taps(phone, live_server):
     started = time.monotonic()
     tap("text=Ghi nhận cơ sở cho thuê trọ")
     page.wait_for_url("**" + HOUSE_NEW)
-    wait(page, f"{FORM} && {FORM}.dataset.ready === 'true'")
-    wait(page, "document.getElementById('loc-status').dataset.level === 'ok'")  # GPS ±8 m
-    wait(page, "document.getElementById('f-address').dataset.prefilled === 'true'")
+    wait_until(page, f"{FORM} && {FORM}.dataset.ready === 'true'")
+    wait_until(page, "document.getElementById('loc-status').dataset.level === 'ok'")  # GPS ±8 m
+    wait_until(page, "document.getElementById('f-address').dataset.prefilled === 'true'")
     prefilled = page.input_value("#f-address")
     assert prefilled == hint and prefilled
     record = page.evaluate(f"{FORM}.dataset.uuid")
@@ -516,7 +503,7 @@ def test_a_minimal_house_record_takes_few_taps(phone, live_server):
     type_into("#f-owner_phone", "0987654321")
     shoot(page, "field-house-form.png", ".card:has(#f-name)")
     tap("#save-button")
-    wait(page, f"['sent', 'queued'].includes({FORM}.dataset.state)")
+    wait_until(page, f"['sent', 'queued'].includes({FORM}.dataset.state)")
     took = f"{len(taps)} taps, {len(fields)} typed fields, {time.monotonic() - started:.1f} s"
     assert len(taps) <= 12 and len(fields) <= 6, (took, taps, fields)
     assert page.inner_text("#result-title") == "Đã gửi lên máy chủ", took
@@ -538,7 +525,7 @@ def test_a_violation_is_linked_to_a_house_nearby(phone, live_server):
     page.fill("#f-description", "Không khai báo tạm trú cho 3 người thuê")
     shoot(page, "field-incident-house.png", ".house-link")
     record = save_record(page)
-    wait(page, f"{FORM}.dataset.state === 'sent'")
+    wait_until(page, f"{FORM}.dataset.state === 'sent'")
     linked = scalar(live_server.database_url, select(Incident.boarding_house_id).where(
         Incident.client_uuid == uuid.UUID(record)))
     assert linked == house["id"]
