@@ -23,7 +23,7 @@ from tests.e2e.conftest import (
     sign_in_page,
     wait_until,
 )
-from webapp.services.registers import presets
+from webapp.services.register_types import presets
 
 pytestmark = pytest.mark.e2e
 OUTBOX = "window.urbanField.outbox.all()"

@@ -19,6 +19,7 @@ from webapp.extensions import db
 from webapp.field import api as field_api
 from webapp.field import pages as field_pages
 from webapp.registers import bp
+from webapp.services import register_types
 from webapp.services import registers as service
 
 API = "/api/v1/registers"
@@ -41,7 +42,7 @@ def index_json():
 @bp.get(f"{API}/<code>")
 @require("view_analysis")
 def definition(code: str):
-    row = service.register_type(db.conn, common.ward(), code)
+    row = register_types.register_type(db.conn, common.ward(), code)
     return jsonify({**_summary(row), "definition": {
         **row.definition, "fields": schema.public_fields(row.definition, personal=False)}})
 
@@ -50,7 +51,7 @@ def definition(code: str):
 @require("view_analysis")
 def features(code: str):
     ward = common.ward()
-    row = service.register_type(db.conn, ward, code)
+    row = register_types.register_type(db.conn, ward, code)
     raw = request.args.get("bbox", "").strip()
     bbox = parse_bbox(raw) if raw else queries.ward_extent(db.conn, ward.id)
     return jsonify(service.map_features(db.conn, ward, row, bbox))
@@ -74,7 +75,7 @@ def phone_index():
 @require("record_incident")
 def phone_form(code: str):
     ward = field_pages._ward()
-    row = service.register_type(db.conn, ward, code)
+    row = register_types.register_type(db.conn, ward, code)
     fields = schema.public_fields(row.definition, personal=True)
     config = field_pages._config(
         ward, page="register", draftKey=f"register:{code}:new",

@@ -20,6 +20,7 @@ from webapp.auth.permissions import can, require
 from webapp.errors import ApiError
 from webapp.extensions import db
 from webapp.registers import bp
+from webapp.services import register_types
 from webapp.services import registers as service
 from webapp.services.model_streets import Refused
 from webapp.services.photos import MAX_PHOTOS
@@ -29,7 +30,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _type(ward, code: str):
     try:
-        return service.register_type(db.conn, ward, code)
+        return register_types.register_type(db.conn, ward, code)
     except ApiError:
         abort(404)
 
@@ -54,7 +55,7 @@ def index():
     ward = common.ward()
     kept = store.types(db.conn, ward.id)
     have = {t.code for t in kept}
-    presets = {code: d for code, d in service.presets().items() if code not in have}
+    presets = {code: d for code, d in register_types.presets().items() if code not in have}
     return render_template("registers/index.html", ward=ward, types=kept, presets=presets,
                            geometries=schema.GEOMETRIES, editable=can("edit_plan"))
 
@@ -74,7 +75,7 @@ def _define(save, message: str | None = None) -> Response:
 @bp.post("/registers/presets")
 @require("edit_plan")
 def add_preset():
-    return _define(lambda tx, ward: service.add_preset(tx, ward, current_user.id,
+    return _define(lambda tx, ward: register_types.add_preset(tx, ward, current_user.id,
                                                        request.form.get("preset", "")))
 
 
@@ -84,7 +85,7 @@ def upload_xlsform():
     upload = request.files.get("xlsform")
     raw = upload.read() if upload else b""
     name = upload.filename if upload else ""
-    return _define(lambda tx, ward: service.define_from_xlsform(tx, ward, current_user.id,
+    return _define(lambda tx, ward: register_types.define_from_xlsform(tx, ward, current_user.id,
                                                                 raw, name or "form.xlsx"))
 
 
@@ -96,7 +97,7 @@ def replace_xlsform(code: str):
 
     def save(tx, ward):
         row = _type(ward, code)
-        return service.redefine_from_xlsform(tx, ward, current_user.id, row, raw,
+        return register_types.redefine_from_xlsform(tx, ward, current_user.id, row, raw,
                                              name or "form.xlsx")
 
     return _define(save, _("Đã cập nhật biểu mẫu của sổ."))
