@@ -41,10 +41,11 @@ LOGGING = {"debug", "info", "warning", "error", "exception", "critical", "log"}
 DATA_MODULES = {
     # The synthetic ward's invented names of streets, people and places: data of a demo
     # ward, shown as the ward's own records (never translated, like a real ward's).
-    "geo/_synthetic_names.py": "names of the synthetic demo ward",
+    "geo/synthetic/names.py": "names of the synthetic demo ward",
     # The synthetic ward's generator: its places, streets, model streets and addresses are
     # the demo ward's records (never translated, like a real ward's).
-    "geo/synthetic.py": "records of the synthetic demo ward",
+    **{f"geo/synthetic/{part}.py": "records of the synthetic demo ward"
+       for part in ("__init__", "world", "network", "records")},
     # The text map of accents folded for search and keys (the same map SQL's translate uses).
     "geo/text.py": "the accent-folding map",
     # WTForms' English messages in Vietnamese: a reverse catalogue (WTForms' source language is
