@@ -3,7 +3,7 @@ own road lines, turned into the input of ``geo.streets.prepare_streets``."""
 
 from __future__ import annotations
 
-from geo import streets, vocabulary
+from geo import osm_highways, streets, vocabulary
 from geo.i18n import N_, Message, Msgid
 from geo.io.fields import code_of
 from geo.io.read import RawFile
@@ -27,7 +27,7 @@ def prepare(raw: RawFile, mapping: dict[str, str], geoms: gpd.GeoSeries, ward_bo
         if "osm_id" not in frame.columns:  # an Overpass / osmtogeojson export
             ids = next((frame[c] for c in ("@id", "id") if c in frame.columns), None)
             ways["osm_id"] = ids.astype(str) if ids is not None else None
-        lines = streets.osm_street_lines(ways)
+        lines = osm_highways.osm_street_lines(ways)
     else:
         lines, notes = own_street_lines(frame, mapping, geoms)
     return streets.prepare_streets(lines, ward_boundary, metric_epsg), notes
@@ -36,7 +36,7 @@ def prepare(raw: RawFile, mapping: dict[str, str], geoms: gpd.GeoSeries, ward_bo
 def own_street_lines(frame, mapping: dict[str, str], geoms: gpd.GeoSeries):
     """A ward's own road layer: its name and class columns (codes, Vietnamese labels, or OSM
     ``highway`` values); a class nobody knows becomes a local street, and is reported."""
-    table = streets.load_highway_table()
+    table = osm_highways.load_highway_table()
     names = frame[mapping["name"]] if mapping.get("name") else pd.Series(None, index=frame.index)
     raw = frame[mapping["street_class"]] if mapping.get("street_class") else \
         pd.Series(None, index=frame.index)

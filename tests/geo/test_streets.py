@@ -10,7 +10,7 @@ import pytest
 import shapely
 from shapely import LineString, MultiLineString, Point, box
 
-from geo import streets
+from geo import osm_highways, streets
 from geo.i18n import translate
 from geo.io.osm import read_osm
 from geo.vocabulary import STREET_CLASSES
@@ -30,7 +30,7 @@ def osm_extract(tmp_path_factory):
 @pytest.fixture(scope="module")
 def prepared(osm_extract):
     ways, boundary = osm_extract
-    return streets.prepare_streets(streets.osm_street_lines(ways), boundary, EPSG)
+    return streets.prepare_streets(osm_highways.osm_street_lines(ways), boundary, EPSG)
 
 
 def _lines(rows, crs=4326) -> gpd.GeoDataFrame:
@@ -97,7 +97,7 @@ def test_touching_segments_of_one_street_merge_into_one_feature(prepared):
 
 def test_same_input_same_output_and_stable_keys(osm_extract, prepared):
     ways, boundary = osm_extract
-    again = streets.prepare_streets(streets.osm_street_lines(ways), boundary, EPSG)
+    again = streets.prepare_streets(osm_highways.osm_street_lines(ways), boundary, EPSG)
     pd.testing.assert_frame_equal(prepared.streets.drop(columns="geometry"),
                                   again.streets.drop(columns="geometry"))
     assert (shapely.to_wkb(prepared.streets.geometry.values)
@@ -108,7 +108,7 @@ def test_same_input_same_output_and_stable_keys(osm_extract, prepared):
     stored = shapely.from_wkb(shapely.to_wkb(prepared.streets.geometry.values))  # a DB round trip
     assert keys == [streets.street_key(g) for g in stored]
     assert keys == [streets.street_key(g.reverse()) for g in prepared.streets.geometry]
-    shuffled = streets.osm_street_lines(ways).sample(frac=1, random_state=3)
+    shuffled = osm_highways.osm_street_lines(ways).sample(frac=1, random_state=3)
     reordered = streets.prepare_streets(shuffled, boundary, EPSG).streets
     assert [streets.street_key(g) for g in reordered.geometry] == keys
     assert reordered["name"].tolist() == prepared.streets["name"].tolist()
@@ -133,7 +133,7 @@ def test_kilometres_by_class_add_up_and_report_lines(prepared):
 
 def test_other_metric_crs_gives_the_same_streets(osm_extract, prepared):
     ways, boundary = osm_extract
-    hcm = streets.prepare_streets(streets.osm_street_lines(ways), boundary, 9210).streets
+    hcm = streets.prepare_streets(osm_highways.osm_street_lines(ways), boundary, 9210).streets
     assert hcm["name"].tolist() == prepared.streets["name"].tolist()
     assert hcm["length_m"].sum() == pytest.approx(prepared.streets["length_m"].sum(), rel=2e-3)
 
@@ -171,7 +171,7 @@ def test_unknown_highway_values_are_counted_not_kept(osm_extract):
     ways, boundary = osm_extract
     ways = ways.copy()
     ways.loc[ways["osm_id"] == "way/108", "highway"] = "yes_please"
-    prep = streets.prepare_streets(streets.osm_street_lines(ways), boundary, EPSG)
+    prep = streets.prepare_streets(osm_highways.osm_street_lines(ways), boundary, EPSG)
     assert prep.summary.dropped["loại highway không rõ (yes_please)"] == 1
     assert "way/108" not in set(prep.streets["source_ref"])
 
@@ -244,7 +244,7 @@ def test_empty_input_and_wrong_crs_or_boundary():
 
 
 def test_highway_table_file_and_its_checks(tmp_path):
-    table = streets.load_highway_table()
+    table = osm_highways.load_highway_table()
     assert set(table.values()) - {None} == set(STREET_CLASSES)
     for dropped in ("footway", "path", "steps", "cycleway", "construction", "proposed",
                     "platform", "busway"):
@@ -255,8 +255,8 @@ def test_highway_table_file_and_its_checks(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("residential: hem\n", encoding="utf-8")
     with pytest.raises(ValueError, match="hem"):
-        streets.load_highway_table(bad)
-    classes, reasons = streets.classify_highway(pd.Series(["Trunk", None, "steps"]), table)
+        osm_highways.load_highway_table(bad)
+    classes, reasons = osm_highways.classify_highway(pd.Series(["Trunk", None, "steps"]), table)
     assert classes.tolist() == ["national", None, None]
     assert reasons.tolist() == [None, "loại highway không rõ (trống)",
                                 "không phải đường xe (steps)"]
@@ -264,7 +264,7 @@ def test_highway_table_file_and_its_checks(tmp_path):
 
 def test_the_summary_reads_english_through_translate_and_vietnamese_as_text():
     table = {"primary": "provincial", "footway": None}
-    _, reasons = streets.classify_highway(pd.Series(["footway", "xyz"]), table)
+    _, reasons = osm_highways.classify_highway(pd.Series(["footway", "xyz"]), table)
     summary = streets.StreetSummary(read=5, kept=3, merged=1,
                                     dropped={streets.DUPLICATE: 1, reasons[0]: 2},
                                     km_by_class={"main": 1.26, "alley": 0.3})
