@@ -78,7 +78,7 @@ def test_the_hotspot_analysis_imports_no_scipy():
 import sys
 import geopandas as gpd
 from shapely import Point, box
-from geo import hotspots
+from geo import hotspots, repeats
 ward = box(106.90, 10.85, 106.91, 10.86)
 pts = gpd.GeoDataFrame({"category": ["drugs"] * 31, "observed_at": ["2026-01-01"] * 31},
                        geometry=[Point(106.9051, 10.8551)] * 30 + [Point(106.9012, 10.8523)],
@@ -86,7 +86,7 @@ pts = gpd.GeoDataFrame({"category": ["drugs"] * 31, "observed_at": ["2026-01-01"
 cells = hotspots.hotspots(pts, ward, 5899, cell_m=100)
 assert cells["cls"].iloc[0] == "hot_99", cells.head()
 assert len(hotspots.hotspot_areas(cells)) == 1
-assert len(hotspots.repeat_locations(pts, 5899)) == 1
+assert len(repeats.repeat_locations(pts, 5899)) == 1
 print(sorted(m for m in sys.modules if m.split(".")[0] == "scipy"))
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

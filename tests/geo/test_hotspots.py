@@ -21,8 +21,8 @@ from geo.hotspots import (
     getis_ord_gi_star,
     hotspots,
     incident_grid,
-    repeat_locations,
 )
+from geo.repeats import repeat_locations
 from geo.synthetic import METRIC_EPSG, generate_ward
 
 # ~1 m in degrees at Tam Phước's latitude.

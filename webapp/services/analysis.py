@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from geo import assign, coverage, hotspots, ranking, targets
 from geo import formatting as fmt
 from geo.lazy import deferred
+from geo.repeats import repeat_locations
 from models import fingerprints, ledger, ledger_verify, queries, records, rubrics, work_queries
 from models import plans as plan_records
 from models.queries import LAYERS, LayerFilter
@@ -202,7 +203,7 @@ def _hotspot_analysis(conn, ward, categories, start, end, cell_m):
     boundary = queries.ward_boundary(conn, ward.id)
     cells = hotspots.hotspots(incidents, boundary, ward.metric_epsg, cell_m=cell_m,
                               distance_m=BAND_CELLS * cell_m)
-    repeats = hotspots.repeat_locations(incidents, ward.metric_epsg)
+    repeats = repeat_locations(incidents, ward.metric_epsg)
     kp = _layer(conn, "neighbourhoods", ward.id, ["id", "code", "name"])
     streets = _layer(conn, "streets", ward.id, ["id", "name"])
     # Only significant cells are shown or printed: placing the thousands of others cost
