@@ -21,9 +21,9 @@ import shapely
 
 from geo import formatting as fmt
 from geo import vocabulary as vocab
+from geo.field_reader import FieldReader
 from geo.i18n import N_, Figure, Lower, Message, Msgid
 from geo.numbers import INT64_MAX
-from geo.validate import _Reader as Reader
 
 STATUS_ORDER = ("registered", "in_progress", "achieved", "accepted")
 # The date column each status is reached on.
@@ -46,7 +46,7 @@ def next_statuses(status: str) -> tuple[str, ...]:
 
 def validate_model_street(payload: dict, today: date) -> tuple[dict, list]:
     """Fields of a model street (not its geometry or status steps); ``(clean, errors)``."""
-    r = Reader(payload)
+    r = FieldReader(payload)
     r.text("name", N_("tên tuyến/cụm"), required=True, max_len=300)
     r.choice("level", N_("cấp"), vocab.MODEL_STREET_LEVELS, required=True)
     r.choice("kind", N_("loại"), vocab.MODEL_STREET_KINDS, required=True)
@@ -128,7 +128,7 @@ def status_step(current: dict, to_status: str, on: date | None, note: str | None
 
 def validate_check(payload: dict, criteria: list[dict], today: date) -> tuple[dict, list]:
     """A re-check against the ward's criteria: ``{code: {"met": bool, "note": str}}``."""
-    r = Reader(payload)
+    r = FieldReader(payload)
     r.day("checked_on", N_("ngày kiểm tra"), today, required=True)
     r.text("note", N_("ghi chú chung"), max_len=MAX_NOTE)
     results = {}
@@ -144,7 +144,7 @@ def validate_check(payload: dict, criteria: list[dict], today: date) -> tuple[di
 
 
 def validate_campaign(payload: dict, today: date) -> tuple[dict, list]:
-    r = Reader(payload)
+    r = FieldReader(payload)
     r.text("name", N_("tên đợt ra quân"), required=True, max_len=300)
     r.day("starts_on", N_("ngày bắt đầu"), today, required=True, not_future=False)
     r.day("ends_on", N_("ngày kết thúc"), today, required=True, not_future=False)

@@ -18,6 +18,7 @@ import shapely
 
 from geo import schema, validate
 from geo import vocabulary as vocab
+from geo.field_reader import FieldReader
 from geo.i18n import N_, Message, Msgid
 from geo.io.fields import LAYER_FIELDS, code_of
 from geo.lazy import deferred
@@ -242,7 +243,7 @@ def check_attributes(layer: str, payload: dict, now: datetime) -> tuple[dict, li
         optional = ("owner_name", "owner_phone")
         errors = [e for e in errors
                   if not (e[0] in optional and schema.code_of(e) == "required")]
-        r = validate._Reader(payload)
+        r = FieldReader(payload)
         r.day("last_inspection_on", N_("ngày kiểm tra gần nhất"), now.date())
         r.boolean("fire_safety_pass", N_("kết quả PCCC"))
         return {**clean, **r.clean}, errors + r.errors
@@ -251,14 +252,14 @@ def check_attributes(layer: str, payload: dict, now: datetime) -> tuple[dict, li
         clean, errors = validate.validate_incident(payload, now, categories)
         for key in ("attach_to", "boarding_house_uuid"):
             clean.pop(key, None)
-        r = validate._Reader(payload, schema.TRANSITION)
+        r = FieldReader(payload, schema.TRANSITION)
         r.choice("status", N_("trạng thái"), vocab.INCIDENT_STATUSES)
         r.clean["status"] = r.clean.get("status") or "reported"
         r.text("minutes_no", N_("số biên bản"))
         r.integer("fine_vnd", N_("số tiền phạt"), column_max=INT64_MAX)
         r.moment("resolved_at", N_("ngày xử lý xong"), now)
         return {**clean, **r.clean}, errors + r.errors
-    r = validate._Reader(payload, schema.NEIGHBOURHOOD if layer == "neighbourhoods"
+    r = FieldReader(payload, schema.NEIGHBOURHOOD if layer == "neighbourhoods"
                          else schema.STREET)
     if layer == "neighbourhoods":
         r.text("code", N_("mã khu phố"), required=True)

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from geo import programme
 from geo import vocabulary as vocab
-from geo.validate import _parse_date
+from geo.field_reader import parse_date
 from models import model_streets as store
 from models import photos as photo_store
 from models import queries
@@ -124,7 +124,7 @@ def detail(model_street_id: int):
 def move(model_street_id: int):
     ward = common.ward()
     raw = (request.form.get("on_date") or "").strip()
-    on = _parse_date(raw) if raw else None
+    on = parse_date(raw) if raw else None
     if raw and on is None:  # not silently today
         return _detail(ward, model_street_id, [
             ("on_date", _("Ngày chuyển trạng thái không đúng dạng ngày (dd/mm/yyyy)."))],
