@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from geo.i18n import N_
-from geo.plan import HEADERS, Plan, PlanError, presets, starting_plan
+from geo.plan import Plan, PlanError, presets, starting_plan
+from geo.plan_checks import HEADERS
 from geo.targets import METRICS
 from models import plans
 from webapp.analysis import common
