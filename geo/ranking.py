@@ -25,7 +25,7 @@ import yaml
 from geo import formatting as fmt
 from geo.criteria import DATA_CRITERIA, MIN_STREET_KM, Scores
 from geo.crs import to_metric
-from geo.i18n import N_, Message
+from geo.i18n import N_, Message, translate_known
 from geo.lazy import deferred
 from geo.resources import DATA_DIR
 
@@ -33,6 +33,8 @@ gpd = deferred("geopandas")
 pd = deferred("pandas")
 
 DEFAULT_RUBRIC = DATA_DIR / "rubric.yaml"
+# data/rubric.yaml's tier labels, in the catalogue so they are said in the reader's language.
+DEFAULT_TIER_LABELS = (N_("Xuất sắc"), N_("Tốt"), N_("Đạt"), N_("Chưa đạt"))
 # Rubric versions saved before the base year became the plan's own setting.
 CRITERION_ALIASES = {"public_order_vs_2025": "public_order_vs_base"}
 
@@ -109,6 +111,16 @@ class MonthData:
         if self.street_km is None:
             self.street_km = street_km(self.neighbourhoods, self.streets, self.metric_epsg)
         return self.street_km
+
+
+def tier_labels(tiers, locale: str = "vi") -> dict[str, str]:
+    """Each tier's label by its code: in ``locale`` where it is one of our words (the default
+    rubric's), else as the ward wrote it (``geo.i18n.translate_known``).
+
+    >>> tier_labels([{"code": "good", "label": "Tốt"}, {"code": "x", "label": "Khá"}], "en")
+    {'good': 'Good', 'x': 'Khá'}
+    """
+    return {t["code"]: translate_known(str(t.get("label") or t["code"]), locale) for t in tiers}
 
 
 def month_range(month: str) -> tuple[datetime, datetime]:

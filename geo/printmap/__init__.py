@@ -50,6 +50,7 @@ from geo.printmap.layers import (
     route_handle,
     tier_handles,
 )
+from geo.ranking import tier_labels
 
 __all__ = ["PAPERS", "PrintMeta", "coverage_pdf", "hotspot_pdf", "ranking_pdf",
            "ranking_title"]
@@ -200,8 +201,7 @@ def _ranking_page(layers: dict, rows: list[dict], meta: PrintMeta, paper: str,
     legend_box(ax, handles, translate("Xếp loại khu phố (số trong vòng tròn: hạng)", locale),
                6 * k)
     furniture(page, ax, locale=locale)
-    _ranking_table(page, rows, {t["code"]: t.get("label", t["code"]) for t in meta.tiers},
-                   locale)
+    _ranking_table(page, rows, tier_labels(meta.tiers, locale), locale)
     signature(page, meta, RIGHT_X, RIGHT_X + RIGHT_W, top=52)
     footer(page, meta)
     return page

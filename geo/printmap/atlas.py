@@ -28,6 +28,7 @@ from geo.printmap.layers import (
     map_axes,
     set_extent,
 )
+from geo.ranking import tier_labels
 
 MARKERS = ("o", "s", "^", "v", "D", "P", "X", "*")  # one shape per incident category
 CATEGORY_MARKERS = dict(zip(vocab.INCIDENT_CATEGORIES, MARKERS, strict=True))
@@ -156,8 +157,8 @@ class AtlasSheet:
 
 
 def _summary(page: Page, row: dict, count: int, meta: PrintMeta) -> None:
-    labels = {t["code"]: t.get("label", t["code"]) for t in meta.tiers}
     locale = meta.locale
+    labels = tier_labels(meta.tiers, locale)
     if row.get("rank") is not None:
         rank = translate("Hạng %(rank)s/%(count)s — %(total)s điểm — %(tier)s", locale,
                          rank=row["rank"], count=count,

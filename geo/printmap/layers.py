@@ -14,6 +14,7 @@ from geo.crs import to_metric
 from geo.i18n import translate
 from geo.lazy import deferred
 from geo.printmap.frame import INK, Page, fit_extent, nice_length, north_arrow, scale_bar
+from geo.ranking import tier_labels
 
 gpd = deferred("geopandas")
 
@@ -157,11 +158,11 @@ def base_handles(streets, k: float, locale: str = "vi") -> list:
 
 def tier_handles(tiers, counts: dict, k: float, locale: str = "vi") -> list:
     """A legend entry per tier of the rubric (the ward's label, its threshold, how many)."""
-    handles = []
+    handles, labels = [], tier_labels(tiers, locale)
     for tier in tiers:
         fill, hatch = TIER_STYLES.get(tier["code"], TIER_STYLES["below"])
         label = translate("%(tier)s (≥ %(min)s điểm): %(count)s", locale,
-                          tier=tier.get("label", tier["code"]),
+                          tier=labels[tier["code"]],
                           min=fmt.number(tier["min"], 2, trim=True, locale=locale),
                           count=counts.get(tier["code"], 0))
         handles.append(Patch(facecolor=fill, hatch=hatch, edgecolor=INK, linewidth=0.5 * k,

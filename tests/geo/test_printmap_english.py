@@ -22,9 +22,10 @@ from tests.geo.test_printmap import (
 )
 from tests.test_catalogue import ROOT, VIETNAMESE
 
-# The synthetic ward's own texts in the fixtures: printed as written, in any language.
+# The synthetic ward's own texts in the fixtures: printed as written, in any language (the
+# default rubric's tier labels are our words: said in English).
 WARD_TEXTS = ("Phường Tam Phước", "Tam Phước", "KHU PHỐ 1", "Quốc lộ 51", "Lấn chiếm/km",
-              "3 vụ / 2,5 km", "Chưa chấm", "Xuất sắc", "Chưa đạt", "Tốt", "Đạt")
+              "3 vụ / 2,5 km", "Chưa chấm")
 
 
 @pytest.fixture(autouse=True)
@@ -59,11 +60,11 @@ def test_english_ranking_map_and_atlas(tmp_path):
                      "Streets", "Ward boundary", "PREPARED BY", "CHAIRPERSON",
                      "(Signature and full name)", "Tam Phước, November 5, 2026",
                      "Scale 1:", "(A3 paper)", "Source: urbanorder — data of Phường Tam Phước",
-                     "printed Nov 5, 2026, 09:05", "Xuất sắc (≥ 90 points): 1"):
+                     "printed Nov 5, 2026, 09:05", "Excellent (≥ 90 points): 1"):
         assert expected in overview, expected
-    assert re.search(r"85\.72 Tốt\s+▼\s?2", overview)  # English decimals, the ward's tier
+    assert re.search(r"85\.72 Good\s+▼\s?2", overview)  # English decimals and tier
     assert _frame_vietnamese(overview) == []
-    for expected in ("KHU PHỐ 1 (KP01) — OCTOBER 2026", "Rank 1/6 — 92.50 points — Xuất sắc",
+    for expected in ("KHU PHỐ 1 (KP01) — OCTOBER 2026", "Rank 1/6 — 92.50 points — Excellent",
                      "Against last month: ▲ 1 (+1.50 points)", "Criterion",
                      "Legend — incidents of October 2026", "Drugs (1 incident)",
                      "Residence violation (1 incident)", "not applicable", "12.5/20"):

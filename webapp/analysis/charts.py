@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from geo import formatting as fmt
+from geo import ranking as scoring
 from webapp.i18n import current_language
 
 
@@ -49,9 +50,10 @@ def trend_chart(trend: list[dict], tiers: tuple[dict, ...] = ()) -> TrendChart:
     step = (chart.plot_right - chart.left) / max(n, 1)
     for value in (0, 25, 50, 75, 100):
         chart.grid.append({"y": chart.y(value), "label": str(value)})
+    labels = scoring.tier_labels(tiers, locale)
     for tier in tiers:
         if 0 < tier["min"] < 100:
-            label = tier.get("label", tier["code"])
+            label = labels[tier["code"]]
             chart.tiers.append({"y": chart.y(tier["min"]), "label": label, "min": tier["min"],
                                 "title": _("%(tier)s: từ %(min)s điểm", tier=label,
                                            min=tier["min"])})

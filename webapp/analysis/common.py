@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from shapely.geometry import mapping
 
 from geo import formatting as fmt
+from geo import ranking
 from geo.i18n import N_
 from models import queries
 from webapp import jsonio, wards
@@ -16,6 +17,7 @@ from webapp.analysis import bp
 from webapp.clock import local_now
 from webapp.errors import ApiError
 from webapp.extensions import db
+from webapp.i18n import current_language
 from webapp.map.builder import ward_map
 from webapp.security import csp_nonce
 from webapp.services import analysis as service
@@ -105,7 +107,8 @@ def map_shell(ward_row) -> dict:
 
 
 def tier_labels(rubric) -> dict[str, str]:
-    return {tier["code"]: tier.get("label", tier["code"]) for tier in rubric.tiers}
+    """The rubric's tier labels in the request's language (``geo.ranking.tier_labels``)."""
+    return ranking.tier_labels(rubric.tiers, current_language())
 
 
 bp.add_app_template_global(TIER_COLOURS, "tier_colours")

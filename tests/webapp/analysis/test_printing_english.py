@@ -44,6 +44,10 @@ def test_english_ranking_hotspot_and_coverage_prints(demo_app, tmp_path):
                      "Rank", "Rating", "Ward boundary", "Source: urbanorder"):
         assert expected in text, expected
     assert "BẢN ĐỒ XẾP HẠNG" not in text and "Xếp loại khu phố" not in text
+    # The default rubric's tiers are our words: English on the map and on the page.
+    assert "Good (≥ 75 points)" in text and "Tốt (≥ 75" not in text
+    page = client.get("/ranking?month=2026-10").get_data(as_text=True)
+    assert ">Good</span>" in page and ">Tốt</span>" not in page
     hot = client.get("/hotspots/print.pdf?from=2026-05-01&to=2026-10-31"
                      "&category=encroachment_sidewalk&cell=100&paper=A4")
     text = _pdf_text(hot.data, tmp_path, "hot.pdf")
