@@ -35,6 +35,22 @@ pd = deferred("pandas")
 DEFAULT_RUBRIC = DATA_DIR / "rubric.yaml"
 # data/rubric.yaml's tier labels, in the catalogue so they are said in the reader's language.
 DEFAULT_TIER_LABELS = (N_("Xuất sắc"), N_("Tốt"), N_("Đạt"), N_("Chưa đạt"))
+# ...and its criteria's labels.
+DEFAULT_CRITERION_LABELS = (
+    N_("Tiến độ tuyến đường/cụm dân cư kiểu mẫu (đăng ký, tỷ lệ tiêu chí đạt, hoàn thành)"),
+    N_("Số vụ lấn chiếm trên 1 km đường trong tháng (tái lấn chiếm tính gấp đôi; ít hơn là "
+       "tốt hơn)"),
+    N_("Quảng cáo, rao vặt trái phép trên tuyến kiểu mẫu được xử lý trong 48 giờ (tỷ lệ)"),
+    N_("Hộ mặt tiền tuyến kiểu mẫu đã ký cam kết (tỷ lệ)"),
+    N_("Cơ sở cho thuê trọ đã rà soát, phân loại (tỷ lệ)"),
+    N_("Chủ cơ sở đã ký cam kết ANTT (tỷ lệ)"),
+    N_("Cơ sở đạt PCCC ở lần kiểm tra gần nhất (tỷ lệ)"),
+    N_("Có ít nhất 01 nhà trọ được công nhận mô hình “an toàn, văn minh, tự quản”"),
+    N_("Vi phạm cư trú, ma túy, PCCC so với cùng tháng của năm gốc trong kế hoạch (giảm ≥20% "
+       "đạt tối đa)"),
+    N_("Tham gia đợt ra quân cao điểm (cán bộ chấm)"),
+    N_("Gửi báo cáo tháng trước ngày 25 (cán bộ chấm)"),
+)
 # Rubric versions saved before the base year became the plan's own setting.
 CRITERION_ALIASES = {"public_order_vs_2025": "public_order_vs_base"}
 
@@ -121,6 +137,15 @@ def tier_labels(tiers, locale: str = "vi") -> dict[str, str]:
     {'good': 'Good', 'x': 'Khá'}
     """
     return {t["code"]: translate_known(str(t.get("label") or t["code"]), locale) for t in tiers}
+
+
+def criterion_labels(rubric: Rubric, locale: str = "vi") -> dict[str, str]:
+    """Each criterion's label by its code — the default rubric's and ``rubric``'s, so a code
+    of an older version still has one — in ``locale`` where it is one of our words, else as
+    the ward wrote it (``geo.i18n.translate_known``)."""
+    known = {c["code"]: c.get("label") or c["code"]
+             for c in (*Rubric.default().criteria, *rubric.criteria)}
+    return {code: translate_known(str(label), locale) for code, label in known.items()}
 
 
 def month_range(month: str) -> tuple[datetime, datetime]:

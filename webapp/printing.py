@@ -76,9 +76,8 @@ def ranking_pdf(conn, ward, month: str, paper: str = "A4", atlas: bool = False,
     published = view["published"]
     rows = list(published.rows) if published else view["current"]
     rubric = view["rubric"]
-    known = {c["code"]: c.get("label", c["code"])
-             for c in (*ranking.Rubric.default().criteria, *rubric.criteria)}
-    meta = _meta(conn, ward, locale, month=month, tiers=tuple(rubric.tiers), criteria_labels=known,
+    meta = _meta(conn, ward, locale, month=month, tiers=tuple(rubric.tiers),
+                 criteria_labels=ranking.criterion_labels(rubric, locale),
                  published_at=published.published_at if published else None,
                  published_by=published.published_by_name if published else None)
     layers = _base_layers(conn, ward)

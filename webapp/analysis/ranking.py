@@ -119,13 +119,14 @@ def _value_text(code: str, value) -> str:
 def _criteria(row: dict, rubric: scoring.Rubric) -> list[dict]:
     """The row's criteria in the rubric's order, labelled (older versions' codes last)."""
     known = {c["code"]: c for c in (*scoring.Rubric.default().criteria, *rubric.criteria)}
+    labels = scoring.criterion_labels(rubric, current_language())
     order = [c["code"] for c in rubric.criteria if c["code"] in row["criteria"]]
     order += sorted(code for code in row["criteria"] if code not in order)
     out = []
     for code in order:
         item = row["criteria"][code]
         meta = known.get(code, {})
-        out.append({"code": code, "label": meta.get("label", code),
+        out.append({"code": code, "label": labels.get(code, code),
                     "source": meta.get("source", ""), "points": item.get("points"),
                     "max": item.get("max"), "value": _value_text(code, item.get("value")),
                     "note": item.get("note", ""), "applies": item.get("points") is not None})

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from geo import formatting as fmt
+from geo import ranking as scoring
 from models import queries, records, rubrics
 from webapp.analysis import bp, common
 from webapp.auth.permissions import require
@@ -66,7 +67,9 @@ def manual_scores():
     except ValueError:
         flash(_("Tháng '%(month)s' không hợp lệ (dùng dạng yyyy-mm).", month=raw_month), "error")
         return redirect(url_for("analysis.manual_scores"))
-    criteria = [c for c in service.rubric_for(conn, ward.id).criteria
+    rubric = service.rubric_for(conn, ward.id)
+    labels = scoring.criterion_labels(rubric, current_language())
+    criteria = [{**c, "label": labels[c["code"]]} for c in rubric.criteria
                 if c["source"] == "manual"]
     kps = queries.neighbourhood_names(conn, ward.id)
     published = records.snapshot(conn, ward.id, month)

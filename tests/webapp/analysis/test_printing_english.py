@@ -48,6 +48,12 @@ def test_english_ranking_hotspot_and_coverage_prints(demo_app, tmp_path):
     assert "Good (≥ 75 points)" in text and "Tốt (≥ 75" not in text
     page = client.get("/ranking?month=2026-10").get_data(as_text=True)
     assert ">Good</span>" in page and ">Tốt</span>" not in page
+    # …and so are its criteria's labels.
+    detail = client.get("/ranking/KP01?month=2026-10").get_data(as_text=True)
+    assert "Boarding houses reviewed and classified (share)" in detail
+    assert "Cơ sở cho thuê trọ đã rà soát" not in detail
+    manual = _client(demo_app, "admin").get("/ranking/manual?month=2026-10")
+    assert "Taking part in peak campaigns (scored by staff)" in manual.get_data(as_text=True)
     hot = client.get("/hotspots/print.pdf?from=2026-05-01&to=2026-10-31"
                      "&category=encroachment_sidewalk&cell=100&paper=A4")
     text = _pdf_text(hot.data, tmp_path, "hot.pdf")
