@@ -190,6 +190,9 @@ def footer(page: Page, meta: PrintMeta, x0: float = 10, width: float = 170) -> N
               color="#444444")
 
 
+SIGNATURE_WRAP = 28  # characters of a 7 pt bold title line in half the signature column
+
+
 def signature(page: Page, meta: PrintMeta, x0: float = 186, x1: float = 287,
               top: float = 52) -> None:
     """"…, ngày … tháng … năm …" and the signature blocks of ``meta.signatures`` (the last
@@ -202,7 +205,10 @@ def signature(page: Page, meta: PrintMeta, x0: float = 186, x1: float = 287,
     blocks = list(meta.signatures[-2:])
     for centre, block in zip((left, right)[2 - len(blocks):], blocks, strict=True):
         y = top - 6
-        for line in meta.say(block, "title").split("\n"):
+        # A long title (English, or a ward's own) wraps inside its half of the column.
+        lines = [part for line in meta.say(block, "title").split("\n")
+                 for part in (textwrap.wrap(line, SIGNATURE_WRAP) or [""])]
+        for line in lines:
             page.text(centre, y, line, 7, ha="center", va="center", weight="bold")
             y -= 3.5
         if block.get("hint"):
