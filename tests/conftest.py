@@ -27,6 +27,10 @@ from tests.helpers import DEMO_PASSWORDS
 
 # ``--cpu-report N``: where the suite's CPU goes (issue 12's budget is CPU, not wall time).
 pytest_plugins = ("tests.cpu_report",)
+# New password hashes at Argon2's cheapest cost, here and in every child process: hundreds
+# of demo accounts and sign-ins cost 0.17 s of CPU each at the real cost. The tests of the
+# real cost and of sign-in timing unset it (tests/webapp/auth/test_sign_in_hardening.py).
+os.environ.setdefault("URBANORDER_TEST_CHEAP_HASHES", "1")
 
 BACKENDS = ("spatialite", "postgis")
 POSTGRES_URL = os.environ.get(
