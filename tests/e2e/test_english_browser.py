@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import FORM, PHONE, open_field_home, save_record, sign_in_page, wait_until
+from tests.e2e.conftest import FORM, PHONE, open_field_home, save_record, wait_until, with_session
 
 pytestmark = pytest.mark.e2e
 
@@ -34,12 +34,13 @@ def shoot(page, name: str) -> None:
 
 
 def test_the_map_layer_control_status_and_popups_are_english(browser, live_server):
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 800})
+    desk = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 800})
+    context = with_session(desk, live_server)
     english(context, live_server)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in_page(page, live_server + "/")
+    page.goto(live_server + "/")
     wait_until(page, LOADED)
     assert page.evaluate("document.documentElement.lang") == "en"
     names = [n.strip() for n in
