@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 browser, live_server = conftest.browser, conftest.live_server
 VIEWPORT = {"width": 1366, "height": 850}
 LOADED = "document.body.dataset.layersLoaded === 'true'"
-MONTH = "2026-10"  # published by the pages' tests that need it (_published), in any order
+MONTH = "2026-10"  # published once for the tests that read it (``published``)
 PUBLISH_MONTH = "2026-09"  # the month the publishing test publishes through the page
 
 
@@ -47,14 +47,17 @@ def _publish(page) -> None:
         page.click("#publish-button")
 
 
-def _published(browser, live_server, month: str = MONTH) -> None:
-    """``month`` published (by staff, through the page) whichever test runs first."""
-    page, _, _ = _page(browser, live_server, f"/ranking?month={month}", "dothi")
+@pytest.fixture(scope="module")
+def published(browser, live_server) -> str:
+    """MONTH published by staff through the page, once for the module's tests that read it
+    (they only read it, in any order)."""
+    page, _, _ = _page(browser, live_server, f"/ranking?month={MONTH}", "dothi")
     wait_until(page, LOADED)
     if page.locator("#publish-button").count():
         _publish(page)
     assert "ĐÃ CÔNG BỐ" in page.locator("#ranking-state").inner_text()
     page.context.close()
+    return MONTH
 
 
 def test_staff_publish_with_confirmation(browser, live_server):
@@ -71,9 +74,8 @@ def test_staff_publish_with_confirmation(browser, live_server):
     assert errors == []
 
 
-def test_ranking_map_draws_every_khu_pho_with_its_rank(browser, live_server):
-    _published(browser, live_server)
-    page, errors, external = _page(browser, live_server, f"/ranking?month={MONTH}")
+def test_ranking_map_draws_every_khu_pho_with_its_rank(browser, live_server, published):
+    page, errors, external = _page(browser, live_server, f"/ranking?month={published}")
     wait_until(page, LOADED)
     state = page.evaluate("window.analysisState")
     assert state.get("error") is None, state
@@ -89,9 +91,8 @@ def test_ranking_map_draws_every_khu_pho_with_its_rank(browser, live_server):
     _shot(page, "ranking")
 
 
-def test_khu_pho_page_shows_criteria_and_trend(browser, live_server):
-    _published(browser, live_server)
-    page, errors, _ = _page(browser, live_server, f"/ranking?month={MONTH}")
+def test_khu_pho_page_shows_criteria_and_trend(browser, live_server, published):
+    page, errors, _ = _page(browser, live_server, f"/ranking?month={published}")
     with page.expect_navigation():
         page.locator("#ranking-table tbody tr").first.locator("a").click()
     assert page.locator(".criteria-table tbody tr").count() >= 9
