@@ -18,6 +18,16 @@ LOADED = "document.body.dataset.layersLoaded === 'true'"
 VIETNAMESE_LETTERS = "ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
 
 
+# The header cells of the popup bound to a layer's first feature, read from the HTML the
+# page gave Leaflet: opening a popup pans the map to it, which redraws the map and loads
+# its tiles (about 4 CPU-s a popup in Chromium and the server).
+POPUP_HEADERS = """layer => {
+    const html = UrbanMap.layers[layer].getLayers()[0].getPopup().getContent();
+    const popup = new DOMParser().parseFromString(html, "text/html");
+    return [...popup.querySelectorAll("th")].map(th => th.textContent.trim());
+}"""
+
+
 def english(context, base: str) -> None:
     """The language switch's cookie: English for this browser, before and after sign-in."""
     context.add_cookies([{"name": "lang", "value": "en", "url": base}])
@@ -55,17 +65,14 @@ def test_the_map_layer_control_status_and_popups_are_english(browser, live_serve
     shoot(page, "en-map.png")  # docs/en-map.png (docs/translating.md)
     status = page.locator("#load-status").inner_text()
     assert status.startswith("In view:") and "Zoomed out" in status, status
-    page.evaluate("UrbanMap.layers.neighbourhoods.getLayers()[0].openPopup()")
-    popup = page.locator(".leaflet-popup-content")
-    popup.wait_for()
-    headers = popup.locator("th").all_inner_texts()
+    headers = page.evaluate(POPUP_HEADERS, "neighbourhoods")
     assert "Population" in headers and "Households" in headers, headers
     assert not [h for h in headers if vietnamese_in(h)], headers
-    shoot(page, "en-map-popup.png")
-    page.evaluate("UrbanMap.map.closePopup(); "
-                  "UrbanMap.layers.streets.getLayers()[0].openPopup()")
-    wait_until(page, "document.querySelector('.leaflet-popup-content th')?.textContent"
-                     " === 'Street class'")
+    if os.environ.get("URBANORDER_SCREENSHOTS"):
+        page.evaluate("UrbanMap.layers.neighbourhoods.getLayers()[0].openPopup()")
+        page.locator(".leaflet-popup-content").wait_for()
+        shoot(page, "en-map-popup.png")
+    assert page.evaluate(POPUP_HEADERS, "streets")[0] == "Street class"
     assert errors == []
     context.close()
 
