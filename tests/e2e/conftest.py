@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import logging
 import os
+import re
 import shutil
 import socket
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -15,7 +20,14 @@ import pytest
 from tests.databases import made_once, run_folder
 from tests.helpers import DEMO_PASSWORDS
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's chromium-headless-shell: the same Chromium (Blink, V8, the same version as the
+# chromium package) built as a headless-only browser, the build Playwright itself runs
+# headless tests in. No GPU process and no browser UI: tests/e2e take about 60 % of the
+# CPU they took in /usr/bin/chromium --headless. The full browser stands in where the shell
+# is not installed, except in CI (scripts/system-deps.sh test installs both).
+HEADLESS_SHELL, FULL_CHROMIUM = "/usr/bin/chromium-headless-shell", "/usr/bin/chromium"
+CHROMIUM = HEADLESS_SHELL if Path(HEADLESS_SHELL).exists() or os.environ.get(
+    "CI", "").lower() == "true" else FULL_CHROMIUM
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
@@ -26,16 +38,18 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touc
 
 
 class LiveServer(str):
-    """The server's base URL (a str, so ``live_server + "/"`` works) and its database URL."""
+    """The server's base URL (a str, so ``live_server + "/"`` works), its database URL and
+    the cookies of its users' sign-ins (``session_cookies``)."""
 
     database_url: str
+    sessions: dict[str, list[dict]]
 
 
 def _require_chromium():
     if Path(CHROMIUM).exists():
         return
     if os.environ.get("CI", "").lower() == "true":
-        pytest.fail("Debian chromium is required in CI")
+        pytest.fail(f"Debian's {CHROMIUM} is required in CI (chromium-headless-shell)")
     pytest.skip("Debian chromium is not installed")
 
 
@@ -50,7 +64,7 @@ def serve(wsgi_app, database_url: str, threads: int = 4):
     server = create_server(wsgi_app, host="127.0.0.1", port=port, threads=threads)
     threading.Thread(target=server.run, daemon=True).start()
     base = LiveServer(f"http://127.0.0.1:{port}")
-    base.database_url = database_url
+    base.database_url, base.sessions = database_url, {}
     return base, server
 
 
@@ -194,8 +208,49 @@ def save_record(page) -> str:
     raise AssertionError(page.locator("#form-error, #save-hint").all_inner_texts())
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_args, **_kwargs):
+        return None  # the sign-in's 302 is its answer, not a page to fetch
+
+
+def session_cookies(server: LiveServer, username: str, password: str | None = None):
+    """The cookies of one sign-in of ``username`` on ``server``, posted to the sign-in form
+    without a browser once per server and user (Playwright's cookie format). A context that
+    adds them starts signed in: a test that is not about signing in opens no sign-in page
+    (a page load, a submit and a redirect in Chromium each time). The contexts share one
+    server-side session, so none of them signs out; the tests of the form, of signing out
+    and of switching users sign in through the page (``sign_in_page``)."""
+    if username not in server.sessions:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar),
+                                             _NoRedirect)
+        with opener.open(server + "/auth/login") as answer:
+            token = re.search(r'name="csrf-token" content="([^"]+)"', answer.read().decode())
+        form = {"username": username, "password": password or DEMO_PASSWORDS[username],
+                "csrf_token": token.group(1)}
+        try:
+            opener.open(server + "/auth/login", urllib.parse.urlencode(form).encode())
+        except urllib.error.HTTPError as answer:
+            assert answer.code == 302, f"{username} could not sign in: {answer.code}"
+        else:
+            raise AssertionError(f"{username} could not sign in")
+        server.sessions[username] = [
+            {"name": c.name, "value": c.value, "domain": c.domain, "path": c.path,
+             "expires": c.expires or -1, "httpOnly": True, "secure": False, "sameSite": "Lax"}
+            for c in jar]
+    return server.sessions[username]
+
+
+def with_session(context, server: LiveServer, username: str = "dothi",
+                 password: str | None = None):
+    """``context``, signed in as ``username`` on ``server`` (``session_cookies``)."""
+    context.add_cookies(session_cookies(server, username, password))
+    return context
+
+
 def sign_in_page(page, url, username="dothi"):
-    """Open ``url``; sign in on the way (the app sends strangers to the sign-in form)."""
+    """Open ``url``; sign in on the way through the sign-in form (the app sends strangers
+    there)."""
     page.goto(url)
     if "/auth/login" in page.url:
         page.fill("input[name=username]", username)
@@ -205,11 +260,7 @@ def sign_in_page(page, url, username="dothi"):
 
 
 @pytest.fixture(scope="module")
-def police_session(browser, live_server):
+def police_session(live_server):
     """Cookies of one police sign-in for a module's contexts (sign-in is rate limited):
     ``browser.new_context(storage_state=police_session)``."""
-    context = browser.new_context(**PHONE)
-    sign_in_page(context.new_page(), live_server + "/field/", "congan")
-    state = context.storage_state()
-    context.close()
-    return state
+    return {"cookies": session_cookies(live_server, "congan"), "origins": []}

@@ -11,26 +11,27 @@ from pathlib import Path
 import pytest
 
 from tests.e2e import conftest
-from tests.e2e.conftest import sign_in_page, wait_until
+from tests.e2e.conftest import wait_until, with_session
 
 pytestmark = pytest.mark.e2e
 
 browser, live_server = conftest.browser, conftest.live_server
 VIEWPORT = {"width": 1366, "height": 850}
 LOADED = "document.body.dataset.layersLoaded === 'true'"
-MONTH = "2026-10"  # published by the pages' tests that need it (_published), in any order
+MONTH = "2026-10"  # published once for the tests that read it (``published``)
 PUBLISH_MONTH = "2026-09"  # the month the publishing test publishes through the page
 
 
-def _page(browser, url, username="lanhdao"):
-    context = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
+def _page(browser, live_server, path, username="lanhdao"):
+    context = with_session(browser.new_context(viewport=VIEWPORT, locale="vi-VN"),
+                           live_server, username)
     page = context.new_page()
     errors, external = [], []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("request", lambda req: external.append(req.url)
             if not req.url.startswith(("http://127.0.0.1", "data:")) else None)
-    sign_in_page(page, url, username)
+    page.goto(live_server + path)
     return page, errors, external
 
 
@@ -46,18 +47,21 @@ def _publish(page) -> None:
         page.click("#publish-button")
 
 
-def _published(browser, live_server, month: str = MONTH) -> None:
-    """``month`` published (by staff, through the page) whichever test runs first."""
-    page, _, _ = _page(browser, f"{live_server}/ranking?month={month}", "dothi")
+@pytest.fixture(scope="module")
+def published(browser, live_server) -> str:
+    """MONTH published by staff through the page, once for the module's tests that read it
+    (they only read it, in any order)."""
+    page, _, _ = _page(browser, live_server, f"/ranking?month={MONTH}", "dothi")
     wait_until(page, LOADED)
     if page.locator("#publish-button").count():
         _publish(page)
     assert "ĐÃ CÔNG BỐ" in page.locator("#ranking-state").inner_text()
     page.context.close()
+    return MONTH
 
 
 def test_staff_publish_with_confirmation(browser, live_server):
-    page, errors, _ = _page(browser, f"{live_server}/ranking?month={PUBLISH_MONTH}", "dothi")
+    page, errors, _ = _page(browser, live_server, f"/ranking?month={PUBLISH_MONTH}", "dothi")
     wait_until(page, LOADED)
     assert "BẢN NHÁP" in page.locator("#ranking-state").inner_text()
     page.once("dialog", lambda dialog: dialog.dismiss())  # "Cancel" leaves it a draft
@@ -70,9 +74,8 @@ def test_staff_publish_with_confirmation(browser, live_server):
     assert errors == []
 
 
-def test_ranking_map_draws_every_khu_pho_with_its_rank(browser, live_server):
-    _published(browser, live_server)
-    page, errors, external = _page(browser, f"{live_server}/ranking?month={MONTH}")
+def test_ranking_map_draws_every_khu_pho_with_its_rank(browser, live_server, published):
+    page, errors, external = _page(browser, live_server, f"/ranking?month={published}")
     wait_until(page, LOADED)
     state = page.evaluate("window.analysisState")
     assert state.get("error") is None, state
@@ -88,9 +91,8 @@ def test_ranking_map_draws_every_khu_pho_with_its_rank(browser, live_server):
     _shot(page, "ranking")
 
 
-def test_khu_pho_page_shows_criteria_and_trend(browser, live_server):
-    _published(browser, live_server)
-    page, errors, _ = _page(browser, f"{live_server}/ranking?month={MONTH}")
+def test_khu_pho_page_shows_criteria_and_trend(browser, live_server, published):
+    page, errors, _ = _page(browser, live_server, f"/ranking?month={published}")
     with page.expect_navigation():
         page.locator("#ranking-table tbody tr").first.locator("a").click()
     assert page.locator(".criteria-table tbody tr").count() >= 9
@@ -102,7 +104,7 @@ def test_khu_pho_page_shows_criteria_and_trend(browser, live_server):
 
 
 def test_hotspot_map_draws_hot_cells(browser, live_server):
-    page, errors, external = _page(browser, f"{live_server}/hotspots")
+    page, errors, external = _page(browser, live_server, "/hotspots")
     wait_until(page, LOADED)
     state = page.evaluate("window.analysisState")
     assert state.get("error") is None, state
@@ -120,7 +122,7 @@ def test_hotspot_map_draws_hot_cells(browser, live_server):
 
 
 def test_coverage_and_targets_pages(browser, live_server):
-    page, errors, _ = _page(browser, f"{live_server}/coverage")
+    page, errors, _ = _page(browser, live_server, "/coverage")
     wait_until(page, LOADED)
     state = page.evaluate("window.analysisState")
     assert state.get("error") is None, state
@@ -142,7 +144,7 @@ def test_atlas_prints_in_the_background_with_progress_and_downloads(browser, liv
 
     if not shutil.which("pdftoppm"):
         pytest.skip("poppler-utils (pdftoppm) not installed")
-    page, errors, external = _page(browser, f"{live_server}/ranking?month={MONTH}")
+    page, errors, external = _page(browser, live_server, f"/ranking?month={MONTH}")
     with page.expect_navigation():
         page.get_by_role("button", name=re.compile("In tập bản đồ")).click()
     assert "/ranking/atlas/" in page.url

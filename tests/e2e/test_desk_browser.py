@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import sign_in_page, wait_until
+from tests.e2e.conftest import wait_until, with_session
 
 pytestmark = pytest.mark.e2e
 DESK = {"viewport": {"width": 1366, "height": 900}, "locale": "vi-VN"}
@@ -23,13 +23,13 @@ def _shot(page, name: str, full_page: bool = True) -> None:
         page.screenshot(path=str(Path(shots) / f"desk-{name}.png"), full_page=full_page)
 
 
-def _page(browser, url, username, **options):
-    context = browser.new_context(**{**DESK, **options})
+def _page(browser, live_server, path, username, **options):
+    context = with_session(browser.new_context(**{**DESK, **options}), live_server, username)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    sign_in_page(page, url, username)
+    page.goto(live_server + path)
     return page, errors
 
 
@@ -41,7 +41,7 @@ def _open_first(page, live_server, status: str) -> None:
 
 
 def test_incident_list_and_screenshot(browser, live_server):
-    page, errors = _page(browser, live_server + "/incidents/", "dothi")
+    page, errors = _page(browser, live_server, "/incidents/", "dothi")
     assert page.locator("table.incidents tbody tr").count() == 50
     assert "Vụ việc vi phạm" in page.locator("h1").inner_text()
     _shot(page, "incidents")
@@ -56,7 +56,7 @@ def test_incident_list_and_screenshot(browser, live_server):
 
 
 def test_transition_buttons_post_and_reload(browser, live_server):
-    page, errors = _page(browser, live_server + "/incidents/", "dothi")
+    page, errors = _page(browser, live_server, "/incidents/", "dothi")
     _open_first(page, live_server, "reported")
     buttons = page.locator(".step-buttons button").all_inner_texts()
     assert buttons == ["Xác minh: có vi phạm", "Không vi phạm / hủy"]
@@ -84,7 +84,7 @@ def test_transition_buttons_post_and_reload(browser, live_server):
 
 
 def test_leader_sees_no_buttons(browser, live_server):
-    page, errors = _page(browser, live_server + "/incidents/", "lanhdao")
+    page, errors = _page(browser, live_server, "/incidents/", "lanhdao")
     _open_first(page, live_server, "reported")
     assert page.locator(".step-buttons").count() == 0
     assert "chỉ được xem" in page.content()
@@ -92,20 +92,20 @@ def test_leader_sees_no_buttons(browser, live_server):
 
 
 def test_house_record_as_police_and_users_page(browser, live_server):
-    page, errors = _page(browser, live_server + "/boarding-houses/?fire_fail=1", "congan")
+    page, errors = _page(browser, live_server, "/boarding-houses/?fire_fail=1", "congan")
     page.locator("table.houses tbody tr a").first.click()
     page.wait_for_url(re.compile(r"/boarding-houses/\d+$"))
     assert page.locator("section.personal").is_visible()
     _shot(page, "house")
     assert errors == []
-    page, errors = _page(browser, live_server + "/admin/users", "admin")
+    page, errors = _page(browser, live_server, "/admin/users", "admin")
     assert page.locator("table.users tbody tr").count() >= 4
     _shot(page, "users")
     assert errors == []
 
 
 def test_phone_incident_list_is_cards(browser, live_server):
-    page, errors = _page(browser, live_server + "/incidents/", "congan",
+    page, errors = _page(browser, live_server, "/incidents/", "congan",
                          viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 362, width  # no sideways scrolling

@@ -32,6 +32,7 @@ from tests.e2e.conftest import (
     save_record,
     serve,
     wait_until,
+    with_session,
 )
 from tests.helpers import DEMO_PASSWORDS
 
@@ -172,9 +173,16 @@ def sign_in(page, base: str, username: str) -> None:
     wait_until(page, HOME_READY)
 
 
-def start_field(page, base: str, username: str = "congan") -> None:
-    """Sign in; the field home controlled by the service worker, every field page kept."""
-    sign_in(page, base, username)
+def start_field(page, base: str, username: str = "congan", *, form: bool = True) -> None:
+    """Sign in (through the sign-in page, or with ``form=False`` by the server's one session
+    of ``username``: ``session_cookies``); the field home controlled by the service worker,
+    every field page kept."""
+    if form:
+        sign_in(page, base, username)
+    else:
+        with_session(page.context, base, username, PASSWORDS[username])
+        page.goto(base + "/field/")
+        wait_until(page, HOME_READY)
     wait_until(page, "document.body.dataset.sw === 'ready'")
     page.reload()
     wait_until(page, f"navigator.serviceWorker.controller !== null && {HOME_READY}")
@@ -361,7 +369,7 @@ def test_session_and_outbox_survive_a_browser_restart(phone, live_server, tmp_pa
 def test_cold_start_offline_inspects_stored_and_unsent_houses(phone, live_server):
     url = live_server.database_url
     context, page, errors = phone()
-    start_field(page, live_server, "congan")
+    start_field(page, live_server, "congan", form=False)
     code = page.eval_on_selector("#workset-neighbourhood", "s => s.options[1].value")
     assert download_workset(page, code) > 0
     page.goto(live_server + "/field/inspect")
@@ -405,7 +413,7 @@ def test_cold_start_offline_inspects_stored_and_unsent_houses(phone, live_server
 
 def test_offline_pin_map_draws_our_streets_with_tiles_blocked(phone, live_server):
     context, page, errors = phone()
-    start_field(page, live_server, "congan")
+    start_field(page, live_server, "congan", form=False)
     download_workset(page, "")
     for pattern in ("**/*.png", "**/basemap/**"):
         context.route(pattern, lambda route: route.abort())
@@ -425,7 +433,7 @@ def test_offline_pin_map_draws_our_streets_with_tiles_blocked(phone, live_server
 def test_a_house_within_15_m_is_flagged_before_saving(phone, live_server, offline):
     house = demo_house(live_server.database_url, 1 + offline)
     context, page, errors = phone(geolocation=gps(house["lon"], house["lat"]))
-    start_field(page, live_server, "congan")
+    start_field(page, live_server, "congan", form=False)
     if offline:  # the phone's own copy answers
         download_workset(page, house["kp"])
         context.set_offline(True)
@@ -470,7 +478,7 @@ def quiet_spot(page, base: str) -> tuple[dict, str]:
 def test_a_minimal_house_record_takes_few_taps(phone, live_server):
     context, page, errors = phone(geolocation=gps(WARD_POINT["longitude"],
                                                   WARD_POINT["latitude"]))
-    start_field(page, live_server, "congan")
+    start_field(page, live_server, "congan", form=False)
     spot, hint = quiet_spot(page, live_server)
     context.set_geolocation(spot)
     taps, fields = [], []
@@ -516,7 +524,7 @@ def test_a_minimal_house_record_takes_few_taps(phone, live_server):
 def test_a_violation_is_linked_to_a_house_nearby(phone, live_server):
     house = demo_house(live_server.database_url, 3)
     context, page, errors = phone(geolocation=gps(house["lon"] + 0.0001, house["lat"]))
-    start_field(page, live_server, "congan")
+    start_field(page, live_server, "congan", form=False)
     open_form(page, live_server + INCIDENT_NEW)
     page.locator("label.tile:has(input[value=residence])").tap()
     choice = page.locator(f".house-choice[data-house='{house['uuid']}']")

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from models.tables import BoardingHouse
 from tests.e2e import conftest
-from tests.e2e.conftest import PHONE, demo_database, serve, sign_in_page, wait_until
+from tests.e2e.conftest import PHONE, demo_database, serve, wait_until, with_session
 from tests.webapp.test_export_injection import HOSTILE_IMG, HOSTILE_SVG, poison
 
 pytestmark = pytest.mark.e2e
@@ -98,13 +98,13 @@ def hostile_server(tmp_path_factory):
     server.close()
 
 
-def _open(browser, url, username="dothi", **options):
-    context = browser.new_context(**(options or {"locale": "vi-VN", "viewport": {
-        "width": 1366, "height": 850}}))
+def _open(browser, server, path, username="dothi", **options):
+    context = with_session(browser.new_context(**(options or {"locale": "vi-VN", "viewport": {
+        "width": 1366, "height": 850}})), server, username)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in_page(page, url, username)
+    page.goto(server + path)
     return page, errors
 
 
@@ -122,7 +122,7 @@ def _assert_text_only(page, errors, expected_kinds):
 
 
 def test_desk_map_tooltips_and_popups_show_hostile_names_as_text(browser, hostile_server):
-    page, errors = _open(browser, hostile_server + "/")
+    page, errors = _open(browser, hostile_server, "/")
     wait_until(page, LOADED)
     found = _assert_text_only(page, errors, {"tooltip", "popup"})
     texts = " ".join(f["text"] for f in found)
@@ -136,7 +136,7 @@ def test_desk_map_tooltips_and_popups_show_hostile_names_as_text(browser, hostil
 @pytest.mark.parametrize("path", [f"/ranking?month={MONTH}", f"/coverage?month={MONTH}",
                                   "/hotspots"])
 def test_analysis_maps_show_hostile_names_as_text(browser, hostile_server, path):
-    page, errors = _open(browser, hostile_server + path)
+    page, errors = _open(browser, hostile_server, path)
     wait_until(page, LOADED)
     state = page.evaluate("window.analysisState")
     assert state.get("error") is None, state
@@ -147,7 +147,7 @@ def test_analysis_maps_show_hostile_names_as_text(browser, hostile_server, path)
 
 def test_geometry_editor_street_tooltips_are_text(browser, hostile_server):
     model_street = hostile_server.ids["model_street"]
-    page, errors = _open(browser, f"{hostile_server}/model-streets/{model_street}/edit")
+    page, errors = _open(browser, hostile_server, f"/model-streets/{model_street}/edit")
     wait_until(page, "document.getElementById('geometry-editor').dataset.loaded === 'true'")
     found = _assert_text_only(page, errors, {"tooltip"})
     assert any(f["text"] == HOSTILE_SVG for f in found)
@@ -161,8 +161,8 @@ def test_geometry_editor_street_tooltips_are_text(browser, hostile_server):
 @pytest.mark.parametrize("path", ["/field/", "/field/boarding-houses/{uuid}/edit",
                                   "/field/boarding-houses/{uuid}/inspect"])
 def test_field_pages_and_pin_map_keep_hostile_names_text(browser, hostile_server, path):
-    url = hostile_server + path.format(uuid=hostile_server.ids["house_uuid"])
-    page, errors = _open(browser, url, "congan", **PHONE)
+    page, errors = _open(browser, hostile_server,
+                         path.format(uuid=hostile_server.ids["house_uuid"]), "congan", **PHONE)
     page.wait_for_load_state("networkidle")
     if "/edit" in path:
         wait_until(page, "document.querySelector('.leaflet-container') !== null")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import sign_in_page, wait_until
+from tests.e2e.conftest import wait_until, with_session
 
 pytestmark = pytest.mark.e2e
 
@@ -23,21 +23,21 @@ TILES_SETTLED = """(() => {
 })()"""
 
 
-def _open_map(browser, url, **context_options):
-    context = browser.new_context(locale="vi-VN", **context_options)
+def _open_map(browser, live_server, path, **context_options):
+    context = with_session(browser.new_context(locale="vi-VN", **context_options), live_server)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     external = []
     page.on("request", lambda req: external.append(req.url)
             if not req.url.startswith(("http://127.0.0.1", "data:")) else None)
-    sign_in_page(page, url)
+    page.goto(live_server + path)
     wait_until(page, LOADED)
     return page, errors, external
 
 
 def test_map_draws_every_layer_without_internet(browser, live_server):
-    page, errors, external = _open_map(browser, live_server + "/",
+    page, errors, external = _open_map(browser, live_server, "/",
                                        viewport={"width": 1366, "height": 850})
     assert errors == []
     assert external == []  # no CDN, no tiles: everything comes from our server
@@ -71,7 +71,7 @@ def test_map_draws_every_layer_without_internet(browser, live_server):
 
 
 def test_filters_change_what_is_drawn(browser, live_server):
-    page, errors, _ = _open_map(browser, live_server + "/?from=2025-01&to=2026-12",
+    page, errors, _ = _open_map(browser, live_server, "/?from=2025-01&to=2026-12",
                                 viewport={"width": 1366, "height": 850})
     before = page.evaluate("window.urbanMapState.loaded.incidents.count")
     page.locator("input[name=category][value=encroachment_sidewalk]").uncheck()
@@ -83,7 +83,7 @@ def test_filters_change_what_is_drawn(browser, live_server):
 
 
 def test_tiles_follow_the_filters_and_their_points_open_full_popups(browser, live_server):
-    page, errors, _ = _open_map(browser, live_server + "/?from=2025-01&to=2026-12",
+    page, errors, _ = _open_map(browser, live_server, "/?from=2025-01&to=2026-12",
                                 viewport={"width": 1366, "height": 850})
     tile_urls = []
     page.on("request", lambda req: tile_urls.append(req.url) if "/tiles/incidents/" in req.url
@@ -112,7 +112,7 @@ def test_tiles_follow_the_filters_and_their_points_open_full_popups(browser, liv
 
 
 def test_popup_shows_key_facts_in_vietnamese(browser, live_server):
-    page, _, _ = _open_map(browser, live_server + "/", viewport={"width": 1366, "height": 850})
+    page, _, _ = _open_map(browser, live_server, "/", viewport={"width": 1366, "height": 850})
     page.evaluate("""() => {
         const layer = UrbanMap.layers.route.getLayers()[0];
         layer.openPopup();
@@ -124,7 +124,7 @@ def test_popup_shows_key_facts_in_vietnamese(browser, live_server):
 
 
 def test_phone_viewport_has_the_filters_one_tap_away(browser, live_server):
-    page, errors, _ = _open_map(browser, live_server + "/", viewport={"width": 360, "height": 740},
+    page, errors, _ = _open_map(browser, live_server, "/", viewport={"width": 360, "height": 740},
                                 is_mobile=True, has_touch=True)
     toggle = page.locator("#sidebar-toggle")
     assert toggle.is_visible()

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests import realward
-from tests.e2e.conftest import PHONE, _require_chromium, serve, sign_in_page, wait_until
+from tests.e2e.conftest import PHONE, _require_chromium, serve, wait_until, with_session
 
 pytestmark = pytest.mark.e2e
 DESK = {"viewport": {"width": 1366, "height": 900}, "locale": "vi-VN"}
@@ -334,10 +334,9 @@ DEMO_PAGES = ["/incidents/", "/boarding-houses/", "/boarding-houses/follow-ups",
 
 
 def test_d_synthetic_notice_on_every_demo_page(browser, live_server):
-    context = browser.new_context(**DESK)
+    context = with_session(browser.new_context(**DESK), live_server, "admin")
     page = context.new_page()
     errors = _watch(page)
-    sign_in_page(page, live_server + DEMO_PAGES[0], "admin")
     for path in DEMO_PAGES:
         response = page.goto(live_server + path)
         assert response.status == 200, (path, response.status)
@@ -352,10 +351,10 @@ def test_d_synthetic_notice_on_every_demo_page(browser, live_server):
 
 
 def test_e_model_street_pages_fit_a_phone(browser, live_server):
-    context = browser.new_context(**PHONE)
+    context = with_session(browser.new_context(**PHONE), live_server, "dothi")
     page = context.new_page()
     errors = _watch(page)
-    sign_in_page(page, live_server + "/model-streets", "dothi")
+    page.goto(live_server + "/model-streets")
     assert page.url.endswith("/model-streets")
     width = "document.documentElement.scrollWidth"
     assert page.evaluate(width) <= 361, page.evaluate(width)

@@ -17,7 +17,7 @@ from models import registers as store
 from models import writes
 from models.engine import make_engine
 from models.tables import Photo, Ward
-from tests.e2e.conftest import WARD_POINT, sign_in_page, wait_until
+from tests.e2e.conftest import WARD_POINT, wait_until, with_session
 from tests.e2e.test_registers_browser import trees  # noqa: F401 (the preset in the ward)
 from webapp.services.photos import clean_photo
 
@@ -64,11 +64,11 @@ def _photo_ids(url: str, entry_id: int) -> list[int]:
 def test_desk_adds_and_removes_an_entry_photo(browser, live_server, tree_entry, tmp_path):
     path, entry_id = tree_entry
     (wrong,) = _photo_ids(live_server.database_url, entry_id)
-    context = browser.new_context(**DESK)
+    context = with_session(browser.new_context(**DESK), live_server, "congan")
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in_page(page, live_server + path, "congan")
+    page.goto(live_server + path)
     files = []
     for name, colour in (("zalo-1.jpg", (46, 125, 50)), ("zalo-2.jpg", (200, 120, 30))):
         files.append(tmp_path / name)

@@ -20,8 +20,8 @@ from tests.e2e.conftest import (
     WARD_POINT,
     open_field_home,
     save_record,
-    sign_in_page,
     wait_until,
+    with_session,
 )
 from webapp.services.register_types import presets
 
@@ -94,11 +94,11 @@ def test_phone_records_offline_then_online_once(browser, live_server, police_ses
 
 
 def test_desk_list_and_map_overlay(browser, live_server, trees):
-    context = browser.new_context(viewport={"width": 1366, "height": 850})
+    context = with_session(browser.new_context(viewport={"width": 1366, "height": 850}),
+                           live_server, "dothi")
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in_page(page, f"{live_server}/registers/{trees}", "dothi")
     page.goto(f"{live_server}/registers/{trees}")
     assert page.locator("#entries-table tbody tr").count() >= 1
     species = page.inner_text("#entries-table tbody tr:first-child td:nth-child(2)")

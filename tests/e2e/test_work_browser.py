@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import demo_database, serve, wait_until
-from tests.helpers import DEMO_PASSWORDS
+from tests.e2e.conftest import demo_database, serve, wait_until, with_session
 
 pytestmark = pytest.mark.e2e
 
@@ -58,14 +57,6 @@ def shots(tmp_path_factory) -> Path:
     return Path(folder) if folder else tmp_path_factory.mktemp("work-shots")
 
 
-def _sign_in(page, base: str, username: str, password: str, path: str) -> None:
-    page.goto(f"{base}{path}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda u: "/auth/login" not in u)
-
-
 def _photo(path: Path) -> Path:
     image = Image.new("RGB", (1200, 800), (40, 120, 60))
     exif = Image.Exif()
@@ -92,10 +83,10 @@ def _fits(page, width: int) -> None:
 
 def test_a_khu_pho_head_updates_progress_and_submits_the_report_on_a_phone(
         browser, work_server, shots, tmp_path):
-    context = browser.new_context(**PHONE)
+    context = with_session(browser.new_context(**PHONE), work_server, HEAD, HEAD_PASSWORD)
     page = context.new_page()
     errors = _watch(page)
-    _sign_in(page, work_server, HEAD, HEAD_PASSWORD, "/tasks")
+    page.goto(f"{work_server}/tasks")
     assert page.url.endswith("/tasks")
     # The late task their unit co-operates on (2.1, Công an leads) is flagged.
     late = page.locator("#tasks-table tbody tr", has_text="Rà soát, phân loại 100% cơ sở")
@@ -143,10 +134,10 @@ def test_a_khu_pho_head_updates_progress_and_submits_the_report_on_a_phone(
 
 def test_the_leader_reads_the_overview_and_the_submission_at_a_desk(browser, work_server,
                                                                     shots):
-    context = browser.new_context(**DESK)
+    context = with_session(browser.new_context(**DESK), work_server, "lanhdao")
     page = context.new_page()
     errors = _watch(page)
-    _sign_in(page, work_server, "lanhdao", DEMO_PASSWORDS["lanhdao"], "/tasks/overview")
+    page.goto(f"{work_server}/tasks/overview")
     page.wait_for_selector("#units-overview")
     overview = page.locator("#units-overview").inner_text()
     assert KP_UNIT in overview and "Công an phường" in overview

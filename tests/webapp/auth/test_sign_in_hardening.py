@@ -55,8 +55,30 @@ def test_the_per_account_limit_counts_every_spelling(writable_url):
     app.extensions["urbanorder_engine"].dispose()
 
 
-def test_an_unknown_account_takes_as_long_as_a_real_one(writable_app):
-    """Timing must not reveal which usernames exist (it was 205 ms against 11 ms)."""
+def test_new_hashes_have_rfc_9106s_low_memory_cost(monkeypatch):
+    """Production's hashes: Argon2id, 64 MiB, 3 passes, 4 lanes (the suite's are cheap)."""
+    from webapp.auth import passwords
+
+    monkeypatch.delenv(passwords.CHEAP_FOR_TESTS, raising=False)
+    made = passwords.hash_password("mat-khau-thu-1")
+    assert made.startswith("$argon2id$v=19$m=65536,t=3,p=4$"), made
+    assert passwords.verify_password(made, "mat-khau-thu-1")
+    assert passwords.dummy_hash().startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    cheap = passwords._hasher_of(True).hash("mat-khau-thu-1")
+    assert passwords.verify_password(cheap, "mat-khau-thu-1")
+    assert passwords.needs_rehash(cheap) and not passwords.needs_rehash(made)
+
+
+def test_an_unknown_account_takes_as_long_as_a_real_one(writable_app, monkeypatch):
+    """Timing must not reveal which usernames exist (it was 205 ms against 11 ms). At the
+    production cost: the account's hash and the unknown accounts' dummy one."""
+    from webapp.auth import passwords
+    from webapp.extensions import db
+    from webapp.users import set_password
+
+    monkeypatch.delenv(passwords.CHEAP_FOR_TESTS, raising=False)
+    with writable_app.app_context(), db.transaction() as conn:
+        set_password(conn, "congan", DEMO_PASSWORDS["congan"])
     client = writable_app.test_client()
 
     def timed(username: str) -> float:
