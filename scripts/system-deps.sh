@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages urbanorder needs, only those that are missing.
 #   system-deps.sh run   SpatiaLite and Python venv support (for `make run`)
-#   system-deps.sh test  also PostgreSQL + PostGIS, Chromium (and its headless shell),
-#                        poppler, GDAL, Node.js + npm
+#   system-deps.sh test  also PostgreSQL + PostGIS, Chromium, poppler, GDAL, Node.js + npm
 #                        (eslint, for `make test`),
 #                        and start a local PostgreSQL with a superuser for the test database.
 set -euo pipefail
@@ -23,8 +22,6 @@ if [ "$mode" = test ]; then
   ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 \
     || missing+=("postgresql-$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1 || echo 15)-postgis-3")
   [ -x /usr/bin/chromium ] || missing+=(chromium)
-  # The browser tests run in the headless-only build (tests/e2e/conftest.py: half the CPU).
-  [ -x /usr/bin/chromium-headless-shell ] || missing+=(chromium-headless-shell)
   command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
   command -v ogrinfo >/dev/null 2>&1 || missing+=(gdal-bin)
   # The replica test runs a PgBouncer of its own (tests/webapp/test_replicas.py).

@@ -20,14 +20,7 @@ import pytest
 from tests.databases import made_once, run_folder
 from tests.helpers import DEMO_PASSWORDS
 
-# Debian's chromium-headless-shell: the same Chromium (Blink, V8, the same version as the
-# chromium package) built as a headless-only browser, the build Playwright itself runs
-# headless tests in. No GPU process and no browser UI: tests/e2e take about 60 % of the
-# CPU they took in /usr/bin/chromium --headless. The full browser stands in where the shell
-# is not installed, except in CI (scripts/system-deps.sh test installs both).
-HEADLESS_SHELL, FULL_CHROMIUM = "/usr/bin/chromium-headless-shell", "/usr/bin/chromium"
-CHROMIUM = HEADLESS_SHELL if Path(HEADLESS_SHELL).exists() or os.environ.get(
-    "CI", "").lower() == "true" else FULL_CHROMIUM
+CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
@@ -49,7 +42,7 @@ def _require_chromium():
     if Path(CHROMIUM).exists():
         return
     if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"Debian's {CHROMIUM} is required in CI (chromium-headless-shell)")
+        pytest.fail("Debian chromium is required in CI")
     pytest.skip("Debian chromium is not installed")
 
 
