@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import os
-import sys
 import uuid
 
 import pytest
@@ -42,25 +41,6 @@ POSTGRES_URL = os.environ.get(
 DEMO_SIZES = {"boarding_houses": 800, "incidents": 2500}
 # The size of the demo that ``urbanorder demo`` loads in a test (``small_cli_demo``).
 CLI_DEMO_SIZES = {"boarding_houses": 750, "incidents": 1500}
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_make_collect_report(collector):
-    """Where the machine sets PYTHONDONTWRITEBYTECODE (this project's machines do), each
-    test worker rewrote the asserts of every test module again (pytest caches that as
-    bytecode): 8.7 CPU-s of collection a worker, 4.4 with the cache. A test module and the
-    app's modules it imports keep their bytecode in __pycache__/ beside them (ignored by
-    git) while it is collected, and only then: the modules of pytest's plugins, imported
-    later, are not written into the environment's site-packages. Child processes keep the
-    variable and read what is there."""
-    if not isinstance(collector, pytest.Module):
-        yield
-        return
-    before, sys.dont_write_bytecode = sys.dont_write_bytecode, False
-    try:
-        yield
-    finally:
-        sys.dont_write_bytecode = before
 
 
 def _unavailable(reason: str):
