@@ -197,3 +197,16 @@ def test_notes_and_rubric_refusals_read_english_through_translate(month_data):
         Rubric.from_mapping({"version": "1", "criteria": []})
     assert str(refused.value) == "Bộ tiêu chí không có tiêu chí nào."
     assert translate(refused.value.args[0], "en") == "The rubric has no criteria."
+
+
+def test_the_default_rubrics_labels_are_in_the_catalogue():
+    """data/rubric.yaml's tier and criterion labels are ours: each has English, so an edit
+    of the file that is not mirrored in geo.ranking's msgids fails here, not silently."""
+    from geo import ranking
+
+    rubric = Rubric.default()
+    tiers = ranking.tier_labels(rubric.tiers, "en")
+    criteria = ranking.criterion_labels(rubric, "en")
+    untranslated = [t["label"] for t in rubric.tiers if tiers[t["code"]] == t["label"]]
+    untranslated += [c["label"] for c in rubric.criteria if criteria[c["code"]] == c["label"]]
+    assert untranslated == []
