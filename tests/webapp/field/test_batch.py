@@ -130,20 +130,43 @@ def test_a_record_stored_after_the_batchs_look_up_is_still_stored_once(
     assert stored(writable_app, FieldSubmission, [step["uuid"]]) == 1
 
 
-def test_a_batch_checks_out_two_connections_whatever_its_size(field_client, writable_app):
-    """The request's read connection and one for its records' transactions: the pool's
-    check-out and ping are paid per request, not per record."""
+def _checkouts(engine, send_it) -> int:
     from sqlalchemy import event
 
-    police = field_client("police")
-    engine = writable_app.extensions["urbanorder_engine"]
     checkouts = []
     listener = lambda *_: checkouts.append(1)  # noqa: E731
     event.listen(engine, "checkout", listener)
     try:
-        answer = send(police, [{"url": INCIDENTS, "payload": incident_payload()}
-                               for _ in range(6)])
+        send_it()
     finally:
         event.remove(engine, "checkout", listener)
-    assert [r["status"] for r in answer.get_json()["results"]] == [201] * 6
-    assert len(checkouts) == 2
+    return len(checkouts)
+
+
+def test_a_batch_checks_out_its_connections_once_whatever_its_size(field_client, writable_app):
+    """The pool's check-out and ping are paid per request, not per record: on PostgreSQL
+    the request's read connection carries its records' transactions too (one check-out);
+    SQLite's writes take a second connection, which locks at BEGIN (two)."""
+    police = field_client("police")
+    engine = writable_app.extensions["urbanorder_engine"]
+    answers = []
+    count = _checkouts(engine, lambda: answers.append(send(
+        police, [{"url": INCIDENTS, "payload": incident_payload()} for _ in range(6)])))
+    assert [r["status"] for r in answers[0].get_json()["results"]] == [201] * 6
+    assert count == (1 if engine.dialect.name == "postgresql" else 2)
+
+
+def test_a_single_record_writes_on_the_requests_read_connection(field_client, writable_app):
+    """One record, one request: on PostgreSQL its transaction runs on the connection that
+    read the signed-in user, and its commit counts (the process's cached layer versions
+    depend on it)."""
+    police = field_client("police")
+    engine = writable_app.extensions["urbanorder_engine"]
+    with writable_app.app_context():
+        before = db.commits
+    answers = []
+    count = _checkouts(engine, lambda: answers.append(post_json(police, incident_payload())))
+    assert answers[0].status_code == 201, answers[0].get_json()
+    assert count == (1 if engine.dialect.name == "postgresql" else 2)
+    with writable_app.app_context():
+        assert db.commits == before + 1
