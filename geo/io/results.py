@@ -35,7 +35,7 @@ class ImportCheck:
     notes: list[str] = field(default_factory=list)
     source_crs: str = ""
     summary: list[str] = field(default_factory=list)
-    topology: object = None  # khu phố: a ``geo.topology.TopologyReport``
+    topology: object = None  # khu phố: a ``geo.topology_report.TopologyReport``
 
     @property
     def ok(self) -> bool:

@@ -228,7 +228,7 @@ def test_snapping_never_empties_a_khu_pho():
 
 def test_the_report_reads_english_through_translate():
     from geo.i18n import translate
-    from geo.topology import Gap, TopologyReport
+    from geo.topology_report import Gap, TopologyReport
 
     gap = Gap(12345.0, 40.0, (106.9, 10.86), ("KP01",), True, False)
     lines = TopologyReport([], [gap], 950_000.0, 937_655.0, 0.0, 2.0).lines()
