@@ -9,7 +9,7 @@ from pathlib import Path
 from geo.i18n import N_, Message
 from geo.lazy import deferred
 from geo.resources import DATA_DIR
-from geo.streets import normalise_name
+from geo.street_names import normalise_name
 from geo.vocabulary import STREET_CLASSES
 
 gpd = deferred("geopandas")

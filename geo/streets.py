@@ -9,18 +9,17 @@ recognised segment by segment through ``street_key``.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import shapely
 
-from geo import formatting as fmt
 from geo.crs import STORAGE_EPSG, require_crs, to_metric
-from geo.i18n import N_, Figure, Joined, Message, Msgid
+from geo.i18n import N_, Message
 from geo.lazy import deferred
+from geo.street_names import join_refs, normalise_name, shortened, unnamed_label
+from geo.street_summary import StreetSummary
 from geo.vocabulary import STREET_CLASSES
 
 gpd = deferred("geopandas")
@@ -29,7 +28,6 @@ pd = deferred("pandas")
 NEAREST_NAMED_M = 300.0
 MIN_PIECE_M = 1.0  # shorter leftovers of a cut are slivers along the ward edge
 MIN_LINE_M = 0.01  # below this a line has collapsed to a point
-MAX_TEXT = 200
 # Why a row is dropped (msgids; a reason with a value is a ``geo.i18n.Message``).
 OUTSIDE = N_("ngoài ranh giới phường")
 DUPLICATE = N_("trùng lặp")
@@ -37,22 +35,6 @@ NOT_A_LINE = N_("không phải hình học đường")
 NO_CLASS = N_("không rõ loại đường")
 STREET_COLUMNS = ["name", "street_class", "named", "source_ref", "length_m", "geometry"]
 _CLASS_RANK = {code: rank for rank, code in enumerate(STREET_CLASSES)}
-# A name already saying what kind of road it is takes no "đường" in front of it.
-_STREET_WORD = re.compile(r"(đường|quốc lộ|ql|tỉnh lộ|đt|hẻm|hương lộ|kiệt|ngõ|ngách|phố|đại lộ)"
-                          r"(?![^\W\d_])", re.IGNORECASE)
-
-
-def normalise_name(value) -> str | None:
-    """A street name as stored: NFC, trimmed, inner whitespace collapsed; ``None`` if blank.
-
-    >>> normalise_name("  Nguye\u0302\u0303n   Tư Giản "), normalise_name(" "), normalise_name(None)
-    ('Nguyễn Tư Giản', None, None)
-    """
-    if not isinstance(value, str):
-        if value is None or pd.isna(value):
-            return None
-        value = str(value)
-    return " ".join(unicodedata.normalize("NFC", value).split()) or None
 
 
 def street_key(geom) -> str:
@@ -65,63 +47,6 @@ def street_key(geom) -> str:
     """
     return shapely.to_wkb(shapely.normalize(_round_degrees(geom)), hex=True, output_dimension=2,
                           byte_order=1)
-
-
-@dataclass
-class StreetSummary:
-    """What ``prepare_streets`` did, for the import's dry-run report."""
-
-    read: int
-    kept: int
-    merged: int = 0
-    clipped: int = 0
-    duplicates: int = 0
-    dropped: dict[str, int] = field(default_factory=dict)
-    unnamed: int = 0
-    km_by_class: dict[str, float] = field(default_factory=dict)
-
-    def lines(self) -> list[str]:
-        """Short sentences, one per thing done (each a ``geo.i18n.Message``, Vietnamese as a
-        ``str``).
-
-        >>> summary = StreetSummary(read=5, kept=3, merged=1, dropped={"trùng lặp": 1},
-        ...                         km_by_class={"main": 1.26, "alley": 0.3})
-        >>> for line in summary.lines():
-        ...     print(line)
-        Đọc 5 đối tượng từ tệp
-        Giữ 3 đoạn đường (tổng 1,6 km)
-        Gộp 1 đoạn nối tiếp cùng tên
-        Bỏ 1 đoạn: trùng lặp 1
-        Đường chính 1,3 km; Hẻm 0,30 km
-        """
-        out = [Message(N_("Đọc %(n)s đối tượng từ tệp"), n=Figure(fmt.integer, self.read)),
-               Message(N_("Giữ %(n)s đoạn đường (tổng %(km)s km)"),
-                       n=Figure(fmt.integer, self.kept), km=_km(sum(self.km_by_class.values())))]
-        if self.merged:
-            out.append(Message(N_("Gộp %(n)s đoạn nối tiếp cùng tên"),
-                               n=Figure(fmt.integer, self.merged)))
-        if self.clipped:
-            out.append(Message(N_("Cắt %(n)s đoạn tại ranh giới phường"),
-                               n=Figure(fmt.integer, self.clipped)))
-        if self.dropped:
-            reasons = sorted(self.dropped.items(), key=lambda item: (-item[1], item[0]))
-            shown = [Message(N_("%(reason)s %(n)s"), n=Figure(fmt.integer, count),
-                             reason=reason if isinstance(reason, Message) else Msgid(reason))
-                     for reason, count in reasons[:8]]
-            if len(reasons) > 8:
-                shown.append(Message(N_("lý do khác %(n)s"),
-                                     n=Figure(fmt.integer, sum(count for _, count in reasons[8:]))))
-            out.append(Message(N_("Bỏ %(n)s đoạn: %(reasons)s"),
-                               n=Figure(fmt.integer, sum(self.dropped.values())),
-                               reasons=Joined(shown)))
-        if self.unnamed:
-            out.append(Message(N_("%(n)s đoạn không tên: đặt tên theo loại và đường có tên gần "
-                                  "nhất"), n=Figure(fmt.integer, self.unnamed)))
-        by_class = [Message(N_("%(kind)s %(km)s km"), kind=Msgid(STREET_CLASSES[code]),
-                            km=_km(km)) for code, km in self.km_by_class.items() if km > 0]
-        if by_class:
-            out.append(Joined(by_class, "; "))
-        return out
 
 
 @dataclass
@@ -191,7 +116,7 @@ def _standardise(lines: gpd.GeoDataFrame, dropped: Counter) -> gpd.GeoDataFrame:
         return [normalise_name(v) for v in (lines[column] if column in lines else [None] * n)]
 
     n = len(lines)
-    names = [_shortened(name) for name in texts("name")]
+    names = [shortened(name) for name in texts("name")]
     classes, refs = texts("street_class"), texts("source_ref")
     # Kept as given: a reason is a Message (its values said in the reader's language).
     reasons = [r if isinstance(r, str) and r.strip() else None
@@ -268,20 +193,11 @@ def _merge_named(metric: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
         middles = shapely.line_interpolate_point(geoms, 0.5, normalized=True)
         for line in joined:
             rows.append({"name": name, "street_class": code, "geometry": line,
-                         "source_ref": _join_refs(refs[shapely.dwithin(line, middles, 0.01)])})
+                         "source_ref": join_refs(refs[shapely.dwithin(line, middles, 0.01)])})
     rows.extend(metric[~named].to_dict("records"))
     frame = gpd.GeoDataFrame(rows, columns=["name", "street_class", "source_ref", "geometry"],
                              geometry="geometry", crs=metric.crs)
     return frame, merged
-
-
-def _join_refs(refs) -> str | None:
-    unique = sorted({r for r in refs if isinstance(r, str)})
-    text = ";".join(unique)
-    while len(text) > MAX_TEXT:  # keep whole references, say that some are left out
-        unique.pop()
-        text = ";".join(unique) + ";…"
-    return text or None
 
 
 def _label_unnamed(metric: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -301,24 +217,9 @@ def _label_unnamed(metric: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                 .sort_values(["row", "distance_m", "name"]).drop_duplicates("row"))
         nearest.loc[near["row"].to_numpy()] = near["name"].to_numpy()
     metric.loc[~named, "name"] = [
-        _unnamed_label(code, street) for code, street in zip(unnamed["street_class"], nearest,
-                                                             strict=True)]
+        unnamed_label(code, street) for code, street in zip(unnamed["street_class"], nearest,
+                                                            strict=True)]
     return metric
-
-
-def _unnamed_label(code: str, nearest: str | None) -> str:
-    kind = STREET_CLASSES[code]
-    if nearest is None:
-        return f"{kind} không tên"
-    street = nearest if _STREET_WORD.match(nearest) else f"đường {nearest}"
-    return _shortened(f"{kind} gần {street}")
-
-
-def _shortened(text: str | None) -> str | None:
-    """At most ``MAX_TEXT`` characters (the database column), an ellipsis saying so."""
-    if text is None or len(text) <= MAX_TEXT:
-        return text
-    return text[:MAX_TEXT - 1].rstrip() + "…"
 
 
 def _finish(metric: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -347,7 +248,3 @@ def _text(values) -> pd.Series:
 
 def _round_degrees(geoms):
     return shapely.transform(geoms, lambda coords: np.round(coords, 7))
-
-
-def _km(km: float) -> str:
-    return Figure(fmt.number, km, 1 if km >= 1 or km == 0 else 2)

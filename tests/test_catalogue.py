@@ -81,9 +81,9 @@ DATA_LITERALS = {
     # ward's name: the report's own text and the ward's name, not interface text.
     "geo/plan.py": {r"^(phường|xã|thị trấn)\s+", "ĐẢNG ỦY", "ỦY BAN NHÂN DÂN",
                     "{body_name} PHƯỜNG {place.upper()}"},
-    "geo/streets.py": {r"(đường|quốc lộ|ql|tỉnh lộ|đt|hẻm|hương lộ|kiệt|ngõ|ngách|phố|đại lộ)"
-                       r"(?![^\W\d_])", "{kind} không tên", "đường {nearest}",
-                       "{kind} gần {street}"},
+    "geo/street_names.py": {r"(đường|quốc lộ|ql|tỉnh lộ|đt|hẻm|hương lộ|kiệt|ngõ|ngách|phố|đại lộ)"
+                            r"(?![^\W\d_])", "{kind} không tên", "đường {nearest}",
+                            "{kind} gần {street}"},
     # An exported register's sheet name when the register has none: the file's own text,
     # Vietnamese like the register's labels and field names in it.
     "geo/register_rows.py": {"Sổ"},

@@ -13,6 +13,7 @@ from shapely import LineString, MultiLineString, Point, box
 from geo import osm_highways, streets
 from geo.i18n import translate
 from geo.io.osm import read_osm
+from geo.street_summary import StreetSummary
 from geo.vocabulary import STREET_CLASSES
 from tests.geo.osm_fixture import EXPECTED, write_osm_extract
 
@@ -265,9 +266,9 @@ def test_highway_table_file_and_its_checks(tmp_path):
 def test_the_summary_reads_english_through_translate_and_vietnamese_as_text():
     table = {"primary": "provincial", "footway": None}
     _, reasons = osm_highways.classify_highway(pd.Series(["footway", "xyz"]), table)
-    summary = streets.StreetSummary(read=5, kept=3, merged=1,
-                                    dropped={streets.DUPLICATE: 1, reasons[0]: 2},
-                                    km_by_class={"main": 1.26, "alley": 0.3})
+    summary = StreetSummary(read=5, kept=3, merged=1,
+                            dropped={streets.DUPLICATE: 1, reasons[0]: 2},
+                            km_by_class={"main": 1.26, "alley": 0.3})
     lines = summary.lines()
     assert [str(line) for line in lines] == [
         "Đọc 5 đối tượng từ tệp", "Giữ 3 đoạn đường (tổng 1,6 km)",
