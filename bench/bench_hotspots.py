@@ -4,7 +4,7 @@ Run:  .venv/bin/python bench/bench_hotspots.py [--incidents 200000] [--cell 50]
           [--distance-cells 1.5 3] [--repeat 7] [--esda-repeat 3]
 Needs esda and libpysal (not runtime dependencies). Generates the synthetic ward with
 200,000 incidents (fixed seed), builds the 50 m grid once, then times, median of runs:
-(a) ``geo.hotspots.getis_ord_gi_star``; (b) esda: ``DistanceBand`` weights on the cell
+(a) ``geo.gi_star.getis_ord_gi_star``; (b) esda: ``DistanceBand`` weights on the cell
 centres + ``G_Local(star=True, transform="B", permutations=0)``, and ``G_Local`` alone on
 prebuilt weights. Asserts max |Δz| < 1e-6, then measures peak traced memory (tracemalloc,
 separate runs so tracing does not slow the timed ones). Prints a Markdown table; figures are
@@ -29,7 +29,8 @@ import numpy as np  # noqa: E402
 from esda import G_Local  # noqa: E402
 from libpysal.weights import DistanceBand  # noqa: E402
 
-from geo.hotspots import getis_ord_gi_star, hotspots, incident_grid  # noqa: E402
+from geo.gi_star import getis_ord_gi_star  # noqa: E402
+from geo.hotspots import hotspots, incident_grid  # noqa: E402
 from geo.synthetic import METRIC_EPSG, generate_ward  # noqa: E402
 
 

@@ -31,7 +31,6 @@ from geo.printmap.frame import (
     change_text,
     footer,
     header,
-    legend_box,
     publication_state,
     signature,
     table,
@@ -50,6 +49,7 @@ from geo.printmap.layers import (
     route_handle,
     tier_handles,
 )
+from geo.printmap.map_furniture import legend_box
 from geo.ranking import tier_labels
 
 __all__ = ["PAPERS", "PrintMeta", "coverage_pdf", "hotspot_pdf", "ranking_pdf",

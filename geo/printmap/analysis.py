@@ -18,7 +18,6 @@ from geo.printmap.frame import (
     PrintMeta,
     footer,
     header,
-    legend_box,
     signature,
     table,
 )
@@ -31,6 +30,7 @@ from geo.printmap.layers import (
     map_axes,
     metric,
 )
+from geo.printmap.map_furniture import legend_box
 
 HOTSPOT_TITLE = N_("BẢN ĐỒ ĐIỂM NÓNG VI PHẠM TRẬT TỰ ĐÔ THỊ")
 COVERAGE_TITLE = N_("BẢN ĐỒ ĐỘ PHỦ NHÀ TRỌ MÔ HÌNH")

@@ -16,7 +16,6 @@ from geo.printmap.frame import (
     change_text,
     footer,
     header,
-    legend_box,
     publication_state,
     table,
 )
@@ -28,6 +27,7 @@ from geo.printmap.layers import (
     map_axes,
     set_extent,
 )
+from geo.printmap.map_furniture import legend_box
 from geo.ranking import tier_labels
 
 MARKERS = ("o", "s", "^", "v", "D", "P", "X", "*")  # one shape per incident category

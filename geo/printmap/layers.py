@@ -13,7 +13,8 @@ from geo import formatting as fmt
 from geo.crs import to_metric
 from geo.i18n import translate
 from geo.lazy import deferred
-from geo.printmap.frame import INK, Page, fit_extent, nice_length, north_arrow, scale_bar
+from geo.printmap.frame import INK, Page
+from geo.printmap.map_furniture import fit_extent, nice_length, north_arrow, scale_bar
 from geo.ranking import tier_labels
 
 gpd = deferred("geopandas")

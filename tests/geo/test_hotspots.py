@@ -12,16 +12,10 @@ import pandas as pd
 import pytest
 from shapely import Point, box
 
+import geo.gi_star
 import geo.hotspots
-from geo.hotspots import (
-    CLASSES,
-    Grid,
-    classify,
-    fdr_threshold,
-    getis_ord_gi_star,
-    hotspots,
-    incident_grid,
-)
+from geo.gi_star import CLASSES, Grid, classify, fdr_threshold, getis_ord_gi_star
+from geo.hotspots import hotspots, incident_grid
 from geo.repeats import repeat_locations
 from geo.synthetic import METRIC_EPSG, generate_ward
 
@@ -292,3 +286,4 @@ def test_repeat_locations_sorted_by_count_and_empty_input():
 
 def test_docstring_examples():
     assert doctest.testmod(geo.hotspots).failed == 0
+    assert doctest.testmod(geo.gi_star).failed == 0

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from geo import assign, coverage, hotspots, ranking, targets
 from geo import formatting as fmt
+from geo.gi_star import NOT_SIGNIFICANT
 from geo.lazy import deferred
 from geo.repeats import repeat_locations
 from models import fingerprints, ledger, ledger_verify, queries, records, rubrics, work_queries
@@ -208,7 +209,7 @@ def _hotspot_analysis(conn, ward, categories, start, end, cell_m):
     streets = _layer(conn, "streets", ward.id, ["id", "name"])
     # Only significant cells are shown or printed: placing the thousands of others cost
     # more than the whole Gi* (nearest street of every cell of the ward).
-    significant = cells["cls"] != hotspots.NOT_SIGNIFICANT
+    significant = cells["cls"] != NOT_SIGNIFICANT
     for frame, rows in ((cells, significant), (repeats, slice(None))):
         frame["neighbourhood"], frame["street"] = None, None
         placed = frame[rows]
