@@ -51,4 +51,4 @@ from geo.io.read import (  # noqa: F401 - re-exported
     read_file,
 )
 from geo.io.results import ImportCheck, RowError  # noqa: F401 - re-exported
-from geo.io.rows import number  # noqa: F401 - re-exported: one parser of typed numbers
+from geo.io.values import number  # noqa: F401 - re-exported: one parser of typed numbers

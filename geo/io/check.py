@@ -22,14 +22,8 @@ from geo.io.errors import ReadError
 from geo.io.fields import LAYER_FIELDS
 from geo.io.read import RawFile
 from geo.io.results import ImportCheck, RowError
-from geo.io.rows import (
-    check_attributes,
-    check_geometry,
-    coordinate,
-    field_labels,
-    normalise,
-    outside_ward,
-)
+from geo.io.rows import check_attributes, check_geometry, field_labels, normalise, outside_ward
+from geo.io.values import coordinate
 from geo.lazy import deferred
 from geo.numbers import NOT_FINITE
 
