@@ -7,7 +7,7 @@ from geo import osm_highways, streets, vocabulary
 from geo.i18n import N_, Message, Msgid
 from geo.io.fields import code_of
 from geo.io.read import RawFile
-from geo.io.rows import cell
+from geo.io.values import cell
 from geo.lazy import deferred
 
 gpd = deferred("geopandas")

@@ -10,7 +10,7 @@ from geo.crs import to_metric
 from geo.i18n import N_, Figure, Message
 from geo.io.read import RawFile
 from geo.io.results import ImportCheck, RowError
-from geo.io.rows import cell, number
+from geo.io.values import cell, number
 
 
 def check_tiling(check: ImportCheck, raw: RawFile, mapping: dict[str, str], ward_boundary,
