@@ -25,6 +25,8 @@ from geo import formatting as fmt
 from geo.i18n import N_, translate
 from geo.printmap import fonts
 from geo.printmap.frame import (
+    RIGHT_W,
+    RIGHT_X,
     Column,
     Page,
     PrintMeta,
@@ -56,7 +58,6 @@ __all__ = ["PAPERS", "PrintMeta", "coverage_pdf", "hotspot_pdf", "ranking_pdf",
            "ranking_title"]
 
 PAPERS = ("A4", "A3")
-RIGHT_X, RIGHT_W = 188.0, 99.0  # the right-hand column (table, signature), A4 mm
 TABLE_TOP, TABLE_BOTTOM = 181.0, 60.0
 _LOCK = threading.Lock()
 

@@ -10,6 +10,8 @@ from geo import vocabulary as vocab
 from geo.i18n import translate, translate_plural
 from geo.printmap.frame import (
     INK,
+    RIGHT_W,
+    RIGHT_X,
     Column,
     Page,
     PrintMeta,
@@ -32,7 +34,6 @@ from geo.ranking import tier_labels
 
 MARKERS = ("o", "s", "^", "v", "D", "P", "X", "*")  # one shape per incident category
 CATEGORY_MARKERS = dict(zip(vocab.INCIDENT_CATEGORIES, MARKERS, strict=True))
-RIGHT_X, RIGHT_W = 188.0, 99.0
 
 
 def _by_khu_pho(frame) -> dict:

@@ -25,6 +25,7 @@ from geo.i18n import N_, translate, translate_known  # noqa: E402
 FONT = "DejaVu Sans"
 PAPERS = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}  # landscape, mm
 MM = 1 / 25.4  # inches per millimetre
+RIGHT_X, RIGHT_W = 188.0, 99.0  # the right-hand column (table, signature), A4 mm
 INK = "#111111"
 BANNER_RED = "#c00000"
 
