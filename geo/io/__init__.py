@@ -29,8 +29,8 @@ from geo.io.errors import ReadError  # noqa: F401 - re-exported
 from geo.io.export import (  # noqa: F401 - re-exported
     EXPORT_FORMATS,
     README_LANGUAGES,
-    _plain_value,  # webapp.exchange.files writes a sheet's JSON cells the same way
     layer_file_name,
+    plain_value,
     shp_columns,
     tabular,
     write_gis,

@@ -48,11 +48,13 @@ def _plain(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         if pd.api.types.is_datetime64_any_dtype(series):
             out[column] = series.dt.strftime("%Y-%m-%dT%H:%M:%S").where(series.notna(), None)
         elif series.dtype == object:
-            out[column] = series.map(_plain_value)
+            out[column] = series.map(plain_value)
     return out
 
 
-def _plain_value(value):
+def plain_value(value):
+    """A cell as the exports write it: dates and moments in ISO 8601, JSON and other
+    objects as text (the GIS exports and the XLSX of ``webapp.exchange`` alike)."""
     import json
     from datetime import date
 

@@ -157,7 +157,7 @@ def _sheet_value(value, locale: str):
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
     if isinstance(value, dict | list):
-        return geoio._plain_value(value)
+        return geoio.plain_value(value)
     if isinstance(value, bool):
         return translate(N_("Có") if value else N_("Không"), locale)
     return value.item() if hasattr(value, "item") else value
