@@ -8,22 +8,21 @@ from __future__ import annotations
 
 import functools
 import os
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from models import migrate
 from models.engine import make_engine
 from tests.databases import (
-    Dropper,
     Templates,
     drop_shared_templates,
     run_folder,
     signed_in_client,
 )
 from tests.helpers import DEMO_PASSWORDS
+from tests.postgres import POSTGRES_URL, PostgresDatabases, unavailable
+from tests.province import province_template
 
 # ``--cpu-report N``: where the suite's CPU goes (issue 12's budget is CPU, not wall time).
 pytest_plugins = ("tests.cpu_report",)
@@ -33,55 +32,10 @@ pytest_plugins = ("tests.cpu_report",)
 os.environ.setdefault("URBANORDER_TEST_CHEAP_HASHES", "1")
 
 BACKENDS = ("spatialite", "postgis")
-POSTGRES_URL = os.environ.get(
-    "URBANORDER_TEST_POSTGRES_URL",
-    f"postgresql+psycopg://{os.environ.get('USER', 'root')}:urbanorder@127.0.0.1:5432/postgres",
-)
 # Small enough for a quick suite, large enough for clusters and repeats to appear.
 DEMO_SIZES = {"boarding_houses": 800, "incidents": 2500}
 # The size of the demo that ``urbanorder demo`` loads in a test (``small_cli_demo``).
 CLI_DEMO_SIZES = {"boarding_houses": 750, "incidents": 1500}
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"backend required in CI: {reason}")
-    pytest.skip(reason)
-
-
-class PostgresDatabases:
-    """Creates throw-away databases on the test server and drops them afterwards."""
-
-    def __init__(self, url: str) -> None:
-        self.admin = create_engine(url, isolation_level="AUTOCOMMIT")
-        self.url = make_url(url)
-        self.created: list[str] = []
-        self.dropper: Dropper | None = None
-
-    def drop_soon(self, url: str) -> None:
-        """Drop the database of ``url`` in the background, while the tests go on: each
-        DROP DATABASE waits for a checkpoint, seconds at the end of a run for dozens."""
-        name = make_url(url).database
-        self.created.remove(name)
-        self.dropper = self.dropper or Dropper(self)
-        self.dropper.drop(name)
-
-    def create(self, *, dropped_here: bool = True) -> str:
-        """A new empty database's URL; dropped at this process's end if ``dropped_here``."""
-        name = f"urbanorder_test_{uuid.uuid4().hex[:10]}"
-        with self.admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        if dropped_here:
-            self.created.append(name)
-        return self.url.set(database=name).render_as_string(hide_password=False)
-
-    def drop_all(self) -> None:
-        if self.dropper is not None:
-            self.dropper.close()
-        with self.admin.connect() as conn:
-            for name in self.created:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        self.admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -92,9 +46,9 @@ def postgres_databases():
             available = conn.execute(text(
                 "SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'")).scalar()
     except Exception as exc:  # noqa: BLE001 - any connection failure means "not here"
-        _unavailable(f"PostgreSQL not reachable at {POSTGRES_URL}: {exc}")
+        unavailable(f"PostgreSQL not reachable at {POSTGRES_URL}: {exc}")
     if not available:
-        _unavailable("the PostGIS extension is not installed (postgresql-15-postgis-3)")
+        unavailable("the PostGIS extension is not installed (postgresql-15-postgis-3)")
     yield databases
     databases.drop_all()
 
@@ -237,37 +191,6 @@ test_app.__test__ = False  # a helper, not a test
 WRITABLE_SIZES = {"boarding_houses": 300, "incidents": 600}
 
 
-# Two small synthetic wards side by side (webapp.synth): ward isolation and the province.
-PROVINCE_SIZES = {"wards": 2, "houses_per_ward": 150, "incidents_per_ward": 600}
-# username: (role, ward code or None, password)
-PROVINCE_USERS = {"tinh": ("province", None, "province-pass-2026"),
-                  "congan1": ("police", "synth-001", "police-one-pass-2026"),
-                  "congan2": ("police", "synth-002", "police-two-pass-2026")}
-
-
-def add_province_users(engine) -> None:
-    from models import queries
-    from webapp.users import create_user
-
-    with engine.begin() as conn:
-        for username, (role, code, password) in PROVINCE_USERS.items():
-            ward = queries.ward_by_code(conn, code) if code else None
-            create_user(conn, ward.id if ward else None, username, role, password)
-
-
-def fill_province(engine) -> None:
-    from webapp.synth import generate_province
-
-    sizes = dict(PROVINCE_SIZES)
-    list(generate_province(engine, sizes.pop("wards"), **sizes))
-    add_province_users(engine)
-
-
-def _province_template(templates, backend: str):
-    return templates.get("province", backend, fill_province, users={
-        username: password for username, (_role, _ward, password) in PROVINCE_USERS.items()})
-
-
 @pytest.fixture
 def province_databases(templates, tmp_path):
     """``province_databases(backend)``: a new copy of the two-ward province, for a test
@@ -275,14 +198,14 @@ def province_databases(templates, tmp_path):
     another worker is reading, and this way the template is made once per run."""
     def copy(backend: str) -> str:
         (tmp_path / backend).mkdir(exist_ok=True)
-        return _province_template(templates, backend).fresh_copy(tmp_path / backend)
+        return province_template(templates, backend).fresh_copy(tmp_path / backend)
 
     return copy
 
 
 @pytest.fixture
 def _province_copy(request, templates):
-    yield from database_copy(_province_template(templates, request.param))
+    yield from database_copy(province_template(templates, request.param))
 
 
 @pytest.fixture

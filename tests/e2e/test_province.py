@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROVINCE_USERS, add_province_users
 from tests.e2e.conftest import serve, wait_until
+from tests.province import PROVINCE_USERS, add_province_users
 
 pytestmark = pytest.mark.e2e
 

@@ -19,9 +19,10 @@ from models import migrate
 from models.engine import DatabaseSettingError, make_engine
 from models.replicas import PRIMARY_POSITION, REPLAYED_POSITION, lsn_value
 from models.tables import AuditLog, BoardingHouse
-from tests.conftest import _unavailable, test_app
+from tests.conftest import test_app
 from tests.helpers import DEMO_PASSWORDS, ROLE_USERS, api_headers, sign_in
 from tests.pgcluster import pgbouncer, replicated_clusters, server_binaries
+from tests.postgres import unavailable
 from tests.webapp.field.conftest import incident_payload, post
 from webapp.demo import load_demo
 from webapp.extensions import OWN_WRITE, db
@@ -34,7 +35,7 @@ CHECKS = (PRIMARY_POSITION.text, REPLAYED_POSITION.text)
 @pytest.fixture(scope="module")
 def clusters():
     if server_binaries() is None:
-        _unavailable("PostgreSQL server programs with PostGIS (postgresql-15-postgis-3) "
+        unavailable("PostgreSQL server programs with PostGIS (postgresql-15-postgis-3) "
                      "are not installed under /usr/lib/postgresql")
     with replicated_clusters(replicas=1) as (primary, replicas):
         admin = create_engine(primary.url(), isolation_level="AUTOCOMMIT")
@@ -216,7 +217,7 @@ def test_a_lagging_replica_is_skipped_until_it_catches_up(app, clusters, staff):
 
 def test_reads_and_writes_through_pgbouncer_in_transaction_mode(clusters):
     if shutil.which("pgbouncer") is None and not Path("/usr/sbin/pgbouncer").exists():
-        _unavailable("pgbouncer is not installed (Debian package pgbouncer)")
+        unavailable("pgbouncer is not installed (Debian package pgbouncer)")
     primary, replica = clusters
     admin = create_engine(primary.url(), isolation_level="AUTOCOMMIT")
 
