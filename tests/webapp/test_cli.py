@@ -57,4 +57,4 @@ def test_python_dash_m_webapp_is_the_command():
     result = subprocess.run([sys.executable, "-m", "webapp", "--help"], capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "Usage: urbanorder" in result.stdout and "  init " in result.stdout
+    assert "Cách dùng: urbanorder" in result.stdout and "  init " in result.stdout

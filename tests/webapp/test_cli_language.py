@@ -138,6 +138,25 @@ def test_help_is_english_for_the_root_a_group_and_a_command(help_runner):
     assert "Chạy máy chủ" not in page.output and "Cổng" not in page.output
 
 
+@pytest.mark.parametrize(("lang", "usage", "options", "commands", "other"), [
+    ("vi", "Cách dùng:", "Tùy chọn:", "Lệnh:", ("Usage:", "Options:", "Commands:")),
+    ("en", "Usage:", "Options:", "Commands:", ("Cách dùng:", "Tùy chọn:", "Lệnh:")),
+])
+def test_clicks_own_words_of_a_help_page_are_in_the_language(help_runner, lang, usage,
+                                                             options, commands, other):
+    """The usage line and the headings click writes itself, in a group's page and a
+    command's: a Vietnamese help said "Usage:" and "Options:" in English."""
+    group = help_runner.invoke(cli, ["--lang", lang, "ward", "--help"], prog_name="urbanorder")
+    page = help_runner.invoke(cli, ["--lang", lang, "ward", "list", "--help"],
+                              prog_name="urbanorder")
+    assert group.exit_code == 0 and page.exit_code == 0, group.output + page.output
+    assert group.output.startswith(f"{usage} urbanorder ward [OPTIONS] COMMAND [ARGS]...")
+    assert f"\n{options}\n" in group.output and f"\n{commands}\n" in group.output
+    assert page.output.startswith(f"{usage} urbanorder ward list") and options in page.output
+    for word in other:
+        assert word not in group.output + page.output, word
+
+
 def test_the_installed_command_shows_english_help():
     """A new interpreter, as at a ward's PC: the compiled catalogue says the help."""
     result = subprocess.run([sys.executable, "-m", "webapp", "--lang", "en", "synth", "--help"],

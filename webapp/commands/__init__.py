@@ -88,10 +88,29 @@ def said_by_us(param: click.Option, help_msgid: str) -> Option:
     return param
 
 
+# The headings click writes in a help page (in English, whatever the language): ours.
+CLICK_HEADINGS = {"Options": N_("Tùy chọn"), "Commands": N_("Lệnh")}
+
+
 class _HelpSaid:
-    """A command's help, short help and epilog (msgids marked ``N_``), and its ``--help``,
-    said in the user's language when shown: the list of a group's commands (short help) and
-    the command's own help page."""
+    """A command's help, short help and epilog (msgids marked ``N_``), its ``--help``, and
+    click's own words of a help page (the usage line's prefix, the headings), said in the
+    user's language when shown: the list of a group's commands (short help) and the
+    command's own help page."""
+
+    def format_usage(self, ctx, formatter) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)),
+                              _(N_("Cách dùng:")) + " ")
+
+    def format_options(self, ctx, formatter) -> None:
+        # click names its sections as it writes them (a group's "Commands" too, from here).
+        section = formatter.section
+        formatter.section = lambda name: section(
+            _(CLICK_HEADINGS[name]) if name in CLICK_HEADINGS else name)
+        try:
+            super().format_options(ctx, formatter)
+        finally:
+            del formatter.section  # the formatter's own method again
 
     def get_short_help_str(self, limit: int = 45) -> str:
         with _said(self, "help", "short_help"):
