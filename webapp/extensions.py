@@ -159,7 +159,7 @@ class Database:
     def _primary_read_connection() -> Connection | None:
         """The request's read connection, when it is open on the PostgreSQL primary: a
         write may run on it — a pool check-out, its ping, a BEGIN and a COMMIT fewer than
-        on a second connection (a field record's request: 12 round trips, not 16).
+        on a second connection (a field record's request: 11 round trips, not 16).
         SQLite's writes keep their own connection, which takes the write lock at BEGIN."""
         conn = g.get("db_conn")
         if conn is None or g.get("db_replica") is not None or conn.invalidated or \

@@ -130,17 +130,18 @@ def test_a_record_stored_after_the_batchs_look_up_is_still_stored_once(
     assert stored(writable_app, FieldSubmission, [step["uuid"]]) == 1
 
 
-def _checkouts(engine, send_it) -> int:
+def _checkouts(engine, send_it):
+    """(pool check-outs, answer) of ``send_it()``."""
     from sqlalchemy import event
 
     checkouts = []
     listener = lambda *_: checkouts.append(1)  # noqa: E731
     event.listen(engine, "checkout", listener)
     try:
-        send_it()
+        answer = send_it()
     finally:
         event.remove(engine, "checkout", listener)
-    return len(checkouts)
+    return len(checkouts), answer
 
 
 def test_a_batch_checks_out_its_connections_once_whatever_its_size(field_client, writable_app):
@@ -149,10 +150,9 @@ def test_a_batch_checks_out_its_connections_once_whatever_its_size(field_client,
     SQLite's writes take a second connection, which locks at BEGIN (two)."""
     police = field_client("police")
     engine = writable_app.extensions["urbanorder_engine"]
-    answers = []
-    count = _checkouts(engine, lambda: answers.append(send(
-        police, [{"url": INCIDENTS, "payload": incident_payload()} for _ in range(6)])))
-    assert [r["status"] for r in answers[0].get_json()["results"]] == [201] * 6
+    count, answer = _checkouts(engine, lambda: send(
+        police, [{"url": INCIDENTS, "payload": incident_payload()} for _ in range(6)]))
+    assert [r["status"] for r in answer.get_json()["results"]] == [201] * 6
     assert count == (1 if engine.dialect.name == "postgresql" else 2)
 
 
@@ -164,9 +164,8 @@ def test_a_single_record_writes_on_the_requests_read_connection(field_client, wr
     engine = writable_app.extensions["urbanorder_engine"]
     with writable_app.app_context():
         before = db.commits
-    answers = []
-    count = _checkouts(engine, lambda: answers.append(post_json(police, incident_payload())))
-    assert answers[0].status_code == 201, answers[0].get_json()
+    count, answer = _checkouts(engine, lambda: post_json(police, incident_payload()))
+    assert answer.status_code == 201, answer.get_json()
     assert count == (1 if engine.dialect.name == "postgresql" else 2)
     with writable_app.app_context():
         assert db.commits == before + 1
